@@ -1,0 +1,66 @@
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
+  .transform((v) => v === "true" || v === "1" || v === "yes" || v === "on");
+
+/** Every setting sandmail reads from the environment, validated once at start. */
+export const ConfigSchema = z.object({
+  SANDMAIL_HOST: z.string().min(1).default("127.0.0.1"),
+  SANDMAIL_PUBLIC_HOST: z.string().min(1).optional(),
+  SANDMAIL_SMTP_PORT: port.default(2525),
+  SANDMAIL_SMTPS_PORT: port.default(4650),
+  SANDMAIL_IMAP_PORT: port.default(1143),
+  SANDMAIL_IMAPS_PORT: port.default(9933),
+  SANDMAIL_API_PORT: port.default(8025),
+  SANDMAIL_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "a lowercase DNS name")
+    .default("sandmail.test"),
+  SANDMAIL_CATCH_ALL: bool.default(true),
+  SANDMAIL_MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  SANDMAIL_RUN_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
+  SANDMAIL_MAX_RUN_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
+  SANDMAIL_RUN_MAX_MESSAGES: z.coerce.number().int().positive().default(100_000),
+  SANDMAIL_RUN_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024 * 1024),
+  SANDMAIL_MAX_WAIT_MS: z.coerce.number().int().positive().default(300_000),
+  SANDMAIL_API_KEY: z.string().min(1).optional(),
+  SANDMAIL_DEFAULT_TOKEN: z.string().min(16).optional(),
+  SANDMAIL_TLS_CERT: z.string().min(1).optional(),
+  SANDMAIL_TLS_KEY: z.string().min(1).optional(),
+  SANDMAIL_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  REDIS_URL: z.string().url().optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n  ${issues.join("\n  ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads the configuration from `env`; throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== "") relevant[key] = value;
+  }
+  const parsed = ConfigSchema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? "config");
+        return `${name}=${JSON.stringify(relevant[name] ?? "")}: ${issue.message}`;
+      }),
+    );
+  }
+  const cfg = parsed.data;
+  if (Boolean(cfg.SANDMAIL_TLS_CERT) !== Boolean(cfg.SANDMAIL_TLS_KEY)) {
+    throw new ConfigError(["SANDMAIL_TLS_CERT and SANDMAIL_TLS_KEY must be set together"]);
+  }
+  return cfg;
+}

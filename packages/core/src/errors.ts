@@ -1,0 +1,56 @@
+/**
+ * Errors with a stable machine-readable code. The API maps `status` and `code` onto
+ * problem+json; SMTP and IMAP map them onto their own reply codes.
+ */
+export type ErrorCode =
+  | "run_not_found"
+  | "run_exists"
+  | "unauthorized"
+  | "forbidden"
+  | "message_not_found"
+  | "mailbox_not_found"
+  | "mailbox_exists"
+  | "mailbox_protected"
+  | "quota_exceeded"
+  | "invalid_request"
+  | "store_unavailable"
+  | "wait_timeout"
+  | "unexpected_message"
+  | "not_found"
+  | "internal";
+
+const statusByCode: Record<ErrorCode, number> = {
+  run_not_found: 404,
+  run_exists: 409,
+  unauthorized: 401,
+  forbidden: 403,
+  message_not_found: 404,
+  mailbox_not_found: 404,
+  mailbox_exists: 409,
+  mailbox_protected: 409,
+  quota_exceeded: 507,
+  invalid_request: 400,
+  store_unavailable: 503,
+  wait_timeout: 408,
+  unexpected_message: 409,
+  not_found: 404,
+  internal: 500,
+};
+
+export class SandmailError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = "SandmailError";
+    this.code = code;
+    this.status = statusByCode[code];
+    if (details) this.details = details;
+  }
+}
+
+export function isSandmailError(err: unknown, code?: ErrorCode): err is SandmailError {
+  return err instanceof SandmailError && (code === undefined || err.code === code);
+}

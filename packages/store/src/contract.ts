@@ -1,0 +1,163 @@
+import type {
+  Envelope,
+  Mailbox,
+  MessageMeta,
+  Run,
+  RunCounts,
+  RunLimits,
+  StoreEvent,
+  StoredMessage,
+} from "@sandmail/core";
+
+export interface CreateRunInput {
+  /** Chosen id (e.g. `default`); generated when absent. Fails with `run_exists` if taken. */
+  id?: string;
+  /** Chosen token; generated when absent. */
+  token?: string;
+  label?: string;
+  ttlSeconds: number;
+  limits: RunLimits;
+}
+
+export interface AppendInput {
+  /** Inbox address, any case; stored lowercased. Its default folders are created if absent. */
+  address: string;
+  /** Folder name; INBOX when absent. Fails with `mailbox_not_found` if it does not exist. */
+  mailbox?: string;
+  /** The message exactly as it is to be kept (CRLF line endings, prepended headers included). */
+  raw: Buffer;
+  meta: MessageMeta;
+  flags?: string[];
+  internalDate?: Date;
+  envelope?: Envelope;
+}
+
+export interface MessageQuery {
+  address?: string;
+  mailboxId?: string;
+  /** Only messages with seq > afterSeq. */
+  afterSeq?: number;
+  /** Only messages with seq < beforeSeq (paging newest-first). */
+  beforeSeq?: number;
+  limit?: number;
+  /** By seq; default "desc" (newest first). */
+  order?: "asc" | "desc";
+}
+
+/** One row of a mailbox's UID index: what IMAP SELECT and FETCH FLAGS need, without bodies. */
+export interface MailboxEntry {
+  uid: number;
+  messageId: string;
+  flags: string[];
+  modSeq: number;
+}
+
+export type FlagOperation = "add" | "remove" | "set";
+
+export interface UpdateFlagsInput {
+  op: FlagOperation;
+  flags: string[];
+  /** CONDSTORE: leave (and report) messages whose modSeq is above this. */
+  unchangedSince?: number;
+}
+
+export interface UpdateFlagsResult {
+  /** Messages whose flags changed, with their new flags and modSeq. */
+  updated: Array<{ messageId: string; uid: number; flags: string[]; modSeq: number }>;
+  /** Messages left unchanged because of unchangedSince. */
+  conflicts: string[];
+}
+
+export interface CopyResult {
+  /** Destination mailbox UIDVALIDITY (COPYUID / APPENDUID). */
+  uidValidity: number;
+  /** In the order of the ids given; ids not found are left out. */
+  mapping: Array<{ messageId: string; uid: number; newMessageId: string; newUid: number }>;
+}
+
+export interface InboxInfo {
+  address: string;
+  messages: number;
+  unseen: number;
+}
+
+export type StoreListener = (event: StoreEvent) => void;
+
+/**
+ * The one interface every front end uses. All methods are scoped by run id; a method given an
+ * unknown or expired run fails with SandmailError `run_not_found` unless it says otherwise.
+ *
+ * Sequencing: each run has one counter. Every change takes the next value: a new message's
+ * `seq`, the `modSeq` of the messages a change touches, and the `seq` of the event announcing
+ * the change. So `eventsSince(n)` resumes a stream, `afterSeq` resumes a wait, and a mailbox's
+ * HIGHESTMODSEQ is the counter value of its latest change.
+ */
+export interface MailStore {
+  readonly kind: "memory" | "redis";
+
+  createRun(input: CreateRunInput): Promise<Run>;
+  /** undefined when the run does not exist or has expired. */
+  getRun(runId: string): Promise<Run | undefined>;
+  /** Deletes the run and all its mail; false when it did not exist. Emits `run.deleted`. */
+  deleteRun(runId: string): Promise<boolean>;
+  runCounts(runId: string): Promise<RunCounts>;
+
+  /** Creates the address's default folders if absent (idempotent). */
+  ensureInbox(runId: string, address: string): Promise<void>;
+  listInboxes(runId: string): Promise<InboxInfo[]>;
+  listMailboxes(runId: string, address: string): Promise<Mailbox[]>;
+  /** Folder lookup; `INBOX` matches case-insensitively. */
+  getMailbox(runId: string, address: string, name: string): Promise<Mailbox | undefined>;
+  getMailboxById(runId: string, mailboxId: string): Promise<Mailbox | undefined>;
+  /** Fails with `mailbox_exists`. A name deleted and created again gets a new UIDVALIDITY. */
+  createMailbox(runId: string, address: string, name: string): Promise<Mailbox>;
+  /** Deletes the folder and its messages; INBOX fails with `mailbox_protected`. */
+  deleteMailbox(runId: string, address: string, name: string): Promise<void>;
+  /**
+   * Renames a folder (and its children `name/...`). Renaming INBOX moves its messages into a new
+   * folder and leaves INBOX empty, as RFC 3501 §6.3.5 says.
+   */
+  renameMailbox(runId: string, address: string, from: string, to: string): Promise<Mailbox>;
+  setSubscribed(runId: string, address: string, name: string, subscribed: boolean): Promise<void>;
+
+  /** Stores a message; fails with `quota_exceeded` past the run's limits. Emits `message.added`. */
+  appendMessage(runId: string, input: AppendInput): Promise<StoredMessage>;
+  getMessage(runId: string, messageId: string): Promise<StoredMessage | undefined>;
+  /** Batch lookup in the order given; undefined where a message does not exist. */
+  getMessages(runId: string, messageIds: string[]): Promise<Array<StoredMessage | undefined>>;
+  getRaw(runId: string, messageId: string): Promise<Buffer | undefined>;
+  listMessages(runId: string, query?: MessageQuery): Promise<StoredMessage[]>;
+  /** The mailbox's messages ordered by UID ascending. */
+  mailboxIndex(runId: string, mailboxId: string): Promise<MailboxEntry[]>;
+
+  /** Emits one `message.flags` per message whose flags changed. */
+  updateFlags(runId: string, messageIds: string[], input: UpdateFlagsInput): Promise<UpdateFlagsResult>;
+  /** New messages (new ids, seqs, UIDs) in the destination. Emits `message.added` for each. */
+  copyMessages(runId: string, messageIds: string[], destMailboxId: string): Promise<CopyResult>;
+  /** Keeps each message's id and seq; new UID in the destination. Emits `message.moved`. */
+  moveMessages(runId: string, messageIds: string[], destMailboxId: string): Promise<CopyResult>;
+  /** Removes messages for good (IMAP EXPUNGE, API DELETE); returns how many. Emits `message.expunged`. */
+  deleteMessages(runId: string, messageIds: string[]): Promise<number>;
+
+  /**
+   * \Recent bookkeeping: atomically returns the highest UID already claimed as recent by some
+   * session and advances it to uidNext-1. UIDs above the returned value are recent for the caller
+   * alone.
+   */
+  claimRecent(runId: string, mailboxId: string): Promise<number>;
+
+  /** The run's counter: the seq of its latest change (0 for a new run). */
+  currentSeq(runId: string): Promise<number>;
+  /** Events with seq > afterSeq still kept (the newest 10,000 per run at least), in order. */
+  eventsSince(runId: string, afterSeq: number, limit?: number): Promise<StoreEvent[]>;
+  /**
+   * Live events of one run, from every process sharing the store. Resolves once the
+   * subscription is active, so nothing emitted after it resolves is missed. Returns the
+   * function that ends the subscription.
+   */
+  subscribe(runId: string, listener: StoreListener): Promise<() => void>;
+
+  /** Throws when the backing store is unreachable (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
