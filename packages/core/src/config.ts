@@ -19,11 +19,23 @@ export const ConfigSchema = z.object({
     .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "a lowercase DNS name")
     .default("sandmail.test"),
   SANDMAIL_CATCH_ALL: bool.default(true),
-  SANDMAIL_MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  SANDMAIL_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(25 * 1024 * 1024),
   SANDMAIL_RUN_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
-  SANDMAIL_MAX_RUN_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
+  SANDMAIL_MAX_RUN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 3600),
   SANDMAIL_RUN_MAX_MESSAGES: z.coerce.number().int().positive().default(100_000),
-  SANDMAIL_RUN_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024 * 1024),
+  SANDMAIL_RUN_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 * 1024 * 1024),
   SANDMAIL_MAX_WAIT_MS: z.coerce.number().int().positive().default(300_000),
   SANDMAIL_API_KEY: z.string().min(1).optional(),
   SANDMAIL_DEFAULT_TOKEN: z.string().min(16).optional(),

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual, createHash } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** A run id: a DNS label of lowercase letters and digits, since it is part of a mail domain. */
 export const RUN_ID_PATTERN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -38,7 +38,10 @@ export function normalizeAddress(address: string): string {
 export function runIdFromAddress(address: string, domain: string): string | undefined {
   const at = address.lastIndexOf("@");
   if (at < 0) return undefined;
-  const host = address.slice(at + 1).toLowerCase().replace(/\.$/, "");
+  const host = address
+    .slice(at + 1)
+    .toLowerCase()
+    .replace(/\.$/, "");
   const suffix = `.${domain.toLowerCase()}`;
   if (!host.endsWith(suffix)) return undefined;
   const label = host.slice(0, -suffix.length);

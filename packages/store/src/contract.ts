@@ -5,8 +5,8 @@ import type {
   Run,
   RunCounts,
   RunLimits,
-  StoreEvent,
   StoredMessage,
+  StoreEvent,
 } from "@sandmail/core";
 
 export interface CreateRunInput {
