@@ -206,3 +206,12 @@ export type StoreEvent =
   | { type: "run.deleted"; runId: string; seq: number };
 
 export type StoreEventType = StoreEvent["type"];
+
+/** A DNS record a run's authentication checks resolve against (see PUT /v1/runs/{run}/dns). */
+export interface DnsRecord {
+  /** Fully qualified name, lowercased, without the trailing dot. */
+  name: string;
+  type: "TXT" | "A" | "AAAA" | "MX" | "CNAME" | "PTR";
+  /** Values; a TXT value is one string (chunks already joined). */
+  values: string[];
+}

@@ -1,4 +1,5 @@
 import type {
+  DnsRecord,
   Envelope,
   Mailbox,
   MessageMeta,
@@ -156,6 +157,10 @@ export interface MailStore {
    * function that ends the subscription.
    */
   subscribe(runId: string, listener: StoreListener): Promise<() => void>;
+
+  /** Replaces the run's DNS records (used by its SPF/DKIM/DMARC/ARC checks). */
+  setDnsRecords(runId: string, records: DnsRecord[]): Promise<void>;
+  getDnsRecords(runId: string): Promise<DnsRecord[]>;
 
   /** Throws when the backing store is unreachable (readiness). */
   ping(): Promise<void>;
