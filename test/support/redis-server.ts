@@ -10,7 +10,7 @@ export interface TestRedis {
   readonly url: string;
   /** Kills the server (SIGKILL: as abrupt as a crash). */
   stop(): Promise<void>;
-  /** Starts it again on the same port, empty. */
+  /** Starts it again on the same port: empty, unless started as persistent. */
   restart(): Promise<void>;
 }
 
@@ -46,7 +46,15 @@ async function waitFor(check: () => Promise<boolean>, what: string, ms = 10_000)
   throw new Error(`timed out waiting for ${what}`);
 }
 
-export async function startRedisServer(): Promise<TestRedis> {
+export interface RedisOptions {
+  /**
+   * Keep data across stop/restart (append-only file, fsync on every write), so a test can crash
+   * Redis and check that nothing acknowledged before the crash was lost.
+   */
+  persistent?: boolean;
+}
+
+export async function startRedisServer(options: RedisOptions = {}): Promise<TestRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "sandmail-redis-"));
   let child: ChildProcess | undefined;
@@ -54,7 +62,17 @@ export async function startRedisServer(): Promise<TestRedis> {
   const launch = async () => {
     child = spawn(
       "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--dir",
+        dir,
+        ...(options.persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]),
+      ],
       { stdio: "ignore" },
     );
     child.once("error", (err) => {

@@ -1,0 +1,188 @@
+import { randomBytes } from "node:crypto";
+import { type Config, runIdFromAddress, type StoredMessage, tokensEqual } from "@sandmail/core";
+import { normalizeCrlf, prependHeaders } from "@sandmail/mime";
+import type { Logger } from "@sandmail/runtime";
+import type { MailStore } from "@sandmail/store";
+import { safeIndex } from "./index-message.js";
+import { receivedHeader } from "./received.js";
+import { reply, replyForStoreError, type SmtpReplyError, worstReply } from "./replies.js";
+
+/** Where one accepted RCPT TO goes. */
+export interface Route {
+  runId: string;
+  /** Inbox address (lowercased) inside the run. */
+  inbox: string;
+  /** The address exactly as the client gave it in RCPT TO. */
+  recipient: string;
+}
+
+/** One finished SMTP transaction, ready to be stored. */
+export interface Delivery {
+  /** The DATA bytes as received (dot-unstuffed, line endings not yet normalized). */
+  raw: Buffer;
+  routes: Route[];
+  mailFrom: string;
+  helo: string;
+  clientAddress: string;
+  tls: boolean;
+  /** The run id the session authenticated as. */
+  authUser?: string;
+  /** Received `with` protocol: ESMTP, ESMTPS, ESMTPA, ESMTPSA (or SMTP after HELO). */
+  protocol: string;
+}
+
+export interface DeliveryResult {
+  /** The id named in the Received header and the 250 reply. */
+  queueId: string;
+  stored: StoredMessage[];
+}
+
+export interface IngestOptions {
+  config: Pick<Config, "SANDMAIL_DOMAIN">;
+  store: MailStore;
+  logger: Logger;
+  /** This server's name in Received headers. */
+  hostname: string;
+  /** Run that takes mail no other run claims; without it such mail gets 550. */
+  catchAllRunId?: string;
+}
+
+export interface Ingest {
+  /** Checks SMTP AUTH credentials (user = run id, password = its token); resolves to the run id. */
+  authenticate(username: string, password: string): Promise<string>;
+  /** The routing decision for one RCPT TO, made once at RCPT time. */
+  route(recipient: string, authRunId?: string): Promise<Route>;
+  /** Stores one copy per routed inbox; resolves only once every copy is stored. */
+  deliver(delivery: Delivery): Promise<DeliveryResult>;
+}
+
+/**
+ * Routing and storing, apart from the SMTP wiring, so the rules read in one place:
+ * 1. an authenticated session delivers every recipient into its own run, whatever the domain;
+ * 2. otherwise `<local>@<runId>.<SANDMAIL_DOMAIN>` goes to that run when it exists;
+ * 3. otherwise the catch-all run, when configured and alive, takes it;
+ * 4. otherwise 550.
+ * Every store failure becomes an SMTP reply (451 / 452 / 550), never a 250.
+ */
+export function createIngest(options: IngestOptions): Ingest {
+  const { store, logger, hostname, catchAllRunId } = options;
+  const domain = options.config.SANDMAIL_DOMAIN;
+
+  async function runExists(runId: string): Promise<boolean> {
+    try {
+      return (await store.getRun(runId)) !== undefined;
+    } catch (err) {
+      throw reply.storeFailed(err);
+    }
+  }
+
+  async function authenticate(username: string, password: string): Promise<string> {
+    const runId = username.trim().toLowerCase();
+    if (!runId || !password) throw reply.authFailed();
+    let run: Awaited<ReturnType<MailStore["getRun"]>>;
+    try {
+      run = await store.getRun(runId);
+    } catch (err) {
+      throw reply.authUnavailable(err);
+    }
+    // Compare against a dummy when the run is unknown, so both failures cost the same.
+    const matches = tokensEqual(password, run?.token ?? "");
+    if (!run || !matches) throw reply.authFailed();
+    return run.id;
+  }
+
+  async function route(recipient: string, authRunId?: string): Promise<Route> {
+    if (typeof recipient !== "string" || !recipient.includes("@")) {
+      throw reply.noSuchRun(`No run for <${recipient}>: expected <local>@<run id>.${domain}`);
+    }
+    const inbox = recipient.toLowerCase();
+    if (authRunId !== undefined) {
+      if (await runExists(authRunId)) return { runId: authRunId, inbox, recipient };
+      throw reply.noSuchRun(`Run ${authRunId} you authenticated as no longer exists`);
+    }
+    const byDomain = runIdFromAddress(recipient, domain);
+    if (byDomain !== undefined && (await runExists(byDomain))) return { runId: byDomain, inbox, recipient };
+    if (catchAllRunId !== undefined && (await runExists(catchAllRunId))) {
+      return { runId: catchAllRunId, inbox, recipient };
+    }
+    throw reply.noSuchRun(
+      byDomain !== undefined
+        ? `No run ${byDomain} (recipient <${recipient}>): it does not exist or has expired`
+        : `No run for <${recipient}>: expected <local>@<run id>.${domain}, or SMTP AUTH with a run id and token`,
+    );
+  }
+
+  async function deliver(delivery: Delivery): Promise<DeliveryResult> {
+    if (!Buffer.isBuffer(delivery.raw)) throw new TypeError("delivery.raw must be a Buffer");
+    if (delivery.routes.length === 0) throw new TypeError("delivery has no routes");
+
+    const queueId = randomBytes(8).toString("hex").toUpperCase();
+    const raw = normalizeCrlf(delivery.raw);
+    const receivedAt = new Date();
+
+    // A run sees only its own recipients in the envelope, never another run's.
+    const rcptByRun = new Map<string, string[]>();
+    for (const r of delivery.routes) {
+      const list = rcptByRun.get(r.runId);
+      if (list) list.push(r.recipient);
+      else rcptByRun.set(r.runId, [r.recipient]);
+    }
+
+    const results = await Promise.allSettled(
+      delivery.routes.map(async (r) => {
+        const copy = prependHeaders(raw, [
+          [
+            "Received",
+            receivedHeader({
+              helo: delivery.helo,
+              clientAddress: delivery.clientAddress,
+              host: hostname,
+              protocol: delivery.protocol,
+              id: queueId,
+              recipient: r.recipient,
+              date: receivedAt,
+            }),
+          ],
+        ]);
+        try {
+          return await store.appendMessage(r.runId, {
+            address: r.inbox,
+            raw: copy,
+            meta: safeIndex(copy, logger),
+            internalDate: receivedAt,
+            envelope: {
+              mailFrom: delivery.mailFrom,
+              rcptTo: rcptByRun.get(r.runId) ?? [r.recipient],
+              clientAddress: delivery.clientAddress,
+              helo: delivery.helo,
+              tls: delivery.tls,
+              ...(delivery.authUser !== undefined ? { authUser: delivery.authUser } : {}),
+            },
+          });
+        } catch (err) {
+          throw replyForStoreError(err, r.runId);
+        }
+      }),
+    );
+
+    const stored: StoredMessage[] = [];
+    const failures: SmtpReplyError[] = [];
+    for (const result of results) {
+      if (result.status === "fulfilled") stored.push(result.value);
+      else failures.push(replyForStoreError(result.reason, "?"));
+    }
+    const failure = worstReply(failures);
+    if (failure) {
+      logger.warn(
+        { queueId, stored: stored.length, failed: failures.length, err: failure.cause ?? failure },
+        "delivery failed: %s",
+        failure.message,
+      );
+      throw failure;
+    }
+    logger.debug({ queueId, copies: stored.length, bytes: raw.length }, "delivered");
+    return { queueId, stored };
+  }
+
+  return { authenticate, route, deliver };
+}

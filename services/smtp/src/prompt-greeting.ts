@@ -1,0 +1,55 @@
+import type net from "node:net";
+import type tls from "node:tls";
+import { SMTPServer, type SMTPServerSession } from "smtp-server";
+import { SMTPConnection, type SMTPConnectionOptions } from "smtp-server/lib/smtp-connection.js";
+
+/**
+ * smtp-server 3.21.6 holds every new connection for a hard-coded 100 ms before the greeting
+ * (`SMTPConnection.init`, an "early talker" check against spam bots) and offers no option to
+ * turn it off. A test sandbox talks to applications that open a connection per message, so the
+ * delay would dominate every send. This module is the one place that changes it:
+ *
+ * - `PromptConnection.init` does what the stock `init` does (socket listeners, the maxClients
+ *   check) and then calls `connectionReady()` at once instead of after a timer.
+ * - `PromptGreetingServer.connect` is the stock `connect` building a `PromptConnection`.
+ * - The default `onConnect` / `onSecure` call back on the next turn (`setImmediate`); these
+ *   call back at once (options may still supply their own). With `disableReverseLookup` set,
+ *   the 220 greeting is then written synchronously while the connection is set up, before any
+ *   client byte can be read, so the "You talk too soon" rejection never applies.
+ *
+ * Both mirror smtp-server 3.21.6's code; re-check them when upgrading smtp-server.
+ */
+class PromptConnection extends SMTPConnection {
+  override init(): void {
+    this._setListeners(() => {
+      const { maxClients } = this._server.options;
+      if (maxClients && this._server.connections.size > maxClients) {
+        this.send(421, `${this.name} Too many connected clients, try again in a moment`, false);
+        return;
+      }
+      this.connectionReady();
+    });
+  }
+}
+
+export class PromptGreetingServer extends SMTPServer {
+  override onConnect(_session: SMTPServerSession, callback: (err?: Error | null) => void): void {
+    callback();
+  }
+
+  override onSecure(
+    _socket: net.Socket | tls.TLSSocket,
+    _session: SMTPServerSession,
+    callback: (err?: Error | null) => void,
+  ): void {
+    callback();
+  }
+
+  override connect(socket: net.Socket | tls.TLSSocket, socketOptions?: SMTPConnectionOptions | null): void {
+    const connection = new PromptConnection(this, socket, socketOptions);
+    this.connections.add(connection);
+    connection.on("error", (err: Error) => this._onError(err));
+    connection.on("connect", (data) => this._onClientConnect(data));
+    connection.init();
+  }
+}

@@ -1,0 +1,255 @@
+import os from "node:os";
+import type { Config } from "@sandmail/core";
+import type { Logger } from "@sandmail/runtime";
+import type { MailStore } from "@sandmail/store";
+import type { SMTPServerOptions, SMTPServerSession } from "smtp-server";
+import { createIngest, type Route } from "./ingest.js";
+import { libraryLogger } from "./library-logger.js";
+import { PromptGreetingServer } from "./prompt-greeting.js";
+import { readMessage } from "./read-message.js";
+import { reply, SmtpReplyError } from "./replies.js";
+
+export interface SmtpServiceOptions {
+  config: Config;
+  store: MailStore;
+  /** PEM key and certificate for STARTTLS and implicit TLS. */
+  tls: { key: string; cert: string };
+  logger: Logger;
+  /** Run that takes mail addressed to no run; without it such mail gets 550 5.1.1. */
+  catchAllRunId?: string;
+  /** How long close() lets in-flight transactions finish before dropping them (default 10 s). */
+  closeTimeoutMs?: number;
+}
+
+export interface SmtpPorts {
+  /** Plain SMTP with STARTTLS. */
+  port: number;
+  /** Implicit TLS (SMTPS). */
+  tlsPort: number;
+}
+
+export interface SmtpService {
+  /** Binds SANDMAIL_HOST on SANDMAIL_SMTP_PORT and SANDMAIL_SMTPS_PORT (0 = any free port). */
+  listen(): Promise<SmtpPorts>;
+  /**
+   * Stops accepting, answers idle sessions 421, lets messages being received or stored finish
+   * (their 250/451 is still sent), and resolves once every connection is gone or the close
+   * timeout has passed.
+   */
+  close(): Promise<void>;
+}
+
+/** Per-session state: the routing decided at RCPT for the transaction under way. */
+interface SessionState {
+  routes: Map<string, Route>;
+}
+
+export function createSmtpService(options: SmtpServiceOptions): SmtpService {
+  const { config, store, logger } = options;
+  const log = logger.child({ service: "smtp" });
+  const hostname = config.SANDMAIL_PUBLIC_HOST ?? os.hostname();
+  const maxBytes = config.SANDMAIL_MAX_MESSAGE_BYTES;
+  const ingest = createIngest({
+    config,
+    store,
+    logger: log,
+    hostname,
+    ...(options.catchAllRunId !== undefined ? { catchAllRunId: options.catchAllRunId } : {}),
+  });
+
+  const sessions = new WeakMap<SMTPServerSession, SessionState>();
+  /** Session ids whose message is being read or stored right now. */
+  const inFlight = new Set<string>();
+  let closing = false;
+
+  const stateOf = (session: SMTPServerSession): SessionState => {
+    let state = sessions.get(session);
+    if (!state) {
+      state = { routes: new Map() };
+      sessions.set(session, state);
+    }
+    return state;
+  };
+
+  /** Anything that is not already an SMTP reply is our fault and transient. */
+  const asReply = (err: unknown): SmtpReplyError => {
+    if (err instanceof SmtpReplyError) return err;
+    log.error({ err }, "unexpected error in an SMTP transaction");
+    return reply.storeFailed(err);
+  };
+
+  /**
+   * Hands an async result to smtp-server's callback style. Failures become SMTP replies; an
+   * exception thrown by the callback itself is logged, never left as an unhandled rejection
+   * (which would end the process).
+   */
+  function settle<T>(
+    work: Promise<T>,
+    ok: (value: T) => void,
+    fail: (err: SmtpReplyError) => void,
+    always?: () => void,
+  ): void {
+    work
+      .then(ok, (err: unknown) => fail(asReply(err)))
+      .catch((err: unknown) => log.error({ err }, "SMTP callback failed"))
+      .finally(always);
+  }
+
+  const handlers: Pick<SMTPServerOptions, "onAuth" | "onMailFrom" | "onRcptTo" | "onData"> = {
+    onAuth(auth, _session, callback) {
+      settle(
+        ingest.authenticate(auth.username ?? "", auth.password ?? ""),
+        (runId) => callback(null, { user: runId }),
+        (err) => callback(err),
+      );
+    },
+
+    onMailFrom(_address, session, callback) {
+      if (closing) return callback(reply.shuttingDown());
+      stateOf(session).routes = new Map();
+      callback();
+    },
+
+    onRcptTo(address, session, callback) {
+      const authRunId = typeof session.user === "string" ? session.user : undefined;
+      settle(
+        ingest.route(address.address, authRunId),
+        (route) => {
+          stateOf(session).routes.set(address.address.toLowerCase(), route);
+          callback();
+        },
+        (err) => callback(err),
+      );
+    },
+
+    onData(stream, session, callback) {
+      inFlight.add(session.id);
+      const receive = async (): Promise<string> => {
+        const { raw } = await readMessage(stream, maxBytes).catch((err: unknown) => {
+          // The client went away mid-message; nobody is left to read the reply.
+          throw reply.notReceived(err);
+        });
+        if (!raw) throw reply.tooBig(maxBytes);
+        const state = stateOf(session);
+        const routes: Route[] = [];
+        for (const rcpt of session.envelope.rcptTo) {
+          const route = state.routes.get(rcpt.address.toLowerCase());
+          if (!route) throw new Error(`recipient ${rcpt.address} reached DATA without a route`);
+          routes.push(route);
+        }
+        const mailFrom = session.envelope.mailFrom;
+        const result = await ingest.deliver({
+          raw,
+          routes,
+          mailFrom: mailFrom ? mailFrom.address : "",
+          helo: session.hostNameAppearsAs || "unknown",
+          clientAddress: session.remoteAddress,
+          tls: session.secure,
+          ...(typeof session.user === "string" ? { authUser: session.user } : {}),
+          protocol: session.transmissionType || "ESMTP",
+        });
+        return `OK: queued as ${result.queueId}`;
+      };
+      settle(
+        receive(),
+        (message) => callback(null, message),
+        (err) => callback(err),
+        () => {
+          inFlight.delete(session.id);
+          if (closing) setImmediate(() => dropSession(session.id));
+        },
+      );
+    },
+  };
+
+  const serverOptions: SMTPServerOptions = {
+    name: hostname,
+    banner: "sandmail",
+    key: options.tls.key,
+    cert: options.tls.cert,
+    size: maxBytes,
+    // Oversized DATA gets 552 5.3.4 from the library itself, whatever onData says.
+    rejectOversized: true,
+    authMethods: ["PLAIN", "LOGIN"],
+    authOptional: true,
+    // A test sandbox on loopback: AUTH without TLS is what apps under test are configured with.
+    allowInsecureAuth: true,
+    disableReverseLookup: true,
+    hideENHANCEDSTATUSCODES: false,
+    hidePIPELINING: false,
+    hide8BITMIME: false,
+    hideSMTPUTF8: false,
+    closeTimeout: options.closeTimeoutMs ?? 10_000,
+    logger: libraryLogger(log) as unknown as SMTPServerOptions["logger"],
+    ...handlers,
+  };
+
+  const plain = new PromptGreetingServer({ ...serverOptions, secure: false });
+  const secure = new PromptGreetingServer({ ...serverOptions, secure: true });
+  const servers = [plain, secure];
+  for (const server of servers) {
+    // Socket and TLS errors of single clients arrive here; they must never end the process.
+    server.on("error", (err: Error & { code?: string }) => {
+      log.debug({ err: { message: err.message, code: err.code } }, "SMTP connection error");
+    });
+  }
+
+  /** Ends one session of a closing server once its transaction has been answered. */
+  function dropSession(sessionId: string): void {
+    for (const server of servers) {
+      for (const connection of server.connections) {
+        if (connection.id === sessionId) connection.send(421, "Server shutting down, try again later");
+      }
+    }
+  }
+
+  function listenOn(server: PromptGreetingServer, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      server.server.once("error", onError);
+      server.listen(port, config.SANDMAIL_HOST, () => {
+        server.server.off("error", onError);
+        const address = server.server.address();
+        resolve(typeof address === "object" && address ? address.port : port);
+      });
+    });
+  }
+
+  function closeServer(server: PromptGreetingServer): Promise<void> {
+    return new Promise((resolve) => {
+      let done = false;
+      server.close(() => {
+        if (!done) {
+          done = true;
+          resolve();
+        }
+      });
+      // Idle sessions have nothing to finish: tell them now rather than at the timeout.
+      for (const connection of [...server.connections]) {
+        const busy = Boolean(connection._dataStream) || inFlight.has(connection.id);
+        if (!busy) connection.send(421, "Server shutting down, try again later");
+      }
+    });
+  }
+
+  let closed: Promise<void> | undefined;
+
+  return {
+    async listen() {
+      try {
+        const port = await listenOn(plain, config.SANDMAIL_SMTP_PORT);
+        const tlsPort = await listenOn(secure, config.SANDMAIL_SMTPS_PORT);
+        log.info({ host: config.SANDMAIL_HOST, port, tlsPort }, "SMTP listening");
+        return { port, tlsPort };
+      } catch (err) {
+        await this.close();
+        throw err;
+      }
+    },
+    close() {
+      closing = true;
+      closed ??= Promise.all(servers.map(closeServer)).then(() => log.info("SMTP closed"));
+      return closed;
+    },
+  };
+}
