@@ -1,0 +1,256 @@
+import { isIP } from "node:net";
+import {
+  type ARCData,
+  type DKIMVerifyResult,
+  type DNSResolver,
+  dkimVerify,
+  arc as verifyArc,
+  dmarc as verifyDmarc,
+  spf as verifySpf,
+} from "mailauth";
+import { type Outcome, resolverWithDeadline, settleBy } from "./deadline.js";
+import { alignmentOf, dmarcOutcome, dmarcReason, type MailauthDmarc } from "./dmarc-alignment.js";
+import { isNoRecord } from "./dns-error.js";
+import { formatAuthenticationResults } from "./format-header.js";
+import { guessFromDomain, readHeaderFields } from "./header-fields.js";
+import { memoResolver, prefetch } from "./memo-resolver.js";
+import {
+  commentOf,
+  type DkimOutcome,
+  dkimOutcome,
+  dkimUnverified,
+  type MailauthDkimRow,
+  readSignatureHeaders,
+  type SignatureHeader,
+  toResultValue,
+} from "./normalize.js";
+import { parseAuthenticationResults } from "./parse-authentication-results.js";
+import { createRunResolver } from "./run-resolver.js";
+import type {
+  ArcResult,
+  AuthContext,
+  AuthResults,
+  AuthResultValue,
+  DmarcResult,
+  Resolver,
+  SpfResult,
+} from "./types.js";
+
+const defaultTimeoutMs = 2000;
+
+/** Remembers the first lookup failure that was not "no such record" (a timeout, SERVFAIL...). */
+function tracked(resolver: Resolver): { resolver: DNSResolver; trouble: () => string | undefined } {
+  let trouble: string | undefined;
+  const wrapped: Resolver = async (name, rrtype) => {
+    try {
+      return await resolver(name, rrtype);
+    } catch (err) {
+      if (!isNoRecord(err) && trouble === undefined) {
+        trouble = String((err as { code?: unknown }).code ?? (err as Error).message);
+      }
+      throw err;
+    }
+  };
+  return { resolver: wrapped as DNSResolver, trouble: () => trouble };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** temperror for a step cut off by the deadline, permerror for one that threw. */
+function unfinished(outcome: Exclude<Outcome<unknown>, { kind: "done" }>, what: string) {
+  return outcome.kind === "timeout"
+    ? { result: "temperror" as const, reason: `${what} did not finish within the time limit` }
+    : { result: "permerror" as const, reason: `${what} failed: ${errorText(outcome.error)}` };
+}
+
+interface Steps {
+  ctx: AuthContext;
+  raw: Buffer;
+  resolver: Resolver;
+  /** When SPF, DKIM and ARC must have finished. */
+  checksEndAt: number;
+  /** When DMARC must have finished: the caller's deadline. */
+  deadlineAt: number;
+}
+
+interface DkimStage {
+  dkim: DkimOutcome;
+  arc: ArcResult;
+  /** null when verification did not finish: the From domain was never read. */
+  verified: DKIMVerifyResult | null;
+  unfinished?: { result: AuthResultValue; reason: string };
+}
+
+async function checkArc(steps: Steps, verified: DKIMVerifyResult): Promise<ArcResult> {
+  const data = verified.arc as ARCData | undefined;
+  if (!data) return { result: "none" };
+  const lookups = tracked(steps.resolver);
+  const outcome = await settleBy(steps.checksEndAt, () => verifyArc(data, { resolver: lookups.resolver }));
+  if (outcome.kind !== "done") return unfinished(outcome, "ARC verification");
+  const status = outcome.value.status;
+  const arc: ArcResult = { result: toResultValue(status.result) };
+  if (typeof outcome.value.i === "number" && outcome.value.i > 0) arc.instance = outcome.value.i;
+  const reason = commentOf(status);
+  if (reason) arc.reason = reason;
+  // mailauth calls every ARC failure permanent, a key lookup that timed out included.
+  const trouble = lookups.trouble();
+  if (arc.result === "fail" && trouble) {
+    arc.result = "temperror";
+    arc.reason = `DNS failure: ${trouble}`;
+  }
+  return arc;
+}
+
+async function checkDkimAndArc(steps: Steps, signatures: SignatureHeader[]): Promise<DkimStage> {
+  const lookups = tracked(steps.resolver);
+  const outcome = await settleBy(steps.checksEndAt, () =>
+    dkimVerify(steps.raw, { resolver: lookups.resolver, sender: steps.ctx.mailFrom || undefined }),
+  );
+  if (outcome.kind !== "done") {
+    const cut = unfinished(outcome, "DKIM verification");
+    return {
+      dkim: dkimUnverified(signatures, cut.result, cut.reason),
+      arc: cut,
+      verified: null,
+      unfinished: cut,
+    };
+  }
+  const verified = outcome.value;
+  const dkim = dkimOutcome(signatures, verified.results as MailauthDkimRow[]);
+  return { dkim, arc: await checkArc(steps, verified), verified };
+}
+
+function heloForSpf(helo: string): string {
+  // An address literal HELO is written [ip], as RFC 5321 has it, so SPF never takes it for a domain.
+  return isIP(helo) ? `[${helo}]` : helo;
+}
+
+async function checkSpf(steps: Steps): Promise<SpfResult | null> {
+  const { ctx } = steps;
+  if (!isIP(ctx.ip)) return null;
+  const helo = ctx.helo.trim();
+  if (!ctx.mailFrom && !helo) {
+    return { result: "none", reason: "null sender and no HELO name: no domain to check" };
+  }
+  const outcome = await settleBy(steps.checksEndAt, () =>
+    verifySpf({
+      sender: ctx.mailFrom || undefined,
+      ip: ctx.ip,
+      helo: helo ? heloForSpf(helo) : undefined,
+      mta: ctx.mta,
+      resolver: steps.resolver as DNSResolver,
+    }),
+  );
+  const senderDomain = (ctx.mailFrom || `postmaster@${helo}`).split("@").pop()!.toLowerCase();
+  if (outcome.kind !== "done") return { domain: senderDomain, ...unfinished(outcome, "SPF check") };
+  const spf: SpfResult = { result: toResultValue(outcome.value.status.result) };
+  if (outcome.value.domain) spf.domain = outcome.value.domain;
+  const reason = commentOf(outcome.value.status);
+  if (reason) spf.reason = reason;
+  return spf;
+}
+
+async function checkDmarc(
+  steps: Steps,
+  stage: DkimStage,
+  spf: SpfResult | null,
+): Promise<DmarcResult | null> {
+  if (!stage.verified) return stage.unfinished ?? null;
+  const from = stage.verified.headerFrom ?? [];
+  if (from.length === 0) return null;
+  const domain = from[0]!.split("@").pop()!.toLowerCase();
+  if (from.length > 1) {
+    return { result: "permerror", reason: "the From header holds more than one address" };
+  }
+  const rows = stage.verified.results as (MailauthDkimRow & {
+    id?: string;
+    status?: { underSized?: unknown };
+  })[];
+  const passingDkim = rows.filter((r) => r.signingDomain && r.status?.result === "pass");
+  const passing = {
+    dkim: passingDkim.map((r) => r.signingDomain!),
+    spf: spf?.result === "pass" && spf.domain ? [spf.domain] : [],
+  };
+  const outcome = await settleBy(steps.deadlineAt, () =>
+    verifyDmarc({
+      headerFrom: from,
+      spfDomains: passing.spf,
+      dkimDomains: passingDkim.map((r) => ({
+        id: r.id,
+        domain: r.signingDomain!,
+        aligned: Boolean(r.status?.aligned),
+        underSized: Boolean(r.status?.underSized),
+      })),
+      resolver: steps.resolver as DNSResolver,
+    }),
+  );
+  if (outcome.kind !== "done") return { domain, ...unfinished(outcome, "DMARC check") };
+  if (!outcome.value) return null;
+  const value = outcome.value as MailauthDmarc & { policy?: string };
+  const aligned = alignmentOf(value, domain, passing);
+  const underlyingTemperror =
+    spf?.result === "temperror" || stage.dkim.results.some((d) => d.result === "temperror");
+  const dmarc: DmarcResult = {
+    result: dmarcOutcome(toResultValue(value.status.result), aligned, underlyingTemperror),
+    domain,
+  };
+  if (value.policy) dmarc.policy = value.policy.toLowerCase();
+  const reason = dmarcReason(dmarc.result, domain, value, aligned);
+  if (reason) dmarc.reason = reason;
+  return dmarc;
+}
+
+/**
+ * Checks SPF, DKIM, DMARC and ARC for a message as it arrives, against the run's DNS records
+ * (and the fallback resolver when one is configured), within ctx.timeoutMs (default 2000 ms):
+ * a check still waiting at the deadline says temperror instead of holding up the caller.
+ * Also returns the Authentication-Results headers the message already carried, and the header
+ * sandmail prepends. Never throws for bad input: what cannot be checked says permerror.
+ */
+export async function authenticateMessage(raw: Buffer, context: AuthContext): Promise<AuthResults> {
+  // Values straight from an SMTP session can be missing; treat them as empty, never crash on them.
+  const ctx: AuthContext = {
+    ...context,
+    ip: String(context.ip ?? "").trim(),
+    helo: String(context.helo ?? "").trim(),
+    mailFrom: String(context.mailFrom ?? "").trim(),
+    mta: String(context.mta ?? "").trim() || "localhost",
+    records: context.records ?? [],
+  };
+  const timeoutMs = ctx.timeoutMs && ctx.timeoutMs > 0 ? ctx.timeoutMs : defaultTimeoutMs;
+  const deadlineAt = Date.now() + timeoutMs;
+  // Lookups give up first, so mailauth can still turn their ETIMEOUT into its own temperror (with
+  // the signature's details); then SPF, DKIM and ARC are cut off; DMARC, whose record was fetched
+  // in the meantime, gets the last slice to decide alignment.
+  const slice = Math.min(50, Math.floor(timeoutMs / 10));
+  const resolver = memoResolver(
+    resolverWithDeadline(createRunResolver(ctx.records, ctx.fallback), deadlineAt - 2 * slice),
+  );
+  const steps: Steps = { ctx, raw, resolver, checksEndAt: deadlineAt - slice, deadlineAt };
+
+  const fields = readHeaderFields(raw);
+  const valuesOf = (name: string) => fields.filter((f) => f.name === name).map((f) => f.value);
+  const received = parseAuthenticationResults(valuesOf("authentication-results"));
+  const signatures = readSignatureHeaders(valuesOf("dkim-signature"));
+  const fromDomain = guessFromDomain(valuesOf("from")[0]);
+  if (fromDomain) prefetch(resolver, `_dmarc.${fromDomain}`, "TXT");
+
+  const [stage, spf] = await Promise.all([checkDkimAndArc(steps, signatures), checkSpf(steps)]);
+  const dmarc = await checkDmarc(steps, stage, spf);
+
+  const helo = ctx.helo.trim();
+  const header = formatAuthenticationResults({
+    mta: ctx.mta,
+    spf,
+    spfMailFrom: ctx.mailFrom || (helo ? `postmaster@${helo}` : ""),
+    helo,
+    dkim: stage.dkim.results,
+    dkimSignaturePrefixes: stage.dkim.prefixes,
+    dmarc,
+    arc: stage.arc,
+  });
+
+  return { spf, dkim: stage.dkim.results, dmarc, arc: stage.arc, received, header };
+}
