@@ -1,1 +1,3 @@
 export type * from "./contract.js";
+export { MemoryStore, type MemoryStoreOptions } from "./memory/memory-store.js";
+export { RedisStore, type RedisStoreOptions } from "./redis/redis-store.js";

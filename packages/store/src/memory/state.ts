@@ -1,0 +1,58 @@
+import type { DnsRecord, Envelope, MessageMeta, Run, SpecialUse, StoreEvent } from "@sandmail/core";
+import type { StoreListener } from "../contract.js";
+
+/** One stored message: the raw bytes plus compact bookkeeping; views are built on read. */
+export interface MessageRecord {
+  id: string;
+  seq: number;
+  mailbox: MailboxRecord;
+  uid: number;
+  flags: string[];
+  modSeq: number;
+  internalDate: number;
+  raw: Buffer;
+  envelope: Envelope | undefined;
+  meta: MessageMeta;
+}
+
+export interface MailboxRecord {
+  id: string;
+  address: string;
+  name: string;
+  specialUse: SpecialUse | undefined;
+  uidValidity: number;
+  uidNext: number;
+  highestModSeq: number;
+  unseen: number;
+  /** Highest UID some session has already seen as \Recent. */
+  recentClaimed: number;
+  /** Sorted by uid ascending. */
+  index: MessageRecord[];
+}
+
+export interface InboxRecord {
+  address: string;
+  byName: Map<string, MailboxRecord>;
+  /** Subscriptions are by name (RFC 3501 §6.3.6): they outlive the mailbox they name. */
+  subscribed: Set<string>;
+}
+
+export interface RunState {
+  run: Run;
+  /** The run counter: seq of the latest change. */
+  seq: number;
+  mailboxCounter: number;
+  inboxes: Map<string, InboxRecord>;
+  mailboxes: Map<string, MailboxRecord>;
+  messages: Map<string, MessageRecord>;
+  /** Sorted by seq ascending. */
+  bySeq: MessageRecord[];
+  bytes: number;
+  /** Newest events, seq ascending. */
+  events: StoreEvent[];
+  listeners: Set<StoreListener>;
+  dns: DnsRecord[];
+}
+
+export const bySeqKey = (m: MessageRecord) => m.seq;
+export const byUidKey = (m: MessageRecord) => m.uid;

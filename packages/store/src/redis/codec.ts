@@ -1,0 +1,96 @@
+import type { Mailbox, MessageMeta, Run, SpecialUse, StoredMessage, StoreEvent } from "@sandmail/core";
+import type { MailboxEntry } from "../contract.js";
+
+/** Flags travel and rest in Redis as one space-separated string (flags are atoms: no spaces). */
+export function joinFlags(flags: string[]): string {
+  return flags.join(" ");
+}
+
+export function splitFlags(flags: unknown): string[] {
+  return typeof flags === "string" && flags.length > 0 ? flags.split(" ") : [];
+}
+
+export function decodeRun(id: string, h: Record<string, string>): Run | undefined {
+  if (!h.token || !h.expiresAt) return undefined;
+  const run: Run = {
+    id,
+    token: h.token,
+    createdAt: new Date(Number(h.createdAt)),
+    expiresAt: new Date(Number(h.expiresAt)),
+    limits: { maxMessages: Number(h.maxMessages), maxBytes: Number(h.maxBytes) },
+  };
+  if (h.label !== undefined) run.label = h.label;
+  return run;
+}
+
+export function parseMeta(json: string): MessageMeta {
+  const meta = JSON.parse(json) as MessageMeta;
+  const date = meta.summary?.date as unknown;
+  if (typeof date === "string") meta.summary.date = new Date(date);
+  return meta;
+}
+
+type Row = Array<string | number | null>;
+
+/** A GET_MESSAGES / LIST_MESSAGES row; see read_msg in lua/reads.ts. */
+export function decodeMessage(runId: string, row: unknown): StoredMessage | undefined {
+  if (!Array.isArray(row)) return undefined;
+  const [id, seq, mailboxId, uid, flags, modSeq, idate, size, env, meta, address, mailbox] = row as Row;
+  const parsed = parseMeta(String(meta));
+  const msg: StoredMessage = {
+    id: String(id),
+    runId,
+    seq: Number(seq),
+    mailboxId: String(mailboxId),
+    address: String(address),
+    mailbox: String(mailbox),
+    uid: Number(uid),
+    flags: splitFlags(flags),
+    modSeq: Number(modSeq),
+    internalDate: new Date(Number(idate)),
+    size: Number(size),
+    summary: parsed.summary,
+    mime: parsed.mime,
+  };
+  if (env) msg.envelope = JSON.parse(String(env));
+  return msg;
+}
+
+/** A mailbox_row from lua/reads.ts. */
+export function decodeMailbox(row: unknown): Mailbox | undefined {
+  if (!Array.isArray(row)) return undefined;
+  const [id, address, name, su, uidv, uidNext, hms, n, unseen, sub] = row as Row;
+  const mb: Mailbox = {
+    id: String(id),
+    address: String(address),
+    name: String(name),
+    subscribed: Number(sub) === 1,
+    uidValidity: Number(uidv),
+    uidNext: Number(uidNext),
+    highestModSeq: Number(hms),
+    messages: Number(n),
+    unseen: Number(unseen),
+  };
+  if (su) mb.specialUse = String(su) as SpecialUse;
+  return mb;
+}
+
+export function decodeIndex(flat: unknown): MailboxEntry[] {
+  const rows = flat as string[];
+  const out: MailboxEntry[] = [];
+  for (let i = 0; i + 3 < rows.length; i += 4) {
+    out.push({
+      messageId: String(rows[i]),
+      uid: Number(rows[i + 1]),
+      flags: splitFlags(rows[i + 2]),
+      modSeq: Number(rows[i + 3]),
+    });
+  }
+  return out;
+}
+
+export function decodeEvent(json: string): StoreEvent {
+  const e = JSON.parse(json) as Record<string, unknown>;
+  if ("flags" in e) e.flags = splitFlags(e.flags);
+  return e as unknown as StoreEvent;
+}

@@ -1,0 +1,27 @@
+import { type ErrorCode, isSandmailError, SandmailError } from "@sandmail/core";
+
+const scriptCodes: ErrorCode[] = [
+  "run_not_found",
+  "run_exists",
+  "mailbox_not_found",
+  "mailbox_exists",
+  "mailbox_protected",
+  "quota_exceeded",
+  "invalid_request",
+];
+const scriptCode = new RegExp(`\\b(${scriptCodes.join("|")})\\b`);
+
+/**
+ * Domain errors raised by the Lua scripts keep their code; anything else from Redis or the
+ * connection means the store cannot serve right now (SMTP answers 451, readiness fails).
+ */
+export function toStoreError(err: unknown): SandmailError {
+  if (isSandmailError(err)) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const code = scriptCode.exec(message)?.[1] as ErrorCode | undefined;
+  if (code) return new SandmailError(code, code.replace(/_/g, " "));
+  if (err instanceof Error && err.name === "ReplyError") {
+    return new SandmailError("internal", `Redis error: ${message}`);
+  }
+  return new SandmailError("store_unavailable", `Redis unavailable: ${message}`);
+}

@@ -1,0 +1,140 @@
+/** Tag for Lua sources: raw, so a Lua escape such as `'\\Seen'` reaches Redis unchanged. */
+export const lua = String.raw;
+
+/**
+ * Lua shared by every write script. Calling convention: KEYS[1] is the run hash; ARGV[1] the
+ * run's key prefix (`sm:{runId}:`, so every key built from it shares the run's hash tag and
+ * cluster slot); ARGV[2] the run id; the script's own arguments start at ARGV[3].
+ *
+ * Redis does not roll back a script that fails half-way, so every check runs before the first
+ * write of a script.
+ */
+export const PRELUDE = lua`
+local P = ARGV[1]
+local RUNID = ARGV[2]
+local RUN = KEYS[1]
+local EXP
+local EVENTS_KEPT = 10000
+
+local function fail(code) error({err = code}) end
+
+local function need_run()
+  EXP = redis.call('HGET', RUN, 'expiresAt')
+  if not EXP then fail('run_not_found') end
+end
+
+-- Every key a run owns expires with the run.
+local function touch(k) redis.call('PEXPIREAT', k, EXP) end
+
+local DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz'
+local function b36(n)
+  local s = ''
+  repeat
+    local r = n % 36
+    s = string.sub(DIGITS, r + 1, r + 1) .. s
+    n = math.floor(n / 36)
+  until n == 0
+  return s
+end
+
+local function next_seq() return redis.call('HINCRBY', RUN, 'seq', 1) end
+
+local function has_seen(flags) return string.find(' ' .. flags .. ' ', ' \\Seen ', 1, true) ~= nil end
+
+-- Events travel as JSON with flags as one space-separated string (cjson cannot tell an empty
+-- array from an empty object); the client splits them back.
+local function emit(ev)
+  local j = cjson.encode(ev)
+  local k = P .. 'ev'
+  redis.call('ZADD', k, ev.seq, j)
+  redis.call('ZREMRANGEBYRANK', k, 0, -(EVENTS_KEPT + 1))
+  touch(k)
+  redis.call('PUBLISH', P .. 'events', j)
+end
+
+local DEFAULTS = {
+  {'INBOX', ''}, {'Sent', '\\Sent'}, {'Drafts', '\\Drafts'},
+  {'Trash', '\\Trash'}, {'Junk', '\\Junk'}, {'Archive', '\\Archive'},
+}
+
+local function new_mailbox(addr, name, su)
+  local seq = next_seq()
+  local n = redis.call('HINCRBY', RUN, 'mbn', 1)
+  local uidv = redis.call('HINCRBY', RUN, 'uidv', 1)
+  local id = 'mb' .. b36(n)
+  local k = P .. 'mb:' .. id
+  redis.call('HSET', k, 'address', addr, 'name', name, 'su', su, 'uidv', uidv, 'uidnext', 1,
+    'hms', seq, 'n', 0, 'unseen', 0, 'recent', 0)
+  touch(k)
+  local nk = P .. 'names:' .. addr
+  redis.call('HSET', nk, name, id)
+  touch(nk)
+  emit({type = 'mailbox.created', runId = RUNID, seq = seq, mailboxId = id, address = addr, name = name})
+  return id
+end
+
+local function ensure_inbox(addr)
+  local ak = P .. 'addrs'
+  if redis.call('SADD', ak, addr) == 0 then return end
+  touch(ak)
+  local sk = P .. 'subs:' .. addr
+  for _, d in ipairs(DEFAULTS) do
+    new_mailbox(addr, d[1], d[2])
+    redis.call('SADD', sk, d[1])
+  end
+  touch(sk)
+end
+
+local function create_missing(addr, names, from)
+  local nk = P .. 'names:' .. addr
+  for i = from, #names do
+    if redis.call('HEXISTS', nk, names[i]) == 0 then new_mailbox(addr, names[i], '') end
+  end
+end
+
+local function index_add(mbid, addr, id, uid, seq, flags)
+  local ix = P .. 'ix:' .. mbid
+  redis.call('ZADD', ix, uid, id)
+  touch(ix)
+  local sk = P .. 'seq'
+  redis.call('ZADD', sk, seq, id)
+  touch(sk)
+  local ak = P .. 'aseq:' .. addr
+  redis.call('ZADD', ak, seq, id)
+  touch(ak)
+  local mk = P .. 'mb:' .. mbid
+  redis.call('HINCRBY', mk, 'n', 1)
+  if not has_seen(flags) then redis.call('HINCRBY', mk, 'unseen', 1) end
+end
+
+local function index_remove(mbid, addr, id, flags, keep_seq)
+  redis.call('ZREM', P .. 'ix:' .. mbid, id)
+  local mk = P .. 'mb:' .. mbid
+  redis.call('HINCRBY', mk, 'n', -1)
+  if not has_seen(flags) then redis.call('HINCRBY', mk, 'unseen', -1) end
+  if not keep_seq then
+    redis.call('ZREM', P .. 'seq', id)
+    redis.call('ZREM', P .. 'aseq:' .. addr, id)
+  end
+end
+
+-- Distinct ids of existing messages, in the order given (ARGV[from]..).
+local function existing(from)
+  local out, seen = {}, {}
+  for i = from, #ARGV do
+    local id = ARGV[i]
+    if not seen[id] and redis.call('EXISTS', P .. 'm:' .. id) == 1 then
+      seen[id] = true
+      out[#out + 1] = id
+    end
+  end
+  return out
+end
+
+local function check_quota(messages, bytes)
+  local r = redis.call('HMGET', RUN, 'msgs', 'bytes', 'maxMessages', 'maxBytes')
+  if tonumber(r[1]) + messages > tonumber(r[3]) or tonumber(r[2]) + bytes > tonumber(r[4]) then
+    fail('quota_exceeded')
+  end
+end
+`;

@@ -1,0 +1,126 @@
+import { lua } from "./common.js";
+
+/** ARGV: address. */
+export const ENSURE_INBOX = lua`
+need_run()
+ensure_inbox(ARGV[3])
+return 1
+`;
+
+/** ARGV: address, name, missing parents (outermost first)... Returns the new mailbox id. */
+export const CREATE_MAILBOX = lua`
+need_run()
+local addr, name = ARGV[3], ARGV[4]
+ensure_inbox(addr)
+if redis.call('HEXISTS', P .. 'names:' .. addr, name) == 1 then fail('mailbox_exists') end
+create_missing(addr, ARGV, 5)
+return new_mailbox(addr, name, '')
+`;
+
+/** ARGV: address, name (never INBOX: the client refuses that first). */
+export const DELETE_MAILBOX = lua`
+need_run()
+local addr, name = ARGV[3], ARGV[4]
+local nk = P .. 'names:' .. addr
+local id = redis.call('HGET', nk, name)
+if not id then fail('mailbox_not_found') end
+local ix = P .. 'ix:' .. id
+local ids = redis.call('ZRANGE', ix, 0, -1)
+local bytes = 0
+for _, mid in ipairs(ids) do
+  local mk = P .. 'm:' .. mid
+  bytes = bytes + tonumber(redis.call('HGET', mk, 'size'))
+  redis.call('UNLINK', mk)
+  redis.call('ZREM', P .. 'seq', mid)
+  redis.call('ZREM', P .. 'aseq:' .. addr, mid)
+end
+redis.call('HINCRBY', RUN, 'msgs', 0 - #ids)
+redis.call('HINCRBY', RUN, 'bytes', 0 - bytes)
+redis.call('UNLINK', ix, P .. 'mb:' .. id)
+redis.call('HDEL', nk, name)
+emit({type = 'mailbox.deleted', runId = RUNID, seq = next_seq(), mailboxId = id, address = addr, name = name})
+return 1
+`;
+
+/**
+ * ARGV: address, from, to, missing parents of 'to'... Returns the id of the mailbox now named
+ * 'to'. Renaming INBOX moves its messages into a new mailbox (RFC 3501 §6.3.5).
+ */
+export const RENAME_MAILBOX = lua`
+need_run()
+local addr, from, to = ARGV[3], ARGV[4], ARGV[5]
+local nk = P .. 'names:' .. addr
+local src = redis.call('HGET', nk, from)
+if not src then fail('mailbox_not_found') end
+if to == 'INBOX' or redis.call('HEXISTS', nk, to) == 1 then fail('mailbox_exists') end
+
+if from == 'INBOX' then
+  create_missing(addr, ARGV, 6)
+  local dest = new_mailbox(addr, to, '')
+  local sk, dk = P .. 'mb:' .. src, P .. 'mb:' .. dest
+  local ids = redis.call('ZRANGE', P .. 'ix:' .. src, 0, -1, 'WITHSCORES')
+  local dix = P .. 'ix:' .. dest
+  local unseen = redis.call('HGET', sk, 'unseen')
+  redis.call('HSET', dk, 'uidnext', redis.call('HGET', sk, 'uidnext'), 'n', #ids / 2, 'unseen', unseen)
+  for i = 1, #ids, 2 do
+    local id, uid = ids[i], tonumber(ids[i + 1])
+    local seq = next_seq()
+    local mk = P .. 'm:' .. id
+    redis.call('HSET', mk, 'mb', dest, 'modseq', seq)
+    redis.call('ZADD', dix, uid, id)
+    redis.call('HSET', sk, 'hms', seq)
+    redis.call('HSET', dk, 'hms', seq)
+    emit({type = 'message.moved', runId = RUNID, seq = seq, messageId = id, address = addr,
+      fromMailboxId = src, fromUid = uid, mailboxId = dest, uid = uid,
+      flags = redis.call('HGET', mk, 'flags'), modSeq = seq})
+  end
+  if #ids > 0 then touch(dix) end
+  redis.call('DEL', P .. 'ix:' .. src)
+  redis.call('HSET', sk, 'n', 0, 'unseen', 0)
+  return dest
+end
+
+local moving = {}
+local all = redis.call('HGETALL', nk)
+for i = 1, #all, 2 do
+  local name = all[i]
+  if name == from or string.sub(name, 1, #from + 1) == from .. '/' then
+    local new = to .. string.sub(name, #from + 1)
+    if redis.call('HEXISTS', nk, new) == 1 then fail('mailbox_exists') end
+    moving[#moving + 1] = {all[i + 1], name, new}
+  end
+end
+local subs = P .. 'subs:' .. addr
+for _, m in ipairs(moving) do redis.call('HDEL', nk, m[2]) end
+for _, m in ipairs(moving) do
+  redis.call('HSET', nk, m[3], m[1])
+  redis.call('HSET', P .. 'mb:' .. m[1], 'name', m[3])
+  if redis.call('SREM', subs, m[2]) == 1 then redis.call('SADD', subs, m[3]) end
+  emit({type = 'mailbox.renamed', runId = RUNID, seq = next_seq(), mailboxId = m[1], address = addr,
+    name = m[3], oldName = m[2]})
+end
+create_missing(addr, ARGV, 6)
+return src
+`;
+
+/** ARGV: address, name, '1' to subscribe or '0'. */
+export const SET_SUBSCRIBED = lua`
+need_run()
+local addr = ARGV[3]
+ensure_inbox(addr)
+local k = P .. 'subs:' .. addr
+if ARGV[5] == '1' then redis.call('SADD', k, ARGV[4]) else redis.call('SREM', k, ARGV[4]) end
+touch(k)
+return 1
+`;
+
+/** ARGV: mailbox id. Returns the highest UID claimed before, and claims up to uidnext-1. */
+export const CLAIM_RECENT = lua`
+need_run()
+local mk = P .. 'mb:' .. ARGV[3]
+local r = redis.call('HMGET', mk, 'recent', 'uidnext')
+if not r[2] then fail('mailbox_not_found') end
+local before, upto = tonumber(r[1]), tonumber(r[2]) - 1
+if upto > before then redis.call('HSET', mk, 'recent', upto) end
+return before
+`;

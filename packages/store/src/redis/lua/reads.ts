@@ -1,0 +1,136 @@
+import { lua } from "./common.js";
+
+/**
+ * Read scripts: one round trip per call however many messages it covers, and the run check
+ * is in the same atomic step as the read.
+ */
+export const READ_PRELUDE = lua`
+local function read_msg(id)
+  local m = redis.call('HMGET', P .. 'm:' .. id, 'seq', 'mb', 'uid', 'flags', 'modseq', 'idate', 'size', 'env', 'meta')
+  if not m[1] then return false end
+  local mb = redis.call('HMGET', P .. 'mb:' .. m[2], 'address', 'name')
+  return {id, m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], mb[1] or '', mb[2] or ''}
+end
+
+local function mailbox_row(id)
+  local m = redis.call('HMGET', P .. 'mb:' .. id, 'address', 'name', 'su', 'uidv', 'uidnext', 'hms', 'n', 'unseen')
+  if not m[1] then return false end
+  local sub = redis.call('SISMEMBER', P .. 'subs:' .. m[1], m[2])
+  return {id, m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], sub}
+end
+`;
+
+/** ARGV: ids... Returns one row (or nil) per id. */
+export const GET_MESSAGES = lua`
+need_run()
+local out = {}
+for i = 3, #ARGV do out[i - 2] = read_msg(ARGV[i]) end
+return out
+`;
+
+/** ARGV: address ('' = any), mailbox id ('' = any), afterSeq, beforeSeq, limit (-1 = all), 'asc'|'desc'. */
+export const LIST_MESSAGES = lua`
+need_run()
+local addr, mbid = ARGV[3], ARGV[4]
+local after, before, limit, asc = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8] == 'asc'
+local ids = {}
+if mbid ~= '' then
+  local rows = {}
+  local maddr = redis.call('HGET', P .. 'mb:' .. mbid, 'address')
+  if maddr and (addr == '' or addr == maddr) then
+    for _, id in ipairs(redis.call('ZRANGE', P .. 'ix:' .. mbid, 0, -1)) do
+      local seq = tonumber(redis.call('HGET', P .. 'm:' .. id, 'seq'))
+      if seq > after and seq < before then rows[#rows + 1] = {seq, id} end
+    end
+  end
+  if asc then table.sort(rows, function(a, b) return a[1] < b[1] end)
+  else table.sort(rows, function(a, b) return a[1] > b[1] end) end
+  for i = 1, #rows do
+    if limit >= 0 and i > limit then break end
+    ids[i] = rows[i][2]
+  end
+else
+  local k = addr == '' and (P .. 'seq') or (P .. 'aseq:' .. addr)
+  local lo, hi = '(' .. ARGV[5], '(' .. ARGV[6]
+  if asc then
+    ids = redis.call('ZRANGEBYSCORE', k, lo, hi, 'LIMIT', 0, limit)
+  else
+    ids = redis.call('ZREVRANGEBYSCORE', k, hi, lo, 'LIMIT', 0, limit)
+  end
+end
+local out = {}
+for i, id in ipairs(ids) do out[i] = read_msg(id) end
+return out
+`;
+
+/** ARGV: mailbox id. Returns flat {id, uid, flags, modseq, ...} ordered by uid. */
+export const MAILBOX_INDEX = lua`
+need_run()
+local mbid = ARGV[3]
+if redis.call('EXISTS', P .. 'mb:' .. mbid) == 0 then fail('mailbox_not_found') end
+local rows = redis.call('ZRANGE', P .. 'ix:' .. mbid, 0, -1, 'WITHSCORES')
+local out = {}
+for i = 1, #rows, 2 do
+  local m = redis.call('HMGET', P .. 'm:' .. rows[i], 'flags', 'modseq')
+  out[#out + 1] = rows[i]
+  out[#out + 1] = rows[i + 1]
+  out[#out + 1] = m[1]
+  out[#out + 1] = m[2]
+end
+return out
+`;
+
+/** ARGV: address. */
+export const LIST_MAILBOXES = lua`
+need_run()
+local out = {}
+for _, id in ipairs(redis.call('HVALS', P .. 'names:' .. ARGV[3])) do
+  out[#out + 1] = mailbox_row(id)
+end
+return out
+`;
+
+/** ARGV: address, name ('' when looking up by id), mailbox id ('' when by name). */
+export const GET_MAILBOX = lua`
+need_run()
+local id = ARGV[5]
+if id == '' then id = redis.call('HGET', P .. 'names:' .. ARGV[3], ARGV[4]) end
+if not id then return false end
+return mailbox_row(id)
+`;
+
+/** Returns flat {address, messages, unseen, ...}. */
+export const LIST_INBOXES = lua`
+need_run()
+local out = {}
+for _, addr in ipairs(redis.call('SMEMBERS', P .. 'addrs')) do
+  local n, unseen = 0, 0
+  for _, id in ipairs(redis.call('HVALS', P .. 'names:' .. addr)) do
+    local m = redis.call('HMGET', P .. 'mb:' .. id, 'n', 'unseen')
+    n = n + tonumber(m[1])
+    unseen = unseen + tonumber(m[2])
+  end
+  out[#out + 1] = addr
+  out[#out + 1] = n
+  out[#out + 1] = unseen
+end
+return out
+`;
+
+/** Returns {seq, messages, bytes, inboxes} and the run check in one step. */
+export const RUN_COUNTS = lua`
+need_run()
+local r = redis.call('HMGET', RUN, 'seq', 'msgs', 'bytes')
+return {tonumber(r[1]), tonumber(r[2]), tonumber(r[3]), redis.call('SCARD', P .. 'addrs')}
+`;
+
+/** ARGV: afterSeq, limit (-1 = all). Returns event JSON strings. */
+export const EVENTS_SINCE = lua`
+need_run()
+return redis.call('ZRANGEBYSCORE', P .. 'ev', '(' .. ARGV[3], '+inf', 'LIMIT', 0, tonumber(ARGV[4]))
+`;
+
+export const GET_DNS = lua`
+need_run()
+return redis.call('GET', P .. 'dns') or ''
+`;

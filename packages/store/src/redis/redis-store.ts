@@ -1,0 +1,448 @@
+import {
+  type DnsRecord,
+  type Mailbox,
+  newRunId,
+  newToken,
+  RUN_ID_PATTERN,
+  type Run,
+  type RunCounts,
+  SandmailError,
+  type StoredMessage,
+  type StoreEvent,
+} from "@sandmail/core";
+import type { Redis } from "ioredis";
+import type {
+  AppendInput,
+  CopyResult,
+  CreateRunInput,
+  InboxInfo,
+  MailboxEntry,
+  MailStore,
+  MessageQuery,
+  StoreListener,
+  UpdateFlagsInput,
+  UpdateFlagsResult,
+} from "../contract.js";
+import { normalizeFlags } from "../shared/flags.js";
+import {
+  checkAddress,
+  checkAppend,
+  checkCreateRun,
+  checkIds,
+  normalizeDnsRecords,
+} from "../shared/inputs.js";
+import {
+  byFolderName,
+  isInbox,
+  isSameOrChild,
+  lookupName,
+  normalizeMailboxName,
+  parentNames,
+} from "../shared/mailbox-names.js";
+import {
+  decodeEvent,
+  decodeIndex,
+  decodeMailbox,
+  decodeMessage,
+  decodeRun,
+  joinFlags,
+  splitFlags,
+} from "./codec.js";
+import { openConnection, readyWaiter } from "./connection.js";
+import { toStoreError } from "./errors.js";
+import { checkKeyPrefix, RunKeys } from "./keys.js";
+import { defineScripts, type ScriptFn, type ScriptName } from "./scripts.js";
+import { Subscriptions } from "./subscriptions.js";
+
+export interface RedisStoreOptions {
+  /** redis:// or rediss:// URL. */
+  url: string;
+  /** Prefix of every key; default `sm:`. */
+  keyPrefix?: string;
+  /** Longest a single command may take; default 5000 ms. */
+  commandTimeoutMs?: number;
+  /** How long a call waits for a (re)connection before failing with `store_unavailable`; default 1000 ms. */
+  connectWaitMs?: number;
+}
+
+const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+const FLAG_OPS = new Set(["add", "remove", "set"]);
+
+/**
+ * The MailStore over Redis, for several processes sharing one store. Every change is one Lua
+ * script (atomic, and it allocates seqs, UIDs and modseqs); events are published from inside
+ * the script, so every process sees them in seq order.
+ */
+export class RedisStore implements MailStore {
+  readonly kind = "redis" as const;
+  readonly #redis: Redis;
+  readonly #scripts: Record<ScriptName, ScriptFn>;
+  readonly #subscriptions: Subscriptions;
+  readonly #prefix: string;
+  readonly #ready: (ms: number) => Promise<void>;
+  readonly #waitMs: number;
+
+  constructor(options: RedisStoreOptions) {
+    if (!options || typeof options.url !== "string")
+      throw new SandmailError("invalid_request", "Redis url missing");
+    this.#prefix = checkKeyPrefix(options.keyPrefix ?? "sm:");
+    this.#waitMs = options.connectWaitMs ?? 1000;
+    const tuning = { commandTimeoutMs: options.commandTimeoutMs ?? 5000, connectWaitMs: this.#waitMs };
+    this.#redis = openConnection(options.url, tuning);
+    this.#ready = readyWaiter(this.#redis);
+    this.#scripts = defineScripts(this.#redis);
+    this.#subscriptions = new Subscriptions(() => openConnection(options.url, tuning), this.#waitMs);
+  }
+
+  /** Connects and checks the server answers before returning. */
+  static async connect(options: RedisStoreOptions | string): Promise<RedisStore> {
+    const store = new RedisStore(typeof options === "string" ? { url: options } : options);
+    try {
+      await store.#readyOrThrow(Math.max(store.#waitMs, 5000));
+      await store.ping();
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    return store;
+  }
+
+  async createRun(input: CreateRunInput): Promise<Run> {
+    checkCreateRun(input);
+    for (let attempt = 0; ; attempt++) {
+      const id = input.id ?? newRunId();
+      const now = Date.now();
+      const run: Run = {
+        id,
+        token: input.token ?? newToken(),
+        createdAt: new Date(now),
+        expiresAt: new Date(now + Math.round(input.ttlSeconds * 1000)),
+        limits: { maxMessages: input.limits.maxMessages, maxBytes: input.limits.maxBytes },
+      };
+      if (input.label !== undefined) run.label = String(input.label);
+      try {
+        await this.#script("smCreateRun", id, [
+          run.token,
+          run.label ?? "",
+          now,
+          run.expiresAt.getTime(),
+          run.limits.maxMessages,
+          run.limits.maxBytes,
+          // UIDVALIDITY starts from the clock, so a run created again gets new values.
+          Math.floor(now / 1000),
+        ]);
+        return run;
+      } catch (err) {
+        if (input.id === undefined && attempt < 5 && (err as SandmailError).code === "run_exists") continue;
+        throw err;
+      }
+    }
+  }
+
+  async getRun(runId: string): Promise<Run | undefined> {
+    if (!validRunId(runId)) return undefined;
+    const h = await this.#exec(() => this.#redis.hgetall(this.#keys(runId).run));
+    return decodeRun(runId, h);
+  }
+
+  async deleteRun(runId: string): Promise<boolean> {
+    if (!validRunId(runId)) return false;
+    return (await this.#script("smDeleteRun", runId, [])) === 1;
+  }
+
+  async runCounts(runId: string): Promise<RunCounts> {
+    const [, messages, bytes, inboxes] = (await this.#script("smRunCounts", runId, [])) as number[];
+    return { messages: Number(messages), bytes: Number(bytes), inboxes: Number(inboxes) };
+  }
+
+  async ensureInbox(runId: string, address: string): Promise<void> {
+    await this.#script("smEnsureInbox", runId, [checkAddress(address)]);
+  }
+
+  async listInboxes(runId: string): Promise<InboxInfo[]> {
+    const flat = (await this.#script("smListInboxes", runId, [])) as Array<string | number>;
+    const out: InboxInfo[] = [];
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      out.push({ address: String(flat[i]), messages: Number(flat[i + 1]), unseen: Number(flat[i + 2]) });
+    }
+    return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  }
+
+  async listMailboxes(runId: string, address: string): Promise<Mailbox[]> {
+    const rows = (await this.#script("smListMailboxes", runId, [checkAddress(address)])) as unknown[];
+    return rows
+      .map(decodeMailbox)
+      .filter((m): m is Mailbox => m !== undefined)
+      .sort(byFolderName);
+  }
+
+  async getMailbox(runId: string, address: string, name: string): Promise<Mailbox | undefined> {
+    const folder = lookupName(name);
+    return decodeMailbox(await this.#script("smGetMailbox", runId, [checkAddress(address), folder, ""]));
+  }
+
+  async getMailboxById(runId: string, mailboxId: string): Promise<Mailbox | undefined> {
+    if (typeof mailboxId !== "string" || mailboxId === "") {
+      await this.currentSeq(runId);
+      return undefined;
+    }
+    return decodeMailbox(await this.#script("smGetMailbox", runId, ["", "", mailboxId]));
+  }
+
+  async createMailbox(runId: string, address: string, name: string): Promise<Mailbox> {
+    const folder = normalizeMailboxName(name);
+    const id = await this.#script("smCreateMailbox", runId, [
+      checkAddress(address),
+      folder,
+      ...parentNames(folder),
+    ]);
+    return this.#mailboxAfterChange(runId, String(id));
+  }
+
+  async deleteMailbox(runId: string, address: string, name: string): Promise<void> {
+    const folder = normalizeMailboxName(name);
+    const addr = checkAddress(address);
+    if (isInbox(folder)) {
+      await this.currentSeq(runId);
+      throw new SandmailError("mailbox_protected", "INBOX cannot be deleted");
+    }
+    await this.#script("smDeleteMailbox", runId, [addr, folder]);
+  }
+
+  async renameMailbox(runId: string, address: string, from: string, to: string): Promise<Mailbox> {
+    const src = normalizeMailboxName(from);
+    const dst = normalizeMailboxName(to);
+    const addr = checkAddress(address);
+    if (!isInbox(src) && !isInbox(dst) && isSameOrChild(dst, src)) {
+      if (await this.getMailbox(runId, addr, src)) {
+        throw new SandmailError("invalid_request", "a mailbox cannot be renamed into itself");
+      }
+    }
+    const id = await this.#script("smRenameMailbox", runId, [addr, src, dst, ...parentNames(dst)]);
+    return this.#mailboxAfterChange(runId, String(id));
+  }
+
+  async setSubscribed(runId: string, address: string, name: string, subscribed: boolean): Promise<void> {
+    const folder = normalizeMailboxName(name);
+    await this.#script("smSetSubscribed", runId, [checkAddress(address), folder, subscribed ? "1" : "0"]);
+  }
+
+  async appendMessage(runId: string, input: AppendInput): Promise<StoredMessage> {
+    checkAppend(input);
+    const folder = normalizeMailboxName(input.mailbox ?? "INBOX");
+    const flags = normalizeFlags(input.flags);
+    const address = checkAddress(input.address);
+    const internalDate = input.internalDate ? new Date(input.internalDate) : new Date();
+    const [id, seq, uid, mailboxId] = (await this.#script("smAppend", runId, [
+      address,
+      folder,
+      input.raw,
+      JSON.stringify(input.meta),
+      input.envelope ? JSON.stringify(input.envelope) : "",
+      joinFlags(flags),
+      internalDate.getTime(),
+    ])) as [string, number, number, string];
+    const msg: StoredMessage = {
+      id: String(id),
+      runId,
+      seq: Number(seq),
+      mailboxId: String(mailboxId),
+      address,
+      mailbox: folder,
+      uid: Number(uid),
+      flags,
+      modSeq: Number(seq),
+      internalDate,
+      size: input.raw.length,
+      summary: input.meta.summary,
+      mime: input.meta.mime,
+    };
+    if (input.envelope) msg.envelope = input.envelope;
+    return msg;
+  }
+
+  async getMessage(runId: string, messageId: string): Promise<StoredMessage | undefined> {
+    const [msg] = await this.getMessages(runId, [messageId]);
+    return msg;
+  }
+
+  async getMessages(runId: string, messageIds: string[]): Promise<Array<StoredMessage | undefined>> {
+    const ids = checkIds(messageIds);
+    const rows = (await this.#script("smGetMessages", runId, ids)) as unknown[];
+    return ids.map((_, i) => decodeMessage(runId, rows[i]));
+  }
+
+  async getRaw(runId: string, messageId: string): Promise<Buffer | undefined> {
+    const keys = this.#keys(runId);
+    const results = await this.#exec(() =>
+      this.#redis
+        .pipeline()
+        .hexists(keys.run, "expiresAt")
+        .hgetBuffer(keys.message(String(messageId)), "raw")
+        .exec(),
+    );
+    const [[existsErr, exists] = [], [rawErr, raw] = []] = results ?? [];
+    if (existsErr || rawErr) throw toStoreError(existsErr ?? rawErr);
+    if (exists !== 1) throw new SandmailError("run_not_found", `run ${runId} not found`);
+    return Buffer.isBuffer(raw) ? raw : undefined;
+  }
+
+  async listMessages(runId: string, query: MessageQuery = {}): Promise<StoredMessage[]> {
+    const limit = query.limit === undefined ? -1 : Math.max(0, Math.floor(query.limit));
+    const rows = (await this.#script("smListMessages", runId, [
+      query.address === undefined ? "" : checkAddress(query.address),
+      query.mailboxId === undefined ? "" : String(query.mailboxId),
+      bound(query.afterSeq, -1),
+      bound(query.beforeSeq, MAX_SEQ),
+      limit,
+      query.order === "asc" ? "asc" : "desc",
+    ])) as unknown[];
+    return rows.map((row) => decodeMessage(runId, row)).filter((m): m is StoredMessage => m !== undefined);
+  }
+
+  async mailboxIndex(runId: string, mailboxId: string): Promise<MailboxEntry[]> {
+    return decodeIndex(await this.#script("smMailboxIndex", runId, [String(mailboxId)]));
+  }
+
+  async updateFlags(
+    runId: string,
+    messageIds: string[],
+    input: UpdateFlagsInput,
+  ): Promise<UpdateFlagsResult> {
+    const flags = normalizeFlags(input?.flags);
+    if (!FLAG_OPS.has(input.op))
+      throw new SandmailError("invalid_request", `unknown flag operation: ${input.op}`);
+    const since = input.unchangedSince;
+    if (since !== undefined && !Number.isFinite(since)) {
+      throw new SandmailError("invalid_request", "unchangedSince must be a number");
+    }
+    const [updated, conflicts] = (await this.#script("smUpdateFlags", runId, [
+      input.op,
+      joinFlags(flags),
+      since === undefined ? "" : Math.floor(since),
+      ...checkIds(messageIds),
+    ])) as [Array<[string, number, string, number]>, string[]];
+    return {
+      updated: updated.map(([messageId, uid, f, modSeq]) => ({
+        messageId: String(messageId),
+        uid: Number(uid),
+        flags: splitFlags(f),
+        modSeq: Number(modSeq),
+      })),
+      conflicts: conflicts.map(String),
+    };
+  }
+
+  async copyMessages(runId: string, messageIds: string[], destMailboxId: string): Promise<CopyResult> {
+    return decodeCopy(await this.#script("smCopy", runId, [String(destMailboxId), ...checkIds(messageIds)]));
+  }
+
+  async moveMessages(runId: string, messageIds: string[], destMailboxId: string): Promise<CopyResult> {
+    return decodeCopy(await this.#script("smMove", runId, [String(destMailboxId), ...checkIds(messageIds)]));
+  }
+
+  async deleteMessages(runId: string, messageIds: string[]): Promise<number> {
+    return Number(await this.#script("smDeleteMessages", runId, checkIds(messageIds)));
+  }
+
+  async claimRecent(runId: string, mailboxId: string): Promise<number> {
+    return Number(await this.#script("smClaimRecent", runId, [String(mailboxId)]));
+  }
+
+  async currentSeq(runId: string): Promise<number> {
+    const keys = this.#keys(runId);
+    const seq = await this.#exec(() => this.#redis.hget(keys.run, "seq"));
+    if (seq === null) throw new SandmailError("run_not_found", `run ${runId} not found`);
+    return Number(seq);
+  }
+
+  async eventsSince(runId: string, afterSeq: number, limit?: number): Promise<StoreEvent[]> {
+    const n = limit === undefined ? -1 : Math.max(0, Math.floor(limit));
+    const after = Number.isFinite(afterSeq) ? Math.floor(afterSeq) : 0;
+    if (n === 0) {
+      await this.currentSeq(runId);
+      return [];
+    }
+    const rows = (await this.#script("smEventsSince", runId, [after, n])) as string[];
+    return rows.map(decodeEvent);
+  }
+
+  async subscribe(runId: string, listener: StoreListener): Promise<() => void> {
+    if (typeof listener !== "function")
+      throw new SandmailError("invalid_request", "listener must be a function");
+    await this.currentSeq(runId);
+    try {
+      return await this.#subscriptions.add(this.#keys(runId).channel, listener);
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  async setDnsRecords(runId: string, records: DnsRecord[]): Promise<void> {
+    await this.#script("smSetDns", runId, [JSON.stringify(normalizeDnsRecords(records))]);
+  }
+
+  async getDnsRecords(runId: string): Promise<DnsRecord[]> {
+    const json = await this.#script("smGetDns", runId, []);
+    return json ? (JSON.parse(String(json)) as DnsRecord[]) : [];
+  }
+
+  async ping(): Promise<void> {
+    await this.#exec(() => this.#redis.ping());
+  }
+
+  async close(): Promise<void> {
+    await this.#subscriptions.close();
+    await this.#redis.quit().catch(() => this.#redis.disconnect());
+  }
+
+  async #readyOrThrow(ms: number): Promise<void> {
+    await this.#ready(ms);
+  }
+
+  async #exec<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      await this.#ready(this.#waitMs);
+      return await fn();
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  #script(name: ScriptName, runId: string, args: Array<string | number | Buffer>): Promise<unknown> {
+    const keys = this.#keys(runId);
+    return this.#exec(() => this.#scripts[name](keys.run, keys.prefix, runId, ...args));
+  }
+
+  #keys(runId: string): RunKeys {
+    if (!validRunId(runId)) throw new SandmailError("run_not_found", `run ${String(runId)} not found`);
+    return new RunKeys(this.#prefix, runId);
+  }
+
+  async #mailboxAfterChange(runId: string, mailboxId: string): Promise<Mailbox> {
+    const mb = await this.getMailboxById(runId, mailboxId);
+    if (!mb) throw new SandmailError("mailbox_not_found", `no mailbox ${mailboxId}`);
+    return mb;
+  }
+}
+
+function validRunId(runId: string): boolean {
+  return typeof runId === "string" && RUN_ID_PATTERN.test(runId);
+}
+
+function bound(value: number | undefined, fallback: number): number {
+  return value === undefined || !Number.isFinite(value) ? fallback : Math.floor(value);
+}
+
+function decodeCopy(reply: unknown): CopyResult {
+  const [uidValidity, rows] = reply as [number, Array<[string, number, string, number]>];
+  return {
+    uidValidity: Number(uidValidity),
+    mapping: rows.map(([messageId, uid, newMessageId, newUid]) => ({
+      messageId: String(messageId),
+      uid: Number(uid),
+      newMessageId: String(newMessageId),
+      newUid: Number(newUid),
+    })),
+  };
+}

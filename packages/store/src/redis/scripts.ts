@@ -1,0 +1,79 @@
+import type { Redis } from "ioredis";
+import { PRELUDE } from "./lua/common.js";
+import {
+  CLAIM_RECENT,
+  CREATE_MAILBOX,
+  DELETE_MAILBOX,
+  ENSURE_INBOX,
+  RENAME_MAILBOX,
+  SET_SUBSCRIBED,
+} from "./lua/mailboxes.js";
+import { APPEND, COPY, DELETE_MESSAGES, MOVE, UPDATE_FLAGS } from "./lua/messages.js";
+import {
+  EVENTS_SINCE,
+  GET_DNS,
+  GET_MAILBOX,
+  GET_MESSAGES,
+  LIST_INBOXES,
+  LIST_MAILBOXES,
+  LIST_MESSAGES,
+  MAILBOX_INDEX,
+  READ_PRELUDE,
+  RUN_COUNTS,
+} from "./lua/reads.js";
+import { CREATE_RUN, DELETE_RUN, SET_DNS } from "./lua/runs.js";
+
+const writes = {
+  smCreateRun: CREATE_RUN,
+  smDeleteRun: DELETE_RUN,
+  smSetDns: SET_DNS,
+  smEnsureInbox: ENSURE_INBOX,
+  smCreateMailbox: CREATE_MAILBOX,
+  smDeleteMailbox: DELETE_MAILBOX,
+  smRenameMailbox: RENAME_MAILBOX,
+  smSetSubscribed: SET_SUBSCRIBED,
+  smClaimRecent: CLAIM_RECENT,
+  smAppend: APPEND,
+  smUpdateFlags: UPDATE_FLAGS,
+  smCopy: COPY,
+  smMove: MOVE,
+  smDeleteMessages: DELETE_MESSAGES,
+};
+
+const reads = {
+  smGetMessages: GET_MESSAGES,
+  smListMessages: LIST_MESSAGES,
+  smMailboxIndex: MAILBOX_INDEX,
+  smListMailboxes: LIST_MAILBOXES,
+  smGetMailbox: GET_MAILBOX,
+  smListInboxes: LIST_INBOXES,
+  smRunCounts: RUN_COUNTS,
+  smEventsSince: EVENTS_SINCE,
+  smGetDns: GET_DNS,
+};
+
+export type ScriptName = keyof typeof writes | keyof typeof reads;
+
+/** A script call: KEYS[1] = run hash, then ARGV = prefix, run id, arguments. */
+export type ScriptFn = (
+  runKey: string,
+  prefix: string,
+  runId: string,
+  ...args: Array<string | number | Buffer>
+) => Promise<unknown>;
+
+/** Registers every script on the connection (EVALSHA, falling back to EVAL after a server restart). */
+export function defineScripts(redis: Redis): Record<ScriptName, ScriptFn> {
+  for (const [name, body] of Object.entries(writes)) {
+    redis.defineCommand(name, { numberOfKeys: 1, lua: PRELUDE + body });
+  }
+  for (const [name, body] of Object.entries(reads)) {
+    redis.defineCommand(name, { numberOfKeys: 1, lua: PRELUDE + READ_PRELUDE + body, readOnly: true });
+  }
+  const commands = redis as unknown as Record<ScriptName, ScriptFn>;
+  const out = {} as Record<ScriptName, ScriptFn>;
+  for (const name of [...Object.keys(writes), ...Object.keys(reads)] as ScriptName[]) {
+    out[name] = commands[name].bind(redis);
+  }
+  return out;
+}

@@ -1,0 +1,74 @@
+import { type DnsRecord, normalizeAddress, RUN_ID_PATTERN, SandmailError } from "@sandmail/core";
+import type { AppendInput, CreateRunInput } from "../contract.js";
+
+export function checkCreateRun(input: CreateRunInput): void {
+  if (!input || typeof input !== "object") throw new SandmailError("invalid_request", "run input missing");
+  if (input.id !== undefined && (typeof input.id !== "string" || !RUN_ID_PATTERN.test(input.id))) {
+    throw new SandmailError("invalid_request", `invalid run id: ${JSON.stringify(input.id)}`);
+  }
+  if (input.token !== undefined && (typeof input.token !== "string" || input.token.length === 0)) {
+    throw new SandmailError("invalid_request", "invalid run token");
+  }
+  if (!Number.isFinite(input.ttlSeconds) || input.ttlSeconds <= 0) {
+    throw new SandmailError("invalid_request", "ttlSeconds must be a positive number");
+  }
+  const limits = input.limits;
+  if (
+    !limits ||
+    !Number.isFinite(limits.maxMessages) ||
+    limits.maxMessages < 0 ||
+    !Number.isFinite(limits.maxBytes) ||
+    limits.maxBytes < 0
+  ) {
+    throw new SandmailError("invalid_request", "limits must hold non-negative maxMessages and maxBytes");
+  }
+}
+
+/** The lowercased inbox address; fails on anything that cannot be one. */
+export function checkAddress(address: string): string {
+  if (typeof address !== "string") throw new SandmailError("invalid_request", "address must be a string");
+  const a = normalizeAddress(address);
+  if (a.length === 0 || a.length > 512 || /[\s\0]/.test(a)) {
+    throw new SandmailError("invalid_request", `invalid address: ${JSON.stringify(address)}`);
+  }
+  return a;
+}
+
+export function checkAppend(input: AppendInput): void {
+  if (!input || typeof input !== "object")
+    throw new SandmailError("invalid_request", "message input missing");
+  if (!Buffer.isBuffer(input.raw)) throw new SandmailError("invalid_request", "raw must be a Buffer");
+  if (!input.meta || typeof input.meta !== "object") {
+    throw new SandmailError("invalid_request", "meta must be the parsed message metadata");
+  }
+  if (input.internalDate !== undefined && Number.isNaN(new Date(input.internalDate).getTime())) {
+    throw new SandmailError("invalid_request", "invalid internalDate");
+  }
+}
+
+export function checkIds(ids: string[]): string[] {
+  if (!Array.isArray(ids)) throw new SandmailError("invalid_request", "message ids must be an array");
+  return ids.filter((id): id is string => typeof id === "string");
+}
+
+const dnsTypes = new Set(["TXT", "A", "AAAA", "MX", "CNAME", "PTR"]);
+
+export function normalizeDnsRecords(records: DnsRecord[]): DnsRecord[] {
+  if (!Array.isArray(records)) throw new SandmailError("invalid_request", "records must be an array");
+  return records.map((r) => {
+    if (!r || typeof r.name !== "string" || !dnsTypes.has(r.type) || !Array.isArray(r.values)) {
+      throw new SandmailError("invalid_request", `invalid DNS record: ${JSON.stringify(r)}`);
+    }
+    if (!r.values.every((v) => typeof v === "string")) {
+      throw new SandmailError("invalid_request", "DNS record values must be strings");
+    }
+    return { name: r.name.trim().toLowerCase().replace(/\.$/, ""), type: r.type, values: [...r.values] };
+  });
+}
+
+/** Message ids are the run sequence number of the message's arrival, in base 36: short and unique. */
+export function messageIdFor(seq: number): string {
+  return seq.toString(36);
+}
+
+export const EVENTS_KEPT = 10_000;

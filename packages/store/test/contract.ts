@@ -1,0 +1,779 @@
+import { RUN_ID_PATTERN, type StoreEvent } from "@sandmail/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CreateRunInput, MailStore } from "../src/index.js";
+import { appendInput, collectEvents, metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
+
+export type StoreFactory = () => Promise<MailStore>;
+
+const limits = { maxMessages: 1000, maxBytes: 10_000_000 };
+
+/** The behaviour every MailStore must show, run against each implementation. */
+export function describeMailStoreContract(name: string, factory: StoreFactory): void {
+  describe(`MailStore contract: ${name}`, () => {
+    let store: MailStore;
+
+    beforeAll(async () => {
+      store = await factory();
+    });
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    const newRun = async (input: Partial<CreateRunInput> = {}) =>
+      store.createRun({ id: uniqueRunId(), ttlSeconds: 600, limits, ...input });
+
+    describe("runs", () => {
+      it("creates a run with a chosen id and token and reads it back", async () => {
+        const id = uniqueRunId();
+        const run = await store.createRun({
+          id,
+          token: "secret-token",
+          label: "ci #1",
+          ttlSeconds: 120,
+          limits,
+        });
+        expect(run).toMatchObject({ id, token: "secret-token", label: "ci #1", limits });
+        expect(run.expiresAt.getTime() - run.createdAt.getTime()).toBe(120_000);
+        const read = await store.getRun(id);
+        expect(read).toEqual(run);
+        expect(read?.createdAt).toBeInstanceOf(Date);
+        expect(await store.currentSeq(id)).toBe(0);
+        expect(await store.runCounts(id)).toEqual({ messages: 0, bytes: 0, inboxes: 0 });
+      });
+
+      it("generates distinct DNS-label ids and random tokens", async () => {
+        const a = await store.createRun({ ttlSeconds: 60, limits });
+        const b = await store.createRun({ ttlSeconds: 60, limits });
+        expect(a.id).toMatch(RUN_ID_PATTERN);
+        expect(a.id).not.toBe(b.id);
+        expect(a.token.length).toBeGreaterThanOrEqual(16);
+        expect(a.token).not.toBe(b.token);
+        expect(a.label).toBeUndefined();
+      });
+
+      it("refuses a taken id with run_exists and a malformed one with invalid_request", async () => {
+        const run = await newRun();
+        await expect(newRun({ id: run.id })).rejects.toMatchObject({ code: "run_exists" });
+        await expect(newRun({ id: "Not A Label" })).rejects.toMatchObject({ code: "invalid_request" });
+        await expect(newRun({ ttlSeconds: 0 })).rejects.toMatchObject({ code: "invalid_request" });
+      });
+
+      it("answers unknown runs with undefined or run_not_found", async () => {
+        const id = uniqueRunId();
+        expect(await store.getRun(id)).toBeUndefined();
+        expect(await store.deleteRun(id)).toBe(false);
+        await expect(store.runCounts(id)).rejects.toMatchObject({ code: "run_not_found" });
+        await expect(store.appendMessage(id, appendInput("x@y.test", "s"))).rejects.toMatchObject({
+          code: "run_not_found",
+        });
+        await expect(store.getMessage(id, "1")).rejects.toMatchObject({ code: "run_not_found" });
+        await expect(store.listMessages(id)).rejects.toMatchObject({ code: "run_not_found" });
+        await expect(store.subscribe(id, () => {})).rejects.toMatchObject({ code: "run_not_found" });
+        await expect(store.eventsSince(id, 0)).rejects.toMatchObject({ code: "run_not_found" });
+      });
+
+      it("deletes a run with all its mail, raw bytes included", async () => {
+        const run = await newRun();
+        const msg = await store.appendMessage(run.id, appendInput("u@x.test", "doomed"));
+        await store.setDnsRecords(run.id, [{ name: "x.test", type: "TXT", values: ["v=spf1 -all"] }]);
+        const sub = await collectEvents(store, run.id);
+        expect(await store.deleteRun(run.id)).toBe(true);
+        const [deleted] = await sub.until(1);
+        expect(deleted).toMatchObject({ type: "run.deleted", runId: run.id });
+        expect(await store.getRun(run.id)).toBeUndefined();
+        expect(await store.deleteRun(run.id)).toBe(false);
+        await expect(store.getRaw(run.id, msg.id)).rejects.toMatchObject({ code: "run_not_found" });
+        // The same id created again starts empty: nothing of the old run survives.
+        await store.createRun({ id: run.id, ttlSeconds: 60, limits });
+        expect(await store.getRaw(run.id, msg.id)).toBeUndefined();
+        expect(await store.getMessage(run.id, msg.id)).toBeUndefined();
+        expect(await store.listMessages(run.id)).toEqual([]);
+        expect(await store.listInboxes(run.id)).toEqual([]);
+        expect(await store.getDnsRecords(run.id)).toEqual([]);
+        expect(await store.runCounts(run.id)).toEqual({ messages: 0, bytes: 0, inboxes: 0 });
+        expect(await store.currentSeq(run.id)).toBe(0);
+        expect(await store.eventsSince(run.id, 0)).toEqual([]);
+      });
+
+      it("expires a run when its TTL passes", async () => {
+        const run = await newRun({ ttlSeconds: 1 });
+        const msg = await store.appendMessage(run.id, appendInput("u@x.test", "short-lived"));
+        expect(await store.getRun(run.id)).toBeDefined();
+        const deadline = Date.now() + 5000;
+        while ((await store.getRun(run.id)) && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(await store.getRun(run.id)).toBeUndefined();
+        await expect(store.getRaw(run.id, msg.id)).rejects.toMatchObject({ code: "run_not_found" });
+        await expect(store.listMessages(run.id)).rejects.toMatchObject({ code: "run_not_found" });
+        // Expired means gone: the id is free again and the new run is empty.
+        await store.createRun({ id: run.id, ttlSeconds: 60, limits });
+        expect(await store.getMessage(run.id, msg.id)).toBeUndefined();
+        expect(await store.runCounts(run.id)).toEqual({ messages: 0, bytes: 0, inboxes: 0 });
+      });
+    });
+
+    describe("limits", () => {
+      it("refuses messages past maxMessages with quota_exceeded", async () => {
+        const run = await newRun({ limits: { maxMessages: 2, maxBytes: 1_000_000 } });
+        const a = await store.appendMessage(run.id, appendInput("u@x.test", "1"));
+        await store.appendMessage(run.id, appendInput("u@x.test", "2"));
+        await expect(store.appendMessage(run.id, appendInput("u@x.test", "3"))).rejects.toMatchObject({
+          code: "quota_exceeded",
+        });
+        const inbox = await store.getMailbox(run.id, "u@x.test", "INBOX");
+        await expect(store.copyMessages(run.id, [a.id], inbox!.id)).rejects.toMatchObject({
+          code: "quota_exceeded",
+        });
+        expect((await store.runCounts(run.id)).messages).toBe(2);
+        await store.deleteMessages(run.id, [a.id]);
+        await store.appendMessage(run.id, appendInput("u@x.test", "4"));
+        expect((await store.runCounts(run.id)).messages).toBe(2);
+      });
+
+      it("refuses messages past maxBytes with quota_exceeded", async () => {
+        const raw = rawMessage("big", "x".repeat(400));
+        const run = await newRun({ limits: { maxMessages: 100, maxBytes: raw.length * 2 + 10 } });
+        await store.appendMessage(run.id, appendInput("u@x.test", "big", { raw }));
+        await store.appendMessage(run.id, appendInput("u@x.test", "big", { raw }));
+        await expect(
+          store.appendMessage(run.id, appendInput("u@x.test", "big", { raw })),
+        ).rejects.toMatchObject({
+          code: "quota_exceeded",
+        });
+        expect(await store.runCounts(run.id)).toEqual({ messages: 2, bytes: raw.length * 2, inboxes: 1 });
+      });
+    });
+
+    describe("mailboxes", () => {
+      it("gives every inbox address the default folders with special-use, once", async () => {
+        const run = await newRun();
+        await store.ensureInbox(run.id, "Alice@X.Test");
+        const first = await store.listMailboxes(run.id, "alice@x.test");
+        expect(first.map((m) => [m.name, m.specialUse])).toEqual([
+          ["INBOX", undefined],
+          ["Archive", "\\Archive"],
+          ["Drafts", "\\Drafts"],
+          ["Junk", "\\Junk"],
+          ["Sent", "\\Sent"],
+          ["Trash", "\\Trash"],
+        ]);
+        for (const mb of first) {
+          expect(mb).toMatchObject({
+            address: "alice@x.test",
+            uidNext: 1,
+            messages: 0,
+            unseen: 0,
+            subscribed: true,
+          });
+          expect(mb.uidValidity).toBeGreaterThan(0);
+          expect(mb.highestModSeq).toBeGreaterThan(0);
+        }
+        expect(new Set(first.map((m) => m.id)).size).toBe(first.length);
+        expect(new Set(first.map((m) => m.uidValidity)).size).toBe(first.length);
+        await store.ensureInbox(run.id, "alice@x.test");
+        expect(await store.listMailboxes(run.id, "ALICE@x.test")).toEqual(first);
+        expect(await store.listMailboxes(run.id, "nobody@x.test")).toEqual([]);
+        expect(await store.listInboxes(run.id)).toEqual([
+          { address: "alice@x.test", messages: 0, unseen: 0 },
+        ]);
+      });
+
+      it("finds folders by name (INBOX in any case) and by id", async () => {
+        const run = await newRun();
+        await store.ensureInbox(run.id, "u@x.test");
+        const inbox = await store.getMailbox(run.id, "u@x.test", "inbox");
+        expect(inbox?.name).toBe("INBOX");
+        expect(await store.getMailboxById(run.id, inbox!.id)).toEqual(inbox);
+        expect(await store.getMailbox(run.id, "u@x.test", "sent")).toBeUndefined();
+        expect(await store.getMailbox(run.id, "u@x.test", "Sent")).toMatchObject({ specialUse: "\\Sent" });
+        expect(await store.getMailboxById(run.id, "nope")).toBeUndefined();
+      });
+
+      it("creates folders (and missing parents), refusing duplicates", async () => {
+        const run = await newRun();
+        const mb = await store.createMailbox(run.id, "u@x.test", "Projects/2025/Q1");
+        expect(mb).toMatchObject({ name: "Projects/2025/Q1", uidNext: 1, messages: 0, subscribed: false });
+        const names = (await store.listMailboxes(run.id, "u@x.test")).map((m) => m.name);
+        expect(names).toEqual(
+          expect.arrayContaining(["INBOX", "Projects", "Projects/2025", "Projects/2025/Q1"]),
+        );
+        await expect(store.createMailbox(run.id, "u@x.test", "Projects/2025/Q1")).rejects.toMatchObject({
+          code: "mailbox_exists",
+        });
+        await expect(store.createMailbox(run.id, "u@x.test", "inbox")).rejects.toMatchObject({
+          code: "mailbox_exists",
+        });
+        await store.createMailbox(run.id, "u@x.test", "Projects/Other");
+        await expect(store.createMailbox(run.id, "u@x.test", "")).rejects.toMatchObject({
+          code: "invalid_request",
+        });
+      });
+
+      it("deletes folders with their messages; INBOX is protected", async () => {
+        const run = await newRun();
+        await store.createMailbox(run.id, "u@x.test", "Old");
+        const kept = await store.appendMessage(run.id, appendInput("u@x.test", "keep"));
+        const gone = await store.appendMessage(run.id, appendInput("u@x.test", "gone", { mailbox: "Old" }));
+        await expect(store.deleteMailbox(run.id, "u@x.test", "INBOX")).rejects.toMatchObject({
+          code: "mailbox_protected",
+        });
+        await expect(store.deleteMailbox(run.id, "u@x.test", "Missing")).rejects.toMatchObject({
+          code: "mailbox_not_found",
+        });
+        await store.deleteMailbox(run.id, "u@x.test", "Old");
+        expect(await store.getMailbox(run.id, "u@x.test", "Old")).toBeUndefined();
+        expect(await store.getMessage(run.id, gone.id)).toBeUndefined();
+        expect(await store.getRaw(run.id, gone.id)).toBeUndefined();
+        expect(await store.getMessage(run.id, kept.id)).toBeDefined();
+        expect(await store.runCounts(run.id)).toEqual({ messages: 1, bytes: kept.size, inboxes: 1 });
+        expect((await store.listMessages(run.id)).map((m) => m.id)).toEqual([kept.id]);
+      });
+
+      it("gives a name deleted and created again a new UIDVALIDITY and fresh UIDs", async () => {
+        const run = await newRun();
+        const first = await store.createMailbox(run.id, "u@x.test", "Work");
+        await store.appendMessage(run.id, appendInput("u@x.test", "w", { mailbox: "Work" }));
+        await store.deleteMailbox(run.id, "u@x.test", "Work");
+        const again = await store.createMailbox(run.id, "u@x.test", "Work");
+        expect(again.uidValidity).not.toBe(first.uidValidity);
+        expect(again.id).not.toBe(first.id);
+        expect(again).toMatchObject({ messages: 0, uidNext: 1 });
+      });
+
+      it("renames a folder with its children, messages, UIDs and subscription", async () => {
+        const run = await newRun();
+        const parent = await store.createMailbox(run.id, "u@x.test", "A");
+        const child = await store.createMailbox(run.id, "u@x.test", "A/B");
+        await store.createMailbox(run.id, "u@x.test", "AB");
+        await store.setSubscribed(run.id, "u@x.test", "A/B", true);
+        const msg = await store.appendMessage(
+          run.id,
+          appendInput("u@x.test", "in child", { mailbox: "A/B" }),
+        );
+        const renamed = await store.renameMailbox(run.id, "u@x.test", "A", "Z/New");
+        expect(renamed).toMatchObject({ id: parent.id, name: "Z/New", uidValidity: parent.uidValidity });
+        const names = (await store.listMailboxes(run.id, "u@x.test")).map((m) => m.name);
+        expect(names).toEqual(expect.arrayContaining(["Z", "Z/New", "Z/New/B", "AB"]));
+        expect(names).not.toContain("A");
+        expect(names).not.toContain("A/B");
+        const movedChild = await store.getMailbox(run.id, "u@x.test", "Z/New/B");
+        expect(movedChild).toMatchObject({ id: child.id, messages: 1, subscribed: true });
+        expect(await store.getMessage(run.id, msg.id)).toMatchObject({ mailbox: "Z/New/B", uid: msg.uid });
+        await expect(store.renameMailbox(run.id, "u@x.test", "AB", "Z/New")).rejects.toMatchObject({
+          code: "mailbox_exists",
+        });
+        await expect(store.renameMailbox(run.id, "u@x.test", "Nope", "Q")).rejects.toMatchObject({
+          code: "mailbox_not_found",
+        });
+        await expect(store.renameMailbox(run.id, "u@x.test", "AB", "INBOX")).rejects.toMatchObject({
+          code: "mailbox_exists",
+        });
+      });
+
+      it("renames INBOX by moving its messages to a new folder and leaving INBOX empty", async () => {
+        const run = await newRun();
+        const a = await store.appendMessage(run.id, appendInput("u@x.test", "a"));
+        const b = await store.appendMessage(run.id, appendInput("u@x.test", "b", { flags: ["\\Seen"] }));
+        await store.createMailbox(run.id, "u@x.test", "INBOX/Sub");
+        const inboxBefore = await store.getMailbox(run.id, "u@x.test", "INBOX");
+        const sub = await collectEvents(store, run.id);
+        const old = await store.renameMailbox(run.id, "u@x.test", "inbox", "Old Mail");
+        expect(old).toMatchObject({ name: "Old Mail", messages: 2, unseen: 1 });
+        expect(old.id).not.toBe(inboxBefore!.id);
+        const inbox = await store.getMailbox(run.id, "u@x.test", "INBOX");
+        expect(inbox).toMatchObject({
+          id: inboxBefore!.id,
+          messages: 0,
+          unseen: 0,
+          uidValidity: inboxBefore!.uidValidity,
+        });
+        expect(inbox!.uidNext).toBe(inboxBefore!.uidNext);
+        // Children of INBOX are not renamed along with it.
+        expect(await store.getMailbox(run.id, "u@x.test", "INBOX/Sub")).toBeDefined();
+        expect((await store.getMessage(run.id, a.id))?.mailboxId).toBe(old.id);
+        expect((await store.getMessage(run.id, b.id))?.mailbox).toBe("Old Mail");
+        expect(await store.mailboxIndex(run.id, inbox!.id)).toEqual([]);
+        expect((await store.mailboxIndex(run.id, old.id)).map((e) => e.messageId)).toEqual([a.id, b.id]);
+        const events = await sub.until(3);
+        expect(events.map((e) => e.type)).toEqual(["mailbox.created", "message.moved", "message.moved"]);
+        // New mail still goes to INBOX, with UIDs above the old ones.
+        const c = await store.appendMessage(run.id, appendInput("u@x.test", "c"));
+        expect(c.uid).toBe(inboxBefore!.uidNext);
+      });
+
+      it("records subscriptions", async () => {
+        const run = await newRun();
+        await store.createMailbox(run.id, "u@x.test", "Lists");
+        await store.setSubscribed(run.id, "u@x.test", "Lists", true);
+        expect((await store.getMailbox(run.id, "u@x.test", "Lists"))?.subscribed).toBe(true);
+        await store.setSubscribed(run.id, "u@x.test", "Lists", false);
+        expect((await store.getMailbox(run.id, "u@x.test", "Lists"))?.subscribed).toBe(false);
+        await store.setSubscribed(run.id, "u@x.test", "Trash", false);
+        expect((await store.getMailbox(run.id, "u@x.test", "Trash"))?.subscribed).toBe(false);
+      });
+    });
+
+    describe("messages", () => {
+      it("appends with increasing seq, per-mailbox UIDs from 1, flags and counts", async () => {
+        const run = await newRun();
+        const envelope = {
+          mailFrom: "a@example.com",
+          rcptTo: ["U@x.test"],
+          clientAddress: "127.0.0.1",
+          helo: "client.test",
+          tls: true,
+          authUser: run.id,
+        };
+        const internalDate = new Date("2025-01-02T03:04:05.000Z");
+        const m1 = await store.appendMessage(
+          run.id,
+          appendInput("U@X.test", "one", { envelope, internalDate }),
+        );
+        const m2 = await store.appendMessage(
+          run.id,
+          appendInput("u@x.test", "two", { flags: ["\\seen", "$Label1"] }),
+        );
+        const s1 = await store.appendMessage(run.id, appendInput("u@x.test", "sent", { mailbox: "Sent" }));
+        const o1 = await store.appendMessage(run.id, appendInput("other@x.test", "other"));
+        expect(m1.seq).toBeGreaterThan(0);
+        expect(m2.seq).toBeGreaterThan(m1.seq);
+        expect(s1.seq).toBeGreaterThan(m2.seq);
+        expect(o1.seq).toBeGreaterThan(s1.seq);
+        expect([m1.uid, m2.uid, s1.uid, o1.uid]).toEqual([1, 2, 1, 1]);
+        expect(new Set([m1.id, m2.id, s1.id, o1.id]).size).toBe(4);
+        expect(m1).toMatchObject({
+          runId: run.id,
+          address: "u@x.test",
+          mailbox: "INBOX",
+          flags: [],
+          modSeq: m1.seq,
+          envelope,
+          internalDate,
+          size: rawMessage("one").length,
+        });
+        expect(m2.flags).toEqual(["\\Seen", "$Label1"]);
+        expect(s1.mailbox).toBe("Sent");
+        expect(await store.getMessage(run.id, m1.id)).toEqual(m1);
+        const read = await store.getMessage(run.id, m2.id);
+        expect(read?.summary).toEqual(metaFor(rawMessage("two"), "two").summary);
+        expect(read?.summary.date).toBeInstanceOf(Date);
+        expect(read?.mime).toEqual(metaFor(rawMessage("two"), "two").mime);
+        expect(read?.envelope).toBeUndefined();
+        const inbox = await store.getMailbox(run.id, "u@x.test", "INBOX");
+        expect(inbox).toMatchObject({ uidNext: 3, messages: 2, unseen: 1, highestModSeq: m2.seq });
+        expect(await store.currentSeq(run.id)).toBe(o1.seq);
+        expect(await store.runCounts(run.id)).toEqual({
+          messages: 4,
+          bytes: m1.size + m2.size + s1.size + o1.size,
+          inboxes: 2,
+        });
+        expect(await store.listInboxes(run.id)).toEqual([
+          { address: "other@x.test", messages: 1, unseen: 1 },
+          { address: "u@x.test", messages: 3, unseen: 2 },
+        ]);
+        await expect(
+          store.appendMessage(run.id, appendInput("u@x.test", "x", { mailbox: "Nope" })),
+        ).rejects.toMatchObject({
+          code: "mailbox_not_found",
+        });
+        await expect(
+          store.appendMessage(run.id, appendInput("u@x.test", "x", { flags: ["bad flag"] })),
+        ).rejects.toMatchObject({ code: "invalid_request" });
+      });
+
+      it("keeps raw bytes exactly, non-UTF-8 bytes included", async () => {
+        const run = await newRun();
+        const raw = Buffer.concat([
+          Buffer.from("Subject: bytes\r\nContent-Type: text/plain; charset=latin1\r\n\r\n"),
+          Buffer.from([0xff, 0xfe, 0x00, 0xe9, 0x80, 0x0d, 0x0a, 0xc3, 0x28, 0x0d, 0x0a]),
+        ]);
+        const msg = await store.appendMessage(run.id, {
+          address: "u@x.test",
+          raw,
+          meta: metaFor(raw, "bytes"),
+        });
+        expect(msg.size).toBe(raw.length);
+        const back = await store.getRaw(run.id, msg.id);
+        expect(Buffer.isBuffer(back)).toBe(true);
+        expect(back?.equals(raw)).toBe(true);
+        expect(await store.getRaw(run.id, "nope")).toBeUndefined();
+      });
+
+      it("looks messages up in batches, in the order given", async () => {
+        const run = await newRun();
+        const a = await store.appendMessage(run.id, appendInput("u@x.test", "a"));
+        const b = await store.appendMessage(run.id, appendInput("u@x.test", "b"));
+        const got = await store.getMessages(run.id, [b.id, "missing", a.id]);
+        expect(got.map((m) => m?.id)).toEqual([b.id, undefined, a.id]);
+        expect(got[0]).toEqual(b);
+        expect(await store.getMessage(run.id, "missing")).toBeUndefined();
+        expect(await store.getMessages(run.id, [])).toEqual([]);
+      });
+
+      it("lists messages filtered, ordered and paged by seq", async () => {
+        const run = await newRun();
+        const msgs = [];
+        for (let i = 0; i < 6; i++) {
+          const address = i % 2 === 0 ? "even@x.test" : "odd@x.test";
+          msgs.push(await store.appendMessage(run.id, appendInput(address, `m${i}`)));
+        }
+        const ids = (list: { id: string }[]) => list.map((m) => m.id);
+        const all = msgs.map((m) => m.id);
+        expect(ids(await store.listMessages(run.id))).toEqual([...all].reverse());
+        expect(ids(await store.listMessages(run.id, { order: "asc" }))).toEqual(all);
+        expect(ids(await store.listMessages(run.id, { limit: 2 }))).toEqual([all[5], all[4]]);
+        expect(ids(await store.listMessages(run.id, { beforeSeq: msgs[4]!.seq, limit: 2 }))).toEqual([
+          all[3],
+          all[2],
+        ]);
+        expect(ids(await store.listMessages(run.id, { afterSeq: msgs[3]!.seq, order: "asc" }))).toEqual([
+          all[4],
+          all[5],
+        ]);
+        expect(ids(await store.listMessages(run.id, { address: "ODD@x.test", order: "asc" }))).toEqual([
+          all[1],
+          all[3],
+          all[5],
+        ]);
+        expect(
+          ids(await store.listMessages(run.id, { address: "even@x.test", afterSeq: msgs[0]!.seq, limit: 1 })),
+        ).toEqual([all[4]]);
+        const oddInbox = await store.getMailbox(run.id, "odd@x.test", "INBOX");
+        expect(ids(await store.listMessages(run.id, { mailboxId: oddInbox!.id, order: "desc" }))).toEqual([
+          all[5],
+          all[3],
+          all[1],
+        ]);
+        expect(await store.listMessages(run.id, { address: "none@x.test" })).toEqual([]);
+        expect((await store.listMessages(run.id, { limit: 1 }))[0]).toEqual(msgs[5]);
+      });
+
+      it("serves a mailbox index ordered by UID", async () => {
+        const run = await newRun();
+        const a = await store.appendMessage(run.id, appendInput("u@x.test", "a", { flags: ["\\Flagged"] }));
+        const b = await store.appendMessage(run.id, appendInput("u@x.test", "b"));
+        const inbox = await store.getMailbox(run.id, "u@x.test", "INBOX");
+        expect(await store.mailboxIndex(run.id, inbox!.id)).toEqual([
+          { uid: 1, messageId: a.id, flags: ["\\Flagged"], modSeq: a.modSeq },
+          { uid: 2, messageId: b.id, flags: [], modSeq: b.modSeq },
+        ]);
+        await expect(store.mailboxIndex(run.id, "nope")).rejects.toMatchObject({ code: "mailbox_not_found" });
+      });
+    });
+
+    describe("flags", () => {
+      it("adds, removes and sets flags with a new modSeq per change", async () => {
+        const run = await newRun();
+        const a = await store.appendMessage(run.id, appendInput("u@x.test", "a"));
+        const b = await store.appendMessage(run.id, appendInput("u@x.test", "b", { flags: ["\\Seen"] }));
+        const add = await store.updateFlags(run.id, [a.id, b.id, "missing"], {
+          op: "add",
+          flags: ["\\Seen"],
+        });
+        expect(add.conflicts).toEqual([]);
+        expect(add.updated).toHaveLength(1);
+        expect(add.updated[0]).toMatchObject({ messageId: a.id, uid: a.uid, flags: ["\\Seen"] });
+        expect(add.updated[0]!.modSeq).toBeGreaterThan(b.seq);
+        let inbox = await store.getMailbox(run.id, "u@x.test", "INBOX");
+        expect(inbox).toMatchObject({ unseen: 0, highestModSeq: add.updated[0]!.modSeq });
+
+        const set = await store.updateFlags(run.id, [a.id, b.id], {
+          op: "set",
+          flags: ["\\Flagged", "$Work"],
+        });
+        expect(set.updated.map((u) => u.flags)).toEqual([
+          ["\\Flagged", "$Work"],
+          ["\\Flagged", "$Work"],
+        ]);
+        expect(set.updated[1]!.modSeq).toBeGreaterThan(set.updated[0]!.modSeq);
+        inbox = await store.getMailbox(run.id, "u@x.test", "INBOX");
+        expect(inbox).toMatchObject({ unseen: 2, highestModSeq: set.updated[1]!.modSeq });
+
+        const remove = await store.updateFlags(run.id, [a.id], { op: "remove", flags: ["$work", "\\Draft"] });
+        expect(remove.updated[0]?.flags).toEqual(["\\Flagged"]);
+        const read = await store.getMessage(run.id, a.id);
+        expect(read).toMatchObject({ flags: ["\\Flagged"], modSeq: remove.updated[0]!.modSeq });
+        expect(await store.currentSeq(run.id)).toBe(remove.updated[0]!.modSeq);
+        const index = await store.mailboxIndex(run.id, inbox!.id);
+        expect(index[0]).toMatchObject({ flags: ["\\Flagged"], modSeq: remove.updated[0]!.modSeq });
+        // No change, no new modSeq.
+        const none = await store.updateFlags(run.id, [a.id], { op: "add", flags: ["\\flagged"] });
+        expect(none).toEqual({ updated: [], conflicts: [] });
+        await expect(
+          store.updateFlags(run.id, [a.id], { op: "add", flags: ["\\Bogus"] }),
+        ).rejects.toMatchObject({
+          code: "invalid_request",
+        });
+      });
+
+      it("leaves messages changed since unchangedSince and reports them as conflicts", async () => {
+        const run = await newRun();
+        const a = await store.appendMessage(run.id, appendInput("u@x.test", "a"));
+        const b = await store.appendMessage(run.id, appendInput("u@x.test", "b"));
+        const mark = b.modSeq;
+        const touched = await store.updateFlags(run.id, [a.id], { op: "add", flags: ["\\Answered"] });
+        const result = await store.updateFlags(run.id, [a.id, b.id], {
+          op: "add",
+          flags: ["\\Seen"],
+          unchangedSince: mark,
+        });
+        expect(result.conflicts).toEqual([a.id]);
+        expect(result.updated.map((u) => u.messageId)).toEqual([b.id]);
+        expect(await store.getMessage(run.id, a.id)).toMatchObject({
+          flags: ["\\Answered"],
+          modSeq: touched.updated[0]!.modSeq,
+        });
+      });
+    });
+
+    describe("copy, move, delete", () => {
+      it("copies into new messages with new ids, seqs and UIDs (COPYUID mapping)", async () => {
+        const run = await newRun();
+        const a = await store.appendMessage(run.id, appendInput("u@x.test", "a", { flags: ["\\Seen"] }));
+        const b = await store.appendMessage(run.id, appendInput("u@x.test", "b"));
+        const archive = await store.getMailbox(run.id, "u@x.test", "Archive");
+        await store.appendMessage(run.id, appendInput("u@x.test", "already", { mailbox: "Archive" }));
+        const result = await store.copyMessages(run.id, [b.id, "missing", a.id], archive!.id);
+        expect(result.uidValidity).toBe(archive!.uidValidity);
+        expect(result.mapping.map((m) => [m.messageId, m.uid, m.newUid])).toEqual([
+          [b.id, b.uid, 2],
+          [a.id, a.uid, 3],
+        ]);
+        const copyOfA = await store.getMessage(run.id, result.mapping[1]!.newMessageId);
+        expect(copyOfA).toMatchObject({ mailbox: "Archive", uid: 3, flags: ["\\Seen"], size: a.size });
+        expect(copyOfA!.id).not.toBe(a.id);
+        expect(copyOfA!.seq).toBeGreaterThan(b.seq);
+        expect((await store.getRaw(run.id, copyOfA!.id))?.equals(rawMessage("a"))).toBe(true);
+        expect(await store.getMessage(run.id, a.id)).toMatchObject({ mailbox: "INBOX", uid: a.uid });
+        expect(await store.getMailbox(run.id, "u@x.test", "Archive")).toMatchObject({
+          messages: 3,
+          uidNext: 4,
+          unseen: 2,
+        });
+        expect((await store.runCounts(run.id)).messages).toBe(5);
+        await expect(store.copyMessages(run.id, [a.id], "nope")).rejects.toMatchObject({
+          code: "mailbox_not_found",
+        });
+      });
+
+      it("moves keeping id and seq, with a new UID; the old mailbox loses it", async () => {
+        const run = await newRun();
+        const a = await store.appendMessage(run.id, appendInput("u@x.test", "a"));
+        const b = await store.appendMessage(run.id, appendInput("u@x.test", "b"));
+        const trash = await store.getMailbox(run.id, "u@x.test", "Trash");
+        const inbox = await store.getMailbox(run.id, "u@x.test", "INBOX");
+        const sub = await collectEvents(store, run.id);
+        const result = await store.moveMessages(run.id, [a.id], trash!.id);
+        expect(result).toEqual({
+          uidValidity: trash!.uidValidity,
+          mapping: [{ messageId: a.id, uid: a.uid, newMessageId: a.id, newUid: 1 }],
+        });
+        const moved = await store.getMessage(run.id, a.id);
+        expect(moved).toMatchObject({ id: a.id, seq: a.seq, mailboxId: trash!.id, mailbox: "Trash", uid: 1 });
+        expect(moved!.modSeq).toBeGreaterThan(b.seq);
+        expect((await store.mailboxIndex(run.id, inbox!.id)).map((e) => e.messageId)).toEqual([b.id]);
+        expect((await store.mailboxIndex(run.id, trash!.id)).map((e) => e.messageId)).toEqual([a.id]);
+        expect(await store.getMailbox(run.id, "u@x.test", "INBOX")).toMatchObject({ messages: 1, unseen: 1 });
+        expect(await store.getMailbox(run.id, "u@x.test", "Trash")).toMatchObject({
+          messages: 1,
+          unseen: 1,
+          uidNext: 2,
+        });
+        const [event] = await sub.until(1);
+        expect(event).toEqual({
+          type: "message.moved",
+          runId: run.id,
+          seq: moved!.modSeq,
+          messageId: a.id,
+          address: "u@x.test",
+          fromMailboxId: inbox!.id,
+          fromUid: a.uid,
+          mailboxId: trash!.id,
+          uid: 1,
+          flags: [],
+          modSeq: moved!.modSeq,
+        });
+        expect((await store.listMessages(run.id, { order: "asc" })).map((m) => m.id)).toEqual([a.id, b.id]);
+        expect((await store.runCounts(run.id)).messages).toBe(2);
+      });
+
+      it("deletes messages for good", async () => {
+        const run = await newRun();
+        const a = await store.appendMessage(run.id, appendInput("u@x.test", "a"));
+        const b = await store.appendMessage(run.id, appendInput("u@x.test", "b"));
+        expect(await store.deleteMessages(run.id, [a.id, "missing", a.id])).toBe(1);
+        expect(await store.getMessage(run.id, a.id)).toBeUndefined();
+        expect(await store.getRaw(run.id, a.id)).toBeUndefined();
+        expect((await store.listMessages(run.id)).map((m) => m.id)).toEqual([b.id]);
+        expect(await store.getMailbox(run.id, "u@x.test", "INBOX")).toMatchObject({
+          messages: 1,
+          unseen: 1,
+          uidNext: 3,
+        });
+        expect(await store.runCounts(run.id)).toEqual({ messages: 1, bytes: b.size, inboxes: 1 });
+        expect(await store.deleteMessages(run.id, [a.id])).toBe(0);
+        // UIDs are never reused.
+        const c = await store.appendMessage(run.id, appendInput("u@x.test", "c"));
+        expect(c.uid).toBe(3);
+      });
+
+      it("claims \\Recent UIDs for exactly one caller", async () => {
+        const run = await newRun();
+        await store.appendMessage(run.id, appendInput("u@x.test", "a"));
+        await store.appendMessage(run.id, appendInput("u@x.test", "b"));
+        const inbox = await store.getMailbox(run.id, "u@x.test", "INBOX");
+        const claims = await Promise.all([
+          store.claimRecent(run.id, inbox!.id),
+          store.claimRecent(run.id, inbox!.id),
+        ]);
+        expect(claims.sort()).toEqual([0, 2]);
+        expect(await store.claimRecent(run.id, inbox!.id)).toBe(2);
+        await store.appendMessage(run.id, appendInput("u@x.test", "c"));
+        expect(await store.claimRecent(run.id, inbox!.id)).toBe(2);
+        expect(await store.claimRecent(run.id, inbox!.id)).toBe(3);
+        await expect(store.claimRecent(run.id, "nope")).rejects.toMatchObject({ code: "mailbox_not_found" });
+      });
+    });
+
+    describe("events", () => {
+      it("logs every change in seq order and resumes from any seq", async () => {
+        const run = await newRun();
+        const a = await store.appendMessage(run.id, appendInput("u@x.test", "a"));
+        const all = await store.eventsSince(run.id, 0);
+        expect(all.map((e) => e.type)).toEqual([
+          ...Array.from({ length: 6 }, () => "mailbox.created"),
+          "message.added",
+        ]);
+        const added = all[6]!;
+        expect(added).toEqual({
+          type: "message.added",
+          runId: run.id,
+          seq: a.seq,
+          messageId: a.id,
+          mailboxId: a.mailboxId,
+          address: "u@x.test",
+          uid: 1,
+          flags: [],
+          modSeq: a.seq,
+        });
+        expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1));
+        expect(await store.currentSeq(run.id)).toBe(a.seq);
+        expect(await store.eventsSince(run.id, 5)).toEqual(all.slice(5));
+        expect(await store.eventsSince(run.id, 2, 2)).toEqual(all.slice(2, 4));
+        expect(await store.eventsSince(run.id, a.seq)).toEqual([]);
+      });
+
+      it("delivers live events of every type, in order, to subscribers", async () => {
+        const run = await newRun();
+        await store.ensureInbox(run.id, "u@x.test");
+        const sub = await collectEvents(store, run.id);
+        const a = await store.appendMessage(run.id, appendInput("u@x.test", "a"));
+        await store.updateFlags(run.id, [a.id], { op: "add", flags: ["\\Seen"] });
+        const folder = await store.createMailbox(run.id, "u@x.test", "F");
+        await store.moveMessages(run.id, [a.id], folder.id);
+        await store.renameMailbox(run.id, "u@x.test", "F", "G");
+        await store.deleteMessages(run.id, [a.id]);
+        await store.deleteMailbox(run.id, "u@x.test", "G");
+        await store.deleteRun(run.id);
+        const events = await sub.until(8);
+        expect(events.map((e) => e.type)).toEqual([
+          "message.added",
+          "message.flags",
+          "mailbox.created",
+          "message.moved",
+          "mailbox.renamed",
+          "message.expunged",
+          "mailbox.deleted",
+          "run.deleted",
+        ]);
+        const seqs = events.map((e) => e.seq);
+        expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+        expect(new Set(seqs).size).toBe(seqs.length);
+        expect(events[0]).toMatchObject({ seq: a.seq, messageId: a.id });
+        expect(events[1]).toMatchObject({ messageId: a.id, flags: ["\\Seen"], uid: a.uid });
+        expect(events[2]).toMatchObject({ mailboxId: folder.id, name: "F", address: "u@x.test" });
+        expect(events[4]).toMatchObject({ mailboxId: folder.id, name: "G", oldName: "F" });
+        expect(events[5]).toMatchObject({ messageId: a.id, mailboxId: folder.id, uid: 1 });
+        expect(events[6]).toMatchObject({ mailboxId: folder.id, name: "G" });
+        for (const e of events) expect(e.runId).toBe(run.id);
+      });
+
+      it("stops delivering after unsubscribe", async () => {
+        const run = await newRun();
+        const first = await collectEvents(store, run.id);
+        const second = await collectEvents(store, run.id);
+        await store.appendMessage(run.id, appendInput("u@x.test", "a"));
+        await first.until(7);
+        first.unsubscribe();
+        await store.appendMessage(run.id, appendInput("u@x.test", "b"));
+        await second.until(8);
+        expect(first.events).toHaveLength(7);
+        expect(second.events[7]).toMatchObject({ type: "message.added" });
+      });
+    });
+
+    describe("DNS records", () => {
+      it("replaces and returns a run's records", async () => {
+        const run = await newRun();
+        expect(await store.getDnsRecords(run.id)).toEqual([]);
+        await store.setDnsRecords(run.id, [
+          { name: "Example.COM.", type: "TXT", values: ["v=spf1 ip4:127.0.0.1 -all"] },
+          { name: "sel._domainkey.example.com", type: "TXT", values: ["v=DKIM1; p=abc"] },
+        ]);
+        expect(await store.getDnsRecords(run.id)).toEqual([
+          { name: "example.com", type: "TXT", values: ["v=spf1 ip4:127.0.0.1 -all"] },
+          { name: "sel._domainkey.example.com", type: "TXT", values: ["v=DKIM1; p=abc"] },
+        ]);
+        await store.setDnsRecords(run.id, [
+          { name: "_dmarc.example.com", type: "TXT", values: ["v=DMARC1; p=none"] },
+        ]);
+        expect(await store.getDnsRecords(run.id)).toHaveLength(1);
+        await expect(
+          store.setDnsRecords(run.id, [{ name: "x", type: "BOGUS" as "TXT", values: [] }]),
+        ).rejects.toMatchObject({ code: "invalid_request" });
+      });
+    });
+
+    describe("isolation", () => {
+      it("shows nothing of one run through another run's id", async () => {
+        const a = await newRun();
+        const b = await newRun();
+        const mine: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          mine.push((await store.appendMessage(a.id, appendInput("shared@x.test", `a${i}`))).id);
+        }
+        const bEvents = await collectEvents(store, b.id);
+        const aMailbox = await store.getMailbox(a.id, "shared@x.test", "INBOX");
+        expect(await store.listMessages(b.id)).toEqual([]);
+        expect(await store.listInboxes(b.id)).toEqual([]);
+        expect(await store.listMailboxes(b.id, "shared@x.test")).toEqual([]);
+        expect(await store.getMailboxById(b.id, aMailbox!.id)).toBeUndefined();
+        await expect(store.mailboxIndex(b.id, aMailbox!.id)).rejects.toMatchObject({
+          code: "mailbox_not_found",
+        });
+        for (const id of mine) {
+          expect(await store.getMessage(b.id, id)).toBeUndefined();
+          expect(await store.getRaw(b.id, id)).toBeUndefined();
+        }
+        expect(await store.updateFlags(b.id, mine, { op: "add", flags: ["\\Deleted"] })).toEqual({
+          updated: [],
+          conflicts: [],
+        });
+        expect(await store.deleteMessages(b.id, mine)).toBe(0);
+        expect(await store.eventsSince(b.id, 0)).toEqual([]);
+        expect(await store.runCounts(b.id)).toEqual({ messages: 0, bytes: 0, inboxes: 0 });
+        // b's own mail goes to b alone, and a's is untouched by all of the above.
+        await store.appendMessage(b.id, appendInput("shared@x.test", "b0"));
+        const got = await bEvents.until(7);
+        for (const e of got) expect(e.runId).toBe(b.id);
+        expect((await store.listMessages(a.id)).map((m) => m.flags)).toEqual([[], [], []]);
+        expect((await store.runCounts(a.id)).messages).toBe(3);
+        const bMsgs = await store.listMessages(b.id);
+        expect(bMsgs.map((m) => m.summary.subject)).toEqual(["b0"]);
+      });
+    });
+  });
+}
+
+export type { StoreEvent };

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { MemoryStore } from "../src/index.js";
+import { describeMailStoreContract } from "./contract.js";
+import { appendInput } from "./fixtures.js";
+
+describeMailStoreContract("MemoryStore", async () => new MemoryStore());
+
+describe("MemoryStore specifics", () => {
+  it("drops expired runs on the sweep, without anyone touching them", async () => {
+    let now = 1_000_000;
+    const store = new MemoryStore({ now: () => now });
+    await store.createRun({ id: "sweepme", ttlSeconds: 10, limits: { maxMessages: 10, maxBytes: 1e6 } });
+    await store.appendMessage("sweepme", appendInput("u@x.test", "s"));
+    expect(store.sweepExpired()).toBe(0);
+    now += 10_000;
+    expect(store.sweepExpired()).toBe(1);
+    expect(await store.getRun("sweepme")).toBeUndefined();
+    await store.close();
+  });
+
+  it("keeps only the newest 10,000 events of a run", async () => {
+    const store = new MemoryStore();
+    await store.createRun({ id: "chatty", ttlSeconds: 60, limits: { maxMessages: 20_000, maxBytes: 1e9 } });
+    const raw = Buffer.from("Subject: x\r\n\r\nx\r\n");
+    for (let i = 0; i < 12_000; i++)
+      await store.appendMessage("chatty", appendInput("u@x.test", "x", { raw }));
+    const seq = await store.currentSeq("chatty");
+    const events = await store.eventsSince("chatty", 0);
+    expect(events.length).toBeGreaterThanOrEqual(10_000);
+    expect(events.length).toBeLessThan(12_000);
+    expect(events.at(-1)?.seq).toBe(seq);
+    expect((await store.eventsSince("chatty", seq - 10)).length).toBe(10);
+    await store.close();
+  });
+});

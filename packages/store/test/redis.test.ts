@@ -1,0 +1,134 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startRedisServer, type TestRedis } from "../../../test/support/redis-server.js";
+import { RedisStore } from "../src/index.js";
+import { describeMailStoreContract } from "./contract.js";
+import { appendInput, collectEvents, uniqueRunId } from "./fixtures.js";
+
+const limits = { maxMessages: 1000, maxBytes: 10_000_000 };
+
+describeMailStoreContract("RedisStore", async () => RedisStore.connect({ url: inject("redisUrl") }));
+
+describe("RedisStore across processes", () => {
+  let a: RedisStore;
+  let b: RedisStore;
+  let raw: Redis;
+
+  beforeAll(async () => {
+    // Two stores with their own connections, as two processes would have.
+    a = await RedisStore.connect(inject("redisUrl"));
+    b = await RedisStore.connect({ url: inject("redisUrl") });
+    raw = new Redis(inject("redisUrl"));
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    raw?.disconnect();
+  });
+
+  it("sees the other instance's runs, appends, flags and events", async () => {
+    const run = await a.createRun({ id: uniqueRunId(), ttlSeconds: 60, limits });
+    expect(await b.getRun(run.id)).toEqual(run);
+    const eventsAtB = await collectEvents(b, run.id);
+    const msg = await a.appendMessage(run.id, appendInput("u@x.test", "from a"));
+    expect(await b.getMessage(run.id, msg.id)).toEqual(msg);
+    expect(await b.getRaw(run.id, msg.id)).toEqual(await a.getRaw(run.id, msg.id));
+    expect((await b.getRaw(run.id, msg.id))?.length).toBe(msg.size);
+    const fromB = await b.appendMessage(run.id, appendInput("u@x.test", "from b"));
+    expect(fromB.uid).toBe(msg.uid + 1);
+    expect(fromB.seq).toBeGreaterThan(msg.seq);
+    await b.updateFlags(run.id, [msg.id], { op: "add", flags: ["\\Seen"] });
+    expect((await a.getMessage(run.id, msg.id))?.flags).toEqual(["\\Seen"]);
+    const events = await eventsAtB.until(9);
+    expect(events.map((e) => e.type)).toEqual([
+      ...Array.from({ length: 6 }, () => "mailbox.created"),
+      "message.added",
+      "message.added",
+      "message.flags",
+    ]);
+    expect(events[6]).toMatchObject({ messageId: msg.id, seq: msg.seq });
+    expect(await a.eventsSince(run.id, 0)).toEqual(events);
+  });
+
+  it("allocates unique seqs and UIDs under concurrent appends from both", async () => {
+    const run = await a.createRun({ id: uniqueRunId(), ttlSeconds: 60, limits });
+    const appends = Array.from({ length: 40 }, (_, i) =>
+      (i % 2 ? a : b).appendMessage(run.id, appendInput("u@x.test", `m${i}`)),
+    );
+    const msgs = await Promise.all(appends);
+    expect(new Set(msgs.map((m) => m.seq)).size).toBe(40);
+    expect(msgs.map((m) => m.uid).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect((await a.getMailbox(run.id, "u@x.test", "INBOX"))?.uidNext).toBe(41);
+  });
+
+  it("keeps every key of a run under its hash tag with the run's expiry, and deletes them all", async () => {
+    const run = await a.createRun({ id: uniqueRunId(), ttlSeconds: 300, limits });
+    const m = await a.appendMessage(run.id, appendInput("u@x.test", "k"));
+    await a.createMailbox(run.id, "u@x.test", "Folder/Child");
+    await a.copyMessages(run.id, [m.id], (await a.getMailbox(run.id, "u@x.test", "Folder"))!.id);
+    await a.moveMessages(run.id, [m.id], (await a.getMailbox(run.id, "u@x.test", "Trash"))!.id);
+    await a.setSubscribed(run.id, "u@x.test", "Folder", true);
+    await a.setDnsRecords(run.id, [{ name: "x.test", type: "TXT", values: ["v=spf1 -all"] }]);
+    const keys = await raw.keys(`*${run.id}*`);
+    expect(keys.length).toBeGreaterThan(10);
+    for (const key of keys) {
+      expect(key.startsWith(`sm:{${run.id}}:`)).toBe(true);
+      const pttl = await raw.pttl(key);
+      expect(pttl).toBeGreaterThan(0);
+      expect(pttl).toBeLessThanOrEqual(300_000);
+    }
+    expect(await a.deleteRun(run.id)).toBe(true);
+    expect(await raw.keys(`*${run.id}*`)).toEqual([]);
+  });
+});
+
+describe("RedisStore while Redis is down", () => {
+  let server: TestRedis;
+  let store: RedisStore;
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+    store = await RedisStore.connect({ url: server.url, connectWaitMs: 300 });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await server?.stop();
+  });
+
+  it("rejects calls with store_unavailable, then works again after a restart", async () => {
+    const run = await store.createRun({ id: uniqueRunId(), ttlSeconds: 60, limits });
+    await store.appendMessage(run.id, appendInput("u@x.test", "before"));
+    const sub = await collectEvents(store, run.id);
+
+    await server.stop();
+    await expect(store.appendMessage(run.id, appendInput("u@x.test", "during"))).rejects.toMatchObject({
+      code: "store_unavailable",
+    });
+    await expect(store.getRun(run.id)).rejects.toMatchObject({ code: "store_unavailable" });
+    await expect(store.listMessages(run.id)).rejects.toMatchObject({ code: "store_unavailable" });
+    await expect(store.ping()).rejects.toMatchObject({ code: "store_unavailable" });
+
+    await server.restart();
+    let up = false;
+    for (let i = 0; i < 100 && !up; i++) {
+      up = await store.ping().then(
+        () => true,
+        () => false,
+      );
+    }
+    expect(up).toBe(true);
+    // The restarted server is empty; the same run id works again, and so does the subscription
+    // made before the outage (resubscribed by the client).
+    await store.createRun({ id: run.id, ttlSeconds: 60, limits });
+    let got = false;
+    for (let i = 0; i < 50 && !got; i++) {
+      await store.appendMessage(run.id, appendInput("u@x.test", `after ${i}`));
+      got = await sub.until(sub.events.length + 1, 200).then(
+        () => sub.events.some((e) => e.type === "message.added"),
+        () => false,
+      );
+    }
+    expect(got).toBe(true);
+    expect((await store.listMessages(run.id)).length).toBeGreaterThan(0);
+  });
+});
