@@ -1,0 +1,35 @@
+import { isIP } from "node:net";
+import type { HeaderField } from "./header-fields.js";
+import type { AuthContext, DmarcResult, SpfResult } from "./types.js";
+
+const traceOfSigning = new Set(["dkim-signature", "arc-seal", "arc-message-signature", "arc-authentication-results"]);
+
+/**
+ * With no DNS records for the run and no resolver to ask, an unsigned message's results are
+ * known before any check runs: every lookup answers "no record", so SPF and DMARC say none and
+ * there is nothing for DKIM or ARC to verify. That is most test mail, and mailauth spends a few
+ * hundred microseconds reaching the same answer, on the SMTP hot path. Anything less plain
+ * (a signature, ARC headers, several From addresses, an odd sender) returns undefined and takes
+ * the full path; a test checks both paths agree wherever this one answers.
+ */
+export function offlineUnsignedResults(
+  ctx: AuthContext,
+  fields: HeaderField[],
+  fromDomain: string | undefined,
+): { spf: SpfResult; dmarc: DmarcResult } | undefined {
+  if (ctx.records.length > 0 || ctx.fallback || !fromDomain || !isIP(ctx.ip)) return undefined;
+  if (fields.some((f) => traceOfSigning.has(f.name))) return undefined;
+  const from = fields.filter((f) => f.name === "from");
+  if (from.length !== 1 || (from[0]?.value.split("@").length ?? 0) !== 2) return undefined;
+  const sender = /^[^@\s]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)$/i.exec(ctx.mailFrom);
+  if (!sender?.[1]) return undefined;
+  const spfDomain = sender[1].toLowerCase();
+  return {
+    spf: {
+      result: "none",
+      domain: spfDomain,
+      reason: `${ctx.mta}: ${spfDomain} does not designate permitted sender hosts`,
+    },
+    dmarc: { result: "none", domain: fromDomain, reason: `no DMARC record for ${fromDomain}` },
+  };
+}
