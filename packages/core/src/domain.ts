@@ -92,7 +92,11 @@ export interface MessageSummary {
 
 /** A MIME part located in the stored raw bytes (offsets are byte offsets, end exclusive). */
 export interface MimeNode {
-  /** IMAP part number ("" for the root, "1", "1.2", ...). */
+  /**
+   * IMAP part number ("" for the root, "1", "1.2", ...). A single-part message has no child: its
+   * IMAP part 1 is the node itself. Resolve section numbers with findPart from @sandmail/mime,
+   * whose indexMessage doc comment gives the full mapping (message/rfc822 included).
+   */
   part: string;
   headerStart: number;
   /** End of the header block including the blank line that ends it. */
@@ -140,12 +144,15 @@ export interface StoredMessage {
   envelope?: Envelope;
   summary: MessageSummary;
   mime: MimeNode;
+  auth?: AuthSummary;
 }
 
-/** What the mime package derives from raw bytes at ingest, stored with the message. */
+/** What is derived from the raw bytes at ingest, stored with the message. */
 export interface MessageMeta {
   summary: MessageSummary;
   mime: MimeNode;
+  /** Results of the authentication checks made at SMTP ingest; absent for APPENDed mail. */
+  auth?: AuthSummary;
 }
 
 export type StoreEvent =
@@ -214,4 +221,109 @@ export interface DnsRecord {
   type: "TXT" | "A" | "AAAA" | "MX" | "CNAME" | "PTR";
   /** Values; a TXT value is one string (chunks already joined). */
   values: string[];
+}
+
+/*
+ * Authentication results (SPF, DKIM, DMARC, ARC) as sandmail reports them: plain data, stored
+ * with the message, returned by the API and asserted on by the SDK unchanged.
+ */
+
+/** RFC 8601 result values sandmail reports for SPF, DKIM, DMARC and ARC. */
+export type AuthResultValue =
+  | "pass"
+  | "fail"
+  | "softfail"
+  | "neutral"
+  | "none"
+  | "temperror"
+  | "permerror"
+  | "policy";
+
+export const AuthResultValues: readonly AuthResultValue[] = [
+  "pass",
+  "fail",
+  "softfail",
+  "neutral",
+  "none",
+  "temperror",
+  "permerror",
+  "policy",
+];
+
+/** SPF for the envelope sender (MAIL FROM, or postmaster@HELO for a null sender) and client IP. */
+export interface SpfResult {
+  result: AuthResultValue;
+  /** The domain whose SPF policy was checked. */
+  domain?: string;
+  reason?: string;
+}
+
+/** One DKIM-Signature header and its verification. */
+export interface DkimResult {
+  result: AuthResultValue;
+  /** The signing domain (d=). */
+  domain: string;
+  /** The selector (s=). */
+  selector: string;
+  /** The signature algorithm (a=), e.g. rsa-sha256 or ed25519-sha256. */
+  algorithm?: string;
+  /** Whether d= aligns (relaxed) with the From header domain. */
+  aligned?: boolean;
+  reason?: string;
+}
+
+export interface DmarcResult {
+  result: AuthResultValue;
+  /** The RFC 5322 From domain the policy applies to. */
+  domain?: string;
+  /** The policy the record asks receivers to apply (none, quarantine, reject). */
+  policy?: string;
+  reason?: string;
+}
+
+export interface ArcResult {
+  result: AuthResultValue;
+  /** The highest ARC instance (i=) in the chain. */
+  instance?: number;
+  reason?: string;
+}
+
+/** One result inside an Authentication-Results header, e.g. `spf=pass smtp.mailfrom=a@b.example`. */
+export interface ReceivedMethodResult {
+  /** Lowercased method name: spf, dkim, dmarc, arc, iprev, auth, ... */
+  method: string;
+  /** The method version (`dkim/1`), when given. */
+  methodVersion?: number;
+  /** Lowercased result as written (usually an AuthResultValue, but other ADMDs may use others). */
+  result: string;
+  /** The `reason=` value. */
+  reason?: string;
+  /** Comments attached to the result, joined by a space. */
+  comment?: string;
+  /** Properties keyed by `ptype.property`, lowercased (`smtp.mailfrom`, `header.d`, ...). */
+  properties: Record<string, string>;
+}
+
+/** One Authentication-Results header the message already carried when it arrived. */
+export interface ReceivedAuthResult {
+  /** Who wrote it (the authserv-id). */
+  authservId: string;
+  version?: number;
+  /** Empty when the header says `none`. */
+  results: ReceivedMethodResult[];
+  /** The header value as received (unfolded). */
+  raw: string;
+}
+
+/** What the checks at ingest concluded, kept with the message. */
+export interface AuthSummary {
+  /** null when the check could not apply (no valid client IP). */
+  spf: SpfResult | null;
+  /** One entry per DKIM-Signature header; empty when the message is unsigned. */
+  dkim: DkimResult[];
+  /** null when the message has no single From address to align against. */
+  dmarc: DmarcResult | null;
+  arc: ArcResult | null;
+  /** Authentication-Results headers the message carried, topmost (most recent) first. */
+  received: ReceivedAuthResult[];
 }

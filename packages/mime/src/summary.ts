@@ -1,0 +1,65 @@
+import type { AddressValue, MessageSummary } from "@sandmail/core";
+import libmime from "libmime";
+import addressparser, { type Address } from "nodemailer/lib/addressparser";
+import type { EntityHeaders } from "./entity-headers.js";
+
+/** Decodes RFC 2047 encoded-words; text that is not valid encoded-words is returned as is. */
+export function decodeWords(text: string): string {
+  if (!text.includes("=?")) return text;
+  try {
+    return libmime.decodeWords(text);
+  } catch {
+    return text;
+  }
+}
+
+/** An address-list header -> mailboxes with decoded display names. Groups are flattened to their members. */
+export function parseAddressList(value: string | undefined): AddressValue[] {
+  if (!value) return [];
+  let parsed: Address[];
+  try {
+    parsed = addressparser(value);
+  } catch {
+    return [];
+  }
+  const out: AddressValue[] = [];
+  const add = (entry: Address): void => {
+    if (entry.group !== undefined) {
+      for (const member of entry.group) add(member);
+      return;
+    }
+    if (!entry.address && !entry.name) return;
+    out.push({ name: decodeWords(entry.name ?? "").trim(), address: entry.address ?? "" });
+  };
+  for (const entry of parsed) add(entry);
+  return out;
+}
+
+/** A Date header -> a Date, or undefined when it does not parse. */
+export function parseDate(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  const d = new Date(value);
+  if (!Number.isNaN(d.getTime())) return d;
+  // Some senders add a day name JavaScript does not know, or a trailing zone name: retry without.
+  const trimmed = value
+    .replace(/^[^,]*,\s*/, "")
+    .replace(/\s*\([^)]*\)\s*$/, "")
+    .trim();
+  const retry = new Date(trimmed);
+  return Number.isNaN(retry.getTime()) ? undefined : retry;
+}
+
+/** The message summary from the top-level header fields. */
+export function buildSummary(headers: EntityHeaders): MessageSummary {
+  const summary: MessageSummary = {
+    subject: headers.subject === undefined ? "" : decodeWords(headers.subject).trim(),
+    from: parseAddressList(headers.from),
+    to: parseAddressList(headers.to),
+    cc: parseAddressList(headers.cc),
+  };
+  const date = parseDate(headers.date);
+  if (date) summary.date = date;
+  const messageId = headers.messageId?.trim().split(/\s+/)[0];
+  if (messageId) summary.messageId = messageId;
+  return summary;
+}
