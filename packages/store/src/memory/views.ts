@@ -35,6 +35,7 @@ export function messageView(m: MessageRecord, runId: string): StoredMessage {
     mime: m.meta.mime,
   };
   if (m.envelope) view.envelope = m.envelope;
+  if (m.meta.auth) view.auth = m.meta.auth;
   return view;
 }
 

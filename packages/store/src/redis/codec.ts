@@ -53,6 +53,7 @@ export function decodeMessage(runId: string, row: unknown): StoredMessage | unde
     mime: parsed.mime,
   };
   if (env) msg.envelope = JSON.parse(String(env));
+  if (parsed.auth) msg.auth = parsed.auth;
   return msg;
 }
 

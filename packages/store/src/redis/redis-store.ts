@@ -258,6 +258,7 @@ export class RedisStore implements MailStore {
       mime: input.meta.mime,
     };
     if (input.envelope) msg.envelope = input.envelope;
+    if (input.meta.auth) msg.auth = input.meta.auth;
     return msg;
   }
 

@@ -1,0 +1,47 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import type { BuildAppOptions } from "./options.js";
+import { registerOpenApi } from "./plugins/openapi.js";
+import { installProblemHandlers } from "./plugins/problem.js";
+import { createRunAccess } from "./plugins/run-access.js";
+import { healthRoutes } from "./routes/health.js";
+import { inboxRoutes } from "./routes/inboxes.js";
+import { messageRoutes } from "./routes/messages.js";
+import { createRunRoutes, runRoutes } from "./routes/runs.js";
+import { ParsedMessages } from "./views/parsed-messages.js";
+
+/**
+ * The REST API as a fastify instance, not listening yet (tests inject into it; server.ts or the
+ * all-in-one process listens). Order: compilers and error handling, OpenAPI, then routes.
+ */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config, store, endpoints } = options;
+  const logger: FastifyBaseLogger | undefined = options.logger || undefined;
+  const app: FastifyInstance = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    // Each request would otherwise log two info lines: too much for CI runs that read thousands of mails.
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installProblemHandlers(app);
+  await registerOpenApi(app);
+
+  const access = createRunAccess({ store, apiKey: config.SANDMAIL_API_KEY });
+  const parsed = new ParsedMessages(store);
+
+  await app.register(healthRoutes, { store });
+  await app.register(createRunRoutes, { config, store, access, endpoints });
+  await app.register(
+    async (scope) => {
+      // Every route below /v1/runs/{run} authenticates first, before its input is even validated.
+      scope.addHook("onRequest", access.authenticateRun);
+      await scope.register(runRoutes, { config, store, access, endpoints });
+      await scope.register(inboxRoutes, { store, access });
+      await scope.register(messageRoutes, { store, access, parsed });
+    },
+    { prefix: "/v1/runs/:run" },
+  );
+  return app;
+}

@@ -1,0 +1,3 @@
+export { buildApp } from "./app.js";
+export type { BuildAppOptions, Endpoints } from "./options.js";
+export { type ApiServer, startApiServer } from "./server.js";

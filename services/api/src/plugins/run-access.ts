@@ -1,0 +1,68 @@
+import { RUN_ID_PATTERN, type Run, SandmailError, tokensEqual } from "@sandmail/core";
+import type { MailStore } from "@sandmail/store";
+import type { FastifyRequest } from "fastify";
+
+export interface RunAccess {
+  /** onRequest hook of run-scoped routes: resolves `:run` and checks the bearer token against it. */
+  authenticateRun(request: FastifyRequest): Promise<void>;
+  /** onRequest hook of admin routes (creating runs): needs the API key when one is configured. */
+  requireAdmin(request: FastifyRequest): Promise<void>;
+  /** The run authenticated for this request; only valid behind `authenticateRun`. */
+  runOf(request: FastifyRequest): Run;
+}
+
+export interface RunAccessOptions {
+  store: MailStore;
+  /** SANDMAIL_API_KEY: when set, needed to create runs and accepted for any run (admin). */
+  apiKey?: string | undefined;
+}
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== "string") return undefined;
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+  return match?.[1];
+}
+
+/**
+ * Run-scoped authentication. Order of checks: no token -> 401, no such run -> 404, a token that
+ * is neither the run's nor the API key -> 401. The authenticated run is remembered per request
+ * object, so handlers read it without a second lookup and never from the raw URL.
+ */
+export function createRunAccess({ store, apiKey }: RunAccessOptions): RunAccess {
+  const runs = new WeakMap<FastifyRequest, Run>();
+  const isApiKey = (token: string) => apiKey !== undefined && tokensEqual(token, apiKey);
+
+  return {
+    async authenticateRun(request) {
+      const token = bearerToken(request);
+      if (token === undefined) {
+        throw new SandmailError("unauthorized", "missing `Authorization: Bearer <run token>` header");
+      }
+      const runId = (request.params as { run?: unknown }).run;
+      if (typeof runId !== "string" || !RUN_ID_PATTERN.test(runId)) {
+        throw new SandmailError("run_not_found", `run ${JSON.stringify(String(runId))} not found`);
+      }
+      const run = await store.getRun(runId);
+      if (!run) throw new SandmailError("run_not_found", `run ${runId} not found`);
+      if (!tokensEqual(token, run.token) && !isApiKey(token)) {
+        throw new SandmailError("unauthorized", `the token is not valid for run ${runId}`);
+      }
+      runs.set(request, run);
+    },
+
+    async requireAdmin(request) {
+      if (apiKey === undefined) return;
+      const token = bearerToken(request);
+      if (token === undefined || !isApiKey(token)) {
+        throw new SandmailError("unauthorized", "creating runs needs `Authorization: Bearer <api key>`");
+      }
+    },
+
+    runOf(request) {
+      const run = runs.get(request);
+      if (!run) throw new SandmailError("internal", "route is missing run authentication");
+      return run;
+    },
+  };
+}
