@@ -36,6 +36,10 @@ export const ConfigSchema = z.object({
     .int()
     .positive()
     .default(2 * 1024 * 1024 * 1024),
+  /** Look up DNS names a run did not set with the system resolver (default: offline, "no record"). */
+  SANDMAIL_DNS_FALLBACK: bool.default(false),
+  /** Bound on the SPF/DKIM/DMARC/ARC checks of one message at ingest. */
+  SANDMAIL_AUTH_TIMEOUT_MS: z.coerce.number().int().positive().max(30_000).default(2000),
   SANDMAIL_MAX_WAIT_MS: z.coerce.number().int().positive().default(300_000),
   SANDMAIL_API_KEY: z.string().min(1).optional(),
   SANDMAIL_DEFAULT_TOKEN: z.string().min(16).optional(),

@@ -6,3 +6,5 @@ export { type ParsedAttachment, type ParsedMessage, parseMessage } from "./parse
 export { foldHeader, prependHeaders } from "./prepend.js";
 export { bodyBytes, entityBytes, findPart, headerBytes } from "./slices.js";
 export { decodeWords, parseAddressList, parseDate } from "./summary.js";
+export * from "./auth/index.js";
+export * from "./extract/index.js";

@@ -64,6 +64,9 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
     skipTextToHtml: true,
     skipTextLinks: true,
     skipImageLinks: true,
+    // text is the message's own text/plain part; HTML-only mail has none. A rendering of the html
+    // would make links and codes look as if the message carried them twice.
+    skipHtmlToText: true,
   });
   const headerBlock = raw.subarray(0, findHeaderEnd(raw, 0, raw.length));
   const headers = parseHeaderBlock(headerBlock).map((f) => ({ name: f.name, value: decodeWords(f.value) }));
@@ -96,7 +99,7 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
   if (date) parsed.date = date;
   if (mail.messageId) parsed.messageId = mail.messageId;
   if (mail.inReplyTo) parsed.inReplyTo = mail.inReplyTo;
-  if (typeof mail.text === "string") parsed.text = mail.text;
+  if (typeof mail.text === "string" && mail.text !== "") parsed.text = mail.text;
   if (typeof mail.html === "string") parsed.html = mail.html;
   return parsed;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { type Config, runIdFromAddress, type StoredMessage, tokensEqual } from "@sandmail/core";
-import { normalizeCrlf, prependHeaders } from "@sandmail/mime";
+import { type AuthResults, authenticateMessage, normalizeCrlf, prependHeaders, systemDnsFallback } from "@sandmail/mime";
 import type { Logger } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { safeIndex } from "./index-message.js";
@@ -38,7 +38,7 @@ export interface DeliveryResult {
 }
 
 export interface IngestOptions {
-  config: Pick<Config, "SANDMAIL_DOMAIN">;
+  config: Pick<Config, "SANDMAIL_DOMAIN" | "SANDMAIL_DNS_FALLBACK" | "SANDMAIL_AUTH_TIMEOUT_MS">;
   store: MailStore;
   logger: Logger;
   /** This server's name in Received headers. */
@@ -67,6 +67,28 @@ export interface Ingest {
 export function createIngest(options: IngestOptions): Ingest {
   const { store, logger, hostname, catchAllRunId } = options;
   const domain = options.config.SANDMAIL_DOMAIN;
+  const dnsFallback = options.config.SANDMAIL_DNS_FALLBACK ? systemDnsFallback() : undefined;
+  const authTimeoutMs = options.config.SANDMAIL_AUTH_TIMEOUT_MS;
+
+  /**
+   * SPF, DKIM, DMARC and ARC as this run sees them: each run has its own DNS records, so a
+   * message delivered into two runs is checked once per run. Checks never fail a delivery; a
+   * run whose records cannot be read is checked offline.
+   */
+  async function checkAuth(runId: string, delivery: Delivery, raw: Buffer): Promise<AuthResults> {
+    const records = await store.getDnsRecords(runId).catch((err: unknown) => {
+      throw replyForStoreError(err, runId);
+    });
+    return authenticateMessage(raw, {
+      ip: delivery.clientAddress,
+      helo: delivery.helo,
+      mailFrom: delivery.mailFrom,
+      mta: hostname,
+      records,
+      ...(dnsFallback ? { fallback: dnsFallback } : {}),
+      timeoutMs: authTimeoutMs,
+    });
+  }
 
   async function runExists(runId: string): Promise<boolean> {
     try {
@@ -128,9 +150,23 @@ export function createIngest(options: IngestOptions): Ingest {
       else rcptByRun.set(r.runId, [r.recipient]);
     }
 
+    const authByRun = new Map<string, Promise<AuthResults>>();
+    for (const runId of rcptByRun.keys()) {
+      const auth = checkAuth(runId, delivery, raw);
+      auth.catch(() => {}); // awaited below, per route
+      authByRun.set(runId, auth);
+    }
+
     const results = await Promise.allSettled(
       delivery.routes.map(async (r) => {
-        const copy = prependHeaders(raw, [
+        let auth: AuthResults;
+        try {
+          auth = await (authByRun.get(r.runId) as Promise<AuthResults>);
+        } catch (err) {
+          throw replyForStoreError(err, r.runId);
+        }
+        // Trace headers go on top, newest first: our Authentication-Results, then our Received.
+        const traced = prependHeaders(raw, [
           [
             "Received",
             receivedHeader({
@@ -144,11 +180,13 @@ export function createIngest(options: IngestOptions): Ingest {
             }),
           ],
         ]);
+        const copy = Buffer.concat([Buffer.from(auth.header), traced]);
+        const { header: _header, ...authSummary } = auth;
         try {
           return await store.appendMessage(r.runId, {
             address: r.inbox,
             raw: copy,
-            meta: safeIndex(copy, logger),
+            meta: { ...safeIndex(copy, logger), auth: authSummary },
             internalDate: receivedAt,
             envelope: {
               mailFrom: delivery.mailFrom,

@@ -37,7 +37,8 @@ async function storedBody(runId: string): Promise<Buffer> {
 }
 
 /**
- * The stored bytes are one prepended Received field followed by exactly `expected`. Checked by
+ * The stored bytes are the prepended Authentication-Results and Received fields followed by
+ * exactly `expected`. Checked by
  * length, not by parsing, since a message may itself start with a line that looks folded.
  */
 async function expectStoredAs(runId: string, expected: Buffer): Promise<void> {
@@ -47,7 +48,9 @@ async function expectStoredAs(runId: string, expected: Buffer): Promise<void> {
   expect(msgs[0]?.size).toBe(stored.length);
   expect(stored.subarray(stored.length - expected.length)).toEqual(expected);
   const prefix = stored.subarray(0, stored.length - expected.length).toString("utf8");
-  expect(prefix).toMatch(/^Received: from [^\r\n]*(\r\n[ \t][^\r\n]*)*\r\n$/);
+  expect(prefix).toMatch(
+    /^Authentication-Results: [^\r\n]*(\r\n[ \t][^\r\n]*)*\r\nReceived: from [^\r\n]*(\r\n[ \t][^\r\n]*)*\r\n$/,
+  );
 }
 
 const malformed: Array<[string, Buffer]> = [

@@ -1,107 +1,27 @@
-import type { DnsRecord } from "@sandmail/core";
+import type {
+  ArcResult,
+  AuthResultValue,
+  AuthSummary,
+  DkimResult,
+  DmarcResult,
+  DnsRecord,
+  ReceivedAuthResult,
+  ReceivedMethodResult,
+  SpfResult,
+} from "@sandmail/core";
 
-/**
- * The shape of authentication results as sandmail reports them: plain data, so it can be stored
- * with the message, returned by the API and asserted on by the SDK unchanged.
- */
+export type {
+  ArcResult,
+  AuthResultValue,
+  DkimResult,
+  DmarcResult,
+  ReceivedAuthResult,
+  ReceivedMethodResult,
+  SpfResult,
+};
+export { AuthResultValues as authResultValues } from "@sandmail/core";
 
-/** RFC 8601 result values sandmail reports for SPF, DKIM, DMARC and ARC. */
-export type AuthResultValue =
-  | "pass"
-  | "fail"
-  | "softfail"
-  | "neutral"
-  | "none"
-  | "temperror"
-  | "permerror"
-  | "policy";
-
-export const authResultValues: readonly AuthResultValue[] = [
-  "pass",
-  "fail",
-  "softfail",
-  "neutral",
-  "none",
-  "temperror",
-  "permerror",
-  "policy",
-];
-
-/** SPF for the envelope sender (MAIL FROM, or postmaster@HELO for a null sender) and client IP. */
-export interface SpfResult {
-  result: AuthResultValue;
-  /** The domain whose SPF policy was checked. */
-  domain?: string;
-  reason?: string;
-}
-
-/** One DKIM-Signature header and its verification. */
-export interface DkimResult {
-  result: AuthResultValue;
-  /** The signing domain (d=). */
-  domain: string;
-  /** The selector (s=). */
-  selector: string;
-  /** The signature algorithm (a=), e.g. rsa-sha256 or ed25519-sha256. */
-  algorithm?: string;
-  /** Whether d= aligns (relaxed) with the From header domain. */
-  aligned?: boolean;
-  reason?: string;
-}
-
-export interface DmarcResult {
-  result: AuthResultValue;
-  /** The RFC 5322 From domain the policy applies to. */
-  domain?: string;
-  /** The policy the record asks receivers to apply (none, quarantine, reject). */
-  policy?: string;
-  reason?: string;
-}
-
-export interface ArcResult {
-  result: AuthResultValue;
-  /** The highest ARC instance (i=) in the chain. */
-  instance?: number;
-  reason?: string;
-}
-
-/** One result inside an Authentication-Results header, e.g. `spf=pass smtp.mailfrom=a@b.example`. */
-export interface ReceivedMethodResult {
-  /** Lowercased method name: spf, dkim, dmarc, arc, iprev, auth, ... */
-  method: string;
-  /** The method version (`dkim/1`), when given. */
-  methodVersion?: number;
-  /** Lowercased result as written (usually an AuthResultValue, but other ADMDs may use others). */
-  result: string;
-  /** The `reason=` value. */
-  reason?: string;
-  /** Comments attached to the result, joined by a space. */
-  comment?: string;
-  /** Properties keyed by `ptype.property`, lowercased (`smtp.mailfrom`, `header.d`, ...). */
-  properties: Record<string, string>;
-}
-
-/** One Authentication-Results header the message already carried when it arrived. */
-export interface ReceivedAuthResult {
-  /** Who wrote it (the authserv-id). */
-  authservId: string;
-  version?: number;
-  /** Empty when the header says `none`. */
-  results: ReceivedMethodResult[];
-  /** The header value as received (unfolded). */
-  raw: string;
-}
-
-export interface AuthResults {
-  /** null when the check could not apply (no valid client IP). */
-  spf: SpfResult | null;
-  /** One entry per DKIM-Signature header; empty when the message is unsigned. */
-  dkim: DkimResult[];
-  /** null when the message has no single From address to align against. */
-  dmarc: DmarcResult | null;
-  arc: ArcResult | null;
-  /** Authentication-Results headers the message carried, topmost (most recent) first. */
-  received: ReceivedAuthResult[];
+export interface AuthResults extends AuthSummary {
   /** The Authentication-Results header sandmail adds, name included, folded, ending in CRLF. */
   header: string;
 }

@@ -71,10 +71,18 @@ export async function startHarness(
 }
 
 /** The stored bytes minus the first header field (the Received line sandmail prepends, folded). */
-export function withoutReceived(raw: Buffer): { received: string; rest: Buffer } {
+/** Splits off the first header field (with its folded lines); returns it unfolded and the rest. */
+function firstField(raw: Buffer, name: string): { field: string; rest: Buffer } {
   const text = raw.toString("latin1");
-  if (!text.startsWith("Received:")) throw new Error("stored message does not start with Received");
+  if (!text.startsWith(`${name}:`)) throw new Error(`stored message does not start with ${name}`);
   let end = text.indexOf("\r\n");
   while (text[end + 2] === " " || text[end + 2] === "\t") end = text.indexOf("\r\n", end + 2);
-  return { received: text.slice(0, end).replace(/\r\n[ \t]/g, " "), rest: raw.subarray(end + 2) };
+  return { field: text.slice(0, end).replace(/\r\n[ \t]/g, " "), rest: raw.subarray(end + 2) };
+}
+
+/** The stored message starts with sandmail's Authentication-Results, then its Received header. */
+export function withoutReceived(raw: Buffer): { authResults: string; received: string; rest: Buffer } {
+  const auth = firstField(raw, "Authentication-Results");
+  const received = firstField(auth.rest, "Received");
+  return { authResults: auth.field, received: received.field, rest: received.rest };
 }

@@ -1,0 +1,36 @@
+import type { ExtractInput, PatternMatch, PatternSource } from "./types.js";
+
+/** Stops a pattern such as /a|/ from producing a match per character of a large body. */
+export const MAX_PATTERN_MATCHES = 1000;
+
+/**
+ * Every match of `pattern` in the subject, the text part and the HTML markup (so hrefs and
+ * attributes can be matched), in that order. The pattern's own flags are kept; it is always
+ * applied globally.
+ */
+export function extractByPattern(input: ExtractInput, pattern: RegExp): PatternMatch[] {
+  const flags = pattern.flags.replace(/[gy]/g, "");
+  const results: PatternMatch[] = [];
+  const parts: Array<[PatternSource, string | undefined]> = [
+    ["subject", input.subject],
+    ["text", input.text],
+    ["html", input.html],
+  ];
+  for (const [source, value] of parts) {
+    if (!value) continue;
+    for (const match of value.matchAll(new RegExp(pattern.source, `${flags}g`))) {
+      const result: PatternMatch = {
+        match: match[0],
+        groups: match.slice(1).map((group) => group ?? null),
+        source,
+        index: match.index,
+      };
+      if (match.groups) {
+        result.namedGroups = Object.fromEntries(Object.entries(match.groups).map(([k, v]) => [k, v ?? null]));
+      }
+      results.push(result);
+      if (results.length >= MAX_PATTERN_MATCHES) return results;
+    }
+  }
+  return results;
+}
