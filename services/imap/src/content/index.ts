@@ -1,0 +1,18 @@
+/**
+ * The IMAP content layer: what FETCH and SEARCH compute from a stored message's raw bytes and
+ * its MIME index. Pure functions, no I/O; the command layer turns their Values into responses.
+ */
+export type { ImapAddress } from "./address.js";
+export { parseAddressList } from "./address.js";
+export { bodyStructure } from "./body-structure.js";
+export { envelope } from "./envelope.js";
+export { BadCharsetError, ImapSyntaxError, SupportedCharsets } from "./errors.js";
+export { fetchSection, findPart } from "./fetch-section.js";
+export type { SearchKey } from "./search-key.js";
+export { compileSearch, parseSearchDate } from "./search-key.js";
+export type { SearchContext } from "./search-match.js";
+export { matchSearch } from "./search-match.js";
+export type { SectionSpec, SectionSpecifier } from "./section.js";
+export { parseSection } from "./section.js";
+export type { SequenceRange, SequenceSet } from "./sequence-set.js";
+export { inSequenceSet, isSequenceSetText, parseSequenceSet } from "./sequence-set.js";

@@ -1,0 +1,90 @@
+import type { MimeNode } from "@sandmail/core";
+import { headerValues, searchableText, sentDayOf } from "./message-text.js";
+import type { SearchKey } from "./search-key.js";
+import { inSequenceSet } from "./sequence-set.js";
+
+/** What SEARCH needs to know about one message of the selected mailbox. */
+export interface SearchContext {
+  seq: number;
+  uid: number;
+  flags: string[];
+  internalDate: Date;
+  size: number;
+  modSeq: number;
+  /** The stored bytes; called only when a key needs content that is not cached yet. */
+  raw: () => Buffer;
+  root: MimeNode;
+  /** Whether this session sees the message as \Recent. */
+  recent: boolean;
+  /** Number of messages in the mailbox (`*` in a sequence set). */
+  maxSeq: number;
+  /** Largest UID in the mailbox (`*` in a UID set). */
+  maxUid: number;
+}
+
+function hasFlag(flags: string[], flag: string): boolean {
+  if (flag.startsWith("\\")) {
+    const lower = flag.toLowerCase();
+    for (const f of flags) if (f.toLowerCase() === lower) return true;
+    return false;
+  }
+  // Keywords compare case-insensitively too: Dovecot treats \Seen and $Label alike.
+  const lower = flag.toLowerCase();
+  for (const f of flags) if (f.toLowerCase() === lower) return true;
+  return false;
+}
+
+function compareDay(day: number, op: "before" | "on" | "since", wanted: number): boolean {
+  if (op === "before") return day < wanted;
+  if (op === "on") return day === wanted;
+  return day >= wanted;
+}
+
+function matchHeader(msg: SearchContext, field: string, needle: string): boolean {
+  const values = headerValues(msg.root, msg.raw, field);
+  if (!values) return false;
+  // An empty needle asks only whether the field exists.
+  if (needle === "") return true;
+  for (const v of values) if (v.includes(needle)) return true;
+  return false;
+}
+
+/** Whether a message matches a compiled SEARCH key. */
+export function matchSearch(key: SearchKey, msg: SearchContext): boolean {
+  switch (key.type) {
+    case "all":
+      return true;
+    case "and":
+      for (const k of key.keys) if (!matchSearch(k, msg)) return false;
+      return true;
+    case "or":
+      return matchSearch(key.left, msg) || matchSearch(key.right, msg);
+    case "not":
+      return !matchSearch(key.key, msg);
+    case "flag":
+      return hasFlag(msg.flags, key.flag) === key.set;
+    case "recent":
+      return msg.recent;
+    case "seq":
+      return inSequenceSet(key.set, msg.seq, msg.maxSeq);
+    case "uid":
+      return inSequenceSet(key.set, msg.uid, msg.maxUid);
+    case "size":
+      return key.op === "larger" ? msg.size > key.size : msg.size < key.size;
+    case "modseq":
+      return msg.modSeq >= key.min;
+    case "date": {
+      const day =
+        key.field === "internal"
+          ? Math.floor(msg.internalDate.getTime() / 86_400_000)
+          : sentDayOf(msg.root, msg.raw);
+      return compareDay(day, key.op, key.day);
+    }
+    case "header":
+      return matchHeader(msg, key.field, key.needle);
+    case "body":
+      return key.needle === "" || searchableText(msg.root, msg.raw, false).includes(key.needle);
+    case "text":
+      return key.needle === "" || searchableText(msg.root, msg.raw, true).includes(key.needle);
+  }
+}

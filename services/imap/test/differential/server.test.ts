@@ -1,0 +1,217 @@
+/**
+ * End-to-end differential test: the same fixtures are APPENDed over IMAP to Dovecot and to
+ * sandmail's IMAP service, then the same command scripts are replayed against both servers over
+ * sockets and their FETCH and SEARCH answers compared.
+ *
+ * Normalisations (each a legitimate difference between two correct servers):
+ * - Strings compare by content: quoted string vs literal is each writer's choice.
+ * - UIDs are compared by position (the n-th UID of each mailbox), since the two servers number
+ *   independently; SEARCH results likewise, as sorted positions.
+ * - FLAGS are compared as sorted sets without \Recent: which session sees a message as recent
+ *   depends on the connections each server has seen, not on the message.
+ * - INTERNALDATE is compared as an instant (the zone a server prints it in is its choice).
+ * - sandmail may add FLAGS to a FETCH that implicitly sets \Seen on a message that had it
+ *   already, and answers STORE with FETCH FLAGS for every message named, changed or not;
+ *   Dovecot leaves unchanged flags out. Both are allowed (RFC 3501 §6.4.6, §7.4.2), so a
+ *   FLAGS-only answer that Dovecot did not send is accepted.
+ * - Only FETCH and SEARCH responses are compared; other untagged data (EXISTS, response codes,
+ *   texts) differs in wording between servers and is checked by the protocol tests.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Atom, type Value } from "../../src/protocol/ast.js";
+import { type DovecotServer, isDovecotAvailable, startDovecot } from "../support/dovecot.js";
+import { RawImapClient } from "../support/imap-raw-client.js";
+import { canonical, fetchItems, parseValues } from "../support/imap-response.js";
+import { startServer, type TestServer } from "../support/server.js";
+import { imapDateTime, loadFixtures } from "./fixtures.js";
+
+const available = isDovecotAvailable();
+
+interface Side {
+  client: RawImapClient;
+  /** UIDs in mailbox order: position = sequence number - 1. */
+  uids: number[];
+}
+
+function normaliseItem(name: string, value: Value, side: Side): string {
+  if (name === "UID") return `#${side.uids.indexOf(value as number) + 1}`;
+  if (name === "FLAGS" && Array.isArray(value)) {
+    return value
+      .map((f) => (f instanceof Atom ? f.value : canonical(f)))
+      .filter((f) => f.toLowerCase() !== "\\recent")
+      .sort()
+      .join(" ");
+  }
+  if (name === "INTERNALDATE") {
+    const text = typeof value === "string" ? value : canonical(value);
+    const m = /^(\d+)-(\w{3})-(\d{4}) (\d\d:\d\d:\d\d) ([+-]\d{4})$/.exec(text.trim());
+    return m ? new Date(`${m[2]} ${m[1]} ${m[3]} ${m[4]} ${m[5]}`).toISOString() : text;
+  }
+  return canonical(value);
+}
+
+/** The FETCH responses of a reply as `seq -> item -> normalised value`. */
+function fetches(untagged: Buffer[], side: Side): Map<number, Map<string, string>> {
+  const out = new Map<number, Map<string, string>>();
+  for (const line of untagged) {
+    const values = parseValues(line);
+    if (!(values[1] instanceof Atom) || values[1].value.toUpperCase() !== "FETCH") continue;
+    const seq = values[0] as number;
+    const items = out.get(seq) ?? new Map<string, string>();
+    for (const [name, value] of fetchItems(values[2]!)) items.set(name, normaliseItem(name, value, side));
+    out.set(seq, items);
+  }
+  return out;
+}
+
+/** SEARCH results as sorted sequence positions (UID SEARCH results mapped through the UID list). */
+function searchResult(untagged: Buffer[], side: Side, uid: boolean): string {
+  const line = untagged.find((u) => /^SEARCH\b/i.test(u.toString("latin1")));
+  if (!line) return "<no SEARCH response>";
+  const numbers = parseValues(line).slice(1) as number[];
+  return numbers
+    .map((n) => (uid ? side.uids.indexOf(n) + 1 : n))
+    .sort((a, b) => a - b)
+    .join(",");
+}
+
+const FETCH_SCRIPT = [
+  "FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE)",
+  "FETCH 1:* (BODYSTRUCTURE BODY)",
+  "UID FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (FROM SUBJECT)])",
+  "FETCH 1:* (BODY.PEEK[1] BODY.PEEK[1.MIME] BODY.PEEK[2.HEADER] BODY.PEEK[2.TEXT])",
+  "FETCH 1:* (BODY.PEEK[]<0.100> BODY.PEEK[TEXT]<10.20> BODY.PEEK[1]<3.2000>)",
+  "FETCH 1:* (RFC822.HEADER)",
+  "FETCH 2:4 (RFC822.TEXT)",
+  "FETCH 5 (BODY[2])",
+  "FETCH 6 (RFC822)",
+  "FETCH 1:* (FLAGS)",
+  "UID FETCH 3:* (UID RFC822.SIZE)",
+  "FETCH 7:9 (BODY.PEEK[HEADER.FIELDS.NOT (DATE RECEIVED)] BODY.PEEK[2.1])",
+  "STORE 1:3 +FLAGS (\\Flagged)",
+  "STORE 2 -FLAGS.SILENT (\\Seen)",
+  "STORE 5:6 FLAGS ($Label2 \\Seen)",
+  "STORE 7 -FLAGS ($Label1 \\Draft)",
+  "FETCH 1:8 (FLAGS)",
+];
+
+const SEARCH_SCRIPT = [
+  "SEARCH ALL",
+  "SEARCH SEEN",
+  "UID SEARCH UNSEEN",
+  "SEARCH FLAGGED NOT DELETED",
+  "UID SEARCH KEYWORD $Label1",
+  "SEARCH SUBJECT hello",
+  "UID SEARCH FROM example.com",
+  "SEARCH TO bob",
+  "UID SEARCH BODY quokka",
+  "SEARCH TEXT 123456",
+  "UID SEARCH HEADER Message-ID example",
+  "SEARCH LARGER 2000",
+  "UID SEARCH SINCE 10-Feb-2024",
+  "SEARCH SENTBEFORE 1-Jan-2024",
+  "UID SEARCH OR SEEN FLAGGED",
+  "SEARCH 2,4:6,30:*",
+  "UID SEARCH UID 3:*",
+  "SEARCH CHARSET UTF-8 BODY {7+}\r\nBlåbær",
+  "SEARCH KEYWORD $Label2",
+  "UID SEARCH NOT FLAGGED SEEN",
+];
+
+describe.skipIf(!available)("sandmail IMAP vs Dovecot (end-to-end differential)", () => {
+  let dovecot: DovecotServer;
+  let sandmail: TestServer;
+  const sides: Record<"dovecot" | "sandmail", Side> = {} as Record<"dovecot" | "sandmail", Side>;
+  const fixtures = loadFixtures();
+
+  async function uidList(client: RawImapClient): Promise<number[]> {
+    const reply = await client.ok("FETCH 1:* (UID)");
+    const uids: number[] = [];
+    for (const line of reply.untagged) {
+      const values = parseValues(line);
+      if (values[1] instanceof Atom && values[1].value.toUpperCase() === "FETCH") {
+        uids[(values[0] as number) - 1] = fetchItems(values[2]!).get("UID") as number;
+      }
+    }
+    return uids;
+  }
+
+  beforeAll(async () => {
+    [dovecot, sandmail] = await Promise.all([startDovecot(), startServer()]);
+    const logins: Array<[keyof typeof sides, number, string, string]> = [
+      ["dovecot", dovecot.port, dovecot.user, dovecot.password],
+      ["sandmail", sandmail.port, sandmail.address, sandmail.token],
+    ];
+    for (const [name, port, user, password] of logins) {
+      const client = await RawImapClient.connect("127.0.0.1", port);
+      await client.ok(`LOGIN "${user}" "${password}"`);
+      for (const f of fixtures) {
+        await client.ok(`APPEND INBOX (${f.flags.join(" ")}) "${imapDateTime(f.internalDate)}" `, f.raw);
+      }
+      await client.ok("SELECT INBOX");
+      sides[name] = { client, uids: await uidList(client) };
+    }
+  });
+
+  afterAll(async () => {
+    await sides.dovecot?.client.close();
+    await sides.sandmail?.client.close();
+    await dovecot?.stop();
+    await sandmail?.close();
+  });
+
+  it("holds the same messages in the same order", () => {
+    expect(sides.sandmail.uids).toHaveLength(fixtures.length);
+    expect(sides.dovecot.uids).toHaveLength(fixtures.length);
+  });
+
+  it("answers every FETCH of the script as Dovecot does", async () => {
+    const diffs: string[] = [];
+    for (const command of FETCH_SCRIPT) {
+      const theirs = await sides.dovecot.client.command(command);
+      const ours = await sides.sandmail.client.command(command);
+      if (theirs.status !== ours.status) {
+        diffs.push(`${command}: dovecot ${theirs.text} / sandmail ${ours.text}`);
+        continue;
+      }
+      const t = fetches(theirs.untagged, sides.dovecot);
+      const o = fetches(ours.untagged, sides.sandmail);
+      for (const [seq, items] of t) {
+        const mine = o.get(seq);
+        for (const [name, value] of items) {
+          const got = mine?.get(name) ?? "<missing>";
+          if (got !== value) {
+            diffs.push(
+              `${command} #${seq} ${fixtures[seq - 1]?.name} ${name}\n  dovecot:  ${value}\n  sandmail: ${got}`,
+            );
+          }
+        }
+        for (const name of mine?.keys() ?? []) {
+          if (!items.has(name) && name !== "FLAGS")
+            diffs.push(`${command} #${seq} ${name}: only sandmail sent it`);
+        }
+      }
+      for (const [seq, items] of o) {
+        const flagsOnly = [...items.keys()].every((name) => name === "FLAGS" || name === "UID");
+        if (!t.has(seq) && !flagsOnly) diffs.push(`${command} #${seq}: only sandmail answered`);
+      }
+    }
+    expect(diffs).toEqual([]);
+  });
+
+  it("answers every SEARCH of the script as Dovecot does", async () => {
+    const diffs: string[] = [];
+    for (const command of SEARCH_SCRIPT) {
+      const uid = command.startsWith("UID ");
+      const parts = command.split("\r\n");
+      const args: Array<string | Buffer> =
+        parts.length === 2 ? [parts[0]!.replace(/\{\d+\+\}$/, ""), Buffer.from(parts[1]!)] : [command];
+      const theirs = await sides.dovecot.client.command(...args);
+      const ours = await sides.sandmail.client.command(...args);
+      const t = theirs.status === "OK" ? searchResult(theirs.untagged, sides.dovecot, uid) : theirs.text;
+      const o = ours.status === "OK" ? searchResult(ours.untagged, sides.sandmail, uid) : ours.text;
+      if (t !== o) diffs.push(`${command}\n  dovecot:  ${t}\n  sandmail: ${o}`);
+    }
+    expect(diffs).toEqual([]);
+  });
+});
