@@ -1,0 +1,105 @@
+/**
+ * SMTP ingest throughput and latency, for both stores: messages/second at concurrency 1, 10 and
+ * 50, pooled (one connection per worker) and one connection per message, plus the peak RSS of a
+ * server holding 100,000 messages. The server runs in its own process; every message is checked
+ * as stored through the API at the end of each round.
+ */
+import { startRedisServer } from "../test/support/redis-server.js";
+import { createRun, type ServerProcess, startServerProcess } from "./lib/server.js";
+import { openSmtp, sampleMessage } from "./lib/smtp-load.js";
+import { mib, ms, summarize, table } from "./lib/stats.js";
+
+type Mode = "pooled" | "per-connection";
+
+async function countMessages(server: ServerProcess, run: { id: string; token: string }): Promise<number> {
+  const res = await fetch(`${server.apiUrl}/v1/runs/${run.id}`, {
+    headers: { authorization: `Bearer ${run.token}` },
+  });
+  const body = (await res.json()) as { counts?: { messages: number } };
+  return body.counts?.messages ?? Number.NaN;
+}
+
+async function round(server: ServerProcess, domain: string, mode: Mode, concurrency: number, total: number) {
+  let next = 0;
+  const latencies: number[] = [];
+  const to = `bench@${domain}`;
+  const worker = async () => {
+    if (mode === "pooled") {
+      const conn = await openSmtp("127.0.0.1", server.smtpPort);
+      for (let i = next++; i < total; i = next++) {
+        const t0 = performance.now();
+        await conn.send("app@example.com", to, sampleMessage(i, to));
+        latencies.push(performance.now() - t0);
+      }
+      await conn.close();
+    } else {
+      for (let i = next++; i < total; i = next++) {
+        const t0 = performance.now();
+        const conn = await openSmtp("127.0.0.1", server.smtpPort);
+        await conn.send("app@example.com", to, sampleMessage(i, to));
+        latencies.push(performance.now() - t0);
+        void conn.close();
+      }
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  return { rate: total / seconds, ...summarize(latencies) };
+}
+
+export async function benchSmtp(options: { quick?: boolean } = {}): Promise<void> {
+  const redis = await startRedisServer();
+  const rows: Array<Record<string, string | number>> = [];
+  try {
+    for (const store of ["memory", "redis"] as const) {
+      const server = await startServerProcess(store === "redis" ? { REDIS_URL: redis.url } : {});
+      try {
+        const run = await createRun(server.apiUrl);
+        let sent = 0;
+        // Warm up the JIT and the connection paths before measuring.
+        await round(server, run.domain, "pooled", 4, 500);
+        sent += 500;
+        for (const mode of ["pooled", "per-connection"] as const) {
+          for (const concurrency of [1, 10, 50]) {
+            const total = options.quick ? 300 : concurrency === 1 ? 1500 : 5000;
+            const r = await round(server, run.domain, mode, concurrency, total);
+            sent += total;
+            rows.push({
+              store,
+              mode,
+              concurrency,
+              messages: total,
+              "msg/s": Math.round(r.rate),
+              "median session": ms(r.median),
+              p99: ms(r.p99),
+            });
+          }
+        }
+        const stored = await countMessages(server, run);
+        if (stored !== sent) throw new Error(`${store}: sent ${sent} with 250, API shows ${stored}`);
+      } finally {
+        await server.stop();
+      }
+    }
+    console.log("\nSMTP ingest (~2 KB messages; session = connect or MAIL FROM to the 250 after DATA)");
+    console.log(table(rows));
+
+    const total = options.quick ? 5000 : 100_000;
+    const server = await startServerProcess({ SANDMAIL_RUN_MAX_MESSAGES: String(total * 2) });
+    try {
+      const run = await createRun(server.apiUrl);
+      const before = server.rss();
+      await round(server, run.domain, "pooled", 10, total);
+      const stored = await countMessages(server, run);
+      if (stored !== total) throw new Error(`RSS round: sent ${total}, stored ${stored}`);
+      console.log(
+        `\nMemory: ${total.toLocaleString("en")} messages of ~${sampleMessage(1, "bench@x.sandmail.test").length} B stored -> peak RSS ${mib(server.peakRss())} (idle server ${mib(before)})`,
+      );
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await redis.stop();
+  }
+}

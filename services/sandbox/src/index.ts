@@ -1,0 +1,3 @@
+export { DEFAULT_RUN_ID, ensureDefaultRun } from "./default-run.js";
+export * from "./serve.js";
+export { createStore } from "./store.js";

@@ -1,0 +1,113 @@
+import { buildApp } from "@sandmail/api";
+import type { Config, Run } from "@sandmail/core";
+import { type Logger, loadTlsMaterial, type TlsMaterial } from "@sandmail/runtime";
+import { createSmtpService } from "@sandmail/smtp";
+import type { MailStore } from "@sandmail/store";
+import { ensureDefaultRun } from "./default-run.js";
+import { createStore } from "./store.js";
+
+export const ALL_SERVICES = ["smtp", "api"] as const;
+export type ServiceName = (typeof ALL_SERVICES)[number];
+
+export interface SandboxOptions {
+  config: Config;
+  logger: Logger;
+  /** Which front ends this process runs; all of them by default (the all-in-one server). */
+  services?: readonly ServiceName[];
+  /** Injected by tests that want to look at the store directly; built from config otherwise. */
+  store?: MailStore;
+  tls?: TlsMaterial;
+}
+
+export interface SandboxPorts {
+  smtp?: number;
+  smtps?: number;
+  api?: number;
+}
+
+export interface Sandbox {
+  readonly store: MailStore;
+  readonly ports: SandboxPorts;
+  /** The catch-all run, when catch-all is on. */
+  readonly defaultRun?: Run;
+  /** Host name clients should use to reach this process. */
+  readonly publicHost: string;
+  close(): Promise<void>;
+}
+
+export function publicHostOf(config: Config): string {
+  if (config.SANDMAIL_PUBLIC_HOST) return config.SANDMAIL_PUBLIC_HOST;
+  const host = config.SANDMAIL_HOST;
+  return host === "0.0.0.0" || host === "::" ? "localhost" : host;
+}
+
+/**
+ * Starts the chosen front ends over one store. SMTP starts first so that the API can hand out
+ * the ports it actually got (port 0 means any free port).
+ */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const { config, logger } = options;
+  const services = new Set(options.services ?? ALL_SERVICES);
+  const store = options.store ?? createStore(config);
+  const closers: Array<() => Promise<void>> = [];
+  const ports: SandboxPorts = {};
+  const publicHost = publicHostOf(config);
+
+  try {
+    await store.ping();
+    const defaultRun =
+      config.SANDMAIL_CATCH_ALL && services.has("smtp") ? await ensureDefaultRun(store, config) : undefined;
+    const tls = options.tls ?? (await loadTlsMaterial(config));
+
+    if (services.has("smtp")) {
+      const smtp = createSmtpService({
+        config,
+        store,
+        tls,
+        logger: logger.child({ service: "smtp" }),
+        ...(defaultRun ? { catchAllRunId: defaultRun.id } : {}),
+      });
+      const bound = await smtp.listen();
+      ports.smtp = bound.port;
+      ports.smtps = bound.tlsPort;
+      closers.push(() => smtp.close());
+    }
+
+    if (services.has("api")) {
+      const app = await buildApp({
+        config,
+        store,
+        logger: logger.child({ service: "api" }),
+        endpoints: {
+          host: publicHost,
+          smtpPort: ports.smtp ?? config.SANDMAIL_SMTP_PORT,
+          smtpsPort: ports.smtps ?? config.SANDMAIL_SMTPS_PORT,
+        },
+      });
+      await app.listen({ host: config.SANDMAIL_HOST, port: config.SANDMAIL_API_PORT });
+      const address = app.server.address();
+      ports.api = typeof address === "object" && address ? address.port : config.SANDMAIL_API_PORT;
+      closers.push(() => app.close());
+    }
+
+    let closed: Promise<void> | undefined;
+    return {
+      store,
+      ports,
+      publicHost,
+      ...(defaultRun ? { defaultRun } : {}),
+      close: () => {
+        // Front ends first (they finish what is in flight), the store last.
+        closed ??= (async () => {
+          await Promise.allSettled(closers.reverse().map((close) => close()));
+          if (!options.store) await store.close();
+        })();
+        return closed;
+      },
+    };
+  } catch (err) {
+    await Promise.allSettled(closers.reverse().map((close) => close()));
+    if (!options.store) await store.close().catch(() => {});
+    throw err;
+  }
+}
