@@ -7,11 +7,18 @@ import { connect, type Socket } from "node:net";
  */
 class ReplyReader {
   private buffer = "";
-  private waiters: Array<(line: string) => void> = [];
+  private waiters: Array<{ resolve: (line: string) => void; reject: (err: Error) => void }> = [];
   private lines: string[] = [];
+  private failure: Error | undefined;
 
-  constructor(private readonly socket: Socket) {
+  constructor(socket: Socket) {
     socket.setEncoding("latin1");
+    const fail = (err: Error) => {
+      this.failure = err;
+      for (const w of this.waiters.splice(0)) w.reject(err);
+    };
+    socket.on("error", fail);
+    socket.on("close", () => fail(new Error("connection closed")));
     socket.on("data", (chunk: string) => {
       this.buffer += chunk;
       let nl = this.buffer.indexOf("\n");
@@ -27,17 +34,15 @@ class ReplyReader {
 
   private push(line: string) {
     const waiter = this.waiters.shift();
-    if (waiter) waiter(line);
+    if (waiter) waiter.resolve(line);
     else this.lines.push(line);
   }
 
   next(): Promise<string> {
     const line = this.lines.shift();
     if (line !== undefined) return Promise.resolve(line);
-    return new Promise((resolve, reject) => {
-      this.waiters.push(resolve);
-      this.socket.once("error", reject);
-    });
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 }
 

@@ -1,4 +1,6 @@
+export * from "./auth/index.js";
 export { isCrlfClean, normalizeCrlf } from "./crlf.js";
+export * from "./extract/index.js";
 export { findHeaderEnd, type HeaderField, parseHeaderBlock, unfold } from "./header-block.js";
 export { indexMessage } from "./index-message.js";
 export { countLines } from "./mime-tree.js";
@@ -6,5 +8,3 @@ export { type ParsedAttachment, type ParsedMessage, parseMessage } from "./parse
 export { foldHeader, prependHeaders } from "./prepend.js";
 export { bodyBytes, entityBytes, findPart, headerBytes } from "./slices.js";
 export { decodeWords, parseAddressList, parseDate } from "./summary.js";
-export * from "./auth/index.js";
-export * from "./extract/index.js";

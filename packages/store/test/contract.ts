@@ -320,19 +320,34 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         const raw = rawMessage("signed");
         const auth = {
           spf: { result: "pass" as const, domain: "example.com" },
-          dkim: [{ result: "fail" as const, domain: "example.com", selector: "s1", reason: "body hash did not verify" }],
+          dkim: [
+            {
+              result: "fail" as const,
+              domain: "example.com",
+              selector: "s1",
+              reason: "body hash did not verify",
+            },
+          ],
           dmarc: { result: "pass" as const, domain: "example.com", policy: "reject" },
           arc: null,
           received: [],
         };
-        const m = await store.appendMessage(run.id, { address: "u@x.test", raw, meta: { ...metaFor(raw, "signed"), auth } });
+        const m = await store.appendMessage(run.id, {
+          address: "u@x.test",
+          raw,
+          meta: { ...metaFor(raw, "signed"), auth },
+        });
         expect(m.auth).toEqual(auth);
         expect((await store.getMessage(run.id, m.id))?.auth).toEqual(auth);
         const archive = await store.getMailbox(run.id, "u@x.test", "Archive");
         const copy = await store.copyMessages(run.id, [m.id], archive!.id);
         const copied = await store.getMessage(run.id, copy.mapping[0]!.newMessageId);
         expect(copied?.auth).toEqual(auth);
-        const plain = await store.appendMessage(run.id, { address: "u@x.test", raw, meta: metaFor(raw, "plain") });
+        const plain = await store.appendMessage(run.id, {
+          address: "u@x.test",
+          raw,
+          meta: metaFor(raw, "plain"),
+        });
         expect(plain.auth).toBeUndefined();
       });
 

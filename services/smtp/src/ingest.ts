@@ -1,6 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { type Config, runIdFromAddress, type StoredMessage, tokensEqual } from "@sandmail/core";
-import { type AuthResults, authenticateMessage, normalizeCrlf, prependHeaders, systemDnsFallback } from "@sandmail/mime";
+import {
+  type AuthResults,
+  authenticateMessage,
+  normalizeCrlf,
+  prependHeaders,
+  systemDnsFallback,
+} from "@sandmail/mime";
 import type { Logger } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { safeIndex } from "./index-message.js";

@@ -2,7 +2,12 @@ import { isIP } from "node:net";
 import type { HeaderField } from "./header-fields.js";
 import type { AuthContext, DmarcResult, SpfResult } from "./types.js";
 
-const traceOfSigning = new Set(["dkim-signature", "arc-seal", "arc-message-signature", "arc-authentication-results"]);
+const traceOfSigning = new Set([
+  "dkim-signature",
+  "arc-seal",
+  "arc-message-signature",
+  "arc-authentication-results",
+]);
 
 /**
  * With no DNS records for the run and no resolver to ask, an unsigned message's results are

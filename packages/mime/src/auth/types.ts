@@ -10,6 +10,7 @@ import type {
   SpfResult,
 } from "@sandmail/core";
 
+export { AuthResultValues as authResultValues } from "@sandmail/core";
 export type {
   ArcResult,
   AuthResultValue,
@@ -19,7 +20,6 @@ export type {
   ReceivedMethodResult,
   SpfResult,
 };
-export { AuthResultValues as authResultValues } from "@sandmail/core";
 
 export interface AuthResults extends AuthSummary {
   /** The Authentication-Results header sandmail adds, name included, folded, ending in CRLF. */

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { authenticateMessage } from "../../src/auth/authenticate.js";
 import type { AuthContext } from "../../src/auth/types.js";
 
-const base: AuthContext = { ip: "192.0.2.10", helo: "client.example", mailFrom: "bounce@Mail.Example.NET", mta: "sandmail", records: [] };
+const base: AuthContext = {
+  ip: "192.0.2.10",
+  helo: "client.example",
+  mailFrom: "bounce@Mail.Example.NET",
+  mta: "sandmail",
+  records: [],
+};
 
 const messages = [
   "From: Foo <no-reply@Example.COM>\r\nSubject: x\r\n\r\nhi\r\n",
@@ -34,7 +40,9 @@ describe("the offline shortcut for unsigned mail", () => {
   });
 
   it("is not taken for signed mail, several From addresses or when the run has records", async () => {
-    const signed = Buffer.from("DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s1; h=from; bh=x; b=y\r\nFrom: a@example.com\r\n\r\nx\r\n");
+    const signed = Buffer.from(
+      "DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s1; h=from; bh=x; b=y\r\nFrom: a@example.com\r\n\r\nx\r\n",
+    );
     expect((await authenticateMessage(signed, base)).dkim).toHaveLength(1);
     const two = Buffer.from("From: a@example.com, b@example.org\r\n\r\nx\r\n");
     expect((await authenticateMessage(two, base)).dmarc?.result).toBe("permerror");
