@@ -1,0 +1,143 @@
+/**
+ * FETCH and UID FETCH. Messages are read from the store in batches (one getMessages call and
+ * concurrent getRaw calls per batch), replies go out in ascending sequence order, and bodies
+ * are written as literals that reference the stored Buffer.
+ */
+import type { StoredMessage } from "@sandmail/core";
+import { bodyStructure, envelope, fetchSection } from "../content/index.js";
+import { atom, literal, type Value } from "../protocol/ast.js";
+import { Args, formatDateTime } from "./args.js";
+import { type FetchItem, needsRaw, parseFetchItems, setsSeen } from "./fetch-items.js";
+import { resolveTargets, type Target } from "./targets.js";
+import { type CommandContext, defineCommand, ok, SELECTED } from "./types.js";
+
+const BATCH = 256;
+
+export default defineCommand({
+  name: "FETCH",
+  states: SELECTED,
+  uid: true,
+  expungeAllowed: (command) => command.uid,
+  parse(tokens) {
+    const args = new Args(tokens, "FETCH");
+    const ranges = args.sequenceSet();
+    const items = parseFetchItems(args.next("data items"));
+    // FETCH modifiers (CHANGEDSINCE) belong to CONDSTORE, which is not offered.
+    args.end();
+    return { ranges, items };
+  },
+  async handler(ctx, { ranges, items }) {
+    const byUid = ctx.command.uid;
+    const { tracker } = ctx.session.selected;
+    const targets = resolveTargets(tracker, ranges, byUid).filter((t) => !t.message.gone);
+    const wanted =
+      byUid && !items.some((i) => i.kind === "UID") ? [{ kind: "UID" } as FetchItem, ...items] : items;
+    for (let i = 0; i < targets.length; i += BATCH) {
+      await fetchBatch(ctx, targets.slice(i, i + BATCH), wanted);
+      await ctx.drain();
+    }
+    return ok("FETCH completed");
+  },
+});
+
+async function fetchBatch(ctx: CommandContext, batch: Target[], items: FetchItem[]): Promise<void> {
+  const { store } = ctx.deps;
+  const { runId } = ctx.session.user;
+  const { tracker, readOnly } = ctx.session.selected;
+  const ids = batch.map((t) => t.message.messageId);
+  const [messages, raws] = await Promise.all([
+    store.getMessages(runId, ids),
+    needsRaw(items) ? Promise.all(ids.map((id) => store.getRaw(runId, id))) : Promise.resolve(undefined),
+  ]);
+
+  let reportFlags = items.some((i) => i.kind === "FLAGS");
+  if (!readOnly && setsSeen(items)) {
+    const unseen = messages.filter((m): m is StoredMessage => !!m && !m.flags.includes("\\Seen"));
+    if (unseen.length > 0) {
+      const result = await store.updateFlags(
+        runId,
+        unseen.map((m) => m.id),
+        { op: "add", flags: ["\\Seen"] },
+      );
+      const byId = new Map(result.updated.map((u) => [u.messageId, u]));
+      for (const m of unseen) {
+        const u = byId.get(m.id);
+        if (u) {
+          m.flags = u.flags;
+          m.modSeq = u.modSeq;
+        }
+      }
+      reportFlags = true;
+    }
+  }
+
+  batch.forEach((target, i) => {
+    const msg = messages[i];
+    const raw = raws?.[i];
+    if (!msg || (raws && !raw)) return; // expunged meanwhile: the EXPUNGE comes when allowed
+    tracker.noteFlags(msg.uid, msg.flags, msg.modSeq);
+    const out: Value[] = [];
+    for (const item of items) appendItem(out, item, msg, raw);
+    if (reportFlags && !items.some((it) => it.kind === "FLAGS")) out.push(atom("FLAGS"), flagValues(msg));
+    ctx.send([target.seq, atom("FETCH"), out]);
+  });
+}
+
+function flagValues(msg: StoredMessage): Value[] {
+  return msg.flags.map((f) => atom(f));
+}
+
+function appendItem(out: Value[], item: FetchItem, msg: StoredMessage, raw: Buffer | undefined): void {
+  switch (item.kind) {
+    case "UID":
+      out.push(atom("UID"), msg.uid);
+      return;
+    case "FLAGS":
+      out.push(atom("FLAGS"), flagValues(msg));
+      return;
+    case "INTERNALDATE":
+      out.push(atom("INTERNALDATE"), formatDateTime(msg.internalDate));
+      return;
+    case "RFC822.SIZE":
+      out.push(atom("RFC822.SIZE"), msg.size);
+      return;
+    case "ENVELOPE":
+      out.push(atom("ENVELOPE"), envelope(raw!, msg.mime));
+      return;
+    case "BODYSTRUCTURE":
+      out.push(atom("BODYSTRUCTURE"), bodyStructure(raw!, msg.mime, true));
+      return;
+    case "BODY":
+      out.push(atom("BODY"), bodyStructure(raw!, msg.mime, false));
+      return;
+    case "RFC822":
+      out.push(atom("RFC822"), literal(raw!));
+      return;
+    case "RFC822.HEADER":
+      out.push(
+        atom("RFC822.HEADER"),
+        bytesOrNil(fetchSection(raw!, msg.mime, { path: [], specifier: "HEADER" })),
+      );
+      return;
+    case "RFC822.TEXT":
+      out.push(
+        atom("RFC822.TEXT"),
+        bytesOrNil(fetchSection(raw!, msg.mime, { path: [], specifier: "TEXT" })),
+      );
+      return;
+    case "section": {
+      let bytes =
+        item.spec.path.length === 0 && !item.spec.specifier ? raw! : fetchSection(raw!, msg.mime, item.spec);
+      if (bytes && item.partial) {
+        const start = Math.min(item.partial.start, bytes.length);
+        bytes = bytes.subarray(start, Math.min(bytes.length, start + item.partial.length));
+      }
+      out.push(atom(item.label), bytesOrNil(bytes));
+      return;
+    }
+  }
+}
+
+function bytesOrNil(bytes: Buffer | null): Value {
+  return bytes ? literal(bytes) : null;
+}

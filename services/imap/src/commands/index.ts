@@ -1,0 +1,81 @@
+/** The one table of commands the dispatcher consults. */
+import append from "./append.js";
+import authenticate from "./authenticate.js";
+import capability from "./capability.js";
+import check from "./check.js";
+import { copy, move } from "./copy.js";
+import enable from "./enable.js";
+import { close, expunge, unselect } from "./expunge.js";
+import fetch from "./fetch.js";
+import id from "./id.js";
+import idle from "./idle.js";
+import { list, lsub, xlist } from "./list.js";
+import login from "./login.js";
+import logout from "./logout.js";
+import { create, del, rename, subscribe, unsubscribe } from "./mailboxes.js";
+import namespace from "./namespace.js";
+import noop from "./noop.js";
+import search from "./search.js";
+import { examine, select } from "./select.js";
+import starttls from "./starttls.js";
+import status from "./status.js";
+import store from "./store-flags.js";
+import type { CommandSpec } from "./types.js";
+
+const all: CommandSpec[] = [
+  capability,
+  noop,
+  logout,
+  starttls,
+  authenticate,
+  login,
+  select,
+  examine,
+  create,
+  del,
+  rename,
+  subscribe,
+  unsubscribe,
+  list,
+  lsub,
+  xlist,
+  status,
+  append,
+  check,
+  close,
+  expunge,
+  search,
+  fetch,
+  store,
+  copy,
+  move,
+  idle,
+  namespace,
+  id,
+  enable,
+  unselect,
+];
+
+export const commands: ReadonlyMap<string, CommandSpec> = new Map(all.map((c) => [c.name, c]));
+
+/** What CAPABILITY lists; only fully implemented extensions appear. */
+export function capabilityList(options: { tls: boolean; appendLimit: number }): string[] {
+  return [
+    "IMAP4rev1",
+    ...(options.tls ? [] : ["STARTTLS"]),
+    "AUTH=PLAIN",
+    "SASL-IR",
+    "LITERAL+",
+    "ID",
+    "ENABLE",
+    "IDLE",
+    "NAMESPACE",
+    "UIDPLUS",
+    "MOVE",
+    "UNSELECT",
+    "CHILDREN",
+    "SPECIAL-USE",
+    "XLIST",
+    `APPENDLIMIT=${options.appendLimit}`,
+  ];
+}

@@ -1,0 +1,97 @@
+/**
+ * LIST, LSUB and XLIST over the inbox address's folders. Special-use attributes are always
+ * included (RFC 6154 allows it), so `LIST "" "*" RETURN (SPECIAL-USE)` needs no other option.
+ */
+import type { Mailbox } from "@sandmail/core";
+import utf7 from "utf7";
+import { atom, type Value } from "../protocol/ast.js";
+import { DELIMITER, encodeMailboxName, listMatcher } from "../protocol/mailbox-name.js";
+import { ArgError, Args, tokenText } from "./args.js";
+import { AUTHENTICATED, type CommandContext, defineCommand, ok } from "./types.js";
+
+interface ListArgs {
+  reference: string;
+  patterns: string[];
+}
+
+function parseList(command: string, allowReturn: boolean) {
+  return (tokens: ConstructorParameters<typeof Args>[0]): ListArgs => {
+    const args = new Args(tokens, command);
+    const reference = decodeWire(args.astring("reference"));
+    const t = args.next("mailbox pattern");
+    const patterns =
+      t.type === "list" && allowReturn
+        ? t.items.map((i) => decodeWire(tokenText(i, `${command} pattern`)))
+        : [decodeWire(tokenText(t, `${command} pattern`))];
+    if (allowReturn && args.remaining > 0) {
+      if (args.atom("RETURN").toUpperCase() !== "RETURN") throw new ArgError(`${command}: expected RETURN`);
+      for (const opt of args.list("return options")) {
+        const name = opt.type === "atom" ? opt.value.toUpperCase() : "";
+        if (name !== "SPECIAL-USE" && name !== "CHILDREN" && name !== "SUBSCRIBED") {
+          throw new ArgError(`${command}: unsupported return option`);
+        }
+      }
+    }
+    args.end();
+    return { reference, patterns };
+  };
+}
+
+/** Patterns may carry modified UTF-7 like names do; wildcards pass through the decoder. */
+function decodeWire(text: string): string {
+  try {
+    return /&/.test(text) ? utf7.imap.decode(text) : text;
+  } catch {
+    return text;
+  }
+}
+
+function attributes(mb: Mailbox, all: Mailbox[], xlist: boolean): Value[] {
+  const attrs: string[] = [];
+  const prefix = mb.name + DELIMITER;
+  attrs.push(all.some((o) => o.name.startsWith(prefix)) ? "\\HasChildren" : "\\HasNoChildren");
+  if (xlist && mb.name === "INBOX") attrs.push("\\Inbox");
+  if (mb.specialUse) attrs.push(xlist && mb.specialUse === "\\Junk" ? "\\Spam" : mb.specialUse);
+  return attrs.map((a) => atom(a));
+}
+
+async function run(ctx: CommandContext, kind: "LIST" | "LSUB" | "XLIST", a: ListArgs) {
+  const { runId, address } = ctx.session.user;
+  if (kind !== "LSUB" && a.patterns.length === 1 && a.patterns[0] === "") {
+    // The hierarchy delimiter and root of the reference (RFC 3501 §6.3.8).
+    ctx.send([atom(kind), [atom("\\Noselect")], DELIMITER, ""]);
+    return ok(`${kind} completed`);
+  }
+  const all = await ctx.deps.store.listMailboxes(runId, address);
+  const matchers = a.patterns.map((p) => listMatcher(a.reference, p));
+  const sorted = [...all].sort((x, y) =>
+    x.name === "INBOX" ? -1 : y.name === "INBOX" ? 1 : x.name.localeCompare(y.name),
+  );
+  for (const mb of sorted) {
+    if (kind === "LSUB" && !mb.subscribed) continue;
+    if (!matchers.some((m) => m(mb.name))) continue;
+    ctx.send([atom(kind), attributes(mb, all, kind === "XLIST"), DELIMITER, encodeMailboxName(mb.name)]);
+  }
+  return ok(`${kind} completed`);
+}
+
+export const list = defineCommand({
+  name: "LIST",
+  states: AUTHENTICATED,
+  parse: parseList("LIST", true),
+  handler: (ctx, a) => run(ctx, "LIST", a),
+});
+
+export const lsub = defineCommand({
+  name: "LSUB",
+  states: AUTHENTICATED,
+  parse: parseList("LSUB", false),
+  handler: (ctx, a) => run(ctx, "LSUB", a),
+});
+
+export const xlist = defineCommand({
+  name: "XLIST",
+  states: AUTHENTICATED,
+  parse: parseList("XLIST", false),
+  handler: (ctx, a) => run(ctx, "XLIST", a),
+});

@@ -1,0 +1,33 @@
+import { verifyCredentials } from "../session/credentials.js";
+import { Args } from "./args.js";
+import { type CommandContext, type CommandResult, defineCommand, NOT_AUTHENTICATED, no } from "./types.js";
+
+export async function logIn(ctx: CommandContext, user: string, password: string): Promise<CommandResult> {
+  const { store, config, logger } = ctx.deps;
+  const identity = await verifyCredentials(store, config.SANDMAIL_DOMAIN, user, password);
+  if (!identity) {
+    logger.info({ user: user.slice(0, 200) }, "imap login failed");
+    return no("Invalid credentials (user: inbox address, password: run token)", "AUTHENTICATIONFAILED");
+  }
+  const refused = await ctx.login(identity.runId, identity.address);
+  if (refused) return refused;
+  ctx.session.authenticate(identity);
+  return {
+    status: "OK",
+    code: `CAPABILITY ${ctx.deps.capabilities(ctx.session).join(" ")}`,
+    text: "Logged in",
+  };
+}
+
+export default defineCommand({
+  name: "LOGIN",
+  states: NOT_AUTHENTICATED,
+  parse(tokens) {
+    const args = new Args(tokens, "LOGIN");
+    const user = args.astring("user name");
+    const password = args.astring("password");
+    args.end();
+    return { user, password };
+  },
+  handler: (ctx, { user, password }) => logIn(ctx, user, password),
+});

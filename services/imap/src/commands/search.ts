@@ -1,0 +1,75 @@
+/** SEARCH and UID SEARCH: keys compiled by the content layer, evaluated in store batches. */
+import { compileSearch, matchSearch, type SearchKey } from "../content/index.js";
+import { atom } from "../protocol/ast.js";
+import { defineCommand, ok, SELECTED } from "./types.js";
+
+const BATCH = 512;
+
+/** Keys that read the message's bytes (headers, body, Date); others use the index only. */
+function needsContent(key: SearchKey): boolean {
+  switch (key.type) {
+    case "header":
+    case "body":
+    case "text":
+      return true;
+    case "date":
+      return key.field === "sent";
+    case "and":
+      return key.keys.some(needsContent);
+    case "or":
+      return needsContent(key.left) || needsContent(key.right);
+    case "not":
+      return needsContent(key.key);
+    default:
+      return false;
+  }
+}
+
+export default defineCommand({
+  name: "SEARCH",
+  states: SELECTED,
+  uid: true,
+  expungeAllowed: (command) => command.uid,
+  parse: (tokens) => compileSearch(tokens),
+  async handler(ctx, key) {
+    const byUid = ctx.command.uid;
+    const { runId } = ctx.session.user;
+    const { store } = ctx.deps;
+    const { tracker } = ctx.session.selected;
+    const count = tracker.count;
+    const maxUid = count > 0 ? tracker.at(count)!.uid : 0;
+    const content = needsContent(key);
+    const hits: number[] = [];
+    for (let start = 1; start <= count; start += BATCH) {
+      const seqs: number[] = [];
+      for (let s = start; s < start + BATCH && s <= count; s++) seqs.push(s);
+      const tracked = seqs.map((s) => tracker.at(s)!);
+      const ids = tracked.map((m) => m.messageId);
+      const [messages, raws] = await Promise.all([
+        store.getMessages(runId, ids),
+        content ? Promise.all(ids.map((id) => store.getRaw(runId, id))) : Promise.resolve(undefined),
+      ]);
+      seqs.forEach((seq, i) => {
+        const msg = messages[i];
+        if (!msg || tracked[i]!.gone) return;
+        const raw = raws?.[i];
+        const match = matchSearch(key, {
+          seq,
+          uid: msg.uid,
+          flags: msg.flags,
+          internalDate: msg.internalDate,
+          size: msg.size,
+          modSeq: msg.modSeq,
+          raw: () => raw ?? Buffer.alloc(0),
+          root: msg.mime,
+          recent: tracked[i]!.recent,
+          maxSeq: count,
+          maxUid,
+        });
+        if (match) hits.push(byUid ? msg.uid : seq);
+      });
+    }
+    ctx.send([atom("SEARCH"), ...hits]);
+    return ok("SEARCH completed");
+  },
+});

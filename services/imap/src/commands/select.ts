@@ -1,0 +1,61 @@
+import { atom, type Value } from "../protocol/ast.js";
+import { Args } from "./args.js";
+import { AUTHENTICATED, type CommandContext, type CommandResult, defineCommand, no, ok } from "./types.js";
+
+const SYSTEM_FLAGS = ["\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft"];
+
+async function open(ctx: CommandContext, name: string, readOnly: boolean): Promise<CommandResult> {
+  const { store } = ctx.deps;
+  const { runId, address } = ctx.session.user;
+  // Selecting again (or failing to) leaves the previous mailbox without an EXPUNGE (RFC 3501 §6.3.1).
+  ctx.session.deselect();
+  const mailbox = await store.getMailbox(runId, address, name);
+  if (!mailbox) return no(`Mailbox does not exist: ${name}`, "NONEXISTENT");
+  const tracker = await ctx.openMailbox(mailbox, readOnly);
+  ctx.session.select({ mailbox, tracker, readOnly });
+
+  const keywords = new Set<string>();
+  let firstUnseen = 0;
+  for (let seq = 1; seq <= tracker.count; seq++) {
+    const m = tracker.at(seq)!;
+    for (const f of m.flags) if (!f.startsWith("\\")) keywords.add(f);
+    if (!firstUnseen && !m.flags.includes("\\Seen")) firstUnseen = seq;
+  }
+  const flags: Value[] = [...SYSTEM_FLAGS, ...keywords].map((f) => atom(f));
+  const permanent = readOnly ? "()" : `(${[...SYSTEM_FLAGS, ...keywords].join(" ")} \\*)`;
+  const uidNext = Math.max(mailbox.uidNext, tracker.highestUid + 1);
+  ctx.send([atom("FLAGS"), flags]);
+  ctx.send([atom("OK"), atom(`[PERMANENTFLAGS ${permanent}]`), atom("Flags permitted")]);
+  ctx.send([tracker.count, atom("EXISTS")]);
+  ctx.send([tracker.recentCount, atom("RECENT")]);
+  if (firstUnseen) ctx.send([atom("OK"), atom(`[UNSEEN ${firstUnseen}]`), atom("First unseen")]);
+  ctx.send([atom("OK"), atom(`[UIDVALIDITY ${mailbox.uidValidity}]`), atom("UIDs valid")]);
+  ctx.send([atom("OK"), atom(`[UIDNEXT ${uidNext}]`), atom("Predicted next UID")]);
+  return ok(`${readOnly ? "EXAMINE" : "SELECT"} completed`, readOnly ? "READ-ONLY" : "READ-WRITE");
+}
+
+function parse(command: string) {
+  return (tokens: Parameters<typeof parseName>[0]) => parseName(tokens, command);
+}
+
+function parseName(tokens: ConstructorParameters<typeof Args>[0], command: string): string {
+  const args = new Args(tokens, command);
+  const name = args.mailbox();
+  // Select parameters (CONDSTORE, QRESYNC) are not offered; refuse them plainly.
+  args.end();
+  return name;
+}
+
+export const select = defineCommand({
+  name: "SELECT",
+  states: AUTHENTICATED,
+  parse: parse("SELECT"),
+  handler: (ctx, name) => open(ctx, name, false),
+});
+
+export const examine = defineCommand({
+  name: "EXAMINE",
+  states: AUTHENTICATED,
+  parse: parse("EXAMINE"),
+  handler: (ctx, name) => open(ctx, name, true),
+});

@@ -1,0 +1,391 @@
+/**
+ * One client connection: reads bytes into the framer, runs commands one at a time through the
+ * command table, and writes replies. It is also the only place that reports mailbox updates,
+ * at the end of a command or while idling, with the EXPUNGE rule the command allows.
+ */
+import type { Socket } from "node:net";
+import { type SecureContext, TLSSocket } from "node:tls";
+import type { Mailbox, StoreEvent } from "@sandmail/core";
+import { commands } from "./commands/index.js";
+import { type CommandContext, type CommandResult, no, type ServiceDeps } from "./commands/types.js";
+import { atom, type Command, type Value } from "./protocol/ast.js";
+import { CommandFramer, type Frame, type FramerEvent, type FramerLimits } from "./protocol/parser.js";
+import { ParseError, parseFrame } from "./protocol/tokenize.js";
+import { continuation, type Status, statusLine, untagged } from "./protocol/writer.js";
+import { failureReply } from "./session/errors.js";
+import { Session } from "./session/session.js";
+import { MailboxTracker, type TrackerUpdate } from "./session/tracker.js";
+
+export interface ConnectionOptions {
+  deps: ServiceDeps;
+  secureContext: SecureContext;
+  limits: FramerLimits;
+  /** No input for this long ends the session (also bounds IDLE), RFC 3501 §5.4. */
+  idleTimeoutMs: number;
+  /** The implicit-TLS port, named when a TLS client reaches the plain port. */
+  tlsPort: () => number;
+  onClose: (conn: Connection) => void;
+}
+
+/** Pipelined input beyond this many queued items pauses reading. */
+const MAX_QUEUED = 64;
+
+export class Connection {
+  private socket: Socket;
+  private framer: CommandFramer;
+  private input: FramerEvent[] = [];
+  private requeued: Frame[] = [];
+  private wake: (() => void) | undefined;
+  private readonly session: Session;
+  private closed = false;
+  private idling = false;
+  private sawInput = false;
+  private unsubscribe: (() => void) | undefined;
+  private slot: string | undefined;
+  private selecting: StoreEvent[] | undefined;
+  private flushChain: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout;
+  private readonly remote: string;
+  private readonly onData = (chunk: Buffer) => this.receive(chunk);
+  private readonly onEnd = () => this.close();
+  private readonly onError = (err: Error) => {
+    this.opts.deps.logger.debug({ err, remote: this.remote }, "imap socket error");
+    this.close();
+  };
+
+  constructor(
+    socket: Socket,
+    tls: boolean,
+    private readonly opts: ConnectionOptions,
+  ) {
+    this.socket = socket;
+    this.session = new Session(tls);
+    this.framer = new CommandFramer(opts.limits);
+    this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.timer = setTimeout(() => this.timeout(), opts.idleTimeoutMs);
+    this.timer.unref();
+    this.attach(socket);
+  }
+
+  start(): void {
+    const caps = this.opts.deps.capabilities(this.session).join(" ");
+    this.write([statusLine("*", "OK", "sandmail IMAP ready", `CAPABILITY ${caps}`)]);
+    void this.loop();
+  }
+
+  /** Ends the connection with a BYE (service shutdown). */
+  shutdown(reason: string): void {
+    this.bye(reason);
+  }
+
+  private attach(socket: Socket): void {
+    socket.on("data", this.onData);
+    socket.on("end", this.onEnd);
+    socket.on("close", this.onEnd);
+    socket.on("error", this.onError);
+  }
+
+  private detach(socket: Socket): void {
+    socket.off("data", this.onData);
+    socket.off("end", this.onEnd);
+    socket.off("close", this.onEnd);
+    socket.off("error", this.onError);
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.closed) return;
+    this.timer.refresh();
+    if (!this.sawInput) {
+      this.sawInput = true;
+      if (!this.session.tls && chunk[0] === 0x16) {
+        this.opts.deps.logger.warn(
+          { remote: this.remote },
+          "TLS ClientHello on the plain IMAP port: the client expects implicit TLS; point it at the IMAPS port or use STARTTLS",
+        );
+        this.bye(
+          `This port speaks plain IMAP with STARTTLS; use port ${this.opts.tlsPort()} for implicit TLS`,
+        );
+        return;
+      }
+    }
+    let events: FramerEvent[];
+    try {
+      events = this.framer.push(chunk);
+    } catch (err) {
+      this.opts.deps.logger.error({ err }, "imap framer failed");
+      this.bye("Internal error");
+      return;
+    }
+    if (events.length === 0) return;
+    this.input.push(...events);
+    if (this.input.length > MAX_QUEUED) this.socket.pause();
+    this.wake?.();
+  }
+
+  /** The next complete frame; continuation requests and refusals are answered on the way. */
+  private async nextFrame(): Promise<Frame | undefined> {
+    for (;;) {
+      if (this.closed) return undefined;
+      const again = this.requeued.shift();
+      if (again) return again;
+      const event = this.input.shift();
+      if (!event) {
+        if (this.socket.isPaused()) this.socket.resume();
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        this.wake = undefined;
+        continue;
+      }
+      if (event.type === "frame") return event.frame;
+      if (event.type === "continue") {
+        this.write([continuation("Ready for literal data")]);
+        continue;
+      }
+      this.write([statusLine(event.tag, "BAD", event.reason, event.code)]);
+      if (event.close) {
+        this.bye("Connection closed after a refused literal");
+        return undefined;
+      }
+    }
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      for (;;) {
+        const frame = await this.nextFrame();
+        if (!frame) return;
+        await this.execute(frame);
+        if (this.closed) return;
+      }
+    } catch (err) {
+      this.opts.deps.logger.error({ err }, "imap connection failed");
+      this.bye("Internal server error");
+    }
+  }
+
+  private async execute(frame: Frame): Promise<void> {
+    let command: Command;
+    try {
+      command = parseFrame(frame);
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
+      this.tagged(err.tag, "BAD", `Syntax error: ${err.message}`);
+      if (this.session.state === "not-authenticated" && err.tag === "*")
+        this.refuseBeforeLogin("unparseable input");
+      return;
+    }
+    const spec = commands.get(command.name);
+    if (!spec || (command.uid && !spec.uid)) {
+      const name = `${command.uid ? "UID " : ""}${command.name}`.slice(0, 40);
+      this.tagged(command.tag, "BAD", `Unknown command ${name}`);
+      // Another protocol talking to this port (HTTP, SMTP...): end at once (cross-protocol defence).
+      if (this.session.state === "not-authenticated") this.refuseBeforeLogin(`unknown command ${name}`);
+      return;
+    }
+    if (!spec.states.includes(this.session.state)) {
+      const why =
+        this.session.state === "not-authenticated" ? "Log in first" : `${command.name} is not allowed now`;
+      this.tagged(command.tag, "BAD", why);
+      return;
+    }
+    let result: CommandResult;
+    try {
+      const args = spec.parse(command.args, command);
+      result = await spec.handler(this.context(command), args);
+    } catch (err) {
+      result = failureReply(err, this.opts.deps.logger, command.name);
+    }
+    if (this.closed) return;
+    await this.reportUpdates(spec.expungeAllowed ? spec.expungeAllowed(command) : true);
+    this.tagged(command.tag, result.status, result.text, result.code);
+    if (result.after) await result.after();
+    if (this.session.state === "logout") this.close();
+  }
+
+  private refuseBeforeLogin(what: string): void {
+    this.opts.deps.logger.info(
+      { remote: this.remote, what },
+      "imap: closing a connection that does not speak IMAP",
+    );
+    this.close();
+  }
+
+  private context(command: Command): CommandContext {
+    return {
+      command,
+      session: this.session,
+      deps: this.opts.deps,
+      send: (values: Value[]) => this.write(untagged(values)),
+      continuation: (text: string) => this.write([continuation(text)]),
+      drain: () => this.drain(),
+      readFrame: () => this.nextFrame(),
+      requeue: (frame: Frame) => {
+        this.requeued.push(frame);
+      },
+      login: (runId, address) => this.login(runId, address),
+      openMailbox: (mailbox, readOnly) => this.openMailbox(mailbox, readOnly),
+      setIdle: async (on) => {
+        this.idling = on;
+        if (on) await this.reportUpdates(true);
+      },
+      startTls: () => this.startTls(),
+    };
+  }
+
+  private async login(runId: string, address: string): Promise<CommandResult | undefined> {
+    const { runSlots, store } = this.opts.deps;
+    if (!runSlots.acquire(runId)) return no("Too many connections for this run", "LIMIT");
+    this.slot = runId;
+    try {
+      await store.ensureInbox(runId, address);
+      this.unsubscribe = await store.subscribe(runId, (event) => this.onStoreEvent(event));
+    } catch (err) {
+      this.releaseRun();
+      throw err;
+    }
+    if (this.closed) this.releaseRun();
+    return undefined;
+  }
+
+  private releaseRun(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    if (this.slot) this.opts.deps.runSlots.release(this.slot);
+    this.slot = undefined;
+  }
+
+  private async openMailbox(mailbox: Mailbox, readOnly: boolean): Promise<MailboxTracker> {
+    const { store } = this.opts.deps;
+    const { runId } = this.session.user;
+    // Events that arrive while the index loads are replayed; the tracker drops those it already has.
+    const early: StoreEvent[] = [];
+    this.selecting = early;
+    try {
+      const index = await store.mailboxIndex(runId, mailbox.id);
+      const recentAbove = readOnly ? Number.POSITIVE_INFINITY : await store.claimRecent(runId, mailbox.id);
+      const tracker = new MailboxTracker(mailbox.id, index, recentAbove);
+      for (const e of early) tracker.queue(e);
+      return tracker;
+    } finally {
+      this.selecting = undefined;
+    }
+  }
+
+  private onStoreEvent(event: StoreEvent): void {
+    if (this.closed) return;
+    if (event.type === "run.deleted") {
+      this.bye("This run was deleted");
+      return;
+    }
+    this.selecting?.push(event);
+    this.session.selection?.tracker.queue(event);
+    if (this.idling) void this.reportUpdates(true);
+  }
+
+  /**
+   * Writes the selected mailbox's pending updates. Runs one at a time (chained), so an update
+   * started while idling is written before the reply of the command that follows.
+   */
+  private reportUpdates(allowExpunge: boolean): Promise<void> {
+    const run = async () => {
+      const selection = this.session.selection;
+      if (!selection || this.closed) return;
+      const { tracker, readOnly, mailbox } = selection;
+      if (tracker.removed) {
+        this.bye("The selected mailbox was deleted");
+        return;
+      }
+      if (!tracker.hasPending()) return;
+      let recentAbove = Number.POSITIVE_INFINITY;
+      if (!readOnly && tracker.hasPendingAdds()) {
+        recentAbove = await this.opts.deps.store.claimRecent(this.session.user.runId, mailbox.id);
+      }
+      if (this.closed || this.session.selection !== selection) return;
+      for (const u of tracker.flush(allowExpunge, recentAbove)) this.write(untagged(updateValues(u)));
+    };
+    const next = this.flushChain.then(run, run).catch((err) => {
+      this.opts.deps.logger.error({ err }, "imap update failed");
+    });
+    this.flushChain = next;
+    return next;
+  }
+
+  private async startTls(): Promise<void> {
+    const plain = this.socket;
+    // Anything pipelined after STARTTLS was sent in clear text: it must not run (CVE-2011-0411 class).
+    this.input = [];
+    this.requeued = [];
+    this.framer = new CommandFramer(this.opts.limits);
+    this.detach(plain);
+    const secure = new TLSSocket(plain, { isServer: true, secureContext: this.opts.secureContext });
+    this.socket = secure;
+    this.session.tls = true;
+    this.attach(secure);
+    await new Promise<void>((resolve) => {
+      secure.once("secure", resolve);
+      secure.once("close", resolve);
+    });
+  }
+
+  private tagged(tag: string, status: Status, text: string, code?: string): void {
+    this.write([statusLine(tag, status, text, code)]);
+  }
+
+  private write(chunks: Buffer[]): void {
+    if (this.closed || this.socket.destroyed) return;
+    for (const c of chunks) this.socket.write(c);
+  }
+
+  private async drain(): Promise<void> {
+    const socket = this.socket;
+    if (!socket.writableNeedDrain || this.closed) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        socket.off("drain", done);
+        socket.off("close", done);
+        resolve();
+      };
+      socket.on("drain", done);
+      socket.on("close", done);
+    });
+  }
+
+  private timeout(): void {
+    this.opts.deps.logger.info({ remote: this.remote }, "imap idle timeout");
+    this.bye("Idle timeout, closing connection");
+  }
+
+  private bye(text: string): void {
+    if (this.closed) return;
+    this.write([statusLine("*", "BYE", text)]);
+    this.close();
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.releaseRun();
+    this.session.deselect();
+    this.wake?.();
+    const socket = this.socket;
+    socket.end();
+    // A peer that never reads must not hold the socket open.
+    setTimeout(() => socket.destroy(), 2_000).unref();
+    this.opts.onClose(this);
+  }
+}
+
+function updateValues(u: TrackerUpdate): Value[] {
+  switch (u.type) {
+    case "expunge":
+      return [u.seq, atom("EXPUNGE")];
+    case "exists":
+      return [u.count, atom("EXISTS")];
+    case "recent":
+      return [u.count, atom("RECENT")];
+    case "fetch":
+      return [u.seq, atom("FETCH"), [atom("UID"), u.uid, atom("FLAGS"), u.flags.map((f) => atom(f))]];
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The small AST shared by the IMAP parser (client -> server) and the response writer
+ * (server -> client). Commands and content builders speak only these types.
+ */
+
+/** One parsed command argument. */
+export type Token = AtomToken | StringToken | ListToken;
+
+export interface AtomToken {
+  type: "atom";
+  /** As sent (case preserved): `NIL`, `123`, `1:*`, `\Seen`, `BODY.PEEK`, `INBOX`... */
+  value: string;
+  /** For fetch attributes written with brackets, e.g. `BODY[1.HEADER.FIELDS (FROM TO)]`: the tokens inside. */
+  section?: Token[];
+  /** For `<start.length>` after a section; length may be absent in SEARCH/other contexts. */
+  partial?: { start: number; length?: number };
+}
+
+export interface StringToken {
+  /** A quoted string or a literal (`{n}` / `{n+}`); bytes as received. */
+  type: "string";
+  value: Buffer;
+  literal: boolean;
+}
+
+export interface ListToken {
+  type: "list";
+  items: Token[];
+}
+
+/** A parsed command line: `tag SP name [SP args]`. */
+export interface Command {
+  tag: string;
+  /** Upper-cased command name; for `UID FETCH` etc. `uid` is true and name is `FETCH`. */
+  name: string;
+  uid: boolean;
+  args: Token[];
+}
+
+/** A value in a response, serialized by the writer. */
+export type Value =
+  | null // NIL
+  | number
+  | bigint
+  | string // quoted when safe, else a literal (the writer decides)
+  | Atom
+  | Literal
+  | Value[]; // parenthesized list
+
+export class Atom {
+  constructor(readonly value: string) {}
+}
+
+/** Always sent as a literal, e.g. message bodies. */
+export class Literal {
+  constructor(readonly bytes: Buffer) {}
+}
+
+export const atom = (value: string): Atom => new Atom(value);
+export const literal = (bytes: Buffer): Literal => new Literal(bytes);

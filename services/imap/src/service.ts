@@ -1,0 +1,149 @@
+/**
+ * The IMAP service: a plain listener (IMAP with STARTTLS) and an implicit-TLS listener
+ * (RFC 8314), both over the same command set and store.
+ */
+import { createServer, type Server, type Socket } from "node:net";
+import { createSecureContext, TLSSocket } from "node:tls";
+import type { Config } from "@sandmail/core";
+import type { Logger } from "@sandmail/runtime";
+import type { MailStore } from "@sandmail/store";
+import { capabilityList } from "./commands/index.js";
+import type { RunSlots, ServiceDeps } from "./commands/types.js";
+import { Connection } from "./connection.js";
+
+export interface ImapServiceOptions {
+  config: Config;
+  store: MailStore;
+  tls: { key: string; cert: string };
+  logger: Logger;
+  /** Default 30 minutes (RFC 3501 §5.4). */
+  idleTimeoutMs?: number;
+  /** Default 50. */
+  maxConnectionsPerRun?: number;
+  /** Longest command line; default 64 KiB. */
+  maxLineBytes?: number;
+}
+
+export interface ImapService {
+  listen(): Promise<{ port: number; tlsPort: number }>;
+  close(): Promise<void>;
+}
+
+function runSlots(max: number): RunSlots {
+  const counts = new Map<string, number>();
+  return {
+    acquire(runId) {
+      const n = counts.get(runId) ?? 0;
+      if (n >= max) return false;
+      counts.set(runId, n + 1);
+      return true;
+    },
+    release(runId) {
+      const n = (counts.get(runId) ?? 1) - 1;
+      if (n <= 0) counts.delete(runId);
+      else counts.set(runId, n);
+    },
+  };
+}
+
+export function createImapService(options: ImapServiceOptions): ImapService {
+  const { config, store, logger } = options;
+  const log = logger.child({ service: "imap" });
+  const secureContext = createSecureContext({ key: options.tls.key, cert: options.tls.cert });
+  const maxMessage = config.SANDMAIL_MAX_MESSAGE_BYTES;
+  const deps: ServiceDeps = {
+    config,
+    store,
+    logger: log,
+    runSlots: runSlots(options.maxConnectionsPerRun ?? 50),
+    capabilities: (session) => capabilityList({ tls: session.tls, appendLimit: maxMessage }),
+  };
+  const connections = new Set<Connection>();
+  const sockets = new Set<Socket>();
+  let ports = { port: 0, tlsPort: 0 };
+
+  const connectionOptions = {
+    deps,
+    secureContext,
+    limits: {
+      maxLineBytes: options.maxLineBytes ?? 64 * 1024,
+      maxLiteralBytes: maxMessage,
+      maxCommandBytes: maxMessage + 1024 * 1024,
+    },
+    idleTimeoutMs: options.idleTimeoutMs ?? 30 * 60_000,
+    tlsPort: () => ports.tlsPort,
+    onClose: (conn: Connection) => connections.delete(conn),
+  };
+
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    socket.setNoDelay(true);
+  };
+
+  const begin = (socket: Socket, tls: boolean) => {
+    const conn = new Connection(socket, tls, connectionOptions);
+    connections.add(conn);
+    conn.start();
+  };
+
+  const plain = createServer((socket) => {
+    track(socket);
+    begin(socket, false);
+  });
+
+  const implicit = createServer((socket) => {
+    track(socket);
+    socket.on("error", () => socket.destroy());
+    socket.once("data", (first: Buffer) => {
+      if (first[0] !== 0x16) {
+        log.warn(
+          { remote: `${socket.remoteAddress}:${socket.remotePort}` },
+          "plain text on the implicit-TLS IMAP port: the client expects plain IMAP; point it at the plain port or enable SSL/TLS",
+        );
+        socket.end(
+          `* BYE This port expects TLS (implicit TLS); use port ${ports.port} for plain IMAP with STARTTLS\r\n`,
+        );
+        setTimeout(() => socket.destroy(), 2_000).unref();
+        return;
+      }
+      // Hand the ClientHello back to the socket: the TLS layer reads what is buffered first.
+      socket.pause();
+      socket.unshift(first);
+      const secure = new TLSSocket(socket, { isServer: true, secureContext });
+      secure.on("error", (err) => {
+        log.info({ err: err.message }, "imap TLS handshake failed");
+        secure.destroy();
+      });
+      secure.once("secure", () => begin(secure, true));
+    });
+  });
+
+  const listenOn = (server: Server, port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, config.SANDMAIL_HOST, () => {
+        server.off("error", reject);
+        const addr = server.address();
+        resolve(typeof addr === "object" && addr ? addr.port : port);
+      });
+    });
+
+  return {
+    async listen() {
+      const port = await listenOn(plain, config.SANDMAIL_IMAP_PORT);
+      const tlsPort = await listenOn(implicit, config.SANDMAIL_IMAPS_PORT);
+      ports = { port, tlsPort };
+      log.info({ host: config.SANDMAIL_HOST, port, tlsPort }, "imap listening");
+      return ports;
+    },
+    async close() {
+      const closing = [plain, implicit].map(
+        (s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve())),
+      );
+      for (const conn of [...connections]) conn.shutdown("Server shutting down");
+      for (const socket of sockets) socket.destroy();
+      await Promise.all(closing);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * One connection's IMAP state (RFC 3501 §3): who logged in, which mailbox is selected and
+ * how this connection sees it. Pure state; the connection does the I/O.
+ */
+import type { Mailbox } from "@sandmail/core";
+import type { MailboxTracker } from "./tracker.js";
+
+export type SessionState = "not-authenticated" | "authenticated" | "selected" | "logout";
+
+export interface Identity {
+  runId: string;
+  /** The inbox address (lowercased) whose folders this session sees. */
+  address: string;
+}
+
+export interface Selection {
+  mailbox: Mailbox;
+  tracker: MailboxTracker;
+  readOnly: boolean;
+}
+
+export class Session {
+  state: SessionState = "not-authenticated";
+  identity: Identity | undefined;
+  selection: Selection | undefined;
+  /** Extensions turned on with ENABLE. */
+  readonly enabled = new Set<string>();
+  tls: boolean;
+
+  constructor(tls: boolean) {
+    this.tls = tls;
+  }
+
+  /** The logged-in identity; commands only run where the dispatcher checked the state. */
+  get user(): Identity {
+    if (!this.identity) throw new Error("no identity in an authenticated state");
+    return this.identity;
+  }
+
+  get selected(): Selection {
+    if (!this.selection) throw new Error("no mailbox selected");
+    return this.selection;
+  }
+
+  authenticate(identity: Identity): void {
+    this.identity = identity;
+    this.state = "authenticated";
+  }
+
+  select(selection: Selection): void {
+    this.selection = selection;
+    this.state = "selected";
+  }
+
+  deselect(): void {
+    this.selection = undefined;
+    if (this.state === "selected") this.state = "authenticated";
+  }
+}
