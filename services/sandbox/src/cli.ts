@@ -4,7 +4,7 @@ import { serve, serveHelp } from "./commands/serve.js";
 const help = `Usage: sandmail <command> [options]
 
 Commands:
-  serve        run the sandbox (SMTP + API; see 'sandmail serve --help')
+  serve        run the sandbox (SMTP + IMAP + API; see 'sandmail serve --help')
 
 Run 'sandmail <command> --help' for a command's options.`;
 

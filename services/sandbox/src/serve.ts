@@ -1,12 +1,13 @@
 import { buildApp } from "@sandmail/api";
 import type { Config, Run } from "@sandmail/core";
+import { createImapService } from "@sandmail/imap";
 import { type Logger, loadTlsMaterial, type TlsMaterial } from "@sandmail/runtime";
 import { createSmtpService } from "@sandmail/smtp";
 import type { MailStore } from "@sandmail/store";
 import { ensureDefaultRun } from "./default-run.js";
 import { createStore } from "./store.js";
 
-export const ALL_SERVICES = ["smtp", "api"] as const;
+export const ALL_SERVICES = ["smtp", "imap", "api"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 export interface SandboxOptions {
@@ -22,6 +23,8 @@ export interface SandboxOptions {
 export interface SandboxPorts {
   smtp?: number;
   smtps?: number;
+  imap?: number;
+  imaps?: number;
   api?: number;
 }
 
@@ -42,8 +45,8 @@ export function publicHostOf(config: Config): string {
 }
 
 /**
- * Starts the chosen front ends over one store. SMTP starts first so that the API can hand out
- * the ports it actually got (port 0 means any free port).
+ * Starts the chosen front ends over one store. SMTP and IMAP start first so that the API can hand
+ * out the ports they actually got (port 0 means any free port).
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { config, logger } = options;
@@ -73,6 +76,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       closers.push(() => smtp.close());
     }
 
+    if (services.has("imap")) {
+      const imap = createImapService({ config, store, tls, logger: logger.child({ service: "imap" }) });
+      const bound = await imap.listen();
+      ports.imap = bound.port;
+      ports.imaps = bound.tlsPort;
+      closers.push(() => imap.close());
+    }
+
     if (services.has("api")) {
       const app = await buildApp({
         config,
@@ -82,6 +93,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           host: publicHost,
           smtpPort: ports.smtp ?? config.SANDMAIL_SMTP_PORT,
           smtpsPort: ports.smtps ?? config.SANDMAIL_SMTPS_PORT,
+          imapPort: ports.imap ?? config.SANDMAIL_IMAP_PORT,
+          imapsPort: ports.imaps ?? config.SANDMAIL_IMAPS_PORT,
         },
       });
       await app.listen({ host: config.SANDMAIL_HOST, port: config.SANDMAIL_API_PORT });

@@ -5,7 +5,7 @@ import { ALL_SERVICES, type Sandbox, type ServiceName, startSandbox } from "../s
 
 export const serveHelp = `Usage: sandmail serve [options]
 
-Runs the sandbox: SMTP (plain + STARTTLS, and implicit TLS) and the REST API in one process,
+Runs the sandbox: SMTP and IMAP (each plain + STARTTLS, and implicit TLS) and the REST API in one process,
 on the in-memory store, or on Redis when --redis-url / REDIS_URL is set. Each flag mirrors an
 environment variable; a flag wins over the variable.
 
@@ -15,6 +15,8 @@ Options:
   --public-host <name>   host name handed to clients       SANDMAIL_PUBLIC_HOST
   --smtp-port <n>        SMTP + STARTTLS port              SANDMAIL_SMTP_PORT (2525)
   --smtps-port <n>       SMTP implicit TLS port            SANDMAIL_SMTPS_PORT (4650)
+  --imap-port <n>        IMAP + STARTTLS port              SANDMAIL_IMAP_PORT (1143)
+  --imaps-port <n>       IMAP implicit TLS port            SANDMAIL_IMAPS_PORT (9933)
   --api-port <n>         REST API port                     SANDMAIL_API_PORT (8025)
   --domain <name>        mail domain of runs               SANDMAIL_DOMAIN (sandmail.test)
   --catch-all <bool>     catch mail for no run in "default" SANDMAIL_CATCH_ALL (true)
@@ -33,6 +35,8 @@ const flagToEnv: Record<string, string> = {
   "public-host": "SANDMAIL_PUBLIC_HOST",
   "smtp-port": "SANDMAIL_SMTP_PORT",
   "smtps-port": "SANDMAIL_SMTPS_PORT",
+  "imap-port": "SANDMAIL_IMAP_PORT",
+  "imaps-port": "SANDMAIL_IMAPS_PORT",
   "api-port": "SANDMAIL_API_PORT",
   domain: "SANDMAIL_DOMAIN",
   "catch-all": "SANDMAIL_CATCH_ALL",
@@ -64,6 +68,10 @@ export function banner(sandbox: Sandbox, config: Config): string {
   const lines = ["sandmail is running", `  store: ${sandbox.store.kind}`];
   if (ports.smtp !== undefined)
     lines.push(`  SMTP: ${publicHost}:${ports.smtp} (STARTTLS)  ${publicHost}:${ports.smtps} (TLS)`);
+  if (ports.imap !== undefined) {
+    lines.push(`  IMAP: ${publicHost}:${ports.imap} (STARTTLS)  ${publicHost}:${ports.imaps} (TLS)`);
+    lines.push("        user: <address in a run>, password: the run's token");
+  }
   if (ports.api !== undefined) {
     const base = `http://${publicHost}:${ports.api}`;
     lines.push(`  API:  ${base}   docs: ${base}/docs`);
