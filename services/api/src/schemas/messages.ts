@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { AuthView } from "./auth.js";
 import { Address, MessageId, Timestamp } from "./common.js";
+import { criteriaQueryShape } from "./criteria.js";
+import { ExtractedCode, ExtractedLink } from "./extract.js";
 
 export const MAX_PAGE = 500;
 export const DEFAULT_PAGE = 50;
@@ -32,6 +35,8 @@ export const ListMessagesQuery = z.strictObject({
     .min(1)
     .optional()
     .describe("The `nextCursor` of the previous page: only messages older than it."),
+  // The criteria of GET .../messages/wait, so a list shows what a wait would match.
+  ...criteriaQueryShape,
 });
 
 const Flags = z
@@ -126,6 +131,17 @@ export const MessageDetail = z
     text: z.string().optional().describe("The plain-text body."),
     html: z.string().optional().describe("The HTML body; cid: links kept as written."),
     attachments: z.array(AttachmentInfo),
+    links: z
+      .array(ExtractedLink)
+      .describe("Every URL in the HTML (with anchor text) and text parts, deduplicated, in document order."),
+    codes: z
+      .array(ExtractedCode)
+      .describe(
+        "Likely one-time codes (subject, text, HTML as read), most likely first; `codes[0].value` is the usual pick.",
+      ),
+    auth: AuthView.nullable().describe(
+      "SPF, DKIM, DMARC and ARC results from SMTP ingest; null for mail that did not arrive over SMTP (IMAP APPEND).",
+    ),
     parseError: z
       .string()
       .optional()

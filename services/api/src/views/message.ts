@@ -2,6 +2,7 @@ import type { StoredMessage } from "@sandmail/core";
 import type { ParsedMessage } from "@sandmail/mime";
 import type { z } from "zod";
 import type { AttachmentInfo, MessageDetail, MessageSummary } from "../schemas/messages.js";
+import { messageContent } from "./parsed-messages.js";
 
 export type MessageSummaryView = z.infer<typeof MessageSummary>;
 export type MessageDetailView = z.infer<typeof MessageDetail>;
@@ -56,6 +57,9 @@ export function messageDetailView(
     references: parsed.references,
     headers: parsed.headers,
     attachments: attachmentInfos(parsed),
+    // Memoized per decoded message: a test reading the same message again pays nothing.
+    ...messageContent(parsed),
+    auth: msg.auth ?? null,
   };
   if (msg.envelope) {
     const e = msg.envelope;

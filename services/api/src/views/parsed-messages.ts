@@ -1,5 +1,13 @@
 import { type Run, SandmailError, type StoredMessage } from "@sandmail/core";
-import { type ParsedMessage, parseMessage } from "@sandmail/mime";
+import {
+  type ExtractedCode,
+  type ExtractedLink,
+  type ExtractInput,
+  extractCodes,
+  extractLinks,
+  type ParsedMessage,
+  parseMessage,
+} from "@sandmail/mime";
 import type { MailStore } from "@sandmail/store";
 import { Lru } from "../support/lru.js";
 
@@ -68,4 +76,35 @@ function fromSummary(msg: StoredMessage): ParsedMessage {
     ...(summary.date ? { date: summary.date } : {}),
     ...(summary.messageId ? { messageId: summary.messageId } : {}),
   };
+}
+
+/** What extraction finds in a message's readable parts. */
+export interface MessageContent {
+  links: ExtractedLink[];
+  codes: ExtractedCode[];
+}
+
+/** The parts extraction reads; `text` is only the message's own text/plain (parseMessage never renders HTML into it). */
+export function extractInput(parsed: ParsedMessage): ExtractInput {
+  const input: ExtractInput = {};
+  if (parsed.subject) input.subject = parsed.subject;
+  if (parsed.text) input.text = parsed.text;
+  if (parsed.html) input.html = parsed.html;
+  return input;
+}
+
+// Keyed by the decoded message object, which the ParsedMessages cache holds: the extraction lives
+// exactly as long as the parse it came from, and every view of that parse (detail, wait answers,
+// assertions) shares it without having to pass it around.
+const contentMemo = new WeakMap<ParsedMessage, MessageContent>();
+
+/** Links and codes of a decoded message, computed once per decoded message. */
+export function messageContent(parsed: ParsedMessage): MessageContent {
+  let content = contentMemo.get(parsed);
+  if (!content) {
+    const input = extractInput(parsed);
+    content = { links: extractLinks(input), codes: extractCodes(input) };
+    contentMemo.set(parsed, content);
+  }
+  return content;
 }
