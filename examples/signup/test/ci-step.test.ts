@@ -1,0 +1,54 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { startServer } from "./support/server.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+let server: Awaited<ReturnType<typeof startServer>>;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.close());
+
+/** Runs ci/signup-step.sh as a CI runner would: bash, the `sandmail` command on the PATH. */
+function step(
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("bash", ["ci/signup-step.sh"], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PATH: `${root}node_modules/.bin:${process.env.PATH}`,
+        SANDMAIL_URL: server.apiUrl,
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.once("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test("the CI step finds the code and the link with the sandmail command", { timeout: 60_000 }, async () => {
+  const result = await step();
+  expect(result.stderr).toBe("");
+  expect(result.stdout).toMatch(
+    /signup-step: code \d{6}, link https:\/\/app\.example\.com\/confirm\?token=[0-9a-f]+/,
+  );
+  expect(result.code).toBe(0);
+});
+
+test("the CI step fails readably when the mail never comes", { timeout: 60_000 }, async () => {
+  const result = await step({ SKIP_SIGNUP: "1", WAIT_TIMEOUT_MS: "500" });
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain("sandmail extract:");
+  expect(result.stderr).toContain("signup-step: no sign-up mail reached alice@");
+});

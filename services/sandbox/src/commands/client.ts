@@ -1,0 +1,24 @@
+import { type Run, Sandmail } from "@sandmail/sdk";
+import { UsageError } from "./client-options.js";
+
+export function clientFrom(values: Record<string, unknown>): Sandmail {
+  const url = values.url as string | undefined;
+  const apiKey = values["api-key"] as string | undefined;
+  return new Sandmail({ ...(url ? { url } : {}), ...(apiKey ? { apiKey } : {}) });
+}
+
+/** The run named by --run/--token or SANDMAIL_RUN/SANDMAIL_TOKEN (the `run create --env` exports). */
+export async function runFrom(values: Record<string, unknown>): Promise<Run> {
+  const id = (values.run as string | undefined) ?? process.env.SANDMAIL_RUN;
+  const token = (values.token as string | undefined) ?? process.env.SANDMAIL_TOKEN;
+  if (!id || !token) {
+    throw new UsageError(
+      'which run? pass --run and --token, or set SANDMAIL_RUN and SANDMAIL_TOKEN (`eval "$(sandmail run create --env)"`)',
+    );
+  }
+  return clientFrom(values).run(id, token);
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
