@@ -1,11 +1,6 @@
 import { ConfigError } from "@sandmail/core";
 import { SandmailError as ClientError } from "@sandmail/sdk";
 import { UsageError } from "./commands/client-options.js";
-import { extractCommand, extractHelp } from "./commands/extract.js";
-import { messagesCommand, messagesHelp } from "./commands/messages.js";
-import { runCommand, runHelp } from "./commands/run.js";
-import { serve, serveHelp } from "./commands/serve.js";
-import { waitCommand, waitHelp } from "./commands/wait.js";
 
 const help = `Usage: sandmail <command> [options]
 
@@ -20,12 +15,15 @@ Client (for CI steps; --url or SANDMAIL_URL names the server):
 
 Run 'sandmail <command> --help' for a command's options.`;
 
-const commands: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
-  serve: { run: serve, help: serveHelp },
-  run: { run: runCommand, help: runHelp },
-  wait: { run: waitCommand, help: waitHelp },
-  messages: { run: messagesCommand, help: messagesHelp },
-  extract: { run: extractCommand, help: extractHelp },
+type Command = (argv: string[]) => Promise<number>;
+
+// Loaded on demand: a client command in a CI step should not pay for loading the servers.
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import("./commands/serve.js")).serve,
+  run: async () => (await import("./commands/run.js")).runCommand,
+  wait: async () => (await import("./commands/wait.js")).waitCommand,
+  messages: async () => (await import("./commands/messages.js")).messagesCommand,
+  extract: async () => (await import("./commands/extract.js")).extractCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -34,12 +32,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(help);
     return name ? 0 : 2;
   }
-  const command = commands[name];
-  if (!command) {
+  const load = commands[name];
+  if (!load) {
     console.error(`sandmail: unknown command '${name}'\n\n${help}`);
     return 2;
   }
-  return command.run(rest);
+  return (await load())(rest);
 }
 
 try {

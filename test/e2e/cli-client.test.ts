@@ -1,0 +1,113 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import nodemailer from "nodemailer";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestSandbox, type TestSandbox } from "../support/sandbox.js";
+
+const bin = fileURLToPath(new URL("../../services/sandbox/bin/sandmail.js", import.meta.url));
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+describe("the sandmail client commands", () => {
+  let sb: TestSandbox;
+  let env: Record<string, string>;
+
+  const sandmail = (args: string[], extra: Record<string, string> = {}): Promise<Result> =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, [bin, ...args], {
+        env: { ...process.env, SANDMAIL_URL: sb.apiUrl, ...env, ...extra },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => {
+        stdout += d.toString();
+      });
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+      });
+      child.once("exit", (code) => resolve({ code, stdout, stderr }));
+    });
+
+  beforeAll(async () => {
+    sb = await startTestSandbox();
+    env = {};
+  });
+  afterAll(() => sb.close());
+
+  it("run create --env exports a run that the other commands use", { timeout: 60_000 }, async () => {
+    const created = await sandmail(["run", "create", "--env", "--label", "cli"]);
+    expect(created.code).toBe(0);
+    const vars = Object.fromEntries(
+      [...created.stdout.matchAll(/(SANDMAIL_\w+)='([^']*)'/g)].map((m) => [m[1] ?? "", m[2] ?? ""]),
+    );
+    expect(Object.keys(vars)).toEqual(
+      expect.arrayContaining(["SANDMAIL_RUN", "SANDMAIL_TOKEN", "SANDMAIL_DOMAIN", "SANDMAIL_SMTP_PORT"]),
+    );
+    expect(Number(vars.SANDMAIL_SMTP_PORT)).toBe(sb.ports.smtp);
+    env = vars;
+
+    const to = `ci@${vars.SANDMAIL_DOMAIN}`;
+    await nodemailer
+      .createTransport({ host: "127.0.0.1", port: Number(vars.SANDMAIL_SMTP_PORT), ignoreTLS: true })
+      .sendMail({
+        from: "app@example.com",
+        to,
+        subject: "Your code",
+        text: "Your verification code is 493817.",
+      });
+
+    const waited = await sandmail(["wait", "--to", to, "--subject", "/your code/i"]);
+    expect(waited.code).toBe(0);
+    const message = JSON.parse(waited.stdout) as { subject: string; codes: Array<{ value: string }> };
+    expect(message.subject).toBe("Your code");
+    expect(message.codes[0]?.value).toBe("493817");
+
+    const listed = await sandmail(["messages", "--subject", '"Your code"']);
+    expect(JSON.parse(listed.stdout)).toHaveLength(1);
+
+    const code = await sandmail(["extract", "--code", "--to", to]);
+    expect(code.stdout).toBe("493817\n");
+
+    const info = await sandmail(["run", "info"]);
+    expect(JSON.parse(info.stdout).counts.messages).toBe(1);
+  });
+
+  it("wait exits 1 with an explanation on timeout, and --none inverts it", { timeout: 60_000 }, async () => {
+    const missing = await sandmail(["wait", "--subject", "never sent", "--timeout", "300"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("sandmail wait:");
+    expect(missing.stderr).toMatch(/Your code/); // what came instead is named
+    expect(missing.stdout).toBe("");
+
+    expect((await sandmail(["wait", "--subject", "never sent", "--none", "--timeout", "300"])).code).toBe(0);
+    const unexpected = await sandmail(["wait", "--subject", "Your code", "--none", "--timeout", "300"]);
+    expect(unexpected.code).toBe(1);
+    expect(unexpected.stderr).toContain("Your code");
+  });
+
+  it("explains bad usage and a wrong token without a stack trace", { timeout: 60_000 }, async () => {
+    const noRun = await sandmail(["wait"], { SANDMAIL_RUN: "", SANDMAIL_TOKEN: "" });
+    expect(noRun.code).toBe(2);
+    expect(noRun.stderr).toContain("SANDMAIL_RUN");
+    const wrong = await sandmail(["messages"], { SANDMAIL_TOKEN: "not-the-token" });
+    expect(wrong.code).toBe(3);
+    expect(wrong.stderr).toMatch(/^sandmail: .*401/m);
+    expect(wrong.stderr).not.toContain("    at ");
+    const deleted = await sandmail(["run", "delete"]);
+    expect(deleted.code).toBe(0);
+    expect((await sandmail(["run", "info"])).code).toBe(3);
+  });
+
+  it("has --help for every command", { timeout: 60_000 }, async () => {
+    for (const command of ["run", "wait", "messages", "extract"]) {
+      const res = await sandmail([command, "--help"]);
+      expect(res.code, command).toBe(0);
+      expect(res.stdout, command).toContain(`sandmail ${command}`);
+    }
+  });
+});
