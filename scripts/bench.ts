@@ -2,7 +2,10 @@
  * `pnpm bench`: every benchmark, one after another, printing tables. `pnpm bench --quick` runs
  * small rounds (a smoke test of the harness, not figures to quote). `pnpm bench smtp` runs one.
  */
+import { benchIdle } from "./bench-idle.js";
+import { benchImap } from "./bench-imap.js";
 import { benchSmtp } from "./bench-smtp.js";
+import { benchWait } from "./bench-wait.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -10,6 +13,9 @@ const only = args.filter((a) => !a.startsWith("--"));
 
 const benches: Record<string, () => Promise<void>> = {
   smtp: () => benchSmtp({ quick }),
+  imap: () => benchImap({ quick }),
+  idle: () => benchIdle({ quick }),
+  wait: () => benchWait({ quick }),
 };
 
 for (const [name, run] of Object.entries(benches)) {

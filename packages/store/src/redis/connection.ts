@@ -20,6 +20,9 @@ export function openConnection(url: string, tuning: ConnectionTuning): Redis {
     connectTimeout: Math.max(1000, tuning.connectWaitMs),
     retryStrategy: (times) => Math.min(50 * times, 500),
     autoResubscribe: true,
+    // Calls made in the same tick (an IMAP FETCH reading 256 messages, concurrent SMTP sessions)
+    // travel in one pipeline: one round trip instead of one per call.
+    enableAutoPipelining: true,
   };
   const redis = new Redis(url, options);
   // Failures surface through the calls that fail; an unhandled 'error' event would crash.

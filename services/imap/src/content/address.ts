@@ -16,11 +16,18 @@ export interface ImapAddress {
 export const MISSING_MAILBOX = "MISSING_MAILBOX";
 export const MISSING_DOMAIN = "MISSING_DOMAIN";
 
+/** ASCII atext by character code (RFC 5322 §3.2.3); non-ASCII counts as atext (RFC 6532). */
+const ATEXT = new Uint8Array(128);
+for (let code = 0x21; code < 0x7f; code++) {
+  if (!'()<>[]:;@\\,."'.includes(String.fromCharCode(code))) ATEXT[code] = 1;
+}
+
+function isAtextCode(code: number): boolean {
+  return code >= 0x80 || ATEXT[code] === 1;
+}
+
 function isAtext(c: string): boolean {
-  const code = c.charCodeAt(0);
-  if (code >= 0x80) return true;
-  if (code <= 0x20 || code === 0x7f) return false;
-  return !'()<>[]:;@\\,."'.includes(c);
+  return c !== "" && isAtextCode(c.charCodeAt(0));
 }
 
 class Cursor {
@@ -94,7 +101,11 @@ class Cursor {
   /** A run of atext (and dots when allowed). */
   atom(allowDot: boolean): string {
     const start = this.pos;
-    while (!this.done && (isAtext(this.peek()) || (allowDot && this.peek() === "."))) this.pos++;
+    const s = this.s;
+    for (; this.pos < s.length; this.pos++) {
+      const code = s.charCodeAt(this.pos);
+      if (!isAtextCode(code) && !(allowDot && code === 0x2e)) break;
+    }
     const text = this.s.slice(start, this.pos);
     this.skipCfws();
     return text;

@@ -49,12 +49,21 @@ export function parseHeaderFields(buf: Buffer, start: number, end: number): Head
     }
     const colon = buf.indexOf(COLON, fieldStart);
     if (colon === -1 || colon >= fieldEnd) continue;
-    const name = buf.toString("latin1", fieldStart, colon).replace(/[ \t]+$/, "");
+    let nameEnd = colon;
+    while (nameEnd > fieldStart && (buf[nameEnd - 1] === SP || buf[nameEnd - 1] === HT)) nameEnd--;
+    if (nameEnd === fieldStart) continue;
     // A "field" whose name spans a line break is a broken continuation, not a field.
-    if (name.length === 0 || /[\r\n]/.test(name)) continue;
+    const lf = buf.indexOf(LF, fieldStart);
+    if ((lf !== -1 && lf < nameEnd) || hasCr(buf, fieldStart, nameEnd)) continue;
+    const name = buf.toString("latin1", fieldStart, nameEnd);
     fields.push({ name, key: name.toLowerCase(), start: fieldStart, end: fieldEnd, valueStart: colon + 1 });
   }
   return fields;
+}
+
+function hasCr(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === CR) return true;
+  return false;
 }
 
 /** The raw value bytes (after the colon, folding kept, final line break removed). */
@@ -71,8 +80,13 @@ export function fieldValueBytes(buf: Buffer, field: HeaderField): Buffer {
  * address parser use.
  */
 export function fieldValue(buf: Buffer, field: HeaderField): string {
-  return fieldValueBytes(buf, field)
-    .toString("utf8")
+  const bytes = fieldValueBytes(buf, field);
+  let start = 0;
+  while (start < bytes.length && (bytes[start] === SP || bytes[start] === HT)) start++;
+  // Most fields are one line: no folds to undo.
+  if (bytes.indexOf(LF, start) === -1) return bytes.toString("utf8", start);
+  return bytes
+    .toString("utf8", start)
     .replace(/\r?\n[ \t]*/g, " ")
     .replace(/^[ \t]+/, "");
 }

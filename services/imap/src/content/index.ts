@@ -5,13 +5,13 @@
 export type { ImapAddress } from "./address.js";
 export { parseAddressList } from "./address.js";
 export { bodyStructure } from "./body-structure.js";
-export { envelope } from "./envelope.js";
+export { envelope, envelopeWire } from "./envelope.js";
 export { BadCharsetError, ImapSyntaxError, SupportedCharsets } from "./errors.js";
 export { fetchSection, findPart } from "./fetch-section.js";
 export type { SearchKey } from "./search-key.js";
 export { compileSearch, parseSearchDate } from "./search-key.js";
 export type { SearchContext } from "./search-match.js";
-export { matchSearch } from "./search-match.js";
+export { matchSearch, needsRawFor } from "./search-match.js";
 export type { SectionSpec, SectionSpecifier } from "./section.js";
 export { parseSection } from "./section.js";
 export type { SequenceRange, SequenceSet } from "./sequence-set.js";

@@ -117,6 +117,18 @@ export function headerValues(root: MimeNode, raw: () => Buffer, key: string): st
   return decoded;
 }
 
+/**
+ * Whether what a search of this kind needs is already cached for the message, so the caller can
+ * skip reading its bytes: header fields are located once (and their bytes kept), bodies and text
+ * are decoded once.
+ */
+export function textCached(root: MimeNode, need: "headers" | "body" | "text"): boolean {
+  const entry = cache.get(root);
+  if (!entry) return false;
+  if (need === "headers") return entry.fields !== undefined;
+  return (need === "body" ? entry.body : entry.text) !== undefined;
+}
+
 /** The Date header's day (see MessageText.sentDay). */
 export function sentDayOf(root: MimeNode, raw: () => Buffer): number {
   const entry = entryFor(root);

@@ -1,5 +1,5 @@
 import type { MimeNode } from "@sandmail/core";
-import { headerValues, searchableText, sentDayOf } from "./message-text.js";
+import { headerValues, searchableText, sentDayOf, textCached } from "./message-text.js";
 import type { SearchKey } from "./search-key.js";
 import { inSequenceSet } from "./sequence-set.js";
 
@@ -86,5 +86,31 @@ export function matchSearch(key: SearchKey, msg: SearchContext): boolean {
       return key.needle === "" || searchableText(msg.root, msg.raw, false).includes(key.needle);
     case "text":
       return key.needle === "" || searchableText(msg.root, msg.raw, true).includes(key.needle);
+  }
+}
+
+/**
+ * Whether matching `key` against the message with this MIME root would read its bytes: false
+ * when the key needs no content or everything it needs is cached. Lets SEARCH fetch the bytes of
+ * only the messages it has not seen before.
+ */
+export function needsRawFor(key: SearchKey, root: MimeNode): boolean {
+  switch (key.type) {
+    case "header":
+      return !textCached(root, "headers");
+    case "date":
+      return key.field === "sent" && !textCached(root, "headers");
+    case "body":
+      return key.needle !== "" && !textCached(root, "body");
+    case "text":
+      return key.needle !== "" && !textCached(root, "text");
+    case "and":
+      return key.keys.some((k) => needsRawFor(k, root));
+    case "or":
+      return needsRawFor(key.left, root) || needsRawFor(key.right, root);
+    case "not":
+      return needsRawFor(key.key, root);
+    default:
+      return false;
   }
 }
