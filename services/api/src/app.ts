@@ -1,13 +1,19 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { liftQueryToken } from "./events/query-token.js";
 import type { BuildAppOptions } from "./options.js";
 import { registerOpenApi } from "./plugins/openapi.js";
 import { installProblemHandlers } from "./plugins/problem.js";
 import { createRunAccess } from "./plugins/run-access.js";
+import { assertRoutes } from "./routes/assert.js";
+import { dnsRoutes } from "./routes/dns.js";
+import { eventRoutes } from "./routes/events.js";
+import { extractRoutes } from "./routes/extract.js";
 import { healthRoutes } from "./routes/health.js";
 import { inboxRoutes } from "./routes/inboxes.js";
 import { messageRoutes } from "./routes/messages.js";
 import { createRunRoutes, runRoutes } from "./routes/runs.js";
+import { waitRoutes } from "./routes/wait.js";
 import { ParsedMessages } from "./views/parsed-messages.js";
 
 /**
@@ -36,10 +42,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(
     async (scope) => {
       // Every route below /v1/runs/{run} authenticates first, before its input is even validated.
+      // Routes that opt in (the event stream, for browser EventSource) also take `?token=`.
+      scope.addHook("onRequest", liftQueryToken);
       scope.addHook("onRequest", access.authenticateRun);
       await scope.register(runRoutes, { config, store, access, endpoints });
       await scope.register(inboxRoutes, { store, access });
       await scope.register(messageRoutes, { store, access, parsed });
+      await scope.register(eventRoutes, { store, access });
+      await scope.register(extractRoutes, { store, access, parsed });
+      await scope.register(assertRoutes, { store, access, parsed });
+      await scope.register(dnsRoutes, { store, access });
+      await scope.register(waitRoutes, { config, store, access, parsed });
     },
     { prefix: "/v1/runs/:run" },
   );

@@ -23,11 +23,32 @@ function markOptionalBodies(doc: OpenApiDocument): OpenApiDocument {
   return doc;
 }
 
+/** A route as registered with fastify; lets a test check the document lists every one. */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  /** Left out of the document on purpose (`schema.hide`, e.g. /openapi.json and the docs' assets). */
+  hidden: boolean;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Every route registered after the OpenAPI plugin, HEAD routes included. */
+    registeredRoutes(): RegisteredRoute[];
+  }
+}
+
 /**
  * The OpenAPI document, built from the routes' zod schemas, at GET /openapi.json, and Swagger UI
  * at /docs. Must be registered before the routes so that it sees them.
  */
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  const registered: RegisteredRoute[] = [];
+  app.addHook("onRoute", (route) => {
+    const hidden = route.schema?.hide === true || (route as { hide?: boolean }).hide === true;
+    for (const method of [route.method].flat()) registered.push({ method, url: route.url, hidden });
+  });
+  app.decorate("registeredRoutes", () => registered.map((r) => ({ ...r })));
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
@@ -41,6 +62,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       tags: [
         { name: "runs", description: "Isolated namespaces for one test run." },
         { name: "messages", description: "Mail received by a run." },
+        { name: "events", description: "Server-sent events of a run's changes, resumable." },
         { name: "health", description: "Liveness and readiness." },
       ],
       components: {
@@ -50,6 +72,13 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
             type: "http",
             scheme: "bearer",
             description: "SANDMAIL_API_KEY, when the server sets one.",
+          },
+          runTokenQuery: {
+            type: "apiKey",
+            in: "query",
+            name: "token",
+            description:
+              "The run's token as `?token=`; only where a route says so (the event stream, for EventSource).",
           },
         },
       },

@@ -7,6 +7,10 @@ export interface ListMessagesInput {
   limit: number;
   /** Only messages with a smaller seq (the previous page's nextCursor). */
   cursor?: number | undefined;
+  /** Only messages with a larger seq (a wait cursor). */
+  after?: number | undefined;
+  /** Further criteria (those of the wait route), checked on each candidate. */
+  filter?: ((m: StoredMessage) => boolean | Promise<boolean>) | undefined;
 }
 
 export interface MessagePage {
@@ -26,6 +30,7 @@ export async function listMessagePage(
   const base: MessageQuery = { order: "desc" };
   let keep: ((m: StoredMessage) => boolean) | undefined;
   if (input.inbox !== undefined) base.address = input.inbox;
+  if (input.after !== undefined) base.afterSeq = input.after;
   if (input.mailbox !== undefined) {
     if (input.inbox !== undefined) {
       const mailbox = await store.getMailbox(runId, input.inbox, input.mailbox);
@@ -43,14 +48,14 @@ export async function listMessagePage(
   const found: StoredMessage[] = [];
   let before = input.cursor;
   while (found.length < want) {
-    const batchSize = keep ? Math.max(SCAN_BATCH, want) : want - found.length;
+    const batchSize = keep || input.filter ? Math.max(SCAN_BATCH, want) : want - found.length;
     const batch = await store.listMessages(runId, {
       ...base,
       ...(before !== undefined ? { beforeSeq: before } : {}),
       limit: batchSize,
     });
     for (const m of batch) {
-      if (!keep || keep(m)) found.push(m);
+      if ((!keep || keep(m)) && (!input.filter || (await input.filter(m)))) found.push(m);
       if (found.length >= want) break;
     }
     const last = batch.at(-1);

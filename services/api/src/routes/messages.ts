@@ -19,6 +19,7 @@ import { json } from "../schemas/responses.js";
 import { contentDisposition, safeMediaType } from "../support/content-disposition.js";
 import { messageDetailView, messageSummaryView } from "../views/message.js";
 import type { ParsedMessages } from "../views/parsed-messages.js";
+import { listFilter } from "../wait/list-filter.js";
 
 export interface MessageRoutesOptions {
   store: MailStore;
@@ -49,7 +50,8 @@ export const messageRoutes: FastifyPluginAsyncZod<MessageRoutesOptions> = async 
       schema: {
         tags: ["messages"],
         summary: "List messages",
-        description: "Message summaries, newest first, paged by `cursor`.",
+        description:
+          "Message summaries, newest first, paged by `cursor`, filtered by the criteria of GET .../messages/wait.",
         security: runSecurity,
         params: RunParams,
         querystring: ListMessagesQuery,
@@ -57,7 +59,9 @@ export const messageRoutes: FastifyPluginAsyncZod<MessageRoutesOptions> = async 
       },
     },
     async (request) => {
-      const page = await listMessagePage(store, access.runOf(request).id, request.query);
+      const run = access.runOf(request);
+      const filter = listFilter(request.query, parsed, run);
+      const page = await listMessagePage(store, run.id, { ...request.query, filter });
       return {
         messages: page.messages.map(messageSummaryView),
         ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}),

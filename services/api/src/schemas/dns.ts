@@ -16,10 +16,13 @@ function normalizeName(name: string): string {
   return name.trim().toLowerCase().replace(/\.$/, "");
 }
 
+// zod leaves examples out of the request schema for anything behind a .transform, so the example
+// sits on the string before it.
 const DnsName = z
   .string()
   .min(1)
   .max(254)
+  .meta({ examples: ["s1._domainkey.shop.example"] })
   .transform(normalizeName)
   .refine((name) => name.length <= 253 && HOST_NAME.test(name), {
     message: "a DNS name: dot-separated labels of letters, digits, '-' and '_', each at most 63 characters",
@@ -61,6 +64,7 @@ export const DnsRecordInput = z
       .array(z.string().min(1).max(MAX_TXT_LENGTH))
       .min(1)
       .max(MAX_DNS_VALUES)
+      .meta({ examples: [["v=spf1 ip4:127.0.0.1 -all"]] })
       .describe(
         "The record's values. A TXT value is one whole string (a long DKIM key need not be split into 255-character chunks).",
       ),

@@ -1,0 +1,192 @@
+import { type AddressValue, SandmailError, type StoredMessage } from "@sandmail/core";
+import type { ParsedMessage } from "@sandmail/mime";
+import { htmlAsText } from "./html-text.js";
+import { compileMatcher, type MatcherInput, matcherProblem, type StringMatcher } from "./matcher.js";
+
+/** A header criterion: the field name, and a value criterion (absent: the field only has to exist). */
+export interface HeaderInput {
+  name: string;
+  value?: MatcherInput | undefined;
+}
+
+/** Criteria as the schemas deliver them, from a query string or a JSON body. */
+export interface CriteriaInput {
+  to?: MatcherInput | undefined;
+  from?: MatcherInput | undefined;
+  subject?: MatcherInput | undefined;
+  text?: MatcherInput | undefined;
+  /** `Name: value` strings (value in the matcher syntax) or objects; every one must match. */
+  header?: string | HeaderInput | Array<string | HeaderInput> | undefined;
+  inbox?: string | undefined;
+  mailbox?: string | undefined;
+  unread?: boolean | undefined;
+  after?: number | undefined;
+}
+
+export const MAX_HEADER_NAME = 200;
+const FIELD_NAME = /^[!-9;-~]+$/;
+
+/** `X-Campaign: spring` -> name and value; `X-Campaign` alone asks only that the field exists. */
+export function parseHeaderText(text: string): HeaderInput {
+  const colon = text.indexOf(":");
+  if (colon === -1) return { name: text.trim() };
+  const name = text.slice(0, colon).trim();
+  const value = text.slice(colon + 1).replace(/^[ \t]+/, "");
+  return value === "" ? { name } : { name, value };
+}
+
+/** Why a header criterion is refused, or undefined. */
+export function headerProblem(input: string | HeaderInput): string | undefined {
+  const spec = typeof input === "string" ? parseHeaderText(input) : input;
+  if (!FIELD_NAME.test(spec.name) || spec.name.length > MAX_HEADER_NAME) {
+    return `header name ${JSON.stringify(spec.name)}: write \`Name: value\` with a field name of printable characters`;
+  }
+  return spec.value === undefined ? undefined : matcherProblem(spec.value);
+}
+
+export interface Criteria {
+  /** Only messages with seq > after (0: every message). */
+  readonly after: number;
+  readonly inbox?: string;
+  readonly mailbox?: string;
+  readonly unread?: boolean;
+  /** True when text or header criteria need the decoded message. */
+  readonly needsContent: boolean;
+  /** True when a message's match can change after arrival (read state, folder). */
+  readonly dependsOnState: boolean;
+  /** Everything decidable from the stored record alone; never reads the message's bytes. */
+  matchesStored(msg: StoredMessage): boolean;
+  /** The text and header criteria against the decoded message. */
+  matchesContent(parsed: ParsedMessage): boolean;
+  /** `subject contains "Welcome", unread` for problem details. */
+  describe(): string;
+}
+
+function list<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function addressForms(values: AddressValue[], out: string[]): void {
+  for (const { name, address } of values) {
+    out.push(address);
+    if (name) out.push(name, `${name} <${address}>`);
+  }
+}
+
+function compile(field: string, input: MatcherInput, exactIgnoresCase = false): StringMatcher {
+  try {
+    return compileMatcher(input, { exactIgnoresCase });
+  } catch (err) {
+    throw new SandmailError("invalid_request", `${field}: ${(err as Error).message}`);
+  }
+}
+
+/** Compiles criteria once per request; throws `invalid_request` for an input the schemas let by. */
+export function compileCriteria(input: CriteriaInput): Criteria {
+  const to = input.to === undefined ? undefined : compile("to", input.to, true);
+  const from = input.from === undefined ? undefined : compile("from", input.from, true);
+  const subject = input.subject === undefined ? undefined : compile("subject", input.subject);
+  const text = input.text === undefined ? undefined : compile("text", input.text);
+  const headers = list(input.header).map((h) => {
+    const problem = headerProblem(h);
+    if (problem) throw new SandmailError("invalid_request", `header: ${problem}`);
+    const spec = typeof h === "string" ? parseHeaderText(h) : h;
+    return {
+      name: spec.name.toLowerCase(),
+      label: spec.name,
+      value: spec.value === undefined ? undefined : compile("header", spec.value),
+    };
+  });
+  const inbox = input.inbox?.toLowerCase();
+  const mailbox = input.mailbox;
+  const inboxFolder = mailbox?.toUpperCase() === "INBOX";
+  const { unread } = input;
+  const after = input.after ?? 0;
+
+  const matchesStored = (msg: StoredMessage): boolean => {
+    if (msg.seq <= after) return false;
+    if (inbox !== undefined && msg.address.toLowerCase() !== inbox) return false;
+    if (
+      mailbox !== undefined &&
+      !(inboxFolder ? msg.mailbox.toUpperCase() === "INBOX" : msg.mailbox === mailbox)
+    )
+      return false;
+    if (unread !== undefined && msg.flags.includes("\\Seen") === unread) return false;
+    if (subject && !subject.test(msg.summary.subject)) return false;
+    if (to) {
+      // Whoever the message was for: header recipients, the SMTP envelope (BCC) and the inbox it landed in.
+      const forms = [msg.address];
+      addressForms(msg.summary.to, forms);
+      addressForms(msg.summary.cc, forms);
+      if (msg.envelope) forms.push(...msg.envelope.rcptTo);
+      if (!forms.some((f) => to.test(f))) return false;
+    }
+    if (from) {
+      const forms: string[] = [];
+      addressForms(msg.summary.from, forms);
+      if (msg.envelope?.mailFrom) forms.push(msg.envelope.mailFrom);
+      if (!forms.some((f) => from.test(f))) return false;
+    }
+    return true;
+  };
+
+  const matchesContent = (parsed: ParsedMessage): boolean => {
+    if (text) {
+      const inText = parsed.text !== undefined && text.test(parsed.text);
+      if (!inText) {
+        const html = parsed.html;
+        if (html === undefined) return false;
+        if (!text.test(html)) {
+          const rendered = htmlAsText(parsed);
+          if (rendered === undefined || !text.test(rendered)) return false;
+        }
+      }
+    }
+    for (const h of headers) {
+      const fields = parsed.headers.filter((f) => f.name.toLowerCase() === h.name);
+      if (fields.length === 0) return false;
+      const value = h.value;
+      if (value && !fields.some((f) => value.test(f.value))) return false;
+    }
+    return true;
+  };
+
+  const describe = (): string => {
+    const parts: string[] = [];
+    if (to) parts.push(`to ${to.describe()}`);
+    if (from) parts.push(`from ${from.describe()}`);
+    if (subject) parts.push(`subject ${subject.describe()}`);
+    if (text) parts.push(`text ${text.describe()}`);
+    for (const h of headers)
+      parts.push(h.value ? `header ${h.label} ${h.value.describe()}` : `header ${h.label} present`);
+    if (inbox !== undefined) parts.push(`inbox ${inbox}`);
+    if (mailbox !== undefined) parts.push(`mailbox ${mailbox}`);
+    if (unread !== undefined) parts.push(unread ? "unread" : "read");
+    if (after > 0) parts.push(`after seq ${after}`);
+    return parts.length ? parts.join(", ") : "any message";
+  };
+
+  return {
+    after,
+    ...(inbox !== undefined ? { inbox } : {}),
+    ...(mailbox !== undefined ? { mailbox } : {}),
+    ...(unread !== undefined ? { unread } : {}),
+    needsContent: text !== undefined || headers.length > 0,
+    dependsOnState: unread !== undefined || mailbox !== undefined,
+    matchesStored,
+    matchesContent,
+    describe,
+  };
+}
+
+/** The whole check: stored fields first, the decoded message only when those pass and it is needed. */
+export async function matchMessage(
+  criteria: Criteria,
+  msg: StoredMessage,
+  content: () => Promise<ParsedMessage>,
+): Promise<boolean> {
+  if (!criteria.matchesStored(msg)) return false;
+  if (!criteria.needsContent) return true;
+  return criteria.matchesContent(await content());
+}

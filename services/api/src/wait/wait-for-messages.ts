@@ -1,0 +1,332 @@
+import { isSandmailError, type Run, SandmailError, type StoredMessage } from "@sandmail/core";
+import type { ParsedMessage } from "@sandmail/mime";
+import type { MailStore } from "@sandmail/store";
+import type { ParsedMessages } from "../views/parsed-messages.js";
+import { type Criteria, matchMessage } from "./criteria.js";
+import type { FeedItem, RunFeeds } from "./run-feeds.js";
+
+export type Expectation = "some" | "none";
+
+export interface WaitRequest {
+  run: Run;
+  criteria: Criteria;
+  /** How many matching messages end the wait (expect "some"). */
+  count: number;
+  timeoutMs: number;
+  /** "none": a negative test; any match ends the wait at once. */
+  expect: Expectation;
+  /** Aborted when the client goes away or the server shuts down. */
+  signal: AbortSignal;
+}
+
+export interface WaitDeps {
+  store: MailStore;
+  feeds: RunFeeds;
+  parsed: ParsedMessages;
+}
+
+export const UNMATCHED_KEPT = 10;
+
+export type WaitOutcome =
+  /** `count` matches, in arrival order; their decoded views are in the parse cache. */
+  | { kind: "matched"; messages: StoredMessage[] }
+  /** expect "none" and nothing matched; `cursor` is the highest seq looked at (or `after`). */
+  | { kind: "none"; cursor: number }
+  | { kind: "unexpected"; message: StoredMessage }
+  | {
+      kind: "timeout";
+      matched: StoredMessage[];
+      /** The latest messages that did not match, newest first (at most UNMATCHED_KEPT). */
+      unmatched: StoredMessage[];
+      unmatchedCount: number;
+    }
+  | { kind: "aborted"; reason: unknown };
+
+const SCAN_BATCH = 200;
+
+/**
+ * Decides one wait. Subscribes before it scans, so a message stored while the scan runs is seen
+ * either by the scan or as an event, and events at or below the highest seq already looked at
+ * are dropped (the dedupe). Everything runs as one chain of steps, so decisions see messages in
+ * seq order however the store delivers them.
+ */
+export function waitForMessages(deps: WaitDeps, request: WaitRequest): Promise<WaitOutcome> {
+  return new Wait(deps, request).run();
+}
+
+class Wait {
+  // Highest seq looked at in order (stored messages scanned, then live arrivals).
+  #high: number;
+  // Where the first scan stopped: everything at or below was looked at, unless an event was lost.
+  #scannedTo: number;
+  #scanComplete = false;
+  readonly #matched = new Map<number, StoredMessage>();
+  readonly #unmatched: StoredMessage[] = [];
+  #unmatchedCount = 0;
+  #live = false;
+  readonly #early: FeedItem[] = [];
+  #chain: Promise<void> = Promise.resolve();
+  // Steps queued or running.
+  #pending = 0;
+  #settle: ((outcome: WaitOutcome) => void) | undefined;
+  #fail: ((err: unknown) => void) | undefined;
+  #done = false;
+
+  constructor(
+    private readonly deps: WaitDeps,
+    private readonly req: WaitRequest,
+  ) {
+    this.#high = req.criteria.after;
+    this.#scannedTo = req.criteria.after;
+  }
+
+  async run(): Promise<WaitOutcome> {
+    const { signal } = this.req;
+    if (signal.aborted) return { kind: "aborted", reason: signal.reason };
+    const outcome = new Promise<WaitOutcome>((resolve, reject) => {
+      this.#settle = resolve;
+      this.#fail = reject;
+    });
+    const onAbort = () => this.#finish({ kind: "aborted", reason: signal.reason });
+    signal.addEventListener("abort", onAbort, { once: true });
+    let leave: (() => void) | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      leave = await this.deps.feeds.join(this.req.run.id, (item) => this.#onEvent(item));
+      if (this.#done) return await outcome;
+      timer = setTimeout(() => this.#step(() => this.#expire()), this.req.timeoutMs);
+      this.#step(async () => {
+        await this.#scan(this.req.criteria.after, true);
+        this.#live = true;
+        for (const item of this.#early.splice(0)) await this.#handle(item);
+        await this.#decide();
+      });
+      return await outcome;
+    } finally {
+      this.#done = true;
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      leave?.();
+    }
+  }
+
+  #finish(outcome: WaitOutcome): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#settle?.(outcome);
+  }
+
+  #step(work: () => Promise<void>): void {
+    this.#pending++;
+    this.#chain = this.#chain.then(async () => {
+      try {
+        if (!this.#done) await work();
+      } catch (err) {
+        if (this.#done) return;
+        this.#done = true;
+        this.#fail?.(err);
+      } finally {
+        this.#pending--;
+      }
+    });
+  }
+
+  #onEvent(item: FeedItem): void {
+    if (this.#done) return;
+    // Until the first scan is over, arrivals wait: the scan decides about older messages first.
+    if (!this.#live) this.#early.push(item);
+    // Most arrivals concern most waits not at all: settle those at once, without a step, so a
+    // thousand waits on a run cost little per message. Only when no step is queued, so seq order holds.
+    else if (this.#pending > 0 || !this.#settledAtOnce(item))
+      this.#step(async () => {
+        await this.#handle(item);
+        await this.#decide();
+      });
+  }
+
+  /** True when the event needs nothing more: already seen, irrelevant, or a plain non-match. */
+  #settledAtOnce({ event, message }: FeedItem): boolean {
+    switch (event.type) {
+      case "message.added": {
+        if (event.seq <= this.#high) return true;
+        if (!message || this.req.criteria.needsContent || this.req.criteria.matchesStored(message))
+          return false;
+        this.#high = event.seq;
+        this.#noteUnmatched(message);
+        return true;
+      }
+      case "message.flags":
+      case "message.moved":
+        return !this.req.criteria.dependsOnState;
+      case "message.expunged":
+        return this.#matched.size === 0;
+      case "run.deleted":
+        return false;
+      default:
+        return true;
+    }
+  }
+
+  async #handle({ event, message: msg }: FeedItem): Promise<void> {
+    switch (event.type) {
+      case "message.added": {
+        if (event.seq <= this.#high) return;
+        if (msg) await this.#consider(msg);
+        else this.#high = Math.max(this.#high, event.seq);
+        return;
+      }
+      case "message.flags":
+      case "message.moved": {
+        // Read state or folder changed: a message that did not match may now, and the reverse
+        // is caught when deciding.
+        if (!this.req.criteria.dependsOnState) return;
+        if (!msg || msg.seq > this.#high || msg.seq <= this.req.criteria.after) return;
+        if (this.#matched.has(msg.seq) || (await this.#matches(msg))) this.#matched.set(msg.seq, msg);
+        return;
+      }
+      case "message.expunged": {
+        for (const [seq, m] of this.#matched) if (m.id === event.messageId) this.#matched.delete(seq);
+        return;
+      }
+      case "run.deleted":
+        throw new SandmailError("run_not_found", `run ${this.req.run.id} was deleted while waiting`);
+      default:
+        return;
+    }
+  }
+
+  async #matches(msg: StoredMessage): Promise<boolean> {
+    try {
+      return await matchMessage(this.req.criteria, msg, () => this.#content(msg));
+    } catch (err) {
+      // Deleted between listing and decoding: as if it never came.
+      if (isSandmailError(err, "message_not_found")) return false;
+      throw err;
+    }
+  }
+
+  async #content(msg: StoredMessage): Promise<ParsedMessage> {
+    return (await this.deps.parsed.get(this.req.run, msg)).parsed;
+  }
+
+  /** Looks at one message above the high-water mark (or one a lost event skipped). */
+  async #consider(msg: StoredMessage): Promise<void> {
+    const fresh = msg.seq > this.#high;
+    if (fresh) this.#high = msg.seq;
+    if (this.#matched.has(msg.seq)) return;
+    if (await this.#matches(msg)) {
+      this.#matched.set(msg.seq, msg);
+    } else if (fresh) {
+      this.#noteUnmatched(msg);
+    }
+  }
+
+  #noteUnmatched(msg: StoredMessage): void {
+    this.#unmatchedCount++;
+    this.#unmatched.push(msg);
+    if (this.#unmatched.length > UNMATCHED_KEPT) this.#unmatched.shift();
+  }
+
+  #enough(): boolean {
+    return this.#matched.size >= (this.req.expect === "none" ? 1 : this.req.count);
+  }
+
+  /** Stored messages above `from` in seq order; the first scan stops once the answer is known. */
+  async #scan(from: number, first: boolean): Promise<void> {
+    const { store } = this.deps;
+    const { run, criteria } = this.req;
+    let after = from;
+    for (;;) {
+      const batch = await store.listMessages(run.id, {
+        order: "asc",
+        afterSeq: after,
+        limit: SCAN_BATCH,
+        ...(criteria.inbox !== undefined ? { address: criteria.inbox } : {}),
+      });
+      for (const msg of batch) {
+        await this.#consider(msg);
+        after = msg.seq;
+        if (first && this.#enough()) {
+          this.#scannedTo = after;
+          return;
+        }
+      }
+      if (batch.length < SCAN_BATCH) break;
+    }
+    if (first) {
+      this.#scannedTo = Math.max(after, from);
+      this.#scanComplete = true;
+    }
+  }
+
+  /**
+   * Looks again at everything after the first scan: messages past an early stop, and any whose
+   * event a store reconnect lost. Re-checking a message is harmless: a match is kept by seq.
+   */
+  async #catchUp(): Promise<void> {
+    await this.#scan(this.#scannedTo, false);
+    this.#scanComplete = true;
+  }
+
+  /** Answers when enough matches still hold; drops those read, moved or deleted since. */
+  async #decide(): Promise<boolean> {
+    const wanted = this.req.expect === "none" ? 1 : this.req.count;
+    // Each round either answers or drops at least one match, so this ends.
+    while (this.#matched.size >= wanted) {
+      const picked = [...this.#matched.values()].sort((a, b) => a.seq - b.seq).slice(0, wanted);
+      // Read state and folder can change after arrival: read them again. Otherwise the record in
+      // hand will do, and decoding it below proves it still exists.
+      const current = this.req.criteria.dependsOnState
+        ? await this.deps.store.getMessages(
+            this.req.run.id,
+            picked.map((m) => m.id),
+          )
+        : picked;
+      const kept: StoredMessage[] = [];
+      for (const [i, old] of picked.entries()) {
+        const msg = current[i];
+        if (msg && this.req.criteria.matchesStored(msg) && (await this.#decodable(msg))) {
+          this.#matched.set(msg.seq, msg);
+          kept.push(msg);
+        } else {
+          this.#matched.delete(old.seq);
+        }
+      }
+      if (kept.length === picked.length) {
+        if (this.req.expect === "none")
+          this.#finish({ kind: "unexpected", message: kept[0] as StoredMessage });
+        else this.#finish({ kind: "matched", messages: kept });
+        return true;
+      }
+      // Messages past an early stop of the first scan may take the place of those dropped.
+      if (!this.#scanComplete) await this.#catchUp();
+    }
+    return false;
+  }
+
+  /** Warms the parse cache for the answer; false when the message vanished meanwhile. */
+  async #decodable(msg: StoredMessage): Promise<boolean> {
+    try {
+      await this.deps.parsed.get(this.req.run, msg);
+      return true;
+    } catch (err) {
+      if (isSandmailError(err, "message_not_found")) return false;
+      throw err;
+    }
+  }
+
+  async #expire(): Promise<void> {
+    await this.#catchUp();
+    if (await this.#decide()) return;
+    if (this.req.expect === "none") {
+      this.#finish({ kind: "none", cursor: this.#high });
+      return;
+    }
+    this.#finish({
+      kind: "timeout",
+      matched: [...this.#matched.values()].sort((a, b) => a.seq - b.seq),
+      unmatched: [...this.#unmatched].reverse(),
+      unmatchedCount: this.#unmatchedCount,
+    });
+  }
+}
