@@ -143,9 +143,11 @@ export interface MailStore {
   /**
    * \Recent bookkeeping: atomically returns the highest UID already claimed as recent by some
    * session and advances it to uidNext-1. UIDs above the returned value are recent for the caller
-   * alone.
+   * alone. With `upToUid` the claim advances no further than that UID: a session claims exactly
+   * the messages it knows of, so it knows the range (returned value, upToUid] is its own, and a
+   * message it has not heard of yet stays claimable for whoever hears of it first.
    */
-  claimRecent(runId: string, mailboxId: string): Promise<number>;
+  claimRecent(runId: string, mailboxId: string, upToUid?: number): Promise<number>;
 
   /** The run's counter: the seq of its latest change (0 for a new run). */
   currentSeq(runId: string): Promise<number>;

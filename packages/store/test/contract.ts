@@ -670,6 +670,18 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         expect(await store.claimRecent(run.id, inbox!.id)).toBe(3);
         await expect(store.claimRecent(run.id, "nope")).rejects.toMatchObject({ code: "mailbox_not_found" });
       });
+
+      it("claims \\Recent no further than the UID the caller knows of", async () => {
+        const run = await newRun();
+        await store.appendMessage(run.id, appendInput("u@x.test", "a"));
+        await store.appendMessage(run.id, appendInput("u@x.test", "b"));
+        await store.appendMessage(run.id, appendInput("u@x.test", "c"));
+        const inbox = await store.getMailbox(run.id, "u@x.test", "INBOX");
+        expect(await store.claimRecent(run.id, inbox!.id, 1)).toBe(0);
+        expect(await store.claimRecent(run.id, inbox!.id, 0)).toBe(1);
+        expect(await store.claimRecent(run.id, inbox!.id, 9)).toBe(1);
+        expect(await store.claimRecent(run.id, inbox!.id, 2)).toBe(3);
+      });
     });
 
     describe("events", () => {

@@ -15,6 +15,7 @@ import { continuation, type Status, statusLine, untagged } from "./protocol/writ
 import { failureReply } from "./session/errors.js";
 import { Session } from "./session/session.js";
 import { MailboxTracker, type TrackerUpdate } from "./session/tracker.js";
+import { expungeAllowed, freshView, type UpdatePoint } from "./session/update-points.js";
 
 export interface ConnectionOptions {
   deps: ServiceDeps;
@@ -192,12 +193,17 @@ export class Connection {
     let result: CommandResult;
     try {
       const args = spec.parse(command.args, command);
+      // An update begun while idling is written before anything of this command.
+      await this.flushChain;
+      const fresh = this.session.selection ? freshView(command) : undefined;
+      if (fresh) await this.reportUpdates({ at: "command-start", command }, true, fresh === "flush");
+      if (this.closed) return;
       result = await spec.handler(this.context(command), args);
     } catch (err) {
       result = failureReply(err, this.opts.deps.logger, command.name);
     }
     if (this.closed) return;
-    await this.reportUpdates(spec.expungeAllowed ? spec.expungeAllowed(command) : true);
+    await this.reportUpdates({ at: "command-end", command });
     this.tagged(command.tag, result.status, result.text, result.code);
     if (result.after) await result.after();
     if (this.session.state === "logout") this.close();
@@ -227,7 +233,9 @@ export class Connection {
       openMailbox: (mailbox, readOnly) => this.openMailbox(mailbox, readOnly),
       setIdle: async (on) => {
         this.idling = on;
-        if (on) await this.reportUpdates(true);
+        if (on) await this.reportUpdates({ at: "idle" }, true);
+        // Whatever an update in flight writes goes out before the tagged end of IDLE.
+        else await this.flushChain;
       },
       startTls: () => this.startTls(),
     };
@@ -263,8 +271,11 @@ export class Connection {
     this.selecting = early;
     try {
       const index = await store.mailboxIndex(runId, mailbox.id);
-      const recentAbove = readOnly ? Number.POSITIVE_INFINITY : await store.claimRecent(runId, mailbox.id);
-      const tracker = new MailboxTracker(mailbox.id, index, recentAbove);
+      const top = index.length > 0 ? index[index.length - 1]!.uid : 0;
+      // Claim only what this session knows of; later arrivals are claimed when it learns of them.
+      const recentAbove =
+        readOnly || top === 0 ? Number.POSITIVE_INFINITY : await store.claimRecent(runId, mailbox.id, top);
+      const tracker = new MailboxTracker(mailbox.id, index, recentAbove, mailbox);
       for (const e of early) tracker.queue(e);
       return tracker;
     } finally {
@@ -279,30 +290,53 @@ export class Connection {
       return;
     }
     this.selecting?.push(event);
-    this.session.selection?.tracker.queue(event);
-    if (this.idling) void this.reportUpdates(true);
+    const selection = this.session.selection;
+    if (!selection) return;
+    if (event.type === "mailbox.renamed" && event.mailboxId === selection.mailbox.id) {
+      selection.mailbox = { ...selection.mailbox, name: event.name };
+    }
+    selection.tracker.queue(event);
+    if (this.idling) void this.reportUpdates({ at: "idle" });
   }
 
   /**
-   * Writes the selected mailbox's pending updates. Runs one at a time (chained), so an update
-   * started while idling is written before the reply of the command that follows.
+   * Writes the selected mailbox's pending updates, as far as `point` allows. Runs one at a time
+   * (chained), so an update started while idling is written before the reply of the command
+   * that follows. `sync` first checks the store for changes whose events may still be on their
+   * way from another process (a cheap mailbox read; the index only when it shows news).
    */
-  private reportUpdates(allowExpunge: boolean): Promise<void> {
+  private reportUpdates(point: UpdatePoint, sync = false, write = true): Promise<void> {
     const run = async () => {
       const selection = this.session.selection;
       if (!selection || this.closed) return;
+      if (point.at === "idle" && !this.idling) return;
+      if (sync) await this.syncWithStore(selection);
+      if (!write || this.closed || this.session.selection !== selection) return;
       const { tracker, readOnly, mailbox } = selection;
       if (tracker.removed) {
         this.bye("The selected mailbox was deleted");
         return;
       }
       if (!tracker.hasPending()) return;
+      const plan = tracker.plan();
       let recentAbove = Number.POSITIVE_INFINITY;
-      if (!readOnly && tracker.hasPendingAdds()) {
-        recentAbove = await this.opts.deps.store.claimRecent(this.session.user.runId, mailbox.id);
+      if (!readOnly && plan.maxUid > 0) {
+        try {
+          recentAbove = await this.opts.deps.store.claimRecent(
+            this.session.user.runId,
+            mailbox.id,
+            plan.maxUid,
+          );
+        } catch (err) {
+          this.opts.deps.logger.warn({ err }, "imap: could not claim \\Recent");
+        }
       }
       if (this.closed || this.session.selection !== selection) return;
-      for (const u of tracker.flush(allowExpunge, recentAbove)) this.write(untagged(updateValues(u)));
+      if (point.at === "idle" && !this.idling) return;
+      const condstore = this.session.enabled.has("CONDSTORE");
+      for (const u of tracker.flush(expungeAllowed(point), recentAbove, plan)) {
+        this.write(untagged(updateValues(u, condstore)));
+      }
     };
     const next = this.flushChain.then(run, run).catch((err) => {
       this.opts.deps.logger.error({ err }, "imap update failed");
@@ -311,12 +345,34 @@ export class Connection {
     return next;
   }
 
+  /** Brings the tracker up to date with the store when events may still be in flight. */
+  private async syncWithStore(selection: NonNullable<Session["selection"]>): Promise<void> {
+    const { store } = this.opts.deps;
+    const { runId } = this.session.user;
+    const { tracker } = selection;
+    try {
+      const mailbox = await store.getMailboxById(runId, tracker.mailboxId);
+      if (!mailbox) {
+        tracker.removed = true;
+        return;
+      }
+      if (!tracker.isBehind(mailbox.uidNext, mailbox.highestModSeq)) return;
+      const index = await store.mailboxIndex(runId, tracker.mailboxId);
+      tracker.reconcile(index, mailbox.uidNext, mailbox.highestModSeq);
+    } catch (err) {
+      // The events will still come; a store hiccup must not fail the client's command.
+      this.opts.deps.logger.warn({ err }, "imap: could not check the mailbox for changes");
+    }
+  }
+
   private async startTls(): Promise<void> {
     const plain = this.socket;
     // Anything pipelined after STARTTLS was sent in clear text: it must not run (CVE-2011-0411 class).
     this.input = [];
     this.requeued = [];
     this.framer = new CommandFramer(this.opts.limits);
+    // The tagged OK must leave in clear text before the TLS layer takes the socket over.
+    while (plain.writableCorked) plain.uncork();
     this.detach(plain);
     const secure = new TLSSocket(plain, { isServer: true, secureContext: this.opts.secureContext });
     this.socket = secure;
@@ -334,7 +390,14 @@ export class Connection {
 
   private write(chunks: Buffer[]): void {
     if (this.closed || this.socket.destroyed) return;
-    for (const c of chunks) this.socket.write(c);
+    // Replies written in one tick leave in one writev, not a syscall per FETCH line.
+    const socket = this.socket;
+    if (!socket.writableCorked) {
+      socket.cork();
+      // The socket named here: STARTTLS may have replaced this.socket by the next tick.
+      process.nextTick(() => socket.uncork());
+    }
+    for (const c of chunks) socket.write(c);
   }
 
   private async drain(): Promise<void> {
@@ -377,7 +440,7 @@ export class Connection {
   }
 }
 
-function updateValues(u: TrackerUpdate): Value[] {
+function updateValues(u: TrackerUpdate, condstore: boolean): Value[] {
   switch (u.type) {
     case "expunge":
       return [u.seq, atom("EXPUNGE")];
@@ -386,6 +449,17 @@ function updateValues(u: TrackerUpdate): Value[] {
     case "recent":
       return [u.count, atom("RECENT")];
     case "fetch":
-      return [u.seq, atom("FETCH"), [atom("UID"), u.uid, atom("FLAGS"), u.flags.map((f) => atom(f))]];
+      return [
+        u.seq,
+        atom("FETCH"),
+        [
+          atom("UID"),
+          u.uid,
+          atom("FLAGS"),
+          u.flags.map((f) => atom(f)),
+          // RFC 7162 §3.2: once CONDSTORE is on, every unsolicited FETCH carries MODSEQ.
+          ...(condstore ? [atom("MODSEQ"), [u.modSeq]] : []),
+        ],
+      ];
   }
 }

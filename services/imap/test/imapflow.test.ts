@@ -46,7 +46,7 @@ describe("imapflow against sandmail IMAP", () => {
       const c = await loggedIn(opts);
       expect(c.capabilities.has("IDLE")).toBe(true);
       expect(c.capabilities.has("UIDPLUS")).toBe(true);
-      expect(c.capabilities.has("CONDSTORE")).toBe(false);
+      expect(c.capabilities.has("CONDSTORE")).toBe(true);
       const list = await c.list();
       const byPath = Object.fromEntries(list.map((m) => [m.path, m.specialUse ?? ""]));
       expect(byPath).toMatchObject({

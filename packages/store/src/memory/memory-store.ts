@@ -455,10 +455,11 @@ export class MemoryStore implements MailStore {
     return recs.length;
   }
 
-  async claimRecent(runId: string, mailboxId: string): Promise<number> {
+  async claimRecent(runId: string, mailboxId: string, upToUid?: number): Promise<number> {
     const mb = this.#mailbox(this.#state(runId), mailboxId);
     const before = mb.recentClaimed;
-    mb.recentClaimed = Math.max(before, mb.uidNext - 1);
+    const limit = upToUid === undefined ? Number.POSITIVE_INFINITY : Number(upToUid) || 0;
+    mb.recentClaimed = Math.max(before, Math.min(mb.uidNext - 1, limit));
     return before;
   }
 

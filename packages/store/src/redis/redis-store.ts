@@ -346,8 +346,9 @@ export class RedisStore implements MailStore {
     return Number(await this.#script("smDeleteMessages", runId, checkIds(messageIds)));
   }
 
-  async claimRecent(runId: string, mailboxId: string): Promise<number> {
-    return Number(await this.#script("smClaimRecent", runId, [String(mailboxId)]));
+  async claimRecent(runId: string, mailboxId: string, upToUid?: number): Promise<number> {
+    const limit = upToUid === undefined ? "" : String(Math.max(0, Math.floor(Number(upToUid) || 0)));
+    return Number(await this.#script("smClaimRecent", runId, [String(mailboxId), limit]));
   }
 
   async currentSeq(runId: string): Promise<number> {

@@ -1,9 +1,10 @@
 import { atom } from "../protocol/ast.js";
 import { Args } from "./args.js";
+import { CONDSTORE, enableCondstore } from "./condstore.js";
 import { AUTHENTICATED, defineCommand, ok } from "./types.js";
 
-/** Extensions that can be enabled; none of the advertised ones needs it yet (CONDSTORE will). */
-const ENABLEABLE = new Set<string>();
+/** Extensions that can be enabled. */
+const ENABLEABLE = new Set<string>([CONDSTORE]);
 
 export default defineCommand({
   name: "ENABLE",
@@ -17,8 +18,11 @@ export default defineCommand({
   },
   async handler(ctx, names) {
     const enabled = names.filter((n) => ENABLEABLE.has(n) && !ctx.session.enabled.has(n));
-    for (const n of enabled) ctx.session.enabled.add(n);
     ctx.send([atom("ENABLED"), ...enabled.map((n) => atom(n))]);
+    for (const n of enabled) {
+      if (n === CONDSTORE) enableCondstore(ctx);
+      else ctx.session.enabled.add(n);
+    }
     return ok("ENABLE completed");
   },
 });

@@ -4,7 +4,17 @@ import type { Token } from "../protocol/ast.js";
 import { ArgError } from "./args.js";
 
 export type FetchItem =
-  | { kind: "FLAGS" | "INTERNALDATE" | "RFC822.SIZE" | "ENVELOPE" | "BODYSTRUCTURE" | "BODY" | "UID" }
+  | {
+      kind:
+        | "FLAGS"
+        | "INTERNALDATE"
+        | "RFC822.SIZE"
+        | "ENVELOPE"
+        | "BODYSTRUCTURE"
+        | "BODY"
+        | "UID"
+        | "MODSEQ";
+    }
   | { kind: "RFC822" | "RFC822.HEADER" | "RFC822.TEXT" }
   | {
       kind: "section";
@@ -21,7 +31,16 @@ const MACROS: Record<string, string[]> = {
   FULL: ["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODY"],
 };
 
-const SIMPLE = new Set(["FLAGS", "INTERNALDATE", "RFC822.SIZE", "ENVELOPE", "BODYSTRUCTURE", "BODY", "UID"]);
+const SIMPLE = new Set([
+  "FLAGS",
+  "INTERNALDATE",
+  "RFC822.SIZE",
+  "ENVELOPE",
+  "BODYSTRUCTURE",
+  "BODY",
+  "UID",
+  "MODSEQ",
+]);
 const RFC822 = new Set(["RFC822", "RFC822.HEADER", "RFC822.TEXT"]);
 
 export function parseFetchItems(token: Token): FetchItem[] {
@@ -77,7 +96,7 @@ function sectionLabel(spec: SectionSpec): string {
 
 /** Whether any item needs the stored bytes. */
 export function needsRaw(items: FetchItem[]): boolean {
-  return items.some((i) => !["FLAGS", "INTERNALDATE", "RFC822.SIZE", "UID"].includes(i.kind));
+  return items.some((i) => !["FLAGS", "INTERNALDATE", "RFC822.SIZE", "UID", "MODSEQ"].includes(i.kind));
 }
 
 /** Whether fetching these items sets \Seen (body data without .PEEK). */

@@ -4,9 +4,10 @@
  * are written as literals that reference the stored Buffer.
  */
 import type { StoredMessage } from "@sandmail/core";
-import { bodyStructure, envelope, fetchSection } from "../content/index.js";
+import { bodyStructure, envelopeWire, fetchSection } from "../content/index.js";
 import { atom, literal, type Value } from "../protocol/ast.js";
-import { Args, formatDateTime } from "./args.js";
+import { ArgError, Args, formatDateTime } from "./args.js";
+import { condstoreOn, enableCondstore, modifierPairs, modSeqArg } from "./condstore.js";
 import { type FetchItem, needsRaw, parseFetchItems, setsSeen } from "./fetch-items.js";
 import { resolveTargets, type Target } from "./targets.js";
 import { type CommandContext, defineCommand, ok, SELECTED } from "./types.js";
@@ -22,25 +23,42 @@ export default defineCommand({
     const args = new Args(tokens, "FETCH");
     const ranges = args.sequenceSet();
     const items = parseFetchItems(args.next("data items"));
-    // FETCH modifiers (CHANGEDSINCE) belong to CONDSTORE, which is not offered.
+    let changedSince: number | undefined;
+    if (args.remaining > 0) {
+      // fetch-modifiers (RFC 7162 §3.1.4): CHANGEDSINCE only (VANISHED belongs to QRESYNC).
+      for (const [name, value] of modifierPairs(args.list("FETCH modifiers"), "FETCH")) {
+        if (name !== "CHANGEDSINCE") throw new ArgError(`FETCH: unsupported modifier ${name.slice(0, 20)}`);
+        changedSince = modSeqArg(value, "FETCH CHANGEDSINCE", false);
+      }
+    }
     args.end();
-    return { ranges, items };
+    return { ranges, items, changedSince };
   },
-  async handler(ctx, { ranges, items }) {
+  async handler(ctx, { ranges, items, changedSince }) {
     const byUid = ctx.command.uid;
     const { tracker } = ctx.session.selected;
     const targets = resolveTargets(tracker, ranges, byUid).filter((t) => !t.message.gone);
-    const wanted =
+    let wanted =
       byUid && !items.some((i) => i.kind === "UID") ? [{ kind: "UID" } as FetchItem, ...items] : items;
+    const modseq = changedSince !== undefined || wanted.some((i) => i.kind === "MODSEQ");
+    if (modseq) enableCondstore(ctx);
+    // CHANGEDSINCE implies the MODSEQ item (RFC 7162 §3.1.4.1).
+    if (changedSince !== undefined && !wanted.some((i) => i.kind === "MODSEQ"))
+      wanted = [...wanted, { kind: "MODSEQ" }];
     for (let i = 0; i < targets.length; i += BATCH) {
-      await fetchBatch(ctx, targets.slice(i, i + BATCH), wanted);
+      await fetchBatch(ctx, targets.slice(i, i + BATCH), wanted, changedSince ?? 0);
       await ctx.drain();
     }
     return ok("FETCH completed");
   },
 });
 
-async function fetchBatch(ctx: CommandContext, batch: Target[], items: FetchItem[]): Promise<void> {
+async function fetchBatch(
+  ctx: CommandContext,
+  batch: Target[],
+  items: FetchItem[],
+  changedSince: number,
+): Promise<void> {
   const { store } = ctx.deps;
   const { runId } = ctx.session.user;
   const { tracker, readOnly } = ctx.session.selected;
@@ -51,8 +69,11 @@ async function fetchBatch(ctx: CommandContext, batch: Target[], items: FetchItem
   ]);
 
   let reportFlags = items.some((i) => i.kind === "FLAGS");
+  let seenSet = false;
   if (!readOnly && setsSeen(items)) {
-    const unseen = messages.filter((m): m is StoredMessage => !!m && !m.flags.includes("\\Seen"));
+    const unseen = messages.filter(
+      (m): m is StoredMessage => !!m && !m.flags.includes("\\Seen") && m.modSeq > changedSince,
+    );
     if (unseen.length > 0) {
       const result = await store.updateFlags(
         runId,
@@ -68,17 +89,28 @@ async function fetchBatch(ctx: CommandContext, batch: Target[], items: FetchItem
         }
       }
       reportFlags = true;
+      seenSet = true;
     }
   }
+  // RFC 7162 §3.2: with CONDSTORE on, a FETCH that set \Seen reports UID and MODSEQ too.
+  const condstore = seenSet && condstoreOn(ctx);
 
   batch.forEach((target, i) => {
     const msg = messages[i];
     const raw = raws?.[i];
-    if (!msg || (raws && !raw)) return; // expunged meanwhile: the EXPUNGE comes when allowed
+    // Expunged or moved away meanwhile (its event may still be in flight from another process):
+    // the EXPUNGE comes when allowed; its new UID elsewhere must never show here.
+    if (!msg || (raws && !raw) || msg.uid !== target.message.uid || msg.mailboxId !== tracker.mailboxId)
+      return;
+    if (msg.modSeq <= changedSince) return;
     tracker.noteFlags(msg.uid, msg.flags, msg.modSeq);
     const out: Value[] = [];
     for (const item of items) appendItem(out, item, msg, raw);
     if (reportFlags && !items.some((it) => it.kind === "FLAGS")) out.push(atom("FLAGS"), flagValues(msg));
+    if (condstore) {
+      if (!items.some((it) => it.kind === "UID")) out.push(atom("UID"), msg.uid);
+      if (!items.some((it) => it.kind === "MODSEQ")) out.push(atom("MODSEQ"), [msg.modSeq]);
+    }
     ctx.send([target.seq, atom("FETCH"), out]);
   });
 }
@@ -95,6 +127,9 @@ function appendItem(out: Value[], item: FetchItem, msg: StoredMessage, raw: Buff
     case "FLAGS":
       out.push(atom("FLAGS"), flagValues(msg));
       return;
+    case "MODSEQ":
+      out.push(atom("MODSEQ"), [msg.modSeq]);
+      return;
     case "INTERNALDATE":
       out.push(atom("INTERNALDATE"), formatDateTime(msg.internalDate));
       return;
@@ -102,7 +137,7 @@ function appendItem(out: Value[], item: FetchItem, msg: StoredMessage, raw: Buff
       out.push(atom("RFC822.SIZE"), msg.size);
       return;
     case "ENVELOPE":
-      out.push(atom("ENVELOPE"), envelope(raw!, msg.mime));
+      out.push(atom("ENVELOPE"), envelopeWire(raw!, msg.mime));
       return;
     case "BODYSTRUCTURE":
       out.push(atom("BODYSTRUCTURE"), bodyStructure(raw!, msg.mime, true));

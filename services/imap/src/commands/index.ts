@@ -74,6 +74,7 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "MOVE",
     "UNSELECT",
     "CHILDREN",
+    "CONDSTORE",
     "SPECIAL-USE",
     "XLIST",
     `APPENDLIMIT=${options.appendLimit}`,

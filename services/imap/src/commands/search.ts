@@ -1,6 +1,7 @@
 /** SEARCH and UID SEARCH: keys compiled by the content layer, evaluated in store batches. */
-import { compileSearch, matchSearch, type SearchKey } from "../content/index.js";
+import { compileSearch, matchSearch, needsRawFor, type SearchKey } from "../content/index.js";
 import { atom } from "../protocol/ast.js";
+import { enableCondstore, searchUsesModSeq } from "./condstore.js";
 import { defineCommand, ok, SELECTED } from "./types.js";
 
 const BATCH = 512;
@@ -40,18 +41,29 @@ export default defineCommand({
     const maxUid = count > 0 ? tracker.at(count)!.uid : 0;
     const content = needsContent(key);
     const hits: number[] = [];
+    // CONDSTORE: a MODSEQ search reports the highest mod-sequence of what it found.
+    const modseq = searchUsesModSeq(key);
+    if (modseq) enableCondstore(ctx);
+    let topModSeq = 0;
     for (let start = 1; start <= count; start += BATCH) {
       const seqs: number[] = [];
       for (let s = start; s < start + BATCH && s <= count; s++) seqs.push(s);
       const tracked = seqs.map((s) => tracker.at(s)!);
       const ids = tracked.map((m) => m.messageId);
-      const [messages, raws] = await Promise.all([
-        store.getMessages(runId, ids),
-        content ? Promise.all(ids.map((id) => store.getRaw(runId, id))) : Promise.resolve(undefined),
-      ]);
+      const messages = await store.getMessages(runId, ids);
+      // Bytes only for messages whose searchable content is not cached yet.
+      const raws =
+        content && messages.some((m) => m && needsRawFor(key, m.mime))
+          ? await Promise.all(
+              messages.map((m, i) =>
+                m && needsRawFor(key, m.mime) ? store.getRaw(runId, ids[i]!) : undefined,
+              ),
+            )
+          : undefined;
       seqs.forEach((seq, i) => {
         const msg = messages[i];
-        if (!msg || tracked[i]!.gone) return;
+        // Moved away meanwhile (its event may still be in flight): no longer this mailbox's.
+        if (!msg || tracked[i]!.gone || msg.uid !== tracked[i]!.uid) return;
         const raw = raws?.[i];
         const match = matchSearch(key, {
           seq,
@@ -67,9 +79,10 @@ export default defineCommand({
           maxUid,
         });
         if (match) hits.push(byUid ? msg.uid : seq);
+        if (match && msg.modSeq > topModSeq) topModSeq = msg.modSeq;
       });
     }
-    ctx.send([atom("SEARCH"), ...hits]);
+    ctx.send([atom("SEARCH"), ...hits, ...(modseq && hits.length > 0 ? [[atom("MODSEQ"), topModSeq]] : [])]);
     return ok("SEARCH completed");
   },
 });

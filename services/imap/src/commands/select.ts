@@ -1,14 +1,26 @@
 import { atom, type Value } from "../protocol/ast.js";
-import { Args } from "./args.js";
+import { ArgError, Args } from "./args.js";
+import { CONDSTORE } from "./condstore.js";
 import { AUTHENTICATED, type CommandContext, type CommandResult, defineCommand, no, ok } from "./types.js";
 
 const SYSTEM_FLAGS = ["\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft"];
 
-async function open(ctx: CommandContext, name: string, readOnly: boolean): Promise<CommandResult> {
+interface OpenArgs {
+  name: string;
+  condstore: boolean;
+}
+
+async function open(
+  ctx: CommandContext,
+  { name, condstore }: OpenArgs,
+  readOnly: boolean,
+): Promise<CommandResult> {
   const { store } = ctx.deps;
   const { runId, address } = ctx.session.user;
   // Selecting again (or failing to) leaves the previous mailbox without an EXPUNGE (RFC 3501 §6.3.1).
   ctx.session.deselect();
+  // SELECT (CONDSTORE) is a CONDSTORE enabling command even when the mailbox does not exist.
+  if (condstore) ctx.session.enabled.add(CONDSTORE);
   const mailbox = await store.getMailbox(runId, address, name);
   if (!mailbox) return no(`Mailbox does not exist: ${name}`, "NONEXISTENT");
   const tracker = await ctx.openMailbox(mailbox, readOnly);
@@ -31,6 +43,8 @@ async function open(ctx: CommandContext, name: string, readOnly: boolean): Promi
   if (firstUnseen) ctx.send([atom("OK"), atom(`[UNSEEN ${firstUnseen}]`), atom("First unseen")]);
   ctx.send([atom("OK"), atom(`[UIDVALIDITY ${mailbox.uidValidity}]`), atom("UIDs valid")]);
   ctx.send([atom("OK"), atom(`[UIDNEXT ${uidNext}]`), atom("Predicted next UID")]);
+  // Always sent (RFC 7162 §3.1.2.1): every mailbox keeps mod-sequences, so NOMODSEQ never applies.
+  ctx.send([atom("OK"), atom(`[HIGHESTMODSEQ ${tracker.selectedModSeq}]`), atom("Highest")]);
   return ok(`${readOnly ? "EXAMINE" : "SELECT"} completed`, readOnly ? "READ-ONLY" : "READ-WRITE");
 }
 
@@ -38,24 +52,33 @@ function parse(command: string) {
   return (tokens: Parameters<typeof parseName>[0]) => parseName(tokens, command);
 }
 
-function parseName(tokens: ConstructorParameters<typeof Args>[0], command: string): string {
+function parseName(tokens: ConstructorParameters<typeof Args>[0], command: string): OpenArgs {
   const args = new Args(tokens, command);
   const name = args.mailbox();
-  // Select parameters (CONDSTORE, QRESYNC) are not offered; refuse them plainly.
+  let condstore = false;
+  if (args.remaining > 0) {
+    // select-params (RFC 4466): only CONDSTORE is offered; QRESYNC is not.
+    for (const p of args.list("select parameters")) {
+      if (p.type !== "atom" || p.section || p.value.toUpperCase() !== CONDSTORE) {
+        throw new ArgError(`${command}: unsupported select parameter`);
+      }
+      condstore = true;
+    }
+  }
   args.end();
-  return name;
+  return { name, condstore };
 }
 
 export const select = defineCommand({
   name: "SELECT",
   states: AUTHENTICATED,
   parse: parse("SELECT"),
-  handler: (ctx, name) => open(ctx, name, false),
+  handler: (ctx, a) => open(ctx, a, false),
 });
 
 export const examine = defineCommand({
   name: "EXAMINE",
   states: AUTHENTICATED,
   parse: parse("EXAMINE"),
-  handler: (ctx, name) => open(ctx, name, true),
+  handler: (ctx, a) => open(ctx, a, true),
 });

@@ -1,6 +1,9 @@
+/** STORE and UID STORE, with CONDSTORE's UNCHANGEDSINCE modifier (RFC 7162 §3.1.3). */
 import type { FlagOperation } from "@sandmail/store";
 import { atom, type Value } from "../protocol/ast.js";
+import { formatSet } from "../protocol/sequence.js";
 import { ArgError, Args, flagList } from "./args.js";
+import { condstoreOn, enableCondstore, modifierPairs, modSeqArg } from "./condstore.js";
 import { resolveTargets } from "./targets.js";
 import { defineCommand, no, ok, SELECTED } from "./types.js";
 
@@ -12,16 +15,30 @@ export default defineCommand({
   parse(tokens) {
     const args = new Args(tokens, "STORE");
     const ranges = args.sequenceSet();
+    let unchangedSince: number | undefined;
+    if (args.peek()?.type === "list") {
+      for (const [name, value] of modifierPairs(args.list("STORE modifiers"), "STORE")) {
+        if (name !== "UNCHANGEDSINCE") throw new ArgError(`STORE: unsupported modifier ${name.slice(0, 20)}`);
+        unchangedSince = modSeqArg(value, "STORE UNCHANGEDSINCE", true);
+      }
+    }
     const item = args.atom("data item").toUpperCase();
     const m = /^([+-]?)FLAGS(\.SILENT)?$/.exec(item);
-    if (!m) throw new ArgError("STORE: expected FLAGS, +FLAGS or -FLAGS (CONDSTORE is not offered)");
+    if (!m) throw new ArgError("STORE: expected FLAGS, +FLAGS or -FLAGS");
     const op: FlagOperation = m[1] === "+" ? "add" : m[1] === "-" ? "remove" : "set";
     const flags = flagList(args.remaining === 1 ? args.listOrAtom("flags") : args.rest(), "STORE");
     args.end();
-    return { ranges, op, silent: Boolean(m[2]), flags: flags.filter((f) => f !== "\\Recent") };
+    return {
+      ranges,
+      op,
+      silent: Boolean(m[2]),
+      flags: flags.filter((f) => f !== "\\Recent"),
+      unchangedSince,
+    };
   },
-  async handler(ctx, { ranges, op, silent, flags }) {
+  async handler(ctx, { ranges, op, silent, flags, unchangedSince }) {
     const { tracker, readOnly } = ctx.session.selected;
+    if (unchangedSince !== undefined) enableCondstore(ctx);
     if (readOnly) return no("Mailbox is read-only", "READ-ONLY");
     const byUid = ctx.command.uid;
     const targets = resolveTargets(tracker, ranges, byUid);
@@ -30,16 +47,31 @@ export default defineCommand({
     const result = await ctx.deps.store.updateFlags(
       runId,
       targets.map((t) => t.message.messageId),
-      { op, flags },
+      { op, flags, ...(unchangedSince !== undefined ? { unchangedSince } : {}) },
     );
     for (const u of result.updated) tracker.noteFlags(u.uid, u.flags, u.modSeq);
-    if (!silent) {
-      for (const t of targets) {
-        if (t.message.gone) continue;
-        const items: Value[] = [atom("FLAGS"), t.message.flags.map((f) => atom(f))];
-        if (byUid) items.unshift(atom("UID"), t.message.uid);
-        ctx.send([t.seq, atom("FETCH"), items]);
-      }
+    const condstore = condstoreOn(ctx);
+    const updated = new Set(result.updated.map((u) => u.messageId));
+    const conflicts = new Set(result.conflicts);
+    for (const t of targets) {
+      if (t.message.gone || conflicts.has(t.message.messageId)) continue;
+      // RFC 7162 §3.2: with CONDSTORE on, even .SILENT reports the new MODSEQ of what changed.
+      if (silent && !(condstore && updated.has(t.message.messageId))) continue;
+      const items: Value[] = [];
+      if (byUid || condstore) items.push(atom("UID"), t.message.uid);
+      if (!silent)
+        items.push(
+          atom("FLAGS"),
+          t.message.flags.map((f) => atom(f)),
+        );
+      if (condstore) items.push(atom("MODSEQ"), [t.message.modSeq]);
+      ctx.send([t.seq, atom("FETCH"), items]);
+    }
+    if (conflicts.size > 0) {
+      const failed = targets
+        .filter((t) => conflicts.has(t.message.messageId))
+        .map((t) => (byUid ? t.message.uid : t.seq));
+      return ok("Conditional STORE failed", `MODIFIED ${formatSet(failed)}`);
     }
     return ok("STORE completed");
   },

@@ -7,6 +7,7 @@ import { Atom, Literal, type Value } from "./ast.js";
 
 const CRLF = Buffer.from("\r\n");
 const MAX_QUOTED = 1024;
+const PLAIN_QUOTED = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /** Growing list of output chunks: small text is joined, large Buffers are kept by reference. */
 export class ChunkList {
@@ -54,8 +55,11 @@ function writeBytes(out: ChunkList, b: Buffer, forceLiteral: boolean): void {
 export function writeValue(out: ChunkList, v: Value): void {
   if (v === null) out.str("NIL");
   else if (typeof v === "number" || typeof v === "bigint") out.str(String(v));
-  else if (typeof v === "string") writeBytes(out, Buffer.from(v, "utf8"), false);
-  else if (v instanceof Atom) out.str(v.value);
+  else if (typeof v === "string") {
+    // Plain ASCII needs no byte conversion or escaping (FETCH ENVELOPE is mostly such strings).
+    if (v.length <= MAX_QUOTED && PLAIN_QUOTED.test(v)) out.str(`"${v}"`);
+    else writeBytes(out, Buffer.from(v, "utf8"), false);
+  } else if (v instanceof Atom) out.str(v.value);
   else if (v instanceof Literal) writeBytes(out, v.bytes, true);
   else if (Array.isArray(v)) {
     out.str("(");

@@ -121,6 +121,7 @@ local mk = P .. 'mb:' .. ARGV[3]
 local r = redis.call('HMGET', mk, 'recent', 'uidnext')
 if not r[2] then fail('mailbox_not_found') end
 local before, upto = tonumber(r[1]), tonumber(r[2]) - 1
+if ARGV[4] and ARGV[4] ~= '' then upto = math.min(upto, tonumber(ARGV[4])) end
 if upto > before then redis.call('HSET', mk, 'recent', upto) end
 return before
 `;
