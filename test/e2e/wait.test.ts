@@ -1,0 +1,287 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { type MailStore, MemoryStore, RedisStore, type StoreListener } from "@sandmail/store";
+import nodemailer from "nodemailer";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { runPython } from "../support/python.js";
+import { startTestSandbox, type TestRun, type TestSandbox } from "../support/sandbox.js";
+
+/** Counts a store's live subscriptions, so a test can await a wait going live or being released. */
+function trackSubscriptions(store: MailStore) {
+  const changes = new EventTarget();
+  const tracker = {
+    active: 0,
+    async untilActive(n: number): Promise<void> {
+      while (tracker.active !== n) await once(changes, "change");
+    },
+  };
+  const set = (n: number) => {
+    tracker.active = n;
+    changes.dispatchEvent(new Event("change"));
+  };
+  const subscribe = store.subscribe.bind(store);
+  store.subscribe = async (runId: string, listener: StoreListener) => {
+    const unsubscribe = await subscribe(runId, listener);
+    set(tracker.active + 1);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      unsubscribe();
+      set(tracker.active - 1);
+    };
+  };
+  return tracker;
+}
+
+const smtplib = `
+import smtplib, sys
+host, port, sender, rcpt = sys.argv[1:5]
+s = smtplib.SMTP(host, int(port))
+s.sendmail(sender, [rcpt], sys.stdin.buffer.read())
+s.quit()
+print("250")
+`;
+
+function python(port: number, to: string, subject: string, headers = ""): Promise<string> {
+  const raw = `From: app@example.com\r\nTo: ${to}\r\nSubject: ${subject}\r\n${headers}\r\nsent by smtplib\r\n`;
+  return runPython(smtplib, ["127.0.0.1", String(port), "app@example.com", to], raw);
+}
+
+interface WaitBody {
+  messages: Array<{ id: string; seq: number; subject: string; text?: string; html?: string }>;
+  cursor: number;
+}
+
+describe("wait over real SMTP and HTTP", () => {
+  let sb: TestSandbox;
+  let memory: MemoryStore;
+  let store: ReturnType<typeof trackSubscriptions>;
+  let run: TestRun;
+  let mailer: ReturnType<typeof nodemailer.createTransport>;
+  beforeAll(async () => {
+    memory = new MemoryStore();
+    store = trackSubscriptions(memory);
+    sb = await startTestSandbox({}, { store: memory });
+    run = await sb.createRun({ label: "wait e2e" });
+    mailer = nodemailer.createTransport({
+      host: "127.0.0.1",
+      port: sb.ports.smtp,
+      secure: false,
+      ignoreTLS: true,
+      pool: true,
+      maxConnections: 1,
+    });
+  });
+  afterAll(async () => {
+    mailer?.close();
+    await sb?.close();
+    await memory?.close();
+  });
+
+  const wait = (query: string, init?: RequestInit) =>
+    sb.api(run, `/v1/runs/${run.id}/messages/wait?${query}`, init);
+  const smtpPort = () => sb.ports.smtp ?? 0;
+  /** The newest message's seq: a cursor from which only mail sent from now on counts. */
+  const latest = async () => {
+    const res = await sb.api(run, `/v1/runs/${run.id}/messages?limit=1`);
+    return ((await res.json()) as { messages: Array<{ seq: number }> }).messages[0]?.seq ?? 0;
+  };
+  const send = (subject: string, extra: Record<string, unknown> = {}) =>
+    mailer.sendMail({
+      from: "app@example.com",
+      to: run.address("alice"),
+      subject,
+      text: `body of ${subject}`,
+      ...extra,
+    });
+
+  it("a wait started before the mail wakes when nodemailer delivers it", async () => {
+    const pending = wait("subject=before&timeout=60000");
+    await store.untilActive(1);
+    await send("Sent before? no: waited before");
+    const res = await pending;
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as WaitBody;
+    expect(body.messages[0]?.subject).toBe("Sent before? no: waited before");
+    expect(body.messages[0]?.text).toContain("body of");
+    await store.untilActive(0);
+  });
+
+  it("a wait started after smtplib delivered the mail answers from the store", async () => {
+    expect((await python(smtpPort(), run.address("bob"), "Delivered by smtplib")).trim()).toBe("250");
+    const res = await wait(`subject=${encodeURIComponent('"Delivered by smtplib"')}&to=bob@`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as WaitBody;
+    expect(body.messages[0]?.text).toContain("sent by smtplib");
+  });
+
+  it("times out with 408 naming what arrived instead", async () => {
+    const before = await latest();
+    await python(smtpPort(), run.address("carol"), "Your invoice");
+    const res = await wait(`subject=Welcome&after=${before}&timeout=100`);
+    expect(res.status).toBe(408);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    const problem = (await res.json()) as {
+      code: string;
+      detail: string;
+      unmatched: Array<{ subject: string; to: string[] }>;
+    };
+    expect(problem.code).toBe("wait_timeout");
+    expect(problem.detail).toContain("0 of 1 message(s) matched");
+    expect(problem.detail).toContain(`"Your invoice" to ${run.address("carol")}`);
+    expect(problem.unmatched[0]).toMatchObject({ subject: "Your invoice", to: [run.address("carol")] });
+  });
+
+  it("count and the after-cursor", async () => {
+    const start = await latest();
+    const pending = wait(`subject=batch&count=3&after=${start}&timeout=60000`);
+    await store.untilActive(1);
+    await send("batch 1");
+    await python(smtpPort(), run.address("alice"), "batch 2");
+    await send("not this one");
+    await send("batch 3");
+    const res = await pending;
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as WaitBody;
+    expect(body.messages.map((m) => m.subject)).toEqual(["batch 1", "batch 2", "batch 3"]);
+    expect(body.cursor).toBe(body.messages[2]?.seq);
+    await send("batch 4");
+    const next = (await (await wait(`subject=batch&after=${body.cursor}`)).json()) as WaitBody;
+    expect(next.messages.map((m) => m.subject)).toEqual(["batch 4"]);
+  });
+
+  it("criteria on real mail: header, regex, text in HTML-only mail, inbox, unread", async () => {
+    const start = await latest();
+    await send("Spring sale", { headers: { "X-Campaign": "spring" } });
+    await mailer.sendMail({
+      from: "otp@example.com",
+      to: run.address("dave"),
+      subject: "Sign-in",
+      html: "<p>Your code is <strong>493 812</strong></p>",
+    });
+    const q = (s: string) => encodeURIComponent(s);
+    const cases: Array<[string, string]> = [
+      [`header=${q("X-Campaign: spring")}`, "Spring sale"],
+      [`subject=${q("/^spring\\s+SALE$/i")}`, "Spring sale"],
+      [`text=${q("code is 493 812")}`, "Sign-in"],
+      [`inbox=${q(run.address("dave"))}`, "Sign-in"],
+      [`from=${q('"otp@example.com"')}&unread=true`, "Sign-in"],
+    ];
+    for (const [query, subject] of cases) {
+      const res = await wait(`${query}&after=${start}&timeout=0`);
+      expect(res.status, query).toBe(200);
+      expect(((await res.json()) as WaitBody).messages[0]?.subject, query).toBe(subject);
+    }
+  });
+
+  it("expect=none: 200 when nothing came, 409 as soon as something does", async () => {
+    const start = await latest();
+    const quiet = await wait(`subject=Refund&expect=none&after=${start}&timeout=100`);
+    expect(quiet.status).toBe(200);
+    expect(((await quiet.json()) as WaitBody).messages).toEqual([]);
+    const pending = wait(`subject=Refund&expect=none&after=${start}&timeout=60000`);
+    await store.untilActive(1);
+    await python(smtpPort(), run.address("alice"), "Refund issued");
+    const res = await pending;
+    expect(res.status).toBe(409);
+    const problem = (await res.json()) as { code: string; message: { subject: string } };
+    expect(problem.code).toBe("unexpected_message");
+    expect(problem.message.subject).toBe("Refund issued");
+  });
+
+  it("a client that disconnects releases its wait", async () => {
+    const controller = new AbortController();
+    const pending = wait("subject=never&timeout=60000", { signal: controller.signal });
+    await store.untilActive(1);
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    await store.untilActive(0);
+  });
+
+  it("500 rounds of send and wait started together: no round misses", async () => {
+    let cursor = await latest();
+    const rounds = 500;
+    for (let i = 0; i < rounds; i++) {
+      const subject = `race ${i}`;
+      const [res] = await Promise.all([wait(`after=${cursor}&timeout=10000`), send(subject)]);
+      expect(res.status, subject).toBe(200);
+      const body = (await res.json()) as WaitBody;
+      expect(body.messages[0]?.subject, `round ${i}`).toBe(subject);
+      cursor = body.cursor;
+    }
+  }, 120_000);
+});
+
+const bin = fileURLToPath(new URL("../../services/sandbox/bin/sandmail.js", import.meta.url));
+
+/** `sandmail serve --services smtp` as its own process on the shared Redis; resolves with its SMTP port. */
+async function startSmtpProcess(redisUrl: string): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, [bin, "serve", "--services", "smtp"], {
+    env: {
+      ...process.env,
+      REDIS_URL: redisUrl,
+      SANDMAIL_SMTP_PORT: "0",
+      SANDMAIL_SMTPS_PORT: "0",
+      SANDMAIL_CATCH_ALL: "false",
+      SANDMAIL_LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`smtp process did not start:\n${out}`)), 20_000);
+    const read = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /SMTP: \S+?:(\d+) \(STARTTLS\)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout?.on("data", read);
+    child.stderr?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`smtp process exited with ${code}:\n${out}`));
+    });
+  });
+  return { port, child };
+}
+
+describe("a wait on one process wakes for mail ingested by another sharing Redis", () => {
+  it("API here, SMTP in a second process", async () => {
+    const redisUrl = inject("redisUrl");
+    const smtp = await startSmtpProcess(redisUrl);
+    const store = await RedisStore.connect(redisUrl);
+    const subscriptions = trackSubscriptions(store);
+    const sb = await startTestSandbox({ SANDMAIL_CATCH_ALL: "false" }, { store, services: ["api"] });
+    try {
+      const run = await sb.createRun({ label: "cross-process" });
+      const before = sb.api(run, `/v1/runs/${run.id}/messages/wait?subject=first&timeout=60000`);
+      // Live before the mail is sent: only the Redis event can wake it.
+      await subscriptions.untilActive(1);
+      expect((await python(smtp.port, run.address("x"), "first, from the other process")).trim()).toBe("250");
+      const res = await before;
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as WaitBody;
+      expect(body.messages[0]?.subject).toBe("first, from the other process");
+      await subscriptions.untilActive(0);
+      const next = sb.api(run, `/v1/runs/${run.id}/messages/wait?after=${body.cursor}&timeout=60000`);
+      await subscriptions.untilActive(1);
+      await python(smtp.port, run.address("x"), "second, from the other process");
+      const res2 = await next;
+      expect(res2.status).toBe(200);
+      expect(((await res2.json()) as WaitBody).messages[0]?.subject).toBe("second, from the other process");
+    } finally {
+      await sb.close();
+      await store.close();
+      const exited = once(smtp.child, "exit");
+      smtp.child.kill("SIGTERM");
+      await exited;
+    }
+  });
+});
