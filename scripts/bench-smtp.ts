@@ -84,7 +84,15 @@ export async function benchSmtp(options: { quick?: boolean } = {}): Promise<void
     }
     console.log("\nSMTP ingest (~2 KB messages; session = connect or MAIL FROM to the 250 after DATA)");
     console.log(table(rows));
+  } finally {
+    await redis.stop();
+  }
+  await benchMemory(options);
+}
 
+/** Peak RSS of a MemoryStore server after 100,000 messages (`pnpm bench memory` alone). */
+export async function benchMemory(options: { quick?: boolean } = {}): Promise<void> {
+  {
     const total = options.quick ? 5000 : 100_000;
     const server = await startServerProcess({ SANDMAIL_RUN_MAX_MESSAGES: String(total * 2) });
     try {
@@ -99,7 +107,5 @@ export async function benchSmtp(options: { quick?: boolean } = {}): Promise<void
     } finally {
       await server.stop();
     }
-  } finally {
-    await redis.stop();
   }
 }

@@ -4,7 +4,7 @@
  */
 import { benchIdle } from "./bench-idle.js";
 import { benchImap } from "./bench-imap.js";
-import { benchSmtp } from "./bench-smtp.js";
+import { benchMemory, benchSmtp } from "./bench-smtp.js";
 import { benchWait } from "./bench-wait.js";
 
 const args = process.argv.slice(2);
@@ -15,6 +15,8 @@ const benches: Record<string, () => Promise<void>> = {
   smtp: () => benchSmtp({ quick }),
   imap: () => benchImap({ quick }),
   idle: () => benchIdle({ quick }),
+  // Part of `smtp`; runnable alone by name.
+  memory: () => (only.includes("memory") ? benchMemory({ quick }) : Promise.resolve()),
   wait: () => benchWait({ quick }),
 };
 

@@ -1,5 +1,6 @@
 import type { MessageMeta } from "@sandmail/core";
 import { noDelimiters } from "./delimiters.js";
+import { compactTree } from "./intern.js";
 import { indexEntity, newIndexContext } from "./mime-tree.js";
 import { buildSummary } from "./summary.js";
 
@@ -28,5 +29,5 @@ import { buildSummary } from "./summary.js";
  */
 export function indexMessage(raw: Buffer): MessageMeta {
   const root = indexEntity(raw, 0, raw.length, "", "text/plain", 0, noDelimiters, true, newIndexContext());
-  return { summary: buildSummary(root.headers), mime: root.node };
+  return { summary: buildSummary(root.headers), mime: compactTree(root.node) };
 }

@@ -2,6 +2,7 @@ import type { AddressValue, MessageSummary } from "@sandmail/core";
 import libmime from "libmime";
 import addressparser, { type Address } from "nodemailer/lib/addressparser";
 import type { EntityHeaders } from "./entity-headers.js";
+import { internString } from "./intern.js";
 
 /** Decodes RFC 2047 encoded-words; text that is not valid encoded-words is returned as is. */
 export function decodeWords(text: string): string {
@@ -29,7 +30,11 @@ export function parseAddressList(value: string | undefined): AddressValue[] {
       return;
     }
     if (!entry.address && !entry.name) return;
-    out.push({ name: decodeWords(entry.name ?? "").trim(), address: entry.address ?? "" });
+    // Senders repeat across messages: share their strings (see intern.ts).
+    out.push({
+      name: internString(decodeWords(entry.name ?? "").trim()),
+      address: internString(entry.address ?? ""),
+    });
   };
   for (const entry of parsed) add(entry);
   return out;

@@ -3,6 +3,7 @@ import { type Config, runIdFromAddress, type StoredMessage, tokensEqual } from "
 import {
   type AuthResults,
   authenticateMessage,
+  internString,
   normalizeCrlf,
   prependHeaders,
   systemDnsFallback,
@@ -194,11 +195,12 @@ export function createIngest(options: IngestOptions): Ingest {
             raw: copy,
             meta: { ...safeIndex(copy, logger), auth: authSummary },
             internalDate: receivedAt,
+            // Kept with every message for the life of its run: share the strings that repeat.
             envelope: {
-              mailFrom: delivery.mailFrom,
+              mailFrom: internString(delivery.mailFrom),
               rcptTo: rcptByRun.get(r.runId) ?? [r.recipient],
-              clientAddress: delivery.clientAddress,
-              helo: delivery.helo,
+              clientAddress: internString(delivery.clientAddress),
+              helo: internString(delivery.helo),
               tls: delivery.tls,
               ...(delivery.authUser !== undefined ? { authUser: delivery.authUser } : {}),
             },

@@ -38,6 +38,10 @@ import type {
 } from "./types.js";
 
 const defaultTimeoutMs = 2000;
+// Shared by every unsigned message's results (see offline-shortcut.ts).
+const NO_ARC: ArcResult = Object.freeze({ result: "none" as const });
+const NO_DKIM: AuthResults["dkim"] = Object.freeze([]) as unknown as AuthResults["dkim"];
+const NO_RECEIVED: AuthResults["received"] = Object.freeze([]) as unknown as AuthResults["received"];
 
 /** Remembers the first lookup failure that was not "no such record" (a timeout, SERVFAIL...). */
 function tracked(resolver: Resolver): { resolver: DNSResolver; trouble: () => string | undefined } {
@@ -245,7 +249,7 @@ export async function authenticateMessage(
 
   const known = options.shortcut === false ? undefined : offlineUnsignedResults(ctx, fields, fromDomain);
   if (known) {
-    const arc: ArcResult = { result: "none" };
+    const arc = NO_ARC;
     const header = formatAuthenticationResults({
       mta: ctx.mta,
       spf: known.spf,
@@ -256,7 +260,14 @@ export async function authenticateMessage(
       dmarc: known.dmarc,
       arc,
     });
-    return { spf: known.spf, dkim: [], dmarc: known.dmarc, arc, received, header };
+    return {
+      spf: known.spf,
+      dkim: NO_DKIM,
+      dmarc: known.dmarc,
+      arc,
+      received: received.length ? received : NO_RECEIVED,
+      header,
+    };
   }
 
   if (fromDomain) prefetch(resolver, `_dmarc.${fromDomain}`, "TXT");

@@ -2,6 +2,13 @@ import { isIP } from "node:net";
 import type { HeaderField } from "./header-fields.js";
 import type { AuthContext, DmarcResult, SpfResult } from "./types.js";
 
+/**
+ * The answers repeat for every message of one sender domain, and a MemoryStore keeps them with
+ * each message: share one frozen copy per (mta, sender domain, From domain), in a bounded table.
+ */
+const known = new Map<string, { spf: SpfResult; dmarc: DmarcResult }>();
+const MAX_KNOWN = 10_000;
+
 const traceOfSigning = new Set([
   "dkim-signature",
   "arc-seal",
@@ -29,12 +36,21 @@ export function offlineUnsignedResults(
   const sender = /^[^@\s]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)$/i.exec(ctx.mailFrom);
   if (!sender?.[1]) return undefined;
   const spfDomain = sender[1].toLowerCase();
-  return {
-    spf: {
-      result: "none",
+  const key = `${ctx.mta}\n${spfDomain}\n${fromDomain}`;
+  const cached = known.get(key);
+  if (cached) return cached;
+  const results = Object.freeze({
+    spf: Object.freeze({
+      result: "none" as const,
       domain: spfDomain,
       reason: `${ctx.mta}: ${spfDomain} does not designate permitted sender hosts`,
-    },
-    dmarc: { result: "none", domain: fromDomain, reason: `no DMARC record for ${fromDomain}` },
-  };
+    }),
+    dmarc: Object.freeze({
+      result: "none" as const,
+      domain: fromDomain,
+      reason: `no DMARC record for ${fromDomain}`,
+    }),
+  });
+  if (known.size < MAX_KNOWN) known.set(key, results);
+  return results;
 }

@@ -60,6 +60,20 @@ export interface MemoryStoreOptions {
 }
 
 /**
+ * The bytes in a buffer of their own. Small Buffers are usually slices of Node's shared 8 KiB
+ * pool; keeping such a slice for the life of a run would keep the whole slab, and the garbage
+ * around it, alive: about 4x the message size in memory for 2 KB messages.
+ */
+const NO_FLAGS: string[] = Object.freeze([]) as unknown as string[];
+
+function ownedBytes(raw: Buffer): Buffer {
+  if (raw.byteOffset === 0 && raw.buffer.byteLength === raw.length) return raw;
+  const own = Buffer.allocUnsafeSlow(raw.length);
+  raw.copy(own);
+  return own;
+}
+
+/**
  * The embedded MailStore: everything in this process's memory. Messages keep their raw Buffer
  * and the metadata object they arrived with; every read builds a fresh view.
  */
@@ -276,10 +290,12 @@ export class MemoryStore implements MailStore {
       seq,
       mailbox: mb,
       uid: mb.uidNext++,
-      flags,
+      // Most mail arrives without flags; flags are replaced, never changed in place, so one shared
+      // empty list serves them all.
+      flags: flags.length ? flags : NO_FLAGS,
       modSeq: seq,
       internalDate: input.internalDate ? new Date(input.internalDate).getTime() : this.#now(),
-      raw: input.raw,
+      raw: ownedBytes(input.raw),
       envelope: input.envelope,
       meta: input.meta,
     };

@@ -1,4 +1,4 @@
-import safeRegex from "safe-regex2";
+import { MAX_PATTERN_LENGTH, regexSafetyProblem } from "../support/safe-regex.js";
 
 /**
  * One string criterion (subject, to, text, a header value...): exact, contains or a regex.
@@ -24,7 +24,7 @@ export type MatcherInput =
   | { contains: string }
   | { regex: string; flags?: string | undefined };
 
-export const MAX_PATTERN_LENGTH = 512;
+export { MAX_PATTERN_LENGTH };
 export const MAX_VALUE_LENGTH = 1024;
 /** Stateless flags only: g and y would make test() depend on the previous call. */
 export const REGEX_FLAGS = /^(?!.*(.).*\1)[imsuv]*$/;
@@ -33,18 +33,8 @@ const REGEX_TEXT = /^\/(.+)\/([a-z]*)$/s;
 
 /** Why a pattern is refused, or undefined when it may run against stored mail. */
 export function regexProblem(pattern: string, flags = ""): string | undefined {
-  if (pattern.length === 0) return "an empty regex";
-  if (pattern.length > MAX_PATTERN_LENGTH) return `a regex longer than ${MAX_PATTERN_LENGTH} characters`;
   if (!REGEX_FLAGS.test(flags)) return `regex flags ${JSON.stringify(flags)}: use any of i, m, s, u, v once`;
-  try {
-    new RegExp(pattern, flags);
-  } catch (err) {
-    return `an invalid regex: ${err instanceof Error ? err.message : String(err)}`;
-  }
-  // Nested quantifiers can take exponential time on a crafted message: one wait must not stall the API.
-  if (!safeRegex(pattern))
-    return `a regex that may backtrack catastrophically (nested quantifiers): /${pattern}/`;
-  return undefined;
+  return regexSafetyProblem(pattern, flags);
 }
 
 /** Splits the query syntax: `/re/flags` is a regex, `"text"` exact, anything else contains. */
