@@ -1,5 +1,5 @@
 import type { AddressValue } from "@sandmail/core";
-import { type AddressObject, simpleParser } from "mailparser";
+import type { AddressObject } from "mailparser";
 import { findHeaderEnd, parseHeaderBlock } from "./header-block.js";
 import { decodeWords, parseDate } from "./summary.js";
 
@@ -59,6 +59,8 @@ function addresses(value: AddressObject | AddressObject[] | undefined): AddressV
  * kept as they are in the html (no data: URIs inlined).
  */
 export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
+  // Loaded on first use: a process that only ingests (SMTP, IMAP) never needs it (~20 MiB).
+  const { simpleParser } = await import("mailparser");
   const mail = await simpleParser(raw, {
     keepCidLinks: true,
     skipTextToHtml: true,

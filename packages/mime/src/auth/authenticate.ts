@@ -1,18 +1,11 @@
 import { isIP } from "node:net";
-import {
-  type ARCData,
-  type DKIMVerifyResult,
-  type DNSResolver,
-  dkimVerify,
-  arc as verifyArc,
-  dmarc as verifyDmarc,
-  spf as verifySpf,
-} from "mailauth";
+import type { ARCData, DKIMVerifyResult, DNSResolver } from "mailauth";
 import { type Outcome, resolverWithDeadline, settleBy } from "./deadline.js";
 import { alignmentOf, dmarcOutcome, dmarcReason, type MailauthDmarc } from "./dmarc-alignment.js";
 import { isNoRecord } from "./dns-error.js";
 import { formatAuthenticationResults } from "./format-header.js";
 import { guessFromDomain, readHeaderFields } from "./header-fields.js";
+import { loadMailauth } from "./mailauth.js";
 import { memoResolver, prefetch } from "./memo-resolver.js";
 import {
   commentOf,
@@ -71,6 +64,7 @@ function unfinished(outcome: Exclude<Outcome<unknown>, { kind: "done" }>, what: 
 }
 
 interface Steps {
+  mailauth: Awaited<ReturnType<typeof loadMailauth>>;
   ctx: AuthContext;
   raw: Buffer;
   resolver: Resolver;
@@ -92,7 +86,9 @@ async function checkArc(steps: Steps, verified: DKIMVerifyResult): Promise<ArcRe
   const data = verified.arc as ARCData | undefined;
   if (!data) return { result: "none" };
   const lookups = tracked(steps.resolver);
-  const outcome = await settleBy(steps.checksEndAt, () => verifyArc(data, { resolver: lookups.resolver }));
+  const outcome = await settleBy(steps.checksEndAt, () =>
+    steps.mailauth.arc(data, { resolver: lookups.resolver }),
+  );
   if (outcome.kind !== "done") return unfinished(outcome, "ARC verification");
   const status = outcome.value.status;
   const arc: ArcResult = { result: toResultValue(status.result) };
@@ -111,7 +107,10 @@ async function checkArc(steps: Steps, verified: DKIMVerifyResult): Promise<ArcRe
 async function checkDkimAndArc(steps: Steps, signatures: SignatureHeader[]): Promise<DkimStage> {
   const lookups = tracked(steps.resolver);
   const outcome = await settleBy(steps.checksEndAt, () =>
-    dkimVerify(steps.raw, { resolver: lookups.resolver, sender: steps.ctx.mailFrom || undefined }),
+    steps.mailauth.dkimVerify(steps.raw, {
+      resolver: lookups.resolver,
+      sender: steps.ctx.mailFrom || undefined,
+    }),
   );
   if (outcome.kind !== "done") {
     const cut = unfinished(outcome, "DKIM verification");
@@ -140,7 +139,7 @@ async function checkSpf(steps: Steps): Promise<SpfResult | null> {
     return { result: "none", reason: "null sender and no HELO name: no domain to check" };
   }
   const outcome = await settleBy(steps.checksEndAt, () =>
-    verifySpf({
+    steps.mailauth.spf({
       sender: ctx.mailFrom || undefined,
       ip: ctx.ip,
       helo: helo ? heloForSpf(helo) : undefined,
@@ -179,7 +178,7 @@ async function checkDmarc(
     spf: spf?.result === "pass" && spf.domain ? [spf.domain] : [],
   };
   const outcome = await settleBy(steps.deadlineAt, () =>
-    verifyDmarc({
+    steps.mailauth.dmarc({
       headerFrom: from,
       spfDomains: passing.spf,
       dkimDomains: passingDkim.map((r) => ({
@@ -228,17 +227,6 @@ export async function authenticateMessage(
     mta: String(context.mta ?? "").trim() || "localhost",
     records: context.records ?? [],
   };
-  const timeoutMs = ctx.timeoutMs && ctx.timeoutMs > 0 ? ctx.timeoutMs : defaultTimeoutMs;
-  const deadlineAt = Date.now() + timeoutMs;
-  // Lookups give up first, so mailauth can still turn their ETIMEOUT into its own temperror (with
-  // the signature's details); then SPF, DKIM and ARC are cut off; DMARC, whose record was fetched
-  // in the meantime, gets the last slice to decide alignment.
-  const slice = Math.min(50, Math.floor(timeoutMs / 10));
-  const resolver = memoResolver(
-    resolverWithDeadline(createRunResolver(ctx.records, ctx.fallback), deadlineAt - 2 * slice),
-  );
-  const steps: Steps = { ctx, raw, resolver, checksEndAt: deadlineAt - slice, deadlineAt };
-
   const fields = readHeaderFields(raw);
   const valuesOf = (name: string) => fields.filter((f) => f.name === name).map((f) => f.value);
   const received = parseAuthenticationResults(valuesOf("authentication-results"));
@@ -269,6 +257,19 @@ export async function authenticateMessage(
       header,
     };
   }
+
+  // Loaded before the clock starts: the first signed message should not spend its time budget on it.
+  const mailauth = await loadMailauth();
+  const timeoutMs = ctx.timeoutMs && ctx.timeoutMs > 0 ? ctx.timeoutMs : defaultTimeoutMs;
+  const deadlineAt = Date.now() + timeoutMs;
+  // Lookups give up first, so mailauth can still turn their ETIMEOUT into its own temperror (with
+  // the signature's details); then SPF, DKIM and ARC are cut off; DMARC, whose record was fetched
+  // in the meantime, gets the last slice to decide alignment.
+  const slice = Math.min(50, Math.floor(timeoutMs / 10));
+  const resolver = memoResolver(
+    resolverWithDeadline(createRunResolver(ctx.records, ctx.fallback), deadlineAt - 2 * slice),
+  );
+  const steps: Steps = { mailauth, ctx, raw, resolver, checksEndAt: deadlineAt - slice, deadlineAt };
 
   if (fromDomain) prefetch(resolver, `_dmarc.${fromDomain}`, "TXT");
   const [stage, spf] = await Promise.all([checkDkimAndArc(steps, signatures), checkSpf(steps)]);
