@@ -44,9 +44,13 @@ export default defineCommand({
     const targets = resolveTargets(tracker, ranges, byUid);
     if (targets.length === 0) return ok("STORE completed");
     const { runId } = ctx.session.user;
+    // A message known to be gone (expunged or moved away, maybe by another process) keeps its id
+    // in the store when moved: changing it would change the message in its new folder.
+    const live = targets.filter((t) => !t.message.gone);
+    if (live.length === 0) return ok("STORE completed");
     const result = await ctx.deps.store.updateFlags(
       runId,
-      targets.map((t) => t.message.messageId),
+      live.map((t) => t.message.messageId),
       { op, flags, ...(unchangedSince !== undefined ? { unchangedSince } : {}) },
     );
     for (const u of result.updated) tracker.noteFlags(u.uid, u.flags, u.modSeq);
