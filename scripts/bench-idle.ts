@@ -6,61 +6,14 @@
  * The store announces a message as it stores it, so EXISTS may reach the client before the 250
  * does: such samples count as 0 and are shown in their own column.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { connect, type Socket } from "node:net";
-import { fileURLToPath } from "node:url";
 import { startRedisServer } from "../test/support/redis-server.js";
-import { createRun } from "./lib/server.js";
+import { createRun, type ServerProcess, startServerProcess } from "./lib/server.js";
 import { openSmtp, sampleMessage } from "./lib/smtp-load.js";
 import { ms, summarize, table } from "./lib/stats.js";
 
-const bin = fileURLToPath(new URL("../services/sandbox/bin/sandmail.js", import.meta.url));
-
-interface Proc {
-  child: ChildProcess;
-  banner: string;
-}
-
-async function serve(services: string, env: Record<string, string>): Promise<Proc> {
-  const child = spawn(process.execPath, [bin, "serve", "--services", services], {
-    env: {
-      ...process.env,
-      SANDMAIL_SMTP_PORT: "0",
-      SANDMAIL_SMTPS_PORT: "0",
-      SANDMAIL_IMAP_PORT: "0",
-      SANDMAIL_IMAPS_PORT: "0",
-      SANDMAIL_API_PORT: "0",
-      SANDMAIL_LOG_LEVEL: "warn",
-      SANDMAIL_CATCH_ALL: "false",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const banner = await new Promise<string>((resolve, reject) => {
-    let text = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${text}`)), 20_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      text += d.toString();
-      // The banner is written in one piece: once it has started and ended, the ports are in it.
-      if (/store: \w+/.test(text) && text.endsWith("\n")) {
-        clearTimeout(timer);
-        resolve(text);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${text}`)));
-  });
-  return { child, banner };
-}
-
-const portOf = (banner: string, label: string) =>
-  Number(new RegExp(`${label}\\s+\\S+?:(\\d+)`).exec(banner)?.[1]);
-
-async function stop(p: Proc): Promise<void> {
-  if (p.child.exitCode !== null) return;
-  const exited = new Promise((r) => p.child.once("exit", r));
-  p.child.kill("SIGTERM");
-  await exited;
-}
+const serve = (services: string, env: Record<string, string>) =>
+  startServerProcess({ services, env: { SANDMAIL_CATCH_ALL: "false", ...env } });
 
 /** An IMAP session in IDLE that timestamps each `* n EXISTS` line as it arrives. */
 async function idleSession(port: number, user: string, pass: string) {
@@ -141,12 +94,7 @@ export async function benchIdle({ quick }: { quick: boolean }): Promise<void> {
 
   const one = await serve("smtp,imap,api", {});
   try {
-    const s = await measure(
-      portOf(one.banner, "SMTP:"),
-      portOf(one.banner, "IMAP:"),
-      `http://127.0.0.1:${portOf(one.banner, "API:")}`,
-      rounds,
-    );
+    const s = await measure(one.ports.smtp!, one.ports.imap!, one.apiUrl, rounds);
     rows.push({
       setup: "one process, MemoryStore",
       rounds: s.n,
@@ -156,21 +104,16 @@ export async function benchIdle({ quick }: { quick: boolean }): Promise<void> {
       target: "< 5 ms",
     });
   } finally {
-    await stop(one);
+    await one.stop();
   }
 
   const redis = await startRedisServer();
-  const procs: Proc[] = [];
+  const procs: ServerProcess[] = [];
   try {
     const env = { REDIS_URL: redis.url };
     const [smtpApi, imap] = await Promise.all([serve("smtp,api", env), serve("imap", env)]);
     procs.push(smtpApi, imap);
-    const s = await measure(
-      portOf(smtpApi.banner, "SMTP:"),
-      portOf(imap.banner, "IMAP:"),
-      `http://127.0.0.1:${portOf(smtpApi.banner, "API:")}`,
-      rounds,
-    );
+    const s = await measure(smtpApi.ports.smtp!, imap.ports.imap!, smtpApi.apiUrl, rounds);
     rows.push({
       setup: "SMTP and IMAP processes, Redis",
       rounds: s.n,
@@ -180,7 +123,7 @@ export async function benchIdle({ quick }: { quick: boolean }): Promise<void> {
       target: "< 20 ms",
     });
   } finally {
-    for (const p of procs) await stop(p);
+    for (const p of procs) await p.stop();
     await redis.stop();
   }
   console.log("Time from the SMTP 250 after DATA to the IDLE `* n EXISTS` line");

@@ -153,13 +153,13 @@ async function measure(target: Target, file: string, count: number): Promise<Map
 }
 
 async function sandmail(store: "memory" | "redis", env: Record<string, string>, file: string, count: number) {
-  const server = await startServerProcess({ ...env, SANDMAIL_RUN_MAX_MESSAGES: String(count * 2) });
+  const server = await startServerProcess({ env: { ...env, SANDMAIL_RUN_MAX_MESSAGES: String(count * 2) } });
   try {
-    if (!server.imapPort) throw new Error("server printed no IMAP port");
+    if (!server.ports.imap) throw new Error("server printed no IMAP port");
     const run = await createRun(server.apiUrl);
     const target = {
       host: "127.0.0.1",
-      port: server.imapPort,
+      port: server.ports.imap,
       user: `bench@${run.domain}`,
       password: run.token,
     };

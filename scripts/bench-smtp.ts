@@ -25,7 +25,7 @@ async function round(server: ServerProcess, domain: string, mode: Mode, concurre
   const to = `bench@${domain}`;
   const worker = async () => {
     if (mode === "pooled") {
-      const conn = await openSmtp("127.0.0.1", server.smtpPort);
+      const conn = await openSmtp("127.0.0.1", server.ports.smtp!);
       for (let i = next++; i < total; i = next++) {
         const t0 = performance.now();
         await conn.send("app@example.com", to, sampleMessage(i, to));
@@ -35,7 +35,7 @@ async function round(server: ServerProcess, domain: string, mode: Mode, concurre
     } else {
       for (let i = next++; i < total; i = next++) {
         const t0 = performance.now();
-        const conn = await openSmtp("127.0.0.1", server.smtpPort);
+        const conn = await openSmtp("127.0.0.1", server.ports.smtp!);
         await conn.send("app@example.com", to, sampleMessage(i, to));
         latencies.push(performance.now() - t0);
         void conn.close();
@@ -53,7 +53,7 @@ export async function benchSmtp(options: { quick?: boolean } = {}): Promise<void
   const rows: Array<Record<string, string | number>> = [];
   try {
     for (const store of ["memory", "redis"] as const) {
-      const server = await startServerProcess(store === "redis" ? { REDIS_URL: redis.url } : {});
+      const server = await startServerProcess({ env: store === "redis" ? { REDIS_URL: redis.url } : {} });
       try {
         const run = await createRun(server.apiUrl);
         let sent = 0;
@@ -94,7 +94,7 @@ export async function benchSmtp(options: { quick?: boolean } = {}): Promise<void
 export async function benchMemory(options: { quick?: boolean } = {}): Promise<void> {
   {
     const total = options.quick ? 5000 : 100_000;
-    const server = await startServerProcess({ SANDMAIL_RUN_MAX_MESSAGES: String(total * 2) });
+    const server = await startServerProcess({ env: { SANDMAIL_RUN_MAX_MESSAGES: String(total * 2) } });
     try {
       const run = await createRun(server.apiUrl);
       const before = server.rss();

@@ -61,7 +61,7 @@ async function latest(server: ServerProcess, run: Run): Promise<number> {
 /** One wait at a time: start it, give it a moment to go live, send the mail, time 250 -> answer. */
 async function sequential(server: ServerProcess, run: Run, rounds: number, tag: string): Promise<number[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const smtp = await openSmtp("127.0.0.1", server.smtpPort);
+  const smtp = await openSmtp("127.0.0.1", server.ports.smtp!);
   const to = `wait@${run.domain}`;
   const samples: number[] = [];
   let cursor = await latest(server, run);
@@ -115,7 +115,7 @@ async function concurrent(server: ServerProcess, run: Run, waits: number, rounds
   const rssOpen = server.rss();
   const during = summarize(await sequential(server, run, rounds, "beside held waits"));
   const sentAt = new Array<number>(waits);
-  const smtp = await openSmtp("127.0.0.1", server.smtpPort);
+  const smtp = await openSmtp("127.0.0.1", server.ports.smtp!);
   const t0 = performance.now();
   for (let i = 0; i < waits; i++) {
     await smtp.send("app@example.com", to, message(`held ${i}`, to, i));
@@ -148,7 +148,7 @@ export async function benchWait(options: { quick?: boolean } = {}): Promise<void
   const loadRows: Array<Record<string, string | number>> = [];
   try {
     for (const store of ["memory", "redis"] as const) {
-      const server = await startServerProcess(store === "redis" ? { REDIS_URL: redis.url } : {});
+      const server = await startServerProcess({ env: store === "redis" ? { REDIS_URL: redis.url } : {} });
       try {
         const run = await createRun(server.apiUrl);
         const s = summarize(await sequential(server, run, rounds, "single"));

@@ -4,56 +4,19 @@
  * process wakes IDLE on the other IMAP process and a wait on the other API process; a flag set
  * through one IMAP process shows on a session of the other and in both APIs.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { ImapFlow } from "imapflow";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ModelClient } from "../../services/imap/test/live/support/model-client.js";
 import { startRedisServer, type TestRedis } from "../support/redis-server.js";
+import { type ServerProcess, startServerProcess } from "../support/server-process.js";
 
-const bin = fileURLToPath(new URL("../../services/sandbox/bin/sandmail.js", import.meta.url));
-
-interface Proc {
-  child: ChildProcess;
-  ports: Record<string, number>;
-}
-
-async function serve(service: "smtp" | "imap" | "api", redisUrl: string): Promise<Proc> {
-  const child = spawn(process.execPath, [bin, "serve", "--services", service], {
-    env: {
-      ...process.env,
-      REDIS_URL: redisUrl,
-      SANDMAIL_SMTP_PORT: "0",
-      SANDMAIL_SMTPS_PORT: "0",
-      SANDMAIL_IMAP_PORT: "0",
-      SANDMAIL_IMAPS_PORT: "0",
-      SANDMAIL_API_PORT: "0",
-      SANDMAIL_LOG_LEVEL: "warn",
-      SANDMAIL_CATCH_ALL: "false",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const label = { smtp: "SMTP:", imap: "IMAP:", api: "API:" }[service];
-  const out = await new Promise<string>((resolve, reject) => {
-    let text = "";
-    const timer = setTimeout(() => reject(new Error(`${service} did not start:\n${text}`)), 20_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      text += d.toString();
-      if (text.includes(label) && /\n/.test(text.slice(text.indexOf(label)))) {
-        clearTimeout(timer);
-        resolve(text);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`${service} exited with ${code}:\n${text}`)));
-  });
-  const port = Number(new RegExp(`${label}\\s+\\S+?:(\\d+)`).exec(out)?.[1]);
-  return { child, ports: { [service]: port } };
-}
+const serve = (service: "smtp" | "imap" | "api", redisUrl: string) =>
+  startServerProcess({ services: service, env: { REDIS_URL: redisUrl, SANDMAIL_CATCH_ALL: "false" } });
 
 describe("scale-out: 2 x SMTP, 2 x IMAP, 2 x API on one Redis", () => {
   let redis: TestRedis;
-  const procs: Proc[] = [];
+  const procs: ServerProcess[] = [];
   let smtp: number[];
   let imap: number[];
   let api: string[];
@@ -74,16 +37,7 @@ describe("scale-out: 2 x SMTP, 2 x IMAP, 2 x API on one Redis", () => {
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(
-      procs.map(
-        (p) =>
-          new Promise<void>((resolve) => {
-            if (p.child.exitCode !== null) return resolve();
-            p.child.once("exit", () => resolve());
-            p.child.kill("SIGTERM");
-          }),
-      ),
-    );
+    await Promise.all(procs.map((p) => p.stop()));
     await redis?.stop();
   });
 

@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import { type MailStore, MemoryStore, RedisStore, type StoreListener } from "@sandmail/store";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runPython } from "../support/python.js";
 import { startTestSandbox, type TestRun, type TestSandbox } from "../support/sandbox.js";
+import { startServerProcess } from "../support/server-process.js";
 
 /** Counts a store's live subscriptions, so a test can await a wait going live or being released. */
 function trackSubscriptions(store: MailStore) {
@@ -214,43 +213,9 @@ describe("wait over real SMTP and HTTP", () => {
   }, 120_000);
 });
 
-const bin = fileURLToPath(new URL("../../services/sandbox/bin/sandmail.js", import.meta.url));
-
-/** `sandmail serve --services smtp` as its own process on the shared Redis; resolves with its SMTP port. */
-async function startSmtpProcess(redisUrl: string): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, [bin, "serve", "--services", "smtp"], {
-    env: {
-      ...process.env,
-      REDIS_URL: redisUrl,
-      SANDMAIL_SMTP_PORT: "0",
-      SANDMAIL_SMTPS_PORT: "0",
-      SANDMAIL_CATCH_ALL: "false",
-      SANDMAIL_LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`smtp process did not start:\n${out}`)), 20_000);
-    const read = (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /SMTP: \S+?:(\d+) \(STARTTLS\)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    };
-    child.stdout?.on("data", read);
-    child.stderr?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`smtp process exited with ${code}:\n${out}`));
-    });
-  });
-  return { port, child };
-}
+/** `sandmail serve --services smtp` as its own process on the shared Redis. */
+const startSmtpProcess = (redisUrl: string) =>
+  startServerProcess({ services: "smtp", env: { REDIS_URL: redisUrl, SANDMAIL_CATCH_ALL: "false" } });
 
 describe("a wait on one process wakes for mail ingested by another sharing Redis", () => {
   it("API here, SMTP in a second process", async () => {
@@ -264,7 +229,9 @@ describe("a wait on one process wakes for mail ingested by another sharing Redis
       const before = sb.api(run, `/v1/runs/${run.id}/messages/wait?subject=first&timeout=60000`);
       // Live before the mail is sent: only the Redis event can wake it.
       await subscriptions.untilActive(1);
-      expect((await python(smtp.port, run.address("x"), "first, from the other process")).trim()).toBe("250");
+      expect((await python(smtp.ports.smtp!, run.address("x"), "first, from the other process")).trim()).toBe(
+        "250",
+      );
       const res = await before;
       expect(res.status).toBe(200);
       const body = (await res.json()) as WaitBody;
@@ -272,16 +239,14 @@ describe("a wait on one process wakes for mail ingested by another sharing Redis
       await subscriptions.untilActive(0);
       const next = sb.api(run, `/v1/runs/${run.id}/messages/wait?after=${body.cursor}&timeout=60000`);
       await subscriptions.untilActive(1);
-      await python(smtp.port, run.address("x"), "second, from the other process");
+      await python(smtp.ports.smtp!, run.address("x"), "second, from the other process");
       const res2 = await next;
       expect(res2.status).toBe(200);
       expect(((await res2.json()) as WaitBody).messages[0]?.subject).toBe("second, from the other process");
     } finally {
       await sb.close();
       await store.close();
-      const exited = once(smtp.child, "exit");
-      smtp.child.kill("SIGTERM");
-      await exited;
+      await smtp.stop();
     }
   });
 });
