@@ -1,9 +1,11 @@
+import { createMetrics } from "@sandmail/metrics";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { liftQueryToken } from "./events/query-token.js";
 import type { BuildAppOptions } from "./options.js";
 import { registerOpenApi } from "./plugins/openapi.js";
 import { installProblemHandlers } from "./plugins/problem.js";
+import { installRequestMetrics } from "./plugins/request-metrics.js";
 import { createRunAccess } from "./plugins/run-access.js";
 import { assertRoutes } from "./routes/assert.js";
 import { dnsRoutes } from "./routes/dns.js";
@@ -12,6 +14,7 @@ import { extractRoutes } from "./routes/extract.js";
 import { healthRoutes } from "./routes/health.js";
 import { inboxRoutes } from "./routes/inboxes.js";
 import { messageRoutes } from "./routes/messages.js";
+import { metricsRoutes } from "./routes/metrics.js";
 import { createRunRoutes, runRoutes } from "./routes/runs.js";
 import { waitRoutes } from "./routes/wait.js";
 import { ParsedMessages } from "./views/parsed-messages.js";
@@ -32,12 +35,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app);
+  const metrics = options.metrics ?? createMetrics();
+  installRequestMetrics(app, metrics);
   await registerOpenApi(app);
 
   const access = createRunAccess({ store, apiKey: config.SANDMAIL_API_KEY });
   const parsed = new ParsedMessages(store);
 
   await app.register(healthRoutes, { store });
+  await app.register(metricsRoutes, { metrics });
   await app.register(createRunRoutes, { config, store, access, endpoints });
   await app.register(
     async (scope) => {
@@ -48,11 +54,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await scope.register(runRoutes, { config, store, access, endpoints });
       await scope.register(inboxRoutes, { store, access });
       await scope.register(messageRoutes, { store, access, parsed });
-      await scope.register(eventRoutes, { store, access });
+      await scope.register(eventRoutes, { store, access, streams: metrics.apiEventStreams });
       await scope.register(extractRoutes, { store, access, parsed });
       await scope.register(assertRoutes, { store, access, parsed });
       await scope.register(dnsRoutes, { store, access });
-      await scope.register(waitRoutes, { config, store, access, parsed });
+      await scope.register(waitRoutes, { config, store, access, parsed, waits: metrics.apiWaits });
     },
     { prefix: "/v1/runs/:run" },
   );

@@ -1,4 +1,5 @@
 import type { Config } from "@sandmail/core";
+import type { SandmailMetrics } from "@sandmail/metrics";
 import type { Logger } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 
@@ -19,4 +20,9 @@ export interface BuildAppOptions {
   /** A pino logger; absent or false logs nothing. */
   logger?: Logger | false;
   endpoints: Endpoints;
+  /**
+   * The registry GET /metrics serves and the API counts into. The all-in-one process passes the one
+   * its SMTP and IMAP services count into too; absent, the app makes its own (API metrics only).
+   */
+  metrics?: SandmailMetrics;
 }

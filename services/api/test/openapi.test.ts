@@ -28,6 +28,7 @@ const routes: Array<[string, string]> = [
   ["get", "/v1/runs/{run}/events"],
   ["get", "/healthz"],
   ["get", "/readyz"],
+  ["get", "/metrics"],
 ];
 
 /** Every `$ref` in the document, so each can be checked to resolve. */

@@ -26,6 +26,11 @@ export interface ConnectionOptions {
   /** The implicit-TLS port, named when a TLS client reaches the plain port. */
   tlsPort: () => number;
   onClose: (conn: Connection) => void;
+  /**
+   * Told the name of each command about to be dispatched (`UID FETCH`, `LOGIN`...) or `unknown`,
+   * a bounded set of names, for the commands counter.
+   */
+  onCommand?: (command: string) => void;
 }
 
 /** Pipelined input beyond this many queued items pauses reading. */
@@ -177,6 +182,9 @@ export class Connection {
       return;
     }
     const spec = commands.get(command.name);
+    // Only names in the command table are reported: a client's made-up names would be unbounded labels.
+    const known = spec && (!command.uid || spec.uid);
+    this.opts.onCommand?.(known ? (command.uid ? `UID ${command.name}` : command.name) : "unknown");
     if (!spec || (command.uid && !spec.uid)) {
       const name = `${command.uid ? "UID " : ""}${command.name}`.slice(0, 40);
       this.tagged(command.tag, "BAD", `Unknown command ${name}`);

@@ -5,6 +5,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { createSecureContext, TLSSocket } from "node:tls";
 import type { Config } from "@sandmail/core";
+import type { SandmailMetrics } from "@sandmail/metrics";
 import type { Logger } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { capabilityList } from "./commands/index.js";
@@ -22,6 +23,8 @@ export interface ImapServiceOptions {
   maxConnectionsPerRun?: number;
   /** Longest command line; default 64 KiB. */
   maxLineBytes?: number;
+  /** Where open connections and dispatched commands are counted; nothing is counted without it. */
+  metrics?: Pick<SandmailMetrics, "imapConnections" | "imapCommands">;
 }
 
 export interface ImapService {
@@ -59,6 +62,9 @@ export function createImapService(options: ImapServiceOptions): ImapService {
     capabilities: (session) => capabilityList({ tls: session.tls, appendLimit: maxMessage }),
   };
   const connections = new Set<Connection>();
+  const { metrics } = options;
+  // Read at scrape time from the set the service keeps anyway: nothing to do per connection.
+  const untrackConnections = metrics?.imapConnections.track(() => connections.size);
   const sockets = new Set<Socket>();
   let ports = { port: 0, tlsPort: 0 };
 
@@ -73,6 +79,7 @@ export function createImapService(options: ImapServiceOptions): ImapService {
     idleTimeoutMs: options.idleTimeoutMs ?? 30 * 60_000,
     tlsPort: () => ports.tlsPort,
     onClose: (conn: Connection) => connections.delete(conn),
+    ...(metrics ? { onCommand: (command: string) => metrics.imapCommands.inc({ command }) } : {}),
   };
 
   const track = (socket: Socket) => {
@@ -144,6 +151,7 @@ export function createImapService(options: ImapServiceOptions): ImapService {
       for (const conn of [...connections]) conn.shutdown("Server shutting down");
       for (const socket of sockets) socket.destroy();
       await Promise.all(closing);
+      untrackConnections?.();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { buildApp } from "@sandmail/api";
 import type { Config, Run } from "@sandmail/core";
 import { createImapService } from "@sandmail/imap";
+import { createMetrics, type SandmailMetrics } from "@sandmail/metrics";
 import { type Logger, loadTlsMaterial, type TlsMaterial } from "@sandmail/runtime";
 import { createSmtpService } from "@sandmail/smtp";
 import type { MailStore } from "@sandmail/store";
@@ -18,6 +19,11 @@ export interface SandboxOptions {
   /** Injected by tests that want to look at the store directly; built from config otherwise. */
   store?: MailStore;
   tls?: TlsMaterial;
+  /**
+   * The process's one metrics registry, shared by every front end started here and served at the
+   * API's /metrics; made (with Node's process metrics) when absent.
+   */
+  metrics?: SandmailMetrics;
 }
 
 export interface SandboxPorts {
@@ -35,6 +41,7 @@ export interface Sandbox {
   readonly defaultRun?: Run;
   /** Host name clients should use to reach this process. */
   readonly publicHost: string;
+  readonly metrics: SandmailMetrics;
   close(): Promise<void>;
 }
 
@@ -55,6 +62,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const closers: Array<() => Promise<void>> = [];
   const ports: SandboxPorts = {};
   const publicHost = publicHostOf(config);
+  const metrics = options.metrics ?? createMetrics({ processMetrics: true });
 
   try {
     await store.ping();
@@ -68,6 +76,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         store,
         tls,
         logger: logger.child({ service: "smtp" }),
+        metrics,
         ...(defaultRun ? { catchAllRunId: defaultRun.id } : {}),
       });
       const bound = await smtp.listen();
@@ -77,7 +86,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }
 
     if (services.has("imap")) {
-      const imap = createImapService({ config, store, tls, logger: logger.child({ service: "imap" }) });
+      const imap = createImapService({
+        config,
+        store,
+        tls,
+        logger: logger.child({ service: "imap" }),
+        metrics,
+      });
       const bound = await imap.listen();
       ports.imap = bound.port;
       ports.imaps = bound.tlsPort;
@@ -89,6 +104,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         config,
         store,
         logger: logger.child({ service: "api" }),
+        metrics,
         endpoints: {
           host: publicHost,
           smtpPort: ports.smtp ?? config.SANDMAIL_SMTP_PORT,
@@ -108,6 +124,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       store,
       ports,
       publicHost,
+      metrics,
       ...(defaultRun ? { defaultRun } : {}),
       close: () => {
         // Front ends first (they finish what is in flight), the store last.

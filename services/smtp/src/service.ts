@@ -1,10 +1,12 @@
 import os from "node:os";
 import type { Config } from "@sandmail/core";
+import type { SandmailMetrics } from "@sandmail/metrics";
 import type { Logger } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import type { SMTPServerOptions, SMTPServerSession } from "smtp-server";
 import { createIngest, type Route } from "./ingest.js";
 import { libraryLogger } from "./library-logger.js";
+import { resultOfReply } from "./message-outcome.js";
 import { PromptGreetingServer } from "./prompt-greeting.js";
 import { readMessage } from "./read-message.js";
 import { reply, SmtpReplyError } from "./replies.js";
@@ -19,6 +21,8 @@ export interface SmtpServiceOptions {
   catchAllRunId?: string;
   /** How long close() lets in-flight transactions finish before dropping them (default 10 s). */
   closeTimeoutMs?: number;
+  /** Where message outcomes and open sessions are counted; nothing is counted without it. */
+  metrics?: Pick<SandmailMetrics, "smtpMessages" | "smtpSessions">;
 }
 
 export interface SmtpPorts {
@@ -42,10 +46,12 @@ export interface SmtpService {
 /** Per-session state: the routing decided at RCPT for the transaction under way. */
 interface SessionState {
   routes: Map<string, Route>;
+  /** A RCPT of this transaction was refused and counted: one message counts once, not per recipient. */
+  refusalCounted: boolean;
 }
 
 export function createSmtpService(options: SmtpServiceOptions): SmtpService {
-  const { config, store, logger } = options;
+  const { config, store, logger, metrics } = options;
   const log = logger.child({ service: "smtp" });
   const hostname = config.SANDMAIL_PUBLIC_HOST ?? os.hostname();
   const maxBytes = config.SANDMAIL_MAX_MESSAGE_BYTES;
@@ -65,10 +71,16 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
   const stateOf = (session: SMTPServerSession): SessionState => {
     let state = sessions.get(session);
     if (!state) {
-      state = { routes: new Map() };
+      state = { routes: new Map(), refusalCounted: false };
       sessions.set(session, state);
     }
     return state;
+  };
+
+  /** Counts the message outcome an error reply stands for, if it stands for one. */
+  const countRefusal = (err: SmtpReplyError): void => {
+    const result = resultOfReply(err.responseCode);
+    if (result) metrics?.smtpMessages.inc({ result });
   };
 
   /** Anything that is not already an SMTP reply is our fault and transient. */
@@ -106,7 +118,9 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
 
     onMailFrom(_address, session, callback) {
       if (closing) return callback(reply.shuttingDown());
-      stateOf(session).routes = new Map();
+      const state = stateOf(session);
+      state.routes = new Map();
+      state.refusalCounted = false;
       callback();
     },
 
@@ -118,7 +132,14 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
           stateOf(session).routes.set(address.address.toLowerCase(), route);
           callback();
         },
-        (err) => callback(err),
+        (err) => {
+          const state = stateOf(session);
+          if (metrics && !state.refusalCounted) {
+            state.refusalCounted = true;
+            countRefusal(err);
+          }
+          callback(err);
+        },
       );
     },
 
@@ -152,8 +173,14 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
       };
       settle(
         receive(),
-        (message) => callback(null, message),
-        (err) => callback(err),
+        (message) => {
+          metrics?.smtpMessages.inc({ result: "accepted" });
+          callback(null, message);
+        },
+        (err) => {
+          countRefusal(err);
+          callback(err);
+        },
         () => {
           inFlight.delete(session.id);
           if (closing) setImmediate(() => dropSession(session.id));
@@ -187,6 +214,8 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
   const plain = new PromptGreetingServer({ ...serverOptions, secure: false });
   const secure = new PromptGreetingServer({ ...serverOptions, secure: true });
   const servers = [plain, secure];
+  // Read at scrape time from the servers' own connection sets: nothing to do per connection.
+  const untrackSessions = metrics?.smtpSessions.track(() => plain.connections.size + secure.connections.size);
   for (const server of servers) {
     // Socket and TLS errors of single clients arrive here; they must never end the process.
     server.on("error", (err: Error & { code?: string }) => {
@@ -248,7 +277,10 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
     },
     close() {
       closing = true;
-      closed ??= Promise.all(servers.map(closeServer)).then(() => log.info("SMTP closed"));
+      closed ??= Promise.all(servers.map(closeServer)).then(() => {
+        untrackSessions?.();
+        log.info("SMTP closed");
+      });
       return closed;
     },
   };

@@ -1,3 +1,4 @@
+import type { ActiveGauge } from "@sandmail/metrics";
 import type { MailStore } from "@sandmail/store";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { eventFilter } from "../events/event-filter.js";
@@ -16,6 +17,8 @@ export interface EventRoutesOptions {
   heartbeatMs?: number;
   /** The `retry:` hint sent at the start of each stream (ms). */
   retryMs?: number;
+  /** Counts the open streams (`sandmail_api_event_streams_active`). */
+  streams?: ActiveGauge;
 }
 
 /** GET /v1/runs/{run}/events; registered under the run-scoped prefix. */
@@ -67,6 +70,7 @@ export const eventRoutes: FastifyPluginAsyncZod<EventRoutesOptions> = async (app
       const after = request.headers["last-event-id"] ?? request.query.after;
       let stream: RunEventStream | undefined;
       let ended = false;
+      let release: (() => void) | undefined;
       stream = await streamRunEvents({
         store,
         runId: run.id,
@@ -74,12 +78,16 @@ export const eventRoutes: FastifyPluginAsyncZod<EventRoutesOptions> = async (app
         after,
         heartbeatMs,
         log: request.log,
-        open: () => {
+        open: async () => {
           reply.hijack();
-          return SseChannel.open(request.raw, reply.raw, { retryMs });
+          const channel = await SseChannel.open(request.raw, reply.raw, { retryMs });
+          // Counted only once open: from here on the stream's end is reported through onEnd.
+          release = options.streams?.hold();
+          return channel;
         },
         onEnd: () => {
           ended = true;
+          release?.();
           if (stream) open.delete(stream);
         },
       });

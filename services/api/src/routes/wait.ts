@@ -1,4 +1,5 @@
 import { type Config, type Run, SandmailError } from "@sandmail/core";
+import type { ActiveGauge } from "@sandmail/metrics";
 import type { MailStore } from "@sandmail/store";
 import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -22,6 +23,8 @@ export interface WaitRoutesOptions {
   parsed: ParsedMessages;
   /** Shared subscriptions; one is made per app when absent. */
   feeds?: RunFeeds;
+  /** Counts the waits being held (`sandmail_api_waits_active`). */
+  waits?: ActiveGauge;
 }
 
 type WaitInput = CriteriaInput & {
@@ -62,6 +65,7 @@ export const waitRoutes: FastifyPluginAsyncZod<WaitRoutesOptions> = async (app, 
     };
     reply.raw.once("close", onClose);
     active.add(controller);
+    const release = options.waits?.hold();
     let outcome: Awaited<ReturnType<typeof waitForMessages>>;
     try {
       outcome = await waitForMessages(
@@ -69,6 +73,7 @@ export const waitRoutes: FastifyPluginAsyncZod<WaitRoutesOptions> = async (app, 
         { run, criteria, count, timeoutMs, expect, signal: controller.signal },
       );
     } finally {
+      release?.();
       active.delete(controller);
       reply.raw.off("close", onClose);
     }

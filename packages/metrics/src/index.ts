@@ -1,0 +1,9 @@
+export { ActiveGauge } from "./active-gauge.js";
+export {
+  createMetrics,
+  METRIC_PREFIX,
+  type MetricsOptions,
+  type SandmailMetrics,
+  SMTP_RESULTS,
+  type SmtpResult,
+} from "./metrics.js";

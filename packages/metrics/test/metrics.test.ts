@@ -1,0 +1,88 @@
+import { register as globalRegister } from "prom-client";
+import { describe, expect, it } from "vitest";
+import { createMetrics } from "../src/index.js";
+
+/** The sample lines of one metric in the text exposition, without HELP/TYPE. */
+async function samples(text: Promise<string>, name: string): Promise<string[]> {
+  return (await text)
+    .split("\n")
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
+}
+
+describe("createMetrics", () => {
+  it("exposes every SMTP outcome at 0 before any mail, then counts each", async () => {
+    const metrics = createMetrics();
+    expect(await samples(metrics.registry.metrics(), "sandmail_smtp_messages_total")).toEqual([
+      'sandmail_smtp_messages_total{result="accepted"} 0',
+      'sandmail_smtp_messages_total{result="rejected"} 0',
+      'sandmail_smtp_messages_total{result="failed"} 0',
+    ]);
+    metrics.smtpMessages.inc({ result: "accepted" });
+    metrics.smtpMessages.inc({ result: "accepted" });
+    metrics.smtpMessages.inc({ result: "failed" });
+    expect(await samples(metrics.registry.metrics(), "sandmail_smtp_messages_total")).toEqual([
+      'sandmail_smtp_messages_total{result="accepted"} 2',
+      'sandmail_smtp_messages_total{result="rejected"} 0',
+      'sandmail_smtp_messages_total{result="failed"} 1',
+    ]);
+  });
+
+  it("reads tracked sources at scrape time and stops once untracked", async () => {
+    const metrics = createMetrics();
+    const open = new Set(["a", "b"]);
+    const untrack = metrics.smtpSessions.track(() => open.size);
+    const other = metrics.smtpSessions.track(() => 1);
+    expect(await samples(metrics.registry.metrics(), "sandmail_smtp_sessions_active")).toEqual([
+      "sandmail_smtp_sessions_active 3",
+    ]);
+    open.delete("a");
+    other();
+    expect(metrics.smtpSessions.value()).toBe(1);
+    untrack();
+    untrack();
+    expect(await samples(metrics.registry.metrics(), "sandmail_smtp_sessions_active")).toEqual([
+      "sandmail_smtp_sessions_active 0",
+    ]);
+  });
+
+  it("counts holds until released, a second release doing nothing", async () => {
+    const metrics = createMetrics();
+    const first = metrics.apiWaits.hold();
+    const second = metrics.apiWaits.hold();
+    expect(await samples(metrics.registry.metrics(), "sandmail_api_waits_active")).toEqual([
+      "sandmail_api_waits_active 2",
+    ]);
+    first();
+    first();
+    expect(metrics.apiWaits.value()).toBe(1);
+    second();
+    expect(await samples(metrics.registry.metrics(), "sandmail_api_waits_active")).toEqual([
+      "sandmail_api_waits_active 0",
+    ]);
+  });
+
+  it("keeps each instance's counts apart and leaves prom-client's global register alone", async () => {
+    const before = globalRegister.getMetricsAsArray().length;
+    const one = createMetrics();
+    const two = createMetrics();
+    one.imapCommands.inc({ command: "LOGIN" });
+    one.apiRequests.inc({ route: "/healthz", status: "200" });
+    expect(await samples(one.registry.metrics(), "sandmail_imap_commands_total")).toEqual([
+      'sandmail_imap_commands_total{command="LOGIN"} 1',
+    ]);
+    expect(await samples(two.registry.metrics(), "sandmail_imap_commands_total")).toEqual([]);
+    expect(await samples(one.registry.metrics(), "sandmail_api_requests_total")).toEqual([
+      'sandmail_api_requests_total{route="/healthz",status="200"} 1',
+    ]);
+    expect(globalRegister.getMetricsAsArray().length).toBe(before);
+  });
+
+  it("adds Node's process metrics, prefixed, only when asked", async () => {
+    const plain = await createMetrics().registry.metrics();
+    expect(plain).not.toContain("process_cpu");
+    const withProcess = await createMetrics({ processMetrics: true }).registry.metrics();
+    expect(withProcess).toMatch(/^sandmail_process_cpu_user_seconds_total \d/m);
+    expect(withProcess).toMatch(/^sandmail_nodejs_heap_size_used_bytes \d/m);
+    expect(withProcess).not.toMatch(/^process_cpu/m);
+  });
+});
