@@ -47,7 +47,11 @@ export function compactTree(node: MimeNode): MimeNode {
   if (node.disposition !== undefined) node.disposition = internString(node.disposition);
   if (node.dispositionParams) node.dispositionParams = internParams(node.dispositionParams);
   if (node.children.length === 0) node.children = NO_CHILDREN;
-  else for (const child of node.children) compactTree(child);
+  else {
+    // Grown by push(), the list has room for 17 parts; keep an exact copy.
+    node.children = node.children.slice();
+    for (const child of node.children) compactTree(child);
+  }
   if (node.message) compactTree(node.message);
   return node;
 }

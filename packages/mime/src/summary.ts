@@ -37,7 +37,8 @@ export function parseAddressList(value: string | undefined): AddressValue[] {
     });
   };
   for (const entry of parsed) add(entry);
-  return out;
+  // Kept with every stored message: an array grown by push() keeps room for 17 entries.
+  return out.length === 0 ? [] : out.slice();
 }
 
 /** A Date header -> a Date, or undefined when it does not parse. */
@@ -55,9 +56,17 @@ export function parseDate(value: string | undefined): Date | undefined {
 }
 
 /** The message summary from the top-level header fields. */
+/**
+ * A string of its own. trim() and split() return slices that keep the whole header value they
+ * came from alive; the summary is kept for the life of the message, so copy what it keeps.
+ */
+function ownString(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, "utf8").toString("utf8");
+}
+
 export function buildSummary(headers: EntityHeaders): MessageSummary {
   const summary: MessageSummary = {
-    subject: headers.subject === undefined ? "" : decodeWords(headers.subject).trim(),
+    subject: headers.subject === undefined ? "" : ownString(decodeWords(headers.subject).trim()),
     from: parseAddressList(headers.from),
     to: parseAddressList(headers.to),
     cc: parseAddressList(headers.cc),
@@ -65,6 +74,6 @@ export function buildSummary(headers: EntityHeaders): MessageSummary {
   const date = parseDate(headers.date);
   if (date) summary.date = date;
   const messageId = headers.messageId?.trim().split(/\s+/)[0];
-  if (messageId) summary.messageId = messageId;
+  if (messageId) summary.messageId = ownString(messageId);
   return summary;
 }
