@@ -38,6 +38,23 @@ function internParams(params: Record<string, string>): Record<string, string> {
   return shared as Record<string, string>;
 }
 
+const dates = new Map<number, Date>();
+const MAX_DATES = 4096;
+
+/**
+ * One Date object per timestamp among recent messages: a burst of test mail mostly shares the
+ * second its Date header names, and a Date costs about 100 bytes. Stored summaries are never
+ * changed in place, so sharing is safe.
+ */
+export function internDate(date: Date): Date {
+  const time = date.getTime();
+  const known = dates.get(time);
+  if (known) return known;
+  if (dates.size >= MAX_DATES) dates.clear();
+  dates.set(time, date);
+  return date;
+}
+
 /** Replaces repeated values in a freshly built tree with shared ones; returns the same tree. */
 export function compactTree(node: MimeNode): MimeNode {
   node.part = internString(node.part);

@@ -2,7 +2,7 @@ import type { AddressValue, MessageSummary } from "@sandmail/core";
 import libmime from "libmime";
 import addressparser, { type Address } from "nodemailer/lib/addressparser";
 import type { EntityHeaders } from "./entity-headers.js";
-import { internString } from "./intern.js";
+import { internDate, internString } from "./intern.js";
 
 /** Decodes RFC 2047 encoded-words; text that is not valid encoded-words is returned as is. */
 export function decodeWords(text: string): string {
@@ -72,7 +72,7 @@ export function buildSummary(headers: EntityHeaders): MessageSummary {
     cc: parseAddressList(headers.cc),
   };
   const date = parseDate(headers.date);
-  if (date) summary.date = date;
+  if (date) summary.date = internDate(date);
   const messageId = headers.messageId?.trim().split(/\s+/)[0];
   if (messageId) summary.messageId = ownString(messageId);
   return summary;
