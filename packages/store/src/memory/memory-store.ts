@@ -43,6 +43,7 @@ import {
   normalizeMailboxName,
   parentNames,
 } from "../shared/mailbox-names.js";
+import { RawSlabs } from "./raw-slabs.js";
 import { insertSorted, lowerBound, removeSorted } from "./sorted.js";
 import {
   bySeqKey,
@@ -61,11 +62,8 @@ export interface MemoryStoreOptions {
   sweepIntervalMs?: number;
 }
 
-/**
- * The bytes in a buffer of their own. Small Buffers are usually slices of Node's shared 8 KiB
- * pool; keeping such a slice for the life of a run would keep the whole slab, and the garbage
- * around it, alive: about 4x the message size in memory for 2 KB messages.
- */
+// Most mail arrives without flags; flags are replaced, never changed in place, so one shared empty
+// list serves them all.
 const NO_FLAGS: string[] = Object.freeze([]) as unknown as string[];
 
 /*
@@ -87,16 +85,10 @@ function keptEnvelope(e: Envelope): Envelope {
     : { mailFrom, rcptTo, clientAddress, helo, tls, authUser };
 }
 
-function ownedBytes(raw: Buffer): Buffer {
-  if (raw.byteOffset === 0 && raw.buffer.byteLength === raw.length) return raw;
-  const own = Buffer.allocUnsafeSlow(raw.length);
-  raw.copy(own);
-  return own;
-}
-
 /**
- * The embedded MailStore: everything in this process's memory. Messages keep their raw Buffer
- * and the metadata object they arrived with; every read builds a fresh view.
+ * The embedded MailStore: everything in this process's memory. Messages keep their bytes in the
+ * run's slabs (raw-slabs.ts) and their metadata as fixed-shape literals; every read builds a
+ * fresh view.
  */
 export class MemoryStore implements MailStore {
   readonly kind = "memory" as const;
@@ -151,6 +143,7 @@ export class MemoryStore implements MailStore {
       mailboxes: new Map(),
       messages: new Map(),
       bySeq: [],
+      raw: new RawSlabs(),
       bytes: 0,
       events: [],
       listeners: new Set(),
@@ -311,12 +304,10 @@ export class MemoryStore implements MailStore {
       seq,
       mailbox: mb,
       uid: mb.uidNext++,
-      // Most mail arrives without flags; flags are replaced, never changed in place, so one shared
-      // empty list serves them all.
       flags: flags.length ? flags : NO_FLAGS,
       modSeq: seq,
       internalDate: input.internalDate ? new Date(input.internalDate).getTime() : this.#now(),
-      raw: ownedBytes(input.raw),
+      raw: state.raw.keep(input.raw),
       envelope: input.envelope && keptEnvelope(input.envelope),
       meta: keptMeta(input.meta),
     };

@@ -1,5 +1,6 @@
 import type { DnsRecord, Envelope, MessageMeta, Run, SpecialUse, StoreEvent } from "@sandmail/core";
 import type { StoreListener } from "../contract.js";
+import type { RawSlabs } from "./raw-slabs.js";
 
 /** One stored message: the raw bytes plus compact bookkeeping; views are built on read. */
 export interface MessageRecord {
@@ -52,6 +53,8 @@ export interface RunState {
   events: StoreEvent[];
   listeners: Set<StoreListener>;
   dns: DnsRecord[];
+  /** The run's message bytes. */
+  raw: RawSlabs;
 }
 
 export const bySeqKey = (m: MessageRecord) => m.seq;
