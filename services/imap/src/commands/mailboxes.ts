@@ -21,18 +21,7 @@ export const create = defineCommand({
     if (name === "INBOX") return no("INBOX always exists", "ALREADYEXISTS");
     if (name.split(DELIMITER).some((p) => p === "")) return no("Empty hierarchy level in name", "CANNOT");
     if (await store.getMailbox(runId, address, name)) return no("Mailbox already exists", "ALREADYEXISTS");
-    // Superior levels are created too (RFC 3501 §6.3.3).
-    const parts = name.split(DELIMITER);
-    for (let i = 1; i < parts.length; i++) {
-      const parent = parts.slice(0, i).join(DELIMITER);
-      if (!(await store.getMailbox(runId, address, parent))) {
-        try {
-          await store.createMailbox(runId, address, parent);
-        } catch (err) {
-          if (!isSandmailError(err, "mailbox_exists")) throw err;
-        }
-      }
-    }
+    // The store creates missing superior levels too, as RFC 3501 §6.3.3 asks.
     await store.createMailbox(runId, address, name);
     return ok("CREATE completed");
   },
