@@ -5,6 +5,7 @@ WORKDIR /app
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml tsconfig.base.json ./
 COPY packages ./packages
 COPY services ./services
+COPY apps ./apps
 COPY test/package.json ./test/package.json
 COPY examples/signup/package.json ./examples/signup/package.json
 RUN pnpm install --frozen-lockfile --prod
@@ -12,5 +13,5 @@ ENV SANDMAIL_HOST=0.0.0.0 \
     NODE_ENV=production
 EXPOSE 2525 4650 1143 9933 8025
 USER node
-ENTRYPOINT ["node", "services/sandbox/bin/sandmail.js"]
+ENTRYPOINT ["node", "apps/sandmail/bin/sandmail.js"]
 CMD ["serve"]

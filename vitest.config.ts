@@ -5,6 +5,7 @@ export default defineConfig({
     include: [
       "packages/*/test/**/*.test.ts",
       "services/*/test/**/*.test.ts",
+      "apps/*/test/**/*.test.ts",
       "test/**/*.test.ts",
       "examples/**/*.test.ts",
     ],

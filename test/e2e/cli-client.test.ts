@@ -4,7 +4,7 @@ import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestSandbox, type TestSandbox } from "../support/sandbox.js";
 
-const bin = fileURLToPath(new URL("../../services/sandbox/bin/sandmail.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../apps/sandmail/bin/sandmail.js", import.meta.url));
 
 interface Result {
   code: number | null;

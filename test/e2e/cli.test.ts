@@ -2,7 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const bin = fileURLToPath(new URL("../../services/sandbox/bin/sandmail.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../apps/sandmail/bin/sandmail.js", import.meta.url));
 
 function run(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [bin, ...args], {

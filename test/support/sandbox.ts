@@ -1,6 +1,6 @@
 import { loadConfig } from "@sandmail/core";
 import { selfSignedTls, silentLogger, type TlsMaterial } from "@sandmail/runtime";
-import { type Sandbox, type ServiceName, startSandbox } from "@sandmail/sandbox";
+import { type Sandbox, type ServiceName, startSandbox } from "sandmail";
 import type { MailStore } from "@sandmail/store";
 
 let tls: Promise<TlsMaterial> | undefined;

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const bin = fileURLToPath(new URL("../../services/sandbox/bin/sandmail.js", import.meta.url));
+const bin = fileURLToPath(new URL("../../apps/sandmail/bin/sandmail.js", import.meta.url));
 
 export interface ServerPorts {
   smtp?: number;
