@@ -1,7 +1,7 @@
 import { loadConfig } from "@sandmail/core";
 import { selfSignedTls, silentLogger, type TlsMaterial } from "@sandmail/runtime";
-import { type Sandbox, type ServiceName, startSandbox } from "sandmail";
 import type { MailStore } from "@sandmail/store";
+import { type Sandbox, type ServiceName, startSandbox } from "sandmail";
 
 let tls: Promise<TlsMaterial> | undefined;
 
