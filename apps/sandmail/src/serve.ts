@@ -7,6 +7,7 @@ import { createSmtpService } from "@sandmail/smtp";
 import type { MailStore } from "@sandmail/store";
 import { ensureDefaultRun } from "./default-run.js";
 import { createStore } from "./store.js";
+import { webUiRoot } from "./web-ui.js";
 
 export const ALL_SERVICES = ["smtp", "imap", "api"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
@@ -24,6 +25,8 @@ export interface SandboxOptions {
    * API's /metrics; made (with Node's process metrics) when absent.
    */
   metrics?: SandmailMetrics;
+  /** The built web UI served at /ui/; the workspace's services/web/dist when absent. */
+  uiRoot?: string;
 }
 
 export interface SandboxPorts {
@@ -105,6 +108,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         store,
         logger: logger.child({ service: "api" }),
         metrics,
+        ui: { root: options.uiRoot ?? webUiRoot() },
         endpoints: {
           host: publicHost,
           smtpPort: ports.smtp ?? config.SANDMAIL_SMTP_PORT,

@@ -2,6 +2,7 @@ import type { Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
 import type { Logger } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
+import type { UiOptions } from "./ui/ui-routes.js";
 
 /** Where clients reach the mail front ends; the API hands these out with every new run. */
 export interface Endpoints {
@@ -25,4 +26,6 @@ export interface BuildAppOptions {
    * its SMTP and IMAP services count into too; absent, the app makes its own (API metrics only).
    */
   metrics?: SandmailMetrics;
+  /** Serve the web UI at /ui/ from this directory; absent, /ui/ answers that the UI is not built. */
+  ui?: UiOptions;
 }
