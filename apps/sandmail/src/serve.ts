@@ -5,7 +5,7 @@ import { createMetrics, type SandmailMetrics } from "@sandmail/metrics";
 import { type Logger, loadTlsMaterial, type TlsMaterial } from "@sandmail/runtime";
 import { createSmtpService } from "@sandmail/smtp";
 import type { MailStore } from "@sandmail/store";
-import { ensureDefaultRun } from "./default-run.js";
+import { defaultCatchAll } from "./default-run.js";
 import { createStore } from "./store.js";
 import { webUiRoot } from "./web-ui.js";
 
@@ -69,8 +69,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   try {
     await store.ping();
-    const defaultRun =
-      config.SANDMAIL_CATCH_ALL && services.has("smtp") ? await ensureDefaultRun(store, config) : undefined;
+    const catchAll =
+      config.SANDMAIL_CATCH_ALL && services.has("smtp") ? defaultCatchAll(store, config) : undefined;
+    const defaultRun = await catchAll?.ensure();
     const tls = options.tls ?? (await loadTlsMaterial(config));
 
     if (services.has("smtp")) {
@@ -80,7 +81,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         tls,
         logger: logger.child({ service: "smtp" }),
         metrics,
-        ...(defaultRun ? { catchAllRunId: defaultRun.id } : {}),
+        ...(catchAll ? { catchAll } : {}),
       });
       const bound = await smtp.listen();
       ports.smtp = bound.port;
@@ -108,6 +109,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         store,
         logger: logger.child({ service: "api" }),
         metrics,
+        ...(catchAll ? { catchAll } : {}),
         ui: { root: options.uiRoot ?? webUiRoot() },
         endpoints: {
           host: publicHost,

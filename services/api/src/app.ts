@@ -48,7 +48,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const access = createRunAccess({ store, apiKey: config.SANDMAIL_API_KEY });
   const parsed = new ParsedMessages(store);
 
-  await app.register(healthRoutes, { store });
+  await app.register(healthRoutes, { store, ...(options.catchAll ? { catchAll: options.catchAll } : {}) });
   await app.register(metricsRoutes, { metrics });
   await app.register(uiRoutes(options.ui));
   await app.register(createRunRoutes, {

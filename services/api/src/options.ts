@@ -1,7 +1,7 @@
 import type { Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
 import type { Logger } from "@sandmail/runtime";
-import type { MailStore } from "@sandmail/store";
+import type { CatchAllRun, MailStore } from "@sandmail/store";
 import type { UiOptions } from "./ui/ui-routes.js";
 
 /** Where clients reach the mail front ends; the API hands these out with every new run. */
@@ -26,6 +26,8 @@ export interface BuildAppOptions {
    * its SMTP and IMAP services count into too; absent, the app makes its own (API metrics only).
    */
   metrics?: SandmailMetrics;
+  /** The catch-all run this process's SMTP front end delivers into: /readyz is 503 while it cannot exist. */
+  catchAll?: Pick<CatchAllRun, "ensure">;
   /** Serve the web UI at /ui/ from this directory; absent, /ui/ answers that the UI is not built. */
   ui?: UiOptions;
 }
