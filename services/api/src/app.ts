@@ -20,7 +20,7 @@ import { metricsRoutes } from "./routes/metrics.js";
 import { createRunRoutes, runRoutes } from "./routes/runs.js";
 import { sessionRoutes } from "./routes/session.js";
 import { waitRoutes } from "./routes/wait.js";
-import { uiRoutes } from "./ui/ui-routes.js";
+import { isUiBuilt, uiRoutes } from "./ui/ui-routes.js";
 import { ParsedMessages } from "./views/parsed-messages.js";
 
 /**
@@ -56,7 +56,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     store,
     access,
     endpoints,
-    servesUi: options.ui !== undefined,
+    servesUi: isUiBuilt(options.ui),
   });
   await app.register(
     async (scope) => {

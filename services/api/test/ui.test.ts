@@ -80,7 +80,8 @@ describe("web UI not built", () => {
   });
   afterAll(() => t.close());
 
-  it("says so as a problem instead of a bare 404", async () => {
+  it("says so as a problem instead of a bare 404, and hands out no UI link", async () => {
+    expect(await createRun(t.app)).not.toHaveProperty("uiUrl");
     for (const url of ["/ui/", "/ui", "/ui/assets/x.js"]) {
       const res = await t.app.inject({ method: "GET", url });
       expect(res.statusCode).toBe(404);

@@ -35,6 +35,11 @@ const securityHeaders = {
 /** Vite names every file under assets/ by its content hash, so a name never changes meaning. */
 const IMMUTABLE = "public, max-age=31536000, immutable";
 
+/** Whether `ui` names a built UI; without one, /ui/ says so and no run is handed a UI link. */
+export function isUiBuilt(ui: UiOptions | undefined): boolean {
+  return ui !== undefined && existsSync(join(ui.root, "index.html"));
+}
+
 function uiNotBuilt(app: FastifyInstance): void {
   const notBuilt = async () => {
     throw new SandmailError(
@@ -53,7 +58,7 @@ function uiNotBuilt(app: FastifyInstance): void {
 export function uiRoutes(ui: UiOptions | undefined): FastifyPluginAsync {
   return async (app) => {
     app.get("/", { schema: { hide: true } }, async (_request, reply) => reply.redirect("/ui/"));
-    if (!ui || !existsSync(join(ui.root, "index.html"))) {
+    if (!ui || !isUiBuilt(ui)) {
       if (ui) app.log.warn({ root: ui.root }, "web UI directory has no index.html; /ui/ is off");
       uiNotBuilt(app);
       return;
