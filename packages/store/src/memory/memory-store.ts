@@ -17,6 +17,7 @@ import type {
   AppendInput,
   CopyResult,
   CreateRunInput,
+  DeliveryInput,
   InboxInfo,
   MailboxEntry,
   MailStore,
@@ -30,6 +31,7 @@ import {
   checkAddress,
   checkAppend,
   checkCreateRun,
+  checkDelivery,
   checkIds,
   EVENTS_KEPT,
   messageIdFor,
@@ -64,6 +66,8 @@ export interface MemoryStoreOptions {
 
 // Most mail arrives without flags; flags are replaced, never changed in place, so one shared empty
 // list serves them all.
+const DELIVERIES_KEPT = 1000;
+
 const NO_FLAGS: string[] = Object.freeze([]) as unknown as string[];
 
 /*
@@ -93,6 +97,8 @@ function keptEnvelope(e: Envelope): Envelope {
 export class MemoryStore implements MailStore {
   readonly kind = "memory" as const;
   readonly #runs = new Map<string, RunState>();
+  /** Per run: delivery id -> ids of the messages it stored (appendDelivery's idempotence). */
+  readonly #deliveries = new WeakMap<RunState, Map<string, string[]>>();
   readonly #now: () => number;
   readonly #sweeper: NodeJS.Timeout;
   // Store-wide so that a run deleted and created again never repeats a UIDVALIDITY.
@@ -314,6 +320,60 @@ export class MemoryStore implements MailStore {
     this.#insert(state, rec);
     this.#emitAdded(state, rec);
     return messageView(rec, state.run.id);
+  }
+
+  async appendDelivery(runId: string, input: DeliveryInput): Promise<StoredMessage[]> {
+    const copies = checkDelivery(input);
+    const state = this.#state(runId);
+    let done = this.#deliveries.get(state);
+    const earlier = done?.get(input.deliveryId);
+    if (earlier)
+      return earlier.map((id) => messageView(state.messages.get(id) as MessageRecord, state.run.id));
+    // Every check before the first change, so a refused delivery leaves nothing behind.
+    const targets = copies.map((copy) => {
+      const address = checkAddress(copy.address);
+      const folder = normalizeMailboxName(copy.mailbox ?? "INBOX");
+      const inbox = state.inboxes.get(address);
+      const exists = inbox ? inbox.byName.has(folder) : DefaultFolders.some((f) => f.name === folder);
+      if (!exists) throw new SandmailError("mailbox_not_found", `no mailbox ${folder}`);
+      return { address, folder, flags: normalizeFlags(copy.flags) };
+    });
+    this.#checkQuota(
+      state,
+      copies.length,
+      copies.length * input.body.length + sumOf(copies, (c) => c.head.length),
+    );
+    const stored = copies.map((copy, i) => {
+      const { address, folder, flags } = targets[i] as (typeof targets)[number];
+      const mb = this.#ensureInbox(state, address).byName.get(folder) as MailboxRecord;
+      const seq = ++state.seq;
+      const rec: MessageRecord = {
+        id: messageIdFor(seq),
+        seq,
+        mailbox: mb,
+        uid: mb.uidNext++,
+        flags: flags.length ? flags : NO_FLAGS,
+        modSeq: seq,
+        internalDate: copy.internalDate ? new Date(copy.internalDate).getTime() : this.#now(),
+        raw: state.raw.keep(Buffer.concat([copy.head, input.body])),
+        envelope: copy.envelope && keptEnvelope(copy.envelope),
+        meta: keptMeta(copy.meta),
+      };
+      this.#insert(state, rec);
+      this.#emitAdded(state, rec);
+      return rec;
+    });
+    if (!done) {
+      done = new Map();
+      this.#deliveries.set(state, done);
+    }
+    done.set(
+      input.deliveryId,
+      stored.map((rec) => rec.id),
+    );
+    // Only a retry right after an unknown outcome needs the answer: keep the newest few.
+    if (done.size > DELIVERIES_KEPT) done.delete(done.keys().next().value as string);
+    return stored.map((rec) => messageView(rec, state.run.id));
   }
 
   async getMessage(runId: string, messageId: string): Promise<StoredMessage | undefined> {
@@ -706,6 +766,12 @@ export class MemoryStore implements MailStore {
       }
     });
   }
+}
+
+function sumOf<T>(items: T[], f: (item: T) => number): number {
+  let n = 0;
+  for (const item of items) n += f(item);
+  return n;
 }
 
 function copyRun(run: Run): Run {
