@@ -5,7 +5,8 @@
 import type { Mailbox } from "@sandmail/core";
 import utf7 from "utf7";
 import { atom, type Value } from "../protocol/ast.js";
-import { DELIMITER, encodeMailboxName, listMatcher } from "../protocol/mailbox-name.js";
+import { listMatcher } from "../protocol/list-pattern.js";
+import { DELIMITER, encodeMailboxName } from "../protocol/mailbox-name.js";
 import { ArgError, Args, tokenText } from "./args.js";
 import { AUTHENTICATED, type CommandContext, defineCommand, ok } from "./types.js";
 
@@ -46,10 +47,28 @@ function decodeWire(text: string): string {
   }
 }
 
-function attributes(mb: Mailbox, all: Mailbox[], xlist: boolean): Value[] {
+/**
+ * Names that have at least one folder below them. Built in one pass over the names (each name
+ * adds its ancestors, stopping at the first one already known), so LIST over thousands of
+ * folders does not compare every folder with every other.
+ */
+function parentNames(all: readonly Mailbox[]): Set<string> {
+  const parents = new Set<string>();
+  for (const { name } of all) {
+    let cut = name.lastIndexOf(DELIMITER);
+    while (cut > 0) {
+      const parent = name.slice(0, cut);
+      if (parents.has(parent)) break;
+      parents.add(parent);
+      cut = name.lastIndexOf(DELIMITER, cut - 1);
+    }
+  }
+  return parents;
+}
+
+function attributes(mb: Mailbox, parents: Set<string>, xlist: boolean): Value[] {
   const attrs: string[] = [];
-  const prefix = mb.name + DELIMITER;
-  attrs.push(all.some((o) => o.name.startsWith(prefix)) ? "\\HasChildren" : "\\HasNoChildren");
+  attrs.push(parents.has(mb.name) ? "\\HasChildren" : "\\HasNoChildren");
   if (xlist && mb.name === "INBOX") attrs.push("\\Inbox");
   if (mb.specialUse) attrs.push(xlist && mb.specialUse === "\\Junk" ? "\\Spam" : mb.specialUse);
   return attrs.map((a) => atom(a));
@@ -64,13 +83,14 @@ async function run(ctx: CommandContext, kind: "LIST" | "LSUB" | "XLIST", a: List
   }
   const all = await ctx.deps.store.listMailboxes(runId, address);
   const matchers = a.patterns.map((p) => listMatcher(a.reference, p));
+  const parents = parentNames(all);
   const sorted = [...all].sort((x, y) =>
     x.name === "INBOX" ? -1 : y.name === "INBOX" ? 1 : x.name.localeCompare(y.name),
   );
   for (const mb of sorted) {
     if (kind === "LSUB" && !mb.subscribed) continue;
     if (!matchers.some((m) => m(mb.name))) continue;
-    ctx.send([atom(kind), attributes(mb, all, kind === "XLIST"), DELIMITER, encodeMailboxName(mb.name)]);
+    ctx.send([atom(kind), attributes(mb, parents, kind === "XLIST"), DELIMITER, encodeMailboxName(mb.name)]);
   }
   return ok(`${kind} completed`);
 }
