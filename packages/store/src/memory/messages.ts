@@ -85,28 +85,16 @@ export function appendDelivery(
   const stored = copies.map((copy, i) => {
     const { address, folder, flags } = targets[i] as (typeof targets)[number];
     const mb = ensureInbox(ctx, state, address).byName.get(folder) as MailboxRecord;
-    const seq = ++state.seq;
-    const rec: MessageRecord = {
-      id: messageIdFor(seq),
-      seq,
-      mailbox: mb,
-      uid: mb.uidNext++,
-      flags: flags.length ? flags : NO_FLAGS,
-      modSeq: seq,
-      internalDate: copy.internalDate ? new Date(copy.internalDate).getTime() : ctx.now(),
-      raw: state.raw.keep(Buffer.concat([copy.head, input.body])),
-      envelope: copy.envelope && keptEnvelope(copy.envelope),
-      meta: keptMeta(copy.meta),
-    };
-    insert(state, rec);
-    emitAdded(state, rec);
-    return rec;
+    return store(ctx, state, mb, flags, Buffer.concat([copy.head, input.body]), copy);
   });
   if (!done) {
     done = new Map();
     deliveries.set(state, done);
   }
-  done.set(input.deliveryId, stored.map((rec) => rec.id));
+  done.set(
+    input.deliveryId,
+    stored.map((rec) => rec.id),
+  );
   if (done.size > DELIVERIES_KEPT) done.delete(done.keys().next().value as string);
   return stored.map((rec) => messageView(rec, state.run.id));
 }
@@ -123,6 +111,18 @@ export function appendMessage(
   const mb = inbox.byName.get(folder);
   if (!mb) throw new SandmailError("mailbox_not_found", `no mailbox ${folder}`);
   checkQuota(state, 1, input.raw.length);
+  return messageView(store(ctx, state, mb, flags, input.raw, input), state.run.id);
+}
+
+/** Keeps one new message in a mailbox; the caller has checked quota and mailbox. */
+function store(
+  ctx: StoreContext,
+  state: RunState,
+  mb: MailboxRecord,
+  flags: string[],
+  raw: Buffer,
+  input: Omit<AppendInput, "raw" | "address">,
+): MessageRecord {
   const seq = ++state.seq;
   const rec: MessageRecord = {
     id: messageIdFor(seq),
@@ -132,13 +132,13 @@ export function appendMessage(
     flags: flags.length ? flags : NO_FLAGS,
     modSeq: seq,
     internalDate: input.internalDate ? new Date(input.internalDate).getTime() : ctx.now(),
-    raw: state.raw.keep(input.raw),
+    raw: state.raw.keep(raw),
     envelope: input.envelope && keptEnvelope(input.envelope),
     meta: keptMeta(input.meta),
   };
   insert(state, rec);
   emitAdded(state, rec);
-  return messageView(rec, state.run.id);
+  return rec;
 }
 
 export function getMessage(state: RunState, messageId: string): StoredMessage | undefined {
