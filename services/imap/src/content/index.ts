@@ -15,4 +15,4 @@ export { matchSearch, needsRawFor } from "./search-match.js";
 export type { SectionSpec, SectionSpecifier } from "./section.js";
 export { parseSection } from "./section.js";
 export type { SequenceRange, SequenceSet } from "./sequence-set.js";
-export { inSequenceSet, isSequenceSetText, parseSequenceSet } from "./sequence-set.js";
+export { inSequenceSet, parseSequenceSet } from "./sequence-set.js";
