@@ -9,7 +9,7 @@ import {
   systemDnsFallback,
 } from "@sandmail/mime";
 import type { Logger } from "@sandmail/runtime";
-import type { MailStore } from "@sandmail/store";
+import type { CatchAllRun, MailStore } from "@sandmail/store";
 import { safeIndex } from "./index-message.js";
 import { receivedHeader } from "./received.js";
 import { reply, replyForStoreError, type SmtpReplyError, worstReply } from "./replies.js";
@@ -50,8 +50,8 @@ export interface IngestOptions {
   logger: Logger;
   /** This server's name in Received headers. */
   hostname: string;
-  /** Run that takes mail no other run claims; without it such mail gets 550. */
-  catchAllRunId?: string;
+  /** Run that takes mail no other run claims, created again when missing; without it such mail gets 550. */
+  catchAll?: Pick<CatchAllRun, "runId" | "ensure">;
 }
 
 export interface Ingest {
@@ -66,13 +66,14 @@ export interface Ingest {
 /**
  * Routing and storing, apart from the SMTP wiring, so the rules read in one place:
  * 1. an authenticated session delivers every recipient into its own run, whatever the domain;
- * 2. otherwise `<local>@<runId>.<SANDMAIL_DOMAIN>` goes to that run when it exists;
- * 3. otherwise the catch-all run, when configured and alive, takes it;
+ * 2. otherwise `<local>@<runId>.<SANDMAIL_DOMAIN>` goes to that run, or gets 550 when the run
+ *    does not exist (deleted, expired, never made): a run's mail is never caught by another run;
+ * 3. otherwise the catch-all run, when configured, takes it (created again if it went missing);
  * 4. otherwise 550.
  * Every store failure becomes an SMTP reply (451 / 452 / 550), never a 250.
  */
 export function createIngest(options: IngestOptions): Ingest {
-  const { store, logger, hostname, catchAllRunId } = options;
+  const { store, logger, hostname, catchAll } = options;
   const domain = options.config.SANDMAIL_DOMAIN;
   const dnsFallback = options.config.SANDMAIL_DNS_FALLBACK ? systemDnsFallback() : undefined;
   const authTimeoutMs = options.config.SANDMAIL_AUTH_TIMEOUT_MS;
@@ -130,14 +131,22 @@ export function createIngest(options: IngestOptions): Ingest {
       throw reply.noSuchRun(`Run ${authRunId} you authenticated as no longer exists`);
     }
     const byDomain = runIdFromAddress(recipient, domain);
-    if (byDomain !== undefined && (await runExists(byDomain))) return { runId: byDomain, inbox, recipient };
-    if (catchAllRunId !== undefined && (await runExists(catchAllRunId))) {
-      return { runId: catchAllRunId, inbox, recipient };
+    if (byDomain !== undefined) {
+      if (await runExists(byDomain)) return { runId: byDomain, inbox, recipient };
+      throw reply.noSuchRun(
+        `No run ${byDomain} (recipient <${recipient}>): it does not exist or has expired`,
+      );
+    }
+    if (catchAll) {
+      try {
+        await catchAll.ensure();
+      } catch (err) {
+        throw reply.storeFailed(err);
+      }
+      return { runId: catchAll.runId, inbox, recipient };
     }
     throw reply.noSuchRun(
-      byDomain !== undefined
-        ? `No run ${byDomain} (recipient <${recipient}>): it does not exist or has expired`
-        : `No run for <${recipient}>: expected <local>@<run id>.${domain}, or SMTP AUTH with a run id and token`,
+      `No run for <${recipient}>: expected <local>@<run id>.${domain}, or SMTP AUTH with a run id and token`,
     );
   }
 

@@ -4,7 +4,8 @@
  */
 import type { Mailbox } from "@sandmail/core";
 import { atom, type Value } from "../protocol/ast.js";
-import { DELIMITER, decodeListPattern, encodeMailboxName, listMatcher } from "../protocol/mailbox-name.js";
+import { listMatcher } from "../protocol/list-pattern.js";
+import { DELIMITER, decodeListPattern, encodeMailboxName } from "../protocol/mailbox-name.js";
 import { ArgError, Args, tokenText } from "./args.js";
 import { AUTHENTICATED, type CommandContext, defineCommand, ok } from "./types.js";
 
@@ -36,10 +37,28 @@ function parseList(command: string, allowReturn: boolean) {
   };
 }
 
-function attributes(mb: Mailbox, all: Mailbox[], xlist: boolean): Value[] {
+/**
+ * Names that have at least one folder below them. Built in one pass over the names (each name
+ * adds its ancestors, stopping at the first one already known), so LIST over thousands of
+ * folders does not compare every folder with every other.
+ */
+function parentNames(all: readonly Mailbox[]): Set<string> {
+  const parents = new Set<string>();
+  for (const { name } of all) {
+    let cut = name.lastIndexOf(DELIMITER);
+    while (cut > 0) {
+      const parent = name.slice(0, cut);
+      if (parents.has(parent)) break;
+      parents.add(parent);
+      cut = name.lastIndexOf(DELIMITER, cut - 1);
+    }
+  }
+  return parents;
+}
+
+function attributes(mb: Mailbox, parents: Set<string>, xlist: boolean): Value[] {
   const attrs: string[] = [];
-  const prefix = mb.name + DELIMITER;
-  attrs.push(all.some((o) => o.name.startsWith(prefix)) ? "\\HasChildren" : "\\HasNoChildren");
+  attrs.push(parents.has(mb.name) ? "\\HasChildren" : "\\HasNoChildren");
   if (xlist && mb.name === "INBOX") attrs.push("\\Inbox");
   if (mb.specialUse) attrs.push(xlist && mb.specialUse === "\\Junk" ? "\\Spam" : mb.specialUse);
   return attrs.map((a) => atom(a));
@@ -54,12 +73,13 @@ async function run(ctx: CommandContext, kind: "LIST" | "LSUB" | "XLIST", a: List
   }
   const all = await ctx.deps.store.listMailboxes(runId, address);
   const matchers = a.patterns.map((p) => listMatcher(a.reference, p));
+  const parents = parentNames(all);
   const rows: Array<{ name: string; attrs: Value[] }> = [];
   const subscribedParents = new Set<string>();
   for (const mb of all) {
     if (kind === "LSUB" && !mb.subscribed) continue;
     if (matchers.some((m) => m(mb.name))) {
-      rows.push({ name: mb.name, attrs: attributes(mb, all, kind === "XLIST") });
+      rows.push({ name: mb.name, attrs: attributes(mb, parents, kind === "XLIST") });
     } else if (kind === "LSUB") {
       // RFC 3501 §6.3.9: `%` stops above a subscribed `foo/bar`; foo is listed then, \Noselect
       // unless it is subscribed itself (then it is listed in its own right).
@@ -69,8 +89,9 @@ async function run(ctx: CommandContext, kind: "LIST" | "LSUB" | "XLIST", a: List
       }
     }
   }
+  const subscribed = new Set(all.filter((o) => o.subscribed).map((o) => o.name));
   for (const parent of subscribedParents) {
-    if (all.some((o) => o.name === parent && o.subscribed)) continue;
+    if (subscribed.has(parent)) continue;
     rows.push({ name: parent, attrs: [atom("\\Noselect")] });
   }
   rows.sort((x, y) => (x.name === "INBOX" ? -1 : y.name === "INBOX" ? 1 : x.name.localeCompare(y.name)));

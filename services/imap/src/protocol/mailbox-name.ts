@@ -50,20 +50,3 @@ export function normalizeInbox(name: string): string {
   if (slash > 0 && name.slice(0, slash).toUpperCase() === "INBOX") return `INBOX${name.slice(slash)}`;
   return name;
 }
-
-/**
- * LIST pattern matching on stored (decoded) names: `*` matches anything, `%` anything but the
- * delimiter.
- */
-export function listMatcher(reference: string, pattern: string): (name: string) => boolean {
-  const full = normalizeInbox(reference + pattern);
-  let re = "^";
-  for (const ch of full) {
-    if (ch === "*") re += ".*";
-    else if (ch === "%") re += "[^/]*";
-    else re += ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  }
-  const regex = new RegExp(`${re}$`, "su");
-  const inboxRegex = new RegExp(`${re}$`, "isu");
-  return (name) => (name === "INBOX" ? inboxRegex.test(name) : regex.test(name));
-}
