@@ -1,4 +1,5 @@
 import { createMetrics } from "@sandmail/metrics";
+import { LoginThrottle } from "@sandmail/runtime";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { liftQueryToken } from "./events/query-token.js";
@@ -39,7 +40,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   installRequestMetrics(app, metrics);
   await registerOpenApi(app);
 
-  const access = createRunAccess({ store, apiKey: config.SANDMAIL_API_KEY });
+  const access = createRunAccess({
+    store,
+    apiKey: config.SANDMAIL_API_KEY,
+    loginThrottle: options.loginThrottle ?? new LoginThrottle(),
+  });
   const parsed = new ParsedMessages(store);
 
   await app.register(healthRoutes, { store, ...(options.catchAll ? { catchAll: options.catchAll } : {}) });
