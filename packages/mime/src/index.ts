@@ -1,5 +1,6 @@
 export * from "./auth/index.js";
 export { isCrlfClean, normalizeCrlf } from "./crlf.js";
+export { decodeCharset, decodeTransfer, decodeWords } from "./decode.js";
 export * from "./extract/index.js";
 export { findHeaderEnd, type HeaderField, parseHeaderBlock, unfold } from "./header-block.js";
 export { indexMessage } from "./index-message.js";
@@ -8,4 +9,4 @@ export { countLines } from "./mime-tree.js";
 export { type ParsedAttachment, type ParsedMessage, parseMessage } from "./parse-message.js";
 export { foldHeader, prependHeaders } from "./prepend.js";
 export { bodyBytes, entityBytes, findPart, headerBytes } from "./slices.js";
-export { decodeWords, parseAddressList, parseDate } from "./summary.js";
+export { parseAddressList, parseDate } from "./summary.js";

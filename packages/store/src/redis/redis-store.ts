@@ -2,7 +2,6 @@ import {
   type DnsRecord,
   type Mailbox,
   newRunId,
-  newToken,
   RUN_ID_PATTERN,
   type Run,
   type RunCounts,
@@ -30,6 +29,7 @@ import {
   checkCreateRun,
   checkIds,
   normalizeDnsRecords,
+  runFromInput,
 } from "../shared/inputs.js";
 import {
   byFolderName,
@@ -112,14 +112,7 @@ export class RedisStore implements MailStore {
     for (let attempt = 0; ; attempt++) {
       const id = input.id ?? newRunId();
       const now = Date.now();
-      const run: Run = {
-        id,
-        token: input.token ?? newToken(),
-        createdAt: new Date(now),
-        expiresAt: new Date(now + Math.round(input.ttlSeconds * 1000)),
-        limits: { maxMessages: input.limits.maxMessages, maxBytes: input.limits.maxBytes },
-      };
-      if (input.label !== undefined) run.label = String(input.label);
+      const run = runFromInput(input, id, now);
       try {
         await this.#script("smCreateRun", id, [
           run.token,

@@ -1,4 +1,11 @@
-import { type DnsRecord, normalizeAddress, RUN_ID_PATTERN, SandmailError } from "@sandmail/core";
+import {
+  type DnsRecord,
+  newToken,
+  normalizeAddress,
+  RUN_ID_PATTERN,
+  type Run,
+  SandmailError,
+} from "@sandmail/core";
 import type { AppendInput, CreateRunInput } from "../contract.js";
 
 export function checkCreateRun(input: CreateRunInput): void {
@@ -22,6 +29,19 @@ export function checkCreateRun(input: CreateRunInput): void {
   ) {
     throw new SandmailError("invalid_request", "limits must hold non-negative maxMessages and maxBytes");
   }
+}
+
+/** The run a checked input describes, created at `now` (epoch ms). */
+export function runFromInput(input: CreateRunInput, id: string, now: number): Run {
+  const run: Run = {
+    id,
+    token: input.token ?? newToken(),
+    createdAt: new Date(now),
+    expiresAt: new Date(now + Math.round(input.ttlSeconds * 1000)),
+    limits: { maxMessages: input.limits.maxMessages, maxBytes: input.limits.maxBytes },
+  };
+  if (input.label !== undefined) run.label = String(input.label);
+  return run;
 }
 
 /** The lowercased inbox address; fails on anything that cannot be one. */

@@ -47,14 +47,15 @@ export function parseHeaderFields(buf: Buffer, start: number, end: number): Head
         break;
       }
     }
-    const colon = buf.indexOf(COLON, fieldStart);
-    if (colon === -1 || colon >= fieldEnd) continue;
+    // Bounded by the field: lines without a colon must not each scan the rest of the message.
+    const at = buf.subarray(fieldStart, fieldEnd).indexOf(COLON);
+    if (at === -1) continue;
+    const colon = fieldStart + at;
     let nameEnd = colon;
     while (nameEnd > fieldStart && (buf[nameEnd - 1] === SP || buf[nameEnd - 1] === HT)) nameEnd--;
     if (nameEnd === fieldStart) continue;
     // A "field" whose name spans a line break is a broken continuation, not a field.
-    const lf = buf.indexOf(LF, fieldStart);
-    if ((lf !== -1 && lf < nameEnd) || hasCr(buf, fieldStart, nameEnd)) continue;
+    if (buf.subarray(fieldStart, nameEnd).indexOf(LF) !== -1 || hasCr(buf, fieldStart, nameEnd)) continue;
     const name = buf.toString("latin1", fieldStart, nameEnd);
     fields.push({ name, key: name.toLowerCase(), start: fieldStart, end: fieldEnd, valueStart: colon + 1 });
   }

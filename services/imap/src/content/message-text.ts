@@ -1,6 +1,7 @@
 import type { MimeNode } from "@sandmail/core";
+import { decodeCharset, decodeTransfer, decodeWords } from "@sandmail/mime";
 import { parseAddressList } from "./address.js";
-import { decodeCharset, decodeEncodedWords, decodeTransfer, fold } from "./decode.js";
+import { fold } from "./fold.js";
 import { fieldValue, type HeaderField, parseHeaderFields } from "./headers.js";
 
 /**
@@ -42,7 +43,7 @@ function addressText(value: string): string {
       continue;
     }
     const addr = `${a.mailbox}@${a.host}`;
-    parts.push(a.name ? `${decodeEncodedWords(a.name)} <${addr}>` : addr);
+    parts.push(a.name ? `${decodeWords(a.name)} <${addr}>` : addr);
   }
   return parts.join(", ");
 }
@@ -112,7 +113,7 @@ export function headerValues(root: MimeNode, raw: () => Buffer, key: string): st
   if (cached) return cached;
   const values = rawValues(entry, root, raw, key);
   if (!values) return undefined;
-  const decoded = values.map((v) => fold(ADDRESS_FIELDS.has(key) ? addressText(v) : decodeEncodedWords(v)));
+  const decoded = values.map((v) => fold(ADDRESS_FIELDS.has(key) ? addressText(v) : decodeWords(v)));
   entry.decoded.set(key, decoded);
   return decoded;
 }
@@ -142,13 +143,14 @@ function headerText(raw: Buffer, node: MimeNode, out: string[]): void {
   const start = node.headerStart;
   const end = node.headerEnd;
   // Fast path: without encoded-words the header reads as written, folds unfolded.
-  const ew = raw.indexOf(ENCODED_WORD_START, start);
-  if (ew === -1 || ew >= end) {
+  // Searched within this header only: an unbounded search from every part's header would
+  // rescan the rest of the message once per part (quadratic in a message of many parts).
+  if (raw.subarray(start, end).indexOf(ENCODED_WORD_START) === -1) {
     out.push(raw.toString("utf8", start, end).replace(/\r?\n[ \t]+/g, " "));
     return;
   }
   for (const f of parseHeaderFields(raw, start, end)) {
-    out.push(`${f.name}: ${decodeEncodedWords(fieldValue(raw, f))}\n`);
+    out.push(`${f.name}: ${decodeWords(fieldValue(raw, f))}\n`);
   }
 }
 
@@ -165,14 +167,8 @@ function collect(raw: Buffer, node: MimeNode, withHeaders: boolean, out: string[
   }
   // Like Dovecot, only text parts have searchable bodies: attachments and images are skipped.
   if (!node.contentType.startsWith("text/")) return;
-  const charset = node.params["charset"]?.toLowerCase();
-  const plain = node.encoding === "7bit" || node.encoding === "8bit" || node.encoding === "binary";
-  if (plain && (charset === undefined || charset === "utf-8" || charset === "us-ascii")) {
-    out.push(raw.toString("utf8", node.bodyStart, node.bodyEnd), "\n");
-    return;
-  }
   const body = decodeTransfer(raw.subarray(node.bodyStart, node.bodyEnd), node.encoding);
-  out.push(decodeCharset(body, charset), "\n");
+  out.push(decodeCharset(body, node.params["charset"]), "\n");
 }
 
 /** Case-folded decoded bodies (BODY), or headers and bodies (TEXT). */

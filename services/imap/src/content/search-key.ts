@@ -1,6 +1,6 @@
 import type { Token } from "../protocol/ast.js";
-import { fold } from "./decode.js";
 import { BadCharsetError, ImapSyntaxError, SupportedCharsets } from "./errors.js";
+import { fold } from "./fold.js";
 import { isSequenceSetText, parseSequenceSet, type SequenceSet } from "./sequence-set.js";
 
 /** A compiled SEARCH program (RFC 3501 §6.4.4). String needles are already case-folded. */
