@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { ImapFlow, type SearchObject } from "imapflow";
+import type { ImapFlow, SearchObject } from "imapflow";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openInbox } from "../support/imap-client.js";
 import { startTestSandbox, type TestRun, type TestSandbox } from "../support/sandbox.js";
 
 /**
@@ -119,16 +120,7 @@ describe("IMAP SEARCH and the API wait agree on 40 varied messages", () => {
     const res = await sb.api(run, `/v1/runs/${run.id}/messages/wait?count=${files.length}&timeout=10000`);
     expect(res.status).toBe(200);
     seqs = ((await res.json()) as { messages: Array<{ seq: number }> }).messages.map((m) => m.seq);
-    imap = new ImapFlow({
-      host: "127.0.0.1",
-      port: sb.ports.imap ?? 0,
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user: address, pass: run.token },
-      logger: false,
-    });
-    await imap.connect();
-    await imap.mailboxOpen("INBOX");
+    imap = await openInbox(sb, address, run.token);
     uids = ((await imap.search({ all: true }, { uid: true })) || []).sort((a, b) => a - b);
   });
   afterAll(async () => {
