@@ -17,6 +17,8 @@ export type ErrorCode =
   | "wait_timeout"
   | "unexpected_message"
   | "not_found"
+  | "check_not_configured"
+  | "check_failed"
   | "internal";
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -34,6 +36,8 @@ const statusByCode: Record<ErrorCode, number> = {
   wait_timeout: 408,
   unexpected_message: 409,
   not_found: 404,
+  check_not_configured: 501,
+  check_failed: 502,
   internal: 500,
 };
 

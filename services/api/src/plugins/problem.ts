@@ -18,6 +18,8 @@ const titles: Record<ErrorCode, string> = {
   wait_timeout: "Wait timed out",
   unexpected_message: "Unexpected message",
   not_found: "Not found",
+  check_not_configured: "Check not configured",
+  check_failed: "Check failed",
   internal: "Internal error",
 };
 
