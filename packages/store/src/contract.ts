@@ -145,7 +145,8 @@ export interface MailStore {
    * session and advances it to uidNext-1. UIDs above the returned value are recent for the caller
    * alone. With `upToUid` the claim advances no further than that UID: a session claims exactly
    * the messages it knows of, so it knows the range (returned value, upToUid] is its own, and a
-   * message it has not heard of yet stays claimable for whoever hears of it first.
+   * message it has not heard of yet stays claimable for whoever hears of it first. With upToUid 0
+   * it claims nothing and only reads the mark (EXAMINE and STATUS report \Recent that way).
    */
   claimRecent(runId: string, mailboxId: string, upToUid?: number): Promise<number>;
 

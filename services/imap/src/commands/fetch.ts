@@ -6,6 +6,7 @@
 import type { StoredMessage } from "@sandmail/core";
 import { bodyStructure, envelopeWire, fetchSection } from "../content/index.js";
 import { atom, literal, type Value } from "../protocol/ast.js";
+import { announceKeywords, flagValues } from "../session/keywords.js";
 import { ArgError, Args, formatDateTime } from "./args.js";
 import { condstoreOn, enableCondstore, modifierPairs, modSeqArg } from "./condstore.js";
 import { type FetchItem, needsRaw, parseFetchItems, setsSeen } from "./fetch-items.js";
@@ -61,7 +62,8 @@ async function fetchBatch(
 ): Promise<void> {
   const { store } = ctx.deps;
   const { runId } = ctx.session.user;
-  const { tracker, readOnly } = ctx.session.selected;
+  const selection = ctx.session.selected;
+  const { tracker, readOnly } = selection;
   const ids = batch.map((t) => t.message.messageId);
   const [messages, raws] = await Promise.all([
     store.getMessages(runId, ids),
@@ -105,8 +107,11 @@ async function fetchBatch(
     if (msg.modSeq <= changedSince) return;
     tracker.noteFlags(msg.uid, msg.flags, msg.modSeq);
     const out: Value[] = [];
-    for (const item of items) appendItem(out, item, msg, raw);
-    if (reportFlags && !items.some((it) => it.kind === "FLAGS")) out.push(atom("FLAGS"), flagValues(msg));
+    const flags = flagValues(msg.flags, target.message.recent);
+    for (const item of items) appendItem(out, item, msg, raw, flags);
+    const withFlags = reportFlags || items.some((it) => it.kind === "FLAGS");
+    if (withFlags) for (const response of announceKeywords(selection, msg.flags)) ctx.send(response);
+    if (reportFlags && !items.some((it) => it.kind === "FLAGS")) out.push(atom("FLAGS"), flags);
     if (condstore) {
       if (!items.some((it) => it.kind === "UID")) out.push(atom("UID"), msg.uid);
       if (!items.some((it) => it.kind === "MODSEQ")) out.push(atom("MODSEQ"), [msg.modSeq]);
@@ -115,17 +120,19 @@ async function fetchBatch(
   });
 }
 
-function flagValues(msg: StoredMessage): Value[] {
-  return msg.flags.map((f) => atom(f));
-}
-
-function appendItem(out: Value[], item: FetchItem, msg: StoredMessage, raw: Buffer | undefined): void {
+function appendItem(
+  out: Value[],
+  item: FetchItem,
+  msg: StoredMessage,
+  raw: Buffer | undefined,
+  flags: Value[],
+): void {
   switch (item.kind) {
     case "UID":
       out.push(atom("UID"), msg.uid);
       return;
     case "FLAGS":
-      out.push(atom("FLAGS"), flagValues(msg));
+      out.push(atom("FLAGS"), flags);
       return;
     case "MODSEQ":
       out.push(atom("MODSEQ"), [msg.modSeq]);

@@ -12,6 +12,7 @@
 import type { MessageMeta } from "@sandmail/core";
 import { indexMessage } from "@sandmail/mime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { skipWithoutTool } from "../../../../test/support/tools.js";
 import {
   bodyStructure,
   compileSearch,
@@ -157,7 +158,7 @@ function canon(v: Value | undefined): string {
   return v === undefined ? "<missing>" : canonical(v);
 }
 
-describe.skipIf(!available)("content layer vs Dovecot (differential)", () => {
+describe.skipIf(skipWithoutTool(available))("content layer vs Dovecot (differential)", () => {
   let dovecot: DovecotServer;
   let client: RawImapClient;
   const fixtures = loadFixtures();
