@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import nodemailer from "nodemailer";
+import nodemailer, { type SendMailOptions } from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestSandbox, type TestRun, type TestSandbox } from "../support/sandbox.js";
 import { startRspamd, startSpamd, type TestSpamEngine } from "../support/spam-engines.js";
@@ -10,12 +10,20 @@ const GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.
 const template = (name: string) =>
   readFileSync(new URL(`../../packages/checks/test/fixtures/${name}`, import.meta.url), "utf8");
 
-async function send(sb: TestSandbox, run: TestRun, mail: nodemailer.SendMailOptions): Promise<string> {
-  const transport = nodemailer.createTransport({ host: "127.0.0.1", port: sb.ports.smtp, secure: false, ignoreTLS: true });
+async function send(sb: TestSandbox, run: TestRun, mail: SendMailOptions): Promise<string> {
+  const transport = nodemailer.createTransport({
+    host: "127.0.0.1",
+    port: sb.ports.smtp,
+    secure: false,
+    ignoreTLS: true,
+  });
   const to = run.address(`c${Math.random().toString(36).slice(2, 8)}`);
   await transport.sendMail({ from: "App <app@shop.example>", to, ...mail });
   transport.close();
-  const res = await sb.api(run, `/v1/runs/${run.id}/messages/wait?to=${encodeURIComponent(to)}&timeout=10000`);
+  const res = await sb.api(
+    run,
+    `/v1/runs/${run.id}/messages/wait?to=${encodeURIComponent(to)}&timeout=10000`,
+  );
   expect(res.status).toBe(200);
   const { messages } = (await res.json()) as { messages: Array<{ id: string }> };
   return (messages[0] as { id: string }).id;
@@ -37,14 +45,21 @@ describe("HTML compatibility check over HTTP", () => {
     const body = (await res.json()) as {
       score: number;
       clients: string[];
-      warnings: Array<{ feature: string; support: Record<string, string>; count: number; url: string | null }>;
+      warnings: Array<{
+        feature: string;
+        support: Record<string, string>;
+        count: number;
+        url: string | null;
+      }>;
     };
     expect(body.clients).toContain("outlook.windows");
     expect(body.clients).not.toContain("apple-mail.macos");
     const flex = body.warnings.find((w) => w.feature === "css-display-flex");
     expect(flex?.support["outlook.windows"]).toBe("no");
     expect(flex?.url).toMatch(/^https:\/\/www\.caniemail\.com\/features\//);
-    expect(body.warnings.find((w) => w.feature === "css-display-grid")?.support["gmail.desktop-webmail"]).toBe("no");
+    expect(
+      body.warnings.find((w) => w.feature === "css-display-grid")?.support["gmail.desktop-webmail"],
+    ).toBe("no");
     expect(body.warnings.find((w) => w.feature === "sandmail-img-missing-alt")?.count).toBe(1);
     expect(body.score).toBeGreaterThanOrEqual(0);
     expect(body.score).toBeLessThan(100);
@@ -109,7 +124,9 @@ describe("link health check over HTTP", () => {
   });
 
   it("reports 200, redirect chains, 404, 500, a timeout, a loop and a refused metadata address", async () => {
-    const links = ["/ok", "/chain/1", "/missing", "/error", "/slow", "/loop/a", "/no-head"].map((p) => `${base}${p}`);
+    const links = ["/ok", "/chain/1", "/missing", "/error", "/slow", "/loop/a", "/no-head"].map(
+      (p) => `${base}${p}`,
+    );
     const html =
       links.map((url, i) => `<a href="${url}">link ${i}</a>`).join(" ") +
       ' <a href="http://169.254.169.254/latest/meta-data/">meta</a> <a href="mailto:x@y.example">mail</a>' +

@@ -11,7 +11,12 @@ export interface TestSpamEngine {
   stop(): Promise<void>;
 }
 
-async function waitUntil(check: () => Promise<boolean>, what: string, child: ChildProcess, log: () => string) {
+async function waitUntil(
+  check: () => Promise<boolean>,
+  what: string,
+  child: ChildProcess,
+  log: () => string,
+) {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}:\n${log()}`);
@@ -92,14 +97,22 @@ export async function startRspamd(): Promise<TestSpamEngine> {
   for (const sub of ["local.d", "db", "run", "log"]) mkdirSync(join(dir, sub), { recursive: true });
   writeFileSync(join(dir, "tld.dat"), "com\ntest\nexample\n");
   writeFileSync(join(local, "worker-normal.inc"), `bind_socket = "127.0.0.1:${normal}";\ncount = 1;\n`);
-  writeFileSync(join(local, "worker-controller.inc"), `bind_socket = "127.0.0.1:${controller}";\ncount = 1;\n`);
+  writeFileSync(
+    join(local, "worker-controller.inc"),
+    `bind_socket = "127.0.0.1:${controller}";\ncount = 1;\n`,
+  );
   writeFileSync(join(local, "worker-proxy.inc"), `bind_socket = "127.0.0.1:${proxy}";\ncount = 1;\n`);
   writeFileSync(join(local, "logging.inc"), 'type = "console";\nlevel = "error";\n');
   writeFileSync(
     join(local, "options.inc"),
     `dns { nameserver = ["127.0.0.1:1"]; timeout = 1s; retransmits = 1; }\nurl_tld = "${join(dir, "tld.dat")}";\ndisable_hyperscan = true;\n`,
   );
-  const vars = { LOCAL_CONFDIR: dir, DBDIR: join(dir, "db"), RUNDIR: join(dir, "run"), LOGDIR: join(dir, "log") };
+  const vars = {
+    LOCAL_CONFDIR: dir,
+    DBDIR: join(dir, "db"),
+    RUNDIR: join(dir, "run"),
+    LOGDIR: join(dir, "log"),
+  };
   const { child, log } = spawnLogged("rspamd", [
     "-f",
     "-i",

@@ -60,7 +60,10 @@ export class MessageChecks {
 
   html(parsed: ParsedMessage, clients: EmailClient[]): Promise<HtmlCheck> {
     let byClients = this.#html.get(parsed);
-    if (!byClients) this.#html.set(parsed, (byClients = new Map()));
+    if (!byClients) {
+      byClients = new Map();
+      this.#html.set(parsed, byClients);
+    }
     const key = clients.join(",");
     let pending = byClients.get(key);
     if (!pending) {
@@ -68,9 +71,12 @@ export class MessageChecks {
       pending = this.work
         .run("checkHtml", { parts, clients }, { timeoutMs: this.config.SANDMAIL_CHECK_TIMEOUT_MS })
         .catch((err: unknown) => {
-          byClients.delete(key);
+          byClients?.delete(key);
           if (err instanceof WorkTimeoutError) {
-            throw new SandmailError("check_failed", `the HTML check took longer than ${err.timeoutMs} ms and was stopped`);
+            throw new SandmailError(
+              "check_failed",
+              `the HTML check took longer than ${err.timeoutMs} ms and was stopped`,
+            );
           }
           throw err;
         });

@@ -25,7 +25,10 @@ export interface CheckRoutesOptions {
 }
 
 /** GET .../checks/html, POST .../checks/links, GET .../checks/spam. */
-export const checkRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = async (app, { store, access, parsed, checks }) => {
+export const checkRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = async (
+  app,
+  { store, access, parsed, checks },
+) => {
   const message = async (run: { id: string }, id: string) => {
     const msg = await store.getMessage(run.id, id);
     if (!msg) throw new SandmailError("message_not_found", `message ${id} not found in run ${run.id}`);
@@ -46,7 +49,10 @@ export const checkRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = async (app
         security: runSecurity,
         params: MessageParams,
         querystring: HtmlCheckQuery,
-        response: { 200: json(HtmlCheckResult, "The warnings and a score."), ...problemResponses(400, 401, 404, 502) },
+        response: {
+          200: json(HtmlCheckResult, "The warnings and a score."),
+          ...problemResponses(400, 401, 404, 502),
+        },
       },
     },
     async (request) => {

@@ -19,9 +19,14 @@ export const FeatureWarning = z
   .object({
     feature: z
       .string()
-      .describe("caniemail's feature slug (`css-display-flex`), or `sandmail-...` for sandmail's own template checks."),
+      .describe(
+        "caniemail's feature slug (`css-display-flex`), or `sandmail-...` for sandmail's own template checks.",
+      ),
     title: z.string(),
-    url: z.string().nullable().describe("The caniemail.com page with the clients' notes; null for sandmail's own checks."),
+    url: z
+      .string()
+      .nullable()
+      .describe("The caniemail.com page with the clients' notes; null for sandmail's own checks."),
     support: z
       .partialRecord(z.enum(ALL_CLIENTS), Support)
       .describe("The chosen clients that do not fully support it; a client not listed supports it."),
@@ -52,7 +57,31 @@ export const HtmlCheckResult = z
     clients: z.array(z.enum(ALL_CLIENTS)).describe("The clients checked."),
     warnings: z.array(FeatureWarning),
   })
-  .meta({ id: "HtmlCheck" });
+  .meta({
+    id: "HtmlCheck",
+    examples: [
+      {
+        score: 71,
+        clients: ["outlook.windows", "gmail.desktop-webmail"],
+        warnings: [
+          {
+            feature: "css-display-flex",
+            title: "display:flex",
+            url: "https://www.caniemail.com/features/css-display-flex/",
+            support: { "outlook.windows": "no" },
+            count: 1,
+          },
+          {
+            feature: "sandmail-img-missing-alt",
+            title: "<img> without alt text",
+            url: null,
+            support: {},
+            count: 2,
+          },
+        ],
+      },
+    ],
+  });
 
 export const LinkCheckQuery = z.object({
   images: z
@@ -67,12 +96,16 @@ export const LinkResult = z
     url: z.string(),
     status: z.number().int().nullable().describe("The last HTTP status; null when no answer came."),
     finalUrl: z.string().nullable().describe("Where the redirects ended."),
-    redirects: z.array(z.object({ url: z.string(), status: z.number().int() })).describe("Each redirect, in order."),
+    redirects: z
+      .array(z.object({ url: z.string(), status: z.number().int() }))
+      .describe("Each redirect, in order."),
     durationMs: z.number().int(),
     error: z
       .string()
       .nullable()
-      .describe("Why there is no healthy answer: timeout, redirect loop, refused address, DNS ...; null otherwise."),
+      .describe(
+        "Why there is no healthy answer: timeout, redirect loop, refused address, DNS ...; null otherwise.",
+      ),
   })
   .meta({ id: "LinkResult" });
 
@@ -81,7 +114,32 @@ export const LinkCheckResult = z
     links: z.array(LinkResult),
     ok: z.boolean().describe("Every link answered below 400 with no error."),
   })
-  .meta({ id: "LinkCheck" });
+  .meta({
+    id: "LinkCheck",
+    examples: [
+      {
+        ok: false,
+        links: [
+          {
+            url: "https://shop.example/confirm?t=Zk2Lq9",
+            status: 200,
+            finalUrl: "https://shop.example/welcome",
+            redirects: [{ url: "https://shop.example/confirm?t=Zk2Lq9", status: 302 }],
+            durationMs: 41,
+            error: null,
+          },
+          {
+            url: "https://shop.example/old",
+            status: 404,
+            finalUrl: "https://shop.example/old",
+            redirects: [],
+            durationMs: 12,
+            error: null,
+          },
+        ],
+      },
+    ],
+  });
 
 export const SpamCheckResult = z
   .object({
@@ -91,4 +149,15 @@ export const SpamCheckResult = z
     isSpam: z.boolean(),
     rules: z.array(z.object({ name: z.string(), score: z.number(), description: z.string() })),
   })
-  .meta({ id: "SpamCheck" });
+  .meta({
+    id: "SpamCheck",
+    examples: [
+      {
+        engine: "spamassassin",
+        score: 1002.3,
+        threshold: 5,
+        isSpam: true,
+        rules: [{ name: "GTUBE", score: 1000, description: "BODY: Generic Test for Unsolicited Bulk Email" }],
+      },
+    ],
+  });
