@@ -18,6 +18,8 @@ export type ErrorCode =
   | "too_many_requests"
   | "unexpected_message"
   | "not_found"
+  | "check_not_configured"
+  | "check_failed"
   | "internal";
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -36,6 +38,8 @@ const statusByCode: Record<ErrorCode, number> = {
   too_many_requests: 429,
   unexpected_message: 409,
   not_found: 404,
+  check_not_configured: 501,
+  check_failed: 502,
   internal: 500,
 };
 

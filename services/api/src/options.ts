@@ -2,6 +2,7 @@ import type { Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
 import type { Logger, LoginThrottle } from "@sandmail/runtime";
 import type { CatchAllRun, MailStore } from "@sandmail/store";
+import type { WorkerPool } from "@sandmail/work";
 
 /** Where clients reach the mail front ends; the API hands these out with every new run. */
 export interface Endpoints {
@@ -29,4 +30,9 @@ export interface BuildAppOptions {
   loginThrottle?: LoginThrottle;
   /** The catch-all run this process's SMTP front end delivers into: /readyz is 503 while it cannot exist. */
   catchAll?: Pick<CatchAllRun, "ensure">;
+  /**
+   * Worker threads for CPU-heavy checks on untrusted input (the HTML check); the all-in-one
+   * process shares one pool among its front ends. Absent, the app makes its own and closes it.
+   */
+  work?: WorkerPool;
 }

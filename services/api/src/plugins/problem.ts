@@ -19,6 +19,8 @@ const titles: Record<ErrorCode, string> = {
   too_many_requests: "Too many requests",
   unexpected_message: "Unexpected message",
   not_found: "Not found",
+  check_not_configured: "Check not configured",
+  check_failed: "Check failed",
   internal: "Internal error",
 };
 
