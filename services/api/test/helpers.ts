@@ -1,5 +1,6 @@
 import { type Config, loadConfig, type Run } from "@sandmail/core";
 import { indexMessage } from "@sandmail/mime";
+import type { LoginThrottle } from "@sandmail/runtime";
 import { type MailStore, MemoryStore } from "@sandmail/store";
 import type { FastifyInstance } from "fastify";
 import { buildApp, type UiOptions } from "../src/index.js";
@@ -16,7 +17,7 @@ export const endpoints: Endpoints = { host: "mail.local", smtpPort: 2525, smtpsP
 
 export async function makeApp(
   env: Record<string, string> = {},
-  options: { endpoints?: Endpoints; store?: MailStore; ui?: UiOptions } = {},
+  options: { endpoints?: Endpoints; store?: MailStore; loginThrottle?: LoginThrottle; ui?: UiOptions } = {},
 ): Promise<TestApp> {
   const config = loadConfig(env);
   const store = options.store ?? new MemoryStore();
@@ -24,6 +25,7 @@ export async function makeApp(
     config,
     store,
     endpoints: options.endpoints ?? endpoints,
+    ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
     ...(options.ui ? { ui: options.ui } : {}),
   });
   await app.ready();
