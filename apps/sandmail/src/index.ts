@@ -1,3 +1,3 @@
-export { DEFAULT_RUN_ID, ensureDefaultRun } from "./default-run.js";
+export { DEFAULT_RUN_ID, defaultCatchAll } from "./default-run.js";
 export * from "./serve.js";
 export { createStore } from "./store.js";

@@ -2,11 +2,12 @@ import { buildApp } from "@sandmail/api";
 import type { Config, Run } from "@sandmail/core";
 import { createImapService } from "@sandmail/imap";
 import { createMetrics, type SandmailMetrics } from "@sandmail/metrics";
-import { type Logger, loadTlsMaterial, type TlsMaterial } from "@sandmail/runtime";
+import { type Logger, LoginThrottle, loadTlsMaterial, type TlsMaterial } from "@sandmail/runtime";
 import { createSmtpService } from "@sandmail/smtp";
 import type { MailStore } from "@sandmail/store";
-import { ensureDefaultRun } from "./default-run.js";
+import { defaultCatchAll } from "./default-run.js";
 import { createStore } from "./store.js";
+import { webUiRoot } from "./web-ui.js";
 
 export const ALL_SERVICES = ["smtp", "imap", "api"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
@@ -24,6 +25,10 @@ export interface SandboxOptions {
    * API's /metrics; made (with Node's process metrics) when absent.
    */
   metrics?: SandmailMetrics;
+  /** The process's one record of wrong logins (SMTP, IMAP and the API count together); made when absent. */
+  loginThrottle?: LoginThrottle;
+  /** The built web UI served at /ui/; the workspace's services/web/dist when absent. */
+  uiRoot?: string;
 }
 
 export interface SandboxPorts {
@@ -63,11 +68,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const ports: SandboxPorts = {};
   const publicHost = publicHostOf(config);
   const metrics = options.metrics ?? createMetrics({ processMetrics: true });
+  // One record of wrong logins per process: guesses over SMTP, IMAP and the API count together.
+  const loginThrottle = options.loginThrottle ?? new LoginThrottle();
 
   try {
     await store.ping();
-    const defaultRun =
-      config.SANDMAIL_CATCH_ALL && services.has("smtp") ? await ensureDefaultRun(store, config) : undefined;
+    const catchAll =
+      config.SANDMAIL_CATCH_ALL && services.has("smtp") ? defaultCatchAll(store, config) : undefined;
+    const defaultRun = await catchAll?.ensure();
     const tls = options.tls ?? (await loadTlsMaterial(config));
 
     if (services.has("smtp")) {
@@ -77,7 +85,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         tls,
         logger: logger.child({ service: "smtp" }),
         metrics,
-        ...(defaultRun ? { catchAllRunId: defaultRun.id } : {}),
+        loginThrottle,
+        ...(catchAll ? { catchAll } : {}),
       });
       const bound = await smtp.listen();
       ports.smtp = bound.port;
@@ -92,6 +101,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         tls,
         logger: logger.child({ service: "imap" }),
         metrics,
+        loginThrottle,
       });
       const bound = await imap.listen();
       ports.imap = bound.port;
@@ -105,6 +115,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         store,
         logger: logger.child({ service: "api" }),
         metrics,
+        loginThrottle,
+        ...(catchAll ? { catchAll } : {}),
+        ui: { root: options.uiRoot ?? webUiRoot() },
         endpoints: {
           host: publicHost,
           smtpPort: ports.smtp ?? config.SANDMAIL_SMTP_PORT,

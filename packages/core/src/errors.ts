@@ -16,8 +16,11 @@ export type ErrorCode =
   | "unsupported_pattern"
   | "store_unavailable"
   | "wait_timeout"
+  | "too_many_requests"
   | "unexpected_message"
   | "not_found"
+  | "check_not_configured"
+  | "check_failed"
   | "internal";
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -34,8 +37,11 @@ const statusByCode: Record<ErrorCode, number> = {
   unsupported_pattern: 400,
   store_unavailable: 503,
   wait_timeout: 408,
+  too_many_requests: 429,
   unexpected_message: 409,
   not_found: 404,
+  check_not_configured: 501,
+  check_failed: 502,
   internal: 500,
 };
 

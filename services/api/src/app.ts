@@ -1,6 +1,10 @@
+import fastifyCookie from "@fastify/cookie";
 import { createMetrics } from "@sandmail/metrics";
+import { LoginThrottle } from "@sandmail/runtime";
+import { createWorkerPool } from "@sandmail/work";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { MessageChecks } from "./checks/message-checks.js";
 import { liftQueryToken } from "./events/query-token.js";
 import type { BuildAppOptions } from "./options.js";
 import { registerOpenApi } from "./plugins/openapi.js";
@@ -8,15 +12,19 @@ import { installProblemHandlers } from "./plugins/problem.js";
 import { installRequestMetrics } from "./plugins/request-metrics.js";
 import { createRunAccess } from "./plugins/run-access.js";
 import { assertRoutes } from "./routes/assert.js";
+import { checkRoutes } from "./routes/checks.js";
 import { dnsRoutes } from "./routes/dns.js";
 import { eventRoutes } from "./routes/events.js";
 import { extractRoutes } from "./routes/extract.js";
 import { healthRoutes } from "./routes/health.js";
+import { htmlViewRoutes } from "./routes/html-view.js";
 import { inboxRoutes } from "./routes/inboxes.js";
 import { messageRoutes } from "./routes/messages.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { createRunRoutes, runRoutes } from "./routes/runs.js";
+import { sessionRoutes } from "./routes/session.js";
 import { waitRoutes } from "./routes/wait.js";
+import { isUiBuilt, uiRoutes } from "./ui/ui-routes.js";
 import { ParsedMessages } from "./views/parsed-messages.js";
 
 /**
@@ -38,13 +46,30 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const metrics = options.metrics ?? createMetrics();
   installRequestMetrics(app, metrics);
   await registerOpenApi(app);
+  // Parses cookies only; the session cookie is checked by run authentication.
+  await app.register(fastifyCookie);
 
-  const access = createRunAccess({ store, apiKey: config.SANDMAIL_API_KEY });
+  const access = createRunAccess({
+    store,
+    apiKey: config.SANDMAIL_API_KEY,
+    loginThrottle: options.loginThrottle ?? new LoginThrottle(),
+  });
   const parsed = new ParsedMessages(store);
+  // The pool is the caller's to close when it passed one in; one made here closes with the app.
+  const work = options.work ?? createWorkerPool();
+  if (!options.work) app.addHook("onClose", () => work.close());
+  const checks = new MessageChecks(config, work);
 
-  await app.register(healthRoutes, { store });
+  await app.register(healthRoutes, { store, ...(options.catchAll ? { catchAll: options.catchAll } : {}) });
   await app.register(metricsRoutes, { metrics });
-  await app.register(createRunRoutes, { config, store, access, endpoints });
+  await app.register(uiRoutes(options.ui));
+  await app.register(createRunRoutes, {
+    config,
+    store,
+    access,
+    endpoints,
+    servesUi: isUiBuilt(options.ui),
+  });
   await app.register(
     async (scope) => {
       // Every route below /v1/runs/{run} authenticates first, before its input is even validated.
@@ -54,9 +79,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await scope.register(runRoutes, { config, store, access, endpoints });
       await scope.register(inboxRoutes, { store, access });
       await scope.register(messageRoutes, { store, access, parsed });
+      await scope.register(htmlViewRoutes, { store, access, parsed });
+      await scope.register(sessionRoutes, { access });
       await scope.register(eventRoutes, { store, access, streams: metrics.apiEventStreams });
       await scope.register(extractRoutes, { store, access, parsed });
       await scope.register(assertRoutes, { store, access, parsed });
+      await scope.register(checkRoutes, { store, access, parsed, checks });
       await scope.register(dnsRoutes, { store, access });
       await scope.register(waitRoutes, { config, store, access, parsed, waits: metrics.apiWaits });
     },

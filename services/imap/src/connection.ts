@@ -6,6 +6,7 @@
 import type { Socket } from "node:net";
 import { type SecureContext, TLSSocket } from "node:tls";
 import type { Mailbox, StoreEvent } from "@sandmail/core";
+import { clientKey } from "@sandmail/runtime";
 import { commands } from "./commands/index.js";
 import { type CommandContext, type CommandResult, no, type ServiceDeps } from "./commands/types.js";
 import { atom, type Command, type Value } from "./protocol/ast.js";
@@ -13,6 +14,7 @@ import { CommandFramer, type Frame, type FramerEvent, type FramerLimits } from "
 import { ParseError, parseFrame } from "./protocol/tokenize.js";
 import { continuation, type Status, statusLine, untagged } from "./protocol/writer.js";
 import { failureReply } from "./session/errors.js";
+import { announceKeywords, flagValues } from "./session/keywords.js";
 import { Session } from "./session/session.js";
 import { MailboxTracker, type TrackerUpdate } from "./session/tracker.js";
 import { expungeAllowed, freshView, type UpdatePoint } from "./session/update-points.js";
@@ -52,6 +54,7 @@ export class Connection {
   private flushChain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout;
   private readonly remote: string;
+  private readonly client: string;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
   private readonly onEnd = () => this.close();
   private readonly onError = (err: Error) => {
@@ -68,6 +71,7 @@ export class Connection {
     this.session = new Session(tls);
     this.framer = new CommandFramer(opts.limits);
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.client = clientKey(socket.remoteAddress);
     this.timer = setTimeout(() => this.timeout(), opts.idleTimeoutMs);
     this.timer.unref();
     this.attach(socket);
@@ -230,6 +234,7 @@ export class Connection {
       command,
       session: this.session,
       deps: this.opts.deps,
+      client: this.client,
       send: (values: Value[]) => this.write(untagged(values)),
       continuation: (text: string) => this.write([continuation(text)]),
       drain: () => this.drain(),
@@ -281,8 +286,9 @@ export class Connection {
       const index = await store.mailboxIndex(runId, mailbox.id);
       const top = index.length > 0 ? index[index.length - 1]!.uid : 0;
       // Claim only what this session knows of; later arrivals are claimed when it learns of them.
+      // Read-only (EXAMINE) sees what is recent without claiming it: a claim up to UID 0 only reads.
       const recentAbove =
-        readOnly || top === 0 ? Number.POSITIVE_INFINITY : await store.claimRecent(runId, mailbox.id, top);
+        top === 0 ? Number.POSITIVE_INFINITY : await store.claimRecent(runId, mailbox.id, readOnly ? 0 : top);
       const tracker = new MailboxTracker(mailbox.id, index, recentAbove, mailbox);
       for (const e of early) tracker.queue(e);
       return tracker;
@@ -328,12 +334,12 @@ export class Connection {
       if (!tracker.hasPending()) return;
       const plan = tracker.plan();
       let recentAbove = Number.POSITIVE_INFINITY;
-      if (!readOnly && plan.maxUid > 0) {
+      if (plan.maxUid > 0) {
         try {
           recentAbove = await this.opts.deps.store.claimRecent(
             this.session.user.runId,
             mailbox.id,
-            plan.maxUid,
+            readOnly ? 0 : plan.maxUid,
           );
         } catch (err) {
           this.opts.deps.logger.warn({ err }, "imap: could not claim \\Recent");
@@ -343,6 +349,9 @@ export class Connection {
       if (point.at === "idle" && !this.idling) return;
       const condstore = this.session.enabled.has("CONDSTORE");
       for (const u of tracker.flush(expungeAllowed(point), recentAbove, plan)) {
+        if (u.type === "fetch") {
+          for (const response of announceKeywords(selection, u.flags)) this.write(untagged(response));
+        }
         this.write(untagged(updateValues(u, condstore)));
       }
     };
@@ -464,7 +473,7 @@ function updateValues(u: TrackerUpdate, condstore: boolean): Value[] {
           atom("UID"),
           u.uid,
           atom("FLAGS"),
-          u.flags.map((f) => atom(f)),
+          flagValues(u.flags, u.recent),
           // RFC 7162 §3.2: once CONDSTORE is on, every unsolicited FETCH carries MODSEQ.
           ...(condstore ? [atom("MODSEQ"), [u.modSeq]] : []),
         ],

@@ -1,8 +1,8 @@
 import os from "node:os";
 import type { Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
-import type { Logger } from "@sandmail/runtime";
-import type { MailStore } from "@sandmail/store";
+import { clientKey, type Logger, LoginThrottle } from "@sandmail/runtime";
+import type { CatchAllRun, MailStore } from "@sandmail/store";
 import type { SMTPServerOptions, SMTPServerSession } from "smtp-server";
 import { createIngest, type Route } from "./ingest.js";
 import { libraryLogger } from "./library-logger.js";
@@ -17,10 +17,15 @@ export interface SmtpServiceOptions {
   /** PEM key and certificate for STARTTLS and implicit TLS. */
   tls: { key: string; cert: string };
   logger: Logger;
-  /** Run that takes mail addressed to no run; without it such mail gets 550 5.1.1. */
-  catchAllRunId?: string;
+  /**
+   * Run that takes mail addressed to no run (created again whenever it is missing); without it
+   * such mail gets 550 5.1.1.
+   */
+  catchAll?: Pick<CatchAllRun, "runId" | "ensure">;
   /** How long close() lets in-flight transactions finish before dropping them (default 10 s). */
   closeTimeoutMs?: number;
+  /** Slows down wrong logins per client address; shared with the process's other front ends. */
+  loginThrottle?: LoginThrottle;
   /** Where message outcomes and open sessions are counted; nothing is counted without it. */
   metrics?: Pick<SandmailMetrics, "smtpMessages" | "smtpSessions">;
 }
@@ -60,8 +65,26 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
     store,
     logger: log,
     hostname,
-    ...(options.catchAllRunId !== undefined ? { catchAllRunId: options.catchAllRunId } : {}),
+    ...(options.catchAll ? { catchAll: options.catchAll } : {}),
   });
+
+  const loginThrottle = options.loginThrottle ?? new LoginThrottle();
+
+  /** AUTH: wrong credentials from an address make its next attempts wait, then refused (454). */
+  async function authenticate(
+    username: string,
+    password: string,
+    session: SMTPServerSession,
+  ): Promise<string> {
+    const client = clientKey(session.remoteAddress);
+    if (!(await loginThrottle.admit(client)).admitted) throw reply.tooManyFailedLogins();
+    try {
+      return await ingest.authenticate(username, password);
+    } catch (err) {
+      if (err instanceof SmtpReplyError && err.responseCode === 535) loginThrottle.failed(client);
+      throw err;
+    }
+  }
 
   const sessions = new WeakMap<SMTPServerSession, SessionState>();
   /** Session ids whose message is being read or stored right now. */
@@ -108,9 +131,9 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
   }
 
   const handlers: Pick<SMTPServerOptions, "onAuth" | "onMailFrom" | "onRcptTo" | "onData"> = {
-    onAuth(auth, _session, callback) {
+    onAuth(auth, session, callback) {
       settle(
-        ingest.authenticate(auth.username ?? "", auth.password ?? ""),
+        authenticate(auth.username ?? "", auth.password ?? "", session),
         (runId) => callback(null, { user: runId }),
         (err) => callback(err),
       );
