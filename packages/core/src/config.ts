@@ -13,6 +13,8 @@ export const ConfigSchema = z.object({
   SANDMAIL_SMTPS_PORT: port.default(4650),
   SANDMAIL_IMAP_PORT: port.default(1143),
   SANDMAIL_IMAPS_PORT: port.default(9933),
+  SANDMAIL_POP3_PORT: port.default(1110),
+  SANDMAIL_POP3S_PORT: port.default(9955),
   SANDMAIL_API_PORT: port.default(8025),
   SANDMAIL_DOMAIN: z
     .string()

@@ -1,2 +1,3 @@
+export * from "./listeners.js";
 export * from "./logger.js";
 export * from "./tls.js";

@@ -2,11 +2,11 @@
  * The IMAP service: a plain listener (IMAP with STARTTLS) and an implicit-TLS listener
  * (RFC 8314), both over the same command set and store.
  */
-import { createServer, type Server, type Socket } from "node:net";
-import { createSecureContext, TLSSocket } from "node:tls";
+import { createServer, type Socket } from "node:net";
+import { createSecureContext } from "node:tls";
 import type { Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
-import type { Logger } from "@sandmail/runtime";
+import { closeServer, createImplicitTlsServer, type Logger, listenOn } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { capabilityList } from "./commands/index.js";
 import type { RunSlots, ServiceDeps } from "./commands/types.js";
@@ -99,55 +99,30 @@ export function createImapService(options: ImapServiceOptions): ImapService {
     begin(socket, false);
   });
 
-  const implicit = createServer((socket) => {
-    track(socket);
-    socket.on("error", () => socket.destroy());
-    socket.once("data", (first: Buffer) => {
-      if (first[0] !== 0x16) {
-        log.warn(
-          { remote: `${socket.remoteAddress}:${socket.remotePort}` },
-          "plain text on the implicit-TLS IMAP port: the client expects plain IMAP; point it at the plain port or enable SSL/TLS",
-        );
-        socket.end(
-          `* BYE This port expects TLS (implicit TLS); use port ${ports.port} for plain IMAP with STARTTLS\r\n`,
-        );
-        setTimeout(() => socket.destroy(), 2_000).unref();
-        return;
-      }
-      // Hand the ClientHello back to the socket: the TLS layer reads what is buffered first.
-      socket.pause();
-      socket.unshift(first);
-      const secure = new TLSSocket(socket, { isServer: true, secureContext });
-      secure.on("error", (err) => {
-        log.info({ err: err.message }, "imap TLS handshake failed");
-        secure.destroy();
-      });
-      secure.once("secure", () => begin(secure, true));
-    });
+  const implicit = createImplicitTlsServer({
+    secureContext,
+    onSocket: track,
+    onSecure: (secure) => begin(secure, true),
+    plainTextReply: (socket) => {
+      log.warn(
+        { remote: `${socket.remoteAddress}:${socket.remotePort}` },
+        "plain text on the implicit-TLS IMAP port: the client expects plain IMAP; point it at the plain port or enable SSL/TLS",
+      );
+      return `* BYE This port expects TLS (implicit TLS); use port ${ports.port} for plain IMAP with STARTTLS\r\n`;
+    },
+    onHandshakeError: (err) => log.info({ err: err.message }, "imap TLS handshake failed"),
   });
-
-  const listenOn = (server: Server, port: number) =>
-    new Promise<number>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, config.SANDMAIL_HOST, () => {
-        server.off("error", reject);
-        const addr = server.address();
-        resolve(typeof addr === "object" && addr ? addr.port : port);
-      });
-    });
 
   return {
     async listen() {
-      const port = await listenOn(plain, config.SANDMAIL_IMAP_PORT);
-      const tlsPort = await listenOn(implicit, config.SANDMAIL_IMAPS_PORT);
+      const port = await listenOn(plain, config.SANDMAIL_IMAP_PORT, config.SANDMAIL_HOST);
+      const tlsPort = await listenOn(implicit, config.SANDMAIL_IMAPS_PORT, config.SANDMAIL_HOST);
       ports = { port, tlsPort };
       log.info({ host: config.SANDMAIL_HOST, port, tlsPort }, "imap listening");
       return ports;
     },
     async close() {
-      const closing = [plain, implicit].map(
-        (s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve())),
-      );
+      const closing = [plain, implicit].map(closeServer);
       for (const conn of [...connections]) conn.shutdown("Server shutting down");
       for (const socket of sockets) socket.destroy();
       await Promise.all(closing);

@@ -1,10 +1,10 @@
-import { verifyCredentials } from "../session/credentials.js";
+import { verifyLogin } from "@sandmail/core";
 import { Args } from "./args.js";
 import { type CommandContext, type CommandResult, defineCommand, NOT_AUTHENTICATED, no } from "./types.js";
 
 export async function logIn(ctx: CommandContext, user: string, password: string): Promise<CommandResult> {
   const { store, config, logger } = ctx.deps;
-  const identity = await verifyCredentials(store, config.SANDMAIL_DOMAIN, user, password);
+  const identity = await verifyLogin(store, config.SANDMAIL_DOMAIN, user, password);
   if (!identity) {
     logger.info({ user: user.slice(0, 200) }, "imap login failed");
     return no("Invalid credentials (user: inbox address, password: run token)", "AUTHENTICATIONFAILED");
