@@ -55,3 +55,49 @@ export function listenOn(server: Server, port: number, host: string): Promise<nu
 export function closeServer(server: Server): Promise<void> {
   return new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
 }
+
+export interface ListenerPairOptions {
+  secureContext: SecureContext;
+  /** A client connected: on the plain port (`tls` false) or after the implicit-TLS handshake. */
+  onConnection(socket: Socket, tls: boolean): void;
+  /** What the implicit-TLS port answers to plain text, in the protocol's words. */
+  plainTextReply(socket: Socket): string;
+  onHandshakeError(err: Error): void;
+}
+
+export interface ListenerPair {
+  listen(port: number, tlsPort: number, host: string): Promise<{ port: number; tlsPort: number }>;
+  /** Stops accepting and destroys every socket still open (end sessions politely first). */
+  close(): Promise<void>;
+}
+
+/** The plain (STARTTLS / STLS) and implicit-TLS listeners of one mail protocol. */
+export function createListenerPair(options: ListenerPairOptions): ListenerPair {
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    socket.setNoDelay(true);
+  };
+  const plain = createServer((socket) => {
+    track(socket);
+    options.onConnection(socket, false);
+  });
+  const implicit = createImplicitTlsServer({
+    secureContext: options.secureContext,
+    onSocket: track,
+    onSecure: (secure) => options.onConnection(secure, true),
+    plainTextReply: options.plainTextReply,
+    onHandshakeError: options.onHandshakeError,
+  });
+  return {
+    async listen(port, tlsPort, host) {
+      return { port: await listenOn(plain, port, host), tlsPort: await listenOn(implicit, tlsPort, host) };
+    },
+    async close() {
+      const closing = [plain, implicit].map(closeServer);
+      for (const socket of sockets) socket.destroy();
+      await Promise.all(closing);
+    },
+  };
+}

@@ -2,11 +2,10 @@
  * The IMAP service: a plain listener (IMAP with STARTTLS) and an implicit-TLS listener
  * (RFC 8314), both over the same command set and store.
  */
-import { createServer, type Socket } from "node:net";
 import { createSecureContext } from "node:tls";
 import type { Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
-import { closeServer, createImplicitTlsServer, type Logger, listenOn } from "@sandmail/runtime";
+import { createListenerPair, type Logger } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { capabilityList } from "./commands/index.js";
 import type { RunSlots, ServiceDeps } from "./commands/types.js";
@@ -65,7 +64,6 @@ export function createImapService(options: ImapServiceOptions): ImapService {
   const { metrics } = options;
   // Read at scrape time from the set the service keeps anyway: nothing to do per connection.
   const untrackConnections = metrics?.imapConnections.track(() => connections.size);
-  const sockets = new Set<Socket>();
   let ports = { port: 0, tlsPort: 0 };
 
   const connectionOptions = {
@@ -82,27 +80,13 @@ export function createImapService(options: ImapServiceOptions): ImapService {
     ...(metrics ? { onCommand: (command: string) => metrics.imapCommands.inc({ command }) } : {}),
   };
 
-  const track = (socket: Socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-    socket.setNoDelay(true);
-  };
-
-  const begin = (socket: Socket, tls: boolean) => {
-    const conn = new Connection(socket, tls, connectionOptions);
-    connections.add(conn);
-    conn.start();
-  };
-
-  const plain = createServer((socket) => {
-    track(socket);
-    begin(socket, false);
-  });
-
-  const implicit = createImplicitTlsServer({
+  const listeners = createListenerPair({
     secureContext,
-    onSocket: track,
-    onSecure: (secure) => begin(secure, true),
+    onConnection(socket, tls) {
+      const conn = new Connection(socket, tls, connectionOptions);
+      connections.add(conn);
+      conn.start();
+    },
     plainTextReply: (socket) => {
       log.warn(
         { remote: `${socket.remoteAddress}:${socket.remotePort}` },
@@ -115,17 +99,17 @@ export function createImapService(options: ImapServiceOptions): ImapService {
 
   return {
     async listen() {
-      const port = await listenOn(plain, config.SANDMAIL_IMAP_PORT, config.SANDMAIL_HOST);
-      const tlsPort = await listenOn(implicit, config.SANDMAIL_IMAPS_PORT, config.SANDMAIL_HOST);
-      ports = { port, tlsPort };
-      log.info({ host: config.SANDMAIL_HOST, port, tlsPort }, "imap listening");
+      ports = await listeners.listen(
+        config.SANDMAIL_IMAP_PORT,
+        config.SANDMAIL_IMAPS_PORT,
+        config.SANDMAIL_HOST,
+      );
+      log.info({ host: config.SANDMAIL_HOST, ...ports }, "imap listening");
       return ports;
     },
     async close() {
-      const closing = [plain, implicit].map(closeServer);
       for (const conn of [...connections]) conn.shutdown("Server shutting down");
-      for (const socket of sockets) socket.destroy();
-      await Promise.all(closing);
+      await listeners.close();
       untrackConnections?.();
     },
   };

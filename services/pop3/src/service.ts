@@ -3,10 +3,9 @@
  * RFC 8314) over the store, with the same logins and tokens as IMAP. A maildrop is an inbox's
  * INBOX.
  */
-import { createServer, type Socket } from "node:net";
 import { createSecureContext } from "node:tls";
 import type { Config } from "@sandmail/core";
-import { closeServer, createImplicitTlsServer, type Logger, listenOn } from "@sandmail/runtime";
+import { createListenerPair, type Logger } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { Pop3Connection, type Pop3Deps } from "./connection.js";
 import { MaildropLocks } from "./locks.js";
@@ -32,7 +31,6 @@ export function createPop3Service(options: Pop3ServiceOptions): Pop3Service {
   const log = options.logger.child({ service: "pop3" });
   const secureContext = createSecureContext({ key: options.tls.key, cert: options.tls.cert });
   const connections = new Set<Pop3Connection>();
-  const sockets = new Set<Socket>();
   let ports = { port: 0, tlsPort: 0 };
   const deps: Pop3Deps = {
     store,
@@ -45,25 +43,13 @@ export function createPop3Service(options: Pop3ServiceOptions): Pop3Service {
     onClose: (conn) => connections.delete(conn),
   };
 
-  const track = (socket: Socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-    socket.setNoDelay(true);
-  };
-  const begin = (socket: Socket, tls: boolean) => {
-    const conn = new Pop3Connection(socket, tls, deps);
-    connections.add(conn);
-    conn.start();
-  };
-
-  const plain = createServer((socket) => {
-    track(socket);
-    begin(socket, false);
-  });
-  const implicit = createImplicitTlsServer({
+  const listeners = createListenerPair({
     secureContext,
-    onSocket: track,
-    onSecure: (secure) => begin(secure, true),
+    onConnection(socket, tls) {
+      const conn = new Pop3Connection(socket, tls, deps);
+      connections.add(conn);
+      conn.start();
+    },
     plainTextReply: () =>
       `-ERR This port expects TLS (implicit TLS); use port ${ports.port} for plain POP3 with STLS\r\n`,
     onHandshakeError: (err) => log.info({ err: err.message }, "pop3 TLS handshake failed"),
@@ -71,17 +57,17 @@ export function createPop3Service(options: Pop3ServiceOptions): Pop3Service {
 
   return {
     async listen() {
-      const port = await listenOn(plain, config.SANDMAIL_POP3_PORT, config.SANDMAIL_HOST);
-      const tlsPort = await listenOn(implicit, config.SANDMAIL_POP3S_PORT, config.SANDMAIL_HOST);
-      ports = { port, tlsPort };
-      log.info({ host: config.SANDMAIL_HOST, port, tlsPort }, "pop3 listening");
+      ports = await listeners.listen(
+        config.SANDMAIL_POP3_PORT,
+        config.SANDMAIL_POP3S_PORT,
+        config.SANDMAIL_HOST,
+      );
+      log.info({ host: config.SANDMAIL_HOST, ...ports }, "pop3 listening");
       return ports;
     },
     async close() {
-      const closing = [plain, implicit].map(closeServer);
       for (const conn of [...connections]) conn.shutdown();
-      for (const socket of sockets) socket.destroy();
-      await Promise.all(closing);
+      await listeners.close();
     },
   };
 }
