@@ -7,9 +7,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ImapFlow } from "imapflow";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openInbox } from "../support/imap-client.js";
 import { runPython } from "../support/python.js";
 import { startTestSandbox, type TestRun, type TestSandbox } from "../support/sandbox.js";
 import { assertTool, skipWithoutTool } from "../support/tools.js";
@@ -47,17 +47,8 @@ async function apiInbox(run: TestRun, address: string): Promise<Array<{ subject:
 
 /** Subjects in the address's INBOX, as an IMAP client sees them. */
 async function imapSubjects(run: TestRun, address: string): Promise<string[]> {
-  const imap = new ImapFlow({
-    host: "127.0.0.1",
-    port: sb.ports.imap ?? 0,
-    secure: false,
-    doSTARTTLS: false,
-    auth: { user: address, pass: run.token },
-    logger: false,
-  });
-  await imap.connect();
+  const imap = await openInbox(sb, address, run.token);
   try {
-    await imap.mailboxOpen("INBOX");
     const subjects: string[] = [];
     for await (const m of imap.fetch("1:*", { envelope: true })) subjects.push(m.envelope?.subject ?? "");
     return subjects.sort();

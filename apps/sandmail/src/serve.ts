@@ -3,7 +3,7 @@ import type { Config, Run } from "@sandmail/core";
 import { createImapService } from "@sandmail/imap";
 import { createMetrics, type SandmailMetrics } from "@sandmail/metrics";
 import { createPop3Service } from "@sandmail/pop3";
-import { type Logger, loadTlsMaterial, type TlsMaterial } from "@sandmail/runtime";
+import { type Logger, LoginThrottle, loadTlsMaterial, type TlsMaterial } from "@sandmail/runtime";
 import { createSmtpService } from "@sandmail/smtp";
 import type { MailStore } from "@sandmail/store";
 import { defaultCatchAll } from "./default-run.js";
@@ -25,6 +25,8 @@ export interface SandboxOptions {
    * API's /metrics; made (with Node's process metrics) when absent.
    */
   metrics?: SandmailMetrics;
+  /** The process's one record of wrong logins (SMTP, IMAP and the API count together); made when absent. */
+  loginThrottle?: LoginThrottle;
 }
 
 export interface SandboxPorts {
@@ -66,6 +68,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const ports: SandboxPorts = {};
   const publicHost = publicHostOf(config);
   const metrics = options.metrics ?? createMetrics({ processMetrics: true });
+  // One record of wrong logins per process: guesses over SMTP, IMAP and the API count together.
+  const loginThrottle = options.loginThrottle ?? new LoginThrottle();
 
   try {
     await store.ping();
@@ -81,6 +85,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         tls,
         logger: logger.child({ service: "smtp" }),
         metrics,
+        loginThrottle,
         ...(catchAll ? { catchAll } : {}),
       });
       const bound = await smtp.listen();
@@ -96,6 +101,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         tls,
         logger: logger.child({ service: "imap" }),
         metrics,
+        loginThrottle,
       });
       const bound = await imap.listen();
       ports.imap = bound.port;
@@ -104,7 +110,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     }
 
     if (services.has("pop3")) {
-      const pop3 = createPop3Service({ config, store, tls, logger });
+      const pop3 = createPop3Service({ config, store, tls, logger, loginThrottle });
       const bound = await pop3.listen();
       ports.pop3 = bound.port;
       ports.pop3s = bound.tlsPort;
@@ -117,6 +123,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         store,
         logger: logger.child({ service: "api" }),
         metrics,
+        loginThrottle,
         ...(catchAll ? { catchAll } : {}),
         endpoints: {
           host: publicHost,

@@ -3,3 +3,4 @@ export * from "./domain.js";
 export * from "./errors.js";
 export * from "./ids.js";
 export * from "./login.js";
+export * from "./lower-bound.js";

@@ -5,7 +5,7 @@
 import { createSecureContext } from "node:tls";
 import type { Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
-import { createListenerPair, type Logger } from "@sandmail/runtime";
+import { createListenerPair, type Logger, LoginThrottle } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { capabilityList } from "./commands/index.js";
 import type { RunSlots, ServiceDeps } from "./commands/types.js";
@@ -22,6 +22,8 @@ export interface ImapServiceOptions {
   maxConnectionsPerRun?: number;
   /** Longest command line; default 64 KiB. */
   maxLineBytes?: number;
+  /** Slows down wrong logins per client address; shared with the process's other front ends. */
+  loginThrottle?: LoginThrottle;
   /** Where open connections and dispatched commands are counted; nothing is counted without it. */
   metrics?: Pick<SandmailMetrics, "imapConnections" | "imapCommands">;
 }
@@ -58,6 +60,7 @@ export function createImapService(options: ImapServiceOptions): ImapService {
     store,
     logger: log,
     runSlots: runSlots(options.maxConnectionsPerRun ?? 50),
+    loginThrottle: options.loginThrottle ?? new LoginThrottle(),
     capabilities: (session) => capabilityList({ tls: session.tls, appendLimit: maxMessage }),
   };
   const connections = new Set<Connection>();

@@ -7,7 +7,7 @@
 import type { Socket } from "node:net";
 import { type SecureContext, TLSSocket } from "node:tls";
 import { decodeSaslPlain, isSandmailError, type LoginIdentity, verifyLogin } from "@sandmail/core";
-import type { Logger } from "@sandmail/runtime";
+import { clientKey, type Logger, type LoginThrottle } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { type LineEvent, LineReader } from "./line-reader.js";
 import type { MaildropLocks } from "./locks.js";
@@ -19,6 +19,7 @@ export interface Pop3Deps {
   domain: string;
   logger: Logger;
   locks: MaildropLocks;
+  loginThrottle: LoginThrottle;
   secureContext: SecureContext;
   maxLineBytes: number;
   /** No command for this long ends the session without UPDATE (RFC 1939 §3: at least 10 min). */
@@ -273,9 +274,14 @@ export class Pop3Connection {
 
   private async logIn(user: string, password: string): Promise<void> {
     this.user = undefined;
-    const { store, domain, logger } = this.deps;
+    const { store, domain, logger, loginThrottle } = this.deps;
+    const client = clientKey(this.socket.remoteAddress);
+    const admission = await loginThrottle.admit(client);
+    if (!admission.admitted)
+      return this.fail("-ERR [SYS/TEMP] Too many failed logins from your address, try again later");
     const identity = await verifyLogin(store, domain, utf8(user), utf8(password));
     if (!identity) {
+      loginThrottle.failed(client);
       logger.info({ user: user.slice(0, 200) }, "pop3 login failed");
       return this.fail(`-ERR [AUTH] ${LOGIN_HINT}`);
     }

@@ -5,7 +5,7 @@
  */
 import { createSecureContext } from "node:tls";
 import type { Config } from "@sandmail/core";
-import { createListenerPair, type Logger } from "@sandmail/runtime";
+import { createListenerPair, type Logger, LoginThrottle } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { Pop3Connection, type Pop3Deps } from "./connection.js";
 import { MaildropLocks } from "./locks.js";
@@ -17,6 +17,8 @@ export interface Pop3ServiceOptions {
   logger: Logger;
   /** Default 10 minutes, RFC 1939's minimum autologout timer. */
   idleTimeoutMs?: number;
+  /** Slows down wrong logins per client address; shared with the process's other front ends. */
+  loginThrottle?: LoginThrottle;
   /** Longest command line; default 1 KiB (RFC 2449 allows 255 octets, SASL responses need more). */
   maxLineBytes?: number;
 }
@@ -37,6 +39,7 @@ export function createPop3Service(options: Pop3ServiceOptions): Pop3Service {
     domain: config.SANDMAIL_DOMAIN,
     logger: log,
     locks: new MaildropLocks(),
+    loginThrottle: options.loginThrottle ?? new LoginThrottle(),
     secureContext,
     maxLineBytes: options.maxLineBytes ?? 1024,
     idleTimeoutMs: options.idleTimeoutMs ?? 10 * 60_000,

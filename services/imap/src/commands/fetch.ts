@@ -4,7 +4,8 @@
  * are written as literals that reference the stored Buffer.
  */
 import type { StoredMessage } from "@sandmail/core";
-import { bodyStructure, envelopeWire, fetchSection } from "../content/index.js";
+import { sectionBytes } from "@sandmail/mime";
+import { bodyStructure, envelopeWire } from "../content/index.js";
 import { atom, literal, type Value } from "../protocol/ast.js";
 import { announceKeywords, flagValues } from "../session/keywords.js";
 import { ArgError, Args, formatDateTime } from "./args.js";
@@ -158,18 +159,18 @@ function appendItem(
     case "RFC822.HEADER":
       out.push(
         atom("RFC822.HEADER"),
-        bytesOrNil(fetchSection(raw!, msg.mime, { path: [], specifier: "HEADER" })),
+        bytesOrNil(sectionBytes(raw!, msg.mime, { path: [], specifier: "HEADER" })),
       );
       return;
     case "RFC822.TEXT":
       out.push(
         atom("RFC822.TEXT"),
-        bytesOrNil(fetchSection(raw!, msg.mime, { path: [], specifier: "TEXT" })),
+        bytesOrNil(sectionBytes(raw!, msg.mime, { path: [], specifier: "TEXT" })),
       );
       return;
     case "section": {
       let bytes =
-        item.spec.path.length === 0 && !item.spec.specifier ? raw! : fetchSection(raw!, msg.mime, item.spec);
+        item.spec.path.length === 0 && !item.spec.specifier ? raw! : sectionBytes(raw!, msg.mime, item.spec);
       if (bytes && item.partial) {
         const start = Math.min(item.partial.start, bytes.length);
         bytes = bytes.subarray(start, Math.min(bytes.length, start + item.partial.length));

@@ -1,8 +1,14 @@
 import type { MimeNode } from "@sandmail/core";
-import { decodeCharset, decodeTransfer, decodeWords } from "@sandmail/mime";
+import {
+  decodeCharset,
+  decodeTransfer,
+  decodeWords,
+  fieldValue,
+  type LocatedField,
+  locateFields,
+} from "@sandmail/mime";
 import { parseAddressList } from "./address.js";
 import { fold } from "./fold.js";
-import { fieldValue, type HeaderField, parseHeaderFields } from "./headers.js";
 
 /**
  * What SEARCH compares against, derived once per message and kept while the message's MIME
@@ -11,7 +17,7 @@ import { fieldValue, type HeaderField, parseHeaderFields } from "./headers.js";
  */
 export interface MessageText {
   /** Top-level header fields by lowercased name, located in `bytes`; built on first use. */
-  fields?: Map<string, HeaderField[]>;
+  fields?: Map<string, LocatedField[]>;
   bytes?: Buffer;
   /** Decoded, case-folded values, per field name as searches ask for them. */
   decoded?: Map<string, string[]>;
@@ -89,8 +95,8 @@ function entryFor(root: MimeNode): MessageText {
 function rawValues(entry: MessageText, root: MimeNode, raw: () => Buffer, key: string): string[] | undefined {
   if (!entry.fields) {
     const bytes = raw();
-    const fields = new Map<string, HeaderField[]>();
-    for (const f of parseHeaderFields(bytes, root.headerStart, root.headerEnd)) {
+    const fields = new Map<string, LocatedField[]>();
+    for (const f of locateFields(bytes, root.headerStart, root.headerEnd)) {
       const list = fields.get(f.key);
       if (list) list.push(f);
       else fields.set(f.key, [f]);
@@ -149,7 +155,7 @@ function headerText(raw: Buffer, node: MimeNode, out: string[]): void {
     out.push(raw.toString("utf8", start, end).replace(/\r?\n[ \t]+/g, " "));
     return;
   }
-  for (const f of parseHeaderFields(raw, start, end)) {
+  for (const f of locateFields(raw, start, end)) {
     out.push(`${f.name}: ${decodeWords(fieldValue(raw, f))}\n`);
   }
 }
