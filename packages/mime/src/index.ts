@@ -2,7 +2,7 @@ export * from "./auth/index.js";
 export { isCrlfClean, normalizeCrlf } from "./crlf.js";
 export * from "./extract/index.js";
 export { findHeaderEnd, type HeaderField, parseHeaderBlock, unfold } from "./header-block.js";
-export { indexMessage } from "./index-message.js";
+export { indexMessage, indexMimeTree, summarizeMessage } from "./index-message.js";
 export { internString } from "./intern.js";
 export { countLines } from "./mime-tree.js";
 export { type ParsedAttachment, type ParsedMessage, parseMessage } from "./parse-message.js";

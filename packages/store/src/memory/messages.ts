@@ -1,6 +1,7 @@
-import { type Envelope, type MessageMeta, SandmailError, type StoredMessage } from "@sandmail/core";
+import { type Envelope, SandmailError, type StoredMessage } from "@sandmail/core";
 import type {
   AppendInput,
+  AppendMeta,
   CopyResult,
   MailboxEntry,
   MessageQuery,
@@ -16,6 +17,7 @@ import { insertSorted, lowerBound, removeSorted } from "./sorted.js";
 import {
   bySeqKey,
   byUidKey,
+  type KeptMeta,
   type MailboxRecord,
   type MessageRecord,
   type RunState,
@@ -34,7 +36,7 @@ const NO_FLAGS: string[] = Object.freeze([]) as unknown as string[];
  * often hand in objects made by spreads (`{...meta, auth}`, `{header, ...rest}`); V8 can give each
  * of those a hidden class and property store of its own, some 300 bytes a message for nothing.
  */
-function keptMeta(meta: MessageMeta): MessageMeta {
+function keptMeta(meta: AppendMeta): KeptMeta {
   if (!meta.auth) return { summary: meta.summary, mime: meta.mime };
   const { spf, dkim, dmarc, arc, received } = meta.auth;
   return { summary: meta.summary, mime: meta.mime, auth: { spf, dkim, dmarc, arc, received } };
@@ -72,6 +74,7 @@ export function appendMessage(
     raw: state.raw.keep(input.raw),
     envelope: input.envelope && keptEnvelope(input.envelope),
     meta: keptMeta(input.meta),
+    indexMime: input.meta.mime === undefined ? input.indexMime : undefined,
   };
   insert(state, rec);
   emitAdded(state, rec);

@@ -24,6 +24,7 @@ import type {
 } from "../contract.js";
 import { normalizeFlags } from "../shared/flags.js";
 import {
+  appendedMeta,
   checkAddress,
   checkAppend,
   checkCreateRun,
@@ -226,11 +227,12 @@ export class RedisStore implements MailStore {
     const flags = normalizeFlags(input.flags);
     const address = checkAddress(input.address);
     const internalDate = input.internalDate ? new Date(input.internalDate) : new Date();
+    const meta = appendedMeta(input);
     const [id, seq, uid, mailboxId] = (await this.#script("smAppend", runId, [
       address,
       folder,
       input.raw,
-      JSON.stringify(input.meta),
+      JSON.stringify(meta),
       input.envelope ? JSON.stringify(input.envelope) : "",
       joinFlags(flags),
       internalDate.getTime(),
@@ -247,11 +249,11 @@ export class RedisStore implements MailStore {
       modSeq: Number(seq),
       internalDate,
       size: input.raw.length,
-      summary: input.meta.summary,
-      mime: input.meta.mime,
+      summary: meta.summary,
+      mime: meta.mime,
     };
     if (input.envelope) msg.envelope = input.envelope;
-    if (input.meta.auth) msg.auth = input.meta.auth;
+    if (meta.auth) msg.auth = meta.auth;
     return msg;
   }
 
