@@ -1,6 +1,7 @@
 import addressparser, { type Address } from "nodemailer/lib/addressparser";
 import { describe, expect, it } from "vitest";
-import { decodeWords, parseAddressList } from "../src/summary.js";
+import { decodeWords } from "../src/decode.js";
+import { parseAddressList } from "../src/summary.js";
 
 /** What parseAddressList returned before its fast path: addressparser, groups flattened. */
 function viaAddressparser(value: string) {

@@ -51,6 +51,8 @@ export interface DeliveryResult {
   stored: StoredMessage[];
 }
 
+const NO_BYTES = Buffer.alloc(0);
+
 export interface IngestOptions {
   config: Pick<Config, "SANDMAIL_DOMAIN" | "SANDMAIL_DNS_FALLBACK" | "SANDMAIL_AUTH_TIMEOUT_MS">;
   store: MailStore;
@@ -128,8 +130,9 @@ export function createIngest(options: IngestOptions): Ingest {
     return entry.memo;
   }
 
-  // Queue ids: a per-process random prefix and a counter, unique without a random draw per message.
-  const queuePrefix = randomBytes(3).toString("hex").toUpperCase();
+  // Queue ids: a per-process random prefix and a counter, unique without a random draw per
+  // message. They are also the store's delivery ids, unique across processes sharing a Redis.
+  const queuePrefix = randomBytes(6).toString("hex").toUpperCase();
   let queueCounter = 0;
   const indexMime = safeMimeIndexer(logger);
 
@@ -189,7 +192,7 @@ export function createIngest(options: IngestOptions): Ingest {
     if (!Buffer.isBuffer(delivery.raw)) throw new TypeError("delivery.raw must be a Buffer");
     if (delivery.routes.length === 0) throw new TypeError("delivery has no routes");
 
-    const queueId = queuePrefix + (++queueCounter).toString(16).toUpperCase().padStart(10, "0");
+    const queueId = queuePrefix + (++queueCounter).toString(16).toUpperCase().padStart(8, "0");
     const raw = normalizeCrlf(delivery.raw);
     const receivedAt = new Date();
     const summary = safeSummary(raw, logger);
@@ -202,63 +205,61 @@ export function createIngest(options: IngestOptions): Ingest {
       else rcptByRun.set(r.runId, [r.recipient]);
     }
 
-    const authByRun = new Map<string, Promise<AuthResults>>();
-    for (const runId of rcptByRun.keys()) {
-      const auth = checkAuth(runId, delivery, raw);
-      auth.catch(() => {}); // awaited below, per route
-      authByRun.set(runId, auth);
-    }
-
+    const runs = [...rcptByRun.keys()];
     const results = await Promise.allSettled(
-      delivery.routes.map(async (r) => {
+      runs.map(async (runId) => {
         let auth: AuthResults;
         try {
-          auth = await (authByRun.get(r.runId) as Promise<AuthResults>);
+          auth = await checkAuth(runId, delivery, raw);
         } catch (err) {
-          throw replyForStoreError(err, r.runId);
+          throw replyForStoreError(err, runId);
         }
-        // Trace headers go on top, newest first: our Authentication-Results, then our Received,
-        // written once, straight into the bytes the store keeps.
-        const copy = prependHeaders(
-          raw,
-          [
-            [
-              "Received",
-              receivedHeader({
-                helo: delivery.helo,
-                clientAddress: delivery.clientAddress,
-                host: hostname,
-                protocol: delivery.protocol,
-                id: queueId,
-                recipient: r.recipient,
-                date: receivedAt,
-              }),
-            ],
-          ],
-          auth.header,
-        );
-        const { header: _header, ...authSummary } = auth;
-        try {
-          return await store.appendMessage(r.runId, {
+        const { header: authHeader, ...authSummary } = auth;
+        const envelope = {
+          mailFrom: internString(delivery.mailFrom),
+          rcptTo: rcptByRun.get(runId) ?? [],
+          clientAddress: internString(delivery.clientAddress),
+          helo: internString(delivery.helo),
+          tls: delivery.tls,
+          ...(delivery.authUser !== undefined ? { authUser: delivery.authUser } : {}),
+        };
+        // Trace headers go on top, newest first: our Authentication-Results, then our Received.
+        // They are each copy's own head; the body as received is shared by all copies.
+        const copies = delivery.routes
+          .filter((r) => r.runId === runId)
+          .map((r) => ({
             address: r.inbox,
-            raw: copy,
+            head: prependHeaders(
+              NO_BYTES,
+              [
+                [
+                  "Received",
+                  receivedHeader({
+                    helo: delivery.helo,
+                    clientAddress: delivery.clientAddress,
+                    host: hostname,
+                    protocol: delivery.protocol,
+                    id: queueId,
+                    recipient: r.recipient,
+                    date: receivedAt,
+                  }),
+                ],
+              ],
+              authHeader,
+            ),
             // The summary now (the trace headers carry none of its fields); the MIME tree when
             // someone first reads it.
             meta: { summary, auth: authSummary },
             indexMime,
             internalDate: receivedAt,
             // Kept with every message for the life of its run: share the strings that repeat.
-            envelope: {
-              mailFrom: internString(delivery.mailFrom),
-              rcptTo: rcptByRun.get(r.runId) ?? [r.recipient],
-              clientAddress: internString(delivery.clientAddress),
-              helo: internString(delivery.helo),
-              tls: delivery.tls,
-              ...(delivery.authUser !== undefined ? { authUser: delivery.authUser } : {}),
-            },
-          });
+            envelope,
+          }));
+        try {
+          // All of this run's copies in one atomic store step, settled only once its outcome is known.
+          return await store.appendDelivery(runId, { deliveryId: queueId, body: raw, copies });
         } catch (err) {
-          throw replyForStoreError(err, r.runId);
+          throw replyForStoreError(err, runId);
         }
       }),
     );
@@ -266,11 +267,14 @@ export function createIngest(options: IngestOptions): Ingest {
     const stored: StoredMessage[] = [];
     const failures: SmtpReplyError[] = [];
     for (const result of results) {
-      if (result.status === "fulfilled") stored.push(result.value);
+      if (result.status === "fulfilled") stored.push(...result.value);
       else failures.push(replyForStoreError(result.reason, "?"));
     }
     const failure = worstReply(failures);
     if (failure) {
+      // Several runs cannot share one atomic step (on a cluster they live on different shards):
+      // the runs that did store take their copies back, so a refusal leaves nothing behind.
+      await undo(stored, queueId);
       logger.warn(
         { queueId, stored: stored.length, failed: failures.length, err: failure.cause ?? failure },
         "delivery failed: %s",
@@ -280,6 +284,16 @@ export function createIngest(options: IngestOptions): Ingest {
     }
     logger.debug({ queueId, copies: stored.length, bytes: raw.length }, "delivered");
     return { queueId, stored };
+  }
+
+  async function undo(stored: StoredMessage[], queueId: string): Promise<void> {
+    const byRun = new Map<string, string[]>();
+    for (const m of stored) byRun.set(m.runId, [...(byRun.get(m.runId) ?? []), m.id]);
+    for (const [runId, ids] of byRun) {
+      await store.deleteMessages(runId, ids).catch((err: unknown) => {
+        logger.error({ queueId, runId, err }, "could not take back a partly refused delivery");
+      });
+    }
   }
 
   return { authenticate, route, deliver };

@@ -3,6 +3,7 @@ import type {
   AppendInput,
   CopyResult,
   CreateRunInput,
+  DeliveryInput,
   InboxInfo,
   MailboxEntry,
   MailStore,
@@ -11,7 +12,7 @@ import type {
   UpdateFlagsInput,
   UpdateFlagsResult,
 } from "../contract.js";
-import { checkAddress, checkAppend, checkIds, normalizeDnsRecords } from "../shared/inputs.js";
+import { checkAddress, checkAppend, checkDelivery, checkIds, normalizeDnsRecords } from "../shared/inputs.js";
 import * as events from "./events.js";
 import * as mailboxes from "./mailboxes.js";
 import * as messages from "./messages.js";
@@ -124,6 +125,11 @@ export class MemoryStore implements MailStore {
     checkAppend(input);
     const state = this.#runs.get(runId);
     return messages.appendMessage(this.#ctx, state, checkAddress(input.address), input);
+  }
+
+  async appendDelivery(runId: string, input: DeliveryInput): Promise<StoredMessage[]> {
+    const copies = checkDelivery(input);
+    return messages.appendDelivery(this.#ctx, this.#runs.get(runId), input, copies);
   }
 
   async getMessage(runId: string, messageId: string): Promise<StoredMessage | undefined> {

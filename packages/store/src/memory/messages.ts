@@ -1,15 +1,17 @@
-import { type Envelope, SandmailError, type StoredMessage } from "@sandmail/core";
+import { DefaultFolders, type Envelope, SandmailError, type StoredMessage } from "@sandmail/core";
 import type {
   AppendInput,
   AppendMeta,
   CopyResult,
+  DeliveryCopy,
+  DeliveryInput,
   MailboxEntry,
   MessageQuery,
   UpdateFlagsInput,
   UpdateFlagsResult,
 } from "../contract.js";
 import { applyFlagOp, hasSeen, normalizeFlags } from "../shared/flags.js";
-import { checkIds, messageIdFor } from "../shared/inputs.js";
+import { checkAddress, checkIds, messageIdFor } from "../shared/inputs.js";
 import { normalizeMailboxName } from "../shared/mailbox-names.js";
 import { emit, emitAdded, emitMoved } from "./events.js";
 import { ensureInbox } from "./mailboxes.js";
@@ -50,6 +52,49 @@ function keptEnvelope(e: Envelope): Envelope {
     : { mailFrom, rcptTo, clientAddress, helo, tls, authUser };
 }
 
+/** Per run: delivery id -> ids of the messages it stored (appendDelivery's idempotence). */
+const deliveries = new WeakMap<RunState, Map<string, string[]>>();
+// Only a retry right after an unknown outcome needs the answer: keep the newest few.
+const DELIVERIES_KEPT = 1000;
+
+/** All copies or none: every check runs before the first change. */
+export function appendDelivery(
+  ctx: StoreContext,
+  state: RunState,
+  input: DeliveryInput,
+  copies: DeliveryCopy[],
+): StoredMessage[] {
+  let done = deliveries.get(state);
+  const earlier = done?.get(input.deliveryId);
+  if (earlier) return earlier.map((id) => messageView(state.messages.get(id) as MessageRecord, state.run.id));
+  const targets = copies.map((copy) => {
+    const address = checkAddress(copy.address);
+    const folder = normalizeMailboxName(copy.mailbox ?? "INBOX");
+    const inbox = state.inboxes.get(address);
+    const exists = inbox ? inbox.byName.has(folder) : DefaultFolders.some((f) => f.name === folder);
+    if (!exists) throw new SandmailError("mailbox_not_found", `no mailbox ${folder}`);
+    return { address, folder, flags: normalizeFlags(copy.flags) };
+  });
+  let bytes = 0;
+  for (const copy of copies) bytes += copy.head.length + input.body.length;
+  checkQuota(state, copies.length, bytes);
+  const stored = copies.map((copy, i) => {
+    const { address, folder, flags } = targets[i] as (typeof targets)[number];
+    const mb = ensureInbox(ctx, state, address).byName.get(folder) as MailboxRecord;
+    return store(ctx, state, mb, flags, copy.head, input.body, copy);
+  });
+  if (!done) {
+    done = new Map();
+    deliveries.set(state, done);
+  }
+  done.set(
+    input.deliveryId,
+    stored.map((rec) => rec.id),
+  );
+  if (done.size > DELIVERIES_KEPT) done.delete(done.keys().next().value as string);
+  return stored.map((rec) => messageView(rec, state.run.id));
+}
+
 export function appendMessage(
   ctx: StoreContext,
   state: RunState,
@@ -62,6 +107,20 @@ export function appendMessage(
   const mb = inbox.byName.get(folder);
   if (!mb) throw new SandmailError("mailbox_not_found", `no mailbox ${folder}`);
   checkQuota(state, 1, input.raw.length);
+  return messageView(store(ctx, state, mb, flags, input.raw, undefined, input), state.run.id);
+}
+
+/** Keeps one new message in a mailbox; the caller has checked quota and mailbox. */
+function store(
+  ctx: StoreContext,
+  state: RunState,
+  mb: MailboxRecord,
+  flags: string[],
+  raw: Buffer,
+  /** Bytes kept right after `raw` (a delivery's shared body after a copy's head), copied once. */
+  rest: Buffer | undefined,
+  input: Omit<AppendInput, "raw" | "address">,
+): MessageRecord {
   const seq = ++state.seq;
   const rec: MessageRecord = {
     id: messageIdFor(seq),
@@ -71,14 +130,14 @@ export function appendMessage(
     flags: flags.length ? flags : NO_FLAGS,
     modSeq: seq,
     internalDate: input.internalDate ? new Date(input.internalDate).getTime() : ctx.now(),
-    raw: state.raw.keep(input.raw),
+    raw: state.raw.keep(raw, rest),
     envelope: input.envelope && keptEnvelope(input.envelope),
     meta: keptMeta(input.meta),
     indexMime: input.meta.mime === undefined ? input.indexMime : undefined,
   };
   insert(state, rec);
   emitAdded(state, rec);
-  return messageView(rec, state.run.id);
+  return rec;
 }
 
 export function getMessage(state: RunState, messageId: string): StoredMessage | undefined {

@@ -8,7 +8,7 @@ import {
   type Run,
   SandmailError,
 } from "@sandmail/core";
-import type { AppendInput, CreateRunInput } from "../contract.js";
+import type { AppendInput, CreateRunInput, DeliveryCopy, DeliveryInput } from "../contract.js";
 
 export function checkCreateRun(input: CreateRunInput): void {
   if (!input || typeof input !== "object") throw new SandmailError("invalid_request", "run input missing");
@@ -71,11 +71,30 @@ export function checkAppend(input: AppendInput): void {
   }
 }
 
+/** The delivery's copies, each checked as an append would be. */
+export function checkDelivery(input: DeliveryInput): DeliveryCopy[] {
+  if (!input || typeof input !== "object")
+    throw new SandmailError("invalid_request", "delivery input missing");
+  if (typeof input.deliveryId !== "string" || !/^[\w.:-]{1,128}$/.test(input.deliveryId)) {
+    throw new SandmailError("invalid_request", "invalid delivery id");
+  }
+  if (!Buffer.isBuffer(input.body)) throw new SandmailError("invalid_request", "body must be a Buffer");
+  if (!Array.isArray(input.copies) || input.copies.length === 0) {
+    throw new SandmailError("invalid_request", "a delivery needs at least one copy");
+  }
+  for (const copy of input.copies) {
+    if (!copy || !Buffer.isBuffer(copy.head))
+      throw new SandmailError("invalid_request", "head must be a Buffer");
+    checkAppend({ ...copy, raw: copy.head });
+  }
+  return input.copies;
+}
+
 /** The whole metadata of a checked input, its MIME tree built now if it was left to the store. */
-export function appendedMeta(input: AppendInput): MessageMeta {
+export function appendedMeta(input: Pick<AppendInput, "meta" | "indexMime">, raw: Buffer): MessageMeta {
   const { meta } = input;
   if (meta.mime !== undefined) return meta as MessageMeta;
-  return { ...meta, mime: (input.indexMime as (raw: Buffer) => MimeNode)(input.raw) };
+  return { ...meta, mime: (input.indexMime as (raw: Buffer) => MimeNode)(raw) };
 }
 
 export function checkIds(ids: string[]): string[] {
