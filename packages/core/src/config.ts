@@ -41,7 +41,7 @@ export const ConfigSchema = z.object({
   /** Bound on the SPF/DKIM/DMARC/ARC checks of one message at ingest. */
   SANDMAIL_AUTH_TIMEOUT_MS: z.coerce.number().int().positive().max(30_000).default(2000),
   SANDMAIL_MAX_WAIT_MS: z.coerce.number().int().positive().default(300_000),
-  SANDMAIL_API_KEY: z.string().min(1).optional(),
+  SANDMAIL_API_KEY: z.string().min(16, "at least 16 characters: a short key is guessed").optional(),
   SANDMAIL_DEFAULT_TOKEN: z.string().min(16).optional(),
   SANDMAIL_TLS_CERT: z.string().min(1).optional(),
   SANDMAIL_TLS_KEY: z.string().min(1).optional(),

@@ -15,6 +15,7 @@ export type ErrorCode =
   | "invalid_request"
   | "store_unavailable"
   | "wait_timeout"
+  | "too_many_requests"
   | "unexpected_message"
   | "not_found"
   | "check_not_configured"
@@ -34,6 +35,7 @@ const statusByCode: Record<ErrorCode, number> = {
   invalid_request: 400,
   store_unavailable: 503,
   wait_timeout: 408,
+  too_many_requests: 429,
   unexpected_message: 409,
   not_found: 404,
   check_not_configured: 501,

@@ -1,4 +1,5 @@
 import { createMetrics } from "@sandmail/metrics";
+import { LoginThrottle } from "@sandmail/runtime";
 import { createWorkerPool } from "@sandmail/work";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
@@ -42,7 +43,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   installRequestMetrics(app, metrics);
   await registerOpenApi(app);
 
-  const access = createRunAccess({ store, apiKey: config.SANDMAIL_API_KEY });
+  const access = createRunAccess({
+    store,
+    apiKey: config.SANDMAIL_API_KEY,
+    loginThrottle: options.loginThrottle ?? new LoginThrottle(),
+  });
   const parsed = new ParsedMessages(store);
   // The pool is the caller's to close when it passed one in; one made here closes with the app.
   const work = options.work ?? createWorkerPool();

@@ -1,6 +1,6 @@
 import type { Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
-import type { Logger } from "@sandmail/runtime";
+import type { Logger, LoginThrottle } from "@sandmail/runtime";
 import type { CatchAllRun, MailStore } from "@sandmail/store";
 import type { WorkerPool } from "@sandmail/work";
 
@@ -26,6 +26,8 @@ export interface BuildAppOptions {
    * its SMTP and IMAP services count into too; absent, the app makes its own (API metrics only).
    */
   metrics?: SandmailMetrics;
+  /** Slows down wrong tokens per client address; shared with the process's other front ends. */
+  loginThrottle?: LoginThrottle;
   /** The catch-all run this process's SMTP front end delivers into: /readyz is 503 while it cannot exist. */
   catchAll?: Pick<CatchAllRun, "ensure">;
   /**

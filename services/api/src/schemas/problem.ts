@@ -14,6 +14,7 @@ const errorCodes = [
   "invalid_request",
   "store_unavailable",
   "wait_timeout",
+  "too_many_requests",
   "unexpected_message",
   "not_found",
   "check_not_configured",
