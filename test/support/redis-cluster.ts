@@ -71,6 +71,9 @@ export async function startRedisCluster(): Promise<TestCluster> {
         // Fail over within a couple of seconds of a master going silent.
         "--cluster-node-timeout",
         "1000",
+        // A replica may take over however long it lagged (a busy test machine stalls processes).
+        "--cluster-replica-validity-factor",
+        "0",
         "--save",
         "",
         "--appendonly",
