@@ -75,7 +75,7 @@ export async function startServerProcess(
   });
   const banner = await new Promise<string>((resolve, reject) => {
     let text = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${text}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${text}`)), 60_000);
     child.stdout?.on("data", (chunk: Buffer) => {
       text += chunk.toString();
       // The banner is one write: once it has begun and ended with a line break, it is complete.
