@@ -1,5 +1,6 @@
 import { matcherFields, PatternText, refineMatcherFields } from "@sandmail/matcher";
 import { z } from "zod";
+import { HtmlAssertion, LinksAssertion, SpamAssertion } from "./assert-checks.js";
 import { AuthResultValue } from "./auth.js";
 
 export const MAX_ASSERTIONS = 100;
@@ -143,6 +144,9 @@ export const Assertion = z
     LinkAssertion,
     CodeAssertion,
     AttachmentAssertion,
+    HtmlAssertion,
+    LinksAssertion,
+    SpamAssertion,
   ])
   .meta({ id: "Assertion" });
 
