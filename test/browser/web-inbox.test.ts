@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { indexMessage } from "@sandmail/mime";
 import { ImapFlow } from "imapflow";
 import nodemailer from "nodemailer";
 import type { Page } from "playwright-core";
@@ -169,4 +170,34 @@ describe.skipIf(chromiumMissing())("web inbox in a real browser", () => {
       .click();
     await expect.poll(() => rows.count()).toBe(1);
   });
+
+  it("draws only the rows in view of a 10,000-message run, and scrolls to the oldest", async () => {
+    const created = (await (await fetch(`${sb.apiUrl}/v1/runs`, { method: "POST" })).json()) as {
+      id: string;
+      uiUrl: string;
+      domain: string;
+    };
+    for (let n = 0; n < 10_000; n++) {
+      const raw = Buffer.from(
+        `From: load@shop.example\r\nTo: load@${created.domain}\r\nSubject: Load ${n}\r\n\r\nbody ${n}\r\n`,
+      );
+      await sb.store.appendMessage(created.id, {
+        address: `load@${created.domain}`,
+        raw,
+        meta: indexMessage(raw),
+      });
+    }
+    await page.goto(created.uiUrl);
+    await page.getByText("10000 messages", { exact: true }).waitFor({ timeout: 20_000 });
+    const rows = page.getByRole("option");
+    expect(await rows.count()).toBeLessThan(60);
+    await rows.filter({ hasText: "Load 9999" }).waitFor();
+    await page
+      .getByRole("listbox", { name: "Messages" })
+      .evaluate((el: { scrollTop: number; scrollHeight: number }) => {
+        el.scrollTop = el.scrollHeight;
+      });
+    await rows.filter({ has: page.getByText("Load 0", { exact: true }) }).waitFor();
+    expect(await rows.count()).toBeLessThan(60);
+  }, 60_000);
 });
