@@ -4,11 +4,23 @@ import { defineConfig } from "tsdown";
 /** The web UI's build, shipped inside the package as dist/ui (see src/ui-root.ts). */
 const webDist = "../../services/web/dist";
 
+/**
+ * The worker pool's thread module is found at run time beside the code that starts the pool
+ * (`new URL("./worker-entry.mjs", import.meta.url)`), and it imports ./tasks.js: both go to the top
+ * of dist/, where every bundled chunk lives.
+ */
+const workerEntry = "../../packages/work/src/worker-entry.mjs";
+const withWorker = existsSync(workerEntry);
+
 // One self-contained package: the private @sandmail/* workspace packages are bundled in (from their
 // sources), the npm packages in `dependencies` stay imports. A workspace package added to
 // devDependencies tomorrow is bundled the same way with no change here.
 export default defineConfig({
-  entry: ["src/cli.ts", "src/index.ts"],
+  entry: {
+    cli: "src/cli.ts",
+    index: "src/index.ts",
+    ...(withWorker ? { tasks: "../../packages/work/src/tasks.ts" } : {}),
+  },
   format: "esm",
   platform: "node",
   target: "node20",
@@ -21,5 +33,8 @@ export default defineConfig({
   inputOptions: {
     resolve: { conditionNames: ["sandmail-source", "module", "node", "import", "default"] },
   },
-  copy: existsSync(webDist) ? [{ from: webDist, to: "dist/ui" }] : [],
+  copy: [
+    ...(existsSync(webDist) ? [{ from: webDist, to: "dist/ui" }] : []),
+    ...(withWorker ? [{ from: workerEntry, to: "dist" }] : []),
+  ],
 });

@@ -5,9 +5,9 @@
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { ImapFlow } from "imapflow";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openInbox } from "../support/imap-client.js";
 import { startTestSandbox, type TestRun, type TestSandbox } from "../support/sandbox.js";
 
 const script = fileURLToPath(
@@ -59,16 +59,7 @@ describe("live sync through SMTP, the API and IMAP", () => {
       });
     for (const s of ["m1", "m2", "m3"]) await send(s);
     const open = async () => {
-      const c = new ImapFlow({
-        host: "127.0.0.1",
-        port: sb.ports.imap ?? 0,
-        secure: false,
-        doSTARTTLS: false,
-        auth: { user: address, pass: run.token },
-        logger: false,
-      });
-      await c.connect();
-      await c.mailboxOpen("INBOX");
+      const c = await openInbox(sb, address, run.token);
       // The model: seq -> UID as told by EXISTS / EXPUNGE / FETCH, learned with UID FETCH.
       const model: Array<number | undefined> = [];
       for await (const m of c.fetch("1:*", { uid: true })) model[m.seq - 1] = m.uid;

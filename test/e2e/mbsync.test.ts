@@ -20,6 +20,7 @@ import {
   writeMbsyncConfig,
 } from "../support/mbsync.js";
 import { startTestSandbox, type TestRun, type TestSandbox } from "../support/sandbox.js";
+import { assertTool, skipWithoutTool } from "../support/tools.js";
 
 const fixtureDir = new URL("../../services/imap/test/fixtures/", import.meta.url);
 const fixtures = readdirSync(fixtureDir)
@@ -44,7 +45,7 @@ const title = available
   ? "mbsync syncs a run's mailboxes"
   : "mbsync syncs a run's mailboxes (skipped: mbsync is not installed; apt-get install isync)";
 
-describe.skipIf(!available)(title, () => {
+describe.skipIf(skipWithoutTool(available))(title, () => {
   let sb: TestSandbox;
   let run: TestRun;
   let dir: string;
@@ -93,6 +94,7 @@ describe.skipIf(!available)(title, () => {
   };
 
   beforeAll(async () => {
+    assertTool(available, "mbsync", "apt-get install isync");
     sb = await startTestSandbox();
     run = await sb.createRun();
     dir = await mkdtemp(join(tmpdir(), "sandmail-mbsync-"));

@@ -65,3 +65,54 @@ describe("a store failure answers 451, never 250", () => {
     expect(subjects.sort()).toEqual(accepted.sort());
   });
 });
+
+describe("a Redis that lost its data", () => {
+  let redis: TestRedis;
+  let sb: TestSandbox;
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    sb = await startTestSandbox({ REDIS_URL: redis.url });
+  });
+  afterAll(async () => {
+    await sb.close();
+    await redis.stop();
+  });
+
+  it("gets its catch-all run back (same token), /readyz and mail for no run included", async () => {
+    const token = sb.defaultRun?.token ?? "";
+    expect(token).not.toBe("");
+    const run = await sb.createRun();
+    await redis.stop();
+    await redis.restart(); // not persistent: everything is gone
+    const catchAll = { token };
+    // The store reconnects with backoff; readiness tells when it is back, honestly.
+    let ready = 0;
+    for (let attempt = 0; attempt < 50 && ready !== 200; attempt++) {
+      ready = (await fetch(`${sb.apiUrl}/readyz`)).status;
+      if (ready !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(ready).toBe(200);
+    expect((await sb.api(catchAll, "/v1/runs/default")).status).toBe(200);
+    await sb.store.deleteRun("default");
+
+    const t = nodemailer.createTransport({ host: "127.0.0.1", port: sb.ports.smtp, ignoreTLS: true });
+    await t.sendMail({
+      from: "a@example.com",
+      to: "someone@example.org",
+      subject: "caught again",
+      text: "x",
+    });
+    const list = await sb.api(catchAll, "/v1/runs/default/messages");
+    expect(list.status).toBe(200);
+    const subjects = ((await list.json()) as { messages: Array<{ subject: string }> }).messages.map(
+      (m) => m.subject,
+    );
+    expect(subjects).toEqual(["caught again"]);
+
+    // The lost run's address is refused, never caught into the shared run.
+    await expect(
+      t.sendMail({ from: "a@example.com", to: run.address("x"), subject: "lost", text: "x" }),
+    ).rejects.toMatchObject({ responseCode: 550, response: expect.stringContaining("5.1.1") });
+  });
+});

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -12,6 +12,18 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port: empty, unless started as persistent. */
   restart(): Promise<void>;
+  /** One command through redis-cli (e.g. `CLIENT PAUSE 2000 ALL`, which stalls every other client); its reply. */
+  cli(...args: string[]): Promise<string>;
+}
+
+/** Runs redis-cli against a port; resolves to its output. */
+export function redisCli(port: number, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile("redis-cli", ["-p", String(port), ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`redis-cli ${args.join(" ")}: ${stderr || err.message}`));
+      else resolve(stdout.trim());
+    });
+  });
 }
 
 export async function freePort(): Promise<number> {
@@ -100,5 +112,6 @@ export async function startRedisServer(options: RedisOptions = {}): Promise<Test
       await kill();
       await launch();
     },
+    cli: (...args) => redisCli(port, args),
   };
 }

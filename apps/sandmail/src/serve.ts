@@ -5,7 +5,7 @@ import { createMetrics, type SandmailMetrics } from "@sandmail/metrics";
 import { type Logger, loadTlsMaterial, type TlsMaterial } from "@sandmail/runtime";
 import { createSmtpService } from "@sandmail/smtp";
 import type { MailStore } from "@sandmail/store";
-import { ensureDefaultRun } from "./default-run.js";
+import { defaultCatchAll } from "./default-run.js";
 import { createStore } from "./store.js";
 
 export const ALL_SERVICES = ["smtp", "imap", "api"] as const;
@@ -66,8 +66,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   try {
     await store.ping();
-    const defaultRun =
-      config.SANDMAIL_CATCH_ALL && services.has("smtp") ? await ensureDefaultRun(store, config) : undefined;
+    const catchAll =
+      config.SANDMAIL_CATCH_ALL && services.has("smtp") ? defaultCatchAll(store, config) : undefined;
+    const defaultRun = await catchAll?.ensure();
     const tls = options.tls ?? (await loadTlsMaterial(config));
 
     if (services.has("smtp")) {
@@ -77,7 +78,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         tls,
         logger: logger.child({ service: "smtp" }),
         metrics,
-        ...(defaultRun ? { catchAllRunId: defaultRun.id } : {}),
+        ...(catchAll ? { catchAll } : {}),
       });
       const bound = await smtp.listen();
       ports.smtp = bound.port;
@@ -105,6 +106,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         store,
         logger: logger.child({ service: "api" }),
         metrics,
+        ...(catchAll ? { catchAll } : {}),
         endpoints: {
           host: publicHost,
           smtpPort: ports.smtp ?? config.SANDMAIL_SMTP_PORT,

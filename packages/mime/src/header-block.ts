@@ -61,8 +61,9 @@ export function fieldSpans(buf: Buffer, start: number, end: number): FieldSpan[]
       }
     }
     if (pos >= end) fieldEnd = end;
-    let colon = buf.indexOf(COLON, fieldStart);
-    if (colon >= fieldEnd) colon = -1;
+    // Bounded by the field: lines without a colon must not each scan the rest of the buffer.
+    const at = buf.subarray(fieldStart, fieldEnd).indexOf(COLON);
+    const colon = at === -1 ? -1 : fieldStart + at;
     spans.push({ start: fieldStart, end: fieldEnd, colon });
   }
   return spans;

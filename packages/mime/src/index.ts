@@ -1,11 +1,14 @@
 export * from "./auth/index.js";
 export { isCrlfClean, normalizeCrlf } from "./crlf.js";
+export { decodeCharset, decodeTransfer, decodeWords } from "./decode.js";
 export * from "./extract/index.js";
 export { findHeaderEnd, type HeaderField, parseHeaderBlock, unfold } from "./header-block.js";
+export { fieldValue, type LocatedField, locateFields } from "./header-fields.js";
 export { indexMessage } from "./index-message.js";
 export { internString } from "./intern.js";
 export { countLines } from "./mime-tree.js";
 export { type ParsedAttachment, type ParsedMessage, parseMessage } from "./parse-message.js";
 export { foldHeader, prependHeaders } from "./prepend.js";
-export { bodyBytes, entityBytes, findPart, headerBytes } from "./slices.js";
-export { decodeWords, parseAddressList, parseDate } from "./summary.js";
+export { findPart, type SectionSpec, type SectionSpecifier, sectionBytes } from "./sections.js";
+export { bodyBytes, headerBytes } from "./slices.js";
+export { parseAddressList, parseDate } from "./summary.js";

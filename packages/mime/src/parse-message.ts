@@ -1,7 +1,8 @@
 import type { AddressValue } from "@sandmail/core";
 import type { AddressObject } from "mailparser";
+import { decodeWords } from "./decode.js";
 import { findHeaderEnd, parseHeaderBlock } from "./header-block.js";
-import { decodeWords, parseDate } from "./summary.js";
+import { parseDate } from "./summary.js";
 
 export interface ParsedAttachment {
   filename?: string;

@@ -1,18 +1,8 @@
 import type { AddressValue, MessageSummary } from "@sandmail/core";
-import libmime from "libmime";
 import addressparser, { type Address } from "nodemailer/lib/addressparser";
+import { decodeWords } from "./decode.js";
 import type { EntityHeaders } from "./entity-headers.js";
 import { internDate, internString } from "./intern.js";
-
-/** Decodes RFC 2047 encoded-words; text that is not valid encoded-words is returned as is. */
-export function decodeWords(text: string): string {
-  if (!text.includes("=?")) return text;
-  try {
-    return libmime.decodeWords(text);
-  } catch {
-    return text;
-  }
-}
 
 /** An address-list header -> mailboxes with decoded display names. Groups are flattened to their members. */
 export function parseAddressList(value: string | undefined): AddressValue[] {

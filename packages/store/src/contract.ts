@@ -33,6 +33,24 @@ export interface AppendInput {
   envelope?: Envelope;
 }
 
+/** One recipient's copy of a delivered message: its own leading bytes, then the shared body. */
+export interface DeliveryCopy extends Omit<AppendInput, "raw"> {
+  /** This copy's own trace headers; the stored message is `head` followed by the delivery's body. */
+  head: Buffer;
+}
+
+export interface DeliveryInput {
+  /**
+   * Unique per delivery (never reused for another message). A call repeated with the same id,
+   * e.g. after a timeout left its outcome unknown, stores nothing again and returns the messages
+   * of the call that stored them.
+   */
+  deliveryId: string;
+  /** The bytes every copy shares, after its head. */
+  body: Buffer;
+  copies: DeliveryCopy[];
+}
+
 export interface MessageQuery {
   address?: string;
   mailboxId?: string;
@@ -123,6 +141,12 @@ export interface MailStore {
 
   /** Stores a message; fails with `quota_exceeded` past the run's limits. Emits `message.added`. */
   appendMessage(runId: string, input: AppendInput): Promise<StoredMessage>;
+  /**
+   * One message to several inboxes of a run, as one atomic step: every copy is stored or none is
+   * (quota counts all copies together). The promise settles only once the outcome is known: a
+   * rejection means nothing was stored and never will be by this call. Emits `message.added` per copy.
+   */
+  appendDelivery(runId: string, input: DeliveryInput): Promise<StoredMessage[]>;
   getMessage(runId: string, messageId: string): Promise<StoredMessage | undefined>;
   /** Batch lookup in the order given; undefined where a message does not exist. */
   getMessages(runId: string, messageIds: string[]): Promise<Array<StoredMessage | undefined>>;
@@ -145,7 +169,8 @@ export interface MailStore {
    * session and advances it to uidNext-1. UIDs above the returned value are recent for the caller
    * alone. With `upToUid` the claim advances no further than that UID: a session claims exactly
    * the messages it knows of, so it knows the range (returned value, upToUid] is its own, and a
-   * message it has not heard of yet stays claimable for whoever hears of it first.
+   * message it has not heard of yet stays claimable for whoever hears of it first. With upToUid 0
+   * it claims nothing and only reads the mark (EXAMINE and STATUS report \Recent that way).
    */
   claimRecent(runId: string, mailboxId: string, upToUid?: number): Promise<number>;
 

@@ -1,6 +1,6 @@
 import { RUN_ID_PATTERN, type StoreEvent } from "@sandmail/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CreateRunInput, MailStore } from "../src/index.js";
+import type { CreateRunInput, DeliveryCopy, MailStore } from "../src/index.js";
 import { appendInput, collectEvents, metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
 
 export type StoreFactory = () => Promise<MailStore>;
@@ -142,6 +142,103 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
           code: "quota_exceeded",
         });
         expect(await store.runCounts(run.id)).toEqual({ messages: 2, bytes: raw.length * 2, inboxes: 1 });
+      });
+    });
+
+    describe("deliveries", () => {
+      const body = rawMessage("delivered", "one body, many copies");
+      const delivery = (deliveryId: string, addresses: string[], extra: Partial<DeliveryCopy> = {}) => ({
+        deliveryId,
+        body,
+        copies: addresses.map((address) => {
+          const head = Buffer.from(`Received: for <${address}>\r\n`);
+          return { address, head, meta: metaFor(Buffer.concat([head, body]), "delivered"), ...extra };
+        }),
+      });
+      const addresses = (n: number) => Array.from({ length: n }, (_, i) => `r${i}@x.test`);
+
+      it("stores one copy per inbox, each its head followed by the shared body, in one step", async () => {
+        const run = await newRun();
+        const sub = await collectEvents(store, run.id);
+        const stored = await store.appendDelivery(
+          run.id,
+          delivery(uniqueRunId("d"), ["a@x.test", "B@X.test"]),
+        );
+        expect(stored.map((m) => m.address)).toEqual(["a@x.test", "b@x.test"]);
+        expect(stored[1]!.seq).toBeGreaterThan(stored[0]!.seq);
+        for (const [i, m] of stored.entries()) {
+          const raw = await store.getRaw(run.id, m.id);
+          expect(raw?.toString()).toBe(
+            `Received: for <${["a@x.test", "B@X.test"][i]}>\r\n${body.toString()}`,
+          );
+          expect(m.size).toBe(raw?.length);
+          expect(await store.getMessage(run.id, m.id)).toEqual(m);
+        }
+        const added = (await sub.until(14)).filter((e) => e.type === "message.added");
+        expect(added.map((e) => e.seq)).toEqual(stored.map((m) => m.seq));
+      });
+
+      it("stores nothing of a delivery the quota cannot hold whole", async () => {
+        const run = await newRun({ limits: { maxMessages: 5, maxBytes: 1_000_000 } });
+        await store.appendMessage(run.id, appendInput("u@x.test", "first"));
+        const seq = await store.currentSeq(run.id);
+        await expect(
+          store.appendDelivery(run.id, delivery(uniqueRunId("d"), addresses(5))),
+        ).rejects.toMatchObject({
+          code: "quota_exceeded",
+        });
+        expect(await store.runCounts(run.id)).toMatchObject({ messages: 1, inboxes: 1 });
+        expect(await store.currentSeq(run.id)).toBe(seq);
+        const small = await newRun({ limits: { maxMessages: 100, maxBytes: body.length * 3 } });
+        await expect(
+          store.appendDelivery(small.id, delivery(uniqueRunId("d"), addresses(3))),
+        ).rejects.toMatchObject({
+          code: "quota_exceeded",
+        });
+        expect(await store.runCounts(small.id)).toEqual({ messages: 0, bytes: 0, inboxes: 0 });
+        expect(await store.appendDelivery(run.id, delivery(uniqueRunId("d"), addresses(4)))).toHaveLength(4);
+      });
+
+      it("stores nothing when one copy names a mailbox that does not exist", async () => {
+        const run = await newRun();
+        const d = delivery(uniqueRunId("d"), ["a@x.test", "b@x.test"]);
+        d.copies[1]!.mailbox = "Nope";
+        await expect(store.appendDelivery(run.id, d)).rejects.toMatchObject({ code: "mailbox_not_found" });
+        expect(await store.runCounts(run.id)).toEqual({ messages: 0, bytes: 0, inboxes: 0 });
+        expect(await store.currentSeq(run.id)).toBe(0);
+        const junk = await store.appendDelivery(
+          run.id,
+          delivery(uniqueRunId("d"), ["c@x.test"], { mailbox: "Junk" }),
+        );
+        expect(junk[0]).toMatchObject({ mailbox: "Junk", uid: 1 });
+      });
+
+      it("stores a delivery repeated with the same id once, and answers the first call's messages", async () => {
+        const run = await newRun();
+        const id = uniqueRunId("d");
+        const first = await store.appendDelivery(run.id, delivery(id, addresses(3)));
+        const again = await store.appendDelivery(run.id, delivery(id, addresses(3)));
+        expect(again.map((m) => [m.id, m.uid, m.seq])).toEqual(first.map((m) => [m.id, m.uid, m.seq]));
+        expect((await store.runCounts(run.id)).messages).toBe(3);
+        const other = await store.appendDelivery(run.id, delivery(uniqueRunId("d"), addresses(3)));
+        expect(other.map((m) => m.uid)).toEqual([2, 2, 2]);
+      });
+
+      it("refuses a malformed delivery and an unknown run", async () => {
+        const run = await newRun();
+        await expect(
+          store.appendDelivery(run.id, { ...delivery("x", ["a@x.test"]), copies: [] }),
+        ).rejects.toMatchObject({
+          code: "invalid_request",
+        });
+        await expect(
+          store.appendDelivery(run.id, delivery("bad id with spaces", ["a@x.test"])),
+        ).rejects.toMatchObject({
+          code: "invalid_request",
+        });
+        await expect(store.appendDelivery(uniqueRunId(), delivery("x", ["a@x.test"]))).rejects.toMatchObject({
+          code: "run_not_found",
+        });
       });
     });
 

@@ -42,7 +42,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const access = createRunAccess({ store, apiKey: config.SANDMAIL_API_KEY });
   const parsed = new ParsedMessages(store);
 
-  await app.register(healthRoutes, { store });
+  await app.register(healthRoutes, { store, ...(options.catchAll ? { catchAll: options.catchAll } : {}) });
   await app.register(metricsRoutes, { metrics });
   await app.register(createRunRoutes, { config, store, access, endpoints });
   await app.register(

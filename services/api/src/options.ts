@@ -1,7 +1,7 @@
 import type { Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
 import type { Logger } from "@sandmail/runtime";
-import type { MailStore } from "@sandmail/store";
+import type { CatchAllRun, MailStore } from "@sandmail/store";
 
 /** Where clients reach the mail front ends; the API hands these out with every new run. */
 export interface Endpoints {
@@ -25,4 +25,6 @@ export interface BuildAppOptions {
    * its SMTP and IMAP services count into too; absent, the app makes its own (API metrics only).
    */
   metrics?: SandmailMetrics;
+  /** The catch-all run this process's SMTP front end delivers into: /readyz is 503 while it cannot exist. */
+  catchAll?: Pick<CatchAllRun, "ensure">;
 }

@@ -195,7 +195,8 @@ describe("GET /v1/runs/{run}/messages/{id}", () => {
   });
 
   it("never serves a cached view of a deleted run to a new run with the same id", async () => {
-    const store = new MemoryStore();
+    // A stopped clock: both runs are created in the same millisecond.
+    const store = new MemoryStore({ now: () => Date.UTC(2026, 11, 3, 12) });
     t = await makeApp({}, { store });
     const limits = { maxMessages: 100, maxBytes: 1_000_000 };
     const first = await store.createRun({ id: "samerun", ttlSeconds: 60, limits });
@@ -205,11 +206,11 @@ describe("GET /v1/runs/{run}/messages/{id}", () => {
     ).json();
     expect(old.text).toBe("old body\n");
     await store.deleteRun("samerun");
-    // Same id again, same message id again (ids count per run).
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    // Same id again, same message id again (ids count per run), same creation time.
     const second = await store.createRun({ id: "samerun", ttlSeconds: 60, limits });
     const two = await seed(store, second, { subject: "new run", text: "new body" });
     expect(two.id).toBe(one.id);
+    expect(second.createdAt.getTime()).toBe(first.createdAt.getTime());
     const res = await t.app.inject({
       url: `/v1/runs/samerun/messages/${two.id}`,
       headers: bearer(second.token),

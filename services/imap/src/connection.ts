@@ -13,6 +13,7 @@ import { CommandFramer, type Frame, type FramerEvent, type FramerLimits } from "
 import { ParseError, parseFrame } from "./protocol/tokenize.js";
 import { continuation, type Status, statusLine, untagged } from "./protocol/writer.js";
 import { failureReply } from "./session/errors.js";
+import { announceKeywords, flagValues } from "./session/keywords.js";
 import { Session } from "./session/session.js";
 import { MailboxTracker, type TrackerUpdate } from "./session/tracker.js";
 import { expungeAllowed, freshView, type UpdatePoint } from "./session/update-points.js";
@@ -281,8 +282,9 @@ export class Connection {
       const index = await store.mailboxIndex(runId, mailbox.id);
       const top = index.length > 0 ? index[index.length - 1]!.uid : 0;
       // Claim only what this session knows of; later arrivals are claimed when it learns of them.
+      // Read-only (EXAMINE) sees what is recent without claiming it: a claim up to UID 0 only reads.
       const recentAbove =
-        readOnly || top === 0 ? Number.POSITIVE_INFINITY : await store.claimRecent(runId, mailbox.id, top);
+        top === 0 ? Number.POSITIVE_INFINITY : await store.claimRecent(runId, mailbox.id, readOnly ? 0 : top);
       const tracker = new MailboxTracker(mailbox.id, index, recentAbove, mailbox);
       for (const e of early) tracker.queue(e);
       return tracker;
@@ -328,12 +330,12 @@ export class Connection {
       if (!tracker.hasPending()) return;
       const plan = tracker.plan();
       let recentAbove = Number.POSITIVE_INFINITY;
-      if (!readOnly && plan.maxUid > 0) {
+      if (plan.maxUid > 0) {
         try {
           recentAbove = await this.opts.deps.store.claimRecent(
             this.session.user.runId,
             mailbox.id,
-            plan.maxUid,
+            readOnly ? 0 : plan.maxUid,
           );
         } catch (err) {
           this.opts.deps.logger.warn({ err }, "imap: could not claim \\Recent");
@@ -343,6 +345,9 @@ export class Connection {
       if (point.at === "idle" && !this.idling) return;
       const condstore = this.session.enabled.has("CONDSTORE");
       for (const u of tracker.flush(expungeAllowed(point), recentAbove, plan)) {
+        if (u.type === "fetch") {
+          for (const response of announceKeywords(selection, u.flags)) this.write(untagged(response));
+        }
         this.write(untagged(updateValues(u, condstore)));
       }
     };
@@ -464,7 +469,7 @@ function updateValues(u: TrackerUpdate, condstore: boolean): Value[] {
           atom("UID"),
           u.uid,
           atom("FLAGS"),
-          u.flags.map((f) => atom(f)),
+          flagValues(u.flags, u.recent),
           // RFC 7162 §3.2: once CONDSTORE is on, every unsolicited FETCH carries MODSEQ.
           ...(condstore ? [atom("MODSEQ"), [u.modSeq]] : []),
         ],

@@ -51,9 +51,9 @@ describe("CONDSTORE", () => {
     const stored = text(await c.ok("STORE 2 +FLAGS (\\Flagged)"));
     const m2 = Number(/MODSEQ \((\d+)\)/.exec(stored.find((l) => l.startsWith("2 FETCH"))!)![1]);
     expect(m2).toBeGreaterThan(top);
-    expect(stored.find((l) => l.startsWith("2 FETCH"))).toMatch(/UID 2 FLAGS \(\\Flagged\) MODSEQ/);
+    expect(stored.find((l) => l.startsWith("2 FETCH"))).toMatch(/UID 2 FLAGS \(\\Flagged \\Recent\) MODSEQ/);
     const changed = text(await c.ok(`UID FETCH 1:* (FLAGS) (CHANGEDSINCE ${top})`));
-    expect(changed).toEqual([`2 FETCH (UID 2 FLAGS (\\Flagged) MODSEQ (${m2}))`]);
+    expect(changed).toEqual([`2 FETCH (UID 2 FLAGS (\\Flagged \\Recent) MODSEQ (${m2}))`]);
     // Message 2 changed after `top`: a conditional STORE leaves it and names it in MODIFIED.
     const cond = await c.command(`STORE 1:3 (UNCHANGEDSINCE ${top}) +FLAGS.SILENT (\\Seen)`);
     expect(cond.status).toBe("OK");
@@ -80,7 +80,7 @@ describe("CONDSTORE", () => {
     await b.ok("STORE 3 +FLAGS (\\Answered)");
     const noop = text(await a.ok("NOOP"));
     expect(noop.find((l) => l.startsWith("3 FETCH"))).toMatch(
-      /^3 FETCH \(UID 3 FLAGS \(\\Answered\) MODSEQ \(\d+\)\)$/,
+      /^3 FETCH \(UID 3 FLAGS \(\\Answered \\Recent\) MODSEQ \(\d+\)\)$/,
     );
     await a.close();
     await b.close();

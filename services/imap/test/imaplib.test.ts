@@ -57,12 +57,12 @@ describe("Python imaplib against sandmail IMAP", () => {
       "2 (BODY[HEADER.FIELDS (SUBJECT)] {22}|Subject: Message 2\r\n\r\n",
     ]);
     expect((out.fetch_text as string[])[0]).toContain("Hello number 2.");
-    expect(out.flags_after_text).toEqual(["2 (FLAGS (\\Seen))"]);
-    expect(out.uid_fetch).toEqual(["3 (UID 3 FLAGS ())", "4 (UID 4 FLAGS ())"]);
+    expect(out.flags_after_text).toEqual(["2 (FLAGS (\\Seen \\Recent))"]);
+    expect(out.uid_fetch).toEqual(["3 (UID 3 FLAGS (\\Recent))", "4 (UID 4 FLAGS (\\Recent))"]);
     expect(out.store_silent).toEqual(["None"]);
-    expect(out.store_plus).toEqual(["1 (FLAGS (\\Flagged \\Answered))"]);
-    expect(out.store_minus).toEqual(["1 (FLAGS (\\Flagged))"]);
-    expect(out.store_set).toEqual(["3 (FLAGS (\\Deleted $Work))"]);
+    expect(out.store_plus).toEqual(["1 (FLAGS (\\Flagged \\Answered \\Recent))"]);
+    expect(out.store_minus).toEqual(["1 (FLAGS (\\Flagged \\Recent))"]);
+    expect(out.store_set).toEqual(["3 (FLAGS (\\Deleted \\Recent $Work))"]);
     expect(out.search_all).toEqual(["1 2 3 4"]);
     expect(out.search_or).toEqual(["1 3"]);
     expect(out.search_not).toEqual(["1 3 4"]);
@@ -73,7 +73,7 @@ describe("Python imaplib against sandmail IMAP", () => {
     expect(out.expunge).toEqual(["3"]);
     expect(out.uid_move).toBe("OK");
     expect(out.status).toEqual([
-      '"Archive" (MESSAGES 2 RECENT 0 UIDNEXT 3 UIDVALIDITY ' +
+      '"Archive" (MESSAGES 2 RECENT 2 UIDNEXT 3 UIDVALIDITY ' +
         (out.status as string[])[0]!.match(/UIDVALIDITY (\d+)/)![1] +
         " UNSEEN 1)",
     ]);

@@ -96,15 +96,15 @@ describe("framer and tokenizer", () => {
     expect(events[1]!.type).toBe("frame");
   });
 
+  it("reads an unterminated section as a plain atom: `[` is an astring character", () => {
+    const frame = (feed("a1 SELECT foo[bar\r\n")[0] as Extract<FramerEvent, { type: "frame" }>).frame;
+    expect(parseFrame(frame).args).toEqual([{ type: "atom", value: "foo[bar" }]);
+    const section = (feed("a1 FETCH 1 BODY[1]\r\n")[0] as Extract<FramerEvent, { type: "frame" }>).frame;
+    expect(parseFrame(section).args[1]).toMatchObject({ value: "BODY", raw: "BODY[1]" });
+  });
+
   it("reports malformed commands as ParseError with the tag", () => {
-    for (const line of [
-      'a1 LOGIN "unterminated',
-      "a1 FETCH 1 (FLAGS",
-      "a1 FETCH 1 BODY[1",
-      "a1",
-      "a1 X ((((",
-      " NOOP",
-    ]) {
+    for (const line of ['a1 LOGIN "unterminated', "a1 FETCH 1 (FLAGS", "a1", "a1 X ((((", " NOOP"]) {
       const frame = (feed(`${line}\r\n`)[0] as Extract<FramerEvent, { type: "frame" }>).frame;
       expect(() => parseFrame(frame), line).toThrow(ParseError);
     }

@@ -152,7 +152,7 @@ describe("literals", () => {
     await c.command("SELECT INBOX");
     const fetched = await c.command("UID FETCH 4 (INTERNALDATE FLAGS)");
     expect(fetched).toContain('INTERNALDATE "01-Feb-2024 09:00:00 +0000"');
-    expect(fetched).toContain("FLAGS (\\Flagged)");
+    expect(fetched).toContain("FLAGS (\\Flagged \\Recent)");
     await c.command("UID STORE 4 +FLAGS.SILENT (\\Deleted)");
     expect(await c.command("UID EXPUNGE 4")).toMatch(/\* 4 EXPUNGE/);
   });
@@ -189,8 +189,8 @@ describe("FETCH details", () => {
     await c.command("STORE 1 +FLAGS.SILENT (\\Deleted)");
     expect(await c.command("EXPUNGE")).toContain("* 1 EXPUNGE");
     expect(await c.command("FETCH 1 UID")).toContain("* 1 FETCH (UID 2)");
-    expect(await c.command("UID FETCH 3 FLAGS")).toContain("* 2 FETCH (UID 3 FLAGS ())");
-    expect(await c.command("UID FETCH 99:* FLAGS")).toContain("* 3 FETCH (UID 4 FLAGS ())");
+    expect(await c.command("UID FETCH 3 FLAGS")).toContain("* 2 FETCH (UID 3 FLAGS (\\Recent))");
+    expect(await c.command("UID FETCH 99:* FLAGS")).toContain("* 3 FETCH (UID 4 FLAGS (\\Recent))");
     expect(await c.command("SEARCH ALL")).toContain("* SEARCH 1 2 3");
     expect(await c.command("UID SEARCH ALL")).toContain("* SEARCH 2 3 4");
   });

@@ -9,7 +9,7 @@ import {
   systemDnsFallback,
 } from "@sandmail/mime";
 import type { Logger } from "@sandmail/runtime";
-import type { MailStore } from "@sandmail/store";
+import type { CatchAllRun, MailStore } from "@sandmail/store";
 import { safeIndex } from "./index-message.js";
 import { receivedHeader } from "./received.js";
 import { reply, replyForStoreError, type SmtpReplyError, worstReply } from "./replies.js";
@@ -44,14 +44,16 @@ export interface DeliveryResult {
   stored: StoredMessage[];
 }
 
+const NO_BYTES = Buffer.alloc(0);
+
 export interface IngestOptions {
   config: Pick<Config, "SANDMAIL_DOMAIN" | "SANDMAIL_DNS_FALLBACK" | "SANDMAIL_AUTH_TIMEOUT_MS">;
   store: MailStore;
   logger: Logger;
   /** This server's name in Received headers. */
   hostname: string;
-  /** Run that takes mail no other run claims; without it such mail gets 550. */
-  catchAllRunId?: string;
+  /** Run that takes mail no other run claims, created again when missing; without it such mail gets 550. */
+  catchAll?: Pick<CatchAllRun, "runId" | "ensure">;
 }
 
 export interface Ingest {
@@ -66,13 +68,14 @@ export interface Ingest {
 /**
  * Routing and storing, apart from the SMTP wiring, so the rules read in one place:
  * 1. an authenticated session delivers every recipient into its own run, whatever the domain;
- * 2. otherwise `<local>@<runId>.<SANDMAIL_DOMAIN>` goes to that run when it exists;
- * 3. otherwise the catch-all run, when configured and alive, takes it;
+ * 2. otherwise `<local>@<runId>.<SANDMAIL_DOMAIN>` goes to that run, or gets 550 when the run
+ *    does not exist (deleted, expired, never made): a run's mail is never caught by another run;
+ * 3. otherwise the catch-all run, when configured, takes it (created again if it went missing);
  * 4. otherwise 550.
  * Every store failure becomes an SMTP reply (451 / 452 / 550), never a 250.
  */
 export function createIngest(options: IngestOptions): Ingest {
-  const { store, logger, hostname, catchAllRunId } = options;
+  const { store, logger, hostname, catchAll } = options;
   const domain = options.config.SANDMAIL_DOMAIN;
   const dnsFallback = options.config.SANDMAIL_DNS_FALLBACK ? systemDnsFallback() : undefined;
   const authTimeoutMs = options.config.SANDMAIL_AUTH_TIMEOUT_MS;
@@ -130,14 +133,22 @@ export function createIngest(options: IngestOptions): Ingest {
       throw reply.noSuchRun(`Run ${authRunId} you authenticated as no longer exists`);
     }
     const byDomain = runIdFromAddress(recipient, domain);
-    if (byDomain !== undefined && (await runExists(byDomain))) return { runId: byDomain, inbox, recipient };
-    if (catchAllRunId !== undefined && (await runExists(catchAllRunId))) {
-      return { runId: catchAllRunId, inbox, recipient };
+    if (byDomain !== undefined) {
+      if (await runExists(byDomain)) return { runId: byDomain, inbox, recipient };
+      throw reply.noSuchRun(
+        `No run ${byDomain} (recipient <${recipient}>): it does not exist or has expired`,
+      );
+    }
+    if (catchAll) {
+      try {
+        await catchAll.ensure();
+      } catch (err) {
+        throw reply.storeFailed(err);
+      }
+      return { runId: catchAll.runId, inbox, recipient };
     }
     throw reply.noSuchRun(
-      byDomain !== undefined
-        ? `No run ${byDomain} (recipient <${recipient}>): it does not exist or has expired`
-        : `No run for <${recipient}>: expected <local>@<run id>.${domain}, or SMTP AUTH with a run id and token`,
+      `No run for <${recipient}>: expected <local>@<run id>.${domain}, or SMTP AUTH with a run id and token`,
     );
   }
 
@@ -157,56 +168,60 @@ export function createIngest(options: IngestOptions): Ingest {
       else rcptByRun.set(r.runId, [r.recipient]);
     }
 
-    const authByRun = new Map<string, Promise<AuthResults>>();
-    for (const runId of rcptByRun.keys()) {
-      const auth = checkAuth(runId, delivery, raw);
-      auth.catch(() => {}); // awaited below, per route
-      authByRun.set(runId, auth);
-    }
-
+    const runs = [...rcptByRun.keys()];
     const results = await Promise.allSettled(
-      delivery.routes.map(async (r) => {
+      runs.map(async (runId) => {
         let auth: AuthResults;
         try {
-          auth = await (authByRun.get(r.runId) as Promise<AuthResults>);
+          auth = await checkAuth(runId, delivery, raw);
         } catch (err) {
-          throw replyForStoreError(err, r.runId);
+          throw replyForStoreError(err, runId);
         }
+        const { header: authHeader, ...authSummary } = auth;
+        const envelope = {
+          mailFrom: internString(delivery.mailFrom),
+          rcptTo: rcptByRun.get(runId) ?? [],
+          clientAddress: internString(delivery.clientAddress),
+          helo: internString(delivery.helo),
+          tls: delivery.tls,
+          ...(delivery.authUser !== undefined ? { authUser: delivery.authUser } : {}),
+        };
         // Trace headers go on top, newest first: our Authentication-Results, then our Received.
-        const traced = prependHeaders(raw, [
-          [
-            "Received",
-            receivedHeader({
-              helo: delivery.helo,
-              clientAddress: delivery.clientAddress,
-              host: hostname,
-              protocol: delivery.protocol,
-              id: queueId,
-              recipient: r.recipient,
-              date: receivedAt,
-            }),
-          ],
-        ]);
-        const copy = Buffer.concat([Buffer.from(auth.header), traced]);
-        const { header: _header, ...authSummary } = auth;
-        try {
-          return await store.appendMessage(r.runId, {
-            address: r.inbox,
-            raw: copy,
-            meta: { ...safeIndex(copy, logger), auth: authSummary },
-            internalDate: receivedAt,
-            // Kept with every message for the life of its run: share the strings that repeat.
-            envelope: {
-              mailFrom: internString(delivery.mailFrom),
-              rcptTo: rcptByRun.get(r.runId) ?? [r.recipient],
-              clientAddress: internString(delivery.clientAddress),
-              helo: internString(delivery.helo),
-              tls: delivery.tls,
-              ...(delivery.authUser !== undefined ? { authUser: delivery.authUser } : {}),
-            },
+        // They are each copy's own head; the body as received is shared by all copies.
+        const copies = delivery.routes
+          .filter((r) => r.runId === runId)
+          .map((r) => {
+            const head = Buffer.concat([
+              Buffer.from(authHeader),
+              prependHeaders(NO_BYTES, [
+                [
+                  "Received",
+                  receivedHeader({
+                    helo: delivery.helo,
+                    clientAddress: delivery.clientAddress,
+                    host: hostname,
+                    protocol: delivery.protocol,
+                    id: queueId,
+                    recipient: r.recipient,
+                    date: receivedAt,
+                  }),
+                ],
+              ]),
+            ]);
+            return {
+              address: r.inbox,
+              head,
+              meta: { ...safeIndex(Buffer.concat([head, raw]), logger), auth: authSummary },
+              internalDate: receivedAt,
+              // Kept with every message for the life of its run: share the strings that repeat.
+              envelope,
+            };
           });
+        try {
+          // All of this run's copies in one atomic store step, settled only once its outcome is known.
+          return await store.appendDelivery(runId, { deliveryId: queueId, body: raw, copies });
         } catch (err) {
-          throw replyForStoreError(err, r.runId);
+          throw replyForStoreError(err, runId);
         }
       }),
     );
@@ -214,11 +229,14 @@ export function createIngest(options: IngestOptions): Ingest {
     const stored: StoredMessage[] = [];
     const failures: SmtpReplyError[] = [];
     for (const result of results) {
-      if (result.status === "fulfilled") stored.push(result.value);
+      if (result.status === "fulfilled") stored.push(...result.value);
       else failures.push(replyForStoreError(result.reason, "?"));
     }
     const failure = worstReply(failures);
     if (failure) {
+      // Several runs cannot share one atomic step (on a cluster they live on different shards):
+      // the runs that did store take their copies back, so a refusal leaves nothing behind.
+      await undo(stored, queueId);
       logger.warn(
         { queueId, stored: stored.length, failed: failures.length, err: failure.cause ?? failure },
         "delivery failed: %s",
@@ -228,6 +246,16 @@ export function createIngest(options: IngestOptions): Ingest {
     }
     logger.debug({ queueId, copies: stored.length, bytes: raw.length }, "delivered");
     return { queueId, stored };
+  }
+
+  async function undo(stored: StoredMessage[], queueId: string): Promise<void> {
+    const byRun = new Map<string, string[]>();
+    for (const m of stored) byRun.set(m.runId, [...(byRun.get(m.runId) ?? []), m.id]);
+    for (const [runId, ids] of byRun) {
+      await store.deleteMessages(runId, ids).catch((err: unknown) => {
+        logger.error({ queueId, runId, err }, "could not take back a partly refused delivery");
+      });
+    }
   }
 
   return { authenticate, route, deliver };

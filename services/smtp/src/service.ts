@@ -2,7 +2,7 @@ import os from "node:os";
 import type { Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
 import type { Logger } from "@sandmail/runtime";
-import type { MailStore } from "@sandmail/store";
+import type { CatchAllRun, MailStore } from "@sandmail/store";
 import type { SMTPServerOptions, SMTPServerSession } from "smtp-server";
 import { createIngest, type Route } from "./ingest.js";
 import { libraryLogger } from "./library-logger.js";
@@ -17,8 +17,11 @@ export interface SmtpServiceOptions {
   /** PEM key and certificate for STARTTLS and implicit TLS. */
   tls: { key: string; cert: string };
   logger: Logger;
-  /** Run that takes mail addressed to no run; without it such mail gets 550 5.1.1. */
-  catchAllRunId?: string;
+  /**
+   * Run that takes mail addressed to no run (created again whenever it is missing); without it
+   * such mail gets 550 5.1.1.
+   */
+  catchAll?: Pick<CatchAllRun, "runId" | "ensure">;
   /** How long close() lets in-flight transactions finish before dropping them (default 10 s). */
   closeTimeoutMs?: number;
   /** Where message outcomes and open sessions are counted; nothing is counted without it. */
@@ -60,7 +63,7 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
     store,
     logger: log,
     hostname,
-    ...(options.catchAllRunId !== undefined ? { catchAllRunId: options.catchAllRunId } : {}),
+    ...(options.catchAll ? { catchAll: options.catchAll } : {}),
   });
 
   const sessions = new WeakMap<SMTPServerSession, SessionState>();

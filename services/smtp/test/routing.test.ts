@@ -1,3 +1,4 @@
+import { CatchAllRun, type MailStore, MemoryStore } from "@sandmail/store";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, startHarness, withoutReceived } from "./support/harness.js";
@@ -229,10 +230,19 @@ describe("routing by SMTP AUTH", () => {
 });
 
 describe("catch-all", () => {
-  it("takes mail for no run into the catch-all run, inbox = the recipient", async () => {
+  const catchAllOf = (store: MailStore) =>
+    new CatchAllRun(store, {
+      id: "default",
+      token: "catch-all-token-0123456789",
+      label: "catch-all",
+      ttlSeconds: 3600,
+      limits: { maxMessages: 100, maxBytes: 10_000_000 },
+    });
+
+  it("takes mail for no run into the catch-all run, inbox = the recipient; a gone run's address gets 550", async () => {
     const c = await startHarness();
     try {
-      const other = await startHarness({ store: c.store, catchAllRunId: "default" });
+      const other = await startHarness({ store: c.store, catchAll: catchAllOf(c.store) });
       try {
         const catchAll = await c.createRun({ id: "default" });
         const r = await pythonSend({
@@ -242,17 +252,27 @@ describe("catch-all", () => {
           to: ["Somebody@Example.org", `x@gone.${domain}`],
           message: "Subject: caught\r\n\r\nbody\r\n",
         });
-        expect(r).toMatchObject({ ok: true, refused: {} });
+        expect(r).toMatchObject({
+          ok: true,
+          refused: { [`x@gone.${domain}`]: [550, expect.stringContaining("5.1.1")] },
+        });
         const msgs = await c.messages(catchAll.id);
-        expect(msgs.map((m) => m.address).sort()).toEqual(["somebody@example.org", `x@gone.${domain}`]);
+        expect(msgs.map((m) => m.address)).toEqual(["somebody@example.org"]);
 
-        // A real run still gets its own mail, not the catch-all.
+        // A real run gets its own mail, not the catch-all; once deleted, its address is refused.
         const run = await c.createRun();
-        await nodemailer
-          .createTransport({ host: "127.0.0.1", port: other.port, ignoreTLS: true })
-          .sendMail({ from: "a@example.com", to: `me@${run.id}.${domain}`, subject: "mine", text: "x" });
+        const send = () =>
+          nodemailer
+            .createTransport({ host: "127.0.0.1", port: other.port, ignoreTLS: true })
+            .sendMail({ from: "a@example.com", to: `me@${run.id}.${domain}`, subject: "mine", text: "x" });
+        await send();
         expect(await c.messages(run.id)).toHaveLength(1);
-        expect(await c.messages(catchAll.id)).toHaveLength(2);
+        await c.store.deleteRun(run.id);
+        await expect(send()).rejects.toMatchObject({
+          responseCode: 550,
+          response: expect.stringContaining("5.1.1"),
+        });
+        expect(await c.messages(catchAll.id)).toHaveLength(1);
       } finally {
         await other.stop();
       }
@@ -261,16 +281,27 @@ describe("catch-all", () => {
     }
   });
 
-  it("answers 550 when the catch-all run does not exist", async () => {
-    const c = await startHarness({ catchAllRunId: "missing" });
+  it("creates the catch-all run again, with the same token, when it went missing", async () => {
+    const store = new MemoryStore();
+    const catchAll = catchAllOf(store);
+    const c = await startHarness({ store, catchAll });
     try {
-      const err = await nodemailer
-        .createTransport({ host: "127.0.0.1", port: c.port, ignoreTLS: true })
-        .sendMail({ from: "a@example.com", to: "x@example.org", subject: "x", text: "x" })
-        .catch((e: { responseCode?: number }) => e);
-      expect(err).toMatchObject({ responseCode: 550 });
+      const send = (subject: string) =>
+        nodemailer
+          .createTransport({ host: "127.0.0.1", port: c.port, ignoreTLS: true })
+          .sendMail({ from: "a@example.com", to: "x@example.org", subject, text: "x" });
+      await send("first");
+      const before = await store.getRun("default");
+      expect(before?.token).toBe("catch-all-token-0123456789");
+      // What a Redis that lost its data looks like to sandmail: the run is simply gone.
+      await store.deleteRun("default");
+      await send("second");
+      const after = await store.getRun("default");
+      expect(after?.token).toBe(before?.token);
+      expect((await c.messages("default")).map((m) => m.summary.subject)).toEqual(["second"]);
     } finally {
       await c.stop();
+      await store.close();
     }
   });
 });

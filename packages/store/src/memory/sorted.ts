@@ -1,14 +1,6 @@
-/** Index of the first element whose key is >= `key` (arrays kept sorted ascending by key). */
-export function lowerBound<T>(arr: readonly T[], key: number, keyOf: (item: T) => number): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keyOf(arr[mid] as T) < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+import { lowerBound } from "@sandmail/core";
+
+export { lowerBound };
 
 /** Removes the items (found by key) from a sorted array in place. */
 export function removeSorted<T>(arr: T[], items: readonly T[], keyOf: (item: T) => number): void {

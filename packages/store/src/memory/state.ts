@@ -59,3 +59,10 @@ export interface RunState {
 
 export const bySeqKey = (m: MessageRecord) => m.seq;
 export const byUidKey = (m: MessageRecord) => m.uid;
+
+/** What the aggregates share across runs: the clock and the store-wide UIDVALIDITY counter. */
+export interface StoreContext {
+  now(): number;
+  /** A UIDVALIDITY never handed out before by this store. */
+  nextUidValidity(): number;
+}

@@ -1,5 +1,8 @@
 import { SandmailError } from "@sandmail/core";
-import { Redis, type RedisOptions } from "ioredis";
+import { Cluster, type ClusterNode, Redis, type RedisOptions } from "ioredis";
+
+/** One Redis server, or a Redis Cluster behind the same command interface. */
+export type RedisConnection = Redis | Cluster;
 
 export interface ConnectionTuning {
   /** Longest a single command may take before it fails (a silent, half-dead connection). */
@@ -8,11 +11,72 @@ export interface ConnectionTuning {
   connectWaitMs: number;
 }
 
+/** A parsed `redis+cluster://[user:password@]host:port,host:port,...` (rediss+cluster:// for TLS). */
+interface ClusterUrl {
+  nodes: ClusterNode[];
+  username?: string;
+  password?: string;
+  tls: boolean;
+}
+
+const CLUSTER_SCHEME = /^(rediss?)\+cluster:\/\/(.*)$/i;
+
+export function isClusterUrl(url: string): boolean {
+  return CLUSTER_SCHEME.test(url);
+}
+
+/** Throws `invalid_request` for anything that is not a redis://, rediss:// or cluster URL. */
+export function checkRedisUrl(url: string): string {
+  if (typeof url !== "string") throw new SandmailError("invalid_request", "Redis url missing");
+  if (isClusterUrl(url)) {
+    parseClusterUrl(url);
+    return url;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new SandmailError("invalid_request", `invalid Redis url: ${url}`);
+  }
+  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
+    throw new SandmailError(
+      "invalid_request",
+      `Redis url must start with redis://, rediss:// or redis+cluster://`,
+    );
+  }
+  return url;
+}
+
+function parseClusterUrl(url: string): ClusterUrl {
+  const [, scheme, rest = ""] = CLUSTER_SCHEME.exec(url) ?? [];
+  const at = rest.lastIndexOf("@");
+  const auth = at >= 0 ? rest.slice(0, at) : "";
+  const hosts = (at >= 0 ? rest.slice(at + 1) : rest).replace(/\/.*$/, "");
+  const nodes = hosts
+    .split(",")
+    .filter((h) => h.length > 0)
+    .map((h) => {
+      const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(h);
+      if (!m) throw new SandmailError("invalid_request", `invalid Redis Cluster node: ${h}`);
+      return { host: (m[1] as string).replace(/^\[|\]$/g, ""), port: Number(m[2] ?? 6379) };
+    });
+  if (nodes.length === 0) throw new SandmailError("invalid_request", "Redis Cluster url names no node");
+  const out: ClusterUrl = { nodes, tls: scheme?.toLowerCase() === "rediss" };
+  if (auth) {
+    const colon = auth.indexOf(":");
+    const user = decodeURIComponent(colon >= 0 ? auth.slice(0, colon) : "");
+    const password = decodeURIComponent(colon >= 0 ? auth.slice(colon + 1) : auth);
+    if (user) out.username = user;
+    if (password) out.password = password;
+  }
+  return out;
+}
+
 /**
  * Fail fast instead of queueing: while Redis is away every call rejects within connectWaitMs,
  * so SMTP can answer 451 and readiness can fail; ioredis keeps reconnecting in the background.
  */
-export function openConnection(url: string, tuning: ConnectionTuning): Redis {
+export function openConnection(url: string, tuning: ConnectionTuning): RedisConnection {
   const options: RedisOptions = {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
@@ -24,14 +88,39 @@ export function openConnection(url: string, tuning: ConnectionTuning): Redis {
     // travel in one pipeline: one round trip instead of one per call.
     enableAutoPipelining: true,
   };
-  const redis = new Redis(url, options);
+  const connection = isClusterUrl(url) ? openCluster(parseClusterUrl(url), options) : new Redis(url, options);
   // Failures surface through the calls that fail; an unhandled 'error' event would crash.
-  redis.on("error", () => {});
-  return redis;
+  connection.on("error", () => {});
+  return connection;
+}
+
+function openCluster(url: ClusterUrl, options: RedisOptions): Cluster {
+  const { enableOfflineQueue: _q, retryStrategy: _r, enableAutoPipelining, ...perNode } = options;
+  return new Cluster(url.nodes, {
+    enableOfflineQueue: false,
+    enableAutoPipelining: enableAutoPipelining ?? false,
+    // Events travel over sharded pub/sub (SSUBSCRIBE): one subscriber connection per master.
+    shardedSubscribers: true,
+    // A failover moves slots; MOVED and CLUSTERDOWN are retried by the client for a while.
+    retryDelayOnFailover: 100,
+    retryDelayOnClusterDown: 100,
+    retryDelayOnTryAgain: 100,
+    clusterRetryStrategy: (times) => Math.min(100 * times, 1000),
+    // A node that comes back (a restarted replica) is reconnected instead of left for dead.
+    clusterNodeRetryStrategy: (times) => Math.min(100 * times, 1000),
+    slotsRefreshTimeout: 2000,
+    slotsRefreshInterval: 2000,
+    redisOptions: {
+      ...perNode,
+      ...(url.username ? { username: url.username } : {}),
+      ...(url.password ? { password: url.password } : {}),
+      ...(url.tls ? { tls: {} } : {}),
+    },
+  });
 }
 
 /** A function that resolves once the connection is ready, or rejects after `ms`. */
-export function readyWaiter(redis: Redis): (ms: number) => Promise<void> {
+export function readyWaiter(redis: RedisConnection): (ms: number) => Promise<void> {
   let pending: Promise<void> | undefined;
   return async (ms) => {
     if (redis.status === "ready") return;

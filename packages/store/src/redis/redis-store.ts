@@ -2,7 +2,6 @@ import {
   type DnsRecord,
   type Mailbox,
   newRunId,
-  newToken,
   RUN_ID_PATTERN,
   type Run,
   type RunCounts,
@@ -10,11 +9,11 @@ import {
   type StoredMessage,
   type StoreEvent,
 } from "@sandmail/core";
-import type { Redis } from "ioredis";
 import type {
   AppendInput,
   CopyResult,
   CreateRunInput,
+  DeliveryInput,
   InboxInfo,
   MailboxEntry,
   MailStore,
@@ -28,8 +27,10 @@ import {
   checkAddress,
   checkAppend,
   checkCreateRun,
+  checkDelivery,
   checkIds,
   normalizeDnsRecords,
+  runFromInput,
 } from "../shared/inputs.js";
 import {
   byFolderName,
@@ -48,14 +49,15 @@ import {
   joinFlags,
   splitFlags,
 } from "./codec.js";
-import { openConnection, readyWaiter } from "./connection.js";
-import { toStoreError } from "./errors.js";
+import { checkRedisUrl, openConnection, type RedisConnection, readyWaiter } from "./connection.js";
+import { commitOutcome, toStoreError } from "./errors.js";
 import { checkKeyPrefix, RunKeys } from "./keys.js";
+import { RunCache } from "./run-cache.js";
 import { defineScripts, type ScriptFn, type ScriptName } from "./scripts.js";
 import { Subscriptions } from "./subscriptions.js";
 
 export interface RedisStoreOptions {
-  /** redis:// or rediss:// URL. */
+  /** redis:// or rediss:// URL, or `redis+cluster://host:port,host:port` for a Redis Cluster. */
   url: string;
   /** Prefix of every key; default `sm:`. */
   keyPrefix?: string;
@@ -63,7 +65,18 @@ export interface RedisStoreOptions {
   commandTimeoutMs?: number;
   /** How long a call waits for a (re)connection before failing with `store_unavailable`; default 1000 ms. */
   connectWaitMs?: number;
+  /**
+   * How long a delivery whose outcome is unknown (a timeout, a connection lost after sending, a
+   * failover) is retried before it is given up as not stored; default 20000 ms. Redis refuses to
+   * run it after that, by its own clock, so a late execution cannot store it.
+   */
+  commitWaitMs?: number;
+  /** A delivery counts as stored once this many replicas have it (WAIT); default 0. */
+  waitReplicas?: number;
 }
+
+/** Past the commit deadline, how long a script already queued in Redis may still be running. */
+const COMMIT_GRACE_MS = 1000;
 
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 const FLAG_OPS = new Set(["add", "remove", "set"]);
@@ -75,23 +88,37 @@ const FLAG_OPS = new Set(["add", "remove", "set"]);
  */
 export class RedisStore implements MailStore {
   readonly kind = "redis" as const;
-  readonly #redis: Redis;
+  readonly #redis: RedisConnection;
   readonly #scripts: Record<ScriptName, ScriptFn>;
   readonly #subscriptions: Subscriptions;
+  readonly #runCache: RunCache;
   readonly #prefix: string;
   readonly #ready: (ms: number) => Promise<void>;
   readonly #waitMs: number;
+  readonly #commitWaitMs: number;
+  readonly #waitReplicas: number;
+  readonly #replicaWaitMs: number;
 
   constructor(options: RedisStoreOptions) {
-    if (!options || typeof options.url !== "string")
-      throw new SandmailError("invalid_request", "Redis url missing");
+    if (!options) throw new SandmailError("invalid_request", "Redis url missing");
+    checkRedisUrl(options.url);
     this.#prefix = checkKeyPrefix(options.keyPrefix ?? "sm:");
     this.#waitMs = options.connectWaitMs ?? 1000;
+    this.#commitWaitMs = options.commitWaitMs ?? 20_000;
+    this.#waitReplicas = Math.max(0, Math.floor(options.waitReplicas ?? 0));
     const tuning = { commandTimeoutMs: options.commandTimeoutMs ?? 5000, connectWaitMs: this.#waitMs };
+    this.#replicaWaitMs = Math.max(10, Math.min(1000, Math.floor(tuning.commandTimeoutMs / 2)));
     this.#redis = openConnection(options.url, tuning);
     this.#ready = readyWaiter(this.#redis);
     this.#scripts = defineScripts(this.#redis);
-    this.#subscriptions = new Subscriptions(() => openConnection(options.url, tuning), this.#waitMs);
+    this.#subscriptions = new Subscriptions(
+      () => openConnection(options.url, tuning),
+      this.#waitMs,
+      () => this.#runCache.clear(),
+    );
+    this.#runCache = new RunCache({
+      watch: (runId, listener) => this.#subscriptions.add(this.#keys(runId).channel, listener, true),
+    });
   }
 
   /** Connects and checks the server answers before returning. */
@@ -112,14 +139,7 @@ export class RedisStore implements MailStore {
     for (let attempt = 0; ; attempt++) {
       const id = input.id ?? newRunId();
       const now = Date.now();
-      const run: Run = {
-        id,
-        token: input.token ?? newToken(),
-        createdAt: new Date(now),
-        expiresAt: new Date(now + Math.round(input.ttlSeconds * 1000)),
-        limits: { maxMessages: input.limits.maxMessages, maxBytes: input.limits.maxBytes },
-      };
-      if (input.label !== undefined) run.label = String(input.label);
+      const run = runFromInput(input, id, now);
       try {
         await this.#script("smCreateRun", id, [
           run.token,
@@ -141,12 +161,15 @@ export class RedisStore implements MailStore {
 
   async getRun(runId: string): Promise<Run | undefined> {
     if (!validRunId(runId)) return undefined;
-    const h = await this.#exec(() => this.#redis.hgetall(this.#keys(runId).run));
-    return decodeRun(runId, h);
+    return this.#runCache.run(runId, async () => {
+      const h = await this.#exec(() => this.#redis.hgetall(this.#keys(runId).run));
+      return decodeRun(runId, h);
+    });
   }
 
   async deleteRun(runId: string): Promise<boolean> {
     if (!validRunId(runId)) return false;
+    this.#runCache.forget(runId);
     return (await this.#script("smDeleteRun", runId, [])) === 1;
   }
 
@@ -260,6 +283,115 @@ export class RedisStore implements MailStore {
     if (input.envelope) msg.envelope = input.envelope;
     if (input.meta.auth) msg.auth = input.meta.auth;
     return msg;
+  }
+
+  async appendDelivery(runId: string, input: DeliveryInput): Promise<StoredMessage[]> {
+    const copies = checkDelivery(input);
+    const keys = this.#keys(runId);
+    const targets = copies.map((copy) => ({
+      address: checkAddress(copy.address),
+      folder: normalizeMailboxName(copy.mailbox ?? "INBOX"),
+      flags: normalizeFlags(copy.flags),
+      internalDate: copy.internalDate ? new Date(copy.internalDate) : new Date(),
+    }));
+    const deadline = Date.now() + this.#commitWaitMs;
+    const args: Array<string | number | Buffer> = [input.deliveryId, deadline, input.body];
+    copies.forEach((copy, i) => {
+      const t = targets[i] as (typeof targets)[number];
+      args.push(
+        t.address,
+        t.folder,
+        copy.head,
+        JSON.stringify(copy.meta),
+        copy.envelope ? JSON.stringify(copy.envelope) : "",
+        joinFlags(t.flags),
+        t.internalDate.getTime(),
+      );
+    });
+    const rows = await this.#commit(keys, runId, args, deadline);
+    return rows.map(([id, seq, uid, mailboxId], i) => {
+      const copy = copies[i] as (typeof copies)[number];
+      const t = targets[i] as (typeof targets)[number];
+      const msg: StoredMessage = {
+        id: String(id),
+        runId,
+        seq: Number(seq),
+        mailboxId: String(mailboxId),
+        address: t.address,
+        mailbox: t.folder,
+        uid: Number(uid),
+        flags: t.flags,
+        modSeq: Number(seq),
+        internalDate: t.internalDate,
+        size: copy.head.length + input.body.length,
+        summary: copy.meta.summary,
+        mime: copy.meta.mime,
+      };
+      if (copy.envelope) msg.envelope = copy.envelope;
+      if (copy.meta.auth) msg.auth = copy.meta.auth;
+      return msg;
+    });
+  }
+
+  /**
+   * Runs the delivery script until its outcome is known. A failure that may have happened after
+   * the script ran (a timeout, a connection lost, a replica that has not acknowledged) is retried
+   * with the same delivery id, which answers the first run's result without storing twice.
+   */
+  async #commit(
+    keys: RunKeys,
+    runId: string,
+    args: Array<string | number | Buffer>,
+    deadline: number,
+  ): Promise<DeliveryRow[]> {
+    let maybeStored = false;
+    let lastError: unknown;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#ready(this.#waitMs);
+        return await this.#deliverOnce(keys, runId, args);
+      } catch (err) {
+        const outcome = commitOutcome(err);
+        if (outcome === "refused") throw toStoreError(err);
+        if (outcome === "expired" || (outcome === "not-run" && !maybeStored)) {
+          throw new SandmailError("store_unavailable", `delivery not stored: ${errorText(err)}`);
+        }
+        if (outcome === "unknown") maybeStored = true;
+        lastError = err;
+      }
+      if (Date.now() >= deadline + COMMIT_GRACE_MS) {
+        throw new SandmailError(
+          "store_unavailable",
+          `delivery not stored: no answer from Redis for ${this.#commitWaitMs} ms (${errorText(lastError)})`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(50 * attempt, 500)));
+    }
+  }
+
+  async #deliverOnce(
+    keys: RunKeys,
+    runId: string,
+    args: Array<string | number | Buffer>,
+  ): Promise<DeliveryRow[]> {
+    if (this.#waitReplicas === 0) {
+      return (await this.#scripts.smAppendDelivery(keys.run, keys.prefix, runId, ...args)) as DeliveryRow[];
+    }
+    // One pipeline: on a cluster it goes to the master that owns the run, which is where WAIT
+    // must ask.
+    const pipeline = this.#redis.pipeline() as unknown as Record<ScriptName, ScriptFn> & {
+      wait(replicas: number, ms: number): unknown;
+      exec(): Promise<Array<[Error | null, unknown]> | null>;
+    };
+    pipeline.smAppendDelivery(keys.run, keys.prefix, runId, ...args);
+    pipeline.wait(this.#waitReplicas, this.#replicaWaitMs);
+    const [[scriptErr, rows] = [null, null], [waitErr, acked] = [null, 0]] = (await pipeline.exec()) ?? [];
+    if (scriptErr) throw scriptErr;
+    if (waitErr) throw new ReplicationPending(waitErr.message);
+    if (Number(acked) < this.#waitReplicas) {
+      throw new ReplicationPending(`${Number(acked)} of ${this.#waitReplicas} replicas acknowledged`);
+    }
+    return rows as DeliveryRow[];
   }
 
   async getMessage(runId: string, messageId: string): Promise<StoredMessage | undefined> {
@@ -381,12 +513,19 @@ export class RedisStore implements MailStore {
   }
 
   async setDnsRecords(runId: string, records: DnsRecord[]): Promise<void> {
-    await this.#script("smSetDns", runId, [JSON.stringify(normalizeDnsRecords(records))]);
+    this.#runCache.forgetDns(runId);
+    try {
+      await this.#script("smSetDns", runId, [JSON.stringify(normalizeDnsRecords(records))]);
+    } finally {
+      this.#runCache.forgetDns(runId);
+    }
   }
 
   async getDnsRecords(runId: string): Promise<DnsRecord[]> {
-    const json = await this.#script("smGetDns", runId, []);
-    return json ? (JSON.parse(String(json)) as DnsRecord[]) : [];
+    return this.#runCache.dns(runId, async () => {
+      const json = await this.#script("smGetDns", runId, []);
+      return json ? (JSON.parse(String(json)) as DnsRecord[]) : [];
+    });
   }
 
   async ping(): Promise<void> {
@@ -394,6 +533,7 @@ export class RedisStore implements MailStore {
   }
 
   async close(): Promise<void> {
+    this.#runCache.clear();
     await this.#subscriptions.close();
     await this.#redis.quit().catch(() => this.#redis.disconnect());
   }
@@ -426,6 +566,17 @@ export class RedisStore implements MailStore {
     if (!mb) throw new SandmailError("mailbox_not_found", `no mailbox ${mailboxId}`);
     return mb;
   }
+}
+
+type DeliveryRow = [string, number, number, string];
+
+/** Stored on the master, not yet on enough replicas: retried like any unknown outcome. */
+class ReplicationPending extends Error {
+  override name = "ReplicationPending";
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function validRunId(runId: string): boolean {

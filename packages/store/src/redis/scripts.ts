@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "./connection.js";
 import { PRELUDE } from "./lua/common.js";
 import {
   CLAIM_RECENT,
@@ -8,7 +8,7 @@ import {
   RENAME_MAILBOX,
   SET_SUBSCRIBED,
 } from "./lua/mailboxes.js";
-import { APPEND, COPY, DELETE_MESSAGES, MOVE, UPDATE_FLAGS } from "./lua/messages.js";
+import { APPEND, APPEND_DELIVERY, COPY, DELETE_MESSAGES, MOVE, UPDATE_FLAGS } from "./lua/messages.js";
 import {
   EVENTS_SINCE,
   GET_DNS,
@@ -34,6 +34,7 @@ const writes = {
   smSetSubscribed: SET_SUBSCRIBED,
   smClaimRecent: CLAIM_RECENT,
   smAppend: APPEND,
+  smAppendDelivery: APPEND_DELIVERY,
   smUpdateFlags: UPDATE_FLAGS,
   smCopy: COPY,
   smMove: MOVE,
@@ -63,7 +64,7 @@ export type ScriptFn = (
 ) => Promise<unknown>;
 
 /** Registers every script on the connection (EVALSHA, falling back to EVAL after a server restart). */
-export function defineScripts(redis: Redis): Record<ScriptName, ScriptFn> {
+export function defineScripts(redis: RedisConnection): Record<ScriptName, ScriptFn> {
   for (const [name, body] of Object.entries(writes)) {
     redis.defineCommand(name, { numberOfKeys: 1, lua: PRELUDE + body });
   }

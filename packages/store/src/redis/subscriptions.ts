@@ -1,37 +1,46 @@
 import type { StoreEvent } from "@sandmail/core";
-import type { Redis } from "ioredis";
 import type { StoreListener } from "../contract.js";
 import { decodeEvent } from "./codec.js";
-import { readyWaiter } from "./connection.js";
+import { type RedisConnection, readyWaiter } from "./connection.js";
 
 interface Channel {
   listeners: Set<StoreListener>;
-  /** Settles when Redis has acknowledged SUBSCRIBE. */
+  /** Settles when Redis has acknowledged SSUBSCRIBE. */
   ready: Promise<unknown>;
 }
 
 /**
- * One subscriber connection per store, one Redis SUBSCRIBE per run channel however many local
- * listeners it has (refcounted). ioredis resubscribes by itself after a reconnect.
+ * One subscriber connection per store, one SSUBSCRIBE per run channel however many local
+ * listeners it has (refcounted). Sharded pub/sub: a run's channel carries its hash tag, so on a
+ * cluster its events travel only through the shard that holds the run. ioredis resubscribes by
+ * itself after a reconnect or a failover.
  */
 export class Subscriptions {
   readonly #channels = new Map<string, Channel>();
-  readonly #connection: () => Redis;
+  readonly #connection: () => RedisConnection;
   readonly #waitMs: number;
-  #redis: Redis | undefined;
+  #redis: RedisConnection | undefined;
   #ready: ((ms: number) => Promise<void>) | undefined;
 
-  constructor(connection: () => Redis, waitMs: number) {
+  readonly #onReset: () => void;
+
+  /** `onReset` runs whenever messages may have been missed (the subscriber connection dropped). */
+  constructor(connection: () => RedisConnection, waitMs: number, onReset: () => void = () => {}) {
     this.#connection = connection;
     this.#waitMs = waitMs;
+    this.#onReset = onReset;
   }
 
-  async add(channel: string, listener: StoreListener): Promise<() => void> {
+  /**
+   * `internal` listeners also get the store's own bookkeeping messages (types `cache.*`), which
+   * are no StoreEvent and never reach the others.
+   */
+  async add(channel: string, listener: StoreListener, internal = false): Promise<() => void> {
     const redis = this.#subscriber();
     await this.#ready?.(this.#waitMs);
     let entry = this.#channels.get(channel);
     if (!entry) {
-      const created: Channel = { listeners: new Set(), ready: redis.subscribe(channel) };
+      const created: Channel = { listeners: new Set(), ready: redis.ssubscribe(channel) };
       entry = created;
       this.#channels.set(channel, created);
       created.ready.catch(() => {
@@ -39,7 +48,11 @@ export class Subscriptions {
           this.#channels.delete(channel);
       });
     }
-    const wrapped: StoreListener = (e) => listener(e);
+    const wrapped: StoreListener = internal
+      ? (e) => listener(e)
+      : (e) => {
+          if (!(e.type as string).startsWith("cache.")) listener(e);
+        };
     entry.listeners.add(wrapped);
     try {
       await entry.ready;
@@ -63,13 +76,14 @@ export class Subscriptions {
     if (entry.listeners.size > 0 || this.#channels.get(channel) !== entry) return;
     this.#channels.delete(channel);
     // Commands on this connection run in order, so a later SUBSCRIBE to the same channel wins.
-    this.#redis?.unsubscribe(channel).catch(() => {});
+    this.#redis?.sunsubscribe(channel).catch(() => {});
   }
 
-  #subscriber(): Redis {
+  #subscriber(): RedisConnection {
     if (this.#redis) return this.#redis;
     const redis = this.#connection();
-    redis.on("message", (channel: string, message: string) => this.#deliver(channel, message));
+    redis.on("smessage", (channel: string, message: string) => this.#deliver(channel, message));
+    for (const event of ["close", "reconnecting", "+node", "-node"]) redis.on(event, () => this.#onReset());
     this.#redis = redis;
     this.#ready = readyWaiter(redis);
     return redis;

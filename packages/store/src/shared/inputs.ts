@@ -1,5 +1,12 @@
-import { type DnsRecord, normalizeAddress, RUN_ID_PATTERN, SandmailError } from "@sandmail/core";
-import type { AppendInput, CreateRunInput } from "../contract.js";
+import {
+  type DnsRecord,
+  newToken,
+  normalizeAddress,
+  RUN_ID_PATTERN,
+  type Run,
+  SandmailError,
+} from "@sandmail/core";
+import type { AppendInput, CreateRunInput, DeliveryCopy, DeliveryInput } from "../contract.js";
 
 export function checkCreateRun(input: CreateRunInput): void {
   if (!input || typeof input !== "object") throw new SandmailError("invalid_request", "run input missing");
@@ -24,6 +31,19 @@ export function checkCreateRun(input: CreateRunInput): void {
   }
 }
 
+/** The run a checked input describes, created at `now` (epoch ms). */
+export function runFromInput(input: CreateRunInput, id: string, now: number): Run {
+  const run: Run = {
+    id,
+    token: input.token ?? newToken(),
+    createdAt: new Date(now),
+    expiresAt: new Date(now + Math.round(input.ttlSeconds * 1000)),
+    limits: { maxMessages: input.limits.maxMessages, maxBytes: input.limits.maxBytes },
+  };
+  if (input.label !== undefined) run.label = String(input.label);
+  return run;
+}
+
 /** The lowercased inbox address; fails on anything that cannot be one. */
 export function checkAddress(address: string): string {
   if (typeof address !== "string") throw new SandmailError("invalid_request", "address must be a string");
@@ -44,6 +64,25 @@ export function checkAppend(input: AppendInput): void {
   if (input.internalDate !== undefined && Number.isNaN(new Date(input.internalDate).getTime())) {
     throw new SandmailError("invalid_request", "invalid internalDate");
   }
+}
+
+/** The delivery's copies, each checked as an append would be. */
+export function checkDelivery(input: DeliveryInput): DeliveryCopy[] {
+  if (!input || typeof input !== "object")
+    throw new SandmailError("invalid_request", "delivery input missing");
+  if (typeof input.deliveryId !== "string" || !/^[\w.:-]{1,128}$/.test(input.deliveryId)) {
+    throw new SandmailError("invalid_request", "invalid delivery id");
+  }
+  if (!Buffer.isBuffer(input.body)) throw new SandmailError("invalid_request", "body must be a Buffer");
+  if (!Array.isArray(input.copies) || input.copies.length === 0) {
+    throw new SandmailError("invalid_request", "a delivery needs at least one copy");
+  }
+  for (const copy of input.copies) {
+    if (!copy || !Buffer.isBuffer(copy.head))
+      throw new SandmailError("invalid_request", "head must be a Buffer");
+    checkAppend({ ...copy, raw: copy.head });
+  }
+  return input.copies;
 }
 
 export function checkIds(ids: string[]): string[] {

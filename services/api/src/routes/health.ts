@@ -1,5 +1,5 @@
 import { SandmailError } from "@sandmail/core";
-import type { MailStore } from "@sandmail/store";
+import type { CatchAllRun, MailStore } from "@sandmail/store";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { Health } from "../schemas/health.js";
 import { problemResponses } from "../schemas/problem.js";
@@ -7,9 +7,10 @@ import { json } from "../schemas/responses.js";
 
 export interface HealthRoutesOptions {
   store: MailStore;
+  catchAll?: Pick<CatchAllRun, "ensure">;
 }
 
-export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (app, { store }) => {
+export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (app, { store, catchAll }) => {
   app.get(
     "/healthz",
     {
@@ -29,13 +30,16 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (a
       schema: {
         tags: ["health"],
         summary: "Readiness",
-        description: "200 when the mail store answers, 503 (`store_unavailable`) otherwise.",
+        description:
+          "200 when the mail store answers and the catch-all run (when this process has one) exists, " +
+          "created again if the store lost it; 503 (`store_unavailable`) otherwise.",
         response: { 200: json(Health, "The store answers."), ...problemResponses(503) },
       },
     },
     async (request) => {
       try {
         await store.ping();
+        await catchAll?.ensure();
       } catch (err) {
         // The cause (addresses, driver messages) goes to the log, not to the caller.
         request.log.warn({ err }, "store ping failed");

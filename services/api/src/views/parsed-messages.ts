@@ -39,9 +39,10 @@ export class ParsedMessages {
   }
 
   get(run: Run, msg: StoredMessage): Promise<ParsedEntry> {
-    // Run ids (and so message ids) can repeat once a run is deleted and created again; the
-    // creation time tells those runs apart. A message's bytes never change under its id.
-    const key = `${run.id}\n${run.createdAt.getTime()}\n${msg.id}\n${msg.size}`;
+    // Run ids (and so message ids) repeat once a run is deleted and created again, possibly within
+    // the same millisecond; its token does not (192 random bits), and only the token's holder
+    // reads through this cache. A message's bytes never change under its id.
+    const key = `${run.id}\n${run.token}\n${run.createdAt.getTime()}\n${msg.id}\n${msg.size}`;
     const cached = this.#cache.get(key);
     if (cached) return cached;
     const pending = this.#decode(run, msg);

@@ -3,7 +3,7 @@
  * which the dispatcher answers with BAD; nothing here touches the store.
  */
 import type { Token } from "../protocol/ast.js";
-import { decodeMailboxName, MailboxNameError } from "../protocol/mailbox-name.js";
+import { decodeMailboxName } from "../protocol/mailbox-name.js";
 import { parseSequenceSet, type SeqRange, SequenceSetError } from "../protocol/sequence.js";
 
 export class ArgError extends Error {}
@@ -54,13 +54,8 @@ export class Args {
 
   /** A mailbox name (modified UTF-7 decoded, INBOX normalised). */
   mailbox(what = "mailbox name"): string {
-    const text = this.astring(what);
-    try {
-      return decodeMailboxName(text);
-    } catch (err) {
-      if (err instanceof MailboxNameError) throw new ArgError(`${this.command}: ${err.message}`);
-      throw err;
-    }
+    // An invalid name is a MailboxNameError: NO, as Dovecot answers, since the syntax was right.
+    return decodeMailboxName(this.astring(what));
   }
 
   list(what: string): Token[] {
@@ -89,7 +84,11 @@ export class Args {
 }
 
 export function tokenText(t: Token, what: string): string {
-  if (t.type === "atom" && !t.section) return t.value;
+  if (t.type === "atom") {
+    if (!t.section) return t.value;
+    // `a[b]` reads like a fetch section, yet as an astring it is just text.
+    if (t.raw !== undefined) return t.raw;
+  }
   if (t.type === "string") return t.value.toString("utf8");
   throw new ArgError(`${what} must be a string`);
 }

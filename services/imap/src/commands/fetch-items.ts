@@ -1,5 +1,6 @@
 /** FETCH data items (RFC 3501 §6.4.5): parsed once per command, then applied to each message. */
-import { parseSection, type SectionSpec } from "../content/index.js";
+import type { SectionSpec } from "@sandmail/mime";
+import { parseSection } from "../content/index.js";
 import type { Token } from "../protocol/ast.js";
 import { ArgError } from "./args.js";
 

@@ -4,8 +4,10 @@
  * are written as literals that reference the stored Buffer.
  */
 import type { StoredMessage } from "@sandmail/core";
-import { bodyStructure, envelopeWire, fetchSection } from "../content/index.js";
+import { sectionBytes } from "@sandmail/mime";
+import { bodyStructure, envelopeWire } from "../content/index.js";
 import { atom, literal, type Value } from "../protocol/ast.js";
+import { announceKeywords, flagValues } from "../session/keywords.js";
 import { ArgError, Args, formatDateTime } from "./args.js";
 import { condstoreOn, enableCondstore, modifierPairs, modSeqArg } from "./condstore.js";
 import { type FetchItem, needsRaw, parseFetchItems, setsSeen } from "./fetch-items.js";
@@ -61,7 +63,8 @@ async function fetchBatch(
 ): Promise<void> {
   const { store } = ctx.deps;
   const { runId } = ctx.session.user;
-  const { tracker, readOnly } = ctx.session.selected;
+  const selection = ctx.session.selected;
+  const { tracker, readOnly } = selection;
   const ids = batch.map((t) => t.message.messageId);
   const [messages, raws] = await Promise.all([
     store.getMessages(runId, ids),
@@ -105,8 +108,11 @@ async function fetchBatch(
     if (msg.modSeq <= changedSince) return;
     tracker.noteFlags(msg.uid, msg.flags, msg.modSeq);
     const out: Value[] = [];
-    for (const item of items) appendItem(out, item, msg, raw);
-    if (reportFlags && !items.some((it) => it.kind === "FLAGS")) out.push(atom("FLAGS"), flagValues(msg));
+    const flags = flagValues(msg.flags, target.message.recent);
+    for (const item of items) appendItem(out, item, msg, raw, flags);
+    const withFlags = reportFlags || items.some((it) => it.kind === "FLAGS");
+    if (withFlags) for (const response of announceKeywords(selection, msg.flags)) ctx.send(response);
+    if (reportFlags && !items.some((it) => it.kind === "FLAGS")) out.push(atom("FLAGS"), flags);
     if (condstore) {
       if (!items.some((it) => it.kind === "UID")) out.push(atom("UID"), msg.uid);
       if (!items.some((it) => it.kind === "MODSEQ")) out.push(atom("MODSEQ"), [msg.modSeq]);
@@ -115,17 +121,19 @@ async function fetchBatch(
   });
 }
 
-function flagValues(msg: StoredMessage): Value[] {
-  return msg.flags.map((f) => atom(f));
-}
-
-function appendItem(out: Value[], item: FetchItem, msg: StoredMessage, raw: Buffer | undefined): void {
+function appendItem(
+  out: Value[],
+  item: FetchItem,
+  msg: StoredMessage,
+  raw: Buffer | undefined,
+  flags: Value[],
+): void {
   switch (item.kind) {
     case "UID":
       out.push(atom("UID"), msg.uid);
       return;
     case "FLAGS":
-      out.push(atom("FLAGS"), flagValues(msg));
+      out.push(atom("FLAGS"), flags);
       return;
     case "MODSEQ":
       out.push(atom("MODSEQ"), [msg.modSeq]);
@@ -151,18 +159,18 @@ function appendItem(out: Value[], item: FetchItem, msg: StoredMessage, raw: Buff
     case "RFC822.HEADER":
       out.push(
         atom("RFC822.HEADER"),
-        bytesOrNil(fetchSection(raw!, msg.mime, { path: [], specifier: "HEADER" })),
+        bytesOrNil(sectionBytes(raw!, msg.mime, { path: [], specifier: "HEADER" })),
       );
       return;
     case "RFC822.TEXT":
       out.push(
         atom("RFC822.TEXT"),
-        bytesOrNil(fetchSection(raw!, msg.mime, { path: [], specifier: "TEXT" })),
+        bytesOrNil(sectionBytes(raw!, msg.mime, { path: [], specifier: "TEXT" })),
       );
       return;
     case "section": {
       let bytes =
-        item.spec.path.length === 0 && !item.spec.specifier ? raw! : fetchSection(raw!, msg.mime, item.spec);
+        item.spec.path.length === 0 && !item.spec.specifier ? raw! : sectionBytes(raw!, msg.mime, item.spec);
       if (bytes && item.partial) {
         const start = Math.min(item.partial.start, bytes.length);
         bytes = bytes.subarray(start, Math.min(bytes.length, start + item.partial.length));

@@ -19,7 +19,7 @@ import search from "./search.js";
 import { examine, select } from "./select.js";
 import starttls from "./starttls.js";
 import status from "./status.js";
-import store from "./store-flags.js";
+import store from "./store.js";
 import type { CommandSpec } from "./types.js";
 
 const all: CommandSpec[] = [

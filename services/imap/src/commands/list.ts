@@ -3,9 +3,9 @@
  * included (RFC 6154 allows it), so `LIST "" "*" RETURN (SPECIAL-USE)` needs no other option.
  */
 import type { Mailbox } from "@sandmail/core";
-import utf7 from "utf7";
 import { atom, type Value } from "../protocol/ast.js";
-import { DELIMITER, encodeMailboxName, listMatcher } from "../protocol/mailbox-name.js";
+import { listMatcher } from "../protocol/list-pattern.js";
+import { DELIMITER, decodeListPattern, encodeMailboxName } from "../protocol/mailbox-name.js";
 import { ArgError, Args, tokenText } from "./args.js";
 import { AUTHENTICATED, type CommandContext, defineCommand, ok } from "./types.js";
 
@@ -17,12 +17,12 @@ interface ListArgs {
 function parseList(command: string, allowReturn: boolean) {
   return (tokens: ConstructorParameters<typeof Args>[0]): ListArgs => {
     const args = new Args(tokens, command);
-    const reference = decodeWire(args.astring("reference"));
+    const reference = decodeListPattern(args.astring("reference"));
     const t = args.next("mailbox pattern");
     const patterns =
       t.type === "list" && allowReturn
-        ? t.items.map((i) => decodeWire(tokenText(i, `${command} pattern`)))
-        : [decodeWire(tokenText(t, `${command} pattern`))];
+        ? t.items.map((i) => decodeListPattern(tokenText(i, `${command} pattern`)))
+        : [decodeListPattern(tokenText(t, `${command} pattern`))];
     if (allowReturn && args.remaining > 0) {
       if (args.atom("RETURN").toUpperCase() !== "RETURN") throw new ArgError(`${command}: expected RETURN`);
       for (const opt of args.list("return options")) {
@@ -37,19 +37,28 @@ function parseList(command: string, allowReturn: boolean) {
   };
 }
 
-/** Patterns may carry modified UTF-7 like names do; wildcards pass through the decoder. */
-function decodeWire(text: string): string {
-  try {
-    return /&/.test(text) ? utf7.imap.decode(text) : text;
-  } catch {
-    return text;
+/**
+ * Names that have at least one folder below them. Built in one pass over the names (each name
+ * adds its ancestors, stopping at the first one already known), so LIST over thousands of
+ * folders does not compare every folder with every other.
+ */
+function parentNames(all: readonly Mailbox[]): Set<string> {
+  const parents = new Set<string>();
+  for (const { name } of all) {
+    let cut = name.lastIndexOf(DELIMITER);
+    while (cut > 0) {
+      const parent = name.slice(0, cut);
+      if (parents.has(parent)) break;
+      parents.add(parent);
+      cut = name.lastIndexOf(DELIMITER, cut - 1);
+    }
   }
+  return parents;
 }
 
-function attributes(mb: Mailbox, all: Mailbox[], xlist: boolean): Value[] {
+function attributes(mb: Mailbox, parents: Set<string>, xlist: boolean): Value[] {
   const attrs: string[] = [];
-  const prefix = mb.name + DELIMITER;
-  attrs.push(all.some((o) => o.name.startsWith(prefix)) ? "\\HasChildren" : "\\HasNoChildren");
+  attrs.push(parents.has(mb.name) ? "\\HasChildren" : "\\HasNoChildren");
   if (xlist && mb.name === "INBOX") attrs.push("\\Inbox");
   if (mb.specialUse) attrs.push(xlist && mb.specialUse === "\\Junk" ? "\\Spam" : mb.specialUse);
   return attrs.map((a) => atom(a));
@@ -64,14 +73,29 @@ async function run(ctx: CommandContext, kind: "LIST" | "LSUB" | "XLIST", a: List
   }
   const all = await ctx.deps.store.listMailboxes(runId, address);
   const matchers = a.patterns.map((p) => listMatcher(a.reference, p));
-  const sorted = [...all].sort((x, y) =>
-    x.name === "INBOX" ? -1 : y.name === "INBOX" ? 1 : x.name.localeCompare(y.name),
-  );
-  for (const mb of sorted) {
+  const parents = parentNames(all);
+  const rows: Array<{ name: string; attrs: Value[] }> = [];
+  const subscribedParents = new Set<string>();
+  for (const mb of all) {
     if (kind === "LSUB" && !mb.subscribed) continue;
-    if (!matchers.some((m) => m(mb.name))) continue;
-    ctx.send([atom(kind), attributes(mb, all, kind === "XLIST"), DELIMITER, encodeMailboxName(mb.name)]);
+    if (matchers.some((m) => m(mb.name))) {
+      rows.push({ name: mb.name, attrs: attributes(mb, parents, kind === "XLIST") });
+    } else if (kind === "LSUB") {
+      // RFC 3501 §6.3.9: `%` stops above a subscribed `foo/bar`; foo is listed then, \Noselect
+      // unless it is subscribed itself (then it is listed in its own right).
+      for (let i = mb.name.indexOf(DELIMITER); i > 0; i = mb.name.indexOf(DELIMITER, i + 1)) {
+        const parent = mb.name.slice(0, i);
+        if (matchers.some((m) => m(parent))) subscribedParents.add(parent);
+      }
+    }
   }
+  const subscribed = new Set(all.filter((o) => o.subscribed).map((o) => o.name));
+  for (const parent of subscribedParents) {
+    if (subscribed.has(parent)) continue;
+    rows.push({ name: parent, attrs: [atom("\\Noselect")] });
+  }
+  rows.sort((x, y) => (x.name === "INBOX" ? -1 : y.name === "INBOX" ? 1 : x.name.localeCompare(y.name)));
+  for (const row of rows) ctx.send([atom(kind), row.attrs, DELIMITER, encodeMailboxName(row.name)]);
   return ok(`${kind} completed`);
 }
 

@@ -1,9 +1,8 @@
-import { atom, type Value } from "../protocol/ast.js";
+import { atom } from "../protocol/ast.js";
+import { flagsResponses, keywordsOf } from "../session/keywords.js";
 import { ArgError, Args } from "./args.js";
 import { CONDSTORE } from "./condstore.js";
 import { AUTHENTICATED, type CommandContext, type CommandResult, defineCommand, no, ok } from "./types.js";
-
-const SYSTEM_FLAGS = ["\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft"];
 
 interface OpenArgs {
   name: string;
@@ -24,20 +23,12 @@ async function open(
   const mailbox = await store.getMailbox(runId, address, name);
   if (!mailbox) return no(`Mailbox does not exist: ${name}`, "NONEXISTENT");
   const tracker = await ctx.openMailbox(mailbox, readOnly);
-  ctx.session.select({ mailbox, tracker, readOnly });
-
-  const keywords = new Set<string>();
-  let firstUnseen = 0;
-  for (let seq = 1; seq <= tracker.count; seq++) {
-    const m = tracker.at(seq)!;
-    for (const f of m.flags) if (!f.startsWith("\\")) keywords.add(f);
-    if (!firstUnseen && !m.flags.includes("\\Seen")) firstUnseen = seq;
-  }
-  const flags: Value[] = [...SYSTEM_FLAGS, ...keywords].map((f) => atom(f));
-  const permanent = readOnly ? "()" : `(${[...SYSTEM_FLAGS, ...keywords].join(" ")} \\*)`;
+  const messages = Array.from({ length: tracker.count }, (_, i) => tracker.at(i + 1)!);
+  const keywords = keywordsOf(messages.map((m) => m.flags));
+  ctx.session.select({ mailbox, tracker, readOnly, keywords });
+  const firstUnseen = messages.findIndex((m) => !m.flags.includes("\\Seen")) + 1;
   const uidNext = Math.max(mailbox.uidNext, tracker.highestUid + 1);
-  ctx.send([atom("FLAGS"), flags]);
-  ctx.send([atom("OK"), atom(`[PERMANENTFLAGS ${permanent}]`), atom("Flags permitted")]);
+  for (const response of flagsResponses(keywords, readOnly)) ctx.send(response);
   ctx.send([tracker.count, atom("EXISTS")]);
   ctx.send([tracker.recentCount, atom("RECENT")]);
   if (firstUnseen) ctx.send([atom("OK"), atom(`[UNSEEN ${firstUnseen}]`), atom("First unseen")]);

@@ -1,8 +1,9 @@
+import type { Mailbox } from "@sandmail/core";
 import { atom, type Value } from "../protocol/ast.js";
 import { encodeMailboxName } from "../protocol/mailbox-name.js";
 import { ArgError, Args } from "./args.js";
 import { enableCondstore } from "./condstore.js";
-import { AUTHENTICATED, defineCommand, no, ok } from "./types.js";
+import { AUTHENTICATED, type CommandContext, defineCommand, no, ok } from "./types.js";
 
 const ITEMS = new Set(["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "HIGHESTMODSEQ"]);
 
@@ -26,6 +27,7 @@ export default defineCommand({
     if (items.includes("HIGHESTMODSEQ")) enableCondstore(ctx);
     const mb = await ctx.deps.store.getMailbox(runId, address, name);
     if (!mb) return no("Mailbox does not exist", "NONEXISTENT");
+    const recent = items.includes("RECENT") ? await recentCount(ctx, mb) : 0;
     const values: Value[] = [];
     for (const item of items) {
       values.push(atom(item));
@@ -34,10 +36,20 @@ export default defineCommand({
       else if (item === "UIDVALIDITY") values.push(mb.uidValidity);
       else if (item === "UNSEEN") values.push(mb.unseen);
       else if (item === "HIGHESTMODSEQ") values.push(mb.highestModSeq);
-      // \Recent is claimed by the session that selects the mailbox; STATUS claims nothing.
-      else values.push(0);
+      else values.push(recent);
     }
     ctx.send([atom("STATUS"), encodeMailboxName(mb.name), values]);
     return ok("STATUS completed");
   },
 });
+
+/** Messages no session has claimed as \Recent yet; STATUS only reads the mark, it claims nothing. */
+async function recentCount(ctx: CommandContext, mb: Mailbox): Promise<number> {
+  const { runId } = ctx.session.user;
+  const claimed = await ctx.deps.store.claimRecent(runId, mb.id, 0);
+  if (claimed >= mb.uidNext - 1) return 0;
+  const index = await ctx.deps.store.mailboxIndex(runId, mb.id);
+  let n = 0;
+  for (let i = index.length - 1; i >= 0 && index[i]!.uid > claimed; i--) n++;
+  return n;
+}

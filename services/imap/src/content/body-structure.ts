@@ -1,7 +1,7 @@
 import type { MimeNode } from "@sandmail/core";
+import { fieldValue, type LocatedField, locateFields } from "@sandmail/mime";
 import type { Value } from "../protocol/ast.js";
 import { envelope } from "./envelope.js";
-import { fieldValue, type HeaderField, parseHeaderFields } from "./headers.js";
 import { type MimeValue, parseMimeValue } from "./mime-header.js";
 
 const LF = 0x0a;
@@ -30,9 +30,9 @@ interface PartHeaders {
 
 function readHeaders(raw: Buffer, node: MimeNode): PartHeaders {
   const out: PartHeaders = {};
-  const fields = parseHeaderFields(raw, node.headerStart, node.headerEnd);
+  const fields = locateFields(raw, node.headerStart, node.headerEnd);
   const seen = new Set<string>();
-  const value = (f: HeaderField) => fieldValue(raw, f).trim();
+  const value = (f: LocatedField) => fieldValue(raw, f).trim();
   for (const f of fields) {
     if (!f.key.startsWith("content-") || seen.has(f.key)) continue;
     seen.add(f.key);

@@ -1,8 +1,8 @@
 import type { MimeNode } from "@sandmail/core";
+import { fieldValue, type LocatedField, locateFields } from "@sandmail/mime";
 import { type Atom, atom, type Value } from "../protocol/ast.js";
 import { ChunkList, writeValue } from "../protocol/writer.js";
 import { type ImapAddress, parseAddressList } from "./address.js";
-import { fieldValue, type HeaderField, parseHeaderFields } from "./headers.js";
 
 /**
  * ENVELOPE is a pure function of the stored bytes, and clients fetch it for every message each
@@ -13,7 +13,7 @@ import { fieldValue, type HeaderField, parseHeaderFields } from "./headers.js";
 const cache = new WeakMap<MimeNode, Value>();
 const wireCache = new WeakMap<MimeNode, Atom>();
 
-function nstring(raw: Buffer, field: HeaderField | undefined): string | null {
+function nstring(raw: Buffer, field: LocatedField | undefined): string | null {
   return field ? fieldValue(raw, field) : null;
 }
 
@@ -25,13 +25,13 @@ function addressValue(list: ImapAddress[]): Value {
 const ADDRESS_KEYS = ["from", "sender", "reply-to", "to", "cc", "bcc"];
 
 function build(raw: Buffer, root: MimeNode): Value {
-  let date: HeaderField | undefined;
-  let subject: HeaderField | undefined;
-  let inReplyTo: HeaderField | undefined;
-  let messageId: HeaderField | undefined;
+  let date: LocatedField | undefined;
+  let subject: LocatedField | undefined;
+  let inReplyTo: LocatedField | undefined;
+  let messageId: LocatedField | undefined;
   // A Map, not an object literal: a field named "constructor" must not reach Object.prototype.
-  const lists = new Map<string, HeaderField[]>(ADDRESS_KEYS.map((k) => [k, []]));
-  for (const f of parseHeaderFields(raw, root.headerStart, root.headerEnd)) {
+  const lists = new Map<string, LocatedField[]>(ADDRESS_KEYS.map((k) => [k, []]));
+  for (const f of locateFields(raw, root.headerStart, root.headerEnd)) {
     switch (f.key) {
       case "date":
         date = f;

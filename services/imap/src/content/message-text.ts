@@ -1,7 +1,14 @@
 import type { MimeNode } from "@sandmail/core";
+import {
+  decodeCharset,
+  decodeTransfer,
+  decodeWords,
+  fieldValue,
+  type LocatedField,
+  locateFields,
+} from "@sandmail/mime";
 import { parseAddressList } from "./address.js";
-import { decodeCharset, decodeEncodedWords, decodeTransfer, fold } from "./decode.js";
-import { fieldValue, type HeaderField, parseHeaderFields } from "./headers.js";
+import { fold } from "./fold.js";
 
 /**
  * What SEARCH compares against, derived once per message and kept while the message's MIME
@@ -10,7 +17,7 @@ import { fieldValue, type HeaderField, parseHeaderFields } from "./headers.js";
  */
 export interface MessageText {
   /** Top-level header fields by lowercased name, located in `bytes`; built on first use. */
-  fields?: Map<string, HeaderField[]>;
+  fields?: Map<string, LocatedField[]>;
   bytes?: Buffer;
   /** Decoded, case-folded values, per field name as searches ask for them. */
   decoded?: Map<string, string[]>;
@@ -42,7 +49,7 @@ function addressText(value: string): string {
       continue;
     }
     const addr = `${a.mailbox}@${a.host}`;
-    parts.push(a.name ? `${decodeEncodedWords(a.name)} <${addr}>` : addr);
+    parts.push(a.name ? `${decodeWords(a.name)} <${addr}>` : addr);
   }
   return parts.join(", ");
 }
@@ -88,8 +95,8 @@ function entryFor(root: MimeNode): MessageText {
 function rawValues(entry: MessageText, root: MimeNode, raw: () => Buffer, key: string): string[] | undefined {
   if (!entry.fields) {
     const bytes = raw();
-    const fields = new Map<string, HeaderField[]>();
-    for (const f of parseHeaderFields(bytes, root.headerStart, root.headerEnd)) {
+    const fields = new Map<string, LocatedField[]>();
+    for (const f of locateFields(bytes, root.headerStart, root.headerEnd)) {
       const list = fields.get(f.key);
       if (list) list.push(f);
       else fields.set(f.key, [f]);
@@ -112,7 +119,7 @@ export function headerValues(root: MimeNode, raw: () => Buffer, key: string): st
   if (cached) return cached;
   const values = rawValues(entry, root, raw, key);
   if (!values) return undefined;
-  const decoded = values.map((v) => fold(ADDRESS_FIELDS.has(key) ? addressText(v) : decodeEncodedWords(v)));
+  const decoded = values.map((v) => fold(ADDRESS_FIELDS.has(key) ? addressText(v) : decodeWords(v)));
   entry.decoded.set(key, decoded);
   return decoded;
 }
@@ -142,13 +149,14 @@ function headerText(raw: Buffer, node: MimeNode, out: string[]): void {
   const start = node.headerStart;
   const end = node.headerEnd;
   // Fast path: without encoded-words the header reads as written, folds unfolded.
-  const ew = raw.indexOf(ENCODED_WORD_START, start);
-  if (ew === -1 || ew >= end) {
+  // Searched within this header only: an unbounded search from every part's header would
+  // rescan the rest of the message once per part (quadratic in a message of many parts).
+  if (raw.subarray(start, end).indexOf(ENCODED_WORD_START) === -1) {
     out.push(raw.toString("utf8", start, end).replace(/\r?\n[ \t]+/g, " "));
     return;
   }
-  for (const f of parseHeaderFields(raw, start, end)) {
-    out.push(`${f.name}: ${decodeEncodedWords(fieldValue(raw, f))}\n`);
+  for (const f of locateFields(raw, start, end)) {
+    out.push(`${f.name}: ${decodeWords(fieldValue(raw, f))}\n`);
   }
 }
 
@@ -165,14 +173,8 @@ function collect(raw: Buffer, node: MimeNode, withHeaders: boolean, out: string[
   }
   // Like Dovecot, only text parts have searchable bodies: attachments and images are skipped.
   if (!node.contentType.startsWith("text/")) return;
-  const charset = node.params["charset"]?.toLowerCase();
-  const plain = node.encoding === "7bit" || node.encoding === "8bit" || node.encoding === "binary";
-  if (plain && (charset === undefined || charset === "utf-8" || charset === "us-ascii")) {
-    out.push(raw.toString("utf8", node.bodyStart, node.bodyEnd), "\n");
-    return;
-  }
   const body = decodeTransfer(raw.subarray(node.bodyStart, node.bodyEnd), node.encoding);
-  out.push(decodeCharset(body, charset), "\n");
+  out.push(decodeCharset(body, node.params["charset"]), "\n");
 }
 
 /** Case-folded decoded bodies (BODY), or headers and bodies (TEXT). */

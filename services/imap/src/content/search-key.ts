@@ -1,7 +1,7 @@
 import type { Token } from "../protocol/ast.js";
-import { fold } from "./decode.js";
 import { BadCharsetError, ImapSyntaxError, SupportedCharsets } from "./errors.js";
-import { isSequenceSetText, parseSequenceSet, type SequenceSet } from "./sequence-set.js";
+import { fold } from "./fold.js";
+import { parseSequenceSet, type SequenceSet } from "./sequence-set.js";
 
 /** A compiled SEARCH program (RFC 3501 §6.4.4). String needles are already case-folded. */
 export type SearchKey =
@@ -163,7 +163,9 @@ function readKey(r: Reader): SearchKey {
       return { type: "modseq", min: r.number("mod-sequence") };
     }
   }
-  if (isSequenceSetText(t.value)) return { type: "seq", set: parseSequenceSet(t.value) };
+  // No search key starts with a digit, `*` or `$`: such an atom is a sequence set, and the one
+  // sequence-set parser decides whether it is a valid one (BAD for `0`, `1:`, ...).
+  if (/^[0-9*$]/.test(t.value)) return { type: "seq", set: parseSequenceSet(t.value) };
   throw new ImapSyntaxError(`unknown search key: ${t.value}`);
 }
 

@@ -1,15 +1,6 @@
+import type { SectionSpec, SectionSpecifier } from "@sandmail/mime";
 import type { Token } from "../protocol/ast.js";
 import { ImapSyntaxError } from "./errors.js";
-
-export type SectionSpecifier = "HEADER" | "HEADER.FIELDS" | "HEADER.FIELDS.NOT" | "TEXT" | "MIME";
-
-/** The contents of `BODY[...]`: a part path (empty for the whole message) and what to take of it. */
-export interface SectionSpec {
-  path: number[];
-  specifier?: SectionSpecifier;
-  /** Field names for HEADER.FIELDS(.NOT), as the client wrote them. */
-  fields?: string[];
-}
 
 const SPECIFIERS = new Set(["HEADER", "HEADER.FIELDS", "HEADER.FIELDS.NOT", "TEXT", "MIME"]);
 

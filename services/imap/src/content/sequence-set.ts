@@ -19,11 +19,6 @@ export function parseSequenceSet(text: string): SequenceSet {
   }
 }
 
-/** True when `text` looks like a sequence set (used by SEARCH to tell a set from a key). */
-export function isSequenceSetText(text: string): boolean {
-  return /^(?:[0-9]+|\*)(?::(?:[0-9]+|\*))?(?:,(?:[0-9]+|\*)(?::(?:[0-9]+|\*))?)*$/.test(text);
-}
-
 /**
  * Whether n is in the set, with `*` standing for max (the largest sequence number or UID in the
  * mailbox). `n:*` always includes the last message, even when n is larger than max.

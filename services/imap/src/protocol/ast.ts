@@ -14,6 +14,8 @@ export interface AtomToken {
   section?: Token[];
   /** For `<start.length>` after a section; length may be absent in SEARCH/other contexts. */
   partial?: { start: number; length?: number };
+  /** With a section: the whole atom as sent, for commands that read it as an astring (`a[b]`). */
+  raw?: string;
 }
 
 export interface StringToken {

@@ -2,7 +2,7 @@
  * Mailbox names: modified UTF-7 on the wire (RFC 3501 §5.1.3), UTF-8 in the store. INBOX is
  * case-insensitive; the hierarchy delimiter is "/".
  */
-import utf7 from "utf7";
+import { decodeModifiedUtf7, encodeModifiedUtf7, ModifiedUtf7Error } from "./modified-utf7.js";
 
 export const DELIMITER = "/";
 
@@ -11,7 +11,16 @@ export class MailboxNameError extends Error {}
 /** Wire name (bytes of an astring) -> stored name. */
 export function decodeMailboxName(wire: string): string {
   // Raw 8-bit names are taken as UTF-8 (some clients send them); otherwise decode modified UTF-7.
-  const decoded = /[^\x20-\x7e]/.test(wire) ? wire : utf7.imap.decode(wire);
+  let decoded = wire;
+  if (!/[^\x20-\x7e]/.test(wire)) {
+    try {
+      decoded = decodeModifiedUtf7(wire);
+    } catch (err) {
+      if (err instanceof ModifiedUtf7Error)
+        throw new MailboxNameError("Mailbox name is not valid modified UTF-7");
+      throw err;
+    }
+  }
   if (decoded === "" || decoded.includes("\0") || /[\r\n]/.test(decoded)) {
     throw new MailboxNameError("Invalid mailbox name");
   }
@@ -22,7 +31,17 @@ export function decodeMailboxName(wire: string): string {
 
 /** Stored name -> wire name. */
 export function encodeMailboxName(name: string): string {
-  return utf7.imap.encode(name);
+  return encodeModifiedUtf7(name);
+}
+
+/** LIST patterns may carry modified UTF-7 like names do; one that does not decode is taken as sent. */
+export function decodeListPattern(wire: string): string {
+  if (!wire.includes("&")) return wire;
+  try {
+    return decodeModifiedUtf7(wire);
+  } catch {
+    return wire;
+  }
 }
 
 export function normalizeInbox(name: string): string {
@@ -30,21 +49,4 @@ export function normalizeInbox(name: string): string {
   const slash = name.indexOf(DELIMITER);
   if (slash > 0 && name.slice(0, slash).toUpperCase() === "INBOX") return `INBOX${name.slice(slash)}`;
   return name;
-}
-
-/**
- * LIST pattern matching on stored (decoded) names: `*` matches anything, `%` anything but the
- * delimiter.
- */
-export function listMatcher(reference: string, pattern: string): (name: string) => boolean {
-  const full = normalizeInbox(reference + pattern);
-  let re = "^";
-  for (const ch of full) {
-    if (ch === "*") re += ".*";
-    else if (ch === "%") re += "[^/]*";
-    else re += ch.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  }
-  const regex = new RegExp(`${re}$`, "su");
-  const inboxRegex = new RegExp(`${re}$`, "isu");
-  return (name) => (name === "INBOX" ? inboxRegex.test(name) : regex.test(name));
 }

@@ -1,3 +1,5 @@
+import { lowerBound } from "@sandmail/core";
+
 /**
  * Sequence sets (`1,3:5,7:*`): parsed once, then resolved against a mailbox view, either as
  * sequence numbers or as UIDs. `n:*` always includes the last message, even when n is larger.
@@ -32,15 +34,6 @@ function parseBound(s: string): number {
   return n;
 }
 
-export function isSequenceSet(text: string): boolean {
-  try {
-    parseSequenceSet(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Sequence numbers (1-based, ascending, unique) selected by ranges in a mailbox of `count` messages. */
 export function resolveSeqs(ranges: SeqRange[], count: number): number[] {
   if (count === 0) return [];
@@ -69,23 +62,12 @@ export function resolveUidIndexes(ranges: SeqRange[], uids: readonly number[]): 
     let from = r.from === Number.POSITIVE_INFINITY ? max : r.from;
     let to = r.to === Number.POSITIVE_INFINITY ? max : r.to;
     if (from > to) [from, to] = [to, from];
-    let i = lowerBound(uids, from);
+    let i = lowerBound(uids, from, (uid) => uid);
     while (i < uids.length && uids[i]! <= to) marks[i++] = 1;
   }
   const out: number[] = [];
   for (let i = 0; i < uids.length; i++) if (marks[i]) out.push(i);
   return out;
-}
-
-export function lowerBound(sorted: readonly number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Compact `1:3,5` form of ascending numbers (COPYUID, APPENDUID, SEARCH results stay lists). */

@@ -2,7 +2,7 @@
  * Turns one framed command (lines plus their literals) into a Command: a byte-level
  * recursive-descent reader over the AST of ast.ts. Strings stay bytes; nothing is decoded here.
  */
-import type { Command, Token } from "./ast.js";
+import type { AtomToken, Command, Token } from "./ast.js";
 import type { Frame } from "./parser.js";
 
 export class ParseError extends Error {
@@ -54,6 +54,17 @@ class Cursor {
     this.piece++;
     this.pos = 0;
     return piece.literal!;
+  }
+  mark(): { piece: number; pos: number } {
+    return { piece: this.piece, pos: this.pos };
+  }
+  reset(mark: { piece: number; pos: number }): void {
+    this.piece = mark.piece;
+    this.pos = mark.pos;
+  }
+  /** The text from `mark` to here, when both lie on the same line piece. */
+  textSince(mark: { piece: number; pos: number }): string | undefined {
+    return mark.piece === this.piece ? this.line.toString("latin1", mark.pos, this.pos) : undefined;
   }
   fail(message: string): never {
     throw new ParseError(message, this.tag);
@@ -156,31 +167,53 @@ function readLiteral(c: Cursor): Token {
   return { type: "string", value: c.takeLiteral(), literal: true };
 }
 
+/**
+ * An atom, or a fetch attribute with a section (`BODY[1.MIME]<0.10>`). `[` and `]` are atom
+ * characters of an astring too (RFC 3501 §9), so what does not read as a complete section
+ * followed by the end of the argument is read again as one plain atom: `foo[bar` is a mailbox name.
+ */
 function readAtom(c: Cursor, depth: number, inSection: boolean): Token {
+  const start = c.mark();
   const value = readBareAtom(c, inSection ? isSectionAtomChar : isAtomChar);
-  if (c.peek() === LBRACKET) {
-    if (inSection) c.fail("Nested section");
-    c.pos++;
-    const section: Token[] = [];
-    for (;;) {
-      const b = c.peek();
-      if (b === RBRACKET) {
-        c.pos++;
-        break;
+  if (c.peek() === LBRACKET && !inSection) {
+    try {
+      const token = readSection(c, value, depth);
+      const after = c.peek();
+      if (after === undefined || after === SP || after === RPAREN) {
+        const raw = c.textSince(start);
+        if (raw !== undefined) token.raw = raw;
+        return token;
       }
-      if (b === undefined) c.fail("Unterminated section");
-      if (section.length > 0) {
-        if (b !== SP) c.fail("Expected space in section");
-        c.pos++;
-      }
-      section.push(readToken(c, depth + 1, true));
+    } catch (err) {
+      if (!(err instanceof ParseError)) throw err;
     }
-    const token: Token = { type: "atom", value, section };
-    if (c.peek() === LT) token.partial = readPartial(c);
-    return token;
+    c.reset(start);
+    return { type: "atom", value: readBareAtom(c, isAstringChar) };
   }
+  if (c.peek() === LBRACKET) c.fail("Nested section");
   if (!value) c.fail("Unexpected character");
   return { type: "atom", value };
+}
+
+function readSection(c: Cursor, value: string, depth: number): AtomToken {
+  c.pos++; // [
+  const section: Token[] = [];
+  for (;;) {
+    const b = c.peek();
+    if (b === RBRACKET) {
+      c.pos++;
+      break;
+    }
+    if (b === undefined) c.fail("Unterminated section");
+    if (section.length > 0) {
+      if (b !== SP) c.fail("Expected space in section");
+      c.pos++;
+    }
+    section.push(readToken(c, depth + 1, true));
+  }
+  const token: AtomToken = { type: "atom", value, section };
+  if (c.peek() === LT) token.partial = readPartial(c);
+  return token;
 }
 
 function readPartial(c: Cursor): { start: number; length?: number } {
@@ -219,6 +252,10 @@ function isAtomChar(b: number): boolean {
   return (
     b > 0x20 && b < 0x7f && b !== LPAREN && b !== RPAREN && b !== QUOTE && b !== LBRACKET && b !== LBRACE
   );
+}
+
+function isAstringChar(b: number): boolean {
+  return isAtomChar(b) || b === LBRACKET;
 }
 
 function isSectionAtomChar(b: number): boolean {

@@ -22,7 +22,7 @@ export function failureReply(err: unknown, logger: Logger, command: string): Com
   if (err instanceof ArgError || err instanceof ImapSyntaxError || err instanceof SequenceSetError) {
     return bad(err.message);
   }
-  if (err instanceof MailboxNameError) return bad(err.message);
+  if (err instanceof MailboxNameError) return no(err.message, "CANNOT");
   if (err instanceof BadCharsetError) return no(err.message, `BADCHARSET (${err.charsets.join(" ")})`);
   if (isSandmailError(err)) {
     const code = codes[err.code];

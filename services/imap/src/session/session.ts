@@ -17,6 +17,8 @@ export interface Selection {
   mailbox: Mailbox;
   tracker: MailboxTracker;
   readOnly: boolean;
+  /** Keywords announced in FLAGS so far; one used first elsewhere is announced before it shows. */
+  keywords: Set<string>;
 }
 
 export class Session {

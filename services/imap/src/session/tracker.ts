@@ -32,7 +32,7 @@ export type TrackerUpdate =
   | { type: "expunge"; seq: number }
   | { type: "exists"; count: number }
   | { type: "recent"; count: number }
-  | { type: "fetch"; seq: number; uid: number; flags: string[]; modSeq: number };
+  | { type: "fetch"; seq: number; uid: number; flags: string[]; modSeq: number; recent: boolean };
 
 /** A change to this mailbox, as the tracker applies it. */
 type Change =
@@ -273,7 +273,14 @@ export class MailboxTracker {
       const m = this.view[i]!;
       if (m.flagsChanged && !m.gone) {
         m.flagsChanged = false;
-        updates.push({ type: "fetch", seq: i + 1, uid: m.uid, flags: m.flags, modSeq: m.modSeq });
+        updates.push({
+          type: "fetch",
+          seq: i + 1,
+          uid: m.uid,
+          flags: m.flags,
+          modSeq: m.modSeq,
+          recent: m.recent,
+        });
       }
     }
     if (this.view.length > this.reported) {

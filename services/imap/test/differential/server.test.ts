@@ -18,6 +18,7 @@
  *   texts) differs in wording between servers and is checked by the protocol tests.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { skipWithoutTool } from "../../../../test/support/tools.js";
 import { Atom, type Value } from "../../src/protocol/ast.js";
 import { type DovecotServer, isDovecotAvailable, startDovecot } from "../support/dovecot.js";
 import { RawImapClient } from "../support/imap-raw-client.js";
@@ -118,7 +119,7 @@ const SEARCH_SCRIPT = [
   "UID SEARCH NOT FLAGGED SEEN",
 ];
 
-describe.skipIf(!available)("sandmail IMAP vs Dovecot (end-to-end differential)", () => {
+describe.skipIf(skipWithoutTool(available))("sandmail IMAP vs Dovecot (end-to-end differential)", () => {
   let dovecot: DovecotServer;
   let sandmail: TestServer;
   const sides: Record<"dovecot" | "sandmail", Side> = {} as Record<"dovecot" | "sandmail", Side>;

@@ -1,6 +1,6 @@
 import { type Config, loadConfig, type Run } from "@sandmail/core";
 import { selfSignedTls, silentLogger, type TlsMaterial } from "@sandmail/runtime";
-import { type MailStore, MemoryStore } from "@sandmail/store";
+import { type CatchAllRun, type MailStore, MemoryStore } from "@sandmail/store";
 import { createSmtpService, type SmtpPorts, type SmtpService } from "../../src/index.js";
 
 let tlsOnce: Promise<TlsMaterial> | undefined;
@@ -25,7 +25,7 @@ export async function startHarness(
   options: {
     env?: Record<string, string>;
     store?: MailStore;
-    catchAllRunId?: string;
+    catchAll?: CatchAllRun;
     closeTimeoutMs?: number;
   } = {},
 ): Promise<Harness> {
@@ -42,7 +42,7 @@ export async function startHarness(
     store,
     tls: await testTls(),
     logger: silentLogger(),
-    ...(options.catchAllRunId !== undefined ? { catchAllRunId: options.catchAllRunId } : {}),
+    ...(options.catchAll ? { catchAll: options.catchAll } : {}),
     ...(options.closeTimeoutMs !== undefined ? { closeTimeoutMs: options.closeTimeoutMs } : {}),
   });
   const ports = await service.listen();

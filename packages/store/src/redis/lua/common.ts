@@ -49,7 +49,7 @@ local function emit(ev)
   redis.call('ZADD', k, ev.seq, j)
   redis.call('ZREMRANGEBYRANK', k, 0, -(EVENTS_KEPT + 1))
   touch(k)
-  redis.call('PUBLISH', P .. 'events', j)
+  redis.call('SPUBLISH', P .. 'events', j)
 end
 
 local DEFAULTS = {
@@ -129,6 +129,26 @@ local function existing(from)
     end
   end
   return out
+end
+
+-- Stores one message in an existing mailbox; the caller has checked quota and mailbox.
+local function put_message(addr, mbid, raw, meta, env, flags, idate)
+  local seq = next_seq()
+  local id = b36(seq)
+  local mk = P .. 'mb:' .. mbid
+  local uid = redis.call('HINCRBY', mk, 'uidnext', 1) - 1
+  local k = P .. 'm:' .. id
+  local size = #raw
+  redis.call('HSET', k, 'seq', seq, 'mb', mbid, 'uid', uid, 'flags', flags, 'modseq', seq, 'idate', idate,
+    'size', size, 'env', env, 'meta', meta, 'raw', raw)
+  touch(k)
+  index_add(mbid, addr, id, uid, seq, flags)
+  redis.call('HSET', mk, 'hms', seq)
+  redis.call('HINCRBY', RUN, 'msgs', 1)
+  redis.call('HINCRBY', RUN, 'bytes', size)
+  emit({type = 'message.added', runId = RUNID, seq = seq, messageId = id, mailboxId = mbid, address = addr,
+    uid = uid, flags = flags, modSeq = seq})
+  return {id, seq, uid, mbid}
 end
 
 local function check_quota(messages, bytes)

@@ -6,27 +6,65 @@ import { lua } from "./common.js";
  */
 export const APPEND = lua`
 need_run()
-local addr, name, raw, flags = ARGV[3], ARGV[4], ARGV[5], ARGV[8]
+local addr, name, raw = ARGV[3], ARGV[4], ARGV[5]
 ensure_inbox(addr)
 local mbid = redis.call('HGET', P .. 'names:' .. addr, name)
 if not mbid then fail('mailbox_not_found') end
-local size = #raw
-check_quota(1, size)
-local seq = next_seq()
-local id = b36(seq)
-local mk = P .. 'mb:' .. mbid
-local uid = redis.call('HINCRBY', mk, 'uidnext', 1) - 1
-local k = P .. 'm:' .. id
-redis.call('HSET', k, 'seq', seq, 'mb', mbid, 'uid', uid, 'flags', flags, 'modseq', seq, 'idate', ARGV[9],
-  'size', size, 'env', ARGV[7], 'meta', ARGV[6], 'raw', raw)
-touch(k)
-index_add(mbid, addr, id, uid, seq, flags)
-redis.call('HSET', mk, 'hms', seq)
-redis.call('HINCRBY', RUN, 'msgs', 1)
-redis.call('HINCRBY', RUN, 'bytes', size)
-emit({type = 'message.added', runId = RUNID, seq = seq, messageId = id, mailboxId = mbid, address = addr,
-  uid = uid, flags = flags, modSeq = seq})
-return {id, seq, uid, mbid}
+check_quota(1, #raw)
+return put_message(addr, mbid, raw, ARGV[6], ARGV[7], ARGV[8], ARGV[9])
+`;
+
+/**
+ * One message to several inboxes, all copies or none. ARGV: delivery id, not-after (epoch ms),
+ * body, then per copy: address, mailbox name, head, meta JSON, envelope JSON, flags, internalDate.
+ * Returns {{id, seq, uid, mailboxId}...}. A delivery id seen before returns that call's answer
+ * and stores nothing; past not-after (by Redis's clock) it stores nothing, so a caller that gave
+ * up waiting knows a late execution cannot store what it answered 451 for.
+ */
+export const APPEND_DELIVERY = lua`
+need_run()
+local did, body = ARGV[3], ARGV[5]
+local dz, dh = P .. 'dlv', P .. 'dlvr'
+local done = redis.call('HGET', dh, did)
+if done then return cjson.decode(done) end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if now >= tonumber(ARGV[4]) then fail('delivery_expired') end
+local F, FIRST = 7, 6
+local n = (#ARGV - FIRST + 1) / F
+local bytes = 0
+for i = 0, n - 1 do
+  local b = FIRST + i * F
+  local addr, name = ARGV[b], ARGV[b + 1]
+  local found
+  if redis.call('SISMEMBER', P .. 'addrs', addr) == 1 then
+    found = redis.call('HEXISTS', P .. 'names:' .. addr, name) == 1
+  else
+    for _, d in ipairs(DEFAULTS) do if d[1] == name then found = true end end
+  end
+  if not found then fail('mailbox_not_found') end
+  bytes = bytes + #ARGV[b + 2] + #body
+end
+check_quota(n, bytes)
+local out = {}
+for i = 0, n - 1 do
+  local b = FIRST + i * F
+  local addr = ARGV[b]
+  ensure_inbox(addr)
+  local mbid = redis.call('HGET', P .. 'names:' .. addr, ARGV[b + 1])
+  out[#out + 1] = put_message(addr, mbid, ARGV[b + 2] .. body, ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6])
+end
+-- Only a retry after an unknown outcome needs the answer: forget deliveries after an hour.
+redis.call('HSET', dh, did, cjson.encode(out))
+redis.call('ZADD', dz, now, did)
+touch(dh)
+touch(dz)
+local old = redis.call('ZRANGEBYSCORE', dz, '-inf', now - 3600000, 'LIMIT', 0, 100)
+if #old > 0 then
+  redis.call('HDEL', dh, unpack(old))
+  redis.call('ZREM', dz, unpack(old))
+end
+return out
 `;
 
 /**

@@ -29,8 +29,8 @@ for i = 1, #ids, 1000 do
   for j = i, math.min(i + 999, #ids) do batch[#batch + 1] = P .. 'm:' .. ids[j] end
   redis.call('UNLINK', unpack(batch))
 end
-redis.call('UNLINK', P .. 'seq', P .. 'ev', P .. 'dns', P .. 'addrs', RUN)
-redis.call('PUBLISH', P .. 'events', cjson.encode({type = 'run.deleted', runId = RUNID, seq = seq}))
+redis.call('UNLINK', P .. 'seq', P .. 'ev', P .. 'dns', P .. 'addrs', P .. 'dlv', P .. 'dlvr', RUN)
+redis.call('SPUBLISH', P .. 'events', cjson.encode({type = 'run.deleted', runId = RUNID, seq = seq}))
 return 1
 `;
 
@@ -38,5 +38,7 @@ return 1
 export const SET_DNS = lua`
 need_run()
 redis.call('SET', P .. 'dns', ARGV[3], 'PXAT', EXP)
+-- Not a StoreEvent: tells every process's run cache (run-cache.ts) to forget the records.
+redis.call('SPUBLISH', P .. 'events', cjson.encode({type = 'cache.dns', runId = RUNID}))
 return 1
 `;

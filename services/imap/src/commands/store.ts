@@ -2,6 +2,7 @@
 import type { FlagOperation } from "@sandmail/store";
 import { atom, type Value } from "../protocol/ast.js";
 import { formatSet } from "../protocol/sequence.js";
+import { announceKeywords, flagValues } from "../session/keywords.js";
 import { ArgError, Args, flagList } from "./args.js";
 import { condstoreOn, enableCondstore, modifierPairs, modSeqArg } from "./condstore.js";
 import { resolveTargets } from "./targets.js";
@@ -37,7 +38,8 @@ export default defineCommand({
     };
   },
   async handler(ctx, { ranges, op, silent, flags, unchangedSince }) {
-    const { tracker, readOnly } = ctx.session.selected;
+    const selection = ctx.session.selected;
+    const { tracker, readOnly } = selection;
     if (unchangedSince !== undefined) enableCondstore(ctx);
     if (readOnly) return no("Mailbox is read-only", "READ-ONLY");
     const byUid = ctx.command.uid;
@@ -53,7 +55,11 @@ export default defineCommand({
       live.map((t) => t.message.messageId),
       { op, flags, ...(unchangedSince !== undefined ? { unchangedSince } : {}) },
     );
-    for (const u of result.updated) tracker.noteFlags(u.uid, u.flags, u.modSeq);
+    for (const u of result.updated) {
+      tracker.noteFlags(u.uid, u.flags, u.modSeq);
+      // Announced even for .SILENT: the mailbox's flag set changed (Dovecot does the same).
+      for (const response of announceKeywords(selection, u.flags)) ctx.send(response);
+    }
     const condstore = condstoreOn(ctx);
     const updated = new Set(result.updated.map((u) => u.messageId));
     const conflicts = new Set(result.conflicts);
@@ -63,11 +69,7 @@ export default defineCommand({
       if (silent && !(condstore && updated.has(t.message.messageId))) continue;
       const items: Value[] = [];
       if (byUid || condstore) items.push(atom("UID"), t.message.uid);
-      if (!silent)
-        items.push(
-          atom("FLAGS"),
-          t.message.flags.map((f) => atom(f)),
-        );
+      if (!silent) items.push(atom("FLAGS"), flagValues(t.message.flags, t.message.recent));
       if (condstore) items.push(atom("MODSEQ"), [t.message.modSeq]);
       ctx.send([t.seq, atom("FETCH"), items]);
     }

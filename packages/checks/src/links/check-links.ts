@@ -1,0 +1,200 @@
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { Agent, request } from "undici";
+import type { UrlPolicy } from "./url-policy.js";
+
+export interface Redirect {
+  url: string;
+  status: number;
+}
+
+export interface LinkResult {
+  url: string;
+  /** The last HTTP status seen; null when no answer came (refused, timeout, DNS, policy). */
+  status: number | null;
+  /** Where the redirects ended; null when no answer came. */
+  finalUrl: string | null;
+  /** Every redirect answer, in order. */
+  redirects: Redirect[];
+  durationMs: number;
+  /** Why the link is not healthy beyond its status (timeout, redirect loop, refused ...); null when it answered. */
+  error: string | null;
+}
+
+export interface LinkCheckOptions {
+  policy: UrlPolicy;
+  /** Per request. */
+  timeoutMs?: number;
+  maxRedirects?: number;
+  concurrency?: number;
+}
+
+const DEFAULTS = { timeoutMs: 5_000, maxRedirects: 5, concurrency: 4 };
+
+/** True for a link worth reporting as broken: no answer, or a 4xx/5xx at the end of its redirects. */
+export function isBroken(result: LinkResult): boolean {
+  return result.error !== null || result.status === null || result.status >= 400;
+}
+
+class Refused extends Error {}
+
+/**
+ * Fetches each URL (HEAD, then GET when HEAD is refused or fails), following up to `maxRedirects`
+ * redirects and reporting the chain; at most `concurrency` at once. Bodies are never read.
+ * Host names are checked against the policy before the request and their resolved addresses
+ * again at connect time, so DNS cannot point an allowed name at a metadata service.
+ */
+export async function checkLinks(urls: readonly string[], options: LinkCheckOptions): Promise<LinkResult[]> {
+  const { policy } = options;
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  const maxRedirects = options.maxRedirects ?? DEFAULTS.maxRedirects;
+  const concurrency = Math.max(1, options.concurrency ?? DEFAULTS.concurrency);
+  const agent = new Agent({
+    connect: {
+      timeout: timeoutMs,
+      lookup(hostname, opts, callback) {
+        dnsLookup(hostname, { ...opts, all: true }, (err, addresses: LookupAddress[]) => {
+          if (err) return callback(err, "", 4);
+          const refused = addresses.map((a) => policy.refuseAddress(a.address)).find(Boolean);
+          if (refused) return callback(new Refused(`${hostname} ${refused}`), "", 4);
+          // undici asked for one address unless `all` was set by the caller.
+          if (opts.all)
+            return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+          const first = addresses[0];
+          if (!first) return callback(new Error(`${hostname} has no address`), "", 4);
+          callback(null, first.address, first.family);
+        });
+      },
+    },
+  });
+  try {
+    const results: LinkResult[] = new Array(urls.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < urls.length) {
+        const index = next++;
+        results[index] = await checkOne(urls[index] as string, { agent, policy, timeoutMs, maxRedirects });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, urls.length) }, worker));
+    return results;
+  } finally {
+    await agent.close();
+  }
+}
+
+interface OneOptions {
+  agent: Agent;
+  policy: UrlPolicy;
+  timeoutMs: number;
+  maxRedirects: number;
+}
+
+async function checkOne(
+  url: string,
+  { agent, policy, timeoutMs, maxRedirects }: OneOptions,
+): Promise<LinkResult> {
+  const started = performance.now();
+  const redirects: Redirect[] = [];
+  const done = (status: number | null, finalUrl: string | null, error: string | null): LinkResult => ({
+    url,
+    status,
+    finalUrl,
+    redirects,
+    durationMs: Math.round(performance.now() - started),
+    error,
+  });
+  let current: URL;
+  try {
+    current = new URL(url);
+  } catch {
+    return done(null, null, "not a valid URL");
+  }
+  const seen = new Set<string>();
+  for (;;) {
+    if (current.protocol !== "http:" && current.protocol !== "https:") {
+      return done(redirects.at(-1)?.status ?? null, current.href, `not an http(s) URL: ${current.protocol}`);
+    }
+    const refused = policy.refuseHost(current.hostname);
+    if (refused) return done(null, null, `${current.hostname}: ${refused}`);
+    seen.add(current.href);
+    let status: number;
+    let location: string | undefined;
+    try {
+      ({ status, location } = await probe(current, agent, timeoutMs));
+    } catch (err) {
+      return done(null, null, describe(err, timeoutMs));
+    }
+    if (status >= 300 && status < 400 && location !== undefined) {
+      redirects.push({ url: current.href, status });
+      let target: URL;
+      try {
+        target = new URL(location, current);
+      } catch {
+        return done(status, current.href, `invalid redirect Location: ${location}`);
+      }
+      if (seen.has(target.href)) return done(status, target.href, "redirect loop");
+      if (redirects.length > maxRedirects)
+        return done(status, target.href, `more than ${maxRedirects} redirects`);
+      current = target;
+      continue;
+    }
+    return done(status, current.href, null);
+  }
+}
+
+/** HEAD first; GET when HEAD is not allowed, fails, or answers an error (some servers mishandle HEAD). */
+async function probe(
+  url: URL,
+  agent: Agent,
+  timeoutMs: number,
+): Promise<{ status: number; location?: string }> {
+  let head: { status: number; location?: string } | undefined;
+  try {
+    head = await once(url, "HEAD", agent, timeoutMs);
+    if (head.status < 400) return head;
+  } catch (err) {
+    if (err instanceof Refused || isTimeout(err)) throw err;
+  }
+  try {
+    return await once(url, "GET", agent, timeoutMs);
+  } catch (err) {
+    if (head) return head;
+    throw err;
+  }
+}
+
+async function once(url: URL, method: "HEAD" | "GET", agent: Agent, timeoutMs: number) {
+  const res = await request(url, {
+    method,
+    dispatcher: agent,
+    signal: AbortSignal.timeout(timeoutMs),
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    headers: { "user-agent": "sandmail-link-check/1", accept: "*/*" },
+  });
+  // The body is never needed: drop it without reading.
+  res.body.destroy();
+  const location = res.headers.location;
+  return { status: res.statusCode, location: Array.isArray(location) ? location[0] : location };
+}
+
+function isTimeout(err: unknown): boolean {
+  const name = (err as { name?: string; code?: string })?.name;
+  const code = (err as { code?: string })?.code;
+  return (
+    name === "TimeoutError" ||
+    name === "AbortError" ||
+    code === "UND_ERR_HEADERS_TIMEOUT" ||
+    code === "UND_ERR_CONNECT_TIMEOUT"
+  );
+}
+
+function describe(err: unknown, timeoutMs: number): string {
+  if (isTimeout(err)) return `timed out after ${timeoutMs} ms`;
+  const cause = (err as { cause?: unknown })?.cause;
+  const inner = cause instanceof Error ? cause : err;
+  if (inner instanceof Refused) return inner.message;
+  const code = (inner as { code?: string })?.code;
+  const message = inner instanceof Error ? inner.message : String(inner);
+  return code && !message.includes(code) ? `${code}: ${message}` : message;
+}

@@ -1,0 +1,325 @@
+import {
+  DefaultFolders,
+  type Envelope,
+  type MessageMeta,
+  SandmailError,
+  type StoredMessage,
+} from "@sandmail/core";
+import type {
+  AppendInput,
+  CopyResult,
+  DeliveryCopy,
+  DeliveryInput,
+  MailboxEntry,
+  MessageQuery,
+  UpdateFlagsInput,
+  UpdateFlagsResult,
+} from "../contract.js";
+import { applyFlagOp, hasSeen, normalizeFlags } from "../shared/flags.js";
+import { checkAddress, checkIds, messageIdFor } from "../shared/inputs.js";
+import { normalizeMailboxName } from "../shared/mailbox-names.js";
+import { emit, emitAdded, emitMoved } from "./events.js";
+import { ensureInbox } from "./mailboxes.js";
+import { insertSorted, lowerBound, removeSorted } from "./sorted.js";
+import {
+  bySeqKey,
+  byUidKey,
+  type MailboxRecord,
+  type MessageRecord,
+  type RunState,
+  type StoreContext,
+} from "./state.js";
+import { entryView, messageView } from "./views.js";
+
+/** A run's messages: arrival, reads, flags, copy, move and expunge. */
+
+// Most mail arrives without flags; flags are replaced, never changed in place, so one shared empty
+// list serves them all.
+const NO_FLAGS: string[] = Object.freeze([]) as unknown as string[];
+
+/*
+ * What a message keeps for the life of its run, rebuilt as literals of one fixed shape. Callers
+ * often hand in objects made by spreads (`{...meta, auth}`, `{header, ...rest}`); V8 can give each
+ * of those a hidden class and property store of its own, some 300 bytes a message for nothing.
+ */
+function keptMeta(meta: MessageMeta): MessageMeta {
+  if (!meta.auth) return { summary: meta.summary, mime: meta.mime };
+  const { spf, dkim, dmarc, arc, received } = meta.auth;
+  return { summary: meta.summary, mime: meta.mime, auth: { spf, dkim, dmarc, arc, received } };
+}
+
+function keptEnvelope(e: Envelope): Envelope {
+  const { mailFrom, clientAddress, helo, tls, authUser } = e;
+  const rcptTo = e.rcptTo.slice(); // exact size: the caller's list may have been grown by push()
+  return authUser === undefined
+    ? { mailFrom, rcptTo, clientAddress, helo, tls }
+    : { mailFrom, rcptTo, clientAddress, helo, tls, authUser };
+}
+
+/** Per run: delivery id -> ids of the messages it stored (appendDelivery's idempotence). */
+const deliveries = new WeakMap<RunState, Map<string, string[]>>();
+// Only a retry right after an unknown outcome needs the answer: keep the newest few.
+const DELIVERIES_KEPT = 1000;
+
+/** All copies or none: every check runs before the first change. */
+export function appendDelivery(
+  ctx: StoreContext,
+  state: RunState,
+  input: DeliveryInput,
+  copies: DeliveryCopy[],
+): StoredMessage[] {
+  let done = deliveries.get(state);
+  const earlier = done?.get(input.deliveryId);
+  if (earlier) return earlier.map((id) => messageView(state.messages.get(id) as MessageRecord, state.run.id));
+  const targets = copies.map((copy) => {
+    const address = checkAddress(copy.address);
+    const folder = normalizeMailboxName(copy.mailbox ?? "INBOX");
+    const inbox = state.inboxes.get(address);
+    const exists = inbox ? inbox.byName.has(folder) : DefaultFolders.some((f) => f.name === folder);
+    if (!exists) throw new SandmailError("mailbox_not_found", `no mailbox ${folder}`);
+    return { address, folder, flags: normalizeFlags(copy.flags) };
+  });
+  let bytes = 0;
+  for (const copy of copies) bytes += copy.head.length + input.body.length;
+  checkQuota(state, copies.length, bytes);
+  const stored = copies.map((copy, i) => {
+    const { address, folder, flags } = targets[i] as (typeof targets)[number];
+    const mb = ensureInbox(ctx, state, address).byName.get(folder) as MailboxRecord;
+    return store(ctx, state, mb, flags, Buffer.concat([copy.head, input.body]), copy);
+  });
+  if (!done) {
+    done = new Map();
+    deliveries.set(state, done);
+  }
+  done.set(
+    input.deliveryId,
+    stored.map((rec) => rec.id),
+  );
+  if (done.size > DELIVERIES_KEPT) done.delete(done.keys().next().value as string);
+  return stored.map((rec) => messageView(rec, state.run.id));
+}
+
+export function appendMessage(
+  ctx: StoreContext,
+  state: RunState,
+  address: string,
+  input: AppendInput,
+): StoredMessage {
+  const folder = normalizeMailboxName(input.mailbox ?? "INBOX");
+  const flags = normalizeFlags(input.flags);
+  const inbox = ensureInbox(ctx, state, address);
+  const mb = inbox.byName.get(folder);
+  if (!mb) throw new SandmailError("mailbox_not_found", `no mailbox ${folder}`);
+  checkQuota(state, 1, input.raw.length);
+  return messageView(store(ctx, state, mb, flags, input.raw, input), state.run.id);
+}
+
+/** Keeps one new message in a mailbox; the caller has checked quota and mailbox. */
+function store(
+  ctx: StoreContext,
+  state: RunState,
+  mb: MailboxRecord,
+  flags: string[],
+  raw: Buffer,
+  input: Omit<AppendInput, "raw" | "address">,
+): MessageRecord {
+  const seq = ++state.seq;
+  const rec: MessageRecord = {
+    id: messageIdFor(seq),
+    seq,
+    mailbox: mb,
+    uid: mb.uidNext++,
+    flags: flags.length ? flags : NO_FLAGS,
+    modSeq: seq,
+    internalDate: input.internalDate ? new Date(input.internalDate).getTime() : ctx.now(),
+    raw: state.raw.keep(raw),
+    envelope: input.envelope && keptEnvelope(input.envelope),
+    meta: keptMeta(input.meta),
+  };
+  insert(state, rec);
+  emitAdded(state, rec);
+  return rec;
+}
+
+export function getMessage(state: RunState, messageId: string): StoredMessage | undefined {
+  const rec = state.messages.get(messageId);
+  return rec ? messageView(rec, state.run.id) : undefined;
+}
+
+export function listMessages(
+  state: RunState,
+  query: MessageQuery,
+  address: string | undefined,
+): StoredMessage[] {
+  let source = state.bySeq;
+  if (query.mailboxId !== undefined) {
+    const mb = state.mailboxes.get(query.mailboxId);
+    if (!mb) return [];
+    source = [...mb.index].sort((a, b) => a.seq - b.seq);
+  }
+  const lo = query.afterSeq === undefined ? 0 : lowerBound(source, query.afterSeq + 1, bySeqKey);
+  const hi = query.beforeSeq === undefined ? source.length : lowerBound(source, query.beforeSeq, bySeqKey);
+  const limit = query.limit === undefined ? Number.POSITIVE_INFINITY : Math.max(0, query.limit);
+  const out: StoredMessage[] = [];
+  const asc = query.order === "asc";
+  for (let k = 0; k < hi - lo && out.length < limit; k++) {
+    const rec = source[asc ? lo + k : hi - 1 - k] as MessageRecord;
+    if (address !== undefined && rec.mailbox.address !== address) continue;
+    out.push(messageView(rec, state.run.id));
+  }
+  return out;
+}
+
+export function mailboxIndex(mb: MailboxRecord): MailboxEntry[] {
+  return mb.index.map(entryView);
+}
+
+export function updateFlags(
+  state: RunState,
+  messageIds: string[],
+  input: UpdateFlagsInput,
+): UpdateFlagsResult {
+  const flags = normalizeFlags(input?.flags);
+  const result: UpdateFlagsResult = { updated: [], conflicts: [] };
+  for (const rec of records(state, messageIds)) {
+    if (input.unchangedSince !== undefined && rec.modSeq > input.unchangedSince) {
+      result.conflicts.push(rec.id);
+      continue;
+    }
+    const next = applyFlagOp(rec.flags, input.op, flags);
+    if (!next) continue;
+    const mb = rec.mailbox;
+    mb.unseen += (hasSeen(rec.flags) ? 1 : 0) - (hasSeen(next) ? 1 : 0);
+    rec.flags = next;
+    rec.modSeq = mb.highestModSeq = ++state.seq;
+    result.updated.push({ messageId: rec.id, uid: rec.uid, flags: [...next], modSeq: rec.modSeq });
+    emit(state, {
+      type: "message.flags",
+      runId: state.run.id,
+      seq: rec.modSeq,
+      messageId: rec.id,
+      mailboxId: mb.id,
+      address: mb.address,
+      uid: rec.uid,
+      flags: [...next],
+      modSeq: rec.modSeq,
+    });
+  }
+  return result;
+}
+
+export function copyMessages(state: RunState, messageIds: string[], dest: MailboxRecord): CopyResult {
+  const recs = records(state, messageIds);
+  checkQuota(
+    state,
+    recs.length,
+    recs.reduce((n, r) => n + r.raw.length, 0),
+  );
+  const mapping: CopyResult["mapping"] = [];
+  for (const src of recs) {
+    const seq = ++state.seq;
+    const rec: MessageRecord = {
+      ...src,
+      id: messageIdFor(seq),
+      seq,
+      mailbox: dest,
+      uid: dest.uidNext++,
+      flags: [...src.flags],
+      modSeq: seq,
+    };
+    insert(state, rec);
+    mapping.push({ messageId: src.id, uid: src.uid, newMessageId: rec.id, newUid: rec.uid });
+    emitAdded(state, rec);
+  }
+  return { uidValidity: dest.uidValidity, mapping };
+}
+
+export function moveMessages(state: RunState, messageIds: string[], dest: MailboxRecord): CopyResult {
+  const recs = records(state, messageIds);
+  for (const [mb, group] of groupByMailbox(recs)) removeSorted(mb.index, group, byUidKey);
+  const mapping: CopyResult["mapping"] = [];
+  for (const rec of recs) {
+    const from = rec.mailbox;
+    const fromUid = rec.uid;
+    const seen = hasSeen(rec.flags);
+    if (!seen) from.unseen--;
+    rec.mailbox = dest;
+    rec.uid = dest.uidNext++;
+    rec.modSeq = from.highestModSeq = dest.highestModSeq = ++state.seq;
+    insertSorted(dest.index, rec, byUidKey);
+    if (!seen) dest.unseen++;
+    mapping.push({ messageId: rec.id, uid: fromUid, newMessageId: rec.id, newUid: rec.uid });
+    emitMoved(state, rec, from, fromUid);
+  }
+  return { uidValidity: dest.uidValidity, mapping };
+}
+
+export function deleteMessages(state: RunState, messageIds: string[]): number {
+  const recs = records(state, messageIds);
+  for (const [mb, group] of groupByMailbox(recs)) removeSorted(mb.index, group, byUidKey);
+  removeSorted(state.bySeq, recs, bySeqKey);
+  for (const rec of recs) {
+    const mb = rec.mailbox;
+    state.messages.delete(rec.id);
+    state.bytes -= rec.raw.length;
+    if (!hasSeen(rec.flags)) mb.unseen--;
+    const seq = ++state.seq;
+    mb.highestModSeq = seq;
+    emit(state, {
+      type: "message.expunged",
+      runId: state.run.id,
+      seq,
+      messageId: rec.id,
+      mailboxId: mb.id,
+      address: mb.address,
+      uid: rec.uid,
+      modSeq: seq,
+    });
+  }
+  return recs.length;
+}
+
+/** Distinct existing messages, in the order given. */
+function records(state: RunState, messageIds: string[]): MessageRecord[] {
+  const seen = new Set<MessageRecord>();
+  for (const id of checkIds(messageIds)) {
+    const rec = state.messages.get(id);
+    if (rec) seen.add(rec);
+  }
+  return [...seen];
+}
+
+function checkQuota(state: RunState, messages: number, bytes: number): void {
+  const { maxMessages, maxBytes } = state.run.limits;
+  if (state.messages.size + messages > maxMessages) {
+    throw new SandmailError(
+      "quota_exceeded",
+      `run ${state.run.id} holds its maximum of ${maxMessages} messages`,
+    );
+  }
+  if (state.bytes + bytes > maxBytes) {
+    throw new SandmailError(
+      "quota_exceeded",
+      `run ${state.run.id} would exceed its maximum of ${maxBytes} bytes`,
+    );
+  }
+}
+
+function insert(state: RunState, rec: MessageRecord): void {
+  state.messages.set(rec.id, rec);
+  insertSorted(state.bySeq, rec, bySeqKey);
+  insertSorted(rec.mailbox.index, rec, byUidKey);
+  state.bytes += rec.raw.length;
+  rec.mailbox.highestModSeq = rec.modSeq;
+  if (!hasSeen(rec.flags)) rec.mailbox.unseen++;
+}
+
+function groupByMailbox(recs: MessageRecord[]): Map<MailboxRecord, MessageRecord[]> {
+  const groups = new Map<MailboxRecord, MessageRecord[]>();
+  for (const rec of recs) {
+    const group = groups.get(rec.mailbox);
+    if (group) group.push(rec);
+    else groups.set(rec.mailbox, [rec]);
+  }
+  return groups;
+}

@@ -1,0 +1,88 @@
+import { newRunId, type Run, SandmailError } from "@sandmail/core";
+import type { CreateRunInput } from "../contract.js";
+import { checkCreateRun, runFromInput } from "../shared/inputs.js";
+import { emit } from "./events.js";
+import { RawSlabs } from "./raw-slabs.js";
+import type { RunState } from "./state.js";
+
+/** The runs of a MemoryStore: creation, lookup with expiry, and dropping a run with its mail. */
+export class RunRegistry {
+  readonly #runs = new Map<string, RunState>();
+
+  constructor(private readonly now: () => number) {}
+
+  create(input: CreateRunInput): Run {
+    checkCreateRun(input);
+    let id = input.id;
+    if (id !== undefined) {
+      if (this.live(id)) throw new SandmailError("run_exists", `run ${id} already exists`);
+    } else {
+      do id = newRunId();
+      while (this.live(id));
+    }
+    const run = runFromInput(input, id, this.now());
+    this.#runs.set(id, {
+      run,
+      seq: 0,
+      mailboxCounter: 0,
+      inboxes: new Map(),
+      mailboxes: new Map(),
+      messages: new Map(),
+      bySeq: [],
+      raw: new RawSlabs(),
+      bytes: 0,
+      events: [],
+      listeners: new Set(),
+      dns: [],
+    });
+    return copyRun(run);
+  }
+
+  /** The run's state, unless it does not exist or has expired (an expired run is dropped now). */
+  live(runId: string): RunState | undefined {
+    if (typeof runId !== "string") return undefined;
+    const state = this.#runs.get(runId);
+    if (state && this.now() >= state.run.expiresAt.getTime()) {
+      this.drop(state);
+      return undefined;
+    }
+    return state;
+  }
+
+  /** Like `live`, but a missing run is the caller's error. */
+  get(runId: string): RunState {
+    const state = this.live(runId);
+    if (!state) throw new SandmailError("run_not_found", `run ${String(runId)} not found`);
+    return state;
+  }
+
+  /** Drops every run whose TTL has passed; returns how many. */
+  sweepExpired(): number {
+    let n = 0;
+    const now = this.now();
+    for (const state of [...this.#runs.values()]) {
+      if (now >= state.run.expiresAt.getTime()) {
+        this.drop(state);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  drop(state: RunState): void {
+    if (this.#runs.get(state.run.id) !== state) return;
+    this.#runs.delete(state.run.id);
+    emit(state, { type: "run.deleted", runId: state.run.id, seq: ++state.seq });
+    state.listeners.clear();
+    // Release the mail now rather than when the last stray reference to the state goes.
+    state.messages.clear();
+    state.bySeq = [];
+    state.mailboxes.clear();
+    state.inboxes.clear();
+    state.events = [];
+  }
+}
+
+export function copyRun(run: Run): Run {
+  return { ...run, limits: { ...run.limits } };
+}

@@ -1,0 +1,2 @@
+export { createWorkerPool, type WorkerPool, type WorkerPoolOptions, WorkTimeoutError } from "./pool.js";
+export type { TaskInput, TaskName, TaskOutput } from "./tasks.js";
