@@ -1,5 +1,5 @@
 import { loadConfig } from "@sandmail/core";
-import { selfSignedTls, silentLogger, type TlsMaterial } from "@sandmail/runtime";
+import { type LoginThrottle, selfSignedTls, silentLogger, type TlsMaterial } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { type Sandbox, type ServiceName, startSandbox } from "sandmail";
 
@@ -23,7 +23,7 @@ export interface TestSandbox extends Sandbox {
 /** The all-in-one server on free ports, as `pnpm start` runs it, for end-to-end tests. */
 export async function startTestSandbox(
   env: Record<string, string> = {},
-  options: { store?: MailStore; services?: ServiceName[] } = {},
+  options: { store?: MailStore; services?: ServiceName[]; loginThrottle?: LoginThrottle } = {},
 ): Promise<TestSandbox> {
   tls ??= selfSignedTls();
   const config = loadConfig({
@@ -41,6 +41,7 @@ export async function startTestSandbox(
     tls: await tls,
     ...(options.store ? { store: options.store } : {}),
     ...(options.services ? { services: options.services } : {}),
+    ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
   });
   const apiUrl = `http://127.0.0.1:${sandbox.ports.api}`;
   const api = (run: { token: string } | undefined, path: string, init: RequestInit = {}) => {

@@ -2,7 +2,7 @@ import { buildApp } from "@sandmail/api";
 import type { Config, Run } from "@sandmail/core";
 import { createImapService } from "@sandmail/imap";
 import { createMetrics, type SandmailMetrics } from "@sandmail/metrics";
-import { type Logger, loadTlsMaterial, type TlsMaterial } from "@sandmail/runtime";
+import { type Logger, LoginThrottle, loadTlsMaterial, type TlsMaterial } from "@sandmail/runtime";
 import { createSmtpService } from "@sandmail/smtp";
 import type { MailStore } from "@sandmail/store";
 import { defaultCatchAll } from "./default-run.js";
@@ -24,6 +24,8 @@ export interface SandboxOptions {
    * API's /metrics; made (with Node's process metrics) when absent.
    */
   metrics?: SandmailMetrics;
+  /** The process's one record of wrong logins (SMTP, IMAP and the API count together); made when absent. */
+  loginThrottle?: LoginThrottle;
 }
 
 export interface SandboxPorts {
@@ -63,6 +65,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const ports: SandboxPorts = {};
   const publicHost = publicHostOf(config);
   const metrics = options.metrics ?? createMetrics({ processMetrics: true });
+  // One record of wrong logins per process: guesses over SMTP, IMAP and the API count together.
+  const loginThrottle = options.loginThrottle ?? new LoginThrottle();
 
   try {
     await store.ping();
@@ -78,6 +82,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         tls,
         logger: logger.child({ service: "smtp" }),
         metrics,
+        loginThrottle,
         ...(catchAll ? { catchAll } : {}),
       });
       const bound = await smtp.listen();
@@ -93,6 +98,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         tls,
         logger: logger.child({ service: "imap" }),
         metrics,
+        loginThrottle,
       });
       const bound = await imap.listen();
       ports.imap = bound.port;
@@ -106,6 +112,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         store,
         logger: logger.child({ service: "api" }),
         metrics,
+        loginThrottle,
         ...(catchAll ? { catchAll } : {}),
         endpoints: {
           host: publicHost,

@@ -41,7 +41,7 @@ export const ConfigSchema = z.object({
   /** Bound on the SPF/DKIM/DMARC/ARC checks of one message at ingest. */
   SANDMAIL_AUTH_TIMEOUT_MS: z.coerce.number().int().positive().max(30_000).default(2000),
   SANDMAIL_MAX_WAIT_MS: z.coerce.number().int().positive().default(300_000),
-  SANDMAIL_API_KEY: z.string().min(1).optional(),
+  SANDMAIL_API_KEY: z.string().min(16, "at least 16 characters: a short key is guessed").optional(),
   SANDMAIL_DEFAULT_TOKEN: z.string().min(16).optional(),
   SANDMAIL_TLS_CERT: z.string().min(1).optional(),
   SANDMAIL_TLS_KEY: z.string().min(1).optional(),
@@ -49,6 +49,18 @@ export const ConfigSchema = z.object({
   SANDMAIL_TLS_DIR: z.string().min(1).optional(),
   SANDMAIL_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   REDIS_URL: z.string().url().optional(),
+  /** SpamAssassin's spamd as host:port, for GET .../checks/spam. */
+  SANDMAIL_SPAMD: z
+    .string()
+    .regex(/^(\[[^\]]+\]|[^:\s]+):\d{1,5}$/, "expected host:port")
+    .optional(),
+  /** rspamd's normal worker, e.g. http://127.0.0.1:11333, for GET .../checks/spam. */
+  SANDMAIL_RSPAMD_URL: z.string().url().optional(),
+  /** Hosts the link check may fetch: names, *.suffixes, CIDRs; !entry denies. Empty: all but link-local. */
+  SANDMAIL_LINK_CHECK_ALLOW: z.string().optional(),
+  SANDMAIL_LINK_CHECK_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
+  /** Bound on one message's HTML compatibility check (it runs in a worker thread). */
+  SANDMAIL_CHECK_TIMEOUT_MS: z.coerce.number().int().positive().max(120_000).default(20_000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -77,6 +89,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const cfg = parsed.data;
+  if (cfg.SANDMAIL_SPAMD && cfg.SANDMAIL_RSPAMD_URL) {
+    throw new ConfigError(["SANDMAIL_SPAMD and SANDMAIL_RSPAMD_URL: set one spam engine, not both"]);
+  }
   if (Boolean(cfg.SANDMAIL_TLS_CERT) !== Boolean(cfg.SANDMAIL_TLS_KEY)) {
     throw new ConfigError(["SANDMAIL_TLS_CERT and SANDMAIL_TLS_KEY must be set together"]);
   }

@@ -15,8 +15,11 @@ export type ErrorCode =
   | "invalid_request"
   | "store_unavailable"
   | "wait_timeout"
+  | "too_many_requests"
   | "unexpected_message"
   | "not_found"
+  | "check_not_configured"
+  | "check_failed"
   | "internal";
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -32,8 +35,11 @@ const statusByCode: Record<ErrorCode, number> = {
   invalid_request: 400,
   store_unavailable: 503,
   wait_timeout: 408,
+  too_many_requests: 429,
   unexpected_message: 409,
   not_found: 404,
+  check_not_configured: 501,
+  check_failed: 502,
   internal: 500,
 };
 

@@ -1,2 +1,4 @@
+export * from "./client-key.js";
 export * from "./logger.js";
+export * from "./login-throttle.js";
 export * from "./tls.js";

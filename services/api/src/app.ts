@@ -1,6 +1,9 @@
 import { createMetrics } from "@sandmail/metrics";
+import { LoginThrottle } from "@sandmail/runtime";
+import { createWorkerPool } from "@sandmail/work";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { MessageChecks } from "./checks/message-checks.js";
 import { liftQueryToken } from "./events/query-token.js";
 import type { BuildAppOptions } from "./options.js";
 import { registerOpenApi } from "./plugins/openapi.js";
@@ -8,6 +11,7 @@ import { installProblemHandlers } from "./plugins/problem.js";
 import { installRequestMetrics } from "./plugins/request-metrics.js";
 import { createRunAccess } from "./plugins/run-access.js";
 import { assertRoutes } from "./routes/assert.js";
+import { checkRoutes } from "./routes/checks.js";
 import { dnsRoutes } from "./routes/dns.js";
 import { eventRoutes } from "./routes/events.js";
 import { extractRoutes } from "./routes/extract.js";
@@ -39,8 +43,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   installRequestMetrics(app, metrics);
   await registerOpenApi(app);
 
-  const access = createRunAccess({ store, apiKey: config.SANDMAIL_API_KEY });
+  const access = createRunAccess({
+    store,
+    apiKey: config.SANDMAIL_API_KEY,
+    loginThrottle: options.loginThrottle ?? new LoginThrottle(),
+  });
   const parsed = new ParsedMessages(store);
+  // The pool is the caller's to close when it passed one in; one made here closes with the app.
+  const work = options.work ?? createWorkerPool();
+  if (!options.work) app.addHook("onClose", () => work.close());
+  const checks = new MessageChecks(config, work);
 
   await app.register(healthRoutes, { store, ...(options.catchAll ? { catchAll: options.catchAll } : {}) });
   await app.register(metricsRoutes, { metrics });
@@ -57,6 +69,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await scope.register(eventRoutes, { store, access, streams: metrics.apiEventStreams });
       await scope.register(extractRoutes, { store, access, parsed });
       await scope.register(assertRoutes, { store, access, parsed });
+      await scope.register(checkRoutes, { store, access, parsed, checks });
       await scope.register(dnsRoutes, { store, access });
       await scope.register(waitRoutes, { config, store, access, parsed, waits: metrics.apiWaits });
     },

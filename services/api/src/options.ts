@@ -1,7 +1,8 @@
 import type { Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
-import type { Logger } from "@sandmail/runtime";
+import type { Logger, LoginThrottle } from "@sandmail/runtime";
 import type { CatchAllRun, MailStore } from "@sandmail/store";
+import type { WorkerPool } from "@sandmail/work";
 
 /** Where clients reach the mail front ends; the API hands these out with every new run. */
 export interface Endpoints {
@@ -25,6 +26,13 @@ export interface BuildAppOptions {
    * its SMTP and IMAP services count into too; absent, the app makes its own (API metrics only).
    */
   metrics?: SandmailMetrics;
+  /** Slows down wrong tokens per client address; shared with the process's other front ends. */
+  loginThrottle?: LoginThrottle;
   /** The catch-all run this process's SMTP front end delivers into: /readyz is 503 while it cannot exist. */
   catchAll?: Pick<CatchAllRun, "ensure">;
+  /**
+   * Worker threads for CPU-heavy checks on untrusted input (the HTML check); the all-in-one
+   * process shares one pool among its front ends. Absent, the app makes its own and closes it.
+   */
+  work?: WorkerPool;
 }

@@ -1,4 +1,5 @@
 import { loadConfig } from "@sandmail/core";
+import { LoginThrottle } from "@sandmail/runtime";
 import { MemoryStore } from "@sandmail/store";
 import Fastify, { type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
@@ -19,7 +20,11 @@ async function streamApp(store: MemoryStore): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app);
-  const access = createRunAccess({ store, apiKey: loadConfig({}).SANDMAIL_API_KEY });
+  const access = createRunAccess({
+    store,
+    apiKey: loadConfig({}).SANDMAIL_API_KEY,
+    loginThrottle: new LoginThrottle(),
+  });
   await app.register(
     async (scope) => {
       scope.addHook("onRequest", liftQueryToken);

@@ -1,5 +1,6 @@
 import { type Config, loadConfig, type Run } from "@sandmail/core";
 import { indexMessage } from "@sandmail/mime";
+import type { LoginThrottle } from "@sandmail/runtime";
 import { type MailStore, MemoryStore } from "@sandmail/store";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../src/index.js";
@@ -16,11 +17,16 @@ export const endpoints: Endpoints = { host: "mail.local", smtpPort: 2525, smtpsP
 
 export async function makeApp(
   env: Record<string, string> = {},
-  options: { endpoints?: Endpoints; store?: MailStore } = {},
+  options: { endpoints?: Endpoints; store?: MailStore; loginThrottle?: LoginThrottle } = {},
 ): Promise<TestApp> {
   const config = loadConfig(env);
   const store = options.store ?? new MemoryStore();
-  const app = await buildApp({ config, store, endpoints: options.endpoints ?? endpoints });
+  const app = await buildApp({
+    config,
+    store,
+    endpoints: options.endpoints ?? endpoints,
+    ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
+  });
   await app.ready();
   return {
     app,

@@ -1,3 +1,4 @@
+import { LoginThrottle } from "@sandmail/runtime";
 import { type MailStore, MemoryStore, RedisStore } from "@sandmail/store";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Created, listen, makeApp, problemOf, seed, type TestApp } from "./helpers.js";
@@ -35,7 +36,10 @@ describe.each(stores)("isolation between runs over HTTP (%s)", (_name, makeStore
 
   beforeAll(async () => {
     store = makeStore();
-    t = await makeApp({}, { store });
+    // Every wrong token here comes from 127.0.0.1: this suite is about which token reads what, so
+    // the throttle lets them all through (login-throttle.test.ts covers the throttle).
+    const loginThrottle = new LoginThrottle({ freeFailures: 10_000, refuseAfter: 10_000 });
+    t = await makeApp({}, { store, loginThrottle });
     baseUrl = await listen(t.app);
     const create = async () => {
       const res = await call("POST", "/v1/runs", undefined, { label: "isolation" });

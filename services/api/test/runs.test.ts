@@ -87,7 +87,7 @@ describe("POST /v1/runs", () => {
   });
 
   it("needs the API key when SANDMAIL_API_KEY is set", async () => {
-    t = await makeApp({ SANDMAIL_API_KEY: "admin-secret" });
+    t = await makeApp({ SANDMAIL_API_KEY: "admin-secret-0123456789" });
     const none = await t.app.inject({ method: "POST", url: "/v1/runs" });
     expect(none.statusCode).toBe(401);
     expect(problemOf(none).code).toBe("unauthorized");
@@ -97,12 +97,19 @@ describe("POST /v1/runs", () => {
     expect(wrong.statusCode).toBe(401);
     expect(problemOf(wrong).code).toBe("unauthorized");
 
-    const ok = await t.app.inject({ method: "POST", url: "/v1/runs", headers: bearer("admin-secret") });
+    const ok = await t.app.inject({
+      method: "POST",
+      url: "/v1/runs",
+      headers: bearer("admin-secret-0123456789"),
+    });
     expect(ok.statusCode).toBe(201);
     const run = ok.json();
 
     // The API key is an admin credential for every run; the run's own token works as well.
-    const asAdmin = await t.app.inject({ url: `/v1/runs/${run.id}`, headers: bearer("admin-secret") });
+    const asAdmin = await t.app.inject({
+      url: `/v1/runs/${run.id}`,
+      headers: bearer("admin-secret-0123456789"),
+    });
     expect(asAdmin.statusCode).toBe(200);
     const asRun = await t.app.inject({ url: `/v1/runs/${run.id}`, headers: bearer(run.token) });
     expect(asRun.statusCode).toBe(200);

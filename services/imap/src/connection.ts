@@ -6,6 +6,7 @@
 import type { Socket } from "node:net";
 import { type SecureContext, TLSSocket } from "node:tls";
 import type { Mailbox, StoreEvent } from "@sandmail/core";
+import { clientKey } from "@sandmail/runtime";
 import { commands } from "./commands/index.js";
 import { type CommandContext, type CommandResult, no, type ServiceDeps } from "./commands/types.js";
 import { atom, type Command, type Value } from "./protocol/ast.js";
@@ -53,6 +54,7 @@ export class Connection {
   private flushChain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout;
   private readonly remote: string;
+  private readonly client: string;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
   private readonly onEnd = () => this.close();
   private readonly onError = (err: Error) => {
@@ -69,6 +71,7 @@ export class Connection {
     this.session = new Session(tls);
     this.framer = new CommandFramer(opts.limits);
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.client = clientKey(socket.remoteAddress);
     this.timer = setTimeout(() => this.timeout(), opts.idleTimeoutMs);
     this.timer.unref();
     this.attach(socket);
@@ -231,6 +234,7 @@ export class Connection {
       command,
       session: this.session,
       deps: this.opts.deps,
+      client: this.client,
       send: (values: Value[]) => this.write(untagged(values)),
       continuation: (text: string) => this.write([continuation(text)]),
       drain: () => this.drain(),

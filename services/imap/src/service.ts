@@ -6,7 +6,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { createSecureContext, TLSSocket } from "node:tls";
 import type { Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
-import type { Logger } from "@sandmail/runtime";
+import { type Logger, LoginThrottle } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { capabilityList } from "./commands/index.js";
 import type { RunSlots, ServiceDeps } from "./commands/types.js";
@@ -23,6 +23,8 @@ export interface ImapServiceOptions {
   maxConnectionsPerRun?: number;
   /** Longest command line; default 64 KiB. */
   maxLineBytes?: number;
+  /** Slows down wrong logins per client address; shared with the process's other front ends. */
+  loginThrottle?: LoginThrottle;
   /** Where open connections and dispatched commands are counted; nothing is counted without it. */
   metrics?: Pick<SandmailMetrics, "imapConnections" | "imapCommands">;
 }
@@ -59,6 +61,7 @@ export function createImapService(options: ImapServiceOptions): ImapService {
     store,
     logger: log,
     runSlots: runSlots(options.maxConnectionsPerRun ?? 50),
+    loginThrottle: options.loginThrottle ?? new LoginThrottle(),
     capabilities: (session) => capabilityList({ tls: session.tls, appendLimit: maxMessage }),
   };
   const connections = new Set<Connection>();

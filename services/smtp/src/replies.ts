@@ -19,6 +19,8 @@ export const reply = {
   noSuchRun: (message: string) => new SmtpReplyError(550, message),
   authFailed: () =>
     new SmtpReplyError(535, "Authentication failed: user must be a run id, password its token"),
+  tooManyFailedLogins: () =>
+    new SmtpReplyError(454, "Too many failed logins from your address, try again later"),
   authUnavailable: (cause: unknown) =>
     new SmtpReplyError(454, "Temporary authentication failure, try again later", { cause }),
   quotaExceeded: (runId: string, cause: unknown) =>

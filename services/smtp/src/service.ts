@@ -1,7 +1,7 @@
 import os from "node:os";
 import type { Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
-import type { Logger } from "@sandmail/runtime";
+import { clientKey, type Logger, LoginThrottle } from "@sandmail/runtime";
 import type { CatchAllRun, MailStore } from "@sandmail/store";
 import type { SMTPServerOptions, SMTPServerSession } from "smtp-server";
 import { createIngest, type Route } from "./ingest.js";
@@ -24,6 +24,8 @@ export interface SmtpServiceOptions {
   catchAll?: Pick<CatchAllRun, "runId" | "ensure">;
   /** How long close() lets in-flight transactions finish before dropping them (default 10 s). */
   closeTimeoutMs?: number;
+  /** Slows down wrong logins per client address; shared with the process's other front ends. */
+  loginThrottle?: LoginThrottle;
   /** Where message outcomes and open sessions are counted; nothing is counted without it. */
   metrics?: Pick<SandmailMetrics, "smtpMessages" | "smtpSessions">;
 }
@@ -65,6 +67,24 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
     hostname,
     ...(options.catchAll ? { catchAll: options.catchAll } : {}),
   });
+
+  const loginThrottle = options.loginThrottle ?? new LoginThrottle();
+
+  /** AUTH: wrong credentials from an address make its next attempts wait, then refused (454). */
+  async function authenticate(
+    username: string,
+    password: string,
+    session: SMTPServerSession,
+  ): Promise<string> {
+    const client = clientKey(session.remoteAddress);
+    if (!(await loginThrottle.admit(client)).admitted) throw reply.tooManyFailedLogins();
+    try {
+      return await ingest.authenticate(username, password);
+    } catch (err) {
+      if (err instanceof SmtpReplyError && err.responseCode === 535) loginThrottle.failed(client);
+      throw err;
+    }
+  }
 
   const sessions = new WeakMap<SMTPServerSession, SessionState>();
   /** Session ids whose message is being read or stored right now. */
@@ -111,9 +131,9 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
   }
 
   const handlers: Pick<SMTPServerOptions, "onAuth" | "onMailFrom" | "onRcptTo" | "onData"> = {
-    onAuth(auth, _session, callback) {
+    onAuth(auth, session, callback) {
       settle(
-        ingest.authenticate(auth.username ?? "", auth.password ?? ""),
+        authenticate(auth.username ?? "", auth.password ?? "", session),
         (runId) => callback(null, { user: runId }),
         (err) => callback(err),
       );

@@ -164,18 +164,34 @@ async function probe(
 }
 
 async function once(url: URL, method: "HEAD" | "GET", agent: Agent, timeoutMs: number) {
-  const res = await request(url, {
-    method,
-    dispatcher: agent,
-    signal: AbortSignal.timeout(timeoutMs),
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    headers: { "user-agent": "sandmail-link-check/1", accept: "*/*" },
-  });
-  // The body is never needed: drop it without reading.
-  res.body.destroy();
-  const location = res.headers.location;
-  return { status: res.statusCode, location: Array.isArray(location) ? location[0] : location };
+  // A timer of our own rather than AbortSignal.timeout(): that one would fire after the answer
+  // came and abort a finished request, surfacing as an error nobody listens to.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new TimeoutError(timeoutMs)), timeoutMs);
+  try {
+    const res = await request(url, {
+      method,
+      dispatcher: agent,
+      signal: controller.signal,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      headers: { "user-agent": "sandmail-link-check/1", accept: "*/*" },
+    });
+    // The body is never needed: drop it without reading.
+    res.body.on("error", () => {});
+    res.body.destroy();
+    const location = res.headers.location;
+    return { status: res.statusCode, location: Array.isArray(location) ? location[0] : location };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+class TimeoutError extends Error {
+  override readonly name = "TimeoutError";
+  constructor(timeoutMs: number) {
+    super(`timed out after ${timeoutMs} ms`);
+  }
 }
 
 function isTimeout(err: unknown): boolean {

@@ -63,6 +63,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: "runs", description: "Isolated namespaces for one test run." },
         { name: "messages", description: "Mail received by a run." },
         { name: "events", description: "Server-sent events of a run's changes, resumable." },
+        {
+          name: "checks",
+          description: "Checks of one message: HTML client compatibility, link health, spam score.",
+        },
         { name: "health", description: "Liveness and readiness." },
       ],
       components: {

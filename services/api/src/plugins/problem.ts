@@ -16,8 +16,11 @@ const titles: Record<ErrorCode, string> = {
   invalid_request: "Invalid request",
   store_unavailable: "Store unavailable",
   wait_timeout: "Wait timed out",
+  too_many_requests: "Too many requests",
   unexpected_message: "Unexpected message",
   not_found: "Not found",
+  check_not_configured: "Check not configured",
+  check_failed: "Check failed",
   internal: "Internal error",
 };
 
@@ -51,6 +54,7 @@ function instanceOf(request: FastifyRequest): string {
 
 function sendProblem(reply: FastifyReply, body: ProblemBody): FastifyReply {
   if (body.status === 401) reply.header("www-authenticate", 'Bearer realm="sandmail"');
+  if (typeof body.retryAfterSeconds === "number") reply.header("retry-after", String(body.retryAfterSeconds));
   // Serialized here, not by a route's response schema: an error answer must never fail to serialize.
   return reply
     .code(body.status)

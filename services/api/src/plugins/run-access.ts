@@ -1,6 +1,8 @@
 import { RUN_ID_PATTERN, type Run, SandmailError, tokensEqual } from "@sandmail/core";
+import { clientKey, type LoginThrottle } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import type { FastifyRequest } from "fastify";
+import { tokenFromUrl } from "../events/query-token.js";
 
 export interface RunAccess {
   /** onRequest hook of run-scoped routes: resolves `:run` and checks the bearer token against it. */
@@ -15,6 +17,8 @@ export interface RunAccessOptions {
   store: MailStore;
   /** SANDMAIL_API_KEY: when set, needed to create runs and accepted for any run (admin). */
   apiKey?: string | undefined;
+  /** Wrong tokens and API keys from an address slow its next attempts down, then get 429. */
+  loginThrottle: LoginThrottle;
 }
 
 function bearerToken(request: FastifyRequest): string | undefined {
@@ -29,9 +33,25 @@ function bearerToken(request: FastifyRequest): string | undefined {
  * is neither the run's nor the API key -> 401. The authenticated run is remembered per request
  * object, so handlers read it without a second lookup and never from the raw URL.
  */
-export function createRunAccess({ store, apiKey }: RunAccessOptions): RunAccess {
+export function createRunAccess({ store, apiKey, loginThrottle }: RunAccessOptions): RunAccess {
   const runs = new WeakMap<FastifyRequest, Run>();
   const isApiKey = (token: string) => apiKey !== undefined && tokensEqual(token, apiKey);
+
+  async function admit(request: FastifyRequest): Promise<string> {
+    const client = clientKey(request.ip);
+    const admission = await loginThrottle.admit(client);
+    if (!admission.admitted) {
+      const retryAfterSeconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
+      throw new SandmailError(
+        "too_many_requests",
+        "too many wrong tokens from your address, try again later",
+        {
+          retryAfterSeconds,
+        },
+      );
+    }
+    return client;
+  }
 
   return {
     async authenticateRun(request) {
@@ -43,9 +63,11 @@ export function createRunAccess({ store, apiKey }: RunAccessOptions): RunAccess 
       if (typeof runId !== "string" || !RUN_ID_PATTERN.test(runId)) {
         throw new SandmailError("run_not_found", `run ${JSON.stringify(String(runId))} not found`);
       }
+      const client = await admit(request);
       const run = await store.getRun(runId);
       if (!run) throw new SandmailError("run_not_found", `run ${runId} not found`);
-      if (!tokensEqual(token, run.token) && !isApiKey(token)) {
+      if (!tokensEqual(token, run.token) && !(isApiKey(token) && !tokenFromUrl(request))) {
+        loginThrottle.failed(client);
         throw new SandmailError("unauthorized", `the token is not valid for run ${runId}`);
       }
       runs.set(request, run);
@@ -54,7 +76,9 @@ export function createRunAccess({ store, apiKey }: RunAccessOptions): RunAccess 
     async requireAdmin(request) {
       if (apiKey === undefined) return;
       const token = bearerToken(request);
+      const client = token === undefined ? undefined : await admit(request);
       if (token === undefined || !isApiKey(token)) {
+        if (client !== undefined) loginThrottle.failed(client);
         throw new SandmailError("unauthorized", "creating runs needs `Authorization: Bearer <api key>`");
       }
     },

@@ -14,8 +14,11 @@ const errorCodes = [
   "invalid_request",
   "store_unavailable",
   "wait_timeout",
+  "too_many_requests",
   "unexpected_message",
   "not_found",
+  "check_not_configured",
+  "check_failed",
   "internal",
 ] as const satisfies readonly ErrorCode[];
 
@@ -66,6 +69,8 @@ const statusText: Record<number, string> = {
   404: "No such run, message or route (or not visible with this token).",
   409: "Conflicts with the current state.",
   503: "The mail store is unreachable.",
+  501: "The check needs an engine this server was not configured with.",
+  502: "The engine behind the check failed or did not answer.",
   507: "The run is full.",
 };
 

@@ -3,9 +3,14 @@ import { Args } from "./args.js";
 import { type CommandContext, type CommandResult, defineCommand, NOT_AUTHENTICATED, no } from "./types.js";
 
 export async function logIn(ctx: CommandContext, user: string, password: string): Promise<CommandResult> {
-  const { store, config, logger } = ctx.deps;
+  const { store, config, logger, loginThrottle } = ctx.deps;
+  const admission = await loginThrottle.admit(ctx.client);
+  if (!admission.admitted) {
+    return no("Too many failed logins from your address, try again later", "UNAVAILABLE");
+  }
   const identity = await verifyCredentials(store, config.SANDMAIL_DOMAIN, user, password);
   if (!identity) {
+    loginThrottle.failed(ctx.client);
     logger.info({ user: user.slice(0, 200) }, "imap login failed");
     return no("Invalid credentials (user: inbox address, password: run token)", "AUTHENTICATIONFAILED");
   }

@@ -4,7 +4,7 @@
  * at the points RFC 3501 allows, and the tagged reply is the handler's return value.
  */
 import type { Config, Mailbox } from "@sandmail/core";
-import type { Logger } from "@sandmail/runtime";
+import type { Logger, LoginThrottle } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import type { Command, Token, Value } from "../protocol/ast.js";
 import type { Frame } from "../protocol/parser.js";
@@ -42,6 +42,7 @@ export interface ServiceDeps {
   logger: Logger;
   /** Connections per run, shared by all connections of the service. */
   runSlots: RunSlots;
+  loginThrottle: LoginThrottle;
   capabilities(session: Session): string[];
 }
 
@@ -55,6 +56,8 @@ export interface CommandContext {
   readonly command: Command;
   readonly session: Session;
   readonly deps: ServiceDeps;
+  /** The client's address, as per-client limits count it (see clientKey). */
+  readonly client: string;
   /** Writes `* <values>`. */
   send(values: Value[]): void;
   /** Writes a `+ text` continuation request. */
