@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { defineConfig } from "tsdown";
 
-/** The web UI's build, shipped inside the package as dist/ui (see src/ui-root.ts). */
+/** The web UI's build, shipped inside the package as dist/ui (see src/web-ui.ts). */
 const webDist = "../../services/web/dist";
 
 /**
@@ -34,7 +34,7 @@ export default defineConfig({
     resolve: { conditionNames: ["sandmail-source", "module", "node", "import", "default"] },
   },
   copy: [
-    ...(existsSync(webDist) ? [{ from: webDist, to: "dist/ui" }] : []),
+    ...(existsSync(webDist) ? [{ from: webDist, to: "dist", rename: "ui" }] : []),
     ...(withWorker ? [{ from: workerEntry, to: "dist" }] : []),
   ],
 });

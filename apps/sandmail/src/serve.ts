@@ -7,6 +7,7 @@ import { createSmtpService } from "@sandmail/smtp";
 import type { MailStore } from "@sandmail/store";
 import { defaultCatchAll } from "./default-run.js";
 import { createStore } from "./store.js";
+import { webUiRoot } from "./web-ui.js";
 
 export const ALL_SERVICES = ["smtp", "imap", "api"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
@@ -26,6 +27,8 @@ export interface SandboxOptions {
   metrics?: SandmailMetrics;
   /** The process's one record of wrong logins (SMTP, IMAP and the API count together); made when absent. */
   loginThrottle?: LoginThrottle;
+  /** The built web UI served at /ui/; the workspace's services/web/dist when absent. */
+  uiRoot?: string;
 }
 
 export interface SandboxPorts {
@@ -114,6 +117,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         metrics,
         loginThrottle,
         ...(catchAll ? { catchAll } : {}),
+        ui: { root: options.uiRoot ?? webUiRoot() },
         endpoints: {
           host: publicHost,
           smtpPort: ports.smtp ?? config.SANDMAIL_SMTP_PORT,

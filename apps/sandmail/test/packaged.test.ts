@@ -19,7 +19,8 @@ const sendScript = `
 import nodemailer from "nodemailer";
 const [port, to] = process.argv.slice(2);
 await nodemailer.createTransport({ host: "127.0.0.1", port: Number(port), secure: false, tls: { rejectUnauthorized: false } })
-  .sendMail({ from: "app@shop.example", to, subject: "Confirm your address", text: "Your code is 482913" });
+  .sendMail({ from: "app@shop.example", to, subject: "Confirm your address", text: "Your code is 482913",
+    html: "<p style='display:flex'>Your code is <b>482913</b></p>" });
 `;
 
 describe("the npm package, installed outside the workspace", () => {
@@ -48,6 +49,10 @@ describe("the npm package, installed outside the workspace", () => {
       env: outsideEnv({ ...freePorts, SANDMAIL_LOG_LEVEL: "info" }),
     });
     expect((await fetch(`${server.apiUrl}/readyz`)).status).toBe(200);
+    // The web UI's build ships inside the package.
+    const ui = await fetch(`${server.apiUrl}/ui/`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toMatch(/<script[^>]+src="[^"]*assets\//);
 
     // SANDMAIL_API_PORT alone names the server when SANDMAIL_URL is unset.
     const env = outsideEnv({ SANDMAIL_API_PORT: String(server.ports.api) });
@@ -74,8 +79,14 @@ describe("the npm package, installed outside the workspace", () => {
       { cwd: project.dir, env },
     );
     expect(waited.code).toBe(0);
-    const message = JSON.parse(waited.stdout) as { subject: string; to: unknown };
+    const message = JSON.parse(waited.stdout) as { id: string; subject: string };
     expect(message.subject).toBe("Confirm your address");
+
+    // The HTML check runs in the worker pool's thread, whose module the bundle must ship too.
+    const check = await fetch(`${server.apiUrl}/v1/runs/${run.id}/messages/${message.id}/checks/html`, {
+      headers: { authorization: `Bearer ${run.token}` },
+    });
+    expect(check.status).toBe(200);
 
     const code = await exec("npx", ["--no", "--", "sandmail", "extract", "--code", "--to", "alice"], {
       cwd: project.dir,

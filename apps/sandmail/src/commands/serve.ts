@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { uiUrl } from "@sandmail/api";
 import { type Config, ConfigError, loadConfig } from "@sandmail/core";
 import { createLogger } from "@sandmail/runtime";
 import { ALL_SERVICES, type Sandbox, type ServiceName, startSandbox } from "../serve.js";
@@ -74,7 +75,7 @@ export function banner(sandbox: Sandbox, config: Config): string {
   }
   if (ports.api !== undefined) {
     const base = `http://${publicHost}:${ports.api}`;
-    lines.push(`  API:  ${base}   docs: ${base}/docs`);
+    lines.push(`  API:  ${base}   docs: ${base}/docs   web inbox: ${base}/ui/`);
     const auth = config.SANDMAIL_API_KEY ? ` -H 'Authorization: Bearer ${config.SANDMAIL_API_KEY}'` : "";
     lines.push("", "Create a run:", `  curl -s -X POST${auth} ${base}/v1/runs`);
   }
@@ -82,6 +83,9 @@ export function banner(sandbox: Sandbox, config: Config): string {
     lines.push(
       "",
       `Mail for no run is caught in run "${defaultRun.id}" (token ${defaultRun.token}).`,
+      ...(ports.api !== undefined
+        ? [`Read it in the browser: ${uiUrl(`http://${publicHost}:${ports.api}`, defaultRun)}`]
+        : []),
       "Turn it off with SANDMAIL_CATCH_ALL=false.",
     );
   }
