@@ -7,6 +7,8 @@ export interface ServerPorts {
   smtps?: number;
   imap?: number;
   imaps?: number;
+  pop3?: number;
+  pop3s?: number;
   api?: number;
 }
 
@@ -34,11 +36,13 @@ function procStatus(pid: number, field: string): number {
 export function portsFromBanner(banner: string): ServerPorts {
   const ports: ServerPorts = {};
   const pair = (label: string) =>
-    new RegExp(`${label}: \\S+?:(\\d+) \\(STARTTLS\\)\\s+\\S+?:(\\d+) \\(TLS\\)`).exec(banner);
+    new RegExp(`${label}: \\S+?:(\\d+) \\((?:STARTTLS|STLS)\\)\\s+\\S+?:(\\d+) \\(TLS\\)`).exec(banner);
   const smtp = pair("SMTP");
   if (smtp) [ports.smtp, ports.smtps] = [Number(smtp[1]), Number(smtp[2])];
   const imap = pair("IMAP");
   if (imap) [ports.imap, ports.imaps] = [Number(imap[1]), Number(imap[2])];
+  const pop3 = pair("POP3");
+  if (pop3) [ports.pop3, ports.pop3s] = [Number(pop3[1]), Number(pop3[2])];
   const api = /API: +http:\/\/\S+?:(\d+)/.exec(banner);
   if (api) ports.api = Number(api[1]);
   return ports;
@@ -65,6 +69,8 @@ export async function startServerProcess(
       SANDMAIL_SMTPS_PORT: "0",
       SANDMAIL_IMAP_PORT: "0",
       SANDMAIL_IMAPS_PORT: "0",
+      SANDMAIL_POP3_PORT: "0",
+      SANDMAIL_POP3S_PORT: "0",
       SANDMAIL_API_PORT: "0",
       SANDMAIL_LOG_LEVEL: "warn",
       ...options.env,

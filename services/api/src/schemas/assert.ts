@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HtmlAssertion, LinksAssertion, SpamAssertion } from "./assert-checks.js";
 import { AuthResultValue } from "./auth.js";
 import { SafePattern } from "./extract.js";
 
@@ -150,6 +151,9 @@ export const Assertion = z
     LinkAssertion,
     CodeAssertion,
     AttachmentAssertion,
+    HtmlAssertion,
+    LinksAssertion,
+    SpamAssertion,
   ])
   .meta({ id: "Assertion" });
 
