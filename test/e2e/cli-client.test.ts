@@ -1,36 +1,16 @@
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sandmailArgs } from "../support/cli.js";
+import { type ExecResult, exec } from "../support/exec.js";
 import { startTestSandbox, type TestSandbox } from "../support/sandbox.js";
-
-const bin = fileURLToPath(new URL("../../apps/sandmail/bin/sandmail.js", import.meta.url));
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 describe("the sandmail client commands", () => {
   let sb: TestSandbox;
   let env: Record<string, string>;
 
-  const sandmail = (args: string[], extra: Record<string, string> = {}): Promise<Result> =>
-    new Promise((resolve) => {
-      const child = spawn(process.execPath, [bin, ...args], {
-        env: { ...process.env, SANDMAIL_URL: sb.apiUrl, ...env, ...extra },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => {
-        stdout += d.toString();
-      });
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-      });
-      child.once("exit", (code) => resolve({ code, stdout, stderr }));
+  const sandmail = (args: string[], extra: Record<string, string> = {}): Promise<ExecResult> =>
+    exec(process.execPath, [...sandmailArgs, ...args], {
+      env: { ...process.env, SANDMAIL_URL: sb.apiUrl, ...env, ...extra },
     });
 
   beforeAll(async () => {
