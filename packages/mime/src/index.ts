@@ -4,7 +4,7 @@ export { decodeCharset, decodeTextPieces, decodeTransferPieces, decodeWords } fr
 export * from "./extract/index.js";
 export { findHeaderEnd, type HeaderField, parseHeaderBlock, unfold } from "./header-block.js";
 export { fieldValue, type LocatedField, locateFields } from "./header-fields.js";
-export { indexMessage } from "./index-message.js";
+export { indexMessage, indexMimeTree, summarizeMessage } from "./index-message.js";
 export { internString } from "./intern.js";
 export { countLines } from "./mime-tree.js";
 export { type ParsedAttachment, type ParsedMessage, parseMessage } from "./parse-message.js";
