@@ -5,6 +5,7 @@
  */
 import { benchIdle } from "./bench-idle.js";
 import { benchImap } from "./bench-imap.js";
+import { benchScale } from "./bench-scale.js";
 import { benchMemory, benchSmtp } from "./bench-smtp.js";
 import { benchWait } from "./bench-wait.js";
 
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<void>> = {
   // Part of `smtp`; runnable alone by name.
   memory: () => (only.includes("memory") ? benchMemory({ quick }) : Promise.resolve()),
   wait: () => benchWait({ quick }),
+  scale: () => benchScale({ quick }),
 };
 
 for (const [name, run] of Object.entries(benches)) {
