@@ -2,6 +2,7 @@ import { buildApp } from "@sandmail/api";
 import type { Config, Run } from "@sandmail/core";
 import { createImapService } from "@sandmail/imap";
 import { createMetrics, type SandmailMetrics } from "@sandmail/metrics";
+import { createPop3Service } from "@sandmail/pop3";
 import { type Logger, LoginThrottle, loadTlsMaterial, type TlsMaterial } from "@sandmail/runtime";
 import { createSmtpService } from "@sandmail/smtp";
 import type { MailStore } from "@sandmail/store";
@@ -9,7 +10,7 @@ import { defaultCatchAll } from "./default-run.js";
 import { createStore } from "./store.js";
 import { webUiRoot } from "./web-ui.js";
 
-export const ALL_SERVICES = ["smtp", "imap", "api"] as const;
+export const ALL_SERVICES = ["smtp", "imap", "pop3", "api"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 export interface SandboxOptions {
@@ -36,6 +37,8 @@ export interface SandboxPorts {
   smtps?: number;
   imap?: number;
   imaps?: number;
+  pop3?: number;
+  pop3s?: number;
   api?: number;
 }
 
@@ -107,6 +110,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       ports.imap = bound.port;
       ports.imaps = bound.tlsPort;
       closers.push(() => imap.close());
+    }
+
+    if (services.has("pop3")) {
+      const pop3 = createPop3Service({ config, store, tls, logger, loginThrottle });
+      const bound = await pop3.listen();
+      ports.pop3 = bound.port;
+      ports.pop3s = bound.tlsPort;
+      closers.push(() => pop3.close());
     }
 
     if (services.has("api")) {

@@ -83,7 +83,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await scope.register(sessionRoutes, { access });
       await scope.register(eventRoutes, { store, access, streams: metrics.apiEventStreams });
       await scope.register(extractRoutes, { store, access, parsed });
-      await scope.register(assertRoutes, { store, access, parsed });
+      await scope.register(assertRoutes, { store, access, parsed, checks });
       await scope.register(checkRoutes, { store, access, parsed, checks });
       await scope.register(dnsRoutes, { store, access });
       await scope.register(waitRoutes, { config, store, access, parsed, waits: metrics.apiWaits });
