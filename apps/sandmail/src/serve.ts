@@ -5,6 +5,7 @@ import { createMetrics, type SandmailMetrics } from "@sandmail/metrics";
 import { type Logger, LoginThrottle, loadTlsMaterial, type TlsMaterial } from "@sandmail/runtime";
 import { createSmtpService } from "@sandmail/smtp";
 import type { MailStore } from "@sandmail/store";
+import { createWorkerPool } from "@sandmail/work";
 import { defaultCatchAll } from "./default-run.js";
 import { createStore } from "./store.js";
 
@@ -67,6 +68,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const metrics = options.metrics ?? createMetrics({ processMetrics: true });
   // One record of wrong logins per process: guesses over SMTP, IMAP and the API count together.
   const loginThrottle = options.loginThrottle ?? new LoginThrottle();
+  // One pool of worker threads for CPU-heavy work on untrusted bytes, whichever front end asks.
+  const work = createWorkerPool();
 
   try {
     await store.ping();
@@ -83,6 +86,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         logger: logger.child({ service: "smtp" }),
         metrics,
         loginThrottle,
+        work,
         ...(catchAll ? { catchAll } : {}),
       });
       const bound = await smtp.listen();
@@ -113,6 +117,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         logger: logger.child({ service: "api" }),
         metrics,
         loginThrottle,
+        work,
         ...(catchAll ? { catchAll } : {}),
         endpoints: {
           host: publicHost,
@@ -139,6 +144,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         // Front ends first (they finish what is in flight), the store last.
         closed ??= (async () => {
           await Promise.allSettled(closers.reverse().map((close) => close()));
+          await work.close();
           if (!options.store) await store.close();
         })();
         return closed;
@@ -146,6 +152,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     };
   } catch (err) {
     await Promise.allSettled(closers.reverse().map((close) => close()));
+    await work.close();
     if (!options.store) await store.close().catch(() => {});
     throw err;
   }

@@ -10,5 +10,6 @@ export { countLines } from "./mime-tree.js";
 export { type ParsedAttachment, type ParsedMessage, parseMessage } from "./parse-message.js";
 export { foldHeader, prependHeaders } from "./prepend.js";
 export { findPart, type SectionSpec, type SectionSpecifier, sectionBytes } from "./sections.js";
+export { shiftMime } from "./shift.js";
 export { bodyBytes, headerBytes } from "./slices.js";
 export { parseAddressList, parseDate } from "./summary.js";

@@ -1,16 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { type Config, runIdFromAddress, type StoredMessage, tokensEqual } from "@sandmail/core";
-import {
-  type AuthResults,
-  authenticateMessage,
-  internString,
-  normalizeCrlf,
-  prependHeaders,
-  systemDnsFallback,
-} from "@sandmail/mime";
+import { type AuthResults, internString, normalizeCrlf, prependHeaders } from "@sandmail/mime";
 import type { Logger } from "@sandmail/runtime";
 import type { CatchAllRun, MailStore } from "@sandmail/store";
-import { safeIndex } from "./index-message.js";
+import type { WorkerPool } from "@sandmail/work";
+import { createMessageWork } from "./message-work.js";
 import { receivedHeader } from "./received.js";
 import { reply, replyForStoreError, type SmtpReplyError, worstReply } from "./replies.js";
 
@@ -52,6 +46,8 @@ export interface IngestOptions {
   logger: Logger;
   /** This server's name in Received headers. */
   hostname: string;
+  /** Worker threads for the checks and indexing of large messages; without it they run here. */
+  work?: WorkerPool;
   /** Run that takes mail no other run claims, created again when missing; without it such mail gets 550. */
   catchAll?: Pick<CatchAllRun, "runId" | "ensure">;
 }
@@ -77,8 +73,12 @@ export interface Ingest {
 export function createIngest(options: IngestOptions): Ingest {
   const { store, logger, hostname, catchAll } = options;
   const domain = options.config.SANDMAIL_DOMAIN;
-  const dnsFallback = options.config.SANDMAIL_DNS_FALLBACK ? systemDnsFallback() : undefined;
-  const authTimeoutMs = options.config.SANDMAIL_AUTH_TIMEOUT_MS;
+  const heavy = createMessageWork({
+    logger,
+    authTimeoutMs: options.config.SANDMAIL_AUTH_TIMEOUT_MS,
+    dnsFallback: options.config.SANDMAIL_DNS_FALLBACK,
+    ...(options.work ? { work: options.work } : {}),
+  });
 
   /**
    * SPF, DKIM, DMARC and ARC as this run sees them: each run has its own DNS records, so a
@@ -89,14 +89,12 @@ export function createIngest(options: IngestOptions): Ingest {
     const records = await store.getDnsRecords(runId).catch((err: unknown) => {
       throw replyForStoreError(err, runId);
     });
-    return authenticateMessage(raw, {
+    return heavy.authenticate(raw, {
       ip: delivery.clientAddress,
       helo: delivery.helo,
       mailFrom: delivery.mailFrom,
       mta: hostname,
       records,
-      ...(dnsFallback ? { fallback: dnsFallback } : {}),
-      timeoutMs: authTimeoutMs,
     });
   }
 
@@ -188,35 +186,35 @@ export function createIngest(options: IngestOptions): Ingest {
         };
         // Trace headers go on top, newest first: our Authentication-Results, then our Received.
         // They are each copy's own head; the body as received is shared by all copies.
-        const copies = delivery.routes
-          .filter((r) => r.runId === runId)
-          .map((r) => {
-            const head = Buffer.concat([
-              Buffer.from(authHeader),
-              prependHeaders(NO_BYTES, [
-                [
-                  "Received",
-                  receivedHeader({
-                    helo: delivery.helo,
-                    clientAddress: delivery.clientAddress,
-                    host: hostname,
-                    protocol: delivery.protocol,
-                    id: queueId,
-                    recipient: r.recipient,
-                    date: receivedAt,
-                  }),
-                ],
-              ]),
-            ]);
-            return {
-              address: r.inbox,
-              head,
-              meta: { ...safeIndex(Buffer.concat([head, raw]), logger), auth: authSummary },
-              internalDate: receivedAt,
-              // Kept with every message for the life of its run: share the strings that repeat.
-              envelope,
-            };
-          });
+        const routes = delivery.routes.filter((r) => r.runId === runId);
+        const heads = routes.map((r) =>
+          Buffer.concat([
+            Buffer.from(authHeader),
+            prependHeaders(NO_BYTES, [
+              [
+                "Received",
+                receivedHeader({
+                  helo: delivery.helo,
+                  clientAddress: delivery.clientAddress,
+                  host: hostname,
+                  protocol: delivery.protocol,
+                  id: queueId,
+                  recipient: r.recipient,
+                  date: receivedAt,
+                }),
+              ],
+            ]),
+          ]),
+        );
+        const metas = await heavy.indexCopies(heads, raw);
+        const copies = routes.map((r, i) => ({
+          address: r.inbox,
+          head: heads[i]!,
+          meta: { ...metas[i]!, auth: authSummary },
+          internalDate: receivedAt,
+          // Kept with every message for the life of its run: share the strings that repeat.
+          envelope,
+        }));
         try {
           // All of this run's copies in one atomic store step, settled only once its outcome is known.
           return await store.appendDelivery(runId, { deliveryId: queueId, body: raw, copies });
