@@ -65,6 +65,30 @@ describe("HTML compatibility check over HTTP", () => {
     expect(body.score).toBeLessThan(100);
   });
 
+  it("asserts on the HTML check with the actual warnings", async () => {
+    const id = await send(sb, run, { subject: "assert", html: template("flex-grid-style.html") });
+    const res = await sb.api(run, `/v1/runs/${run.id}/messages/${id}/assert`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        assertions: [
+          { type: "html", clients: ["outlook"], maxWarnings: 0 },
+          { type: "html", clients: ["apple-mail.macos"], maxWarnings: 50 },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      pass: boolean;
+      results: Array<{ pass: boolean; actual: { features: string[]; warnings: number }; message: string }>;
+    };
+    expect(body.pass).toBe(false);
+    expect(body.results[0]?.pass).toBe(false);
+    expect(body.results[0]?.actual.features).toContain("css-display-flex");
+    expect(body.results[0]?.message).toMatch(/expected at most 0 HTML warning/);
+    expect(body.results[1]?.pass).toBe(true);
+  });
+
   it("answers 400 naming an unknown client, 404 for another run's message", async () => {
     const id = await send(sb, run, { subject: "plain", text: "hello", html: "<p>hello</p>" });
     const bad = await sb.api(run, `/v1/runs/${run.id}/messages/${id}/checks/html?clients=gmail,hotmail`);
@@ -178,10 +202,33 @@ describe("link health check over HTTP", () => {
     expect(images.links.find((l) => l.url.endsWith("/logo.png"))?.status).toBe(200);
   });
 
-  it("is ok when every link answers", async () => {
-    const id = await send(sb, run, { subject: "good", html: `<a href="${base}/ok">ok</a>`, text: "x" });
-    const res = await sb.api(run, `/v1/runs/${run.id}/messages/${id}/checks/links`, { method: "POST" });
+  it("is ok when every link answers; the links assertion names the broken ones", async () => {
+    const good = await send(sb, run, { subject: "good", html: `<a href="${base}/ok">ok</a>`, text: "x" });
+    const res = await sb.api(run, `/v1/runs/${run.id}/messages/${good}/checks/links`, { method: "POST" });
     expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
+
+    const bad = await send(sb, run, {
+      subject: "bad",
+      html: `<a href="${base}/ok">ok</a> <a href="${base}/gone">gone</a>`,
+      text: "x",
+    });
+    const assert = (id: string) =>
+      sb.api(run, `/v1/runs/${run.id}/messages/${id}/assert`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ assertions: [{ type: "links", allOk: true }] }),
+      });
+    const passed = (await (await assert(good)).json()) as { pass: boolean };
+    expect(passed.pass).toBe(true);
+    const failed = (await (await assert(bad)).json()) as {
+      pass: boolean;
+      results: Array<{ actual: { checked: number; broken: Array<{ url: string; status: number }> } }>;
+    };
+    expect(failed.pass).toBe(false);
+    expect(failed.results[0]?.actual).toEqual({
+      checked: 2,
+      broken: [{ url: `${base}/gone`, status: 404, error: null }],
+    });
   });
 
   it("honours SANDMAIL_LINK_CHECK_ALLOW", async () => {
@@ -256,6 +303,19 @@ describe("spam score from a real engine", () => {
         const clean = (await ham.json()) as { isSpam: boolean; score: number; threshold: number };
         expect(clean.isSpam).toBe(false);
         expect(clean.score).toBeLessThan(clean.threshold);
+
+        const assert = await sb.api(run, `/v1/runs/${run.id}/messages/${spamId}/assert`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ assertions: [{ type: "spam", maxScore: 5 }] }),
+        });
+        const verdictOfAssert = (await assert.json()) as {
+          pass: boolean;
+          results: Array<{ actual: { score: number; rules: string[] } }>;
+        };
+        expect(verdictOfAssert.pass).toBe(false);
+        expect(verdictOfAssert.results[0]?.actual.rules).toContain("GTUBE");
+        expect(verdictOfAssert.results[0]?.actual.score).toBe(verdict.score);
       });
     });
   }

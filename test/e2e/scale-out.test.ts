@@ -1,5 +1,6 @@
 /**
- * The scaled-out deployment for real: a private redis-server and two processes each of SMTP,
+ * The scaled-out deployment for real: a private redis-server (and then a private Redis Cluster)
+ * and two processes each of SMTP,
  * IMAP and API (`sandmail serve --services X`, REDIS_URL, port 0). Mail through one SMTP
  * process wakes IDLE on the other IMAP process and a wait on the other API process; a flag set
  * through one IMAP process shows on a session of the other and in both APIs.
@@ -8,14 +9,18 @@ import { ImapFlow } from "imapflow";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ModelClient } from "../../services/imap/test/live/support/model-client.js";
-import { startRedisServer, type TestRedis } from "../support/redis-server.js";
+import { startRedisCluster } from "../support/redis-cluster.js";
+import { startRedisServer } from "../support/redis-server.js";
 import { type ServerProcess, startServerProcess } from "../support/server-process.js";
 
 const serve = (service: "smtp" | "imap" | "api", redisUrl: string) =>
   startServerProcess({ services: service, env: { REDIS_URL: redisUrl, SANDMAIL_CATCH_ALL: "false" } });
 
-describe("scale-out: 2 x SMTP, 2 x IMAP, 2 x API on one Redis", () => {
-  let redis: TestRedis;
+describe.each([
+  ["one Redis", startRedisServer],
+  ["a Redis Cluster (3 masters, 3 replicas)", startRedisCluster],
+] as const)("scale-out: 2 x SMTP, 2 x IMAP, 2 x API on %s", (_, startRedis) => {
+  let redis: { url: string; stop(): Promise<void> };
   const procs: ServerProcess[] = [];
   let smtp: number[];
   let imap: number[];
@@ -24,7 +29,7 @@ describe("scale-out: 2 x SMTP, 2 x IMAP, 2 x API on one Redis", () => {
   const address = () => `qa@${run.domain}`;
 
   beforeAll(async () => {
-    redis = await startRedisServer();
+    redis = await startRedis();
     const started = await Promise.all(
       (["smtp", "smtp", "imap", "imap", "api", "api"] as const).map((s) => serve(s, redis.url)),
     );

@@ -9,6 +9,8 @@ export interface ServerPorts {
   smtps?: number;
   imap?: number;
   imaps?: number;
+  pop3?: number;
+  pop3s?: number;
   api?: number;
 }
 
@@ -36,11 +38,13 @@ function procStatus(pid: number, field: string): number {
 export function portsFromBanner(banner: string): ServerPorts {
   const ports: ServerPorts = {};
   const pair = (label: string) =>
-    new RegExp(`${label}: \\S+?:(\\d+) \\(STARTTLS\\)\\s+\\S+?:(\\d+) \\(TLS\\)`).exec(banner);
+    new RegExp(`${label}: \\S+?:(\\d+) \\((?:STARTTLS|STLS)\\)\\s+\\S+?:(\\d+) \\(TLS\\)`).exec(banner);
   const smtp = pair("SMTP");
   if (smtp) [ports.smtp, ports.smtps] = [Number(smtp[1]), Number(smtp[2])];
   const imap = pair("IMAP");
   if (imap) [ports.imap, ports.imaps] = [Number(imap[1]), Number(imap[2])];
+  const pop3 = pair("POP3");
+  if (pop3) [ports.pop3, ports.pop3s] = [Number(pop3[1]), Number(pop3[2])];
   const api = /API: +http:\/\/\S+?:(\d+)/.exec(banner);
   if (api) ports.api = Number(api[1]);
   return ports;
@@ -61,6 +65,8 @@ export async function startServerProcess(
       SANDMAIL_SMTPS_PORT: "0",
       SANDMAIL_IMAP_PORT: "0",
       SANDMAIL_IMAPS_PORT: "0",
+      SANDMAIL_POP3_PORT: "0",
+      SANDMAIL_POP3S_PORT: "0",
       SANDMAIL_API_PORT: "0",
       SANDMAIL_LOG_LEVEL: "warn",
       ...options.env,
@@ -69,7 +75,7 @@ export async function startServerProcess(
   });
   const banner = await new Promise<string>((resolve, reject) => {
     let text = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${text}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${text}`)), 60_000);
     child.stdout?.on("data", (chunk: Buffer) => {
       text += chunk.toString();
       // The banner is one write: once it has begun and ended with a line break, it is complete.

@@ -5,7 +5,7 @@ import { UsageError } from "./commands/client-options.js";
 const help = `Usage: sandmail <command> [options]
 
 Server:
-  serve        run the sandbox (SMTP + IMAP + API)
+  serve        run the sandbox (SMTP + IMAP + POP3 + API)
 
 Client (for CI steps; --url or SANDMAIL_URL names the server):
   run          create, inspect or delete a run:  eval "$(sandmail run create --env)"

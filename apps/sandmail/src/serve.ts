@@ -2,14 +2,16 @@ import { buildApp } from "@sandmail/api";
 import type { Config, Run } from "@sandmail/core";
 import { createImapService } from "@sandmail/imap";
 import { createMetrics, type SandmailMetrics } from "@sandmail/metrics";
+import { createPop3Service } from "@sandmail/pop3";
 import { type Logger, LoginThrottle, loadTlsMaterial, type TlsMaterial } from "@sandmail/runtime";
 import { createSmtpService } from "@sandmail/smtp";
 import type { MailStore } from "@sandmail/store";
 import { createWorkerPool } from "@sandmail/work";
 import { defaultCatchAll } from "./default-run.js";
 import { createStore } from "./store.js";
+import { webUiRoot } from "./web-ui.js";
 
-export const ALL_SERVICES = ["smtp", "imap", "api"] as const;
+export const ALL_SERVICES = ["smtp", "imap", "pop3", "api"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 export interface SandboxOptions {
@@ -27,6 +29,8 @@ export interface SandboxOptions {
   metrics?: SandmailMetrics;
   /** The process's one record of wrong logins (SMTP, IMAP and the API count together); made when absent. */
   loginThrottle?: LoginThrottle;
+  /** The built web UI served at /ui/; the workspace's services/web/dist when absent. */
+  uiRoot?: string;
 }
 
 export interface SandboxPorts {
@@ -34,6 +38,8 @@ export interface SandboxPorts {
   smtps?: number;
   imap?: number;
   imaps?: number;
+  pop3?: number;
+  pop3s?: number;
   api?: number;
 }
 
@@ -110,6 +116,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       closers.push(() => imap.close());
     }
 
+    if (services.has("pop3")) {
+      const pop3 = createPop3Service({ config, store, tls, logger, loginThrottle });
+      const bound = await pop3.listen();
+      ports.pop3 = bound.port;
+      ports.pop3s = bound.tlsPort;
+      closers.push(() => pop3.close());
+    }
+
     if (services.has("api")) {
       const app = await buildApp({
         config,
@@ -119,6 +133,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         loginThrottle,
         work,
         ...(catchAll ? { catchAll } : {}),
+        ui: { root: options.uiRoot ?? webUiRoot() },
         endpoints: {
           host: publicHost,
           smtpPort: ports.smtp ?? config.SANDMAIL_SMTP_PORT,

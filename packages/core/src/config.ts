@@ -13,6 +13,8 @@ export const ConfigSchema = z.object({
   SANDMAIL_SMTPS_PORT: port.default(4650),
   SANDMAIL_IMAP_PORT: port.default(1143),
   SANDMAIL_IMAPS_PORT: port.default(9933),
+  SANDMAIL_POP3_PORT: port.default(1110),
+  SANDMAIL_POP3S_PORT: port.default(9955),
   SANDMAIL_API_PORT: port.default(8025),
   SANDMAIL_DOMAIN: z
     .string()
@@ -46,7 +48,13 @@ export const ConfigSchema = z.object({
   SANDMAIL_TLS_CERT: z.string().min(1).optional(),
   SANDMAIL_TLS_KEY: z.string().min(1).optional(),
   SANDMAIL_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  REDIS_URL: z.string().url().optional(),
+  /** redis://, rediss://, or redis+cluster://host:port,host:port (rediss+cluster:// with TLS). */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?(\+cluster)?:\/\/\S+$/i, "expected redis://, rediss:// or redis+cluster://host:port,...")
+    .optional(),
+  /** Replicas that must hold a delivered message (Redis WAIT) before SMTP answers 250. */
+  SANDMAIL_REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
   /** SpamAssassin's spamd as host:port, for GET .../checks/spam. */
   SANDMAIL_SPAMD: z
     .string()

@@ -1,5 +1,7 @@
-import type { MessageMeta } from "@sandmail/core";
+import type { MessageMeta, MessageSummary, MimeNode } from "@sandmail/core";
 import { noDelimiters } from "./delimiters.js";
+import { readEntityHeaders } from "./entity-headers.js";
+import { findHeaderEnd } from "./header-block.js";
 import { compactTree } from "./intern.js";
 import { indexEntity, newIndexContext } from "./mime-tree.js";
 import { buildSummary } from "./summary.js";
@@ -30,4 +32,19 @@ import { buildSummary } from "./summary.js";
 export function indexMessage(raw: Buffer): MessageMeta {
   const root = indexEntity(raw, 0, raw.length, "", "text/plain", 0, noDelimiters, true, newIndexContext());
   return { summary: buildSummary(root.headers), mime: compactTree(root.node) };
+}
+
+/** The MIME tree alone (what `indexMessage` returns as `mime`): the part of indexing that can wait. */
+export function indexMimeTree(raw: Buffer): MimeNode {
+  return compactTree(
+    indexEntity(raw, 0, raw.length, "", "text/plain", 0, noDelimiters, true, newIndexContext()).node,
+  );
+}
+
+/**
+ * The summary alone (what `indexMessage` returns as `summary`), from the top-level header block
+ * without walking the body: what routing, listing and waits need when a message arrives.
+ */
+export function summarizeMessage(raw: Buffer): MessageSummary {
+  return buildSummary(readEntityHeaders(raw, 0, findHeaderEnd(raw, 0, raw.length)));
 }

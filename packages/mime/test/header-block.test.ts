@@ -46,6 +46,14 @@ describe("prependHeaders", () => {
     expect(fields[2]).toMatchObject({ name: "Subject", value: "x" });
   });
 
+  it("writes already formatted fields first, in the same single copy", () => {
+    const raw = Buffer.from("Subject: x\r\n\r\nbody\r\n");
+    const out = prependHeaders(raw, [["Received", "from a by b"]], "Authentication-Results: b; spf=none\r\n");
+    expect(out.toString()).toBe(
+      "Authentication-Results: b; spf=none\r\nReceived: from a by b\r\nSubject: x\r\n\r\nbody\r\n",
+    );
+  });
+
   it("never lets a value inject a header, and rejects bad names", () => {
     expect(foldHeader("X-Test", "a\r\nBcc: evil@example.com")).toBe("X-Test: a Bcc: evil@example.com\r\n");
     expect(() => prependHeaders(Buffer.from("\r\n"), [["Bad Name", "x"]])).toThrow(

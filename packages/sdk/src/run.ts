@@ -61,6 +61,7 @@ interface RunFields {
   limits: RunLimits;
   smtp?: SmtpSettingsData | undefined;
   imap?: ImapSettings | undefined;
+  uiUrl?: string | undefined;
 }
 
 // Bounds run.messages(): a run holds a bounded number of messages, and so does one call.
@@ -83,6 +84,8 @@ export class Run {
   readonly smtp: SmtpSettings | undefined;
   /** IMAP settings, when the server runs IMAP. */
   readonly imap: ImapSettings | undefined;
+  /** The run's page in the web UI (token in the URL fragment); known for runs made by createRun. */
+  readonly uiUrl: string | undefined;
   #cursor = 0;
   readonly #ctx: RunContext;
 
@@ -97,6 +100,7 @@ export class Run {
     this.limits = fields.limits;
     this.smtp = fields.smtp ? smtpSettings(fields.smtp) : undefined;
     this.imap = fields.imap;
+    this.uiUrl = fields.uiUrl;
   }
 
   /** The sequence number waits start after: the last message a wait returned (0 at first). */

@@ -49,6 +49,8 @@ export interface CreatedRunData {
   limits: RunLimits;
   smtp: SmtpSettingsData;
   imap?: ImapSettings;
+  /** The run's page in the web UI, token in the URL fragment; when the server serves the UI. */
+  uiUrl?: string;
 }
 
 /** GET /v1/runs/{run} answer. */

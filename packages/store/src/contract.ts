@@ -3,6 +3,7 @@ import type {
   Envelope,
   Mailbox,
   MessageMeta,
+  MimeNode,
   Run,
   RunCounts,
   RunLimits,
@@ -20,6 +21,8 @@ export interface CreateRunInput {
   limits: RunLimits;
 }
 
+export type AppendMeta = Omit<MessageMeta, "mime"> & { mime?: MimeNode };
+
 export interface AppendInput {
   /** Inbox address, any case; stored lowercased. Its default folders are created if absent. */
   address: string;
@@ -27,7 +30,14 @@ export interface AppendInput {
   mailbox?: string;
   /** The message exactly as it is to be kept (CRLF line endings, prepended headers included). */
   raw: Buffer;
-  meta: MessageMeta;
+  /** Kept beside the bytes. `mime` may be left out when `indexMime` is given. */
+  meta: AppendMeta;
+  /**
+   * Builds the MIME tree from the stored bytes. Given it, a store may build the tree when it is
+   * first read (once, then kept) instead of before the append resolves: the MemoryStore does, so
+   * ingest does not pay for trees nobody reads; the RedisStore builds it at once.
+   */
+  indexMime?: (raw: Buffer) => MimeNode;
   flags?: string[];
   internalDate?: Date;
   envelope?: Envelope;

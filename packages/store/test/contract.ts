@@ -412,6 +412,31 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
     });
 
     describe("messages", () => {
+      it("builds the MIME tree from the stored bytes when the append leaves it to the store", async () => {
+        const run = await newRun();
+        const raw = rawMessage("lazy");
+        const { mime, ...rest } = metaFor(raw, "lazy");
+        const seen: Buffer[] = [];
+        const m = await store.appendMessage(run.id, {
+          address: "u@x.test",
+          raw,
+          meta: rest,
+          indexMime: (bytes) => {
+            seen.push(Buffer.from(bytes));
+            return mime;
+          },
+        });
+        expect(m.summary).toEqual(rest.summary);
+        expect((await store.getMessage(run.id, m.id))?.mime).toEqual(mime);
+        expect(m.mime).toEqual(mime);
+        expect(seen.map((b) => b.equals(raw))).toEqual([true]);
+        await expect(
+          store.appendMessage(run.id, { address: "u@x.test", raw, meta: rest }),
+        ).rejects.toMatchObject({
+          code: "invalid_request",
+        });
+      });
+
       it("keeps the authentication results given at ingest, also on a copy", async () => {
         const run = await newRun();
         const raw = rawMessage("signed");

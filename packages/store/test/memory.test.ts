@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MemoryStore } from "../src/index.js";
 import { describeMailStoreContract } from "./contract.js";
-import { appendInput } from "./fixtures.js";
+import { appendInput, metaFor, rawMessage } from "./fixtures.js";
 
 describeMailStoreContract("MemoryStore", async () => new MemoryStore());
 
@@ -30,6 +30,29 @@ describe("MemoryStore specifics", () => {
     expect(events.length).toBeLessThan(12_000);
     expect(events.at(-1)?.seq).toBe(seq);
     expect((await store.eventsSince("chatty", seq - 10)).length).toBe(10);
+    await store.close();
+  });
+
+  it("builds a message's MIME tree on its first read, once, and never for listing", async () => {
+    const store = new MemoryStore();
+    await store.createRun({ id: "lazy", ttlSeconds: 60, limits: { maxMessages: 10, maxBytes: 1e6 } });
+    const raw = rawMessage("lazy");
+    const { mime, ...meta } = metaFor(raw, "lazy");
+    let built = 0;
+    const indexMime = () => {
+      built++;
+      return mime;
+    };
+    const m = await store.appendMessage("lazy", { address: "u@x.test", raw, meta, indexMime });
+    const archive = await store.getMailbox("lazy", "u@x.test", "Archive");
+    const copy = await store.copyMessages("lazy", [m.id], archive!.id);
+    await store.listMessages("lazy");
+    expect(built).toBe(0);
+    expect((await store.getMessage("lazy", m.id))?.mime).toEqual(mime);
+    expect((await store.getMessage("lazy", m.id))?.mime).toEqual(mime);
+    // The copy shares the stored bytes, and so the tree built from them.
+    expect((await store.getMessage("lazy", copy.mapping[0]!.newMessageId))?.mime).toEqual(mime);
+    expect(built).toBe(1);
     await store.close();
   });
 });

@@ -1,11 +1,9 @@
 import { checkHtml, type EmailClient, type HtmlCheck, type HtmlMessageParts } from "@sandmail/checks";
-import type { MessageMeta } from "@sandmail/core";
 import {
   type AuthContext,
   type AuthResults,
   authenticateMessage,
   extractContent,
-  indexMessage,
   type MessageContent,
   type ParsedMessage,
   parseMessage,
@@ -36,8 +34,6 @@ export const TASKS = {
       ...context,
       ...(dnsFallback ? { fallback: systemDnsFallback() } : {}),
     }),
-
-  indexMessage: (raw: Uint8Array): MessageMeta => indexMessage(asBuffer(raw)),
 
   /** The decoded view and what extraction finds in it: both cost seconds on a 25 MiB message. */
   readMessage: async (raw: Uint8Array): Promise<{ parsed: ParsedMessage; content: MessageContent }> => {

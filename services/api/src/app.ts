@@ -1,3 +1,4 @@
+import fastifyCookie from "@fastify/cookie";
 import { createMetrics } from "@sandmail/metrics";
 import { LoginThrottle } from "@sandmail/runtime";
 import { createWorkerPool } from "@sandmail/work";
@@ -16,11 +17,14 @@ import { dnsRoutes } from "./routes/dns.js";
 import { eventRoutes } from "./routes/events.js";
 import { extractRoutes } from "./routes/extract.js";
 import { healthRoutes } from "./routes/health.js";
+import { htmlViewRoutes } from "./routes/html-view.js";
 import { inboxRoutes } from "./routes/inboxes.js";
 import { messageRoutes } from "./routes/messages.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { createRunRoutes, runRoutes } from "./routes/runs.js";
+import { sessionRoutes } from "./routes/session.js";
 import { waitRoutes } from "./routes/wait.js";
+import { isUiBuilt, uiRoutes } from "./ui/ui-routes.js";
 import { ParsedMessages } from "./views/parsed-messages.js";
 
 /**
@@ -42,6 +46,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const metrics = options.metrics ?? createMetrics();
   installRequestMetrics(app, metrics);
   await registerOpenApi(app);
+  // Parses cookies only; the session cookie is checked by run authentication.
+  await app.register(fastifyCookie);
 
   const access = createRunAccess({
     store,
@@ -56,7 +62,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(healthRoutes, { store, ...(options.catchAll ? { catchAll: options.catchAll } : {}) });
   await app.register(metricsRoutes, { metrics });
-  await app.register(createRunRoutes, { config, store, access, endpoints });
+  await app.register(uiRoutes(options.ui));
+  await app.register(createRunRoutes, {
+    config,
+    store,
+    access,
+    endpoints,
+    servesUi: isUiBuilt(options.ui),
+  });
   await app.register(
     async (scope) => {
       // Every route below /v1/runs/{run} authenticates first, before its input is even validated.
@@ -66,9 +79,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await scope.register(runRoutes, { config, store, access, endpoints });
       await scope.register(inboxRoutes, { store, access });
       await scope.register(messageRoutes, { store, access, parsed });
+      await scope.register(htmlViewRoutes, { store, access, parsed });
+      await scope.register(sessionRoutes, { access });
       await scope.register(eventRoutes, { store, access, streams: metrics.apiEventStreams });
       await scope.register(extractRoutes, { store, access, parsed });
-      await scope.register(assertRoutes, { store, access, parsed });
+      await scope.register(assertRoutes, { store, access, parsed, checks });
       await scope.register(checkRoutes, { store, access, parsed, checks });
       await scope.register(dnsRoutes, { store, access });
       await scope.register(waitRoutes, { config, store, access, parsed, waits: metrics.apiWaits });

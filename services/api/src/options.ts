@@ -3,6 +3,7 @@ import type { SandmailMetrics } from "@sandmail/metrics";
 import type { Logger, LoginThrottle } from "@sandmail/runtime";
 import type { CatchAllRun, MailStore } from "@sandmail/store";
 import type { WorkerPool } from "@sandmail/work";
+import type { UiOptions } from "./ui/ui-routes.js";
 
 /** Where clients reach the mail front ends; the API hands these out with every new run. */
 export interface Endpoints {
@@ -35,4 +36,6 @@ export interface BuildAppOptions {
    * process shares one pool among its front ends. Absent, the app makes its own and closes it.
    */
   work?: WorkerPool;
+  /** Serve the web UI at /ui/ from this directory; absent, /ui/ answers that the UI is not built. */
+  ui?: UiOptions;
 }

@@ -3,7 +3,7 @@ import { indexMessage } from "@sandmail/mime";
 import type { LoginThrottle } from "@sandmail/runtime";
 import { type MailStore, MemoryStore } from "@sandmail/store";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "../src/index.js";
+import { buildApp, type UiOptions } from "../src/index.js";
 import type { Endpoints } from "../src/options.js";
 
 export interface TestApp {
@@ -17,7 +17,7 @@ export const endpoints: Endpoints = { host: "mail.local", smtpPort: 2525, smtpsP
 
 export async function makeApp(
   env: Record<string, string> = {},
-  options: { endpoints?: Endpoints; store?: MailStore; loginThrottle?: LoginThrottle } = {},
+  options: { endpoints?: Endpoints; store?: MailStore; loginThrottle?: LoginThrottle; ui?: UiOptions } = {},
 ): Promise<TestApp> {
   const config = loadConfig(env);
   const store = options.store ?? new MemoryStore();
@@ -26,6 +26,7 @@ export async function makeApp(
     store,
     endpoints: options.endpoints ?? endpoints,
     ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
+    ...(options.ui ? { ui: options.ui } : {}),
   });
   await app.ready();
   return {

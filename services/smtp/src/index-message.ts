@@ -1,38 +1,47 @@
-import type { MessageMeta } from "@sandmail/core";
-import { countLines, indexMessage } from "@sandmail/mime";
+import type { MessageSummary, MimeNode } from "@sandmail/core";
+import { indexMimeTree, summarizeMessage } from "@sandmail/mime";
 import type { Logger } from "@sandmail/runtime";
 
-/**
- * indexMessage should cope with anything, but a message the parser chokes on must still be
+/*
+ * The indexers should cope with anything, but a message the parser chokes on must still be
  * stored (byte for byte) rather than bounced with a 451 the sender would retry forever. The
- * fallback treats the whole message as one opaque text/plain part.
+ * fallbacks treat the whole message as one opaque text/plain part with an empty summary.
  */
-export function safeIndex(raw: Buffer, logger: Logger): MessageMeta {
+
+/** The summary, taken before the 250 (routing, listing and waits read it). */
+export function safeSummary(raw: Buffer, logger: Logger): MessageSummary {
   try {
-    return indexMessage(raw);
+    return summarizeMessage(raw);
   } catch (err) {
-    logger.warn({ err, bytes: raw.length }, "could not parse message, storing it as opaque text");
-    return opaqueMeta(raw);
+    logger.warn(
+      { err, bytes: raw.length },
+      "could not read the message's header, storing it with an empty summary",
+    );
+    return { subject: "", from: [], to: [], cc: [] };
   }
 }
 
-/** The whole message as one opaque text/plain part: what a message that could not be indexed is stored as. */
-export function opaqueMeta(raw: Buffer): MessageMeta {
-  const blank = raw.indexOf("\r\n\r\n");
-  const headerEnd = blank < 0 ? raw.length : blank + 4;
-  return {
-    summary: { subject: "", from: [], to: [], cc: [] },
-    mime: {
-      part: "",
-      headerStart: 0,
-      headerEnd,
-      bodyStart: headerEnd,
-      bodyEnd: raw.length,
-      contentType: "text/plain",
-      params: { charset: "us-ascii" },
-      encoding: "7bit",
-      lines: countLines(raw, headerEnd, raw.length),
-      children: [],
-    },
+/** The MIME tree builder the store calls with its stored bytes, when the tree is first read. */
+export function safeMimeIndexer(logger: Logger): (raw: Buffer) => MimeNode {
+  return (raw) => {
+    try {
+      return indexMimeTree(raw);
+    } catch (err) {
+      logger.warn({ err, bytes: raw.length }, "could not parse message, indexing it as opaque text");
+      const blank = raw.indexOf("\r\n\r\n");
+      const headerEnd = blank < 0 ? raw.length : blank + 4;
+      return {
+        part: "",
+        headerStart: 0,
+        headerEnd,
+        bodyStart: headerEnd,
+        bodyEnd: raw.length,
+        contentType: "text/plain",
+        params: { charset: "us-ascii" },
+        encoding: "7bit",
+        lines: raw.subarray(headerEnd).toString("latin1").split("\r\n").length,
+        children: [],
+      };
+    }
   };
 }

@@ -1,10 +1,24 @@
 import { randomBytes } from "node:crypto";
-import { type Config, runIdFromAddress, type StoredMessage, tokensEqual } from "@sandmail/core";
-import { type AuthResults, internString, normalizeCrlf, prependHeaders } from "@sandmail/mime";
+import {
+  type Config,
+  type DnsRecord,
+  runIdFromAddress,
+  type StoredMessage,
+  tokensEqual,
+} from "@sandmail/core";
+import {
+  type AuthResults,
+  internString,
+  normalizeCrlf,
+  prependHeaders,
+  systemDnsFallback,
+  UnsignedAuthMemo,
+} from "@sandmail/mime";
 import type { Logger } from "@sandmail/runtime";
 import type { CatchAllRun, MailStore } from "@sandmail/store";
 import type { WorkerPool } from "@sandmail/work";
-import { createMessageWork } from "./message-work.js";
+import { safeMimeIndexer, safeSummary } from "./index-message.js";
+import { createAuthChecker } from "./message-work.js";
 import { receivedHeader } from "./received.js";
 import { reply, replyForStoreError, type SmtpReplyError, worstReply } from "./replies.js";
 
@@ -46,7 +60,7 @@ export interface IngestOptions {
   logger: Logger;
   /** This server's name in Received headers. */
   hostname: string;
-  /** Worker threads for the checks and indexing of large messages; without it they run here. */
+  /** Worker threads for the authentication checks of large messages; without it they run here. */
   work?: WorkerPool;
   /** Run that takes mail no other run claims, created again when missing; without it such mail gets 550. */
   catchAll?: Pick<CatchAllRun, "runId" | "ensure">;
@@ -73,10 +87,11 @@ export interface Ingest {
 export function createIngest(options: IngestOptions): Ingest {
   const { store, logger, hostname, catchAll } = options;
   const domain = options.config.SANDMAIL_DOMAIN;
-  const heavy = createMessageWork({
+  const dnsFallback = options.config.SANDMAIL_DNS_FALLBACK ? systemDnsFallback() : undefined;
+  const authTimeoutMs = options.config.SANDMAIL_AUTH_TIMEOUT_MS;
+  const authenticateMessage = createAuthChecker({
     logger,
-    authTimeoutMs: options.config.SANDMAIL_AUTH_TIMEOUT_MS,
-    dnsFallback: options.config.SANDMAIL_DNS_FALLBACK,
+    authTimeoutMs,
     ...(options.work ? { work: options.work } : {}),
   });
 
@@ -89,14 +104,45 @@ export function createIngest(options: IngestOptions): Ingest {
     const records = await store.getDnsRecords(runId).catch((err: unknown) => {
       throw replyForStoreError(err, runId);
     });
-    return heavy.authenticate(raw, {
-      ip: delivery.clientAddress,
-      helo: delivery.helo,
-      mailFrom: delivery.mailFrom,
-      mta: hostname,
-      records,
-    });
+    const memo = memoFor(runId, records);
+    return authenticateMessage(
+      raw,
+      {
+        ip: delivery.clientAddress,
+        helo: delivery.helo,
+        mailFrom: delivery.mailFrom,
+        mta: hostname,
+        records,
+        ...(dnsFallback ? { fallback: dnsFallback } : {}),
+        timeoutMs: authTimeoutMs,
+      },
+      memo,
+    );
   }
+
+  /**
+   * The run's memo of unsigned mail's results, new whenever its DNS records differ from those
+   * it was made for. None with the system DNS fallback: its answers can change without notice.
+   */
+  const authMemos = new Map<string, { records: string; memo: UnsignedAuthMemo }>();
+  function memoFor(runId: string, records: DnsRecord[]): UnsignedAuthMemo | undefined {
+    if (dnsFallback) return undefined;
+    const fingerprint = records.length === 0 ? "" : JSON.stringify(records);
+    let entry = authMemos.get(runId);
+    if (entry?.records !== fingerprint) {
+      // Bounded: past this many runs, the oldest memo goes (it is only a cache).
+      if (!entry && authMemos.size >= 1000) authMemos.delete(authMemos.keys().next().value as string);
+      entry = { records: fingerprint, memo: new UnsignedAuthMemo() };
+      authMemos.set(runId, entry);
+    }
+    return entry.memo;
+  }
+
+  // Queue ids: a per-process random prefix and a counter, unique without a random draw per
+  // message. They are also the store's delivery ids, unique across processes sharing a Redis.
+  const queuePrefix = randomBytes(6).toString("hex").toUpperCase();
+  let queueCounter = 0;
+  const indexMime = safeMimeIndexer(logger);
 
   async function runExists(runId: string): Promise<boolean> {
     try {
@@ -154,9 +200,10 @@ export function createIngest(options: IngestOptions): Ingest {
     if (!Buffer.isBuffer(delivery.raw)) throw new TypeError("delivery.raw must be a Buffer");
     if (delivery.routes.length === 0) throw new TypeError("delivery has no routes");
 
-    const queueId = randomBytes(8).toString("hex").toUpperCase();
+    const queueId = queuePrefix + (++queueCounter).toString(16).toUpperCase().padStart(8, "0");
     const raw = normalizeCrlf(delivery.raw);
     const receivedAt = new Date();
+    const summary = safeSummary(raw, logger);
 
     // A run sees only its own recipients in the envelope, never another run's.
     const rcptByRun = new Map<string, string[]>();
@@ -186,35 +233,36 @@ export function createIngest(options: IngestOptions): Ingest {
         };
         // Trace headers go on top, newest first: our Authentication-Results, then our Received.
         // They are each copy's own head; the body as received is shared by all copies.
-        const routes = delivery.routes.filter((r) => r.runId === runId);
-        const heads = routes.map((r) =>
-          Buffer.concat([
-            Buffer.from(authHeader),
-            prependHeaders(NO_BYTES, [
+        const copies = delivery.routes
+          .filter((r) => r.runId === runId)
+          .map((r) => ({
+            address: r.inbox,
+            head: prependHeaders(
+              NO_BYTES,
               [
-                "Received",
-                receivedHeader({
-                  helo: delivery.helo,
-                  clientAddress: delivery.clientAddress,
-                  host: hostname,
-                  protocol: delivery.protocol,
-                  id: queueId,
-                  recipient: r.recipient,
-                  date: receivedAt,
-                }),
+                [
+                  "Received",
+                  receivedHeader({
+                    helo: delivery.helo,
+                    clientAddress: delivery.clientAddress,
+                    host: hostname,
+                    protocol: delivery.protocol,
+                    id: queueId,
+                    recipient: r.recipient,
+                    date: receivedAt,
+                  }),
+                ],
               ],
-            ]),
-          ]),
-        );
-        const metas = await heavy.indexCopies(heads, raw);
-        const copies = routes.map((r, i) => ({
-          address: r.inbox,
-          head: heads[i]!,
-          meta: { ...metas[i]!, auth: authSummary },
-          internalDate: receivedAt,
-          // Kept with every message for the life of its run: share the strings that repeat.
-          envelope,
-        }));
+              authHeader,
+            ),
+            // The summary now (the trace headers carry none of its fields); the MIME tree when
+            // someone first reads it.
+            meta: { summary, auth: authSummary },
+            indexMime,
+            internalDate: receivedAt,
+            // Kept with every message for the life of its run: share the strings that repeat.
+            envelope,
+          }));
         try {
           // All of this run's copies in one atomic store step, settled only once its outcome is known.
           return await store.appendDelivery(runId, { deliveryId: queueId, body: raw, copies });

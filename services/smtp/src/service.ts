@@ -234,7 +234,10 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
     hide8BITMIME: false,
     hideSMTPUTF8: false,
     closeTimeout: options.closeTimeoutMs ?? 10_000,
-    logger: libraryLogger(log) as unknown as SMTPServerOptions["logger"],
+    // Its logger wrapper runs on every command even when nothing is written: only at debug.
+    logger: log.isLevelEnabled("debug")
+      ? (libraryLogger(log) as unknown as SMTPServerOptions["logger"])
+      : false,
     ...handlers,
   };
 

@@ -7,7 +7,7 @@ import {
   criteriaFlags,
   criteriaFrom,
   criteriaHelp,
-  parseMatcher,
+  linkPattern,
   positiveInt,
   UsageError,
 } from "./client-options.js";
@@ -65,9 +65,7 @@ export async function extractCommand(argv: string[]): Promise<number> {
       value = message.code();
     } else {
       const arg = positionals[0];
-      const pattern = arg === undefined ? undefined : parseMatcher(arg, "link");
-      // A link pattern is a regex or a substring; quotes (exact) mean nothing more here than contains.
-      value = message.link(pattern instanceof RegExp ? pattern : arg);
+      value = message.link(arg === undefined ? undefined : linkPattern(arg, "link"));
     }
     process.stdout.write(`${value}\n`);
     return 0;

@@ -8,7 +8,8 @@ export const runHelp = `Usage: sandmail run <create|info|delete> [options]
       Creates an isolated run and prints it as JSON (default), or with --env as shell exports
       for eval in a CI step:  eval "$(sandmail run create --env)"
       exports SANDMAIL_URL SANDMAIL_RUN SANDMAIL_TOKEN SANDMAIL_DOMAIN SANDMAIL_SMTP_HOST
-      SANDMAIL_SMTP_PORT SANDMAIL_SMTP_TLS_PORT SANDMAIL_SMTP_USER SANDMAIL_SMTP_PASS
+      SANDMAIL_SMTP_PORT SANDMAIL_SMTP_TLS_PORT SANDMAIL_SMTP_USER SANDMAIL_SMTP_PASS, and
+      SANDMAIL_UI_URL (the run's web inbox link) when the server serves the UI
   sandmail run info       the run's counts and expiry, as JSON
   sandmail run delete     deletes the run and all its mail
 
@@ -54,11 +55,19 @@ export async function runCommand(argv: string[]): Promise<number> {
           SANDMAIL_SMTP_TLS_PORT: run.smtp.tlsPort,
           SANDMAIL_SMTP_USER: run.smtp.username,
           SANDMAIL_SMTP_PASS: run.smtp.password,
+          ...(run.uiUrl ? { SANDMAIL_UI_URL: run.uiUrl } : {}),
         };
         const line = Object.entries(exports).map(([k, v]) => `${k}=${quote(v)}`);
         process.stdout.write(`export ${line.join(" ")}\n`);
       } else {
-        printJson({ id: run.id, token: run.token, domain: run.domain, smtp: run.smtp, imap: run.imap });
+        printJson({
+          id: run.id,
+          token: run.token,
+          domain: run.domain,
+          smtp: run.smtp,
+          imap: run.imap,
+          ...(run.uiUrl ? { uiUrl: run.uiUrl } : {}),
+        });
       }
       return 0;
     }

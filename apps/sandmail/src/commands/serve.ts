@@ -1,11 +1,12 @@
 import { parseArgs } from "node:util";
+import { uiUrl } from "@sandmail/api";
 import { type Config, ConfigError, loadConfig } from "@sandmail/core";
 import { createLogger } from "@sandmail/runtime";
 import { ALL_SERVICES, type Sandbox, type ServiceName, startSandbox } from "../serve.js";
 
 export const serveHelp = `Usage: sandmail serve [options]
 
-Runs the sandbox: SMTP and IMAP (each plain + STARTTLS, and implicit TLS) and the REST API in one process,
+Runs the sandbox: SMTP, IMAP and POP3 (each plain + STARTTLS, and implicit TLS) and the REST API in one process,
 on the in-memory store, or on Redis when --redis-url / REDIS_URL is set. Each flag mirrors an
 environment variable; a flag wins over the variable.
 
@@ -17,6 +18,8 @@ Options:
   --smtps-port <n>       SMTP implicit TLS port            SANDMAIL_SMTPS_PORT (4650)
   --imap-port <n>        IMAP + STARTTLS port              SANDMAIL_IMAP_PORT (1143)
   --imaps-port <n>       IMAP implicit TLS port            SANDMAIL_IMAPS_PORT (9933)
+  --pop3-port <n>        POP3 + STLS port                  SANDMAIL_POP3_PORT (1110)
+  --pop3s-port <n>       POP3 implicit TLS port            SANDMAIL_POP3S_PORT (9955)
   --api-port <n>         REST API port                     SANDMAIL_API_PORT (8025)
   --domain <name>        mail domain of runs               SANDMAIL_DOMAIN (sandmail.test)
   --catch-all <bool>     catch mail for no run in "default" SANDMAIL_CATCH_ALL (true)
@@ -37,6 +40,8 @@ const flagToEnv: Record<string, string> = {
   "smtps-port": "SANDMAIL_SMTPS_PORT",
   "imap-port": "SANDMAIL_IMAP_PORT",
   "imaps-port": "SANDMAIL_IMAPS_PORT",
+  "pop3-port": "SANDMAIL_POP3_PORT",
+  "pop3s-port": "SANDMAIL_POP3S_PORT",
   "api-port": "SANDMAIL_API_PORT",
   domain: "SANDMAIL_DOMAIN",
   "catch-all": "SANDMAIL_CATCH_ALL",
@@ -72,9 +77,13 @@ export function banner(sandbox: Sandbox, config: Config): string {
     lines.push(`  IMAP: ${publicHost}:${ports.imap} (STARTTLS)  ${publicHost}:${ports.imaps} (TLS)`);
     lines.push("        user: <address in a run>, password: the run's token");
   }
+  if (ports.pop3 !== undefined) {
+    lines.push(`  POP3: ${publicHost}:${ports.pop3} (STLS)      ${publicHost}:${ports.pop3s} (TLS)`);
+    lines.push("        same logins as IMAP; the maildrop is the address's INBOX");
+  }
   if (ports.api !== undefined) {
     const base = `http://${publicHost}:${ports.api}`;
-    lines.push(`  API:  ${base}   docs: ${base}/docs`);
+    lines.push(`  API:  ${base}   docs: ${base}/docs   web inbox: ${base}/ui/`);
     const auth = config.SANDMAIL_API_KEY ? ` -H 'Authorization: Bearer ${config.SANDMAIL_API_KEY}'` : "";
     lines.push("", "Create a run:", `  curl -s -X POST${auth} ${base}/v1/runs`);
   }
@@ -82,6 +91,9 @@ export function banner(sandbox: Sandbox, config: Config): string {
     lines.push(
       "",
       `Mail for no run is caught in run "${defaultRun.id}" (token ${defaultRun.token}).`,
+      ...(ports.api !== undefined
+        ? [`Read it in the browser: ${uiUrl(`http://${publicHost}:${ports.api}`, defaultRun)}`]
+        : []),
       "Turn it off with SANDMAIL_CATCH_ALL=false.",
     );
   }

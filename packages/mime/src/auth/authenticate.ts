@@ -4,7 +4,7 @@ import { type Outcome, resolverWithDeadline, settleBy } from "./deadline.js";
 import { alignmentOf, dmarcOutcome, dmarcReason, type MailauthDmarc } from "./dmarc-alignment.js";
 import { isNoRecord } from "./dns-error.js";
 import { formatAuthenticationResults } from "./format-header.js";
-import { guessFromDomain, readHeaderFields } from "./header-fields.js";
+import { guessFromDomain, type HeaderField, readHeaderFields } from "./header-fields.js";
 import { loadMailauth } from "./mailauth.js";
 import { memoResolver, prefetch } from "./memo-resolver.js";
 import {
@@ -30,6 +30,7 @@ import type {
   Resolver,
   SpfResult,
 } from "./types.js";
+import type { UnsignedAuthMemo } from "./unsigned-memo.js";
 
 const defaultTimeoutMs = 2000;
 // Shared by every unsigned message's results (see offline-shortcut.ts).
@@ -235,7 +236,7 @@ async function checkDmarc(
 export async function authenticateMessage(
   raw: Buffer,
   context: AuthContext,
-  options: { shortcut?: boolean } = {},
+  options: { shortcut?: boolean; memo?: UnsignedAuthMemo } = {},
 ): Promise<AuthResults> {
   // Values straight from an SMTP session can be missing; treat them as empty, never crash on them.
   const ctx: AuthContext = {
@@ -249,12 +250,28 @@ export async function authenticateMessage(
   const fields = readHeaderFields(raw);
   const valuesOf = (name: string) => fields.filter((f) => f.name === name).map((f) => f.value);
   const received = parseAuthenticationResults(valuesOf("authentication-results"));
+  const memoKey = options.memo?.keyOf(ctx, fields);
+  const remembered = memoKey === undefined ? undefined : options.memo?.get(memoKey);
+  if (remembered) return { ...remembered, received: received.length ? received : NO_RECEIVED };
+  const results = await checkMessage(raw, ctx, fields, received, options.shortcut !== false);
+  if (memoKey !== undefined) options.memo?.remember(memoKey, results);
+  return results;
+}
+
+async function checkMessage(
+  raw: Buffer,
+  ctx: AuthContext,
+  fields: HeaderField[],
+  received: AuthResults["received"],
+  shortcut: boolean,
+): Promise<AuthResults> {
+  const valuesOf = (name: string) => fields.filter((f) => f.name === name).map((f) => f.value);
   const signatures = readSignatureHeaders(valuesOf("dkim-signature"));
   const fromDomain = guessFromDomain(valuesOf("from")[0]);
   const helo = ctx.helo.trim();
   const spfMailFrom = ctx.mailFrom || (helo ? `postmaster@${helo}` : "");
 
-  const known = options.shortcut === false ? undefined : offlineUnsignedResults(ctx, fields, fromDomain);
+  const known = shortcut ? offlineUnsignedResults(ctx, fields, fromDomain) : undefined;
   if (known) {
     const arc = NO_ARC;
     const header = formatAuthenticationResults({

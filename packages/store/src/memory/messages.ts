@@ -1,12 +1,7 @@
-import {
-  DefaultFolders,
-  type Envelope,
-  type MessageMeta,
-  SandmailError,
-  type StoredMessage,
-} from "@sandmail/core";
+import { DefaultFolders, type Envelope, SandmailError, type StoredMessage } from "@sandmail/core";
 import type {
   AppendInput,
+  AppendMeta,
   CopyResult,
   DeliveryCopy,
   DeliveryInput,
@@ -24,6 +19,7 @@ import { insertSorted, lowerBound, removeSorted } from "./sorted.js";
 import {
   bySeqKey,
   byUidKey,
+  type KeptMeta,
   type MailboxRecord,
   type MessageRecord,
   type RunState,
@@ -42,7 +38,7 @@ const NO_FLAGS: string[] = Object.freeze([]) as unknown as string[];
  * often hand in objects made by spreads (`{...meta, auth}`, `{header, ...rest}`); V8 can give each
  * of those a hidden class and property store of its own, some 300 bytes a message for nothing.
  */
-function keptMeta(meta: MessageMeta): MessageMeta {
+function keptMeta(meta: AppendMeta): KeptMeta {
   if (!meta.auth) return { summary: meta.summary, mime: meta.mime };
   const { spf, dkim, dmarc, arc, received } = meta.auth;
   return { summary: meta.summary, mime: meta.mime, auth: { spf, dkim, dmarc, arc, received } };
@@ -85,7 +81,7 @@ export function appendDelivery(
   const stored = copies.map((copy, i) => {
     const { address, folder, flags } = targets[i] as (typeof targets)[number];
     const mb = ensureInbox(ctx, state, address).byName.get(folder) as MailboxRecord;
-    return store(ctx, state, mb, flags, Buffer.concat([copy.head, input.body]), copy);
+    return store(ctx, state, mb, flags, copy.head, input.body, copy);
   });
   if (!done) {
     done = new Map();
@@ -111,7 +107,7 @@ export function appendMessage(
   const mb = inbox.byName.get(folder);
   if (!mb) throw new SandmailError("mailbox_not_found", `no mailbox ${folder}`);
   checkQuota(state, 1, input.raw.length);
-  return messageView(store(ctx, state, mb, flags, input.raw, input), state.run.id);
+  return messageView(store(ctx, state, mb, flags, input.raw, undefined, input), state.run.id);
 }
 
 /** Keeps one new message in a mailbox; the caller has checked quota and mailbox. */
@@ -121,6 +117,8 @@ function store(
   mb: MailboxRecord,
   flags: string[],
   raw: Buffer,
+  /** Bytes kept right after `raw` (a delivery's shared body after a copy's head), copied once. */
+  rest: Buffer | undefined,
   input: Omit<AppendInput, "raw" | "address">,
 ): MessageRecord {
   const seq = ++state.seq;
@@ -132,9 +130,10 @@ function store(
     flags: flags.length ? flags : NO_FLAGS,
     modSeq: seq,
     internalDate: input.internalDate ? new Date(input.internalDate).getTime() : ctx.now(),
-    raw: state.raw.keep(raw),
+    raw: state.raw.keep(raw, rest),
     envelope: input.envelope && keptEnvelope(input.envelope),
     meta: keptMeta(input.meta),
+    indexMime: input.meta.mime === undefined ? input.indexMime : undefined,
   };
   insert(state, rec);
   emitAdded(state, rec);

@@ -14,21 +14,22 @@ export class RawSlabs {
 
   constructor(private readonly slabSize = 256 * 1024) {}
 
-  /** A copy of `bytes` that the run keeps. */
-  keep(bytes: Buffer): Buffer {
-    const length = bytes.length;
+  /** A copy of `bytes` (followed by `rest`, when given) that the run keeps. */
+  keep(bytes: Buffer, rest?: Buffer): Buffer {
+    const length = bytes.length + (rest?.length ?? 0);
+    let out: Buffer;
     if (length > this.slabSize / 4) {
-      const own = Buffer.allocUnsafeSlow(length);
-      bytes.copy(own);
-      return own;
+      out = Buffer.allocUnsafeSlow(length);
+    } else {
+      if (!this.#slab || this.#used + length > this.slabSize) {
+        this.#slab = Buffer.allocUnsafeSlow(this.slabSize);
+        this.#used = 0;
+      }
+      out = this.#slab.subarray(this.#used, this.#used + length);
+      this.#used += length;
     }
-    if (!this.#slab || this.#used + length > this.slabSize) {
-      this.#slab = Buffer.allocUnsafeSlow(this.slabSize);
-      this.#used = 0;
-    }
-    const start = this.#used;
-    bytes.copy(this.#slab, start);
-    this.#used += length;
-    return this.#slab.subarray(start, start + length);
+    bytes.copy(out, 0);
+    rest?.copy(out, bytes.length);
+    return out;
   }
 }

@@ -1,4 +1,4 @@
-import type { DnsRecord, Envelope, MessageMeta, Run, SpecialUse, StoreEvent } from "@sandmail/core";
+import type { DnsRecord, Envelope, MessageMeta, MimeNode, Run, SpecialUse, StoreEvent } from "@sandmail/core";
 import type { StoreListener } from "../contract.js";
 import type { RawSlabs } from "./raw-slabs.js";
 
@@ -13,7 +13,24 @@ export interface MessageRecord {
   internalDate: number;
   raw: Buffer;
   envelope: Envelope | undefined;
-  meta: MessageMeta;
+  /** `mime` stays undefined until first read when the message came with `indexMime`. */
+  meta: KeptMeta;
+  /** Builds `meta.mime` from `raw` on first read; dropped once it has. */
+  indexMime: ((raw: Buffer) => MimeNode) | undefined;
+}
+
+export type KeptMeta = Omit<MessageMeta, "mime"> & { mime: MimeNode | undefined };
+
+/** The message's MIME tree, built now (once) if it was left for its first read. */
+export function mimeOf(m: MessageRecord): MimeNode {
+  let mime = m.meta.mime;
+  if (mime === undefined) {
+    mime = (m.indexMime as (raw: Buffer) => MimeNode)(m.raw);
+    // A copy shares the meta object, so it is indexed too.
+    m.meta.mime = mime;
+    m.indexMime = undefined;
+  }
+  return mime;
 }
 
 export interface MailboxRecord {

@@ -1,6 +1,6 @@
 import type { Mailbox, StoredMessage } from "@sandmail/core";
 import type { MailboxEntry } from "../contract.js";
-import type { InboxRecord, MailboxRecord, MessageRecord } from "./state.js";
+import { type InboxRecord, type MailboxRecord, type MessageRecord, mimeOf } from "./state.js";
 
 export function mailboxView(mb: MailboxRecord, inbox: InboxRecord): Mailbox {
   const view: Mailbox = {
@@ -32,7 +32,10 @@ export function messageView(m: MessageRecord, runId: string): StoredMessage {
     internalDate: new Date(m.internalDate),
     size: m.raw.length,
     summary: m.meta.summary,
-    mime: m.meta.mime,
+    // Built on first read (see mimeOf): a view that is only listed or matched never builds it.
+    get mime() {
+      return mimeOf(m);
+    },
   };
   if (m.envelope) view.envelope = m.envelope;
   if (m.meta.auth) view.auth = m.meta.auth;

@@ -119,10 +119,19 @@ function openCluster(url: ClusterUrl, options: RedisOptions): Cluster {
   });
 }
 
+const FIRST_CONNECT_WAIT_MS = 10_000;
+
 /** A function that resolves once the connection is ready, or rejects after `ms`. */
 export function readyWaiter(redis: RedisConnection): (ms: number) => Promise<void> {
   let pending: Promise<void> | undefined;
-  return async (ms) => {
+  // The first connection (a cluster's included: every node, then its slot map) may take longer
+  // than a reconnection should on a busy machine; until it has succeeded once, wait longer.
+  let everReady = false;
+  redis.once("ready", () => {
+    everReady = true;
+  });
+  return async (waitMs) => {
+    const ms = everReady ? waitMs : Math.max(waitMs, FIRST_CONNECT_WAIT_MS);
     if (redis.status === "ready") return;
     if (redis.status === "end") throw new SandmailError("store_unavailable", "Redis connection closed");
     // One shared waiter per outage, so thousands of waiting calls add one listener, not thousands.

@@ -1,6 +1,7 @@
 import {
   type DnsRecord,
   type Mailbox,
+  type MessageMeta,
   newRunId,
   RUN_ID_PATTERN,
   type Run,
@@ -24,6 +25,7 @@ import type {
 } from "../contract.js";
 import { normalizeFlags } from "../shared/flags.js";
 import {
+  appendedMeta,
   checkAddress,
   checkAppend,
   checkCreateRun,
@@ -256,11 +258,12 @@ export class RedisStore implements MailStore {
     const flags = normalizeFlags(input.flags);
     const address = checkAddress(input.address);
     const internalDate = input.internalDate ? new Date(input.internalDate) : new Date();
+    const meta = appendedMeta(input, input.raw);
     const [id, seq, uid, mailboxId] = (await this.#script("smAppend", runId, [
       address,
       folder,
       input.raw,
-      JSON.stringify(input.meta),
+      JSON.stringify(meta),
       input.envelope ? JSON.stringify(input.envelope) : "",
       joinFlags(flags),
       internalDate.getTime(),
@@ -277,11 +280,11 @@ export class RedisStore implements MailStore {
       modSeq: Number(seq),
       internalDate,
       size: input.raw.length,
-      summary: input.meta.summary,
-      mime: input.meta.mime,
+      summary: meta.summary,
+      mime: meta.mime,
     };
     if (input.envelope) msg.envelope = input.envelope;
-    if (input.meta.auth) msg.auth = input.meta.auth;
+    if (meta.auth) msg.auth = meta.auth;
     return msg;
   }
 
@@ -294,6 +297,12 @@ export class RedisStore implements MailStore {
       flags: normalizeFlags(copy.flags),
       internalDate: copy.internalDate ? new Date(copy.internalDate) : new Date(),
     }));
+    // Other processes read the tree from Redis: build it now when it was left to the store.
+    const metas = copies.map((copy) =>
+      copy.meta.mime === undefined
+        ? appendedMeta(copy, Buffer.concat([copy.head, input.body]))
+        : (copy.meta as MessageMeta),
+    );
     const deadline = Date.now() + this.#commitWaitMs;
     const args: Array<string | number | Buffer> = [input.deliveryId, deadline, input.body];
     copies.forEach((copy, i) => {
@@ -302,7 +311,7 @@ export class RedisStore implements MailStore {
         t.address,
         t.folder,
         copy.head,
-        JSON.stringify(copy.meta),
+        JSON.stringify(metas[i]),
         copy.envelope ? JSON.stringify(copy.envelope) : "",
         joinFlags(t.flags),
         t.internalDate.getTime(),
@@ -325,7 +334,7 @@ export class RedisStore implements MailStore {
         internalDate: t.internalDate,
         size: copy.head.length + input.body.length,
         summary: copy.meta.summary,
-        mime: copy.meta.mime,
+        mime: (metas[i] as MessageMeta).mime,
       };
       if (copy.envelope) msg.envelope = copy.envelope;
       if (copy.meta.auth) msg.auth = copy.meta.auth;

@@ -1,5 +1,7 @@
 import {
   type DnsRecord,
+  type MessageMeta,
+  type MimeNode,
   newToken,
   normalizeAddress,
   RUN_ID_PATTERN,
@@ -61,6 +63,9 @@ export function checkAppend(input: AppendInput): void {
   if (!input.meta || typeof input.meta !== "object") {
     throw new SandmailError("invalid_request", "meta must be the parsed message metadata");
   }
+  if (input.meta.mime === undefined && typeof input.indexMime !== "function") {
+    throw new SandmailError("invalid_request", "meta.mime or indexMime is required");
+  }
   if (input.internalDate !== undefined && Number.isNaN(new Date(input.internalDate).getTime())) {
     throw new SandmailError("invalid_request", "invalid internalDate");
   }
@@ -83,6 +88,13 @@ export function checkDelivery(input: DeliveryInput): DeliveryCopy[] {
     checkAppend({ ...copy, raw: copy.head });
   }
   return input.copies;
+}
+
+/** The whole metadata of a checked input, its MIME tree built now if it was left to the store. */
+export function appendedMeta(input: Pick<AppendInput, "meta" | "indexMime">, raw: Buffer): MessageMeta {
+  const { meta } = input;
+  if (meta.mime !== undefined) return meta as MessageMeta;
+  return { ...meta, mime: (input.indexMime as (raw: Buffer) => MimeNode)(raw) };
 }
 
 export function checkIds(ids: string[]): string[] {

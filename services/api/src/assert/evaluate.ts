@@ -2,6 +2,7 @@ import type { AssertionInput } from "../schemas/assert.js";
 import { assertFrom, assertRecipient, assertTo } from "./addresses.js";
 import { assertAttachment } from "./attachments.js";
 import { assertDkim, assertSingleAuth } from "./auth.js";
+import { assertHtml, assertLinks, assertSpam } from "./checks.js";
 import { assertCode } from "./codes.js";
 import { assertHeader, assertSubject } from "./headers.js";
 import { assertLink } from "./links.js";
@@ -31,6 +32,12 @@ export function evaluate(a: AssertionInput, ctx: AssertContext): Outcome {
       return assertCode(a, ctx);
     case "attachment":
       return assertAttachment(a, ctx);
+    case "html":
+      return assertHtml(a, ctx);
+    case "links":
+      return assertLinks(a, ctx);
+    case "spam":
+      return assertSpam(a, ctx);
   }
 }
 

@@ -15,6 +15,8 @@ import {
 import { type Config, SandmailError } from "@sandmail/core";
 import type { ParsedMessage } from "@sandmail/mime";
 import { type WorkerPool, WorkTimeoutError } from "@sandmail/work";
+import { type CheckResults, htmlKey } from "../assert/checks.js";
+import type { AssertionInput } from "../schemas/assert.js";
 import { messageContent } from "../views/parsed-messages.js";
 
 type CheckConfig = Pick<
@@ -110,5 +112,37 @@ export class MessageChecks {
     } catch (err) {
       throw new SandmailError("check_failed", err instanceof Error ? err.message : String(err));
     }
+  }
+
+  /** Runs, once each and side by side, the checks that `assertions` look at. */
+  async forAssertions(
+    assertions: readonly AssertionInput[],
+    parsed: ParsedMessage,
+    raw: () => Promise<Buffer | undefined>,
+  ): Promise<CheckResults | undefined> {
+    const htmlClients = new Map<string, EmailClient[]>();
+    const linkModes = new Set<boolean>();
+    let spam = false;
+    for (const a of assertions) {
+      if (a.type === "html") htmlClients.set(htmlKey(a), clientsFromQuery(a.clients?.join(",")));
+      else if (a.type === "links") linkModes.add(a.images ?? false);
+      else if (a.type === "spam") spam = true;
+    }
+    if (htmlClients.size === 0 && linkModes.size === 0 && !spam) return undefined;
+    const results: CheckResults = { html: new Map(), links: new Map() };
+    await Promise.all([
+      ...[...htmlClients].map(async ([key, clients]) => {
+        results.html.set(key, await this.html(parsed, clients));
+      }),
+      ...[...linkModes].map(async (images) => {
+        results.links.set(images, await this.links(this.urls(parsed, images)));
+      }),
+      spam &&
+        raw().then(async (bytes) => {
+          if (!bytes) throw new SandmailError("message_not_found", "the message is gone");
+          results.spam = await this.spam(bytes);
+        }),
+    ]);
+    return results;
   }
 }

@@ -3,6 +3,7 @@ import { clientKey, type LoginThrottle } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import type { FastifyRequest } from "fastify";
 import { tokenFromUrl } from "../events/query-token.js";
+import { isSameOriginChange, isValidSession, SESSION_COOKIE } from "../ui/session-cookie.js";
 
 export interface RunAccess {
   /** onRequest hook of run-scoped routes: resolves `:run` and checks the bearer token against it. */
@@ -28,9 +29,16 @@ function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
+function sessionCookie(request: FastifyRequest): string | undefined {
+  const value = request.cookies?.[SESSION_COOKIE];
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
 /**
- * Run-scoped authentication. Order of checks: no token -> 401, no such run -> 404, a token that
- * is neither the run's nor the API key -> 401. The authenticated run is remembered per request
+ * Run-scoped authentication. Order of checks: no token (nor session cookie) -> 401, no such run
+ * -> 404, a token that is neither the run's nor the API key -> 401. A browser's session cookie
+ * (see ui/session-cookie.ts) stands in for the token when there is no Authorization header;
+ * changes made with it must come from this origin. The authenticated run is remembered per request
  * object, so handlers read it without a second lookup and never from the raw URL.
  */
 export function createRunAccess({ store, apiKey, loginThrottle }: RunAccessOptions): RunAccess {
@@ -56,7 +64,8 @@ export function createRunAccess({ store, apiKey, loginThrottle }: RunAccessOptio
   return {
     async authenticateRun(request) {
       const token = bearerToken(request);
-      if (token === undefined) {
+      const session = token === undefined ? sessionCookie(request) : undefined;
+      if (token === undefined && session === undefined) {
         throw new SandmailError("unauthorized", "missing `Authorization: Bearer <run token>` header");
       }
       const runId = (request.params as { run?: unknown }).run;
@@ -66,7 +75,22 @@ export function createRunAccess({ store, apiKey, loginThrottle }: RunAccessOptio
       const client = await admit(request);
       const run = await store.getRun(runId);
       if (!run) throw new SandmailError("run_not_found", `run ${runId} not found`);
-      if (!tokensEqual(token, run.token) && !(isApiKey(token) && !tokenFromUrl(request))) {
+      if (session !== undefined) {
+        if (!isValidSession(run, session)) {
+          loginThrottle.failed(client);
+          throw new SandmailError("unauthorized", `the session is not valid for run ${runId}`);
+        }
+        if (!isSameOriginChange(request)) {
+          throw new SandmailError(
+            "forbidden",
+            "a change made with a session cookie must come from this origin",
+          );
+        }
+      } else if (
+        token !== undefined &&
+        !tokensEqual(token, run.token) &&
+        !(isApiKey(token) && !tokenFromUrl(request))
+      ) {
         loginThrottle.failed(client);
         throw new SandmailError("unauthorized", `the token is not valid for run ${runId}`);
       }

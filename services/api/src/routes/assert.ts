@@ -2,6 +2,7 @@ import { SandmailError } from "@sandmail/core";
 import type { MailStore } from "@sandmail/store";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { evaluateAll } from "../assert/evaluate.js";
+import type { MessageChecks } from "../checks/message-checks.js";
 import { runSecurity } from "../plugins/openapi.js";
 import type { RunAccess } from "../plugins/run-access.js";
 import { AssertBody, AssertResult } from "../schemas/assert.js";
@@ -14,12 +15,13 @@ export interface AssertRoutesOptions {
   store: MailStore;
   access: RunAccess;
   parsed: ParsedMessages;
+  checks: MessageChecks;
 }
 
 /** POST /v1/runs/{run}/messages/{id}/assert: many checks in one call, each with what was there instead. */
 export const assertRoutes: FastifyPluginAsyncZod<AssertRoutesOptions> = async (
   app,
-  { store, access, parsed },
+  { store, access, parsed, checks },
 ) => {
   app.post(
     "/messages/:id/assert",
@@ -45,10 +47,14 @@ export const assertRoutes: FastifyPluginAsyncZod<AssertRoutesOptions> = async (
       const msg = await store.getMessage(run.id, id);
       if (!msg) throw new SandmailError("message_not_found", `message ${id} not found in run ${run.id}`);
       const entry = await parsed.get(run, msg);
+      const results = await checks.forAssertions(request.body.assertions, entry.parsed, () =>
+        store.getRaw(run.id, msg.id),
+      );
       return evaluateAll(request.body.assertions, {
         msg,
         parsed: entry.parsed,
         content: messageContent(entry.parsed),
+        ...(results ? { checks: results } : {}),
       });
     },
   );

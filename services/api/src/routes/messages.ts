@@ -156,8 +156,10 @@ export const messageRoutes: FastifyPluginAsyncZod<MessageRoutesOptions> = async 
     {
       schema: {
         tags: ["messages"],
-        summary: "Change flags",
-        description: "Marks read/unread, flagged, or sets keywords. IMAP clients see the change at once.",
+        summary: "Change flags, move",
+        description:
+          "Marks read/unread, flagged, sets keywords, or moves the message to another folder of its inbox. " +
+          "IMAP clients see the change at once.",
         security: runSecurity,
         params: MessageParams,
         body: PatchMessageBody,
@@ -171,8 +173,19 @@ export const messageRoutes: FastifyPluginAsyncZod<MessageRoutesOptions> = async 
       const run = access.runOf(request);
       const { id } = request.params;
       const ops = flagChanges(request.body);
-      await findMessage(store, run, id);
+      const msg = await findMessage(store, run, id);
+      const target =
+        request.body.mailbox !== undefined
+          ? await store.getMailbox(run.id, msg.address, request.body.mailbox)
+          : undefined;
+      if (request.body.mailbox !== undefined && !target) {
+        throw new SandmailError(
+          "mailbox_not_found",
+          `inbox ${msg.address} has no folder ${JSON.stringify(request.body.mailbox)}`,
+        );
+      }
       for (const op of ops) await store.updateFlags(run.id, [id], op);
+      if (target && target.id !== msg.mailboxId) await store.moveMessages(run.id, [id], target.id);
       return messageSummaryView(await findMessage(store, run, id));
     },
   );

@@ -7,20 +7,22 @@ import type { RunAccess } from "../plugins/run-access.js";
 import { NoContent, RunParams } from "../schemas/common.js";
 import { problemResponses } from "../schemas/problem.js";
 import { json } from "../schemas/responses.js";
-import { CreatedRun, createRunBody, RunInfo } from "../schemas/runs.js";
-import { createdRunView, runInfoView } from "../views/run.js";
+import { ConnectionSettings, CreatedRun, createRunBody, RunInfo } from "../schemas/runs.js";
+import { connectionSettingsView, createdRunView, runInfoView } from "../views/run.js";
 
 export interface RunsRoutesOptions {
   config: Config;
   store: MailStore;
   access: RunAccess;
   endpoints: Endpoints;
+  /** Whether this server serves the web UI (POST /v1/runs then answers with its link). */
+  servesUi?: boolean;
 }
 
 /** POST /v1/runs: not run-scoped (there is no run yet). */
 export const createRunRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (
   app,
-  { config, store, access, endpoints },
+  { config, store, access, endpoints, servesUi },
 ) => {
   app.post(
     "/v1/runs",
@@ -47,13 +49,17 @@ export const createRunRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (
         ...(label !== undefined ? { label } : {}),
         limits: { maxMessages: config.SANDMAIL_RUN_MAX_MESSAGES, maxBytes: config.SANDMAIL_RUN_MAX_BYTES },
       });
-      return reply.code(201).send(createdRunView(run, config, endpoints));
+      const uiOrigin = servesUi ? `${request.protocol}://${request.host}` : undefined;
+      return reply.code(201).send(createdRunView(run, config, endpoints, uiOrigin));
     },
   );
 };
 
 /** GET and DELETE /v1/runs/{run}; registered under the run-scoped prefix. */
-export const runRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (app, { config, store, access }) => {
+export const runRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (
+  app,
+  { config, store, access, endpoints },
+) => {
   app.get(
     "",
     {
@@ -69,6 +75,26 @@ export const runRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (app, {
       const run = access.runOf(request);
       return runInfoView(run, await store.runCounts(run.id), config);
     },
+  );
+
+  app.get(
+    "/settings",
+    {
+      schema: {
+        tags: ["runs"],
+        summary: "SMTP and IMAP settings",
+        description:
+          "The connection settings POST /v1/runs answered with, for a caller that holds the run's token or " +
+          "browser session (the web UI's settings panel).",
+        security: runSecurity,
+        params: RunParams,
+        response: {
+          200: json(ConnectionSettings, "Where and how to connect."),
+          ...problemResponses(400, 401, 404),
+        },
+      },
+    },
+    async (request) => connectionSettingsView(access.runOf(request), config, endpoints),
   );
 
   app.delete(

@@ -160,11 +160,21 @@ export const PatchMessageBody = z
       .describe("Replaces every flag (system flags and keywords) before the other changes apply."),
     addFlags: z.array(z.string().min(1).max(200)).max(100).optional(),
     removeFlags: z.array(z.string().min(1).max(200)).max(100).optional(),
+    mailbox: z
+      .string()
+      .min(1)
+      .max(512)
+      .optional()
+      .describe(
+        "Moves the message to this folder of its inbox, after the flag changes (IMAP MOVE semantics).",
+      )
+      .meta({ examples: ["Archive"] }),
   })
   .describe(
-    "Flag changes, applied in order: `flags` (replace), then additions, then removals. IMAP clients see them.",
+    "Flag changes, applied in order: `flags` (replace), then additions, then removals; then an optional move. " +
+      "IMAP clients see them.",
   )
-  .meta({ examples: [{ seen: true }, { addFlags: ["$Label1"], flagged: false }] });
+  .meta({ examples: [{ seen: true }, { addFlags: ["$Label1"], flagged: false }, { mailbox: "Archive" }] });
 
 export type PatchMessage = z.infer<typeof PatchMessageBody>;
 

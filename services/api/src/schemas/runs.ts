@@ -103,8 +103,23 @@ export const CreatedRun = z
       .meta({ examples: ["q0pG2yq8r0m3bX0Kf1o8m0i1mXc6wq1A"] }),
     smtp: SmtpSettings,
     imap: ImapSettings.optional(),
+    uiUrl: z
+      .string()
+      .optional()
+      .describe(
+        "The run's page in the web UI, with the token in the URL fragment (never sent to a server); " +
+          "present when the server serves the UI.",
+      )
+      .meta({
+        examples: ["http://127.0.0.1:8025/ui/#run=k3x9q2m7za&token=q0pG2yq8r0m3bX0Kf1o8m0i1mXc6wq1A"],
+      }),
   })
   .meta({ id: "CreatedRun" });
+
+export const ConnectionSettings = z
+  .object({ smtp: SmtpSettings, imap: ImapSettings.optional() })
+  .describe("The run's SMTP and IMAP settings, as POST /v1/runs gave them (the password is the run token).")
+  .meta({ id: "ConnectionSettings" });
 
 export const RunCounts = z
   .object({
@@ -128,3 +143,31 @@ export const Inbox = z
   .meta({ id: "Inbox" });
 
 export const InboxList = z.object({ inboxes: z.array(Inbox) }).meta({ id: "InboxList" });
+
+export const InboxParams = z.object({
+  run: RunId,
+  address: z
+    .string()
+    .min(1)
+    .max(512)
+    .describe("An inbox address of the run (any case).")
+    .meta({ examples: ["alice@k3x9q2m7za.sandmail.test"] }),
+});
+
+export const Folder = z
+  .object({
+    name: z
+      .string()
+      .describe("Folder name, `/`-separated hierarchy.")
+      .meta({ examples: ["INBOX"] }),
+    specialUse: z
+      .string()
+      .optional()
+      .describe("RFC 6154 role, e.g. \\Sent, \\Trash.")
+      .meta({ examples: ["\\Trash"] }),
+    messages: z.number().int(),
+    unseen: z.number().int().describe("Of those, messages without \\Seen."),
+  })
+  .meta({ id: "Folder" });
+
+export const FolderList = z.object({ folders: z.array(Folder) }).meta({ id: "FolderList" });

@@ -1,7 +1,7 @@
 import type { Config, Run, RunCounts } from "@sandmail/core";
 import type { z } from "zod";
 import type { Endpoints } from "../options.js";
-import type { CreatedRun, ImapSettings, RunInfo } from "../schemas/runs.js";
+import type { ConnectionSettings, CreatedRun, ImapSettings, RunInfo } from "../schemas/runs.js";
 
 export function runDomain(run: Run, config: Config): string {
   return `${run.id}.${config.SANDMAIL_DOMAIN}`;
@@ -33,12 +33,14 @@ function imapSettings(
   };
 }
 
-/** The answer to creating a run: the only view that carries the token. */
-export function createdRunView(run: Run, config: Config, endpoints: Endpoints): z.infer<typeof CreatedRun> {
+/** SMTP and IMAP settings of a run; they carry the token as the password. */
+export function connectionSettingsView(
+  run: Run,
+  config: Config,
+  endpoints: Endpoints,
+): z.infer<typeof ConnectionSettings> {
   const imap = imapSettings(run, config, endpoints);
   return {
-    ...baseView(run, config),
-    token: run.token,
     smtp: {
       host: endpoints.host,
       port: endpoints.smtpPort,
@@ -47,6 +49,32 @@ export function createdRunView(run: Run, config: Config, endpoints: Endpoints): 
       password: run.token,
     },
     ...(imap ? { imap } : {}),
+  };
+}
+
+/**
+ * The web UI's link for a run. The token travels in the fragment, which browsers never send in a
+ * request line, so it shows up in no access log; the page trades it for a session cookie.
+ */
+export function uiUrl(origin: string, run: Pick<Run, "id" | "token">): string {
+  return `${origin}/ui/#run=${encodeURIComponent(run.id)}&token=${encodeURIComponent(run.token)}`;
+}
+
+/**
+ * The answer to creating a run: the view that carries the token. `uiOrigin` (where the caller
+ * reached the API) is given only when this server serves the web UI.
+ */
+export function createdRunView(
+  run: Run,
+  config: Config,
+  endpoints: Endpoints,
+  uiOrigin?: string,
+): z.infer<typeof CreatedRun> {
+  return {
+    ...baseView(run, config),
+    token: run.token,
+    ...connectionSettingsView(run, config, endpoints),
+    ...(uiOrigin !== undefined ? { uiUrl: uiUrl(uiOrigin, run) } : {}),
   };
 }
 

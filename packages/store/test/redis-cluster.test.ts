@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startRedisCluster, type TestCluster } from "../../../test/support/redis-cluster.js";
+import { RedisStore } from "../src/index.js";
+import { describeMailStoreContract } from "./contract.js";
+import { appendInput, collectEvents, uniqueRunId } from "./fixtures.js";
+
+let cluster: TestCluster;
+
+beforeAll(async () => {
+  cluster = await startRedisCluster();
+}, 60_000);
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+describeMailStoreContract("RedisStore on a Redis Cluster (3 masters, 3 replicas)", async () =>
+  RedisStore.connect({ url: cluster.url }),
+);
+
+describe("RedisStore on a Redis Cluster", () => {
+  it("spreads runs over the masters, each run's events travelling through its own shard", async () => {
+    const a = await RedisStore.connect({ url: cluster.url });
+    const b = await RedisStore.connect({ url: cluster.url });
+    try {
+      const masters = new Set<number>();
+      for (let i = 0; i < 12 && masters.size < 3; i++) {
+        const run = await a.createRun({
+          id: uniqueRunId(),
+          ttlSeconds: 60,
+          limits: { maxMessages: 10, maxBytes: 1e6 },
+        });
+        masters.add(await cluster.masterOf(`{${run.id}}`));
+        const events = await collectEvents(b, run.id);
+        const msg = await a.appendMessage(run.id, appendInput("u@x.test", `on shard ${i}`));
+        expect((await events.until(7)).at(-1)).toMatchObject({ type: "message.added", messageId: msg.id });
+        expect(await b.getMessage(run.id, msg.id)).toEqual(msg);
+        events.unsubscribe();
+      }
+      expect(masters.size).toBe(3);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
