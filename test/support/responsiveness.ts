@@ -1,94 +1,44 @@
-import { connect, type Socket } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
-
-/** The slowest answer each probe got while an attack was in flight, and how many rounds ran. */
-export interface Responsiveness {
-  healthzMs: number;
-  smtpGreetingMs: number;
-  imapNoopMs: number;
-  rounds: number;
-}
-
-function readUntil(socket: Socket, done: (text: string) => boolean): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString("latin1");
-      if (done(text)) {
-        socket.off("data", onData);
-        resolve(text);
-      }
-    };
-    socket.on("data", onData);
-    socket.once("error", reject);
-  });
-}
-
-/** An IMAP connection logged in to an inbox, for NOOP probes. */
-export async function imapSession(
-  port: number,
-  user: string,
-  password: string,
-): Promise<{ noop(): Promise<void>; close(): void }> {
-  const socket = connect(port, "127.0.0.1");
-  await readUntil(socket, (t) => t.includes("\r\n"));
-  socket.write(`a LOGIN "${user}" "${password}"\r\n`);
-  const login = await readUntil(socket, (t) => /^a (OK|NO|BAD)/m.test(t));
-  if (!/^a OK/m.test(login)) throw new Error(`IMAP login failed: ${login}`);
-  let n = 0;
-  return {
-    async noop() {
-      const tag = `n${++n}`;
-      socket.write(`${tag} NOOP\r\n`);
-      await readUntil(socket, (t) => t.includes(`${tag} OK`));
-    },
-    close: () => socket.destroy(),
-  };
-}
-
-async function smtpGreeting(port: number): Promise<void> {
-  const socket = connect(port, "127.0.0.1");
-  try {
-    await readUntil(socket, (t) => t.includes("\r\n"));
-  } finally {
-    socket.destroy();
-  }
-}
-
 /**
- * Probes /healthz, a fresh SMTP greeting and an IMAP NOOP, one after another, until `attack`
- * settles; returns the slowest of each. The server runs in another process, so these clocks
- * measure its event loop, not this one's.
+ * Measures how long quick requests take while an attack request is in flight. Each probe runs
+ * back to back until the attack settles; a probe that took long means the event loop (shared by
+ * SMTP, IMAP and the API) was held.
  */
-export async function probeWhile(
-  attack: Promise<unknown>,
-  target: { apiUrl: string; smtpPort: number; imap: { noop(): Promise<void> } },
-): Promise<Responsiveness> {
+export interface ProbeReport<T> {
+  result: T;
+  /** How long the attack took, in ms. */
+  attackMs: number;
+  /** Per probe: the duration of every call that ran while the attack was in flight, in ms. */
+  samples: Record<string, number[]>;
+}
+
+export async function probeWhile<T>(
+  attack: () => Promise<T>,
+  probes: Record<string, () => Promise<unknown>>,
+): Promise<ProbeReport<T>> {
   let settled = false;
-  const done = attack.then(
-    () => {
-      settled = true;
-    },
-    () => {
-      settled = true;
-    },
-  );
-  const worst: Responsiveness = { healthzMs: 0, smtpGreetingMs: 0, imapNoopMs: 0, rounds: 0 };
-  const time = async (work: () => Promise<unknown>) => {
-    const start = performance.now();
-    await work();
-    return performance.now() - start;
-  };
-  while (!settled) {
-    worst.healthzMs = Math.max(
-      worst.healthzMs,
-      await time(() => fetch(`${target.apiUrl}/healthz`).then((r) => r.text())),
-    );
-    worst.smtpGreetingMs = Math.max(worst.smtpGreetingMs, await time(() => smtpGreeting(target.smtpPort)));
-    worst.imapNoopMs = Math.max(worst.imapNoopMs, await time(() => target.imap.noop()));
-    worst.rounds++;
-    await Promise.race([done, sleep(10)]);
+  const samples: Record<string, number[]> = {};
+  const loops = Object.entries(probes).map(async ([name, probe]) => {
+    const list: number[] = [];
+    samples[name] = list;
+    while (!settled) {
+      const start = performance.now();
+      await probe();
+      list.push(performance.now() - start);
+    }
+  });
+  const start = performance.now();
+  try {
+    const result = await attack();
+    return { result, attackMs: performance.now() - start, samples };
+  } finally {
+    settled = true;
+    await Promise.all(loops);
   }
-  await attack;
-  return worst;
+}
+
+/** `name: n calls, max x ms` per probe, for assertion messages. */
+export function describeSamples(samples: Record<string, number[]>): string {
+  return Object.entries(samples)
+    .map(([name, list]) => `${name}: ${list.length} calls, max ${Math.round(Math.max(0, ...list))} ms`)
+    .join("; ");
 }
