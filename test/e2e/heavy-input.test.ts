@@ -87,14 +87,15 @@ describe("heavy input leaves the event loop free", () => {
     const raw = `From: a@example.com\r\nTo: big@${run.domain}\r\nSubject: big plain\r\n\r\n${bigBody(6 * MiB)}`;
     await send(raw, `big@${run.domain}`);
     const message = await newest("big plain");
-    const read = () => fetch(`${server.apiUrl}/v1/runs/${run.id}/messages/${message.id}`, {
-      headers: { authorization: `Bearer ${run.token}` },
-    }).then(async (res) => {
-      expect(res.status).toBe(200);
-      const view = (await res.json()) as { subject: string; text: string };
-      expect(view.subject).toBe("big plain");
-      expect(view.text.length).toBeGreaterThan(5.9 * MiB);
-    });
+    const read = () =>
+      fetch(`${server.apiUrl}/v1/runs/${run.id}/messages/${message.id}`, {
+        headers: { authorization: `Bearer ${run.token}` },
+      }).then(async (res) => {
+        expect(res.status).toBe(200);
+        const view = (await res.json()) as { subject: string; text: string };
+        expect(view.subject).toBe("big plain");
+        expect(view.text.length).toBeGreaterThan(5.9 * MiB);
+      });
     const firstRead = await probeWhile(read, probes());
     console.log("6 MiB message's first read:", describeSamples(firstRead.samples));
     expectResponsive(firstRead);
