@@ -2,6 +2,8 @@
  * LIST, LSUB and XLIST over the folders the session sees (session/folders.ts). Special-use attributes are always
  * included (RFC 6154 allows it), so `LIST "" "*" RETURN (SPECIAL-USE)` needs no other option.
  */
+import { byFolderName } from "@sandmail/store";
+import { TimeSlicer } from "../content/index.js";
 import { atom, type Value } from "../protocol/ast.js";
 import { listMatcher } from "../protocol/list-pattern.js";
 import { DELIMITER, decodeListPattern, encodeMailboxName } from "../protocol/mailbox-name.js";
@@ -42,9 +44,10 @@ function parseList(command: string, allowReturn: boolean) {
  * adds its ancestors, stopping at the first one already known), so LIST over thousands of
  * folders does not compare every folder with every other.
  */
-function parentNames(all: readonly { name: string }[]): Set<string> {
+async function parentNames(all: readonly { name: string }[], slicer: TimeSlicer): Promise<Set<string>> {
   const parents = new Set<string>();
   for (const { name } of all) {
+    if (slicer.due()) await slicer.pause();
     let cut = name.lastIndexOf(DELIMITER);
     while (cut > 0) {
       const parent = name.slice(0, cut);
@@ -76,10 +79,13 @@ async function run(ctx: CommandContext, kind: "LIST" | "LSUB" | "XLIST", a: List
   }
   const all = await foldersOf(ctx.session.user).list(ctx.deps.store, runId);
   const matchers = a.patterns.map((p) => listMatcher(a.reference, p));
-  const parents = parentNames(all);
+  // Thousands of folders: work in time slices, other connections get turns between.
+  const slicer = new TimeSlicer();
+  const parents = await parentNames(all, slicer);
   const rows: Array<{ name: string; attrs: Value[] }> = [];
   const subscribedParents = new Set<string>();
   for (const folder of all) {
+    if (slicer.due()) await slicer.pause();
     if (kind === "LSUB" && !folder.mailbox?.subscribed) continue;
     if (matchers.some((m) => m(folder.name))) {
       rows.push({ name: folder.name, attrs: attributes(folder, parents, kind === "XLIST") });
@@ -98,8 +104,13 @@ async function run(ctx: CommandContext, kind: "LIST" | "LSUB" | "XLIST", a: List
     if (subscribed.has(parent)) continue;
     rows.push({ name: parent, attrs: [atom("\\Noselect")] });
   }
-  rows.sort((x, y) => (x.name === "INBOX" ? -1 : y.name === "INBOX" ? 1 : x.name.localeCompare(y.name)));
-  for (const row of rows) ctx.send([atom(kind), row.attrs, DELIMITER, encodeMailboxName(row.name)]);
+  // In the store's order (INBOX first, then by code unit); rows arrive in it already, so this
+  // only places LSUB's \\Noselect parents.
+  rows.sort(byFolderName);
+  for (const row of rows) {
+    if (slicer.due()) await slicer.pause();
+    ctx.send([atom(kind), row.attrs, DELIMITER, encodeMailboxName(row.name)]);
+  }
   return ok(`${kind} completed`);
 }
 
