@@ -10,7 +10,8 @@ export const clientFlags = {
 } as const;
 
 export const clientFlagsHelp = `Connection:
-  --url <url>            server API URL         SANDMAIL_URL (http://127.0.0.1:8025)
+  --url <url>            server API URL         SANDMAIL_URL, else http://127.0.0.1:$SANDMAIL_API_PORT
+                                                (http://127.0.0.1:8025)
   --api-key <key>        to create runs         SANDMAIL_API_KEY
   --run <id>             the run                SANDMAIL_RUN
   --token <token>        the run's token        SANDMAIL_TOKEN`;

@@ -123,7 +123,8 @@ export async function serve(argv: string[]): Promise<number> {
   const services = parseServices(values.services as string | undefined);
   const logger = createLogger(config);
   const sandbox = await startSandbox({ config, logger, services });
-  console.log(banner(sandbox, config));
+  // stderr: stdout carries the log lines (JSON when piped), which the banner must not interleave.
+  process.stderr.write(`${banner(sandbox, config)}\n`);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
