@@ -73,7 +73,7 @@ describe("MIME indexer (fast-check)", () => {
         checkNode(meta.mime, 0, raw.length, raw.length);
         expect(typeof meta.summary.subject).toBe("string");
         // The part numbers IMAP clients ask for resolve (or say "no such part") without throwing.
-        for (const part of ["1", "1.1", "2", "1.2.3"]) findPart(meta.mime, part);
+        for (const path of [[1], [1, 1], [2], [1, 2, 3]]) findPart(meta.mime, path);
       }),
       { numRuns: CASES },
     );
