@@ -1,5 +1,6 @@
 import type { Mailbox, MessageMeta, Run, SpecialUse, StoredMessage, StoreEvent } from "@sandmail/core";
 import type { MailboxEntry } from "../contract.js";
+import type { FixedParts } from "./message-cache.js";
 
 /** Flags travel and rest in Redis as one space-separated string (flags are atoms: no spaces). */
 export function joinFlags(flags: string[]): string {
@@ -57,6 +58,29 @@ export function decodeMessage(runId: string, row: unknown): StoredMessage | unde
   return msg;
 }
 
+/** A light GET_MESSAGES row (read_msg_light in lua/reads.ts) completed with the cached fixed parts. */
+export function decodeLight(runId: string, row: unknown[], parts: FixedParts): StoredMessage {
+  const [id, seq, mailboxId, uid, flags, modSeq, , , , , address, mailbox] = row as Row;
+  const msg: StoredMessage = {
+    id: String(id),
+    runId,
+    seq: Number(seq),
+    mailboxId: String(mailboxId),
+    address: String(address),
+    mailbox: String(mailbox),
+    uid: Number(uid),
+    flags: splitFlags(flags),
+    modSeq: Number(modSeq),
+    internalDate: parts.internalDate,
+    size: parts.size,
+    summary: parts.summary,
+    mime: parts.mime,
+  };
+  if (parts.envelope) msg.envelope = parts.envelope;
+  if (parts.auth) msg.auth = parts.auth;
+  return msg;
+}
+
 /** A mailbox_row from lua/reads.ts. */
 export function decodeMailbox(row: unknown): Mailbox | undefined {
   if (!Array.isArray(row)) return undefined;
@@ -76,18 +100,33 @@ export function decodeMailbox(row: unknown): Mailbox | undefined {
   return mb;
 }
 
+/** A MAILBOX_INDEX reply (see lua/reads.ts), ordered by UID. */
 export function decodeIndex(flat: unknown): MailboxEntry[] {
   const rows = flat as string[];
   const out: MailboxEntry[] = [];
-  for (let i = 0; i + 3 < rows.length; i += 4) {
+  if (rows[0] === "-") {
+    for (let i = 1; i + 3 < rows.length; i += 4) {
+      out.push({
+        messageId: String(rows[i]),
+        uid: Number(rows[i + 1]),
+        flags: splitFlags(rows[i + 2]),
+        modSeq: Number(rows[i + 3]),
+      });
+    }
+    return out;
+  }
+  for (let i = 0; i + 1 < rows.length; i += 2) {
+    const value = String(rows[i + 1]);
+    const a = value.indexOf(" ");
+    const b = value.indexOf(" ", a + 1);
     out.push({
       messageId: String(rows[i]),
-      uid: Number(rows[i + 1]),
-      flags: splitFlags(rows[i + 2]),
-      modSeq: Number(rows[i + 3]),
+      uid: Number(value.slice(0, a)),
+      flags: splitFlags(value.slice(b + 1)),
+      modSeq: Number(value.slice(a + 1, b)),
     });
   }
-  return out;
+  return out.sort((x, y) => x.uid - y.uid);
 }
 
 export function decodeEvent(json: string): StoreEvent {
