@@ -100,11 +100,14 @@ export function decodeMailbox(row: unknown): Mailbox | undefined {
   return mb;
 }
 
+// Most messages have no flags: one shared empty list (entries' flags are replaced, never edited).
+const NO_FLAGS: string[] = Object.freeze([]) as unknown as string[];
+
 /** A MAILBOX_INDEX reply (see lua/reads.ts), ordered by UID. */
 export function decodeIndex(flat: unknown): MailboxEntry[] {
-  const rows = flat as string[];
   const out: MailboxEntry[] = [];
-  if (rows[0] === "-") {
+  if (Array.isArray(flat) && flat[0] === "-") {
+    const rows = flat as string[];
     for (let i = 1; i + 3 < rows.length; i += 4) {
       out.push({
         messageId: String(rows[i]),
@@ -115,16 +118,21 @@ export function decodeIndex(flat: unknown): MailboxEntry[] {
     }
     return out;
   }
-  for (let i = 0; i + 1 < rows.length; i += 2) {
-    const value = String(rows[i + 1]);
-    const a = value.indexOf(" ");
-    const b = value.indexOf(" ", a + 1);
+  const text = typeof flat === "string" ? flat : "";
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const a = text.indexOf(" ", start);
+    const b = text.indexOf(" ", a + 1);
+    const c = text.indexOf(" ", b + 1);
+    const flags = c >= 0 && c < end ? text.slice(c + 1, end) : "";
     out.push({
-      messageId: String(rows[i]),
-      uid: Number(value.slice(0, a)),
-      flags: splitFlags(value.slice(b + 1)),
-      modSeq: Number(value.slice(a + 1, b)),
+      messageId: text.slice(start, a),
+      uid: Number(text.slice(a + 1, b)),
+      flags: flags.length > 0 ? flags.split(" ") : NO_FLAGS,
+      modSeq: Number(text.slice(b + 1, c >= 0 && c < end ? c : end)),
     });
+    start = end + 1;
   }
   return out.sort((x, y) => x.uid - y.uid);
 }

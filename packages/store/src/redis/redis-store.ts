@@ -59,6 +59,7 @@ import { type FixedParts, MessageCache } from "./message-cache.js";
 import { RunCache } from "./run-cache.js";
 import { defineScripts, type ScriptFn, type ScriptName } from "./scripts.js";
 import { Subscriptions } from "./subscriptions.js";
+import { TickBatch } from "./tick-batch.js";
 
 export interface RedisStoreOptions {
   /** redis:// or rediss:// URL, or `redis+cluster://host:port,host:port` for a Redis Cluster. */
@@ -99,6 +100,10 @@ export class RedisStore implements MailStore {
   readonly #subscriptions: Subscriptions;
   readonly #runCache: RunCache;
   readonly #messages: MessageCache;
+  readonly #existing = new TickBatch<[incarnation: string, exists: boolean]>(async (runId, ids) => {
+    const [incarnation, bits] = (await this.#script("smExisting", runId, ids)) as [string, string];
+    return ids.map((_, i) => [String(incarnation), bits[i] === "1"]);
+  });
   readonly #prefix: string;
   readonly #ready: (ms: number) => Promise<void>;
   readonly #waitMs: number;
@@ -483,24 +488,21 @@ export class RedisStore implements MailStore {
     const id = String(messageId);
     const known = this.#messages.incarnation(runId);
     const cached = known === undefined ? undefined : this.#messages.get(runId, id)?.raw;
-    const results = await this.#exec(() => {
-      const pipeline = this.#redis.pipeline().hmget(keys.run, "createdAt", "token");
-      // Cached bytes never change; only whether the message still exists has to be asked.
-      return (
-        cached ? pipeline.exists(keys.message(id)) : pipeline.hgetBuffer(keys.message(id), "raw")
-      ).exec();
-    });
+    // Cached bytes never change; only whether the message still exists has to be asked, for all
+    // the messages asked for in the same tick (a FETCH batch) at once.
+    if (cached) {
+      const [incarnation, exists] = await this.#existing.ask(runId, id);
+      if (incarnation === known) return exists ? cached : undefined;
+      this.#messages.seen(runId, incarnation);
+    }
+    const results = await this.#exec(() =>
+      this.#redis.pipeline().hmget(keys.run, "createdAt", "token").hgetBuffer(keys.message(id), "raw").exec(),
+    );
     const [[runErr, run] = [], [rawErr, raw] = []] = results ?? [];
     if (runErr || rawErr) throw toStoreError(runErr ?? rawErr);
     const [createdAt, token] = (run ?? []) as Array<string | null>;
     if (!createdAt || !token) throw new SandmailError("run_not_found", `run ${runId} not found`);
-    const incarnation = `${createdAt}:${token}`;
-    if (cached) {
-      if (incarnation === known) return raw === 1 ? cached : undefined;
-      this.#messages.seen(runId, incarnation);
-      return this.getRaw(runId, id);
-    }
-    this.#messages.seen(runId, incarnation);
+    this.#messages.seen(runId, `${createdAt}:${token}`);
     if (!Buffer.isBuffer(raw)) return undefined;
     this.#messages.putRaw(runId, id, raw);
     return raw;

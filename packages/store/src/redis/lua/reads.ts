@@ -85,8 +85,8 @@ return out
 `;
 
 /**
- * ARGV: mailbox id. Returns flat {id, 'uid modseq flags', ...} in no order, from the mailbox's
- * one hash of them; or, for a mailbox written before that hash existed, flat
+ * ARGV: mailbox id. Returns one string of lines 'id uid modseq flags' in no order, from the
+ * mailbox's one hash of them; or, for a mailbox written before that hash existed, flat
  * {id, uid, flags, modseq, ...} ordered by uid, with a leading '-'.
  */
 export const MAILBOX_INDEX = lua`
@@ -95,7 +95,11 @@ local mbid = ARGV[3]
 if redis.call('EXISTS', P .. 'mb:' .. mbid) == 0 then fail('mailbox_not_found') end
 local fk = P .. 'fl:' .. mbid
 if redis.call('HLEN', fk) == redis.call('ZCARD', P .. 'ix:' .. mbid) then
-  return redis.call('HGETALL', fk)
+  -- One string, not 2n bulk replies: parsing it costs the reader a fraction.
+  local all = redis.call('HGETALL', fk)
+  local lines = {}
+  for i = 1, #all, 2 do lines[#lines + 1] = all[i] .. ' ' .. all[i + 1] end
+  return table.concat(lines, '\n')
 end
 local rows = redis.call('ZRANGE', P .. 'ix:' .. mbid, 0, -1, 'WITHSCORES')
 local out = {'-'}
@@ -107,6 +111,14 @@ for i = 1, #rows, 2 do
   out[#out + 1] = m[2]
 end
 return out
+`;
+
+/** ARGV: ids... Returns the run's incarnation and a string of '1' (exists) or '0' per id. */
+export const EXISTING = lua`
+need_run()
+local bits = {}
+for i = 3, #ARGV do bits[i - 2] = redis.call('EXISTS', P .. 'm:' .. ARGV[i]) == 1 and '1' or '0' end
+return {incarnation(), table.concat(bits)}
 `;
 
 /** ARGV: address. */
