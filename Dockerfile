@@ -11,7 +11,7 @@ COPY examples/signup/package.json ./examples/signup/package.json
 RUN pnpm install --frozen-lockfile --prod
 ENV SANDMAIL_HOST=0.0.0.0 \
     NODE_ENV=production
-EXPOSE 2525 4650 1143 9933 8025
+EXPOSE 2525 4650 1143 9933 1110 9955 8025
 USER node
 ENTRYPOINT ["node", "apps/sandmail/bin/sandmail.js"]
 CMD ["serve"]

@@ -1,6 +1,12 @@
 import { defineConfig } from "vitest/config";
 
+// Workspace packages export their TypeScript sources under this condition and their dist/ otherwise:
+// tests run the sources, so they need no build.
+const source = "sandmail-source";
+
 export default defineConfig({
+  resolve: { conditions: [source, "module", "node", "development|production"] },
+  ssr: { resolve: { conditions: [source, "module", "node", "development|production"] } },
   test: {
     include: [
       "packages/*/test/**/*.test.ts",

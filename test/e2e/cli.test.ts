@@ -1,11 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-
-const bin = fileURLToPath(new URL("../../apps/sandmail/bin/sandmail.js", import.meta.url));
+import { sandmailArgs } from "../support/cli.js";
 
 function run(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [bin, ...args], {
+  return spawnSync(process.execPath, [...sandmailArgs, ...args], {
     env: { ...process.env, ...env },
     encoding: "utf8",
     timeout: 20_000,
@@ -38,13 +36,15 @@ describe("the sandmail command", () => {
   });
 
   it("starts, prints its ports and a command that creates a run, and stops on SIGTERM", async () => {
-    const child = spawn(process.execPath, [bin, "serve"], {
+    const child = spawn(process.execPath, [...sandmailArgs, "serve"], {
       env: {
         ...process.env,
         SANDMAIL_SMTP_PORT: "0",
         SANDMAIL_SMTPS_PORT: "0",
         SANDMAIL_IMAP_PORT: "0",
         SANDMAIL_IMAPS_PORT: "0",
+        SANDMAIL_POP3_PORT: "0",
+        SANDMAIL_POP3S_PORT: "0",
         SANDMAIL_API_PORT: "0",
         SANDMAIL_LOG_LEVEL: "warn",
       },
@@ -52,7 +52,7 @@ describe("the sandmail command", () => {
     });
     let out = "";
     await new Promise<void>((resolve, reject) => {
-      child.stdout.on("data", (d: Buffer) => {
+      child.stderr.on("data", (d: Buffer) => {
         out += d.toString();
         if (out.includes("curl -s -X POST")) resolve();
       });

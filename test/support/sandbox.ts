@@ -31,6 +31,8 @@ export async function startTestSandbox(
     SANDMAIL_SMTPS_PORT: "0",
     SANDMAIL_IMAP_PORT: "0",
     SANDMAIL_IMAPS_PORT: "0",
+    SANDMAIL_POP3_PORT: "0",
+    SANDMAIL_POP3S_PORT: "0",
     SANDMAIL_API_PORT: "0",
     SANDMAIL_LOG_LEVEL: "silent",
     ...env,

@@ -1,14 +1,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-
-const bin = fileURLToPath(new URL("../../apps/sandmail/bin/sandmail.js", import.meta.url));
+import { sandmailArgs } from "./cli.js";
 
 export interface ServerPorts {
   smtp?: number;
   smtps?: number;
   imap?: number;
   imaps?: number;
+  pop3?: number;
+  pop3s?: number;
   api?: number;
 }
 
@@ -36,11 +36,13 @@ function procStatus(pid: number, field: string): number {
 export function portsFromBanner(banner: string): ServerPorts {
   const ports: ServerPorts = {};
   const pair = (label: string) =>
-    new RegExp(`${label}: \\S+?:(\\d+) \\(STARTTLS\\)\\s+\\S+?:(\\d+) \\(TLS\\)`).exec(banner);
+    new RegExp(`${label}: \\S+?:(\\d+) \\((?:STARTTLS|STLS)\\)\\s+\\S+?:(\\d+) \\(TLS\\)`).exec(banner);
   const smtp = pair("SMTP");
   if (smtp) [ports.smtp, ports.smtps] = [Number(smtp[1]), Number(smtp[2])];
   const imap = pair("IMAP");
   if (imap) [ports.imap, ports.imaps] = [Number(imap[1]), Number(imap[2])];
+  const pop3 = pair("POP3");
+  if (pop3) [ports.pop3, ports.pop3s] = [Number(pop3[1]), Number(pop3[2])];
   const api = /API: +http:\/\/\S+?:(\d+)/.exec(banner);
   if (api) ports.api = Number(api[1]);
   return ports;
@@ -51,9 +53,15 @@ export function portsFromBanner(banner: string): ServerPorts {
  * resolves once its banner has named the ports.
  */
 export async function startServerProcess(
-  options: { services?: string; env?: Record<string, string> } = {},
+  options: {
+    services?: string;
+    env?: Record<string, string>;
+    /** Node arguments naming the command; default: the sources (test/support/cli.ts). */
+    command?: readonly string[];
+  } = {},
 ): Promise<ServerProcess> {
-  const args = [bin, "serve", ...(options.services ? ["--services", options.services] : [])];
+  const command = options.command ?? sandmailArgs;
+  const args = [...command, "serve", ...(options.services ? ["--services", options.services] : [])];
   const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
@@ -61,16 +69,19 @@ export async function startServerProcess(
       SANDMAIL_SMTPS_PORT: "0",
       SANDMAIL_IMAP_PORT: "0",
       SANDMAIL_IMAPS_PORT: "0",
+      SANDMAIL_POP3_PORT: "0",
+      SANDMAIL_POP3S_PORT: "0",
       SANDMAIL_API_PORT: "0",
       SANDMAIL_LOG_LEVEL: "warn",
       ...options.env,
     },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "inherit", "pipe"],
   });
   const banner = await new Promise<string>((resolve, reject) => {
     let text = "";
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${text}`)), 60_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
+    // The banner goes to stderr; stdout carries the log lines.
+    child.stderr?.on("data", (chunk: Buffer) => {
       text += chunk.toString();
       // The banner is one write: once it has begun and ended with a line break, it is complete.
       if (text.includes("sandmail is running") && text.endsWith("\n")) {
@@ -83,7 +94,7 @@ export async function startServerProcess(
       reject(new Error(`server exited with ${code}:\n${text}`));
     });
   });
-  child.stdout?.resume();
+  child.stderr?.on("data", (chunk: Buffer) => process.stderr.write(chunk));
   const pid = child.pid ?? 0;
   const ports = portsFromBanner(banner);
   return {

@@ -1,19 +1,21 @@
 import { ConfigError } from "@sandmail/core";
 import { SandmailError as ClientError } from "@sandmail/sdk";
+import manifest from "../package.json" with { type: "json" };
 import { UsageError } from "./commands/client-options.js";
 
 const help = `Usage: sandmail <command> [options]
 
 Server:
-  serve        run the sandbox (SMTP + IMAP + API)
+  serve        run the sandbox (SMTP + IMAP + POP3 + API)
 
-Client (for CI steps; --url or SANDMAIL_URL names the server):
+Client (for CI steps; --url, SANDMAIL_URL or SANDMAIL_API_PORT names the server):
   run          create, inspect or delete a run:  eval "$(sandmail run create --env)"
   wait         wait for a message matching criteria; exit 1 on timeout
   messages     list the run's messages, or show one in full
   extract      print a message's one-time code or a link
+  check        HTML client compatibility, link health or spam score of a message; exit 1 on problems
 
-Run 'sandmail <command> --help' for a command's options.`;
+Run 'sandmail <command> --help' for a command's options; 'sandmail --version' prints the version.`;
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -24,6 +26,7 @@ const commands: Record<string, () => Promise<Command>> = {
   wait: async () => (await import("./commands/wait.js")).waitCommand,
   messages: async () => (await import("./commands/messages.js")).messagesCommand,
   extract: async () => (await import("./commands/extract.js")).extractCommand,
+  check: async () => (await import("./commands/check.js")).checkCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -31,6 +34,10 @@ async function main(argv: string[]): Promise<number> {
   if (!name || name === "-h" || name === "--help" || name === "help") {
     console.log(help);
     return name ? 0 : 2;
+  }
+  if (name === "--version" || name === "-v" || name === "version") {
+    console.log(manifest.version);
+    return 0;
   }
   const load = commands[name];
   if (!load) {

@@ -2,14 +2,16 @@ import { buildApp } from "@sandmail/api";
 import type { Config, Run } from "@sandmail/core";
 import { createImapService } from "@sandmail/imap";
 import { createMetrics, type SandmailMetrics } from "@sandmail/metrics";
+import { createPop3Service } from "@sandmail/pop3";
 import { type Logger, LoginThrottle, loadTlsMaterial, type TlsMaterial } from "@sandmail/runtime";
 import { createSmtpService } from "@sandmail/smtp";
 import type { MailStore } from "@sandmail/store";
+import { createWorkerPool } from "@sandmail/work";
 import { defaultCatchAll } from "./default-run.js";
 import { createStore } from "./store.js";
 import { webUiRoot } from "./web-ui.js";
 
-export const ALL_SERVICES = ["smtp", "imap", "api"] as const;
+export const ALL_SERVICES = ["smtp", "imap", "pop3", "api"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 export interface SandboxOptions {
@@ -36,6 +38,8 @@ export interface SandboxPorts {
   smtps?: number;
   imap?: number;
   imaps?: number;
+  pop3?: number;
+  pop3s?: number;
   api?: number;
 }
 
@@ -70,6 +74,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const metrics = options.metrics ?? createMetrics({ processMetrics: true });
   // One record of wrong logins per process: guesses over SMTP, IMAP and the API count together.
   const loginThrottle = options.loginThrottle ?? new LoginThrottle();
+  // One pool of worker threads for CPU-heavy work on untrusted bytes, whichever front end asks.
+  const work = createWorkerPool();
 
   try {
     await store.ping();
@@ -86,6 +92,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         logger: logger.child({ service: "smtp" }),
         metrics,
         loginThrottle,
+        work,
         ...(catchAll ? { catchAll } : {}),
       });
       const bound = await smtp.listen();
@@ -109,6 +116,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       closers.push(() => imap.close());
     }
 
+    if (services.has("pop3")) {
+      const pop3 = createPop3Service({ config, store, tls, logger, loginThrottle });
+      const bound = await pop3.listen();
+      ports.pop3 = bound.port;
+      ports.pop3s = bound.tlsPort;
+      closers.push(() => pop3.close());
+    }
+
     if (services.has("api")) {
       const app = await buildApp({
         config,
@@ -116,6 +131,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         logger: logger.child({ service: "api" }),
         metrics,
         loginThrottle,
+        work,
         ...(catchAll ? { catchAll } : {}),
         ui: { root: options.uiRoot ?? webUiRoot() },
         endpoints: {
@@ -143,6 +159,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         // Front ends first (they finish what is in flight), the store last.
         closed ??= (async () => {
           await Promise.allSettled(closers.reverse().map((close) => close()));
+          await work.close();
           if (!options.store) await store.close();
         })();
         return closed;
@@ -150,6 +167,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     };
   } catch (err) {
     await Promise.allSettled(closers.reverse().map((close) => close()));
+    await work.close();
     if (!options.store) await store.close().catch(() => {});
     throw err;
   }

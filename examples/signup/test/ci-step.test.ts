@@ -1,6 +1,6 @@
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { type ExecResult, exec } from "../../../test/support/exec.js";
 import { startServer } from "./support/server.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -11,29 +11,15 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 /** Runs ci/signup-step.sh as a CI runner would: bash, the `sandmail` command on the PATH. */
-function step(
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn("bash", ["ci/signup-step.sh"], {
-      cwd: root,
-      env: {
-        ...process.env,
-        PATH: `${root}node_modules/.bin:${process.env.PATH}`,
-        SANDMAIL_URL: server.apiUrl,
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.once("exit", (code) => resolve({ code, stdout, stderr }));
+function step(env: Record<string, string> = {}): Promise<ExecResult> {
+  return exec("bash", ["ci/signup-step.sh"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PATH: `${root}node_modules/.bin:${process.env.PATH}`,
+      SANDMAIL_URL: server.apiUrl,
+      ...env,
+    },
   });
 }
 

@@ -13,6 +13,8 @@ export const ConfigSchema = z.object({
   SANDMAIL_SMTPS_PORT: port.default(4650),
   SANDMAIL_IMAP_PORT: port.default(1143),
   SANDMAIL_IMAPS_PORT: port.default(9933),
+  SANDMAIL_POP3_PORT: port.default(1110),
+  SANDMAIL_POP3S_PORT: port.default(9955),
   SANDMAIL_API_PORT: port.default(8025),
   SANDMAIL_DOMAIN: z
     .string()
@@ -45,6 +47,8 @@ export const ConfigSchema = z.object({
   SANDMAIL_DEFAULT_TOKEN: z.string().min(16).optional(),
   SANDMAIL_TLS_CERT: z.string().min(1).optional(),
   SANDMAIL_TLS_KEY: z.string().min(1).optional(),
+  /** Directory keeping the self-signed certificate across restarts (used when no cert/key is set). */
+  SANDMAIL_TLS_DIR: z.string().min(1).optional(),
   SANDMAIL_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** redis://, rediss://, or redis+cluster://host:port,host:port (rediss+cluster:// with TLS). */
   REDIS_URL: z

@@ -13,6 +13,7 @@ export type ErrorCode =
   | "mailbox_protected"
   | "quota_exceeded"
   | "invalid_request"
+  | "unsupported_pattern"
   | "store_unavailable"
   | "wait_timeout"
   | "too_many_requests"
@@ -33,6 +34,7 @@ const statusByCode: Record<ErrorCode, number> = {
   mailbox_protected: 409,
   quota_exceeded: 507,
   invalid_request: 400,
+  unsupported_pattern: 400,
   store_unavailable: 503,
   wait_timeout: 408,
   too_many_requests: 429,

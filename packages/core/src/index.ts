@@ -2,4 +2,5 @@ export * from "./config.js";
 export * from "./domain.js";
 export * from "./errors.js";
 export * from "./ids.js";
+export * from "./login.js";
 export * from "./lower-bound.js";

@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
+import { link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { Config } from "@sandmail/core";
-import { generate } from "selfsigned";
 
 export interface TlsMaterial {
   key: string;
@@ -9,7 +9,11 @@ export interface TlsMaterial {
   selfSigned: boolean;
 }
 
-/** Reads the configured certificate, or generates a self-signed one valid for this host. */
+/**
+ * Reads the configured certificate; else the self-signed one kept in SANDMAIL_TLS_DIR (made there
+ * on the first start, so mail clients accept it once and every process sharing the directory
+ * presents the same one); else generates one for this start only.
+ */
 export async function loadTlsMaterial(config: Config): Promise<TlsMaterial> {
   if (config.SANDMAIL_TLS_CERT && config.SANDMAIL_TLS_KEY) {
     const [cert, key] = await Promise.all([
@@ -18,11 +22,54 @@ export async function loadTlsMaterial(config: Config): Promise<TlsMaterial> {
     ]);
     return { cert, key, selfSigned: false };
   }
-  return selfSignedTls(config.SANDMAIL_PUBLIC_HOST ?? "localhost", config.SANDMAIL_DOMAIN);
+  const make = () => selfSignedTls(config.SANDMAIL_PUBLIC_HOST ?? "localhost", config.SANDMAIL_DOMAIN);
+  return config.SANDMAIL_TLS_DIR ? keptSelfSigned(config.SANDMAIL_TLS_DIR, make) : make();
+}
+
+const pemBlock = (pem: string, label: RegExp) =>
+  new RegExp(`-----BEGIN ${label.source}-----[\\s\\S]+?-----END ${label.source}-----\\n?`).exec(pem)?.[0];
+
+async function readKept(file: string): Promise<TlsMaterial | undefined> {
+  const pem = await readFile(file, "utf8").catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "ENOENT") return undefined;
+    throw err;
+  });
+  if (pem === undefined) return undefined;
+  const key = pemBlock(pem, /(?:EC |RSA )?PRIVATE KEY/);
+  const cert = pemBlock(pem, /CERTIFICATE/);
+  if (!key || !cert) throw new Error(`${file}: expected a private key and a certificate in PEM`);
+  return { key, cert, selfSigned: true };
+}
+
+/**
+ * One file holds key and certificate so that a reader never sees half a pair; it appears by a
+ * hard link, which fails when another process got there first, and then that one's pair is used.
+ */
+async function keptSelfSigned(dir: string, make: () => Promise<TlsMaterial>): Promise<TlsMaterial> {
+  const file = join(dir, "sandmail.pem");
+  const kept = await readKept(file);
+  if (kept) return kept;
+  await mkdir(dir, { recursive: true });
+  const made = await make();
+  const temp = join(dir, `.sandmail.pem.${process.pid}`);
+  await writeFile(temp, made.key + made.cert, { mode: 0o600 });
+  try {
+    await link(temp, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  } finally {
+    await rm(temp, { force: true });
+  }
+  // The certificate alone, for a trust store or a client's exception dialog.
+  const winner = (await readKept(file)) ?? made;
+  await writeFile(join(dir, "cert.pem"), winner.cert).catch(() => {});
+  return winner;
 }
 
 export async function selfSignedTls(host = "localhost", domain = "sandmail.test"): Promise<TlsMaterial> {
   const names = [...new Set([host, "localhost", domain, `*.${domain}`])];
+  // Loaded only when a certificate is made: the X.509 library is most of the start-up code.
+  const { generate } = await import("selfsigned");
   // EC keys generate in milliseconds; a 2048-bit RSA key can take a second on a small machine.
   const pems = await generate([{ name: "commonName", value: host }], {
     keyType: "ec",

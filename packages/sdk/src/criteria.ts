@@ -2,17 +2,21 @@
  * Criteria as a test author writes them, and their JSON form for the wait and list endpoints.
  *
  * A plain string means "contains" (ignoring case). It is always sent as `{contains}`, never as the
- * server's query-string syntax, so a string that happens to look like `/a/` or `"a"` is still
- * taken literally. A RegExp is sent as `{regex, flags}`; g and y are dropped (they make matching
- * depend on the previous call and mean nothing here).
+ * server's text syntax, so a string that happens to look like `/a/` or `"a"` is still taken
+ * literally. A RegExp is sent as `{regex, flags}`; g and y are dropped (they make matching depend
+ * on the previous call and mean nothing here). The server runs patterns on RE2: backreferences and
+ * lookaround are refused (400 `unsupported_pattern`). `{syntax}` hands the server's text syntax
+ * (`Welcome`, `"Welcome!"`, `/^Wel/i`) over as written, to be read by the server's one matcher,
+ * as the CLI does with what is typed.
  */
 
 export type Matcher =
   | string
   | RegExp
-  | { equals: string }
-  | { contains: string }
-  | { regex: string; flags?: string };
+  | { equals: string; ignoreCase?: boolean }
+  | { contains: string; ignoreCase?: boolean }
+  | { regex: string; flags?: string }
+  | { syntax: string };
 
 export interface HeaderCriterion {
   /** Header field name, any case. */
@@ -39,7 +43,11 @@ export interface Criteria {
   unread?: boolean;
 }
 
-export type MatcherJson = { equals: string } | { contains: string } | { regex: string; flags?: string };
+export type MatcherJson =
+  | string
+  | { equals: string; ignoreCase?: boolean }
+  | { contains: string; ignoreCase?: boolean }
+  | { regex: string; flags?: string };
 
 export type CriteriaJson = Omit<Criteria, "to" | "from" | "subject" | "text" | "header"> & {
   to?: MatcherJson;
@@ -55,6 +63,7 @@ export function matcherJson(matcher: Matcher): MatcherJson {
     const flags = matcher.flags.replace(/[gyd]/g, "");
     return flags ? { regex: matcher.source, flags } : { regex: matcher.source };
   }
+  if ("syntax" in matcher) return matcher.syntax;
   return matcher;
 }
 
@@ -89,6 +98,9 @@ function escapeRegex(text: string): string {
  */
 export function matcherText(matcher: Matcher): string {
   const json = matcherJson(matcher);
+  if (typeof json === "string") return json;
+  if ("ignoreCase" in json && json.ignoreCase !== "contains" in json)
+    throw new TypeError("ignoreCase other than the default cannot be said in a list query; use a RegExp");
   if ("regex" in json) return `/${json.regex}/${json.flags ?? ""}`;
   if ("equals" in json) return `"${json.equals}"`;
   return LOOKS_SPECIAL.test(json.contains) ? `/${escapeRegex(json.contains)}/i` : json.contains;

@@ -58,7 +58,8 @@ afterAll(async () => {
 });
 
 it("packs into a tarball that installs into an empty project and runs the README's example there", async () => {
-  await run("pnpm", ["pack", "--pack-destination", project], { cwd: sdkDir, timeout: 60_000 });
+  // npm itself, as a publisher would; the package is built by `pnpm build` (pnpm test runs it).
+  await run("npm", ["pack", "--pack-destination", project], { cwd: sdkDir, timeout: 60_000 });
   const tarball = (await readdir(project)).find((f) => f.endsWith(".tgz"));
   expect(tarball).toBe("sandmail-sdk-0.1.0.tgz");
 
@@ -85,6 +86,7 @@ it("packs into a tarball that installs into an empty project and runs the README
     "./package.json",
   ]);
   expect((await readdir(join(project, "node_modules", "@sandmail", "sdk"))).sort()).toEqual([
+    "LICENSE",
     "README.md",
     "dist",
     "package.json",

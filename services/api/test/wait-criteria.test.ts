@@ -177,12 +177,10 @@ describe("criteria, as wait and as list filters", () => {
 
 describe("bad criteria are refused with 400 invalid_request", () => {
   it.each([
-    ["a catastrophic regex", `subject=${q("/(a+)+$/")}`, "subject"],
-    ["a stateful flag", `subject=${q("/x/g")}`, "subject"],
+    ["an unknown flag", `subject=${q("/x/q")}`, "subject"],
     ["an invalid regex", `text=${q("/(/")}`, "text"],
     ["an over-long pattern", `subject=${q(`/${"a".repeat(600)}/`)}`, "subject"],
     ["a header without a name", `header=${q(": value")}`, "header"],
-    ["a header regex that may explode", `header=${q("X: /(x*)*y/")}`, "header"],
     ["count 0", "count=0", "count"],
     ["a negative timeout", "timeout=-1", "timeout"],
     ["unread=maybe", "unread=maybe", "unread"],
@@ -202,8 +200,8 @@ describe("bad criteria are refused with 400 invalid_request", () => {
   it("in a JSON body too", async () => {
     const { app, run, headers } = await setup();
     for (const payload of [
-      { subject: { regex: "(a|aa)+(b+)+" } },
-      { subject: { regex: "x", flags: "gi" } },
+      { subject: { regex: "(a" } },
+      { subject: { regex: "x", flags: "qi" } },
       { subject: { equals: "x", contains: "y" } },
       { header: { name: "bad name", value: "x" } },
       { count: "2" },
@@ -217,6 +215,30 @@ describe("bad criteria are refused with 400 invalid_request", () => {
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
       expect(problemOf(res).code).toBe("invalid_request");
     }
+  });
+});
+
+describe("patterns RE2 cannot run are refused with 400 unsupported_pattern", () => {
+  it.each([
+    ["a backreference", `subject=${q("/(a)\\1/")}`, "subject"],
+    ["a lookahead in a header value", `header=${q("X: /a(?=b)/")}`, "header"],
+    ["a lookbehind", `text=${q("/(?<=code: )\\d+/")}`, "text"],
+  ])("%s", async (_label, query, path) => {
+    const { app, run, headers } = await setup();
+    for (const url of [`/v1/runs/${run.id}/messages/wait?${query}`, `/v1/runs/${run.id}/messages?${query}`]) {
+      const res = await app.inject({ url, headers });
+      expect(res.statusCode, res.body).toBe(400);
+      const problem = problemOf(res);
+      expect(problem.code).toBe("unsupported_pattern");
+      expect(problem.errors?.some((e) => e.path.startsWith(path))).toBe(true);
+    }
+    const body = await app.inject({
+      method: "POST",
+      url: `/v1/runs/${run.id}/messages/wait`,
+      headers,
+      payload: { subject: { regex: "(a)\\1" } },
+    });
+    expect(problemOf(body).code).toBe("unsupported_pattern");
   });
 });
 

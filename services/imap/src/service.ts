@@ -2,11 +2,10 @@
  * The IMAP service: a plain listener (IMAP with STARTTLS) and an implicit-TLS listener
  * (RFC 8314), both over the same command set and store.
  */
-import { createServer, type Server, type Socket } from "node:net";
-import { createSecureContext, TLSSocket } from "node:tls";
+import { createSecureContext } from "node:tls";
 import type { Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
-import { type Logger, LoginThrottle } from "@sandmail/runtime";
+import { createListenerPair, type Logger, LoginThrottle } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { capabilityList } from "./commands/index.js";
 import type { RunSlots, ServiceDeps } from "./commands/types.js";
@@ -68,7 +67,6 @@ export function createImapService(options: ImapServiceOptions): ImapService {
   const { metrics } = options;
   // Read at scrape time from the set the service keeps anyway: nothing to do per connection.
   const untrackConnections = metrics?.imapConnections.track(() => connections.size);
-  const sockets = new Set<Socket>();
   let ports = { port: 0, tlsPort: 0 };
 
   const connectionOptions = {
@@ -85,75 +83,36 @@ export function createImapService(options: ImapServiceOptions): ImapService {
     ...(metrics ? { onCommand: (command: string) => metrics.imapCommands.inc({ command }) } : {}),
   };
 
-  const track = (socket: Socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-    socket.setNoDelay(true);
-  };
-
-  const begin = (socket: Socket, tls: boolean) => {
-    const conn = new Connection(socket, tls, connectionOptions);
-    connections.add(conn);
-    conn.start();
-  };
-
-  const plain = createServer((socket) => {
-    track(socket);
-    begin(socket, false);
+  const listeners = createListenerPair({
+    secureContext,
+    onConnection(socket, tls) {
+      const conn = new Connection(socket, tls, connectionOptions);
+      connections.add(conn);
+      conn.start();
+    },
+    plainTextReply: (socket) => {
+      log.warn(
+        { remote: `${socket.remoteAddress}:${socket.remotePort}` },
+        "plain text on the implicit-TLS IMAP port: the client expects plain IMAP; point it at the plain port or enable SSL/TLS",
+      );
+      return `* BYE This port expects TLS (implicit TLS); use port ${ports.port} for plain IMAP with STARTTLS\r\n`;
+    },
+    onHandshakeError: (err) => log.info({ err: err.message }, "imap TLS handshake failed"),
   });
-
-  const implicit = createServer((socket) => {
-    track(socket);
-    socket.on("error", () => socket.destroy());
-    socket.once("data", (first: Buffer) => {
-      if (first[0] !== 0x16) {
-        log.warn(
-          { remote: `${socket.remoteAddress}:${socket.remotePort}` },
-          "plain text on the implicit-TLS IMAP port: the client expects plain IMAP; point it at the plain port or enable SSL/TLS",
-        );
-        socket.end(
-          `* BYE This port expects TLS (implicit TLS); use port ${ports.port} for plain IMAP with STARTTLS\r\n`,
-        );
-        setTimeout(() => socket.destroy(), 2_000).unref();
-        return;
-      }
-      // Hand the ClientHello back to the socket: the TLS layer reads what is buffered first.
-      socket.pause();
-      socket.unshift(first);
-      const secure = new TLSSocket(socket, { isServer: true, secureContext });
-      secure.on("error", (err) => {
-        log.info({ err: err.message }, "imap TLS handshake failed");
-        secure.destroy();
-      });
-      secure.once("secure", () => begin(secure, true));
-    });
-  });
-
-  const listenOn = (server: Server, port: number) =>
-    new Promise<number>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, config.SANDMAIL_HOST, () => {
-        server.off("error", reject);
-        const addr = server.address();
-        resolve(typeof addr === "object" && addr ? addr.port : port);
-      });
-    });
 
   return {
     async listen() {
-      const port = await listenOn(plain, config.SANDMAIL_IMAP_PORT);
-      const tlsPort = await listenOn(implicit, config.SANDMAIL_IMAPS_PORT);
-      ports = { port, tlsPort };
-      log.info({ host: config.SANDMAIL_HOST, port, tlsPort }, "imap listening");
+      ports = await listeners.listen(
+        config.SANDMAIL_IMAP_PORT,
+        config.SANDMAIL_IMAPS_PORT,
+        config.SANDMAIL_HOST,
+      );
+      log.info({ host: config.SANDMAIL_HOST, ...ports }, "imap listening");
       return ports;
     },
     async close() {
-      const closing = [plain, implicit].map(
-        (s) => new Promise<void>((resolve) => (s.listening ? s.close(() => resolve()) : resolve())),
-      );
       for (const conn of [...connections]) conn.shutdown("Server shutting down");
-      for (const socket of sockets) socket.destroy();
-      await Promise.all(closing);
+      await listeners.close();
       untrackConnections?.();
     },
   };

@@ -10,7 +10,8 @@ export const clientFlags = {
 } as const;
 
 export const clientFlagsHelp = `Connection:
-  --url <url>            server API URL         SANDMAIL_URL (http://127.0.0.1:8025)
+  --url <url>            server API URL         SANDMAIL_URL, else http://127.0.0.1:$SANDMAIL_API_PORT
+                                                (http://127.0.0.1:8025)
   --api-key <key>        to create runs         SANDMAIL_API_KEY
   --run <id>             the run                SANDMAIL_RUN
   --token <token>        the run's token        SANDMAIL_TOKEN`;
@@ -33,8 +34,8 @@ export const criteriaHelp = `Criteria (all must match; a value is "contains, any
 
 export class UsageError extends Error {}
 
-/** `/re/i` -> RegExp, `"x"` -> exact, anything else -> contains. */
-export function parseMatcher(value: string, flag: string): Matcher {
+/** A link pattern, matched here against the message's links: `/re/i` -> RegExp, anything else contains. */
+export function linkPattern(value: string, flag: string): string | RegExp {
   const regex = /^\/(.*)\/([a-z]*)$/s.exec(value);
   if (regex) {
     try {
@@ -43,23 +44,24 @@ export function parseMatcher(value: string, flag: string): Matcher {
       throw new UsageError(`--${flag}: ${(err as Error).message}`);
     }
   }
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
-    return { equals: value.slice(1, -1) };
   return value;
 }
+
+/** Criteria as typed go to the server as written; its one matcher reads the syntax. */
+const asTyped = (value: string): Matcher => ({ syntax: value });
 
 export function criteriaFrom(values: Record<string, unknown>): Criteria {
   const criteria: Criteria = {};
   for (const key of ["to", "from", "subject", "text"] as const) {
     const v = values[key];
-    if (typeof v === "string") criteria[key] = parseMatcher(v, key);
+    if (typeof v === "string") criteria[key] = asTyped(v);
   }
   const headers = values.header as string[] | undefined;
   if (headers?.length) {
     criteria.header = headers.map((h) => {
       const colon = h.indexOf(":");
       if (colon < 0) return { name: h.trim() };
-      return { name: h.slice(0, colon).trim(), value: parseMatcher(h.slice(colon + 1).trim(), "header") };
+      return { name: h.slice(0, colon).trim(), value: asTyped(h.slice(colon + 1).trim()) };
     });
   }
   if (typeof values.inbox === "string") criteria.inbox = values.inbox;

@@ -6,7 +6,7 @@ import { ALL_SERVICES, type Sandbox, type ServiceName, startSandbox } from "../s
 
 export const serveHelp = `Usage: sandmail serve [options]
 
-Runs the sandbox: SMTP and IMAP (each plain + STARTTLS, and implicit TLS) and the REST API in one process,
+Runs the sandbox: SMTP, IMAP and POP3 (each plain + STARTTLS, and implicit TLS) and the REST API in one process,
 on the in-memory store, or on Redis when --redis-url / REDIS_URL is set. Each flag mirrors an
 environment variable; a flag wins over the variable.
 
@@ -18,6 +18,8 @@ Options:
   --smtps-port <n>       SMTP implicit TLS port            SANDMAIL_SMTPS_PORT (4650)
   --imap-port <n>        IMAP + STARTTLS port              SANDMAIL_IMAP_PORT (1143)
   --imaps-port <n>       IMAP implicit TLS port            SANDMAIL_IMAPS_PORT (9933)
+  --pop3-port <n>        POP3 + STLS port                  SANDMAIL_POP3_PORT (1110)
+  --pop3s-port <n>       POP3 implicit TLS port            SANDMAIL_POP3S_PORT (9955)
   --api-port <n>         REST API port                     SANDMAIL_API_PORT (8025)
   --domain <name>        mail domain of runs               SANDMAIL_DOMAIN (sandmail.test)
   --catch-all <bool>     catch mail for no run in "default" SANDMAIL_CATCH_ALL (true)
@@ -38,6 +40,8 @@ const flagToEnv: Record<string, string> = {
   "smtps-port": "SANDMAIL_SMTPS_PORT",
   "imap-port": "SANDMAIL_IMAP_PORT",
   "imaps-port": "SANDMAIL_IMAPS_PORT",
+  "pop3-port": "SANDMAIL_POP3_PORT",
+  "pop3s-port": "SANDMAIL_POP3S_PORT",
   "api-port": "SANDMAIL_API_PORT",
   domain: "SANDMAIL_DOMAIN",
   "catch-all": "SANDMAIL_CATCH_ALL",
@@ -72,6 +76,10 @@ export function banner(sandbox: Sandbox, config: Config): string {
   if (ports.imap !== undefined) {
     lines.push(`  IMAP: ${publicHost}:${ports.imap} (STARTTLS)  ${publicHost}:${ports.imaps} (TLS)`);
     lines.push("        user: <address in a run>, password: the run's token");
+  }
+  if (ports.pop3 !== undefined) {
+    lines.push(`  POP3: ${publicHost}:${ports.pop3} (STLS)      ${publicHost}:${ports.pop3s} (TLS)`);
+    lines.push("        same logins as IMAP; the maildrop is the address's INBOX");
   }
   if (ports.api !== undefined) {
     const base = `http://${publicHost}:${ports.api}`;
@@ -115,7 +123,8 @@ export async function serve(argv: string[]): Promise<number> {
   const services = parseServices(values.services as string | undefined);
   const logger = createLogger(config);
   const sandbox = await startSandbox({ config, logger, services });
-  console.log(banner(sandbox, config));
+  // stderr: stdout carries the log lines (JSON when piped), which the banner must not interleave.
+  process.stderr.write(`${banner(sandbox, config)}\n`);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

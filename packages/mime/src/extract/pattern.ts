@@ -1,15 +1,18 @@
 import type { ExtractInput, PatternMatch, PatternSource } from "./types.js";
 
+/** A compiled pattern that can list its matches (a RE2 pattern from @sandmail/matcher). */
+export interface MatchingPattern {
+  matchAll(candidate: string, limit: number): RegExpExecArray[];
+}
+
 /** Stops a pattern such as /a|/ from producing a match per character of a large body. */
 export const MAX_PATTERN_MATCHES = 1000;
 
 /**
  * Every match of `pattern` in the subject, the text part and the HTML markup (so hrefs and
- * attributes can be matched), in that order. The pattern's own flags are kept; it is always
- * applied globally.
+ * attributes can be matched), in that order.
  */
-export function extractByPattern(input: ExtractInput, pattern: RegExp): PatternMatch[] {
-  const flags = pattern.flags.replace(/[gy]/g, "");
+export function extractByPattern(input: ExtractInput, pattern: MatchingPattern): PatternMatch[] {
   const results: PatternMatch[] = [];
   const parts: Array<[PatternSource, string | undefined]> = [
     ["subject", input.subject],
@@ -18,7 +21,7 @@ export function extractByPattern(input: ExtractInput, pattern: RegExp): PatternM
   ];
   for (const [source, value] of parts) {
     if (!value) continue;
-    for (const match of value.matchAll(new RegExp(pattern.source, `${flags}g`))) {
+    for (const match of pattern.matchAll(value, MAX_PATTERN_MATCHES - results.length)) {
       const result: PatternMatch = {
         match: match[0],
         groups: match.slice(1).map((group) => group ?? null),

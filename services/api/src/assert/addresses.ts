@@ -1,6 +1,7 @@
 import type { AddressValue } from "@sandmail/core";
+import { compileMatcher } from "@sandmail/matcher";
 import type { AssertionOf } from "../schemas/assert.js";
-import { describeMatcher, listed, quoted, textTest } from "./text-match.js";
+import { listed, quoted } from "./listing.js";
 import type { AssertContext, Outcome } from "./types.js";
 
 function display(a: AddressValue): string {
@@ -17,15 +18,12 @@ function assertAddresses(
   addresses: readonly AddressValue[],
 ): Outcome {
   const shown = addresses.map(display);
-  let hit: AddressValue | undefined;
-  if (a.equals !== undefined) {
-    const want = a.equals.toLowerCase();
-    hit = addresses.find((x) => x.address.toLowerCase() === want);
-  } else {
-    const test = textTest(a);
-    hit = addresses.find((x) => test(display(x)));
-  }
-  const wanted = `a ${field} address ${describeMatcher(a)}`;
+  const matcher = compileMatcher(a, { caseless: true });
+  const hit =
+    matcher.kind === "equals"
+      ? addresses.find((x) => matcher.test(x.address))
+      : addresses.find((x) => matcher.test(display(x)));
+  const wanted = `a ${field} address that ${matcher.describe()}`;
   return hit
     ? { pass: true, actual: listed(shown), message: `${wanted}: found ${JSON.stringify(display(hit))}` }
     : { pass: false, actual: listed(shown), message: `expected ${wanted}; ${field} is ${quoted(shown)}` };

@@ -1,5 +1,5 @@
+import { compileMatcher } from "@sandmail/matcher";
 import type { AssertionOf } from "../schemas/assert.js";
-import { compilePattern } from "./safe-pattern.js";
 import type { AssertContext, Outcome } from "./types.js";
 
 function baseType(contentType: string): string {
@@ -11,8 +11,8 @@ export function assertAttachment(a: AssertionOf<"attachment">, { parsed }: Asser
     a.filename !== undefined
       ? (name: string | undefined) => name === a.filename
       : (() => {
-          const re = compilePattern(a.matches ?? "");
-          return (name: string | undefined) => name !== undefined && re.test(name);
+          const matcher = compileMatcher({ matches: a.matches });
+          return (name: string | undefined) => name !== undefined && matcher.test(name);
         })();
   const wantType = a.contentType === undefined ? undefined : baseType(a.contentType);
   const actual = parsed.attachments.map((att) => ({

@@ -1,5 +1,5 @@
 import type { AssertionOf } from "../schemas/assert.js";
-import { listed, quoted } from "./text-match.js";
+import { listed, quoted } from "./listing.js";
 import type { AssertContext, Outcome } from "./types.js";
 
 /** Against the extracted one-time codes, most likely first, as the message view lists them. */

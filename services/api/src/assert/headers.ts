@@ -1,5 +1,6 @@
+import { compileMatcher } from "@sandmail/matcher";
 import type { AssertionOf } from "../schemas/assert.js";
-import { describeMatcher, listed, quoted, textTest } from "./text-match.js";
+import { listed, quoted } from "./listing.js";
 import type { AssertContext, Outcome } from "./types.js";
 
 /** Header assertions look at every occurrence: mail often carries several Received or DKIM-Signature fields. */
@@ -16,9 +17,9 @@ export function assertHeader(a: AssertionOf<"header">, { parsed }: AssertContext
       message: `header ${a.name} is ${state}, expected it ${a.exists ? "present" : "absent"}`,
     };
   }
-  const test = textTest(a);
-  const hit = values.find(test);
-  const wanted = `header ${a.name} ${describeMatcher(a)}`;
+  const matcher = compileMatcher(a);
+  const hit = values.find((v) => matcher.test(v));
+  const wanted = `header ${a.name} ${matcher.describe()}`;
   if (hit !== undefined) return { pass: true, actual, message: `${wanted}: found ${JSON.stringify(hit)}` };
   const found = values.length === 0 ? "the header is absent" : `found ${quoted(values)}`;
   return { pass: false, actual, message: `expected ${wanted}; ${found}` };
@@ -26,10 +27,11 @@ export function assertHeader(a: AssertionOf<"header">, { parsed }: AssertContext
 
 export function assertSubject(a: AssertionOf<"subject">, { parsed }: AssertContext): Outcome {
   const subject = parsed.subject;
-  const pass = textTest(a)(subject);
+  const matcher = compileMatcher(a);
+  const pass = matcher.test(subject);
   return {
     pass,
     actual: subject,
-    message: `subject is ${JSON.stringify(subject)}, ${pass ? "" : "not "}${describeMatcher(a)}`,
+    message: `subject ${matcher.describe()}: ${pass ? "yes" : "no"}, it is ${JSON.stringify(subject)}`,
   };
 }

@@ -1,4 +1,5 @@
 import { type ErrorCode, isSandmailError } from "@sandmail/core";
+import { MatcherError } from "@sandmail/matcher";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors, ResponseSerializationError } from "fastify-type-provider-zod";
 import type { ProblemBody } from "../schemas/problem.js";
@@ -14,6 +15,7 @@ const titles: Record<ErrorCode, string> = {
   mailbox_protected: "Mailbox is protected",
   quota_exceeded: "Run is full",
   invalid_request: "Invalid request",
+  unsupported_pattern: "Pattern not supported",
   store_unavailable: "Store unavailable",
   wait_timeout: "Wait timed out",
   too_many_requests: "Too many requests",
@@ -72,7 +74,12 @@ function validationProblem(err: FastifyError, instance: string): ProblemBody | u
     message: v.message ?? "invalid",
   }));
   const listed = errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join("; ");
-  return problemBody("invalid_request", 400, `invalid ${where}: ${listed}`, instance, { errors });
+  // A pattern RE2 cannot run has its own code, so a client knows to rewrite it rather than fix the call.
+  const unsupported = err.validation.every(
+    (v) => (v.params as { params?: { code?: string } } | undefined)?.params?.code === "unsupported_pattern",
+  );
+  const code: ErrorCode = unsupported ? "unsupported_pattern" : "invalid_request";
+  return problemBody(code, 400, `invalid ${where}: ${listed}`, instance, { errors });
 }
 
 /** Any thrown value -> problem details. Internal failures say nothing about their cause. */
@@ -81,6 +88,7 @@ export function toProblem(err: unknown, instance: string): ProblemBody {
     const detail = err.status >= 500 && err.code === "internal" ? "internal error" : err.message;
     return problemBody(err.code, err.status, detail, instance, err.details);
   }
+  if (err instanceof MatcherError) return problemBody(err.code, 400, err.message, instance);
   if (err instanceof ResponseSerializationError)
     return problemBody("internal", 500, "internal error", instance);
   const fastifyErr = err as FastifyError;

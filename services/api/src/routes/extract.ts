@@ -1,15 +1,15 @@
 import { SandmailError } from "@sandmail/core";
-import { extractByPattern } from "@sandmail/mime";
+import { compilePatternText } from "@sandmail/matcher";
+import { extractByPattern, extractInput } from "@sandmail/mime";
 import type { MailStore } from "@sandmail/store";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { compilePattern } from "../assert/safe-pattern.js";
 import { runSecurity } from "../plugins/openapi.js";
 import type { RunAccess } from "../plugins/run-access.js";
 import { MessageParams } from "../schemas/common.js";
 import { ExtractQuery, ExtractResult } from "../schemas/extract.js";
 import { problemResponses } from "../schemas/problem.js";
 import { json } from "../schemas/responses.js";
-import { extractInput, type ParsedMessages } from "../views/parsed-messages.js";
+import type { ParsedMessages } from "../views/parsed-messages.js";
 
 export interface ExtractRoutesOptions {
   store: MailStore;
@@ -40,8 +40,8 @@ export const extractRoutes: FastifyPluginAsyncZod<ExtractRoutesOptions> = async 
     async (request) => {
       const run = access.runOf(request);
       const { id } = request.params;
-      // Vetted by the schema already; compiled before the message is read so bad input costs nothing.
-      const pattern = compilePattern(request.query.pattern);
+      // Checked by the schema already; compiled before the message is read so bad input costs nothing.
+      const pattern = compilePatternText(request.query.pattern);
       const msg = await store.getMessage(run.id, id);
       if (!msg) throw new SandmailError("message_not_found", `message ${id} not found in run ${run.id}`);
       const entry = await parsed.get(run, msg);

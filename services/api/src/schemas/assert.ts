@@ -1,23 +1,11 @@
+import { matcherFields, PatternText, refineMatcherFields } from "@sandmail/matcher";
 import { z } from "zod";
 import { HtmlAssertion, LinksAssertion, SpamAssertion } from "./assert-checks.js";
 import { AuthResultValue } from "./auth.js";
-import { SafePattern } from "./extract.js";
 
 export const MAX_ASSERTIONS = 100;
-const MAX_TEXT = 4096;
 
-const matcherKeys = ["equals", "contains", "matches"] as const;
-
-/** How a string is compared; exactly one of equals / contains / matches. */
-const matcherShape = {
-  equals: z.string().max(MAX_TEXT).optional().describe("The whole value, exactly."),
-  contains: z.string().min(1).max(MAX_TEXT).optional().describe("A substring of the value."),
-  matches: SafePattern.optional().describe(
-    "A regular expression the value matches, bare or as `/source/flags`.",
-  ),
-  ignoreCase: z.boolean().optional().describe("Compare `equals` / `contains` without regard to case."),
-};
-
+const matcherKeys = ["equals", "contains", "matches", "regex"] as const;
 function exactlyOne<K extends string>(keys: readonly K[]) {
   return (value: Partial<Record<K, unknown>>, ctx: z.RefinementCtx) => {
     const given = keys.filter((key) => value[key] !== undefined);
@@ -40,16 +28,21 @@ const HeaderAssertion = z
       .describe("Header field name, any case; every occurrence is looked at.")
       .meta({ examples: ["List-Unsubscribe"] }),
     exists: z.boolean().optional().describe("true: the header is present; false: it is absent."),
-    ...matcherShape,
+    ...matcherFields,
   })
   .superRefine(exactlyOne(["exists", ...matcherKeys]))
+  .superRefine((value, ctx) => {
+    // "Exactly one" is reported above; only a lone matcher is checked as a matcher.
+    if (value.exists === undefined && matcherKeys.some((k) => value[k] !== undefined))
+      refineMatcherFields(value, ctx);
+  })
   .describe("A top-level header: exists, or some occurrence equals / contains / matches.")
   .meta({ examples: [{ type: "header", name: "X-Campaign", contains: "spring" }] });
 
 function textAssertion<T extends string>(type: T, what: string, example: object) {
   return z
-    .strictObject({ type: z.literal(type), ...matcherShape })
-    .superRefine(exactlyOne(matcherKeys))
+    .strictObject({ type: z.literal(type), ...matcherFields })
+    .superRefine(refineMatcherFields)
     .describe(what)
     .meta({ examples: [example] });
 }
@@ -124,7 +117,7 @@ const AttachmentAssertion = z
   .strictObject({
     type: z.literal("attachment"),
     filename: z.string().min(1).max(512).optional().describe("The exact filename."),
-    matches: SafePattern.optional().describe("A regular expression the filename matches."),
+    matches: PatternText.optional().describe("A regular expression the filename matches."),
     contentType: z
       .string()
       .min(1)

@@ -1,50 +1,20 @@
+import { MAX_VALUE_LENGTH, Matcher, MatcherText, matcherSyntax } from "@sandmail/matcher";
 import { z } from "zod";
 import { headerProblem } from "../wait/criteria.js";
-import { MAX_PATTERN_LENGTH, MAX_VALUE_LENGTH, matcherProblem, REGEX_FLAGS } from "../wait/matcher.js";
 
 /*
  * Message criteria, shared by the wait and list routes: in a query string every criterion is a
  * string; in a JSON body it may also be an object naming its kind.
  */
 
-const refineMatcher = (value: Parameters<typeof matcherProblem>[0], ctx: z.RefinementCtx) => {
-  const problem = matcherProblem(value);
-  if (problem) ctx.addIssue({ code: "custom", message: `not accepted: ${problem}` });
-};
-
-const matcherSyntax =
-  'Contains, ignoring case, by default (`Welcome`); `"Welcome!"` (in double quotes) for an exact value; ' +
-  "`/^Wel.*/i` for a regex (flags i, m, s, u, v; nested quantifiers are refused).";
-
-/** A string criterion in the query syntax. */
-export const MatcherText = z
-  .string()
-  .min(1)
-  .max(MAX_VALUE_LENGTH)
-  .superRefine(refineMatcher)
-  .describe(matcherSyntax);
-
-const MatcherObject = z
-  .union([
-    z.strictObject({ equals: z.string().max(MAX_VALUE_LENGTH).describe("The whole value, exactly.") }),
-    z.strictObject({ contains: z.string().min(1).max(MAX_VALUE_LENGTH).describe("A substring, any case.") }),
-    z.strictObject({
-      regex: z.string().min(1).max(MAX_PATTERN_LENGTH).describe("A JavaScript regular expression."),
-      flags: z.string().regex(REGEX_FLAGS, "any of i, m, s, u, v, once each").optional(),
-    }),
-  ])
-  .superRefine(refineMatcher);
-
-export const StringCriterion = z
-  .union([MatcherText, MatcherObject])
-  .describe(
-    `${matcherSyntax} Or an object: {"equals": ...}, {"contains": ...}, {"regex": ..., "flags": "i"}.`,
-  )
-  .meta({ id: "StringCriterion", examples: ["Welcome", { regex: "^Welcome", flags: "i" }] });
-
 const refineHeader = (value: Parameters<typeof headerProblem>[0], ctx: z.RefinementCtx) => {
   const problem = headerProblem(value);
-  if (problem) ctx.addIssue({ code: "custom", message: `not accepted: ${problem}` });
+  if (problem)
+    ctx.addIssue({
+      code: "custom",
+      message: `not accepted: ${problem.message}`,
+      params: { code: problem.code },
+    });
 };
 
 const HeaderText = z
@@ -60,7 +30,7 @@ const HeaderText = z
 const HeaderObject = z
   .strictObject({
     name: z.string().min(1).max(200).describe("The header field name, any case."),
-    value: StringCriterion.optional().describe("Absent: the field only has to exist."),
+    value: Matcher.optional().describe("Absent: the field only has to exist."),
   })
   .superRefine(refineHeader);
 
@@ -127,10 +97,10 @@ export const mailboxCriterion = z
 
 /** Criteria as JSON members. */
 export const criteriaBodyShape = {
-  to: StringCriterion.optional().describe(stringCriteriaDocs.to),
-  from: StringCriterion.optional().describe(stringCriteriaDocs.from),
-  subject: StringCriterion.optional().describe(stringCriteriaDocs.subject),
-  text: StringCriterion.optional().describe(stringCriteriaDocs.text),
+  to: Matcher.optional().describe(stringCriteriaDocs.to),
+  from: Matcher.optional().describe(stringCriteriaDocs.from),
+  subject: Matcher.optional().describe(stringCriteriaDocs.subject),
+  text: Matcher.optional().describe(stringCriteriaDocs.text),
   header: z
     .union([HeaderCriterion, z.array(HeaderCriterion).max(20)])
     .optional()

@@ -1,6 +1,6 @@
+import { MAX_PATTERN_LENGTH, PatternText } from "@sandmail/matcher";
 import { MAX_PATTERN_MATCHES } from "@sandmail/mime";
 import { z } from "zod";
-import { MAX_PATTERN_LENGTH, patternProblem } from "../assert/safe-pattern.js";
 
 export const ExtractedLink = z
   .object({
@@ -47,30 +47,10 @@ export const ExtractedCode = z
     ],
   });
 
-/**
- * A user-supplied regular expression, vetted before it is ever run: a catastrophic pattern would
- * stall the whole process, so it is refused as a 400 naming the field.
- */
-export const SafePattern = z
-  .string()
-  .min(1)
-  .max(MAX_PATTERN_LENGTH)
-  .superRefine((text, ctx) => {
-    // Length is reported by min/max above; say it once.
-    if (text.length === 0 || text.length > MAX_PATTERN_LENGTH) return;
-    const problem = patternProblem(text);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  })
-  .describe(
-    "A JavaScript regular expression, bare (`\\d{6}`) or as a literal with flags (`/^welcome/i`). " +
-      `At most ${MAX_PATTERN_LENGTH} characters; patterns that could backtrack catastrophically and lookbehinds are refused.`,
-  )
-  .meta({ examples: ["/code:\\s*(\\d{6})/i"] });
-
 export const ExtractQuery = z.strictObject({
-  pattern: SafePattern.describe(
-    "A JavaScript regular expression, either bare (`reset\\?token=([\\w-]+)`) or as a literal with flags (`/code: (\\d+)/i`). " +
-      `At most ${MAX_PATTERN_LENGTH} characters; patterns that could backtrack catastrophically (nested quantifiers, many repetitions) and lookbehinds are refused.`,
+  pattern: PatternText.describe(
+    "A regular expression, either bare (`reset\\?token=([\\w-]+)`) or as a literal with flags (`/code: (\\d+)/i`), " +
+      `in RE2 syntax (linear matching time; no backreferences or lookaround). At most ${MAX_PATTERN_LENGTH} characters.`,
   ).meta({ examples: ["token=(?<token>[A-Za-z0-9_-]+)", "/code:\\s*(\\d{6})/i"] }),
 });
 

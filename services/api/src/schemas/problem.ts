@@ -12,6 +12,7 @@ const errorCodes = [
   "mailbox_protected",
   "quota_exceeded",
   "invalid_request",
+  "unsupported_pattern",
   "store_unavailable",
   "wait_timeout",
   "too_many_requests",

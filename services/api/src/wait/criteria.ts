@@ -1,20 +1,26 @@
 import { type AddressValue, SandmailError, type StoredMessage } from "@sandmail/core";
+import {
+  type CompiledMatcher,
+  compileMatcher,
+  MatcherError,
+  type MatcherSpec,
+  matcherProblem,
+} from "@sandmail/matcher";
 import type { ParsedMessage } from "@sandmail/mime";
 import { htmlAsText } from "./html-text.js";
-import { compileMatcher, type MatcherInput, matcherProblem, type StringMatcher } from "./matcher.js";
 
 /** A header criterion: the field name, and a value criterion (absent: the field only has to exist). */
 export interface HeaderInput {
   name: string;
-  value?: MatcherInput | undefined;
+  value?: MatcherSpec | undefined;
 }
 
 /** Criteria as the schemas deliver them, from a query string or a JSON body. */
 export interface CriteriaInput {
-  to?: MatcherInput | undefined;
-  from?: MatcherInput | undefined;
-  subject?: MatcherInput | undefined;
-  text?: MatcherInput | undefined;
+  to?: MatcherSpec | undefined;
+  from?: MatcherSpec | undefined;
+  subject?: MatcherSpec | undefined;
+  text?: MatcherSpec | undefined;
   /** `Name: value` strings (value in the matcher syntax) or objects; every one must match. */
   header?: string | HeaderInput | Array<string | HeaderInput> | undefined;
   inbox?: string | undefined;
@@ -36,10 +42,13 @@ export function parseHeaderText(text: string): HeaderInput {
 }
 
 /** Why a header criterion is refused, or undefined. */
-export function headerProblem(input: string | HeaderInput): string | undefined {
+export function headerProblem(input: string | HeaderInput): MatcherError | undefined {
   const spec = typeof input === "string" ? parseHeaderText(input) : input;
   if (!FIELD_NAME.test(spec.name) || spec.name.length > MAX_HEADER_NAME) {
-    return `header name ${JSON.stringify(spec.name)}: write \`Name: value\` with a field name of printable characters`;
+    return new MatcherError(
+      "invalid_request",
+      `header name ${JSON.stringify(spec.name)}: write \`Name: value\` with a field name of printable characters`,
+    );
   }
   return spec.value === undefined ? undefined : matcherProblem(spec.value);
 }
@@ -74,11 +83,12 @@ function addressForms(values: AddressValue[], out: string[]): void {
   }
 }
 
-function compile(field: string, input: MatcherInput, exactIgnoresCase = false): StringMatcher {
+function compile(field: string, input: MatcherSpec, caseless = false): CompiledMatcher {
   try {
-    return compileMatcher(input, { exactIgnoresCase });
+    return compileMatcher(input, { caseless });
   } catch (err) {
-    throw new SandmailError("invalid_request", `${field}: ${(err as Error).message}`);
+    if (err instanceof MatcherError) throw new SandmailError(err.code, `${field}: ${err.message}`);
+    throw err;
   }
 }
 
@@ -90,7 +100,7 @@ export function compileCriteria(input: CriteriaInput): Criteria {
   const text = input.text === undefined ? undefined : compile("text", input.text);
   const headers = list(input.header).map((h) => {
     const problem = headerProblem(h);
-    if (problem) throw new SandmailError("invalid_request", `header: ${problem}`);
+    if (problem) throw new SandmailError(problem.code, `header: ${problem.message}`);
     const spec = typeof h === "string" ? parseHeaderText(h) : h;
     return {
       name: spec.name.toLowerCase(),

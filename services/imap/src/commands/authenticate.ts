@@ -1,3 +1,4 @@
+import { decodeSaslPlain } from "@sandmail/core";
 import { Args } from "./args.js";
 import { logIn } from "./login.js";
 import { bad, defineCommand, NOT_AUTHENTICATED, no } from "./types.js";
@@ -24,15 +25,12 @@ export default defineCommand({
     }
     response = response.trim();
     if (response === "*") return bad("AUTHENTICATE cancelled");
-    // "=" is an empty initial response (RFC 4959).
-    const text = response === "=" ? "" : response;
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return bad("Invalid base64 in AUTHENTICATE response");
-    const parts = Buffer.from(text, "base64").toString("utf8").split("\0");
-    if (parts.length !== 3) return bad("Malformed PLAIN response");
-    const [authzid, user, password] = parts as [string, string, string];
-    if (authzid && authzid.toLowerCase() !== user.toLowerCase()) {
+    const plain = decodeSaslPlain(response);
+    if (plain.ok) return logIn(ctx, plain.user, plain.password);
+    if (plain.reason === "authzid")
       return no("Authorization identity must match the user", "AUTHORIZATIONFAILED");
-    }
-    return logIn(ctx, user, password);
+    return bad(
+      plain.reason === "base64" ? "Invalid base64 in AUTHENTICATE response" : "Malformed PLAIN response",
+    );
   },
 });

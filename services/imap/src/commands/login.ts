@@ -1,4 +1,4 @@
-import { verifyCredentials } from "../session/credentials.js";
+import { verifyLogin } from "@sandmail/core";
 import { Args } from "./args.js";
 import { type CommandContext, type CommandResult, defineCommand, NOT_AUTHENTICATED, no } from "./types.js";
 
@@ -8,13 +8,13 @@ export async function logIn(ctx: CommandContext, user: string, password: string)
   if (!admission.admitted) {
     return no("Too many failed logins from your address, try again later", "UNAVAILABLE");
   }
-  const identity = await verifyCredentials(store, config.SANDMAIL_DOMAIN, user, password);
+  const identity = await verifyLogin(store, config.SANDMAIL_DOMAIN, user, password);
   if (!identity) {
     loginThrottle.failed(ctx.client);
     logger.info({ user: user.slice(0, 200) }, "imap login failed");
     return no("Invalid credentials (user: inbox address, password: run token)", "AUTHENTICATIONFAILED");
   }
-  const refused = await ctx.login(identity.runId, identity.address);
+  const refused = await ctx.login(identity);
   if (refused) return refused;
   ctx.session.authenticate(identity);
   return {

@@ -1,5 +1,12 @@
 /** SEARCH and UID SEARCH: keys compiled by the content layer, evaluated in store batches. */
-import { compileSearch, matchSearch, needsRawFor, type SearchKey } from "../content/index.js";
+import {
+  compileSearch,
+  matchSearch,
+  needsRawFor,
+  prepareSearch,
+  type SearchKey,
+  TimeSlicer,
+} from "../content/index.js";
 import { atom } from "../protocol/ast.js";
 import { enableCondstore, searchUsesModSeq } from "./condstore.js";
 import { defineCommand, ok, SELECTED } from "./types.js";
@@ -45,6 +52,7 @@ export default defineCommand({
     const modseq = searchUsesModSeq(key);
     if (modseq) enableCondstore(ctx);
     let topModSeq = 0;
+    const slicer = new TimeSlicer();
     for (let start = 1; start <= count; start += BATCH) {
       const seqs: number[] = [];
       for (let s = start; s < start + BATCH && s <= count; s++) seqs.push(s);
@@ -60,11 +68,15 @@ export default defineCommand({
               ),
             )
           : undefined;
-      seqs.forEach((seq, i) => {
+      for (let i = 0; i < seqs.length; i++) {
+        const seq = seqs[i]!;
         const msg = messages[i];
         // Moved away meanwhile (its event may still be in flight): no longer this mailbox's.
-        if (!msg || tracked[i]!.gone || msg.uid !== tracked[i]!.uid) return;
-        const raw = raws?.[i];
+        if (!msg || tracked[i]!.gone || msg.uid !== tracked[i]!.uid) continue;
+        const bytes = raws?.[i];
+        const raw = () => bytes ?? Buffer.alloc(0);
+        // Large or many messages: decode in slices and let other connections in between.
+        if (bytes) await prepareSearch(key, msg.mime, raw, slicer);
         const match = matchSearch(key, {
           seq,
           uid: msg.uid,
@@ -72,7 +84,7 @@ export default defineCommand({
           internalDate: msg.internalDate,
           size: msg.size,
           modSeq: msg.modSeq,
-          raw: () => raw ?? Buffer.alloc(0),
+          raw,
           root: msg.mime,
           recent: tracked[i]!.recent,
           maxSeq: count,
@@ -80,7 +92,8 @@ export default defineCommand({
         });
         if (match) hits.push(byUid ? msg.uid : seq);
         if (match && msg.modSeq > topModSeq) topModSeq = msg.modSeq;
-      });
+        if (slicer.due()) await slicer.pause();
+      }
     }
     ctx.send([atom("SEARCH"), ...hits, ...(modseq && hits.length > 0 ? [[atom("MODSEQ"), topModSeq]] : [])]);
     return ok("SEARCH completed");

@@ -4,6 +4,7 @@
  * RFC 2231 charset-encoded value stays encoded under its `name*` key (`utf-8''%E2%82%AC.txt`),
  * as Dovecot sends it: the writer needs no 8-bit strings and clients decode it themselves.
  */
+import { readQuotedString, skipCfws } from "@sandmail/mime";
 
 export interface MimeValue {
   /** The value before the first `;` (e.g. `text/plain`, `attachment`), as written. */
@@ -12,24 +13,6 @@ export interface MimeValue {
 }
 
 const TSPECIALS = '()<>@,;:\\"/[]?=';
-
-function skipWs(s: string, pos: number): number {
-  let depth = 0;
-  while (pos < s.length) {
-    const c = s[pos]!;
-    if (depth > 0) {
-      if (c === "\\") pos++;
-      else if (c === "(") depth++;
-      else if (c === ")") depth--;
-      pos++;
-    } else if (c === " " || c === "\t" || c === "\r" || c === "\n") pos++;
-    else if (c === "(") {
-      depth = 1;
-      pos++;
-    } else break;
-  }
-  return pos;
-}
 
 function readToken(s: string, pos: number): [string, number] {
   const start = pos;
@@ -42,20 +25,13 @@ function readToken(s: string, pos: number): [string, number] {
 }
 
 function readQuoted(s: string, pos: number): [string, number] {
-  let text = "";
-  pos++;
-  while (pos < s.length) {
-    const c = s[pos++]!;
-    if (c === '"') break;
-    if (c === "\\" && pos < s.length) text += s[pos++];
-    else if (c !== "\r" && c !== "\n") text += c;
-  }
-  return [text, pos];
+  const { text, end } = readQuotedString(s, pos);
+  return [text, end];
 }
 
 /** Parses `value *(";" attribute "=" value)`. Bad parameters are skipped, never thrown. */
 export function parseMimeValue(input: string): MimeValue {
-  let pos = skipWs(input, 0);
+  let pos = skipCfws(input, 0);
   const semi = input.indexOf(";", pos);
   const value = (semi === -1 ? input.slice(pos) : input.slice(pos, semi)).replace(/\([^)]*\)/g, "").trim();
   pos = semi === -1 ? input.length : semi;
@@ -67,12 +43,12 @@ export function parseMimeValue(input: string): MimeValue {
       if (next === -1) break;
       pos = next;
     }
-    pos = skipWs(input, pos + 1);
+    pos = skipCfws(input, pos + 1);
     let name: string;
     [name, pos] = readToken(input, pos);
-    pos = skipWs(input, pos);
+    pos = skipCfws(input, pos);
     if (name === "" || input[pos] !== "=") continue;
-    pos = skipWs(input, pos + 1);
+    pos = skipCfws(input, pos + 1);
     let val: string;
     if (input[pos] === '"') [val, pos] = readQuoted(input, pos);
     else {
@@ -80,7 +56,7 @@ export function parseMimeValue(input: string): MimeValue {
       while (pos < input.length && input[pos] !== ";" && input[pos] !== " " && input[pos] !== "\t") pos++;
       val = input.slice(start, pos);
     }
-    pos = skipWs(input, pos);
+    pos = skipCfws(input, pos);
     raw.push([name, val]);
   }
   return { value, params: joinContinuations(raw) };

@@ -2,16 +2,13 @@
  * One connection's IMAP state (RFC 3501 §3): who logged in, which mailbox is selected and
  * how this connection sees it. Pure state; the connection does the I/O.
  */
-import type { Mailbox } from "@sandmail/core";
+import type { LoginIdentity, Mailbox } from "@sandmail/core";
 import type { MailboxTracker } from "./tracker.js";
 
 export type SessionState = "not-authenticated" | "authenticated" | "selected" | "logout";
 
-export interface Identity {
-  runId: string;
-  /** The inbox address (lowercased) whose folders this session sees. */
-  address: string;
-}
+/** Who logged in; see @sandmail/core's login.ts. */
+export type Identity = LoginIdentity;
 
 export interface Selection {
   mailbox: Mailbox;

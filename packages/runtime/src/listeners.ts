@@ -1,0 +1,103 @@
+/**
+ * TCP listeners shared by the mail front ends (IMAP, POP3): an implicit-TLS listener (RFC 8314)
+ * that recognises a client speaking plain text to it, and a listen() that reports the port got.
+ */
+import { createServer, type Server, type Socket } from "node:net";
+import { type SecureContext, TLSSocket } from "node:tls";
+
+export interface ImplicitTlsOptions {
+  secureContext: SecureContext;
+  /** Every accepted socket, before anything is read (for tracking and shutdown). */
+  onSocket(socket: Socket): void;
+  /** The handshake completed. */
+  onSecure(socket: TLSSocket): void;
+  /** The first bytes were not a TLS record: say why (the protocol's own words) before closing. */
+  plainTextReply(socket: Socket): string;
+  onHandshakeError(err: Error): void;
+}
+
+export function createImplicitTlsServer(options: ImplicitTlsOptions): Server {
+  return createServer((socket) => {
+    options.onSocket(socket);
+    socket.on("error", () => socket.destroy());
+    socket.once("data", (first: Buffer) => {
+      if (first[0] !== 0x16) {
+        socket.end(options.plainTextReply(socket));
+        setTimeout(() => socket.destroy(), 2_000).unref();
+        return;
+      }
+      // Hand the ClientHello back to the socket: the TLS layer reads what is buffered first.
+      socket.pause();
+      socket.unshift(first);
+      const secure = new TLSSocket(socket, { isServer: true, secureContext: options.secureContext });
+      secure.on("error", (err) => {
+        options.onHandshakeError(err);
+        secure.destroy();
+      });
+      secure.once("secure", () => options.onSecure(secure));
+    });
+  });
+}
+
+/** Listens on host:port; resolves with the port actually bound (port 0 picks a free one). */
+export function listenOn(server: Server, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const addr = server.address();
+      resolve(typeof addr === "object" && addr ? addr.port : port);
+    });
+  });
+}
+
+/** Stops accepting; resolves when the server is closed (at once if it never listened). */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+}
+
+export interface ListenerPairOptions {
+  secureContext: SecureContext;
+  /** A client connected: on the plain port (`tls` false) or after the implicit-TLS handshake. */
+  onConnection(socket: Socket, tls: boolean): void;
+  /** What the implicit-TLS port answers to plain text, in the protocol's words. */
+  plainTextReply(socket: Socket): string;
+  onHandshakeError(err: Error): void;
+}
+
+export interface ListenerPair {
+  listen(port: number, tlsPort: number, host: string): Promise<{ port: number; tlsPort: number }>;
+  /** Stops accepting and destroys every socket still open (end sessions politely first). */
+  close(): Promise<void>;
+}
+
+/** The plain (STARTTLS / STLS) and implicit-TLS listeners of one mail protocol. */
+export function createListenerPair(options: ListenerPairOptions): ListenerPair {
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    socket.setNoDelay(true);
+  };
+  const plain = createServer((socket) => {
+    track(socket);
+    options.onConnection(socket, false);
+  });
+  const implicit = createImplicitTlsServer({
+    secureContext: options.secureContext,
+    onSocket: track,
+    onSecure: (secure) => options.onConnection(secure, true),
+    plainTextReply: options.plainTextReply,
+    onHandshakeError: options.onHandshakeError,
+  });
+  return {
+    async listen(port, tlsPort, host) {
+      return { port: await listenOn(plain, port, host), tlsPort: await listenOn(implicit, tlsPort, host) };
+    },
+    async close() {
+      const closing = [plain, implicit].map(closeServer);
+      for (const socket of sockets) socket.destroy();
+      await Promise.all(closing);
+    },
+  };
+}
