@@ -36,30 +36,26 @@ type Row = Array<string | number | null>;
 /** A GET_MESSAGES / LIST_MESSAGES row; see read_msg in lua/reads.ts. */
 export function decodeMessage(runId: string, row: unknown): StoredMessage | undefined {
   if (!Array.isArray(row)) return undefined;
-  const [id, seq, mailboxId, uid, flags, modSeq, idate, size, env, meta, address, mailbox] = row as Row;
-  const parsed = parseMeta(String(meta));
-  const msg: StoredMessage = {
-    id: String(id),
-    runId,
-    seq: Number(seq),
-    mailboxId: String(mailboxId),
-    address: String(address),
-    mailbox: String(mailbox),
-    uid: Number(uid),
-    flags: splitFlags(flags),
-    modSeq: Number(modSeq),
-    internalDate: new Date(Number(idate)),
-    size: Number(size),
-    summary: parsed.summary,
-    mime: parsed.mime,
-  };
-  if (env) msg.envelope = JSON.parse(String(env));
-  if (parsed.auth) msg.auth = parsed.auth;
-  return msg;
+  return withFixedParts(runId, row, fixedParts(row));
 }
 
-/** A light GET_MESSAGES row (read_msg_light in lua/reads.ts) completed with the cached fixed parts. */
-export function decodeLight(runId: string, row: unknown[], parts: FixedParts): StoredMessage {
+/** What never changes about the message of a whole (not light) row. */
+export function fixedParts(row: unknown[]): FixedParts {
+  const [, , , , , , idate, size, env, meta] = row as Row;
+  const parsed = parseMeta(String(meta));
+  const parts: FixedParts = {
+    summary: parsed.summary,
+    mime: parsed.mime,
+    internalDate: new Date(Number(idate)),
+    size: Number(size),
+  };
+  if (env) parts.envelope = JSON.parse(String(env));
+  if (parsed.auth) parts.auth = parsed.auth;
+  return parts;
+}
+
+/** A row (a light one: read_msg_light in lua/reads.ts) completed with the message's fixed parts. */
+export function withFixedParts(runId: string, row: unknown[], parts: FixedParts): StoredMessage {
   const [id, seq, mailboxId, uid, flags, modSeq, , , , , address, mailbox] = row as Row;
   const msg: StoredMessage = {
     id: String(id),

@@ -45,17 +45,18 @@ import {
 import {
   decodeEvent,
   decodeIndex,
-  decodeLight,
   decodeMailbox,
   decodeMessage,
   decodeRun,
+  fixedParts,
   joinFlags,
   splitFlags,
+  withFixedParts,
 } from "./codec.js";
 import { checkRedisUrl, openConnection, type RedisConnection, readyWaiter } from "./connection.js";
 import { commitOutcome, toStoreError } from "./errors.js";
 import { checkKeyPrefix, RunKeys } from "./keys.js";
-import { type FixedParts, MessageCache } from "./message-cache.js";
+import { MessageCache } from "./message-cache.js";
 import { RunCache } from "./run-cache.js";
 import { defineScripts, type ScriptFn, type ScriptName } from "./scripts.js";
 import { Subscriptions } from "./subscriptions.js";
@@ -466,21 +467,12 @@ export class RedisStore implements MailStore {
     if (!Array.isArray(row)) return undefined;
     if (light) {
       const parts = this.#messages.get(runId, id);
-      return parts ? decodeLight(runId, row, parts) : null;
+      return parts ? withFixedParts(runId, row, parts) : null;
     }
-    const msg = decodeMessage(runId, row);
-    if (!msg) return undefined;
-    const parts: FixedParts = {
-      summary: msg.summary,
-      mime: msg.mime,
-      internalDate: msg.internalDate,
-      size: msg.size,
-    };
-    if (msg.auth) parts.auth = msg.auth;
-    if (msg.envelope) parts.envelope = msg.envelope;
+    const parts = fixedParts(row);
     const metaBytes = String(row[9] ?? "").length + String(row[8] ?? "").length;
     this.#messages.put(runId, id, parts, metaBytes);
-    return msg;
+    return withFixedParts(runId, row, parts);
   }
 
   async getRaw(runId: string, messageId: string): Promise<Buffer | undefined> {

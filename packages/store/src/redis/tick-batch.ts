@@ -29,7 +29,9 @@ export class TickBatch<T> {
       runId,
       list.map((q) => q.id),
     ).then(
-      (answers) => list.forEach((q, i) => q.resolve(answers[i] as T)),
+      (answers) => {
+        for (const [i, q] of list.entries()) q.resolve(answers[i] as T);
+      },
       (err: unknown) => {
         for (const q of list) q.reject(err);
       },
