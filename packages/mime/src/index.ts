@@ -6,6 +6,7 @@ export { findHeaderEnd, type HeaderField, parseHeaderBlock, unfold } from "./hea
 export { fieldValue, type LocatedField, locateFields } from "./header-fields.js";
 export { indexMessage, indexMimeTree, summarizeMessage } from "./index-message.js";
 export { internString } from "./intern.js";
+export { type MimeValue, parseMimeValue } from "./mime-params.js";
 export { countLines } from "./mime-tree.js";
 export { type ParsedAttachment, type ParsedMessage, parseMessage } from "./parse-message.js";
 export { foldHeader, prependHeaders } from "./prepend.js";

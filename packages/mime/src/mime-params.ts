@@ -1,10 +1,11 @@
 /**
- * Structured MIME header values (Content-Type, Content-Disposition) parsed the way IMAP servers
- * report them: parameter names as written, values unquoted, RFC 2231 continuations joined. An
+ * The one parser of structured MIME header values (Content-Type, Content-Disposition). Parsed the
+ * way IMAP servers report them: parameter names as written, values unquoted, RFC 2231 continuations joined. An
  * RFC 2231 charset-encoded value stays encoded under its `name*` key (`utf-8''%E2%82%AC.txt`),
  * as Dovecot sends it: the writer needs no 8-bit strings and clients decode it themselves.
  */
-import { readQuotedString, skipCfws } from "@sandmail/mime";
+import { decodeCharset } from "./decode.js";
+import { readQuotedString, skipCfws } from "./rfc5322-lexer.js";
 
 export interface MimeValue {
   /** The value before the first `;` (e.g. `text/plain`, `attachment`), as written. */
@@ -96,4 +97,33 @@ function percentEncode(s: string): string {
   return s.replace(/[^A-Za-z0-9!#$&+.^_`{}~-]/g, (c) =>
     [...Buffer.from(c, "utf8")].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join(""),
   );
+}
+
+/** `utf-8'en'%E2%82%AC.txt` (RFC 2231) -> `€.txt`; a value that is not in that form as it is. */
+function decodeExtValue(value: string): string {
+  const m = /^([^']*)'[^']*'(.*)$/s.exec(value);
+  if (!m) return value;
+  const bytes = Buffer.from(
+    m[2]!.replace(/%([0-9A-Fa-f]{2})|[^%]+|%/g, (all, hex: string | undefined) =>
+      hex ? String.fromCharCode(Number.parseInt(hex, 16)) : all,
+    ),
+    "latin1",
+  );
+  return decodeCharset(bytes, m[1] || undefined);
+}
+
+/**
+ * The value lowercased and the parameters by lowercased name, RFC 2231 values decoded to text: the
+ * form the MIME index keeps (charset, boundary, name, filename). A decoded `name*` wins over `name`.
+ */
+export function mimeValueDecoded(input: string): { value: string; params: Record<string, string> } {
+  const { value, params } = parseMimeValue(input);
+  const out: Record<string, string> = {};
+  for (const [name, raw] of params) {
+    const extended = name.endsWith("*");
+    const key = (extended ? name.slice(0, -1) : name).toLowerCase();
+    if (!extended && Object.hasOwn(out, key)) continue;
+    out[key] = extended ? decodeExtValue(raw) : raw;
+  }
+  return { value: value.toLowerCase(), params: out };
 }
