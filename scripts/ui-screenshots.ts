@@ -50,14 +50,22 @@ try {
   const page = await chrome.context.newPage();
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto(run.uiUrl);
-  await page.getByRole("option").filter({ hasText: "sign-in code" }).waitFor();
+  await page
+    .getByRole("listbox", { name: "Messages" })
+    .getByRole("option")
+    .filter({ hasText: "sign-in code" })
+    .waitFor();
   await page
     .getByRole("navigation")
     .getByRole("button", { name: /alice@/ })
     .click();
-  await page.getByRole("option").nth(2).waitFor();
+  await page.getByRole("listbox", { name: "Messages" }).getByRole("option").nth(2).waitFor();
   await page.screenshot({ path: "docs/web-inbox-list.png" });
-  await page.getByRole("option").filter({ hasText: "sign-in code" }).click();
+  await page
+    .getByRole("listbox", { name: "Messages" })
+    .getByRole("option")
+    .filter({ hasText: "sign-in code" })
+    .click();
   await page.frameLocator('iframe[title="HTML preview"]').getByText("482913").waitFor();
   await page.screenshot({ path: "docs/web-inbox-message.png" });
   console.log("wrote docs/web-inbox-list.png and docs/web-inbox-message.png");
