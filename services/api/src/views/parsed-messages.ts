@@ -2,7 +2,7 @@ import { type Run, SandmailError, type StoredMessage } from "@sandmail/core";
 import { extractContent, type MessageContent, type ParsedMessage, parseMessage } from "@sandmail/mime";
 import type { MailStore } from "@sandmail/store";
 import { bytesForWorker, type WorkerPool } from "@sandmail/work";
-import { Lru } from "../support/lru.js";
+import { LRUCache } from "lru-cache";
 
 export interface ParsedEntry {
   parsed: ParsedMessage;
@@ -29,14 +29,18 @@ const DECODE_LIMIT_MS = 20_000;
  * is the expensive part. Concurrent reads of one message share a single decode.
  */
 export class ParsedMessages {
-  readonly #cache: Lru<string, Promise<ParsedEntry>>;
+  readonly #cache: LRUCache<string, Promise<ParsedEntry>>;
   readonly #work: WorkerPool | undefined;
 
   constructor(
     private readonly store: MailStore,
     options: ParsedMessagesOptions = {},
   ) {
-    this.#cache = new Lru(options.maxEntries ?? 256, options.maxBytes ?? 64 * 1024 * 1024);
+    // Bounded by entry count and by the summed message sizes, so a few huge messages cannot pin much memory.
+    this.#cache = new LRUCache({
+      max: options.maxEntries ?? 256,
+      maxSize: options.maxBytes ?? 64 * 1024 * 1024,
+    });
     this.#work = options.work;
   }
 
@@ -48,7 +52,7 @@ export class ParsedMessages {
     const cached = this.#cache.get(key);
     if (cached) return cached;
     const pending = this.#decode(run, msg);
-    this.#cache.set(key, pending, msg.size);
+    this.#cache.set(key, pending, { size: Math.max(1, msg.size) });
     pending.catch(() => this.#cache.delete(key));
     return pending;
   }
