@@ -86,7 +86,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         config,
         store,
         tls,
-        logger: logger.child({ service: "smtp" }),
+        logger,
         metrics,
         loginThrottle,
         ...(catchAll ? { catchAll } : {}),
@@ -102,7 +102,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         config,
         store,
         tls,
-        logger: logger.child({ service: "imap" }),
+        logger,
         metrics,
         loginThrottle,
       });

@@ -182,6 +182,7 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
           routes.push(route);
         }
         const mailFrom = session.envelope.mailFrom;
+        const started = performance.now();
         const result = await ingest.deliver({
           raw,
           routes,
@@ -192,6 +193,14 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
           ...(typeof session.user === "string" ? { authUser: session.user } : {}),
           protocol: session.transmissionType || "ESMTP",
         });
+        const ms = Math.round(performance.now() - started);
+        // One line per stored copy, as a mail catcher's console shows arrivals.
+        for (const m of result.stored) {
+          log.info(
+            { run: m.runId, inbox: m.address, subject: m.summary.subject, size: m.size, ms },
+            "message received",
+          );
+        }
         return `OK: queued as ${result.queueId}`;
       };
       settle(

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, realpath, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exec, outsideEnv, repoRoot } from "./outside.js";
@@ -48,8 +48,23 @@ export async function packAndInstall(): Promise<PackedProject> {
       sdk,
       "nodemailer@^10",
     ],
-    { cwd: dir, env: outsideEnv(), timeout: 240_000 },
+    { cwd: dir, env: outsideEnv({ npm_config_ignore_scripts: "true" }), timeout: 240_000 },
   );
   if (install.code !== 0) throw new Error(`npm install failed (${install.code}):\n${install.stderr}`);
+  await prebuiltRe2(dir);
   return { dir, tarballs: { sandmail, sdk } };
+}
+
+/** Copies the workspace's compiled re2 addon into the project's re2 (the same version, same Node). */
+async function prebuiltRe2(project: string): Promise<void> {
+  const installed = join(project, "node_modules", "re2");
+  const version = (JSON.parse(await readFile(join(installed, "package.json"), "utf8")) as { version: string })
+    .version;
+  const built = await realpath(join(repoRoot, "packages", "matcher", "node_modules", "re2"));
+  const builtVersion = (
+    JSON.parse(await readFile(join(built, "package.json"), "utf8")) as { version: string }
+  ).version;
+  if (builtVersion !== version)
+    throw new Error(`re2 ${version} installed, but the workspace built ${builtVersion}`);
+  await cp(join(built, "build", "Release", "re2.node"), join(installed, "build", "Release", "re2.node"));
 }
