@@ -1,15 +1,20 @@
 /**
  * SMTP ingest throughput and latency, for both stores: messages/second at concurrency 1, 10 and
- * 50, pooled (one connection per worker) and one connection per message, plus the peak RSS of a
- * server holding 100,000 messages. The server runs in its own process; every message is checked
- * as stored through the API at the end of each round.
+ * 50, with two clients: `pipelining` (scripts/lib/smtp-load.ts: MAIL, RCPT and DATA in one write,
+ * pooled or one connection per message) and `nodemailer` (pooled, one command per round trip, as
+ * applications send), plus the server's CPU time per message (user + system from /proc, over
+ * the round's messages) and the peak RSS of a server holding 100,000 messages. The server runs
+ * in its own process; every message is checked as stored through the API at the end of each round.
  */
+import { loadavg } from "node:os";
+import nodemailer from "nodemailer";
 import { startRedisServer } from "../test/support/redis-server.js";
+import { cpuMicros } from "./lib/cpu.js";
 import { createRun, type ServerProcess, startServerProcess } from "./lib/server.js";
 import { openSmtp, sampleMessage } from "./lib/smtp-load.js";
 import { mib, ms, summarize, table } from "./lib/stats.js";
 
-type Mode = "pooled" | "per-connection";
+type Mode = "pooled" | "per-connection" | "nodemailer";
 
 async function countMessages(server: ServerProcess, run: { id: string; token: string }): Promise<number> {
   const res = await fetch(`${server.apiUrl}/v1/runs/${run.id}`, {
@@ -23,8 +28,26 @@ async function round(server: ServerProcess, domain: string, mode: Mode, concurre
   let next = 0;
   const latencies: number[] = [];
   const to = `bench@${domain}`;
+  const mailer =
+    mode === "nodemailer"
+      ? nodemailer.createTransport({
+          host: "127.0.0.1",
+          port: server.ports.smtp,
+          secure: false,
+          ignoreTLS: true,
+          pool: true,
+          maxConnections: concurrency,
+          maxMessages: Number.POSITIVE_INFINITY,
+        })
+      : undefined;
   const worker = async () => {
-    if (mode === "pooled") {
+    if (mailer) {
+      for (let i = next++; i < total; i = next++) {
+        const t0 = performance.now();
+        await mailer.sendMail({ envelope: { from: "app@example.com", to: [to] }, raw: sampleMessage(i, to) });
+        latencies.push(performance.now() - t0);
+      }
+    } else if (mode === "pooled") {
       const conn = await openSmtp("127.0.0.1", server.ports.smtp!);
       for (let i = next++; i < total; i = next++) {
         const t0 = performance.now();
@@ -42,17 +65,24 @@ async function round(server: ServerProcess, domain: string, mode: Mode, concurre
       }
     }
   };
+  const cpu0 = cpuMicros(server.pid);
   const t0 = performance.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - t0) / 1000;
-  return { rate: total / seconds, ...summarize(latencies) };
+  const cpuPerMessage = (cpuMicros(server.pid) - cpu0) / total;
+  mailer?.close();
+  return { rate: total / seconds, cpuPerMessage, ...summarize(latencies) };
 }
 
-export async function benchSmtp(options: { quick?: boolean } = {}): Promise<void> {
+/**
+ * `focus`: only the memory store at concurrency 10 with both pooled clients, three rounds each
+ * (the figures the README quotes, without the full matrix).
+ */
+export async function benchSmtp(options: { quick?: boolean; focus?: boolean } = {}): Promise<void> {
   const redis = await startRedisServer();
   const rows: Array<Record<string, string | number>> = [];
   try {
-    for (const store of ["memory", "redis"] as const) {
+    for (const store of options.focus ? (["memory"] as const) : (["memory", "redis"] as const)) {
       const server = await startServerProcess({ env: store === "redis" ? { REDIS_URL: redis.url } : {} });
       try {
         const run = await createRun(server.apiUrl);
@@ -60,17 +90,23 @@ export async function benchSmtp(options: { quick?: boolean } = {}): Promise<void
         // Warm up the JIT and the connection paths before measuring.
         await round(server, run.domain, "pooled", 4, 500);
         sent += 500;
-        for (const mode of ["pooled", "per-connection"] as const) {
-          for (const concurrency of [1, 10, 50]) {
+        const modes = options.focus
+          ? (["nodemailer", "pooled", "nodemailer", "pooled", "nodemailer", "pooled"] as const)
+          : (["pooled", "per-connection", "nodemailer"] as const);
+        for (const mode of modes) {
+          for (const concurrency of options.focus ? [10] : [1, 10, 50]) {
             const total = options.quick ? 300 : concurrency === 1 ? 1500 : 5000;
             const r = await round(server, run.domain, mode, concurrency, total);
             sent += total;
             rows.push({
               store,
-              mode,
+              client: mode === "nodemailer" ? "nodemailer" : "pipelining",
+              mode: mode === "nodemailer" ? "pooled" : mode,
               concurrency,
               messages: total,
               "msg/s": Math.round(r.rate),
+              "server CPU us/msg": Math.round(r.cpuPerMessage),
+              load: loadavg()[0]?.toFixed(1) ?? "",
               "median session": ms(r.median),
               p99: ms(r.p99),
             });
@@ -82,12 +118,27 @@ export async function benchSmtp(options: { quick?: boolean } = {}): Promise<void
         await server.stop();
       }
     }
-    console.log("\nSMTP ingest (~2 KB messages; session = connect or MAIL FROM to the 250 after DATA)");
+    // The RedisStore against the MemoryStore in the same run (issue: at least 0.8x).
+    for (const row of rows) {
+      if (row.store !== "redis") continue;
+      const memory = rows.find(
+        (r) =>
+          r.store === "memory" &&
+          r.client === row.client &&
+          r.mode === row.mode &&
+          r.concurrency === row.concurrency,
+      );
+      if (memory) row["redis / memory"] = (Number(row["msg/s"]) / Number(memory["msg/s"])).toFixed(2);
+    }
+    console.log(
+      "\nSMTP ingest (~2 KB messages; session = connect or MAIL FROM to the 250 after DATA; server CPU = " +
+        "user + system time of the server process over the round's messages; load = 1-minute load average at the end)",
+    );
     console.log(table(rows));
   } finally {
     await redis.stop();
   }
-  await benchMemory(options);
+  if (!options.focus) await benchMemory(options);
 }
 
 /** Peak RSS of a MemoryStore server after 100,000 messages (`pnpm bench memory` alone). */

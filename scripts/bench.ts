@@ -1,23 +1,27 @@
 /**
  * `pnpm bench`: every benchmark, one after another, printing tables. `pnpm bench --quick` runs
- * small rounds (a smoke test of the harness, not figures to quote). `pnpm bench smtp` runs one.
+ * small rounds (a smoke test of the harness, not figures to quote). `pnpm bench smtp` runs one;
+ * `pnpm bench smtp --focus` only the memory store at concurrency 10, both clients, three rounds.
  */
 import { benchIdle } from "./bench-idle.js";
 import { benchImap } from "./bench-imap.js";
+import { benchScale } from "./bench-scale.js";
 import { benchMemory, benchSmtp } from "./bench-smtp.js";
 import { benchWait } from "./bench-wait.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
+const focus = args.includes("--focus");
 const only = args.filter((a) => !a.startsWith("--"));
 
 const benches: Record<string, () => Promise<void>> = {
-  smtp: () => benchSmtp({ quick }),
+  smtp: () => benchSmtp({ quick, focus }),
   imap: () => benchImap({ quick }),
   idle: () => benchIdle({ quick }),
   // Part of `smtp`; runnable alone by name.
   memory: () => (only.includes("memory") ? benchMemory({ quick }) : Promise.resolve()),
   wait: () => benchWait({ quick }),
+  scale: () => benchScale({ quick }),
 };
 
 for (const [name, run] of Object.entries(benches)) {

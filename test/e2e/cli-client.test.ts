@@ -70,6 +70,44 @@ describe("the sandmail client commands", () => {
     expect(unexpected.stderr).toContain("Your code");
   });
 
+  it("check html|links|spam runs the server's checks and exits 1 on problems", {
+    timeout: 60_000,
+  }, async () => {
+    const to = `check@${env.SANDMAIL_DOMAIN}`;
+    await nodemailer
+      .createTransport({ host: "127.0.0.1", port: Number(env.SANDMAIL_SMTP_PORT), ignoreTLS: true })
+      .sendMail({
+        from: "app@example.com",
+        to,
+        subject: "Layout",
+        text: "Layout",
+        html: '<div style="display:flex">Hello</div>',
+      });
+    const strict = await sandmail(["check", "html", "--to", to, "--clients", "outlook"]);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/html: score \d+, \d+ warning\(s\), more than 0 allowed/);
+    expect(strict.stdout).toMatch(/css-display-flex \(1x\): .*outlook\.windows no/);
+    const lenient = await sandmail([
+      "check",
+      "html",
+      "--to",
+      to,
+      "--clients",
+      "apple-mail",
+      "--max-warnings",
+      "20",
+    ]);
+    expect(lenient.code).toBe(0);
+    const links = await sandmail(["check", "links", "--to", to, "--json"]);
+    expect(links.code).toBe(0);
+    expect(JSON.parse(links.stdout)).toEqual({ ok: true, links: [] });
+    const spam = await sandmail(["check", "spam", "--to", to]);
+    expect(spam.code).toBe(3);
+    expect(spam.stderr).toContain("SANDMAIL_SPAMD");
+    const usage = await sandmail(["check", "virus", "--to", to]);
+    expect(usage.code).toBe(2);
+  });
+
   it("explains bad usage and a wrong token without a stack trace", { timeout: 60_000 }, async () => {
     const noRun = await sandmail(["wait"], { SANDMAIL_RUN: "", SANDMAIL_TOKEN: "" });
     expect(noRun.code).toBe(2);
@@ -84,7 +122,7 @@ describe("the sandmail client commands", () => {
   });
 
   it("has --help for every command", { timeout: 60_000 }, async () => {
-    for (const command of ["run", "wait", "messages", "extract"]) {
+    for (const command of ["run", "wait", "messages", "extract", "check"]) {
       const res = await sandmail([command, "--help"]);
       expect(res.code, command).toBe(0);
       expect(res.stdout, command).toContain(`sandmail ${command}`);

@@ -13,6 +13,7 @@ Client (for CI steps; --url, SANDMAIL_URL or SANDMAIL_API_PORT names the server)
   wait         wait for a message matching criteria; exit 1 on timeout
   messages     list the run's messages, or show one in full
   extract      print a message's one-time code or a link
+  check        HTML client compatibility, link health or spam score of a message; exit 1 on problems
 
 Run 'sandmail <command> --help' for a command's options; 'sandmail --version' prints the version.`;
 
@@ -25,6 +26,7 @@ const commands: Record<string, () => Promise<Command>> = {
   wait: async () => (await import("./commands/wait.js")).waitCommand,
   messages: async () => (await import("./commands/messages.js")).messagesCommand,
   extract: async () => (await import("./commands/extract.js")).extractCommand,
+  check: async () => (await import("./commands/check.js")).checkCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

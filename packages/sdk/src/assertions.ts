@@ -30,7 +30,13 @@ export type Assertion =
   /** A one-time code was found (this one, when `value` is given). */
   | { type: "code"; value?: string }
   /** Some attachment has this filename (or one matching), and this content type when given. */
-  | ({ type: "attachment"; contentType?: string } & ({ filename: string } | { matches: RegExp | string }));
+  | ({ type: "attachment"; contentType?: string } & ({ filename: string } | { matches: RegExp | string }))
+  /** The HTML check finds at most `maxWarnings` (default 0) warnings for these clients. */
+  | { type: "html"; clients?: string[]; maxWarnings?: number }
+  /** Every extracted link (and image, with `images`) answers below 400 with no error. */
+  | { type: "links"; allOk: true; images?: boolean }
+  /** The configured spam engine scores the message at most `maxScore`. */
+  | { type: "spam"; maxScore: number };
 
 export interface AssertionResult {
   /** The assertion as the server read it (a RegExp appears as its `/source/flags` string). */

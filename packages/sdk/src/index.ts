@@ -1,4 +1,12 @@
 export type { Assertion, AssertionResult, AssertReport, TextComparison } from "./assertions.js";
+export type {
+  ClientSupport,
+  FeatureWarning,
+  HtmlCheck,
+  LinkCheck,
+  MessageChecks,
+  SpamCheck,
+} from "./checks.js";
 export { type CreateRunOptions, DEFAULT_URL, Sandmail, type SandmailOptions } from "./client.js";
 export type { Criteria, HeaderCriterion, Matcher } from "./criteria.js";
 export { ensureAsyncDisposeSymbol } from "./dispose.js";

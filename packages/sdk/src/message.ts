@@ -1,4 +1,5 @@
 import { type Assertion, type AssertReport, assertionJson } from "./assertions.js";
+import { MessageChecks } from "./checks.js";
 import { type RunContext, runPath } from "./context.js";
 import { AssertionFailedError, ExtractionError } from "./errors.js";
 import type {
@@ -51,6 +52,8 @@ export class Message {
   readonly parseError: string | undefined;
   /** IMAP flags as of the last read or change made through this object. */
   flags: string[];
+  /** The server's checks of this message: `html()`, `links()`, `spam()`. */
+  readonly checks: MessageChecks;
   readonly #ctx: RunContext;
 
   constructor(ctx: RunContext, data: MessageData) {
@@ -82,6 +85,7 @@ export class Message {
     this.envelope = data.envelope;
     this.parseError = data.parseError;
     this.flags = [...data.flags];
+    this.checks = new MessageChecks(ctx, data.id);
   }
 
   get seen(): boolean {

@@ -300,6 +300,35 @@ describe("messages", () => {
   });
 });
 
+describe("message checks", () => {
+  it("runs the HTML, link and spam checks and asserts on them", async () => {
+    await using run = await sandmail.createRun();
+    await send(run, {
+      to: run.address("gina"),
+      subject: "Layout",
+      html: '<div style="display:flex"><img src="https://cdn.shop.example/a.png"></div>',
+      text: "Layout",
+    });
+    const msg = await run.waitForMessage();
+    const html = await msg.checks.html({ clients: ["outlook"] });
+    expect(html.clients).toContain("outlook.windows");
+    expect(html.warnings.find((w) => w.feature === "css-display-flex")?.support["outlook.windows"]).toBe(
+      "no",
+    );
+    expect(html.warnings.find((w) => w.feature === "sandmail-img-missing-alt")?.count).toBe(1);
+    // No links in the message: nothing to fetch, so healthy.
+    expect(await msg.checks.links()).toEqual({ ok: true, links: [] });
+    const spam = await msg.checks.spam().catch((e: unknown) => e);
+    expect(spam).toBeInstanceOf(SandmailError);
+    expect((spam as SandmailError).status).toBe(501);
+    await expect(
+      msg.assert([{ type: "html", clients: ["outlook.windows"], maxWarnings: 0 }]),
+    ).rejects.toThrow(/expected at most 0 HTML warning.*css-display-flex/);
+    const report = await msg.assert([{ type: "html", clients: ["apple-mail.macos"], maxWarnings: 5 }]);
+    expect(report.pass).toBe(true);
+  });
+});
+
 describe("errors", () => {
   it("maps 401, 404 and 400 answers onto error classes", async () => {
     await using run = await sandmail.createRun();

@@ -2,3 +2,4 @@ export { CatchAllRun, type CatchAllSettings } from "./catch-all.js";
 export type * from "./contract.js";
 export { MemoryStore, type MemoryStoreOptions } from "./memory/memory-store.js";
 export { RedisStore, type RedisStoreOptions } from "./redis/redis-store.js";
+export { byFolderName } from "./shared/mailbox-names.js";

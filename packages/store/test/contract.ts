@@ -605,6 +605,40 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         ]);
         expect(await store.listMessages(run.id, { address: "none@x.test" })).toEqual([]);
         expect((await store.listMessages(run.id, { limit: 1 }))[0]).toEqual(msgs[5]);
+
+        // An inbox's list follows moves (also to another inbox), folder deletes and expunges.
+        const evenArchive = await store.getMailbox(run.id, "even@x.test", "Archive");
+        await store.moveMessages(run.id, [all[1]!], evenArchive!.id);
+        expect(ids(await store.listMessages(run.id, { address: "odd@x.test", order: "asc" }))).toEqual([
+          all[3],
+          all[5],
+        ]);
+        expect(ids(await store.listMessages(run.id, { address: "even@x.test", order: "asc" }))).toEqual([
+          all[0],
+          all[1],
+          all[2],
+          all[4],
+        ]);
+        expect(ids(await store.listMessages(run.id, { mailboxId: evenArchive!.id }))).toEqual([all[1]]);
+        // A mailbox's messages in seq order even where a move made UID order differ.
+        const oddArchive = await store.getMailbox(run.id, "odd@x.test", "Archive");
+        await store.moveMessages(run.id, [all[5]!, all[3]!], oddArchive!.id);
+        expect(ids(await store.listMessages(run.id, { mailboxId: oddArchive!.id, order: "asc" }))).toEqual([
+          all[3],
+          all[5],
+        ]);
+        await store.deleteMessages(run.id, [all[0]!]);
+        await store.deleteMailbox(run.id, "even@x.test", "Archive");
+        expect(ids(await store.listMessages(run.id, { address: "even@x.test", order: "asc" }))).toEqual([
+          all[2],
+          all[4],
+        ]);
+        expect(ids(await store.listMessages(run.id, { order: "asc" }))).toEqual([
+          all[2],
+          all[3],
+          all[4],
+          all[5],
+        ]);
       });
 
       it("serves a mailbox index ordered by UID", async () => {

@@ -28,7 +28,11 @@ export class CountingStore extends MemoryStore {
     };
   }
 
+  /** Every listMessages query, in order. */
+  readonly queries: MessageQuery[] = [];
+
   override async listMessages(runId: string, query?: MessageQuery): Promise<StoredMessage[]> {
+    this.queries.push({ ...query });
     const result = await super.listMessages(runId, query);
     const hook = this.onNextList;
     this.onNextList = undefined;

@@ -112,6 +112,28 @@ describe("wait for messages", () => {
     expect(problemOf(none).detail).toContain("0 of 1");
   });
 
+  it("a wait that found nothing leaves a mark: the next with the same criteria scans only newer mail", async () => {
+    const { store, run, wait } = await setup();
+    for (let i = 0; i < 5; i++) await seed(store, run, { subject: `Other ${i}` });
+    const last = await seed(store, run, { subject: "Other 5" });
+    expect((await wait("subject=Welcome&timeout=1")).statusCode).toBe(408);
+    store.queries.length = 0;
+    expect((await wait("subject=Welcome&timeout=1")).statusCode).toBe(408);
+    expect(store.queries.map((q) => q.afterSeq)).toEqual([last.seq, last.seq]);
+    // Other criteria, and criteria on read state, scan from the start.
+    store.queries.length = 0;
+    expect((await wait("subject=Other 9&timeout=1")).statusCode).toBe(408);
+    expect(store.queries[0]?.afterSeq).toBe(0);
+    store.queries.length = 0;
+    expect((await wait("subject=Welcome&unread=true&timeout=1")).statusCode).toBe(408);
+    expect(store.queries[0]?.afterSeq).toBe(0);
+    // The mark never hides mail that comes after it.
+    const welcome = await seed(store, run, { subject: "Welcome" });
+    const res = await wait("subject=Welcome&timeout=1");
+    expect(res.statusCode).toBe(200);
+    expect(res.json().messages[0].id).toBe(welcome.id);
+  });
+
   it("POST takes the same criteria and controls as JSON", async () => {
     const { store, run, post } = await setup();
     const msg = await seed(store, run, { subject: "Welcome!" });

@@ -1,16 +1,15 @@
 import { parseArgs } from "node:util";
-import { ExtractionError, type Message, WaitTimeoutError } from "@sandmail/sdk";
+import { ExtractionError, WaitTimeoutError } from "@sandmail/sdk";
 import { runFrom } from "./client.js";
 import {
   clientFlags,
   clientFlagsHelp,
   criteriaFlags,
-  criteriaFrom,
   criteriaHelp,
   linkPattern,
-  positiveInt,
   UsageError,
 } from "./client-options.js";
+import { pickFlags, pickMessage } from "./pick-message.js";
 
 export const extractHelp = `Usage: sandmail extract (--code | --link [pattern]) [--id <id> | criteria] [--timeout <ms>]
 
@@ -35,9 +34,7 @@ export async function extractCommand(argv: string[]): Promise<number> {
       ...criteriaFlags,
       code: { type: "boolean" },
       link: { type: "boolean" },
-      id: { type: "string" },
-      timeout: { type: "string" },
-      after: { type: "string" },
+      ...pickFlags,
     },
     allowPositionals: true,
     strict: true,
@@ -52,14 +49,7 @@ export async function extractCommand(argv: string[]): Promise<number> {
   }
   const run = await runFrom(values);
   try {
-    let message: Message;
-    if (values.id) {
-      message = await run.message(values.id);
-    } else {
-      const timeout = positiveInt(values.timeout, "timeout") ?? 10_000;
-      const after = positiveInt(values.after, "after") ?? 0;
-      message = await run.waitForMessage(criteriaFrom(values), { timeout, after });
-    }
+    const message = await pickMessage(run, values);
     let value: string;
     if (values.code) {
       value = message.code();

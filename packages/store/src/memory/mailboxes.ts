@@ -58,7 +58,7 @@ export function mailboxRecord(state: RunState, mailboxId: string): MailboxRecord
 export function ensureInbox(ctx: StoreContext, state: RunState, address: string): InboxRecord {
   let inbox = state.inboxes.get(address);
   if (inbox) return inbox;
-  inbox = { address, byName: new Map(), subscribed: new Set() };
+  inbox = { address, byName: new Map(), subscribed: new Set(), bySeq: [] };
   state.inboxes.set(address, inbox);
   for (const folder of DefaultFolders) {
     newMailbox(ctx, state, inbox, folder.name, folder.specialUse);
@@ -86,6 +86,7 @@ export function deleteMailbox(state: RunState, address: string, name: string): v
     state.bytes -= m.raw.length;
   }
   removeSorted(state.bySeq, mb.index, bySeqKey);
+  removeSorted(inbox.bySeq, mb.index, bySeqKey);
   mb.index = [];
   inbox.byName.delete(folder);
   state.mailboxes.delete(mb.id);

@@ -19,6 +19,7 @@ import { insertSorted, lowerBound, removeSorted } from "./sorted.js";
 import {
   bySeqKey,
   byUidKey,
+  type InboxRecord,
   type KeptMeta,
   type MailboxRecord,
   type MessageRecord,
@@ -150,11 +151,19 @@ export function listMessages(
   query: MessageQuery,
   address: string | undefined,
 ): StoredMessage[] {
+  // The narrowest list already in seq order: a folder's messages are read from its inbox's list
+  // (its own index is in UID order, which a move makes differ from seq order).
   let source = state.bySeq;
+  let mailbox: MailboxRecord | undefined;
   if (query.mailboxId !== undefined) {
-    const mb = state.mailboxes.get(query.mailboxId);
-    if (!mb) return [];
-    source = [...mb.index].sort((a, b) => a.seq - b.seq);
+    mailbox = state.mailboxes.get(query.mailboxId);
+    if (!mailbox) return [];
+    if (address !== undefined && mailbox.address !== address) return [];
+    source = inboxOf(state, mailbox.address).bySeq;
+  } else if (address !== undefined) {
+    const inbox = state.inboxes.get(address);
+    if (!inbox) return [];
+    source = inbox.bySeq;
   }
   const lo = query.afterSeq === undefined ? 0 : lowerBound(source, query.afterSeq + 1, bySeqKey);
   const hi = query.beforeSeq === undefined ? source.length : lowerBound(source, query.beforeSeq, bySeqKey);
@@ -163,7 +172,7 @@ export function listMessages(
   const asc = query.order === "asc";
   for (let k = 0; k < hi - lo && out.length < limit; k++) {
     const rec = source[asc ? lo + k : hi - 1 - k] as MessageRecord;
-    if (address !== undefined && rec.mailbox.address !== address) continue;
+    if (mailbox !== undefined && rec.mailbox !== mailbox) continue;
     out.push(messageView(rec, state.run.id));
   }
   return out;
@@ -246,6 +255,10 @@ export function moveMessages(state: RunState, messageIds: string[], dest: Mailbo
     rec.uid = dest.uidNext++;
     rec.modSeq = from.highestModSeq = dest.highestModSeq = ++state.seq;
     insertSorted(dest.index, rec, byUidKey);
+    if (from.address !== dest.address) {
+      removeSorted(inboxOf(state, from.address).bySeq, [rec], bySeqKey);
+      insertSorted(inboxOf(state, dest.address).bySeq, rec, bySeqKey);
+    }
     if (!seen) dest.unseen++;
     mapping.push({ messageId: rec.id, uid: fromUid, newMessageId: rec.id, newUid: rec.uid });
     emitMoved(state, rec, from, fromUid);
@@ -257,6 +270,9 @@ export function deleteMessages(state: RunState, messageIds: string[]): number {
   const recs = records(state, messageIds);
   for (const [mb, group] of groupByMailbox(recs)) removeSorted(mb.index, group, byUidKey);
   removeSorted(state.bySeq, recs, bySeqKey);
+  for (const [address, group] of groupBy(recs, (r) => r.mailbox.address)) {
+    removeSorted(inboxOf(state, address).bySeq, group, bySeqKey);
+  }
   for (const rec of recs) {
     const mb = rec.mailbox;
     state.messages.delete(rec.id);
@@ -307,6 +323,7 @@ function checkQuota(state: RunState, messages: number, bytes: number): void {
 function insert(state: RunState, rec: MessageRecord): void {
   state.messages.set(rec.id, rec);
   insertSorted(state.bySeq, rec, bySeqKey);
+  insertSorted(inboxOf(state, rec.mailbox.address).bySeq, rec, bySeqKey);
   insertSorted(rec.mailbox.index, rec, byUidKey);
   state.bytes += rec.raw.length;
   rec.mailbox.highestModSeq = rec.modSeq;
@@ -314,11 +331,21 @@ function insert(state: RunState, rec: MessageRecord): void {
 }
 
 function groupByMailbox(recs: MessageRecord[]): Map<MailboxRecord, MessageRecord[]> {
-  const groups = new Map<MailboxRecord, MessageRecord[]>();
+  return groupBy(recs, (r) => r.mailbox);
+}
+
+function groupBy<K>(recs: MessageRecord[], keyOf: (rec: MessageRecord) => K): Map<K, MessageRecord[]> {
+  const groups = new Map<K, MessageRecord[]>();
   for (const rec of recs) {
-    const group = groups.get(rec.mailbox);
+    const key = keyOf(rec);
+    const group = groups.get(key);
     if (group) group.push(rec);
-    else groups.set(rec.mailbox, [rec]);
+    else groups.set(key, [rec]);
   }
   return groups;
+}
+
+/** A mailbox's inbox: every mailbox belongs to one. */
+function inboxOf(state: RunState, address: string): InboxRecord {
+  return state.inboxes.get(address) as InboxRecord;
 }

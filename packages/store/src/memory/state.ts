@@ -53,6 +53,8 @@ export interface InboxRecord {
   byName: Map<string, MailboxRecord>;
   /** Subscriptions are by name (RFC 3501 §6.3.6): they outlive the mailbox they name. */
   subscribed: Set<string>;
+  /** The inbox's messages, all folders, sorted by seq ascending: `address` queries read this. */
+  bySeq: MessageRecord[];
 }
 
 export interface RunState {

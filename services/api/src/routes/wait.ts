@@ -11,9 +11,10 @@ import { json } from "../schemas/responses.js";
 import { DEFAULT_WAIT_MS, WaitResult, waitBody, waitProblemResponses, waitQuery } from "../schemas/wait.js";
 import { messageDetailView, messageSummaryView } from "../views/message.js";
 import type { ParsedMessages } from "../views/parsed-messages.js";
-import { type CriteriaInput, compileCriteria } from "../wait/criteria.js";
+import { type Criteria, type CriteriaInput, compileCriteria } from "../wait/criteria.js";
 import { messageBrief, timeoutDetail, unexpectedDetail } from "../wait/report.js";
 import { RunFeeds } from "../wait/run-feeds.js";
+import { ScanMarks } from "../wait/scan-marks.js";
 import { type Expectation, waitForMessages } from "../wait/wait-for-messages.js";
 
 export interface WaitRoutesOptions {
@@ -53,6 +54,14 @@ export const waitRoutes: FastifyPluginAsyncZod<WaitRoutesOptions> = async (app, 
     for (const controller of active) controller.abort(shuttingDown);
   });
 
+  const marks = new ScanMarks();
+  /** The scan mark of content-only criteria (read state and folder change after arrival). */
+  const markFor = (run: Run, input: WaitInput, criteria: Criteria) => {
+    if (criteria.dependsOnState) return {};
+    const key = JSON.stringify([input.inbox, input.to, input.from, input.subject, input.text, input.header]);
+    return { mark: { from: marks.get(run, key), raise: (seq: number) => marks.raise(run, key, seq) } };
+  };
+
   const answer = async (run: Run, input: WaitInput, reply: FastifyReply) => {
     const criteria = compileCriteria(input);
     const count = input.count ?? 1;
@@ -70,7 +79,15 @@ export const waitRoutes: FastifyPluginAsyncZod<WaitRoutesOptions> = async (app, 
     try {
       outcome = await waitForMessages(
         { store, feeds, parsed },
-        { run, criteria, count, timeoutMs, expect, signal: controller.signal },
+        {
+          run,
+          criteria,
+          count,
+          timeoutMs,
+          expect,
+          signal: controller.signal,
+          ...markFor(run, input, criteria),
+        },
       );
     } finally {
       release?.();

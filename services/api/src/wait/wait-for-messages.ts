@@ -17,6 +17,12 @@ export interface WaitRequest {
   expect: Expectation;
   /** Aborted when the client goes away or the server shuts down. */
   signal: AbortSignal;
+  /**
+   * Where earlier waits with these criteria found no match (see scan-marks.ts): the first scan
+   * starts past it, and `raise` is told how far this wait found none. Only for criteria that
+   * read content alone.
+   */
+  mark?: { from: number; raise(seq: number): void };
 }
 
 export interface WaitDeps {
@@ -76,8 +82,10 @@ class Wait {
     private readonly deps: WaitDeps,
     private readonly req: WaitRequest,
   ) {
-    this.#high = req.criteria.after;
-    this.#scannedTo = req.criteria.after;
+    // Messages up to the mark are known not to match: as good as looked at.
+    const start = Math.max(req.criteria.after, req.mark?.from ?? 0);
+    this.#high = start;
+    this.#scannedTo = start;
   }
 
   async run(): Promise<WaitOutcome> {
@@ -96,7 +104,8 @@ class Wait {
       if (this.#done) return await outcome;
       timer = setTimeout(() => this.#step(() => this.#expire()), this.req.timeoutMs);
       this.#step(async () => {
-        await this.#scan(this.req.criteria.after, true);
+        await this.#scan(this.#scannedTo, true);
+        if (this.#matched.size === 0) this.req.mark?.raise(this.#scannedTo);
         this.#live = true;
         for (const item of this.#early.splice(0)) await this.#handle(item);
         await this.#decide();
@@ -318,6 +327,7 @@ class Wait {
   async #expire(): Promise<void> {
     await this.#catchUp();
     if (await this.#decide()) return;
+    if (this.#matched.size === 0) this.req.mark?.raise(this.#high);
     if (this.req.expect === "none") {
       this.#finish({ kind: "none", cursor: this.#high });
       return;

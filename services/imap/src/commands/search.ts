@@ -1,6 +1,15 @@
 /** SEARCH and UID SEARCH: keys compiled by the content layer, evaluated in store batches. */
-import { compileSearch, matchSearch, needsRawFor, type SearchKey } from "../content/index.js";
-import { atom } from "../protocol/ast.js";
+import {
+  compileSearch,
+  matchSearch,
+  needsRawFor,
+  prepareSearch,
+  type SearchKey,
+  TimeSlicer,
+} from "../content/index.js";
+import { atom, type Token, type Value } from "../protocol/ast.js";
+import { formatSet } from "../protocol/sequence.js";
+import { ArgError } from "./args.js";
 import { enableCondstore, searchUsesModSeq } from "./condstore.js";
 import { defineCommand, ok, SELECTED } from "./types.js";
 
@@ -26,13 +35,58 @@ function needsContent(key: SearchKey): boolean {
   }
 }
 
+/** ESEARCH result options (RFC 4731); SAVE belongs to SEARCHRES, which is not offered. */
+const RETURN_OPTIONS = new Set(["MIN", "MAX", "ALL", "COUNT"]);
+
+interface SearchArgs {
+  key: SearchKey;
+  /** RETURN options: the answer is an ESEARCH response; absent for the RFC 3501 SEARCH response. */
+  options?: Set<string>;
+}
+
+function parseSearch(tokens: Token[]): SearchArgs {
+  const first = tokens[0];
+  if (first?.type !== "atom" || first.section || first.value.toUpperCase() !== "RETURN") {
+    return { key: compileSearch(tokens) };
+  }
+  const list = tokens[1];
+  if (list?.type !== "list") throw new ArgError("SEARCH: RETURN needs a list of options");
+  const options = new Set<string>();
+  for (const t of list.items) {
+    const name = t.type === "atom" && !t.section ? t.value.toUpperCase() : "";
+    if (!RETURN_OPTIONS.has(name)) throw new ArgError("SEARCH: unsupported RETURN option");
+    options.add(name);
+  }
+  // RETURN () means ALL (RFC 4731 §3.1).
+  if (options.size === 0) options.add("ALL");
+  return { key: compileSearch(tokens.slice(2)), options };
+}
+
+/** `* ESEARCH (TAG "t") [UID] MIN.. MAX.. COUNT.. ALL..`; MIN, MAX and ALL only when something matched. */
+function esearchResponse(
+  tag: string,
+  uid: boolean,
+  options: Set<string>,
+  hits: readonly number[],
+  modSeq: number | undefined,
+): Value[] {
+  const out: Value[] = [atom("ESEARCH"), [atom("TAG"), tag]];
+  if (uid) out.push(atom("UID"));
+  if (hits.length > 0 && options.has("MIN")) out.push(atom("MIN"), hits[0]!);
+  if (hits.length > 0 && options.has("MAX")) out.push(atom("MAX"), hits[hits.length - 1]!);
+  if (options.has("COUNT")) out.push(atom("COUNT"), hits.length);
+  if (hits.length > 0 && options.has("ALL")) out.push(atom("ALL"), atom(formatSet(hits)));
+  if (modSeq !== undefined && hits.length > 0) out.push(atom("MODSEQ"), modSeq);
+  return out;
+}
+
 export default defineCommand({
   name: "SEARCH",
   states: SELECTED,
   uid: true,
   expungeAllowed: (command) => command.uid,
-  parse: (tokens) => compileSearch(tokens),
-  async handler(ctx, key) {
+  parse: parseSearch,
+  async handler(ctx, { key, options }) {
     const byUid = ctx.command.uid;
     const { runId } = ctx.session.user;
     const { store } = ctx.deps;
@@ -45,6 +99,7 @@ export default defineCommand({
     const modseq = searchUsesModSeq(key);
     if (modseq) enableCondstore(ctx);
     let topModSeq = 0;
+    const slicer = new TimeSlicer();
     for (let start = 1; start <= count; start += BATCH) {
       const seqs: number[] = [];
       for (let s = start; s < start + BATCH && s <= count; s++) seqs.push(s);
@@ -60,11 +115,15 @@ export default defineCommand({
               ),
             )
           : undefined;
-      seqs.forEach((seq, i) => {
+      for (let i = 0; i < seqs.length; i++) {
+        const seq = seqs[i]!;
         const msg = messages[i];
         // Moved away meanwhile (its event may still be in flight): no longer this mailbox's.
-        if (!msg || tracked[i]!.gone || msg.uid !== tracked[i]!.uid) return;
-        const raw = raws?.[i];
+        if (!msg || tracked[i]!.gone || msg.uid !== tracked[i]!.uid) continue;
+        const bytes = raws?.[i];
+        const raw = () => bytes ?? Buffer.alloc(0);
+        // Large or many messages: decode in slices and let other connections in between.
+        if (bytes) await prepareSearch(key, msg.mime, raw, slicer);
         const match = matchSearch(key, {
           seq,
           uid: msg.uid,
@@ -72,7 +131,7 @@ export default defineCommand({
           internalDate: msg.internalDate,
           size: msg.size,
           modSeq: msg.modSeq,
-          raw: () => raw ?? Buffer.alloc(0),
+          raw,
           root: msg.mime,
           recent: tracked[i]!.recent,
           maxSeq: count,
@@ -80,9 +139,18 @@ export default defineCommand({
         });
         if (match) hits.push(byUid ? msg.uid : seq);
         if (match && msg.modSeq > topModSeq) topModSeq = msg.modSeq;
-      });
+        if (slicer.due()) await slicer.pause();
+      }
     }
-    ctx.send([atom("SEARCH"), ...hits, ...(modseq && hits.length > 0 ? [[atom("MODSEQ"), topModSeq]] : [])]);
+    if (options) {
+      ctx.send(esearchResponse(ctx.command.tag, byUid, options, hits, modseq ? topModSeq : undefined));
+    } else {
+      ctx.send([
+        atom("SEARCH"),
+        ...hits,
+        ...(modseq && hits.length > 0 ? [[atom("MODSEQ"), topModSeq]] : []),
+      ]);
+    }
     return ok("SEARCH completed");
   },
 });

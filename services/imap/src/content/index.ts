@@ -10,7 +10,8 @@ export { BadCharsetError, ImapSyntaxError, SupportedCharsets } from "./errors.js
 export type { SearchKey } from "./search-key.js";
 export { compileSearch, parseSearchDate } from "./search-key.js";
 export type { SearchContext } from "./search-match.js";
-export { matchSearch, needsRawFor } from "./search-match.js";
+export { matchSearch, needsRawFor, prepareSearch } from "./search-match.js";
 export { parseSection } from "./section.js";
 export type { SequenceRange, SequenceSet } from "./sequence-set.js";
 export { inSequenceSet, parseSequenceSet } from "./sequence-set.js";
+export { TimeSlicer } from "./time-slice.js";

@@ -1,14 +1,8 @@
 import type { MimeNode } from "@sandmail/core";
-import {
-  decodeCharset,
-  decodeTransfer,
-  decodeWords,
-  fieldValue,
-  type LocatedField,
-  locateFields,
-} from "@sandmail/mime";
+import { decodeTextPieces, decodeWords, fieldValue, type LocatedField, locateFields } from "@sandmail/mime";
 import { parseAddressList } from "./address.js";
 import { fold } from "./fold.js";
+import type { TimeSlicer } from "./time-slice.js";
 
 /**
  * What SEARCH compares against, derived once per message and kept while the message's MIME
@@ -145,36 +139,90 @@ export function sentDayOf(root: MimeNode, raw: () => Buffer): number {
 
 const ENCODED_WORD_START = Buffer.from("=?");
 
-function headerText(raw: Buffer, node: MimeNode, out: string[]): void {
+function headerText(raw: Buffer, node: MimeNode): string {
   const start = node.headerStart;
   const end = node.headerEnd;
-  // Fast path: without encoded-words the header reads as written, folds unfolded.
-  // Searched within this header only: an unbounded search from every part's header would
-  // rescan the rest of the message once per part (quadratic in a message of many parts).
+  // Fast path: without encoded-words the header reads as written, folds unfolded. Searched
+  // within this header only: an unbounded search from every part's header would rescan the rest
+  // of the message once per part (quadratic in a message of many parts).
   if (raw.subarray(start, end).indexOf(ENCODED_WORD_START) === -1) {
-    out.push(raw.toString("utf8", start, end).replace(/\r?\n[ \t]+/g, " "));
-    return;
+    return raw.toString("utf8", start, end).replace(/\r?\n[ \t]+/g, " ");
   }
-  for (const f of locateFields(raw, start, end)) {
-    out.push(`${f.name}: ${decodeWords(fieldValue(raw, f))}\n`);
+  let out = "";
+  for (const f of locateFields(raw, start, end)) out += `${f.name}: ${decodeWords(fieldValue(raw, f))}\n`;
+  return out;
+}
+
+/**
+ * The searchable pieces in order: decoded text bodies (BODY), with every header block (TEXT).
+ * Walked with an explicit stack, one piece at a time; `null` marks a step of work within a large
+ * body, where a caller may pause too.
+ */
+function* pieces(raw: Buffer, root: MimeNode, withHeaders: boolean): Generator<string | null> {
+  if (withHeaders) yield headerText(raw, root);
+  const stack: Array<{ node: MimeNode; isPart: boolean }> = [{ node: root, isPart: false }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { node, isPart } = item;
+    if (withHeaders && isPart) yield headerText(raw, node);
+    if (node.contentType.startsWith("multipart/")) {
+      for (let i = node.children.length - 1; i >= 0; i--)
+        stack.push({ node: node.children[i]!, isPart: true });
+      continue;
+    }
+    if (node.contentType === "message/rfc822" && node.message) {
+      if (withHeaders) yield headerText(raw, node.message);
+      stack.push({ node: node.message, isPart: false });
+      continue;
+    }
+    // Like Dovecot, only text parts have searchable bodies: attachments and images are skipped.
+    if (!node.contentType.startsWith("text/")) continue;
+    const body = raw.subarray(node.bodyStart, node.bodyEnd);
+    yield* decodeTextPieces(body, node.encoding, node.params["charset"]);
+    yield "\n";
   }
 }
 
-function collect(raw: Buffer, node: MimeNode, withHeaders: boolean, out: string[], isPart: boolean): void {
-  if (withHeaders && isPart) headerText(raw, node, out);
-  if (node.contentType.startsWith("multipart/")) {
-    for (const child of node.children) collect(raw, child, withHeaders, out, true);
-    return;
+/** Pieces are folded in slices of about this many characters, so no single step is large. */
+const FOLD_SLICE = 1 << 16;
+
+/**
+ * Folded slices of every piece. A long piece is cut just before ASCII whitespace: folding (NFKD,
+ * then lowercase, whose final-sigma rule looks at the next character) gives the same result on
+ * the parts as on the whole there.
+ */
+function* foldedSlices(raw: Buffer, root: MimeNode, withHeaders: boolean): Generator<string | null> {
+  for (const piece of pieces(raw, root, withHeaders)) {
+    if (piece === null) {
+      yield null;
+      continue;
+    }
+    let start = 0;
+    while (piece.length - start > FOLD_SLICE) {
+      const end = sliceEnd(piece, start);
+      yield fold(piece.slice(start, end));
+      start = end;
+    }
+    yield fold(start === 0 ? piece : piece.slice(start));
   }
-  if (node.contentType === "message/rfc822" && node.message) {
-    if (withHeaders) headerText(raw, node.message, out);
-    collect(raw, node.message, withHeaders, out, false);
-    return;
+}
+
+/** Text without whitespace for this long is cut anywhere (folding may then differ at the cut). */
+const WHITESPACE_LOOKBACK = 256;
+
+function sliceEnd(text: string, start: number): number {
+  const target = start + FOLD_SLICE;
+  for (let cut = target; cut > target - WHITESPACE_LOOKBACK; cut--) {
+    const c = text.charCodeAt(cut);
+    if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) return cut;
   }
-  // Like Dovecot, only text parts have searchable bodies: attachments and images are skipped.
-  if (!node.contentType.startsWith("text/")) return;
-  const body = decodeTransfer(raw.subarray(node.bodyStart, node.bodyEnd), node.encoding);
-  out.push(decodeCharset(body, node.params["charset"]), "\n");
+  return target;
+}
+
+function store(root: MimeNode, withHeaders: boolean, text: string): string {
+  const entry = entryFor(root);
+  if (withHeaders) entry.text = text;
+  else entry.body = text;
+  return text;
 }
 
 /** Case-folded decoded bodies (BODY), or headers and bodies (TEXT). */
@@ -182,12 +230,26 @@ export function searchableText(root: MimeNode, raw: () => Buffer, withHeaders: b
   const entry = entryFor(root);
   const cached = withHeaders ? entry.text : entry.body;
   if (cached !== undefined) return cached;
-  const bytes = raw();
   const out: string[] = [];
-  if (withHeaders) headerText(bytes, root, out);
-  collect(bytes, root, withHeaders, out, false);
-  const text = fold(out.join(""));
-  if (withHeaders) entry.text = text;
-  else entry.body = text;
-  return text;
+  for (const slice of foldedSlices(raw(), root, withHeaders)) if (slice !== null) out.push(slice);
+  return store(root, withHeaders, out.join(""));
+}
+
+/**
+ * Builds what searchableText returns ahead of a synchronous match, pausing whenever the slicer's
+ * time is up: a message of 100,000 parts or 25 MB of text never holds the event loop for long.
+ */
+export async function prepareSearchableText(
+  root: MimeNode,
+  raw: () => Buffer,
+  withHeaders: boolean,
+  slicer: TimeSlicer,
+): Promise<void> {
+  if (textCached(root, withHeaders ? "text" : "body")) return;
+  const out: string[] = [];
+  for (const slice of foldedSlices(raw(), root, withHeaders)) {
+    if (slice !== null) out.push(slice);
+    if (slicer.due()) await slicer.pause();
+  }
+  store(root, withHeaders, out.join(""));
 }

@@ -1,7 +1,14 @@
 import type { MimeNode } from "@sandmail/core";
-import { headerValues, searchableText, sentDayOf, textCached } from "./message-text.js";
+import {
+  headerValues,
+  prepareSearchableText,
+  searchableText,
+  sentDayOf,
+  textCached,
+} from "./message-text.js";
 import type { SearchKey } from "./search-key.js";
 import { inSequenceSet } from "./sequence-set.js";
+import type { TimeSlicer } from "./time-slice.js";
 
 /** What SEARCH needs to know about one message of the selected mailbox. */
 export interface SearchContext {
@@ -113,4 +120,42 @@ export function needsRawFor(key: SearchKey, root: MimeNode): boolean {
     default:
       return false;
   }
+}
+
+/** Which of the decoded texts (BODY, TEXT) a key searches. */
+function textsNeeded(key: SearchKey, out: { body: boolean; text: boolean }): void {
+  switch (key.type) {
+    case "body":
+      if (key.needle !== "") out.body = true;
+      return;
+    case "text":
+      if (key.needle !== "") out.text = true;
+      return;
+    case "and":
+      for (const k of key.keys) textsNeeded(k, out);
+      return;
+    case "or":
+      textsNeeded(key.left, out);
+      textsNeeded(key.right, out);
+      return;
+    case "not":
+      textsNeeded(key.key, out);
+      return;
+  }
+}
+
+/**
+ * Decodes, ahead of matchSearch, the texts `key` searches in this message, pausing as the slicer
+ * asks: matchSearch itself is synchronous and would otherwise decode a large message in one go.
+ */
+export async function prepareSearch(
+  key: SearchKey,
+  root: MimeNode,
+  raw: () => Buffer,
+  slicer: TimeSlicer,
+): Promise<void> {
+  const need = { body: false, text: false };
+  textsNeeded(key, need);
+  if (need.body) await prepareSearchableText(root, raw, false, slicer);
+  if (need.text) await prepareSearchableText(root, raw, true, slicer);
 }
