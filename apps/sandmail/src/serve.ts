@@ -6,6 +6,7 @@ import { createPop3Service } from "@sandmail/pop3";
 import { type Logger, LoginThrottle, loadTlsMaterial, type TlsMaterial } from "@sandmail/runtime";
 import { createSmtpService } from "@sandmail/smtp";
 import type { MailStore } from "@sandmail/store";
+import { createWorkerPool } from "@sandmail/work";
 import { defaultCatchAll } from "./default-run.js";
 import { createStore } from "./store.js";
 import { webUiRoot } from "./web-ui.js";
@@ -73,6 +74,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const metrics = options.metrics ?? createMetrics({ processMetrics: true });
   // One record of wrong logins per process: guesses over SMTP, IMAP and the API count together.
   const loginThrottle = options.loginThrottle ?? new LoginThrottle();
+  // One pool of worker threads for CPU-heavy work on untrusted bytes, whichever front end asks.
+  const work = createWorkerPool();
 
   try {
     await store.ping();
@@ -89,6 +92,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         logger: logger.child({ service: "smtp" }),
         metrics,
         loginThrottle,
+        work,
         ...(catchAll ? { catchAll } : {}),
       });
       const bound = await smtp.listen();
@@ -127,6 +131,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         logger: logger.child({ service: "api" }),
         metrics,
         loginThrottle,
+        work,
         ...(catchAll ? { catchAll } : {}),
         ui: { root: options.uiRoot ?? webUiRoot() },
         endpoints: {
@@ -154,6 +159,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         // Front ends first (they finish what is in flight), the store last.
         closed ??= (async () => {
           await Promise.allSettled(closers.reverse().map((close) => close()));
+          await work.close();
           if (!options.store) await store.close();
         })();
         return closed;
@@ -161,6 +167,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     };
   } catch (err) {
     await Promise.allSettled(closers.reverse().map((close) => close()));
+    await work.close();
     if (!options.store) await store.close().catch(() => {});
     throw err;
   }

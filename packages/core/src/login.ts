@@ -2,18 +2,23 @@
  * Who a mail-client login (IMAP LOGIN / AUTHENTICATE, POP3 USER+PASS / AUTH) stands for. Inside
  * the sandmail domain the address names its run (`alice@<runId>.<domain>`); any other address
  * (caught by catch-all, or sent with SMTP AUTH) is written `<runId>/<address>`. The password is
- * always the run's token.
+ * always the run's token. The run id alone logs in to the whole run (IMAP's run-wide account).
  */
 import type { Run } from "./domain.js";
 import { normalizeAddress, RUN_ID_PATTERN, runIdFromAddress, tokensEqual } from "./ids.js";
 
 export interface LoginIdentity {
   runId: string;
-  /** The inbox address (lowercased) whose folders the session sees. */
-  address: string;
+  /**
+   * The inbox address (lowercased) whose folders the session sees; absent for the run-wide
+   * account (the user is the run id), which sees every inbox of the run as its own hierarchy.
+   */
+  address?: string;
 }
 
 export function parseLoginUser(user: string, domain: string): LoginIdentity | undefined {
+  const lower = user.trim().toLowerCase();
+  if (RUN_ID_PATTERN.test(lower)) return { runId: lower };
   const slash = user.indexOf("/");
   if (slash > 0) {
     const runId = user.slice(0, slash).toLowerCase();

@@ -1,5 +1,5 @@
-import libmime from "libmime";
 import { fieldSpans, unfold } from "./header-block.js";
+import { mimeValueDecoded } from "./mime-params.js";
 
 /** The fields of one entity's header that the MIME tree and the message summary are built from. */
 export interface EntityHeaders {
@@ -58,27 +58,11 @@ export interface StructuredValue {
 
 /** `type/subtype; a=b` -> lowercased value and params (names lowercased, RFC 2231 continuations and charsets decoded). */
 export function parseStructured(text: string): StructuredValue {
-  const simple = parseSimple(text);
-  if (simple) return simple;
-  try {
-    const parsed = libmime.parseHeaderValue(text, { stripComments: true });
-    const params: Record<string, string> = {};
-    for (const [k, v] of Object.entries(parsed.params ?? {})) {
-      params[k.toLowerCase()] = typeof v === "string" ? v : String(v);
-    }
-    return {
-      value: String(parsed.value ?? "")
-        .trim()
-        .toLowerCase(),
-      params,
-    };
-  } catch {
-    return { value: text.split(";")[0]!.trim().toLowerCase(), params: {} };
-  }
+  return parseSimple(text) ?? mimeValueDecoded(text);
 }
 
 // `type/subtype; name=value; name="quoted"` without comments, escapes or RFC 2231 parts: the
-// common case, parsed here without libmime's general tokenizer (this runs for every part at ingest).
+// common case, parsed here without the general tokenizer (this runs for every part at ingest).
 const SIMPLE = /^\s*([^\s;"()*\\]+)\s*((?:;\s*[A-Za-z0-9_.-]+\s*=\s*(?:"[^"\\*]*"|[^\s;"()*\\]+)\s*)*);?\s*$/;
 const SIMPLE_PARAM = /;\s*([A-Za-z0-9_.-]+)\s*=\s*(?:"([^"]*)"|([^\s;"]+))/g;
 

@@ -1,2 +1,8 @@
-export { createWorkerPool, type WorkerPool, type WorkerPoolOptions, WorkTimeoutError } from "./pool.js";
+export {
+  bytesForWorker,
+  createWorkerPool,
+  type WorkerPool,
+  type WorkerPoolOptions,
+  WorkTimeoutError,
+} from "./pool.js";
 export type { TaskInput, TaskName, TaskOutput } from "./tasks.js";

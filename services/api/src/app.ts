@@ -54,10 +54,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     apiKey: config.SANDMAIL_API_KEY,
     loginThrottle: options.loginThrottle ?? new LoginThrottle(),
   });
-  const parsed = new ParsedMessages(store);
   // The pool is the caller's to close when it passed one in; one made here closes with the app.
   const work = options.work ?? createWorkerPool();
   if (!options.work) app.addHook("onClose", () => work.close());
+  const parsed = new ParsedMessages(store, { work });
   const checks = new MessageChecks(config, work);
 
   await app.register(healthRoutes, { store, ...(options.catchAll ? { catchAll: options.catchAll } : {}) });

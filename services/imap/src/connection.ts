@@ -15,7 +15,7 @@ import { ParseError, parseFrame } from "./protocol/tokenize.js";
 import { continuation, type Status, statusLine, untagged } from "./protocol/writer.js";
 import { failureReply } from "./session/errors.js";
 import { announceKeywords, flagValues } from "./session/keywords.js";
-import { Session } from "./session/session.js";
+import { type Identity, Session } from "./session/session.js";
 import { MailboxTracker, type TrackerUpdate } from "./session/tracker.js";
 import { expungeAllowed, freshView, type UpdatePoint } from "./session/update-points.js";
 
@@ -242,7 +242,7 @@ export class Connection {
       requeue: (frame: Frame) => {
         this.requeued.push(frame);
       },
-      login: (runId, address) => this.login(runId, address),
+      login: (identity) => this.login(identity),
       openMailbox: (mailbox, readOnly) => this.openMailbox(mailbox, readOnly),
       setIdle: async (on) => {
         this.idling = on;
@@ -254,12 +254,13 @@ export class Connection {
     };
   }
 
-  private async login(runId: string, address: string): Promise<CommandResult | undefined> {
+  private async login({ runId, address }: Identity): Promise<CommandResult | undefined> {
     const { runSlots, store } = this.opts.deps;
     if (!runSlots.acquire(runId)) return no("Too many connections for this run", "LIMIT");
     this.slot = runId;
     try {
-      await store.ensureInbox(runId, address);
+      // The run-wide account (no address) sees the inboxes there are; it creates none.
+      if (address !== undefined) await store.ensureInbox(runId, address);
       this.unsubscribe = await store.subscribe(runId, (event) => this.onStoreEvent(event));
     } catch (err) {
       this.releaseRun();

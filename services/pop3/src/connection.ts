@@ -6,7 +6,7 @@
  */
 import type { Socket } from "node:net";
 import { type SecureContext, TLSSocket } from "node:tls";
-import { decodeSaslPlain, isSandmailError, type LoginIdentity, verifyLogin } from "@sandmail/core";
+import { decodeSaslPlain, isSandmailError, verifyLogin } from "@sandmail/core";
 import { clientKey, type Logger, type LoginThrottle } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { type LineEvent, LineReader } from "./line-reader.js";
@@ -285,8 +285,12 @@ export class Pop3Connection {
       logger.info({ user: user.slice(0, 200) }, "pop3 login failed");
       return this.fail(`-ERR [AUTH] ${LOGIN_HINT}`);
     }
+    if (identity.address === undefined) {
+      // The run-wide login is IMAP's: a POP3 maildrop is one inbox.
+      return this.fail("-ERR [AUTH] POP3 opens one inbox: log in with its address");
+    }
     try {
-      await this.openMaildrop(identity);
+      await this.openMaildrop(identity.runId, identity.address);
     } catch (err) {
       if (isSandmailError(err, "run_not_found")) return this.fail(`-ERR [AUTH] ${LOGIN_HINT}`);
       logger.warn({ err }, "pop3: could not open the maildrop");
@@ -294,18 +298,18 @@ export class Pop3Connection {
     }
   }
 
-  private async openMaildrop(identity: LoginIdentity): Promise<void> {
+  private async openMaildrop(runId: string, address: string): Promise<void> {
     const { store, locks } = this.deps;
-    await store.ensureInbox(identity.runId, identity.address);
-    const mailbox = await store.getMailbox(identity.runId, identity.address, "INBOX");
+    await store.ensureInbox(runId, address);
+    const mailbox = await store.getMailbox(runId, address, "INBOX");
     if (!mailbox) throw new Error("INBOX missing after ensureInbox");
-    const release = locks.acquire(identity.runId, mailbox.id);
+    const release = locks.acquire(runId, mailbox.id);
     if (!release) {
       this.send("-ERR [IN-USE] Another POP3 session has this maildrop open");
       return;
     }
     try {
-      this.maildrop = await Maildrop.open(store, identity.runId, mailbox);
+      this.maildrop = await Maildrop.open(store, runId, mailbox);
     } catch (err) {
       release();
       throw err;

@@ -8,7 +8,6 @@ import {
 } from "@sandmail/core";
 import {
   type AuthResults,
-  authenticateMessage,
   internString,
   normalizeCrlf,
   prependHeaders,
@@ -17,7 +16,9 @@ import {
 } from "@sandmail/mime";
 import type { Logger } from "@sandmail/runtime";
 import type { CatchAllRun, MailStore } from "@sandmail/store";
+import type { WorkerPool } from "@sandmail/work";
 import { safeMimeIndexer, safeSummary } from "./index-message.js";
+import { createAuthChecker } from "./message-work.js";
 import { receivedHeader } from "./received.js";
 import { reply, replyForStoreError, type SmtpReplyError, worstReply } from "./replies.js";
 
@@ -59,6 +60,8 @@ export interface IngestOptions {
   logger: Logger;
   /** This server's name in Received headers. */
   hostname: string;
+  /** Worker threads for the authentication checks of large messages; without it they run here. */
+  work?: WorkerPool;
   /** Run that takes mail no other run claims, created again when missing; without it such mail gets 550. */
   catchAll?: Pick<CatchAllRun, "runId" | "ensure">;
 }
@@ -86,6 +89,11 @@ export function createIngest(options: IngestOptions): Ingest {
   const domain = options.config.SANDMAIL_DOMAIN;
   const dnsFallback = options.config.SANDMAIL_DNS_FALLBACK ? systemDnsFallback() : undefined;
   const authTimeoutMs = options.config.SANDMAIL_AUTH_TIMEOUT_MS;
+  const authenticateMessage = createAuthChecker({
+    logger,
+    authTimeoutMs,
+    ...(options.work ? { work: options.work } : {}),
+  });
 
   /**
    * SPF, DKIM, DMARC and ARC as this run sees them: each run has its own DNS records, so a
@@ -108,7 +116,7 @@ export function createIngest(options: IngestOptions): Ingest {
         ...(dnsFallback ? { fallback: dnsFallback } : {}),
         timeoutMs: authTimeoutMs,
       },
-      memo ? { memo } : {},
+      memo,
     );
   }
 

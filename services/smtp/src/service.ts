@@ -3,6 +3,7 @@ import type { Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
 import { clientKey, type Logger, LoginThrottle } from "@sandmail/runtime";
 import type { CatchAllRun, MailStore } from "@sandmail/store";
+import type { WorkerPool } from "@sandmail/work";
 import type { SMTPServerOptions, SMTPServerSession } from "smtp-server";
 import { createIngest, type Route } from "./ingest.js";
 import { libraryLogger } from "./library-logger.js";
@@ -24,6 +25,8 @@ export interface SmtpServiceOptions {
   catchAll?: Pick<CatchAllRun, "runId" | "ensure">;
   /** How long close() lets in-flight transactions finish before dropping them (default 10 s). */
   closeTimeoutMs?: number;
+  /** Worker threads for the checks and indexing of large messages; shared with the process's other front ends. */
+  work?: WorkerPool;
   /** Slows down wrong logins per client address; shared with the process's other front ends. */
   loginThrottle?: LoginThrottle;
   /** Where message outcomes and open sessions are counted; nothing is counted without it. */
@@ -66,6 +69,7 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
     logger: log,
     hostname,
     ...(options.catchAll ? { catchAll: options.catchAll } : {}),
+    ...(options.work ? { work: options.work } : {}),
   });
 
   const loginThrottle = options.loginThrottle ?? new LoginThrottle();

@@ -20,6 +20,7 @@ import {
 import { offlineUnsignedResults } from "./offline-shortcut.js";
 import { parseAuthenticationResults } from "./parse-authentication-results.js";
 import { createRunResolver } from "./run-resolver.js";
+import { MAX_DKIM_SIGNATURES, withoutExcessSignatures } from "./signature-cap.js";
 import type {
   ArcResult,
   AuthContext,
@@ -105,10 +106,28 @@ async function checkArc(steps: Steps, verified: DKIMVerifyResult): Promise<ArcRe
   return arc;
 }
 
-async function checkDkimAndArc(steps: Steps, signatures: SignatureHeader[]): Promise<DkimStage> {
+/** Signatures past the cap: reported, never verified. */
+function tooMany(signatures: SignatureHeader[]): DkimOutcome {
+  return dkimUnverified(
+    signatures,
+    "neutral",
+    `too many signatures: only the first ${MAX_DKIM_SIGNATURES} are verified`,
+  );
+}
+
+function withExcess(stage: DkimOutcome, excess: SignatureHeader[]): DkimOutcome {
+  if (excess.length === 0) return stage;
+  const rest = tooMany(excess);
+  return { results: [...stage.results, ...rest.results], prefixes: [...stage.prefixes, ...rest.prefixes] };
+}
+
+async function checkDkimAndArc(steps: Steps, allSignatures: SignatureHeader[]): Promise<DkimStage> {
+  const signatures = allSignatures.slice(0, MAX_DKIM_SIGNATURES);
+  const excess = allSignatures.slice(MAX_DKIM_SIGNATURES);
   const lookups = tracked(steps.resolver);
+  const verifiable = excess.length > 0 ? withoutExcessSignatures(steps.raw, MAX_DKIM_SIGNATURES) : steps.raw;
   const outcome = await settleBy(steps.checksEndAt, () =>
-    steps.mailauth.dkimVerify(steps.raw, {
+    steps.mailauth.dkimVerify(verifiable, {
       resolver: lookups.resolver,
       sender: steps.ctx.mailFrom || undefined,
     }),
@@ -116,14 +135,14 @@ async function checkDkimAndArc(steps: Steps, signatures: SignatureHeader[]): Pro
   if (outcome.kind !== "done") {
     const cut = unfinished(outcome, "DKIM verification");
     return {
-      dkim: dkimUnverified(signatures, cut.result, cut.reason),
+      dkim: withExcess(dkimUnverified(signatures, cut.result, cut.reason), excess),
       arc: cut,
       verified: null,
       unfinished: cut,
     };
   }
   const verified = outcome.value;
-  const dkim = dkimOutcome(signatures, verified.results as MailauthDkimRow[]);
+  const dkim = withExcess(dkimOutcome(signatures, verified.results as MailauthDkimRow[]), excess);
   return { dkim, arc: await checkArc(steps, verified), verified };
 }
 
@@ -304,4 +323,43 @@ async function checkMessage(
   });
 
   return { spf, dkim: stage.dkim.results, dmarc, arc: stage.arc, received, header };
+}
+
+/**
+ * The results of a message whose checks were stopped from outside (the worker running them was
+ * terminated at its time limit): every check that would have run says temperror and why, and
+ * the message is still stored with them.
+ */
+export function authResultsCutOff(raw: Buffer, context: AuthContext, reason: string): AuthResults {
+  const helo = String(context.helo ?? "").trim();
+  const mailFrom = String(context.mailFrom ?? "").trim();
+  const mta = String(context.mta ?? "").trim() || "localhost";
+  const fields = readHeaderFields(raw);
+  const received = parseAuthenticationResults(
+    fields.filter((f) => f.name === "authentication-results").map((f) => f.value),
+  );
+  const signatures = readSignatureHeaders(
+    fields.filter((f) => f.name === "dkim-signature").map((f) => f.value),
+  );
+  const cut = { result: "temperror" as const, reason };
+  const dkim = withExcess(
+    dkimUnverified(signatures.slice(0, MAX_DKIM_SIGNATURES), "temperror", reason),
+    signatures.slice(MAX_DKIM_SIGNATURES),
+  );
+  const spfMailFrom = mailFrom || (helo ? `postmaster@${helo}` : "");
+  const spf: SpfResult | null = isIP(String(context.ip ?? "").trim()) ? { ...cut } : null;
+  const fromDomain = guessFromDomain(fields.find((f) => f.name === "from")?.value);
+  const dmarc: DmarcResult | null = fromDomain ? { ...cut, domain: fromDomain } : null;
+  const arc: ArcResult = { ...cut };
+  const header = formatAuthenticationResults({
+    mta,
+    spf,
+    spfMailFrom,
+    helo,
+    dkim: dkim.results,
+    dkimSignaturePrefixes: dkim.prefixes,
+    dmarc,
+    arc,
+  });
+  return { spf, dkim: dkim.results, dmarc, arc, received, header };
 }

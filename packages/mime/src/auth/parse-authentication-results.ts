@@ -1,3 +1,4 @@
+import { isWsp, readComment, readQuotedString, skipCfws } from "../rfc5322-lexer.js";
 import type { ReceivedAuthResult, ReceivedMethodResult } from "./types.js";
 
 /*
@@ -11,62 +12,26 @@ interface Scanner {
   pos: number;
 }
 
-const isSpace = (c: string | undefined) => c === " " || c === "\t" || c === "\r" || c === "\n";
-
-/** A comment's text, nested parentheses kept; the opening "(" is at sc.pos. */
-function readComment(sc: Scanner): string {
-  let depth = 0;
-  let text = "";
-  while (sc.pos < sc.s.length) {
-    const c = sc.s[sc.pos++]!;
-    if (c === "\\" && sc.pos < sc.s.length) {
-      text += sc.s[sc.pos++];
-      continue;
-    }
-    if (c === "(") {
-      if (depth > 0) text += c;
-      depth++;
-    } else if (c === ")") {
-      depth--;
-      if (depth === 0) break;
-      text += c;
-    } else {
-      text += c;
-    }
-  }
+/** A comment's text, nested parentheses kept, whitespace collapsed; the opening "(" is at sc.pos. */
+function comment(sc: Scanner): string {
+  const { text, end } = readComment(sc.s, sc.pos);
+  sc.pos = end;
   return text.replace(/\s+/g, " ").trim();
 }
 
 /** Skips whitespace and comments, returning the comments' texts. */
-function skipCfws(sc: Scanner): string[] {
+function skipComments(sc: Scanner): string[] {
   const comments: string[] = [];
-  while (sc.pos < sc.s.length) {
-    const c = sc.s[sc.pos];
-    if (isSpace(c)) {
-      sc.pos++;
-    } else if (c === "(") {
-      const text = readComment(sc);
-      if (text) comments.push(text);
-    } else {
-      break;
-    }
-  }
+  sc.pos = skipCfws(sc.s, sc.pos, (text) => {
+    const normalized = text.replace(/\s+/g, " ").trim();
+    if (normalized) comments.push(normalized);
+  });
   return comments;
 }
 
 function readQuoted(sc: Scanner): string {
-  let text = "";
-  sc.pos++; // opening quote
-  while (sc.pos < sc.s.length) {
-    const c = sc.s[sc.pos++]!;
-    if (c === "\\" && sc.pos < sc.s.length) {
-      text += sc.s[sc.pos++];
-    } else if (c === '"') {
-      break;
-    } else {
-      text += c;
-    }
-  }
+  const { text, end } = readQuotedString(sc.s, sc.pos);
+  sc.pos = end;
   return text;
 }
 
@@ -76,7 +41,7 @@ function readValue(sc: Scanner, stops: string): string | undefined {
   const start = sc.pos;
   while (sc.pos < sc.s.length) {
     const c = sc.s[sc.pos]!;
-    if (isSpace(c) || c === "(" || c === '"' || stops.includes(c)) break;
+    if (isWsp(c) || c === "(" || c === '"' || stops.includes(c)) break;
     sc.pos++;
   }
   return sc.pos > start ? sc.s.slice(start, sc.pos) : undefined;
@@ -87,7 +52,7 @@ function skipToSemicolon(sc: Scanner): void {
   while (sc.pos < sc.s.length && sc.s[sc.pos] !== ";") {
     const c = sc.s[sc.pos];
     if (c === '"') readQuoted(sc);
-    else if (c === "(") readComment(sc);
+    else if (c === "(") comment(sc);
     else sc.pos++;
   }
 }
@@ -95,18 +60,18 @@ function skipToSemicolon(sc: Scanner): void {
 function readResult(sc: Scanner): ReceivedMethodResult | undefined {
   const methodToken = readValue(sc, ";=/");
   if (!methodToken) return undefined;
-  const comments = skipCfws(sc);
+  const comments = skipComments(sc);
   let methodVersion: number | undefined;
   if (sc.s[sc.pos] === "/") {
     sc.pos++;
-    skipCfws(sc);
+    skipComments(sc);
     const v = readValue(sc, ";=");
     if (v && /^\d+$/.test(v)) methodVersion = Number(v);
-    comments.push(...skipCfws(sc));
+    comments.push(...skipComments(sc));
   }
   if (sc.s[sc.pos] !== "=") return undefined;
   sc.pos++;
-  comments.push(...skipCfws(sc));
+  comments.push(...skipComments(sc));
   const result = readValue(sc, ";");
   if (!result) return undefined;
 
@@ -117,20 +82,20 @@ function readResult(sc: Scanner): ReceivedMethodResult | undefined {
   };
   if (methodVersion !== undefined) entry.methodVersion = methodVersion;
 
-  comments.push(...skipCfws(sc));
+  comments.push(...skipComments(sc));
   while (sc.pos < sc.s.length && sc.s[sc.pos] !== ";") {
     const key = readValue(sc, ";=");
     if (!key) {
       sc.pos++; // a stray "=" or quote: step over it rather than loop on it
-      comments.push(...skipCfws(sc));
+      comments.push(...skipComments(sc));
       continue;
     }
-    comments.push(...skipCfws(sc));
+    comments.push(...skipComments(sc));
     if (sc.s[sc.pos] !== "=") continue; // a bare word: nothing to record
     sc.pos++;
-    comments.push(...skipCfws(sc));
+    comments.push(...skipComments(sc));
     const value = readValue(sc, ";") ?? "";
-    comments.push(...skipCfws(sc));
+    comments.push(...skipComments(sc));
     const name = key.toLowerCase();
     if (name === "reason") entry.reason = value;
     else if (!(name in entry.properties)) entry.properties[name] = value;
@@ -145,24 +110,24 @@ function parseOne(headerValue: string): ReceivedAuthResult | undefined {
     .replace(/^\s*authentication-results\s*:/i, "")
     .trim();
   const sc: Scanner = { s: raw, pos: 0 };
-  skipCfws(sc);
+  skipComments(sc);
   const authservId = readValue(sc, ";");
   if (!authservId) return undefined;
   const parsed: ReceivedAuthResult = { authservId, results: [], raw };
-  skipCfws(sc);
+  skipComments(sc);
   if (sc.s[sc.pos] !== ";") {
     const version = readValue(sc, ";");
     if (version && /^\d+$/.test(version)) parsed.version = Number(version);
   }
 
   while (sc.pos < sc.s.length) {
-    skipCfws(sc);
+    skipComments(sc);
     if (sc.s[sc.pos] !== ";") {
       skipToSemicolon(sc);
       continue;
     }
     sc.pos++;
-    skipCfws(sc);
+    skipComments(sc);
     if (sc.pos >= sc.s.length || sc.s[sc.pos] === ";") continue;
     const start = sc.pos;
     const entry = readResult(sc);

@@ -1,6 +1,5 @@
 import type { StoredMessage } from "@sandmail/core";
-import type { ParsedMessage } from "@sandmail/mime";
-import type { MessageContent } from "../views/parsed-messages.js";
+import type { MessageContent, ParsedMessage } from "@sandmail/mime";
 import type { CheckResults } from "./checks.js";
 
 /** Everything an assertion may look at, read once per request. */

@@ -1,6 +1,6 @@
 import { SandmailError } from "@sandmail/core";
 import { compilePatternText } from "@sandmail/matcher";
-import { extractByPattern } from "@sandmail/mime";
+import { extractByPattern, extractInput } from "@sandmail/mime";
 import type { MailStore } from "@sandmail/store";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { runSecurity } from "../plugins/openapi.js";
@@ -9,7 +9,7 @@ import { MessageParams } from "../schemas/common.js";
 import { ExtractQuery, ExtractResult } from "../schemas/extract.js";
 import { problemResponses } from "../schemas/problem.js";
 import { json } from "../schemas/responses.js";
-import { extractInput, type ParsedMessages } from "../views/parsed-messages.js";
+import type { ParsedMessages } from "../views/parsed-messages.js";
 
 export interface ExtractRoutesOptions {
   store: MailStore;

@@ -1,14 +1,7 @@
 import { type Run, SandmailError, type StoredMessage } from "@sandmail/core";
-import {
-  type ExtractedCode,
-  type ExtractedLink,
-  type ExtractInput,
-  extractCodes,
-  extractLinks,
-  type ParsedMessage,
-  parseMessage,
-} from "@sandmail/mime";
+import { extractContent, type MessageContent, type ParsedMessage, parseMessage } from "@sandmail/mime";
 import type { MailStore } from "@sandmail/store";
+import { bytesForWorker, type WorkerPool } from "@sandmail/work";
 import { Lru } from "../support/lru.js";
 
 export interface ParsedEntry {
@@ -21,7 +14,14 @@ export interface ParsedMessagesOptions {
   maxEntries?: number;
   /** Bound on the summed raw sizes of cached messages. */
   maxBytes?: number;
+  /** Worker threads that decode large messages; without it every message is decoded here. */
+  work?: WorkerPool;
 }
+
+/** Messages from this size on are decoded (and their links and codes found) on a worker thread. */
+const WORKER_MIN_BYTES = 256 * 1024;
+/** A decode still running after this is stopped; the view then shows what the stored summary knew. */
+const DECODE_LIMIT_MS = 20_000;
 
 /**
  * Decodes stored messages for the detail and attachment views, keeping recent results: a test
@@ -30,12 +30,14 @@ export interface ParsedMessagesOptions {
  */
 export class ParsedMessages {
   readonly #cache: Lru<string, Promise<ParsedEntry>>;
+  readonly #work: WorkerPool | undefined;
 
   constructor(
     private readonly store: MailStore,
     options: ParsedMessagesOptions = {},
   ) {
     this.#cache = new Lru(options.maxEntries ?? 256, options.maxBytes ?? 64 * 1024 * 1024);
+    this.#work = options.work;
   }
 
   get(run: Run, msg: StoredMessage): Promise<ParsedEntry> {
@@ -55,11 +57,28 @@ export class ParsedMessages {
     const raw = await this.store.getRaw(run.id, msg.id);
     if (!raw) throw new SandmailError("message_not_found", `message ${msg.id} not found`);
     try {
+      if (this.#work && raw.length >= WORKER_MIN_BYTES) return { parsed: await decodeAside(this.#work, raw) };
       return { parsed: await parseMessage(raw) };
     } catch (err) {
       return { parsed: fromSummary(msg), error: err instanceof Error ? err.message : String(err) };
     }
   }
+}
+
+/** Decodes on a worker thread and keeps its links and codes, found there too, with the result. */
+async function decodeAside(work: WorkerPool, raw: Buffer): Promise<ParsedMessage> {
+  const { bytes, transferList } = bytesForWorker(raw);
+  const { parsed, content } = await work.run("readMessage", bytes, {
+    timeoutMs: DECODE_LIMIT_MS,
+    transferList,
+  });
+  // Bytes come back from a thread as plain Uint8Arrays.
+  for (const attachment of parsed.attachments) {
+    const c = attachment.content as Uint8Array;
+    attachment.content = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+  }
+  contentMemo.set(parsed, content);
+  return parsed;
 }
 
 function fromSummary(msg: StoredMessage): ParsedMessage {
@@ -79,21 +98,6 @@ function fromSummary(msg: StoredMessage): ParsedMessage {
   };
 }
 
-/** What extraction finds in a message's readable parts. */
-export interface MessageContent {
-  links: ExtractedLink[];
-  codes: ExtractedCode[];
-}
-
-/** The parts extraction reads; `text` is only the message's own text/plain (parseMessage never renders HTML into it). */
-export function extractInput(parsed: ParsedMessage): ExtractInput {
-  const input: ExtractInput = {};
-  if (parsed.subject) input.subject = parsed.subject;
-  if (parsed.text) input.text = parsed.text;
-  if (parsed.html) input.html = parsed.html;
-  return input;
-}
-
 // Keyed by the decoded message object, which the ParsedMessages cache holds: the extraction lives
 // exactly as long as the parse it came from, and every view of that parse (detail, wait answers,
 // assertions) shares it without having to pass it around.
@@ -103,8 +107,7 @@ const contentMemo = new WeakMap<ParsedMessage, MessageContent>();
 export function messageContent(parsed: ParsedMessage): MessageContent {
   let content = contentMemo.get(parsed);
   if (!content) {
-    const input = extractInput(parsed);
-    content = { links: extractLinks(input), codes: extractCodes(input) };
+    content = extractContent(parsed);
     contentMemo.set(parsed, content);
   }
   return content;

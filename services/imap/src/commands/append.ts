@@ -1,5 +1,6 @@
 import { isSandmailError } from "@sandmail/core";
 import { indexMessage, normalizeCrlf } from "@sandmail/mime";
+import { findMailbox } from "../session/folders.js";
 import { ArgError, Args, canonicalFlag, flagList, parseDateTime, tokenText } from "./args.js";
 import { AUTHENTICATED, defineCommand, no, ok } from "./types.js";
 
@@ -26,15 +27,16 @@ export default defineCommand({
   },
   async handler(ctx, { name, flags, date, raw }) {
     const { store, config } = ctx.deps;
-    const { runId, address } = ctx.session.user;
+    const { runId } = ctx.session.user;
     if (raw.length > config.SANDMAIL_MAX_MESSAGE_BYTES) return no("Message is over the size limit", "TOOBIG");
     if (raw.length === 0) return no("Empty message", "CANNOT");
-    const mailbox = await store.getMailbox(runId, address, name);
-    if (!mailbox) return no("Mailbox does not exist", "TRYCREATE");
+    const found = await findMailbox(store, ctx.session.user, name);
+    if (!found) return no("Mailbox does not exist", "TRYCREATE");
+    const { mailbox } = found;
     const bytes = normalizeCrlf(raw);
     try {
       const stored = await store.appendMessage(runId, {
-        address,
+        address: mailbox.address,
         mailbox: mailbox.name,
         raw: bytes,
         meta: indexMessage(bytes),

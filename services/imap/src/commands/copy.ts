@@ -1,6 +1,7 @@
 /** COPY and MOVE (RFC 6851), with COPYUID (RFC 4315). */
 import { atom } from "../protocol/ast.js";
 import { formatSet } from "../protocol/sequence.js";
+import { findMailbox } from "../session/folders.js";
 import { Args } from "./args.js";
 import { resolveTargets } from "./targets.js";
 import { type CommandContext, type CommandResult, defineCommand, no, ok, SELECTED } from "./types.js";
@@ -21,11 +22,11 @@ async function transfer(
   { ranges, name }: ReturnType<ReturnType<typeof parse>>,
 ): Promise<CommandResult> {
   const verb = move ? "MOVE" : "COPY";
-  const { runId, address } = ctx.session.user;
+  const { runId } = ctx.session.user;
   const { tracker, readOnly } = ctx.session.selected;
   const { store } = ctx.deps;
   if (move && readOnly) return no("Mailbox is read-only", "READ-ONLY");
-  const dest = await store.getMailbox(runId, address, name);
+  const dest = (await findMailbox(store, ctx.session.user, name))?.mailbox;
   if (!dest) return no("Destination mailbox does not exist", "TRYCREATE");
   const targets = resolveTargets(tracker, ranges, ctx.command.uid).filter((t) => !t.message.gone);
   if (targets.length === 0) return ok(`${verb} completed (no messages)`);

@@ -75,6 +75,7 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "UNSELECT",
     "CHILDREN",
     "CONDSTORE",
+    "ESEARCH",
     "SPECIAL-USE",
     "XLIST",
     `APPENDLIMIT=${options.appendLimit}`,

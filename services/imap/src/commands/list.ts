@@ -1,13 +1,13 @@
 /**
- * LIST, LSUB and XLIST over the inbox address's folders. Special-use attributes are always
+ * LIST, LSUB and XLIST over the folders the session sees (session/folders.ts). Special-use attributes are always
  * included (RFC 6154 allows it), so `LIST "" "*" RETURN (SPECIAL-USE)` needs no other option.
  */
-import type { Mailbox } from "@sandmail/core";
 import { byFolderName } from "@sandmail/store";
 import { TimeSlicer } from "../content/index.js";
 import { atom, type Value } from "../protocol/ast.js";
 import { listMatcher } from "../protocol/list-pattern.js";
 import { DELIMITER, decodeListPattern, encodeMailboxName } from "../protocol/mailbox-name.js";
+import { foldersOf, type VisibleFolder } from "../session/folders.js";
 import { ArgError, Args, tokenText } from "./args.js";
 import { AUTHENTICATED, type CommandContext, defineCommand, ok } from "./types.js";
 
@@ -44,7 +44,7 @@ function parseList(command: string, allowReturn: boolean) {
  * adds its ancestors, stopping at the first one already known), so LIST over thousands of
  * folders does not compare every folder with every other.
  */
-async function parentNames(all: readonly Mailbox[], slicer: TimeSlicer): Promise<Set<string>> {
+async function parentNames(all: readonly { name: string }[], slicer: TimeSlicer): Promise<Set<string>> {
   const parents = new Set<string>();
   for (const { name } of all) {
     if (slicer.due()) await slicer.pause();
@@ -59,43 +59,47 @@ async function parentNames(all: readonly Mailbox[], slicer: TimeSlicer): Promise
   return parents;
 }
 
-function attributes(mb: Mailbox, parents: Set<string>, xlist: boolean): Value[] {
+function attributes({ name, mailbox: mb }: VisibleFolder, parents: Set<string>, xlist: boolean): Value[] {
   const attrs: string[] = [];
-  attrs.push(parents.has(mb.name) ? "\\HasChildren" : "\\HasNoChildren");
+  // The run-wide view's address level is not a mailbox.
+  if (!mb) attrs.push("\\Noselect");
+  attrs.push(parents.has(name) ? "\\HasChildren" : "\\HasNoChildren");
+  if (!mb) return attrs.map((a) => atom(a));
   if (xlist && mb.name === "INBOX") attrs.push("\\Inbox");
   if (mb.specialUse) attrs.push(xlist && mb.specialUse === "\\Junk" ? "\\Spam" : mb.specialUse);
   return attrs.map((a) => atom(a));
 }
 
 async function run(ctx: CommandContext, kind: "LIST" | "LSUB" | "XLIST", a: ListArgs) {
-  const { runId, address } = ctx.session.user;
+  const { runId } = ctx.session.user;
   if (kind !== "LSUB" && a.patterns.length === 1 && a.patterns[0] === "") {
     // The hierarchy delimiter and root of the reference (RFC 3501 §6.3.8).
     ctx.send([atom(kind), [atom("\\Noselect")], DELIMITER, ""]);
     return ok(`${kind} completed`);
   }
-  const all = await ctx.deps.store.listMailboxes(runId, address);
+  const all = await foldersOf(ctx.session.user).list(ctx.deps.store, runId);
   const matchers = a.patterns.map((p) => listMatcher(a.reference, p));
   // Thousands of folders: work in time slices, other connections get turns between.
   const slicer = new TimeSlicer();
   const parents = await parentNames(all, slicer);
   const rows: Array<{ name: string; attrs: Value[] }> = [];
   const subscribedParents = new Set<string>();
-  for (const mb of all) {
+  for (const folder of all) {
     if (slicer.due()) await slicer.pause();
-    if (kind === "LSUB" && !mb.subscribed) continue;
-    if (matchers.some((m) => m(mb.name))) {
-      rows.push({ name: mb.name, attrs: attributes(mb, parents, kind === "XLIST") });
+    if (kind === "LSUB" && !folder.mailbox?.subscribed) continue;
+    if (matchers.some((m) => m(folder.name))) {
+      rows.push({ name: folder.name, attrs: attributes(folder, parents, kind === "XLIST") });
     } else if (kind === "LSUB") {
       // RFC 3501 §6.3.9: `%` stops above a subscribed `foo/bar`; foo is listed then, \Noselect
       // unless it is subscribed itself (then it is listed in its own right).
-      for (let i = mb.name.indexOf(DELIMITER); i > 0; i = mb.name.indexOf(DELIMITER, i + 1)) {
-        const parent = mb.name.slice(0, i);
+      const { name } = folder;
+      for (let i = name.indexOf(DELIMITER); i > 0; i = name.indexOf(DELIMITER, i + 1)) {
+        const parent = name.slice(0, i);
         if (matchers.some((m) => m(parent))) subscribedParents.add(parent);
       }
     }
   }
-  const subscribed = new Set(all.filter((o) => o.subscribed).map((o) => o.name));
+  const subscribed = new Set(all.filter((o) => o.mailbox?.subscribed).map((o) => o.name));
   for (const parent of subscribedParents) {
     if (subscribed.has(parent)) continue;
     rows.push({ name: parent, attrs: [atom("\\Noselect")] });

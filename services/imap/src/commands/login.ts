@@ -14,7 +14,7 @@ export async function logIn(ctx: CommandContext, user: string, password: string)
     logger.info({ user: user.slice(0, 200) }, "imap login failed");
     return no("Invalid credentials (user: inbox address, password: run token)", "AUTHENTICATIONFAILED");
   }
-  const refused = await ctx.login(identity.runId, identity.address);
+  const refused = await ctx.login(identity);
   if (refused) return refused;
   ctx.session.authenticate(identity);
   return {

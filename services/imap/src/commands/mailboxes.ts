@@ -1,8 +1,9 @@
 /** CREATE, DELETE, RENAME, SUBSCRIBE and UNSUBSCRIBE: folder management over the store. */
 import { isSandmailError } from "@sandmail/core";
 import { DELIMITER } from "../protocol/mailbox-name.js";
+import { foldersOf, type Place } from "../session/folders.js";
 import { Args } from "./args.js";
-import { AUTHENTICATED, defineCommand, no, ok } from "./types.js";
+import { AUTHENTICATED, type CommandContext, type CommandResult, defineCommand, no, ok } from "./types.js";
 
 const oneName = (command: string) => (tokens: ConstructorParameters<typeof Args>[0]) => {
   const args = new Args(tokens, command);
@@ -11,12 +12,30 @@ const oneName = (command: string) => (tokens: ConstructorParameters<typeof Args>
   return name;
 };
 
+/** The store place of a name, or the NO that explains why the run-wide view has none. */
+async function place(ctx: CommandContext, name: string): Promise<Place | CommandResult> {
+  const folders = foldersOf(ctx.session.user);
+  const found = folders.locate(name);
+  if (!found) return no("Folders live under an inbox address: <address>/<folder>", "CANNOT");
+  if (folders.runWide) {
+    const inboxes = await ctx.deps.store.listInboxes(ctx.session.user.runId);
+    if (!inboxes.some((i) => i.address === found.address))
+      return no("No such inbox in this run", "NONEXISTENT");
+  }
+  return found;
+}
+
+const isPlace = (p: Place | CommandResult): p is Place => "address" in p;
+
 export const create = defineCommand({
   name: "CREATE",
   states: AUTHENTICATED,
   parse: oneName("CREATE"),
-  async handler(ctx, name) {
-    const { runId, address } = ctx.session.user;
+  async handler(ctx, visibleName) {
+    const where = await place(ctx, visibleName);
+    if (!isPlace(where)) return where;
+    const { address, name } = where;
+    const { runId } = ctx.session.user;
     const { store } = ctx.deps;
     if (name === "INBOX") return no("INBOX always exists", "ALREADYEXISTS");
     if (name.split(DELIMITER).some((p) => p === "")) return no("Empty hierarchy level in name", "CANNOT");
@@ -31,16 +50,20 @@ export const del = defineCommand({
   name: "DELETE",
   states: AUTHENTICATED,
   parse: oneName("DELETE"),
-  async handler(ctx, name) {
-    const { runId, address } = ctx.session.user;
+  async handler(ctx, visibleName) {
+    const where = await place(ctx, visibleName);
+    if (!isPlace(where)) return where;
+    const { address, name } = where;
+    const { runId } = ctx.session.user;
     const { store } = ctx.deps;
     if (name === "INBOX") return no("INBOX cannot be deleted", "CANNOT");
     const all = await store.listMailboxes(runId, address);
-    if (!all.some((m) => m.name === name)) return no("Mailbox does not exist", "NONEXISTENT");
+    const target = all.find((m) => m.name === name);
+    if (!target) return no("Mailbox does not exist", "NONEXISTENT");
     if (all.some((m) => m.name.startsWith(name + DELIMITER))) {
       return no("Mailbox has children; delete them first", "INUSE");
     }
-    if (ctx.session.selection?.mailbox.name === name) ctx.session.deselect();
+    if (ctx.session.selection?.mailbox.id === target.id) ctx.session.deselect();
     await store.deleteMailbox(runId, address, name);
     return ok("DELETE completed");
   },
@@ -56,15 +79,22 @@ export const rename = defineCommand({
     args.end();
     return { from, to };
   },
-  async handler(ctx, { from, to }) {
-    const { runId, address } = ctx.session.user;
+  async handler(ctx, names) {
+    const from = await place(ctx, names.from);
+    if (!isPlace(from)) return from;
+    const to = await place(ctx, names.to);
+    if (!isPlace(to)) return to;
+    if (from.address !== to.address) return no("Folders cannot move between inboxes", "CANNOT");
+    const { runId } = ctx.session.user;
     const { store } = ctx.deps;
-    if (!(await store.getMailbox(runId, address, from))) return no("Mailbox does not exist", "NONEXISTENT");
-    if (to === "INBOX" || (await store.getMailbox(runId, address, to))) {
+    const { address } = from;
+    if (!(await store.getMailbox(runId, address, from.name)))
+      return no("Mailbox does not exist", "NONEXISTENT");
+    if (to.name === "INBOX" || (await store.getMailbox(runId, address, to.name))) {
       return no("Target mailbox already exists", "ALREADYEXISTS");
     }
-    if (to.startsWith(from + DELIMITER)) return no("Cannot move a mailbox into itself", "CANNOT");
-    await store.renameMailbox(runId, address, from, to);
+    if (to.name.startsWith(from.name + DELIMITER)) return no("Cannot move a mailbox into itself", "CANNOT");
+    await store.renameMailbox(runId, address, from.name, to.name);
     return ok("RENAME completed");
   },
 });
@@ -73,11 +103,13 @@ export const subscribe = defineCommand({
   name: "SUBSCRIBE",
   states: AUTHENTICATED,
   parse: oneName("SUBSCRIBE"),
-  async handler(ctx, name) {
-    const { runId, address } = ctx.session.user;
-    if (!(await ctx.deps.store.getMailbox(runId, address, name)))
+  async handler(ctx, visibleName) {
+    const where = await place(ctx, visibleName);
+    if (!isPlace(where)) return where;
+    const { runId } = ctx.session.user;
+    if (!(await ctx.deps.store.getMailbox(runId, where.address, where.name)))
       return no("Mailbox does not exist", "NONEXISTENT");
-    await ctx.deps.store.setSubscribed(runId, address, name, true);
+    await ctx.deps.store.setSubscribed(runId, where.address, where.name, true);
     return ok("SUBSCRIBE completed");
   },
 });
@@ -86,10 +118,11 @@ export const unsubscribe = defineCommand({
   name: "UNSUBSCRIBE",
   states: AUTHENTICATED,
   parse: oneName("UNSUBSCRIBE"),
-  async handler(ctx, name) {
-    const { runId, address } = ctx.session.user;
+  async handler(ctx, visibleName) {
+    const where = foldersOf(ctx.session.user).locate(visibleName);
+    if (!where) return ok("UNSUBSCRIBE completed");
     try {
-      await ctx.deps.store.setSubscribed(runId, address, name, false);
+      await ctx.deps.store.setSubscribed(ctx.session.user.runId, where.address, where.name, false);
     } catch (err) {
       if (!isSandmailError(err, "mailbox_not_found")) throw err;
     }

@@ -7,7 +7,9 @@ import {
   type SearchKey,
   TimeSlicer,
 } from "../content/index.js";
-import { atom } from "../protocol/ast.js";
+import { atom, type Token, type Value } from "../protocol/ast.js";
+import { formatSet } from "../protocol/sequence.js";
+import { ArgError } from "./args.js";
 import { enableCondstore, searchUsesModSeq } from "./condstore.js";
 import { defineCommand, ok, SELECTED } from "./types.js";
 
@@ -33,13 +35,58 @@ function needsContent(key: SearchKey): boolean {
   }
 }
 
+/** ESEARCH result options (RFC 4731); SAVE belongs to SEARCHRES, which is not offered. */
+const RETURN_OPTIONS = new Set(["MIN", "MAX", "ALL", "COUNT"]);
+
+interface SearchArgs {
+  key: SearchKey;
+  /** RETURN options: the answer is an ESEARCH response; absent for the RFC 3501 SEARCH response. */
+  options?: Set<string>;
+}
+
+function parseSearch(tokens: Token[]): SearchArgs {
+  const first = tokens[0];
+  if (first?.type !== "atom" || first.section || first.value.toUpperCase() !== "RETURN") {
+    return { key: compileSearch(tokens) };
+  }
+  const list = tokens[1];
+  if (list?.type !== "list") throw new ArgError("SEARCH: RETURN needs a list of options");
+  const options = new Set<string>();
+  for (const t of list.items) {
+    const name = t.type === "atom" && !t.section ? t.value.toUpperCase() : "";
+    if (!RETURN_OPTIONS.has(name)) throw new ArgError("SEARCH: unsupported RETURN option");
+    options.add(name);
+  }
+  // RETURN () means ALL (RFC 4731 §3.1).
+  if (options.size === 0) options.add("ALL");
+  return { key: compileSearch(tokens.slice(2)), options };
+}
+
+/** `* ESEARCH (TAG "t") [UID] MIN.. MAX.. COUNT.. ALL..`; MIN, MAX and ALL only when something matched. */
+function esearchResponse(
+  tag: string,
+  uid: boolean,
+  options: Set<string>,
+  hits: readonly number[],
+  modSeq: number | undefined,
+): Value[] {
+  const out: Value[] = [atom("ESEARCH"), [atom("TAG"), tag]];
+  if (uid) out.push(atom("UID"));
+  if (hits.length > 0 && options.has("MIN")) out.push(atom("MIN"), hits[0]!);
+  if (hits.length > 0 && options.has("MAX")) out.push(atom("MAX"), hits[hits.length - 1]!);
+  if (options.has("COUNT")) out.push(atom("COUNT"), hits.length);
+  if (hits.length > 0 && options.has("ALL")) out.push(atom("ALL"), atom(formatSet(hits)));
+  if (modSeq !== undefined && hits.length > 0) out.push(atom("MODSEQ"), modSeq);
+  return out;
+}
+
 export default defineCommand({
   name: "SEARCH",
   states: SELECTED,
   uid: true,
   expungeAllowed: (command) => command.uid,
-  parse: (tokens) => compileSearch(tokens),
-  async handler(ctx, key) {
+  parse: parseSearch,
+  async handler(ctx, { key, options }) {
     const byUid = ctx.command.uid;
     const { runId } = ctx.session.user;
     const { store } = ctx.deps;
@@ -95,7 +142,15 @@ export default defineCommand({
         if (slicer.due()) await slicer.pause();
       }
     }
-    ctx.send([atom("SEARCH"), ...hits, ...(modseq && hits.length > 0 ? [[atom("MODSEQ"), topModSeq]] : [])]);
+    if (options) {
+      ctx.send(esearchResponse(ctx.command.tag, byUid, options, hits, modseq ? topModSeq : undefined));
+    } else {
+      ctx.send([
+        atom("SEARCH"),
+        ...hits,
+        ...(modseq && hits.length > 0 ? [[atom("MODSEQ"), topModSeq]] : []),
+      ]);
+    }
     return ok("SEARCH completed");
   },
 });

@@ -1,4 +1,5 @@
 import { atom } from "../protocol/ast.js";
+import { findMailbox } from "../session/folders.js";
 import { flagsResponses, keywordsOf } from "../session/keywords.js";
 import { ArgError, Args } from "./args.js";
 import { CONDSTORE } from "./condstore.js";
@@ -15,12 +16,11 @@ async function open(
   readOnly: boolean,
 ): Promise<CommandResult> {
   const { store } = ctx.deps;
-  const { runId, address } = ctx.session.user;
   // Selecting again (or failing to) leaves the previous mailbox without an EXPUNGE (RFC 3501 §6.3.1).
   ctx.session.deselect();
   // SELECT (CONDSTORE) is a CONDSTORE enabling command even when the mailbox does not exist.
   if (condstore) ctx.session.enabled.add(CONDSTORE);
-  const mailbox = await store.getMailbox(runId, address, name);
+  const mailbox = (await findMailbox(store, ctx.session.user, name))?.mailbox;
   if (!mailbox) return no(`Mailbox does not exist: ${name}`, "NONEXISTENT");
   const tracker = await ctx.openMailbox(mailbox, readOnly);
   const messages = Array.from({ length: tracker.count }, (_, i) => tracker.at(i + 1)!);

@@ -1,6 +1,7 @@
 import type { Mailbox } from "@sandmail/core";
 import { atom, type Value } from "../protocol/ast.js";
 import { encodeMailboxName } from "../protocol/mailbox-name.js";
+import { findMailbox, foldersOf } from "../session/folders.js";
 import { ArgError, Args } from "./args.js";
 import { enableCondstore } from "./condstore.js";
 import { AUTHENTICATED, type CommandContext, defineCommand, no, ok } from "./types.js";
@@ -22,10 +23,9 @@ export default defineCommand({
     return { name, items };
   },
   async handler(ctx, { name, items }) {
-    const { runId, address } = ctx.session.user;
     // STATUS (HIGHESTMODSEQ) is a CONDSTORE enabling command (RFC 7162 §3.1).
     if (items.includes("HIGHESTMODSEQ")) enableCondstore(ctx);
-    const mb = await ctx.deps.store.getMailbox(runId, address, name);
+    const mb = (await findMailbox(ctx.deps.store, ctx.session.user, name))?.mailbox;
     if (!mb) return no("Mailbox does not exist", "NONEXISTENT");
     const recent = items.includes("RECENT") ? await recentCount(ctx, mb) : 0;
     const values: Value[] = [];
@@ -38,7 +38,7 @@ export default defineCommand({
       else if (item === "HIGHESTMODSEQ") values.push(mb.highestModSeq);
       else values.push(recent);
     }
-    ctx.send([atom("STATUS"), encodeMailboxName(mb.name), values]);
+    ctx.send([atom("STATUS"), encodeMailboxName(foldersOf(ctx.session.user).visible(mb)), values]);
     return ok("STATUS completed");
   },
 });

@@ -8,7 +8,7 @@ import type { Logger, LoginThrottle } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import type { Command, Token, Value } from "../protocol/ast.js";
 import type { Frame } from "../protocol/parser.js";
-import type { Session, SessionState } from "../session/session.js";
+import type { Identity, Session, SessionState } from "../session/session.js";
 import type { MailboxTracker } from "../session/tracker.js";
 
 export interface CommandResult {
@@ -69,7 +69,7 @@ export interface CommandContext {
   /** Puts a frame back in front of the input, to be dispatched as a command next. */
   requeue(frame: Frame): void;
   /** Logs in: subscribes to the run's events and counts the connection against the run. */
-  login(runId: string, address: string): Promise<CommandResult | undefined>;
+  login(identity: Identity): Promise<CommandResult | undefined>;
   /**
    * Loads a mailbox's UID index into a new tracker (events arriving meanwhile are kept) and
    * claims \Recent unless read-only.

@@ -5,6 +5,7 @@
  * fields. A group becomes a start marker (mailbox = group name, host NIL), its members, and an end
  * marker (all NIL).
  */
+import { readQuotedString, skipCfws } from "@sandmail/mime";
 
 export interface ImapAddress {
   name: string | null;
@@ -47,55 +48,20 @@ class Cursor {
 
   /** Skips whitespace and comments; remembers the last comment's text. */
   skipCfws(): void {
-    for (;;) {
-      const c = this.peek();
-      if (c === " " || c === "\t" || c === "\r" || c === "\n") {
-        this.pos++;
-      } else if (c === "(") {
-        this.lastComment = this.comment();
-      } else {
-        return;
-      }
-    }
-  }
-
-  private comment(): string {
-    let depth = 0;
-    let text = "";
-    while (!this.done) {
-      const c = this.s[this.pos++]!;
-      if (c === "\\" && !this.done) {
-        text += this.s[this.pos++];
-        continue;
-      }
-      if (c === "(") {
-        if (depth > 0) text += c;
-        depth++;
-      } else if (c === ")") {
-        depth--;
-        if (depth === 0) return text;
-        text += c;
-      } else {
-        text += c;
-      }
-    }
-    return text;
+    this.pos = skipCfws(this.s, this.pos, (text) => {
+      this.lastComment = text;
+    });
   }
 
   quoted(): string {
-    this.pos++; // opening quote
-    let text = "";
-    while (!this.done) {
-      const c = this.s[this.pos++]!;
-      if (c === '"') {
-        this.skipCfws();
-        return text;
-      }
-      if (c === "\\" && !this.done) text += this.s[this.pos++];
-      else if (c !== "\r" && c !== "\n") text += c;
+    const { text, end, closed } = readQuotedString(this.s, this.pos);
+    this.pos = end;
+    if (!closed) {
+      this.broken = true;
+      return "";
     }
-    this.broken = true;
-    return "";
+    this.skipCfws();
+    return text;
   }
 
   /** A run of atext (and dots when allowed). */

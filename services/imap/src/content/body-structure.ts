@@ -1,8 +1,7 @@
 import type { MimeNode } from "@sandmail/core";
-import { fieldValue, type LocatedField, locateFields } from "@sandmail/mime";
+import { fieldValue, type LocatedField, locateFields, type MimeValue, parseMimeValue } from "@sandmail/mime";
 import type { Value } from "../protocol/ast.js";
 import { envelope } from "./envelope.js";
-import { type MimeValue, parseMimeValue } from "./mime-header.js";
 
 const LF = 0x0a;
 

@@ -119,6 +119,62 @@ const SEARCH_SCRIPT = [
   "UID SEARCH NOT FLAGGED SEEN",
 ];
 
+const ESEARCH_SCRIPT = [
+  "SEARCH RETURN (MIN MAX COUNT ALL) ALL",
+  "SEARCH RETURN () SEEN",
+  "UID SEARCH RETURN (ALL) UNSEEN",
+  "UID SEARCH RETURN (MIN MAX) FLAGGED NOT DELETED",
+  "SEARCH RETURN (COUNT) KEYWORD $Label1",
+  "UID SEARCH RETURN (COUNT ALL) FROM example.com",
+  "SEARCH RETURN (MIN MAX COUNT ALL) SUBJECT no-such-subject",
+  "UID SEARCH RETURN (MAX) LARGER 2000",
+  "SEARCH RETURN (MIN COUNT) OR SEEN FLAGGED",
+  "UID SEARCH RETURN (ALL) UID 3:*",
+  "SEARCH RETURN (ALL) 2,4:6,30:*",
+  "SEARCH RETURN (BOGUS) ALL",
+  "SEARCH RETURN ALL",
+];
+
+/**
+ * An ESEARCH answer as `NAME=value` items in a fixed order: UID results mapped to positions
+ * (MIN, MAX, ALL), ALL expanded; the TAG must name the command's own tag.
+ */
+function esearchResult(untagged: Buffer[], side: Side, uid: boolean, tag: string): string {
+  const line = untagged.find((u) => /^ESEARCH\b/i.test(u.toString("latin1")));
+  if (!line) return "<no ESEARCH response>";
+  const values = parseValues(line).slice(1);
+  const items: string[] = [];
+  const position = (n: number) => (uid ? side.uids.indexOf(n) + 1 : n);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Array.isArray(v)) {
+      items.push(`TAG=${canonical(v[1]!) === tag ? "own" : canonical(v[1]!)}`);
+      continue;
+    }
+    const name = v instanceof Atom ? v.value.toUpperCase() : canonical(v);
+    if (name === "UID") {
+      items.push("UID");
+      continue;
+    }
+    const value = values[++i]!;
+    if (name === "ALL") {
+      const set = value instanceof Atom ? value.value : canonical(value);
+      const all = set.split(",").flatMap((part) => {
+        const [a, b] = part.split(":").map(Number) as [number, number?];
+        const out: number[] = [];
+        for (let n = a; n <= (b ?? a); n++) out.push(position(n));
+        return out;
+      });
+      items.push(`ALL=${all.sort((x, y) => x - y).join(",")}`);
+    } else if (name === "MIN" || name === "MAX") {
+      items.push(`${name}=${position(value as number)}`);
+    } else {
+      items.push(`${name}=${canonical(value)}`);
+    }
+  }
+  return items.sort().join(" ");
+}
+
 describe.skipIf(skipWithoutTool(available))("sandmail IMAP vs Dovecot (end-to-end differential)", () => {
   let dovecot: DovecotServer;
   let sandmail: TestServer;
@@ -196,6 +252,23 @@ describe.skipIf(skipWithoutTool(available))("sandmail IMAP vs Dovecot (end-to-en
         const flagsOnly = [...items.keys()].every((name) => name === "FLAGS" || name === "UID");
         if (!t.has(seq) && !flagsOnly) diffs.push(`${command} #${seq}: only sandmail answered`);
       }
+    }
+    expect(diffs).toEqual([]);
+  });
+
+  it("answers every ESEARCH (SEARCH RETURN) of the script as Dovecot does", async () => {
+    const diffs: string[] = [];
+    for (const command of ESEARCH_SCRIPT) {
+      const uid = command.startsWith("UID ");
+      const theirs = await sides.dovecot.client.command(command);
+      const ours = await sides.sandmail.client.command(command);
+      const t =
+        theirs.status === "OK"
+          ? esearchResult(theirs.untagged, sides.dovecot, uid, theirs.tag)
+          : theirs.status;
+      const o =
+        ours.status === "OK" ? esearchResult(ours.untagged, sides.sandmail, uid, ours.tag) : ours.status;
+      if (t !== o) diffs.push(`${command}\n  dovecot:  ${t}\n  sandmail: ${o}`);
     }
     expect(diffs).toEqual([]);
   });

@@ -7,6 +7,8 @@ import net from "node:net";
 import { completeResponseLength } from "./imap-response.js";
 
 export interface ImapReply {
+  /** The tag this client gave the command. */
+  tag: string;
   status: "OK" | "NO" | "BAD";
   /** The tagged line without the tag. */
   text: string;
@@ -90,7 +92,7 @@ export class RawImapClient {
       if (!line.startsWith(`${tag} `)) throw new Error(`unexpected response: ${line.slice(0, 200)}`);
       const text = line.slice(tag.length + 1);
       const status = text.slice(0, text.indexOf(" ") === -1 ? undefined : text.indexOf(" "));
-      return { status: status as ImapReply["status"], text, untagged };
+      return { tag, status: status as ImapReply["status"], text, untagged };
     }
   }
 

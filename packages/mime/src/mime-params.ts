@@ -1,9 +1,11 @@
 /**
- * Structured MIME header values (Content-Type, Content-Disposition) parsed the way IMAP servers
- * report them: parameter names as written, values unquoted, RFC 2231 continuations joined. An
+ * The one parser of structured MIME header values (Content-Type, Content-Disposition). Parsed the
+ * way IMAP servers report them: parameter names as written, values unquoted, RFC 2231 continuations joined. An
  * RFC 2231 charset-encoded value stays encoded under its `name*` key (`utf-8''%E2%82%AC.txt`),
  * as Dovecot sends it: the writer needs no 8-bit strings and clients decode it themselves.
  */
+import { decodeCharset } from "./decode.js";
+import { readQuotedString, skipCfws } from "./rfc5322-lexer.js";
 
 export interface MimeValue {
   /** The value before the first `;` (e.g. `text/plain`, `attachment`), as written. */
@@ -12,24 +14,6 @@ export interface MimeValue {
 }
 
 const TSPECIALS = '()<>@,;:\\"/[]?=';
-
-function skipWs(s: string, pos: number): number {
-  let depth = 0;
-  while (pos < s.length) {
-    const c = s[pos]!;
-    if (depth > 0) {
-      if (c === "\\") pos++;
-      else if (c === "(") depth++;
-      else if (c === ")") depth--;
-      pos++;
-    } else if (c === " " || c === "\t" || c === "\r" || c === "\n") pos++;
-    else if (c === "(") {
-      depth = 1;
-      pos++;
-    } else break;
-  }
-  return pos;
-}
 
 function readToken(s: string, pos: number): [string, number] {
   const start = pos;
@@ -42,20 +26,13 @@ function readToken(s: string, pos: number): [string, number] {
 }
 
 function readQuoted(s: string, pos: number): [string, number] {
-  let text = "";
-  pos++;
-  while (pos < s.length) {
-    const c = s[pos++]!;
-    if (c === '"') break;
-    if (c === "\\" && pos < s.length) text += s[pos++];
-    else if (c !== "\r" && c !== "\n") text += c;
-  }
-  return [text, pos];
+  const { text, end } = readQuotedString(s, pos);
+  return [text, end];
 }
 
 /** Parses `value *(";" attribute "=" value)`. Bad parameters are skipped, never thrown. */
 export function parseMimeValue(input: string): MimeValue {
-  let pos = skipWs(input, 0);
+  let pos = skipCfws(input, 0);
   const semi = input.indexOf(";", pos);
   const value = (semi === -1 ? input.slice(pos) : input.slice(pos, semi)).replace(/\([^)]*\)/g, "").trim();
   pos = semi === -1 ? input.length : semi;
@@ -67,12 +44,12 @@ export function parseMimeValue(input: string): MimeValue {
       if (next === -1) break;
       pos = next;
     }
-    pos = skipWs(input, pos + 1);
+    pos = skipCfws(input, pos + 1);
     let name: string;
     [name, pos] = readToken(input, pos);
-    pos = skipWs(input, pos);
+    pos = skipCfws(input, pos);
     if (name === "" || input[pos] !== "=") continue;
-    pos = skipWs(input, pos + 1);
+    pos = skipCfws(input, pos + 1);
     let val: string;
     if (input[pos] === '"') [val, pos] = readQuoted(input, pos);
     else {
@@ -80,7 +57,7 @@ export function parseMimeValue(input: string): MimeValue {
       while (pos < input.length && input[pos] !== ";" && input[pos] !== " " && input[pos] !== "\t") pos++;
       val = input.slice(start, pos);
     }
-    pos = skipWs(input, pos);
+    pos = skipCfws(input, pos);
     raw.push([name, val]);
   }
   return { value, params: joinContinuations(raw) };
@@ -120,4 +97,33 @@ function percentEncode(s: string): string {
   return s.replace(/[^A-Za-z0-9!#$&+.^_`{}~-]/g, (c) =>
     [...Buffer.from(c, "utf8")].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join(""),
   );
+}
+
+/** `utf-8'en'%E2%82%AC.txt` (RFC 2231) -> `€.txt`; a value that is not in that form as it is. */
+function decodeExtValue(value: string): string {
+  const m = /^([^']*)'[^']*'(.*)$/s.exec(value);
+  if (!m) return value;
+  const bytes = Buffer.from(
+    m[2]!.replace(/%([0-9A-Fa-f]{2})|[^%]+|%/g, (all, hex: string | undefined) =>
+      hex ? String.fromCharCode(Number.parseInt(hex, 16)) : all,
+    ),
+    "latin1",
+  );
+  return decodeCharset(bytes, m[1] || undefined);
+}
+
+/**
+ * The value lowercased and the parameters by lowercased name, RFC 2231 values decoded to text: the
+ * form the MIME index keeps (charset, boundary, name, filename). A decoded `name*` wins over `name`.
+ */
+export function mimeValueDecoded(input: string): { value: string; params: Record<string, string> } {
+  const { value, params } = parseMimeValue(input);
+  const out: Record<string, string> = {};
+  for (const [name, raw] of params) {
+    const extended = name.endsWith("*");
+    const key = (extended ? name.slice(0, -1) : name).toLowerCase();
+    if (!extended && Object.hasOwn(out, key)) continue;
+    out[key] = extended ? decodeExtValue(raw) : raw;
+  }
+  return { value: value.toLowerCase(), params: out };
 }

@@ -1,0 +1,43 @@
+import { useEffect, useState } from "preact/hooks";
+
+/** Where the page is: `#/r/<run>` and `#/r/<run>/m/<message>`; anything else is the connect page. */
+export interface Route {
+  run?: string;
+  message?: string;
+}
+
+export function parseRoute(hash: string): Route {
+  const match = /^#\/r\/([^/]+)(?:\/m\/([^/]+))?$/.exec(hash);
+  if (!match) return {};
+  return {
+    run: decodeURIComponent(match[1]!),
+    ...(match[2] ? { message: decodeURIComponent(match[2]) } : {}),
+  };
+}
+
+export function href(route: Route): string {
+  if (!route.run) return "#/";
+  const run = `#/r/${encodeURIComponent(route.run)}`;
+  return route.message ? `${run}/m/${encodeURIComponent(route.message)}` : run;
+}
+
+export function navigate(route: Route, replace = false): void {
+  const url = `${location.pathname}${href(route)}`;
+  if (replace) history.replaceState(null, "", url);
+  else history.pushState(null, "", url);
+  window.dispatchEvent(new HashChangeEvent("hashchange"));
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(location.hash));
+    window.addEventListener("hashchange", update);
+    window.addEventListener("popstate", update);
+    return () => {
+      window.removeEventListener("hashchange", update);
+      window.removeEventListener("popstate", update);
+    };
+  }, []);
+  return route;
+}
