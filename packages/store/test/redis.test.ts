@@ -82,6 +82,59 @@ describe("RedisStore across processes", () => {
   });
 });
 
+describe("RedisStore's per-process message cache", () => {
+  let a: RedisStore;
+  let b: RedisStore;
+  let raw: Redis;
+
+  beforeAll(async () => {
+    a = await RedisStore.connect(inject("redisUrl"));
+    b = await RedisStore.connect(inject("redisUrl"));
+    raw = new Redis(inject("redisUrl"));
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    raw?.disconnect();
+  });
+
+  it("serves the same parsed parts for the same message, and fresh flags, mailbox and UID", async () => {
+    const run = await a.createRun({ id: uniqueRunId(), ttlSeconds: 60, limits });
+    const m = await a.appendMessage(run.id, appendInput("u@x.test", "same"));
+    const first = await a.getMessage(run.id, m.id);
+    const second = await a.getMessage(run.id, m.id);
+    // Caches keyed by these objects (IMAP's ENVELOPE and SEARCH) hit on the second read.
+    expect(second?.mime).toBe(first?.mime);
+    expect(second?.summary).toBe(first?.summary);
+    await b.updateFlags(run.id, [m.id], { op: "add", flags: ["\\Flagged"] });
+    await b.moveMessages(run.id, [m.id], (await b.getMailbox(run.id, "u@x.test", "Archive"))!.id);
+    expect(await a.getMessage(run.id, m.id)).toMatchObject({
+      flags: ["\\Flagged"],
+      mailbox: "Archive",
+      uid: 1,
+    });
+    expect((await a.getRaw(run.id, m.id))?.toString()).toBe((await a.getRaw(run.id, m.id))?.toString());
+    await b.deleteMessages(run.id, [m.id]);
+    expect(await a.getMessage(run.id, m.id)).toBeUndefined();
+    expect(await a.getRaw(run.id, m.id)).toBeUndefined();
+  });
+
+  it("never serves a message of a run that was removed and created again with the same id", async () => {
+    const id = uniqueRunId();
+    await a.createRun({ id, ttlSeconds: 60, limits });
+    const old = await a.appendMessage(id, appendInput("u@x.test", "old body"));
+    expect((await a.getMessage(id, old.id))?.summary.subject).toBe("old body");
+    expect((await a.getRaw(id, old.id))?.toString()).toContain("old body");
+    // Gone without any event, as when Redis expires it or loses its data.
+    await raw.del(...(await raw.keys(`sm:{${id}}:*`)));
+    await b.createRun({ id, ttlSeconds: 60, limits });
+    const fresh = await b.appendMessage(id, appendInput("u@x.test", "new body"));
+    expect(fresh.id).toBe(old.id);
+    expect((await a.getMessage(id, old.id))?.summary.subject).toBe("new body");
+    expect((await a.getRaw(id, old.id))?.toString()).toContain("new body");
+  });
+});
+
 describe("RedisStore while Redis is down", () => {
   let server: TestRedis;
   let store: RedisStore;

@@ -1,9 +1,10 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, runPath } from "./api.js";
+import { ChecksTab } from "./checks-tab.js";
 import { CopyButton } from "./copy-button.js";
 import type { Detail, Folders, Summary } from "./wire.js";
 
-type Tab = "html" | "text" | "headers" | "raw" | "auth" | "links" | "attachments" | "envelope";
+type Tab = "html" | "text" | "headers" | "raw" | "auth" | "links" | "attachments" | "envelope" | "checks";
 const TABS: Array<[Tab, string]> = [
   ["html", "HTML"],
   ["text", "Text"],
@@ -13,6 +14,7 @@ const TABS: Array<[Tab, string]> = [
   ["links", "Links & codes"],
   ["attachments", "Attachments"],
   ["envelope", "Envelope"],
+  ["checks", "Checks"],
 ];
 // Image types a browser shows inline without running anything.
 const INLINE_IMAGE = /^image\/(png|jpeg|gif|webp|avif|bmp)$/;
@@ -186,6 +188,7 @@ export function MessageView({
         {tab === "links" && <LinksTab message={message} />}
         {tab === "attachments" && <AttachmentsTab base={base} message={message} />}
         {tab === "envelope" && <EnvelopeTab message={message} />}
+        {tab === "checks" && <ChecksTab base={base} />}
         {message.parseError && <p class="notice">Could not decode this message: {message.parseError}</p>}
       </div>
     </section>

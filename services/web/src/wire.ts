@@ -1,4 +1,5 @@
 // The API's wire types, inferred from its zod schemas (the one source); type-only, nothing bundled.
+import type { HtmlCheckResult, LinkCheckResult, SpamCheckResult } from "@sandmail/api/schemas/checks";
 import type { StreamEventData } from "@sandmail/api/schemas/events";
 import type { MessageDetail, MessageList, MessageSummary } from "@sandmail/api/schemas/messages";
 import type { ProblemBody } from "@sandmail/api/schemas/problem";
@@ -14,3 +15,6 @@ export type Folders = z.infer<typeof FolderList>;
 export type Settings = z.infer<typeof ConnectionSettings>;
 export type StreamEvent = z.infer<typeof StreamEventData>;
 export type Problem = ProblemBody;
+export type HtmlCheck = z.infer<typeof HtmlCheckResult>;
+export type LinkCheck = z.infer<typeof LinkCheckResult>;
+export type SpamCheck = z.infer<typeof SpamCheckResult>;

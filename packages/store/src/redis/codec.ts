@@ -1,5 +1,6 @@
 import type { Mailbox, MessageMeta, Run, SpecialUse, StoredMessage, StoreEvent } from "@sandmail/core";
 import type { MailboxEntry } from "../contract.js";
+import type { FixedParts } from "./message-cache.js";
 
 /** Flags travel and rest in Redis as one space-separated string (flags are atoms: no spaces). */
 export function joinFlags(flags: string[]): string {
@@ -35,8 +36,27 @@ type Row = Array<string | number | null>;
 /** A GET_MESSAGES / LIST_MESSAGES row; see read_msg in lua/reads.ts. */
 export function decodeMessage(runId: string, row: unknown): StoredMessage | undefined {
   if (!Array.isArray(row)) return undefined;
-  const [id, seq, mailboxId, uid, flags, modSeq, idate, size, env, meta, address, mailbox] = row as Row;
+  return withFixedParts(runId, row, fixedParts(row));
+}
+
+/** What never changes about the message of a whole (not light) row. */
+export function fixedParts(row: unknown[]): FixedParts {
+  const [, , , , , , idate, size, env, meta] = row as Row;
   const parsed = parseMeta(String(meta));
+  const parts: FixedParts = {
+    summary: parsed.summary,
+    mime: parsed.mime,
+    internalDate: new Date(Number(idate)),
+    size: Number(size),
+  };
+  if (env) parts.envelope = JSON.parse(String(env));
+  if (parsed.auth) parts.auth = parsed.auth;
+  return parts;
+}
+
+/** A row (a light one: read_msg_light in lua/reads.ts) completed with the message's fixed parts. */
+export function withFixedParts(runId: string, row: unknown[], parts: FixedParts): StoredMessage {
+  const [id, seq, mailboxId, uid, flags, modSeq, , , , , address, mailbox] = row as Row;
   const msg: StoredMessage = {
     id: String(id),
     runId,
@@ -47,13 +67,13 @@ export function decodeMessage(runId: string, row: unknown): StoredMessage | unde
     uid: Number(uid),
     flags: splitFlags(flags),
     modSeq: Number(modSeq),
-    internalDate: new Date(Number(idate)),
-    size: Number(size),
-    summary: parsed.summary,
-    mime: parsed.mime,
+    internalDate: parts.internalDate,
+    size: parts.size,
+    summary: parts.summary,
+    mime: parts.mime,
   };
-  if (env) msg.envelope = JSON.parse(String(env));
-  if (parsed.auth) msg.auth = parsed.auth;
+  if (parts.envelope) msg.envelope = parts.envelope;
+  if (parts.auth) msg.auth = parts.auth;
   return msg;
 }
 
@@ -76,18 +96,41 @@ export function decodeMailbox(row: unknown): Mailbox | undefined {
   return mb;
 }
 
+// Most messages have no flags: one shared empty list (entries' flags are replaced, never edited).
+const NO_FLAGS: string[] = Object.freeze([]) as unknown as string[];
+
+/** A MAILBOX_INDEX reply (see lua/reads.ts), ordered by UID. */
 export function decodeIndex(flat: unknown): MailboxEntry[] {
-  const rows = flat as string[];
   const out: MailboxEntry[] = [];
-  for (let i = 0; i + 3 < rows.length; i += 4) {
-    out.push({
-      messageId: String(rows[i]),
-      uid: Number(rows[i + 1]),
-      flags: splitFlags(rows[i + 2]),
-      modSeq: Number(rows[i + 3]),
-    });
+  if (Array.isArray(flat) && flat[0] === "-") {
+    const rows = flat as string[];
+    for (let i = 1; i + 3 < rows.length; i += 4) {
+      out.push({
+        messageId: String(rows[i]),
+        uid: Number(rows[i + 1]),
+        flags: splitFlags(rows[i + 2]),
+        modSeq: Number(rows[i + 3]),
+      });
+    }
+    return out;
   }
-  return out;
+  const text = typeof flat === "string" ? flat : "";
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const a = text.indexOf(" ", start);
+    const b = text.indexOf(" ", a + 1);
+    const c = text.indexOf(" ", b + 1);
+    const flags = c >= 0 && c < end ? text.slice(c + 1, end) : "";
+    out.push({
+      messageId: text.slice(start, a),
+      uid: Number(text.slice(a + 1, b)),
+      flags: flags.length > 0 ? flags.split(" ") : NO_FLAGS,
+      modSeq: Number(text.slice(b + 1, c >= 0 && c < end ? c : end)),
+    });
+    start = end + 1;
+  }
+  return out.sort((x, y) => x.uid - y.uid);
 }
 
 export function decodeEvent(json: string): StoreEvent {

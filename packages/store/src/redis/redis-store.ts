@@ -48,15 +48,19 @@ import {
   decodeMailbox,
   decodeMessage,
   decodeRun,
+  fixedParts,
   joinFlags,
   splitFlags,
+  withFixedParts,
 } from "./codec.js";
 import { checkRedisUrl, openConnection, type RedisConnection, readyWaiter } from "./connection.js";
 import { commitOutcome, toStoreError } from "./errors.js";
 import { checkKeyPrefix, RunKeys } from "./keys.js";
+import { MessageCache } from "./message-cache.js";
 import { RunCache } from "./run-cache.js";
 import { defineScripts, type ScriptFn, type ScriptName } from "./scripts.js";
 import { Subscriptions } from "./subscriptions.js";
+import { TickBatch } from "./tick-batch.js";
 
 export interface RedisStoreOptions {
   /** redis:// or rediss:// URL, or `redis+cluster://host:port,host:port` for a Redis Cluster. */
@@ -75,6 +79,8 @@ export interface RedisStoreOptions {
   commitWaitMs?: number;
   /** A delivery counts as stored once this many replicas have it (WAIT); default 0. */
   waitReplicas?: number;
+  /** Bytes of message metadata and raw bytes kept in this process (message-cache.ts); default 128 MiB. */
+  cacheBytes?: number;
 }
 
 /** Past the commit deadline, how long a script already queued in Redis may still be running. */
@@ -94,6 +100,11 @@ export class RedisStore implements MailStore {
   readonly #scripts: Record<ScriptName, ScriptFn>;
   readonly #subscriptions: Subscriptions;
   readonly #runCache: RunCache;
+  readonly #messages: MessageCache;
+  readonly #existing = new TickBatch<[incarnation: string, exists: boolean]>(async (runId, ids) => {
+    const [incarnation, bits] = (await this.#script("smExisting", runId, ids)) as [string, string];
+    return ids.map((_, i) => [String(incarnation), bits[i] === "1"]);
+  });
   readonly #prefix: string;
   readonly #ready: (ms: number) => Promise<void>;
   readonly #waitMs: number;
@@ -116,10 +127,19 @@ export class RedisStore implements MailStore {
     this.#subscriptions = new Subscriptions(
       () => openConnection(options.url, tuning),
       this.#waitMs,
-      () => this.#runCache.clear(),
+      () => {
+        this.#runCache.clear();
+        this.#messages.clear();
+      },
     );
+    this.#messages = new MessageCache(options.cacheBytes ?? 128 * 1024 * 1024);
     this.#runCache = new RunCache({
       watch: (runId, listener) => this.#subscriptions.add(this.#keys(runId).channel, listener, true),
+      // Memory hygiene only: every read checks the run's incarnation and the message's existence.
+      onEvent: (event) => {
+        if (event.type === "message.expunged") this.#messages.drop(event.runId, event.messageId);
+        if (event.type === "run.deleted") this.#messages.dropRun(event.runId);
+      },
     });
   }
 
@@ -172,6 +192,7 @@ export class RedisStore implements MailStore {
   async deleteRun(runId: string): Promise<boolean> {
     if (!validRunId(runId)) return false;
     this.#runCache.forget(runId);
+    this.#messages.dropRun(runId);
     return (await this.#script("smDeleteRun", runId, [])) === 1;
   }
 
@@ -410,23 +431,73 @@ export class RedisStore implements MailStore {
 
   async getMessages(runId: string, messageIds: string[]): Promise<Array<StoredMessage | undefined>> {
     const ids = checkIds(messageIds);
-    const rows = (await this.#script("smGetMessages", runId, ids)) as unknown[];
-    return ids.map((_, i) => decodeMessage(runId, rows[i]));
+    const known = this.#messages.incarnation(runId);
+    // Cached messages are read light: only what can change travels.
+    const light = ids.map((id) => known !== undefined && this.#messages.get(runId, id) !== undefined);
+    let reply = await this.#readMessages(runId, ids, light);
+    const incarnation = String(reply[0]);
+    this.#messages.seen(runId, incarnation);
+    const stale = known !== undefined && known !== incarnation;
+    const out = ids.map((id, i) =>
+      stale ? undefined : this.#fromRow(runId, id, reply[i + 1], light[i] === true),
+    );
+    // The run was created again, or an entry was dropped meanwhile: read those whole.
+    const again = ids.flatMap((_, i) => (stale || (out[i] === null && light[i]) ? [i] : []));
+    if (again.length > 0) {
+      reply = await this.#readMessages(
+        runId,
+        again.map((i) => ids[i] as string),
+        again.map(() => false),
+      );
+      this.#messages.seen(runId, String(reply[0]));
+      again.forEach((i, j) => {
+        out[i] = this.#fromRow(runId, ids[i] as string, reply[j + 1], false);
+      });
+    }
+    return out.map((m) => m ?? undefined);
+  }
+
+  #readMessages(runId: string, ids: string[], light: boolean[]): Promise<unknown[]> {
+    const flags = light.map((l) => (l ? "1" : "0")).join("");
+    return this.#script("smGetMessages", runId, [flags, ...ids]) as Promise<unknown[]>;
+  }
+
+  /** A message from its row; null when a light row's cached parts are gone (read it whole). */
+  #fromRow(runId: string, id: string, row: unknown, light: boolean): StoredMessage | undefined | null {
+    if (!Array.isArray(row)) return undefined;
+    if (light) {
+      const parts = this.#messages.get(runId, id);
+      return parts ? withFixedParts(runId, row, parts) : null;
+    }
+    const parts = fixedParts(row);
+    const metaBytes = String(row[9] ?? "").length + String(row[8] ?? "").length;
+    this.#messages.put(runId, id, parts, metaBytes);
+    return withFixedParts(runId, row, parts);
   }
 
   async getRaw(runId: string, messageId: string): Promise<Buffer | undefined> {
     const keys = this.#keys(runId);
+    const id = String(messageId);
+    const known = this.#messages.incarnation(runId);
+    const cached = known === undefined ? undefined : this.#messages.get(runId, id)?.raw;
+    // Cached bytes never change; only whether the message still exists has to be asked, for all
+    // the messages asked for in the same tick (a FETCH batch) at once.
+    if (cached) {
+      const [incarnation, exists] = await this.#existing.ask(runId, id);
+      if (incarnation === known) return exists ? cached : undefined;
+      this.#messages.seen(runId, incarnation);
+    }
     const results = await this.#exec(() =>
-      this.#redis
-        .pipeline()
-        .hexists(keys.run, "expiresAt")
-        .hgetBuffer(keys.message(String(messageId)), "raw")
-        .exec(),
+      this.#redis.pipeline().hmget(keys.run, "createdAt", "token").hgetBuffer(keys.message(id), "raw").exec(),
     );
-    const [[existsErr, exists] = [], [rawErr, raw] = []] = results ?? [];
-    if (existsErr || rawErr) throw toStoreError(existsErr ?? rawErr);
-    if (exists !== 1) throw new SandmailError("run_not_found", `run ${runId} not found`);
-    return Buffer.isBuffer(raw) ? raw : undefined;
+    const [[runErr, run] = [], [rawErr, raw] = []] = results ?? [];
+    if (runErr || rawErr) throw toStoreError(runErr ?? rawErr);
+    const [createdAt, token] = (run ?? []) as Array<string | null>;
+    if (!createdAt || !token) throw new SandmailError("run_not_found", `run ${runId} not found`);
+    this.#messages.seen(runId, `${createdAt}:${token}`);
+    if (!Buffer.isBuffer(raw)) return undefined;
+    this.#messages.putRaw(runId, id, raw);
+    return raw;
   }
 
   async listMessages(runId: string, query: MessageQuery = {}): Promise<StoredMessage[]> {

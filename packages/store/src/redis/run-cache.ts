@@ -15,6 +15,8 @@ interface Entry {
 export interface RunCacheOptions {
   /** Subscribes to a run's events (internal ones included); resolves once the subscription is live. */
   watch(runId: string, listener: StoreListener): Promise<() => void>;
+  /** Every event of a watched run, after the cache's own handling. */
+  onEvent?: StoreListener;
   /** Most runs kept; the oldest is dropped past it. */
   maxRuns?: number;
   /** Longest an entry is trusted even without an invalidation (a missed message costs no more). */
@@ -34,9 +36,11 @@ export class RunCache {
   readonly #watch: RunCacheOptions["watch"];
   readonly #maxRuns: number;
   readonly #maxAgeMs: number;
+  readonly #onEvent: StoreListener;
 
   constructor(options: RunCacheOptions) {
     this.#watch = options.watch;
+    this.#onEvent = options.onEvent ?? (() => {});
     this.#maxRuns = options.maxRuns ?? 10_000;
     this.#maxAgeMs = options.maxAgeMs ?? 60_000;
   }
@@ -107,7 +111,8 @@ export class RunCache {
     if (this.#entries.size > this.#maxRuns) this.forget(this.#entries.keys().next().value as string);
     entry.ready = this.#watch(runId, (event) => {
       if (event.type === "run.deleted") this.forget(runId);
-      else if ((event.type as string) === "cache.dns") this.forgetDns(runId);
+      if ((event.type as string) === "cache.dns") this.forgetDns(runId);
+      else this.#onEvent(event);
     }).then(
       (unsubscribe) => {
         if (this.#entries.get(runId) !== entry) {

@@ -11,6 +11,7 @@ import {
 import { APPEND, APPEND_DELIVERY, COPY, DELETE_MESSAGES, MOVE, UPDATE_FLAGS } from "./lua/messages.js";
 import {
   EVENTS_SINCE,
+  EXISTING,
   GET_DNS,
   GET_MAILBOX,
   GET_MESSAGES,
@@ -43,6 +44,7 @@ const writes = {
 
 const reads = {
   smGetMessages: GET_MESSAGES,
+  smExisting: EXISTING,
   smListMessages: LIST_MESSAGES,
   smMailboxIndex: MAILBOX_INDEX,
   smListMailboxes: LIST_MAILBOXES,

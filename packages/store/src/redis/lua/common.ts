@@ -107,8 +107,16 @@ local function index_add(mbid, addr, id, uid, seq, flags)
   if not has_seen(flags) then redis.call('HINCRBY', mk, 'unseen', 1) end
 end
 
+-- fl:<mailbox> holds every message's 'uid modseq flags' in one hash: SELECT reads it whole.
+local function fl_set(mbid, id, uid, modseq, flags)
+  local k = P .. 'fl:' .. mbid
+  redis.call('HSET', k, id, uid .. ' ' .. modseq .. ' ' .. flags)
+  touch(k)
+end
+
 local function index_remove(mbid, addr, id, flags, keep_seq)
   redis.call('ZREM', P .. 'ix:' .. mbid, id)
+  redis.call('HDEL', P .. 'fl:' .. mbid, id)
   local mk = P .. 'mb:' .. mbid
   redis.call('HINCRBY', mk, 'n', -1)
   if not has_seen(flags) then redis.call('HINCRBY', mk, 'unseen', -1) end
@@ -143,6 +151,7 @@ local function put_message(addr, mbid, raw, meta, env, flags, idate)
     'size', size, 'env', env, 'meta', meta, 'raw', raw)
   touch(k)
   index_add(mbid, addr, id, uid, seq, flags)
+  fl_set(mbid, id, uid, seq, flags)
   redis.call('HSET', mk, 'hms', seq)
   redis.call('HINCRBY', RUN, 'msgs', 1)
   redis.call('HINCRBY', RUN, 'bytes', size)

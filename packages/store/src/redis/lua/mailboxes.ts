@@ -36,7 +36,7 @@ for _, mid in ipairs(ids) do
 end
 redis.call('HINCRBY', RUN, 'msgs', 0 - #ids)
 redis.call('HINCRBY', RUN, 'bytes', 0 - bytes)
-redis.call('UNLINK', ix, P .. 'mb:' .. id)
+redis.call('UNLINK', ix, P .. 'mb:' .. id, P .. 'fl:' .. id)
 redis.call('HDEL', nk, name)
 emit({type = 'mailbox.deleted', runId = RUNID, seq = next_seq(), mailboxId = id, address = addr, name = name})
 return 1
@@ -68,6 +68,7 @@ if from == 'INBOX' then
     local mk = P .. 'm:' .. id
     redis.call('HSET', mk, 'mb', dest, 'modseq', seq)
     redis.call('ZADD', dix, uid, id)
+    fl_set(dest, id, uid, seq, redis.call('HGET', mk, 'flags'))
     redis.call('HSET', sk, 'hms', seq)
     redis.call('HSET', dk, 'hms', seq)
     emit({type = 'message.moved', runId = RUNID, seq = seq, messageId = id, address = addr,
@@ -75,7 +76,7 @@ if from == 'INBOX' then
       flags = redis.call('HGET', mk, 'flags'), modSeq = seq})
   end
   if #ids > 0 then touch(dix) end
-  redis.call('DEL', P .. 'ix:' .. src)
+  redis.call('DEL', P .. 'ix:' .. src, P .. 'fl:' .. src)
   redis.call('HSET', sk, 'n', 0, 'unseen', 0)
   return dest
 end

@@ -129,6 +129,7 @@ for _, id in ipairs(existing(6)) do
       if now and not was then redis.call('HINCRBY', mk, 'unseen', -1) end
       local seq = next_seq()
       redis.call('HSET', k, 'flags', nf, 'modseq', seq)
+      fl_set(m[3], id, m[4], seq, nf)
       redis.call('HSET', mk, 'hms', seq)
       local uid = tonumber(m[4])
       updated[#updated + 1] = {id, uid, nf, seq}
@@ -162,6 +163,7 @@ for _, id in ipairs(ids) do
     'size', m[4], 'env', m[5], 'meta', m[6], 'raw', m[7])
   touch(k)
   index_add(dest, d[1], nid, uid, seq, m[2])
+  fl_set(dest, nid, uid, seq, m[2])
   redis.call('HSET', dk, 'hms', seq)
   redis.call('HINCRBY', RUN, 'msgs', 1)
   redis.call('HINCRBY', RUN, 'bytes', tonumber(m[4]))
@@ -192,6 +194,7 @@ for _, id in ipairs(existing(4)) do
   local uid = redis.call('HINCRBY', dk, 'uidnext', 1) - 1
   local seq = next_seq()
   redis.call('HSET', k, 'mb', dest, 'uid', uid, 'modseq', seq)
+  fl_set(dest, id, uid, seq, m[2])
   if sameAddr then
     local ix = P .. 'ix:' .. dest
     redis.call('ZADD', ix, uid, id)

@@ -12,6 +12,20 @@ local function read_msg(id)
   return {id, m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], mb[1] or '', mb[2] or ''}
 end
 
+-- Only what can change (the reader caches the rest): the same row with idate, size, env and meta false.
+local function read_msg_light(id)
+  local m = redis.call('HMGET', P .. 'm:' .. id, 'seq', 'mb', 'uid', 'flags', 'modseq')
+  if not m[1] then return false end
+  local mb = redis.call('HMGET', P .. 'mb:' .. m[2], 'address', 'name')
+  return {id, m[1], m[2], m[3], m[4], m[5], false, false, false, false, mb[1] or '', mb[2] or ''}
+end
+
+-- Which incarnation of the run this is: a run deleted and created again starts its ids anew.
+local function incarnation()
+  local r = redis.call('HMGET', RUN, 'createdAt', 'token')
+  return r[1] .. ':' .. r[2]
+end
+
 local function mailbox_row(id)
   local m = redis.call('HMGET', P .. 'mb:' .. id, 'address', 'name', 'su', 'uidv', 'uidnext', 'hms', 'n', 'unseen')
   if not m[1] then return false end
@@ -20,11 +34,18 @@ local function mailbox_row(id)
 end
 `;
 
-/** ARGV: ids... Returns one row (or nil) per id. */
+/**
+ * ARGV: one '0' (whole row) or '1' (only what can change) per id, then the ids. Returns the
+ * run's incarnation, then one row (or nil) per id.
+ */
 export const GET_MESSAGES = lua`
 need_run()
-local out = {}
-for i = 3, #ARGV do out[i - 2] = read_msg(ARGV[i]) end
+local light = ARGV[3]
+local out = {incarnation()}
+for i = 4, #ARGV do
+  if string.sub(light, i - 3, i - 3) == '1' then out[i - 2] = read_msg_light(ARGV[i])
+  else out[i - 2] = read_msg(ARGV[i]) end
+end
 return out
 `;
 
@@ -63,13 +84,25 @@ for i, id in ipairs(ids) do out[i] = read_msg(id) end
 return out
 `;
 
-/** ARGV: mailbox id. Returns flat {id, uid, flags, modseq, ...} ordered by uid. */
+/**
+ * ARGV: mailbox id. Returns one string of lines 'id uid modseq flags' in no order, from the
+ * mailbox's one hash of them; or, for a mailbox written before that hash existed, flat
+ * {id, uid, flags, modseq, ...} ordered by uid, with a leading '-'.
+ */
 export const MAILBOX_INDEX = lua`
 need_run()
 local mbid = ARGV[3]
 if redis.call('EXISTS', P .. 'mb:' .. mbid) == 0 then fail('mailbox_not_found') end
+local fk = P .. 'fl:' .. mbid
+if redis.call('HLEN', fk) == redis.call('ZCARD', P .. 'ix:' .. mbid) then
+  -- One string, not 2n bulk replies: parsing it costs the reader a fraction.
+  local all = redis.call('HGETALL', fk)
+  local lines = {}
+  for i = 1, #all, 2 do lines[#lines + 1] = all[i] .. ' ' .. all[i + 1] end
+  return table.concat(lines, '\n')
+end
 local rows = redis.call('ZRANGE', P .. 'ix:' .. mbid, 0, -1, 'WITHSCORES')
-local out = {}
+local out = {'-'}
 for i = 1, #rows, 2 do
   local m = redis.call('HMGET', P .. 'm:' .. rows[i], 'flags', 'modseq')
   out[#out + 1] = rows[i]
@@ -78,6 +111,14 @@ for i = 1, #rows, 2 do
   out[#out + 1] = m[2]
 end
 return out
+`;
+
+/** ARGV: ids... Returns the run's incarnation and a string of '1' (exists) or '0' per id. */
+export const EXISTING = lua`
+need_run()
+local bits = {}
+for i = 3, #ARGV do bits[i - 2] = redis.call('EXISTS', P .. 'm:' .. ARGV[i]) == 1 and '1' or '0' end
+return {incarnation(), table.concat(bits)}
 `;
 
 /** ARGV: address. */
