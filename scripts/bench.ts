@@ -7,6 +7,7 @@ import { benchIdle } from "./bench-idle.js";
 import { benchImap } from "./bench-imap.js";
 import { benchScale } from "./bench-scale.js";
 import { benchMemory, benchSmtp } from "./bench-smtp.js";
+import { benchUi } from "./bench-ui.js";
 import { benchWait } from "./bench-wait.js";
 
 const args = process.argv.slice(2);
@@ -21,6 +22,7 @@ const benches: Record<string, () => Promise<void>> = {
   // Part of `smtp`; runnable alone by name.
   memory: () => (only.includes("memory") ? benchMemory({ quick }) : Promise.resolve()),
   wait: () => benchWait({ quick }),
+  ui: () => benchUi({ quick }),
   scale: () => benchScale({ quick }),
 };
 

@@ -77,7 +77,10 @@ describe.skipIf(chromiumMissing())("hostile mail in the web inbox", () => {
     });
 
     // Escaped everywhere: the list shows the subject as text.
-    const row = page.getByRole("option").filter({ hasText: "Hostile &" });
+    const row = page
+      .getByRole("listbox", { name: "Messages" })
+      .getByRole("option")
+      .filter({ hasText: "Hostile &" });
     await row.waitFor({ timeout: 2000 });
     expect(await row.textContent()).toContain(hostileSubject);
 

@@ -43,7 +43,11 @@ describe.skipIf(chromiumMissing())("web inbox isolation between runs", () => {
   it("a session for run A opens A only: B's page, API, raw source and events stay shut", async () => {
     const page = await chrome.context.newPage();
     await page.goto(a.uiUrl);
-    await page.getByRole("option").filter({ hasText: "secret of A" }).waitFor();
+    await page
+      .getByRole("listbox", { name: "Messages" })
+      .getByRole("option")
+      .filter({ hasText: "secret of A" })
+      .waitFor();
 
     // B by its route, without B's token: the connect page, nothing of B.
     await page.goto(`${sb.apiUrl}/ui/#/r/${b.id}`);
@@ -76,7 +80,11 @@ describe.skipIf(chromiumMissing())("web inbox isolation between runs", () => {
     try {
       const page = await other.context.newPage();
       await page.goto(b.uiUrl);
-      await page.getByRole("option").filter({ hasText: "secret of B" }).waitFor();
+      await page
+        .getByRole("listbox", { name: "Messages" })
+        .getByRole("option")
+        .filter({ hasText: "secret of B" })
+        .waitFor();
       expect(await page.content()).not.toContain("secret of A");
       const status = await page.evaluate(`fetch("/v1/runs/${a.id}/messages").then((r) => r.status)`);
       expect(status).toBe(401);

@@ -57,7 +57,10 @@ describe.skipIf(chromiumMissing())("web inbox in a real browser", () => {
       '<h1 id="hello">Welcome, Alice</h1><p>Your code is <b>482913</b>. <a href="https://shop.example/confirm?t=abc">Confirm</a></p>',
       "Your code is 482913. Confirm: https://shop.example/confirm?t=abc",
     );
-    const row = page.getByRole("option").filter({ hasText: "Your sign-in code" });
+    const row = page
+      .getByRole("listbox", { name: "Messages" })
+      .getByRole("option")
+      .filter({ hasText: "Your sign-in code" });
     await row.waitFor({ timeout: 1000 });
     expect(await row.getAttribute("class")).toContain("unread");
     const [summary] = (
@@ -139,7 +142,7 @@ describe.skipIf(chromiumMissing())("web inbox in a real browser", () => {
     await page.goto(created.uiUrl);
     await page.getByRole("status").filter({ hasText: "live" }).waitFor();
     for (const n of [1, 2, 3]) await send(`bob@${created.domain}`, `Message ${n}`, `<p>${n}</p>`, `${n}`);
-    const rows = page.getByRole("option");
+    const rows = page.getByRole("listbox", { name: "Messages" }).getByRole("option");
     await expect.poll(() => rows.count()).toBe(3);
     await page.locator("body").press("j");
     await page.getByRole("heading", { name: "Message 3" }).waitFor();
@@ -189,7 +192,7 @@ describe.skipIf(chromiumMissing())("web inbox in a real browser", () => {
     }
     await page.goto(created.uiUrl);
     await page.getByText("10000 messages", { exact: true }).waitFor({ timeout: 20_000 });
-    const rows = page.getByRole("option");
+    const rows = page.getByRole("listbox", { name: "Messages" }).getByRole("option");
     expect(await rows.count()).toBeLessThan(60);
     await rows.filter({ hasText: "Load 9999" }).waitFor();
     await page

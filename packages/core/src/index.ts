@@ -1,3 +1,4 @@
+export * from "./auth-results.js";
 export * from "./config.js";
 export * from "./domain.js";
 export * from "./errors.js";

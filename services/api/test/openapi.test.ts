@@ -116,6 +116,25 @@ describe("OpenAPI document and docs", () => {
     );
   });
 
+  it("names every operation once, and carries no unused request twin of a schema", () => {
+    const ids = Object.values(doc.paths).flatMap((ops) =>
+      Object.values(ops).map((op) => (op as { operationId?: string }).operationId),
+    );
+    expect(
+      ids.every((id) => typeof id === "string" && /^[a-z][A-Za-z]+$/.test(id)),
+      ids.join(" "),
+    ).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(doc.paths["/v1/runs"]!.post).toMatchObject({ operationId: "createRun" });
+    const used = new Set(refs(doc.paths).map((r) => r.replace("#/components/schemas/", "")));
+    for (const name of refs(doc.components).map((r) => r.replace("#/components/schemas/", "")))
+      used.add(name);
+    const twins = Object.keys(doc.components.schemas).filter((n) => n.endsWith("Input"));
+    for (const twin of twins) expect(used.has(twin), `${twin} is unused`).toBe(true);
+    // The twins left differ from their response form (defaults, transforms), or have none.
+    expect(twins.length).toBeLessThan(5);
+  });
+
   it("every $ref resolves, and the shared schemas carry descriptions and examples", () => {
     for (const ref of refs(doc)) {
       const name = ref.replace("#/components/schemas/", "");

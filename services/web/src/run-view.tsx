@@ -14,6 +14,11 @@ function isTyping(target: EventTarget | null): boolean {
   return !!el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
 }
 
+/** The run's own addresses by their local part (the domain is the run's); others in full. */
+function shortAddress(address: string, domain: string | undefined): string {
+  return domain && address.endsWith(`@${domain}`) ? address.slice(0, -domain.length - 1) : address;
+}
+
 export function RunView({ run, message }: { run: string; message: string | undefined }) {
   const [scope, setScope] = useState<Scope>({});
   const [query, setQuery] = useState("");
@@ -146,8 +151,11 @@ export function RunView({ run, message }: { run: string; message: string | undef
                 aria-current={scope.inbox === inbox.address && !scope.mailbox}
                 onClick={() => select({ inbox: inbox.address })}
                 title={inbox.address}
+                aria-label={`${inbox.address}${inbox.unseen ? `, ${inbox.unseen} unread` : ""}`}
               >
-                <span class={`addr${inbox.unseen ? " unread" : ""}`}>{inbox.address}</span>
+                <span class={`addr${inbox.unseen ? " unread" : ""}`}>
+                  {shortAddress(inbox.address, state.run?.domain)}
+                </span>
                 {inbox.unseen > 0 && (
                   <span class="count">
                     {inbox.unseen}
@@ -189,7 +197,10 @@ export function RunView({ run, message }: { run: string; message: string | undef
           <input
             id="search"
             type="search"
-            placeholder="Search: words in the subject, to:, from:, text:, subject:/re/i, is:unread"
+            placeholder="Search subject, or to: from: text: is:unread"
+            title={
+              'Words search the subject; to:, from:, subject:, text:, header: take the wait criteria (/re/i, "exact"); is:unread'
+            }
             value={typed}
             onInput={(e) => setTyped(e.currentTarget.value)}
           />

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exec, outsideEnv, repoRoot } from "./outside.js";
@@ -24,6 +24,19 @@ async function npmPack(packageDir: string, destination: string): Promise<string>
  * both into an empty project in the system's temporary directory, as a user would. Their
  * dependencies come from the npm registry (npm's cache makes a second install quicker).
  */
+/**
+ * re2 (the regex engine) is a native addon: its install downloads a prebuilt binary or compiles one
+ * (minutes, and the download needs the network). Hand it the one this workspace already built, the
+ * way its installer takes a mirror: a folder holding `<platform>-<arch>-<abi>`.
+ */
+async function re2Mirror(dir: string): Promise<Record<string, string>> {
+  const built = join(repoRoot, "packages/matcher/node_modules/re2/build/Release/re2.node");
+  const mirror = join(dir, "re2-mirror");
+  await mkdir(mirror);
+  await copyFile(built, join(mirror, `${process.platform}-${process.arch}-${process.versions.modules}`));
+  return { RE2_DOWNLOAD_MIRROR: mirror, RE2_DOWNLOAD_SKIP_PATH: "1", RE2_DOWNLOAD_SKIP_VER: "1" };
+}
+
 export async function packAndInstall(): Promise<PackedProject> {
   for (const dir of ["apps/sandmail/dist", "packages/sdk/dist"]) {
     const files = await readdir(join(repoRoot, dir)).catch(() => []);
@@ -48,7 +61,7 @@ export async function packAndInstall(): Promise<PackedProject> {
       sdk,
       "nodemailer@^10",
     ],
-    { cwd: dir, env: outsideEnv(), timeout: 240_000 },
+    { cwd: dir, env: outsideEnv(await re2Mirror(dir)), timeout: 240_000 },
   );
   if (install.code !== 0) throw new Error(`npm install failed (${install.code}):\n${install.stderr}`);
   return { dir, tarballs: { sandmail, sdk } };

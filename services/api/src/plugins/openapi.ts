@@ -2,6 +2,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject } from "fastify-type-provider-zod";
+import { tidyDocument } from "./openapi-tidy.js";
 
 /** Security requirement of run-scoped routes (the run token, or the API key as admin). */
 export const runSecurity: Array<Record<string, string[]>> = [{ runToken: [] }];
@@ -88,7 +89,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: (input) => markOptionalBodies(jsonSchemaTransformObject(input)),
+    transformObject: (input) => tidyDocument(markOptionalBodies(jsonSchemaTransformObject(input))),
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
