@@ -89,7 +89,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         config,
         store,
         tls,
-        logger: logger.child({ service: "smtp" }),
+        logger,
         metrics,
         loginThrottle,
         work,
@@ -106,7 +106,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         config,
         store,
         tls,
-        logger: logger.child({ service: "imap" }),
+        logger,
         metrics,
         loginThrottle,
       });

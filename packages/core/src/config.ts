@@ -26,6 +26,8 @@ export const ConfigSchema = z.object({
     .int()
     .positive()
     .default(25 * 1024 * 1024),
+  /** RCPT TO per message; each is a stored copy. */
+  SANDMAIL_MAX_RECIPIENTS: z.coerce.number().int().positive().max(10_000).default(100),
   SANDMAIL_RUN_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
   SANDMAIL_MAX_RUN_TTL_SECONDS: z.coerce
     .number()

@@ -30,6 +30,8 @@ export const reply = {
   notReceived: (cause: unknown) =>
     new SmtpReplyError(451, "The message was not received in full, try again", { cause }),
   shuttingDown: () => new SmtpReplyError(421, "Server shutting down, try again later"),
+  tooManyRecipients: (max: number) =>
+    new SmtpReplyError(452, `Too many recipients: at most ${max} per message, send the rest in another`),
   tooBig: (max: number) => new SmtpReplyError(552, `Message exceeds fixed maximum message size ${max}`),
 } as const;
 

@@ -63,6 +63,7 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
   const log = logger.child({ service: "smtp" });
   const hostname = config.SANDMAIL_PUBLIC_HOST ?? os.hostname();
   const maxBytes = config.SANDMAIL_MAX_MESSAGE_BYTES;
+  const maxRecipients = config.SANDMAIL_MAX_RECIPIENTS;
   const ingest = createIngest({
     config,
     store,
@@ -152,6 +153,12 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
     },
 
     onRcptTo(address, session, callback) {
+      // Each recipient is a stored copy: bounded, so one DATA cannot fill the store (RFC 5321
+      // §4.5.3.1.10: 452 for "too many recipients", the client sends the rest in another message).
+      const routes = stateOf(session).routes;
+      if (routes.size >= maxRecipients && !routes.has(address.address.toLowerCase())) {
+        return callback(reply.tooManyRecipients(maxRecipients));
+      }
       const authRunId = typeof session.user === "string" ? session.user : undefined;
       settle(
         ingest.route(address.address, authRunId),
@@ -186,6 +193,7 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
           routes.push(route);
         }
         const mailFrom = session.envelope.mailFrom;
+        const started = performance.now();
         const result = await ingest.deliver({
           raw,
           routes,
@@ -196,6 +204,14 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
           ...(typeof session.user === "string" ? { authUser: session.user } : {}),
           protocol: session.transmissionType || "ESMTP",
         });
+        const ms = Math.round(performance.now() - started);
+        // One line per stored copy, as a mail catcher's console shows arrivals.
+        for (const m of result.stored) {
+          log.info(
+            { run: m.runId, inbox: m.address, subject: m.summary.subject, size: m.size, ms },
+            "message received",
+          );
+        }
         return `OK: queued as ${result.queueId}`;
       };
       settle(

@@ -114,3 +114,35 @@ describe("run quota", () => {
     expect((await h.messages(run.id)).map((m) => m.summary.subject)).toEqual(["one"]);
   });
 });
+
+describe("recipients per message", () => {
+  it("takes SANDMAIL_MAX_RECIPIENTS recipients, answers 452 past them, and stores one copy each", async () => {
+    const small = await startHarness({ env: { SANDMAIL_MAX_RECIPIENTS: "3" } });
+    try {
+      const run = await small.createRun();
+      const c = await LineClient.connect(small.port);
+      try {
+        expect((await c.read()).code).toBe(220);
+        expect((await c.command("EHLO raw.client.test")).code).toBe(250);
+        expect((await c.command("MAIL FROM:<a@example.com>")).code).toBe(250);
+        for (const local of ["a", "b", "c"]) {
+          expect((await c.command(`RCPT TO:<${local}@${run.id}.sandmail.test>`)).code).toBe(250);
+        }
+        // The same recipient again is no new copy; a fourth one is refused.
+        expect((await c.command(`RCPT TO:<a@${run.id}.sandmail.test>`)).code).toBe(250);
+        const fourth = await c.command(`RCPT TO:<d@${run.id}.sandmail.test>`);
+        expect(fourth.code).toBe(452);
+        expect(fourth.lines.join(" ")).toContain("Too many recipients");
+        expect((await c.command("DATA")).code).toBe(354);
+        expect((await c.command("Subject: few\r\n\r\nbody\r\n.")).code).toBe(250);
+      } finally {
+        c.end();
+      }
+      expect((await small.messages(run.id)).map((m) => m.address).sort()).toEqual(
+        ["a", "b", "c"].map((l) => `${l}@${run.id}.sandmail.test`),
+      );
+    } finally {
+      await small.stop();
+    }
+  });
+});
