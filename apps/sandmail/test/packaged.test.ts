@@ -1,6 +1,8 @@
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { env as envOf, exec as execOf, readDockerfile } from "./support/dockerfile.js";
 import { exec, freePorts, outsideEnv, type Server, startServer } from "./support/outside.js";
 import { type PackedProject, packAndInstall } from "./support/packed.js";
 
@@ -128,4 +130,64 @@ const { sandmailFixtures } = require("@sandmail/sdk/playwright");
     expect(fromCjs.stderr).toBe("");
     expect(JSON.parse(fromCjs.stdout)).toMatchObject({ hooks: "function", pw: "function", timedOut: true });
   });
+});
+
+describe("the Dockerfile's runtime stage, replayed from the same npm install", () => {
+  it("copies the installed package, runs its ENTRYPOINT and CMD, answers /readyz and keeps its certificate", async () => {
+    const stages = await readDockerfile();
+    const build = stages.find((stage) => stage.name === "build");
+    const runtime = stages.at(-1);
+    expect(build && runtime && build !== runtime).toBe(true);
+    if (!build || !runtime) return;
+    // The build stage installs the packed package into a folder, as packAndInstall does here.
+    const buildRun = build.instructions
+      .filter((i) => i.op === "RUN")
+      .map((i) => i.args)
+      .join(" && ");
+    expect(buildRun).toMatch(/pnpm build/);
+    expect(buildRun).toMatch(/npm pack \.\/apps\/sandmail/);
+    const installDir = /cd (\/\S+) && .*npm install --omit=dev [^&]*sandmail-\*\.tgz/.exec(buildRun)?.[1];
+    expect(installDir).toBeDefined();
+    // The runtime stage copies that folder; map its destination onto the test's install.
+    const copies = runtime.instructions.filter((i) => i.op === "COPY");
+    expect(copies.map((c) => c.args)).toEqual([`--from=build ${installDir} ${installDir}`]);
+    const mapPath = (arg: string) => arg.replace(installDir as string, project.dir);
+    const command = [...execOf(runtime, "ENTRYPOINT"), ...execOf(runtime, "CMD")].map(mapPath);
+    expect(command.slice(0, 2)).toEqual(["node", join(project.dir, "node_modules/sandmail/bin/sandmail.js")]);
+    expect(await readdir(join(project.dir, "node_modules/sandmail/dist"))).toContain("cli.js");
+
+    const tlsDir = await mkdtemp(join(tmpdir(), "sandmail-tls-"));
+    const imageEnv = envOf(runtime);
+    expect(imageEnv.SANDMAIL_TLS_DIR).toBeDefined();
+    const start = () =>
+      startServer(process.execPath, command.slice(1), {
+        cwd: tmpdir(),
+        env: outsideEnv({
+          ...imageEnv,
+          ...freePorts,
+          SANDMAIL_HOST: "127.0.0.1",
+          SANDMAIL_TLS_DIR: tlsDir,
+          SANDMAIL_LOG_LEVEL: "info",
+        }),
+      });
+    const first = await start();
+    try {
+      expect((await fetch(`${first.apiUrl}/readyz`)).status).toBe(200);
+    } finally {
+      await first.stop();
+    }
+    const made = (await readdir(tlsDir)).sort();
+    expect(made.length).toBeGreaterThan(0);
+    const before = await Promise.all(made.map((f) => readFile(join(tlsDir, f), "utf8")));
+    const second = await start();
+    try {
+      expect((await fetch(`${second.apiUrl}/readyz`)).status).toBe(200);
+    } finally {
+      await second.stop();
+    }
+    // Restarted on the same volume: the same certificate, so a mail client's exception still holds.
+    const after = await Promise.all(made.map((f) => readFile(join(tlsDir, f), "utf8")));
+    expect(after).toEqual(before);
+    await rm(tlsDir, { recursive: true, force: true });
+  }, 120_000);
 });
