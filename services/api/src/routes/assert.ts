@@ -1,4 +1,3 @@
-import { SandmailError } from "@sandmail/core";
 import type { MailStore } from "@sandmail/store";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { evaluateAll } from "../assert/evaluate.js";
@@ -9,6 +8,7 @@ import { AssertBody, AssertResult } from "../schemas/assert.js";
 import { MessageParams } from "../schemas/common.js";
 import { problemResponses } from "../schemas/problem.js";
 import { json } from "../schemas/responses.js";
+import { findMessage } from "../views/find-message.js";
 import { messageContent, type ParsedMessages } from "../views/parsed-messages.js";
 
 export interface AssertRoutesOptions {
@@ -44,8 +44,7 @@ export const assertRoutes: FastifyPluginAsyncZod<AssertRoutesOptions> = async (
     async (request) => {
       const run = access.runOf(request);
       const { id } = request.params;
-      const msg = await store.getMessage(run.id, id);
-      if (!msg) throw new SandmailError("message_not_found", `message ${id} not found in run ${run.id}`);
+      const msg = await findMessage(store, run, id);
       const entry = await parsed.get(run, msg);
       const results = await checks.forAssertions(request.body.assertions, entry.parsed, () =>
         store.getRaw(run.id, msg.id),

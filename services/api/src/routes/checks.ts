@@ -15,6 +15,7 @@ import {
 import { MessageParams } from "../schemas/common.js";
 import { problemResponses } from "../schemas/problem.js";
 import { json } from "../schemas/responses.js";
+import { findMessage } from "../views/find-message.js";
 import type { ParsedMessages } from "../views/parsed-messages.js";
 
 export interface CheckRoutesOptions {
@@ -29,12 +30,6 @@ export const checkRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = async (
   app,
   { store, access, parsed, checks },
 ) => {
-  const message = async (run: { id: string }, id: string) => {
-    const msg = await store.getMessage(run.id, id);
-    if (!msg) throw new SandmailError("message_not_found", `message ${id} not found in run ${run.id}`);
-    return msg;
-  };
-
   app.get(
     "/messages/:id/checks/html",
     {
@@ -58,7 +53,7 @@ export const checkRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = async (
     async (request) => {
       const run = access.runOf(request);
       const clients = clientsFromQuery(request.query.clients);
-      const entry = await parsed.get(run, await message(run, request.params.id));
+      const entry = await parsed.get(run, await findMessage(store, run, request.params.id));
       return checks.html(entry.parsed, clients);
     },
   );
@@ -81,7 +76,7 @@ export const checkRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = async (
     },
     async (request) => {
       const run = access.runOf(request);
-      const entry = await parsed.get(run, await message(run, request.params.id));
+      const entry = await parsed.get(run, await findMessage(store, run, request.params.id));
       const links = await checks.links(checks.urls(entry.parsed, request.query.images));
       return { links, ok: !links.some(isBroken) };
     },
@@ -107,7 +102,7 @@ export const checkRoutes: FastifyPluginAsyncZod<CheckRoutesOptions> = async (
     },
     async (request) => {
       const run = access.runOf(request);
-      const msg = await message(run, request.params.id);
+      const msg = await findMessage(store, run, request.params.id);
       const raw = await store.getRaw(run.id, msg.id);
       if (!raw) throw new SandmailError("message_not_found", `message ${msg.id} not found in run ${run.id}`);
       return checks.spam(raw);

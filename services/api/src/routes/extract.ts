@@ -1,4 +1,3 @@
-import { SandmailError } from "@sandmail/core";
 import { compilePatternText } from "@sandmail/matcher";
 import { extractByPattern, extractInput } from "@sandmail/mime";
 import type { MailStore } from "@sandmail/store";
@@ -9,6 +8,7 @@ import { MessageParams } from "../schemas/common.js";
 import { ExtractQuery, ExtractResult } from "../schemas/extract.js";
 import { problemResponses } from "../schemas/problem.js";
 import { json } from "../schemas/responses.js";
+import { findMessage } from "../views/find-message.js";
 import type { ParsedMessages } from "../views/parsed-messages.js";
 
 export interface ExtractRoutesOptions {
@@ -42,8 +42,7 @@ export const extractRoutes: FastifyPluginAsyncZod<ExtractRoutesOptions> = async 
       const { id } = request.params;
       // Checked by the schema already; compiled before the message is read so bad input costs nothing.
       const pattern = compilePatternText(request.query.pattern);
-      const msg = await store.getMessage(run.id, id);
-      if (!msg) throw new SandmailError("message_not_found", `message ${id} not found in run ${run.id}`);
+      const msg = await findMessage(store, run, id);
       const entry = await parsed.get(run, msg);
       return { matches: extractByPattern(extractInput(entry.parsed), pattern) };
     },

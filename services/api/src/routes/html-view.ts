@@ -7,6 +7,7 @@ import type { RunAccess } from "../plugins/run-access.js";
 import { MessageParams } from "../schemas/common.js";
 import { problemResponses } from "../schemas/problem.js";
 import { htmlPreviewCsp, htmlPreviewDocument } from "../ui/html-preview.js";
+import { findMessage } from "../views/find-message.js";
 import type { ParsedMessages } from "../views/parsed-messages.js";
 
 export interface HtmlViewRoutesOptions {
@@ -48,8 +49,7 @@ export const htmlViewRoutes: FastifyPluginAsyncZod<HtmlViewRoutesOptions> = asyn
     async (request, reply) => {
       const run = access.runOf(request);
       const { id } = request.params;
-      const msg = await store.getMessage(run.id, id);
-      if (!msg) throw new SandmailError("message_not_found", `message ${id} not found in run ${run.id}`);
+      const msg = await findMessage(store, run, id);
       const { parsed: message } = await parsed.get(run, msg);
       if (message.html === undefined) throw new SandmailError("not_found", `message ${id} has no HTML body`);
       return reply

@@ -1,4 +1,4 @@
-import { type Run, SandmailError, type StoredMessage } from "@sandmail/core";
+import { SandmailError } from "@sandmail/core";
 import type { MailStore } from "@sandmail/store";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { flagChanges } from "../flag-changes.js";
@@ -17,6 +17,7 @@ import {
 import { problemResponses } from "../schemas/problem.js";
 import { json } from "../schemas/responses.js";
 import { contentDisposition, safeMediaType } from "../support/content-disposition.js";
+import { findMessage } from "../views/find-message.js";
 import { messageDetailView, messageSummaryView } from "../views/message.js";
 import type { ParsedMessages } from "../views/parsed-messages.js";
 import { listFilter } from "../wait/list-filter.js";
@@ -25,12 +26,6 @@ export interface MessageRoutesOptions {
   store: MailStore;
   access: RunAccess;
   parsed: ParsedMessages;
-}
-
-async function findMessage(store: MailStore, run: Run, id: string): Promise<StoredMessage> {
-  const msg = await store.getMessage(run.id, id);
-  if (!msg) throw new SandmailError("message_not_found", `message ${id} not found in run ${run.id}`);
-  return msg;
 }
 
 // Stored mail is untrusted content served from the API's origin: never let a browser run it.
