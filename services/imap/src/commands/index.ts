@@ -77,6 +77,8 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "CONDSTORE",
     "ESEARCH",
     "SPECIAL-USE",
+    "LIST-EXTENDED",
+    "LIST-STATUS",
     "XLIST",
     `APPENDLIMIT=${options.appendLimit}`,
   ];
