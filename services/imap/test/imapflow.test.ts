@@ -5,7 +5,7 @@ import { message, seed, startServer, type TestServer } from "./support/server.js
 let server: TestServer;
 const clients: ImapFlow[] = [];
 
-type Logger = NonNullable<ConstructorParameters<typeof ImapFlow>[0]["logger"]>;
+type Logger = NonNullable<NonNullable<ConstructorParameters<typeof ImapFlow>[0]>["logger"]>;
 
 function client(
   user: string,
