@@ -71,6 +71,7 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "IDLE",
     "NAMESPACE",
     "UIDPLUS",
+    "MULTIAPPEND",
     "MOVE",
     "UNSELECT",
     "CHILDREN",
