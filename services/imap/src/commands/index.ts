@@ -75,6 +75,7 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "IDLE",
     "NAMESPACE",
     "UIDPLUS",
+    "MULTIAPPEND",
     "MOVE",
     "UNSELECT",
     "CHILDREN",
@@ -85,6 +86,8 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "THREAD=ORDEREDSUBJECT",
     "THREAD=REFERENCES",
     "SPECIAL-USE",
+    "LIST-EXTENDED",
+    "LIST-STATUS",
     "XLIST",
     `APPENDLIMIT=${options.appendLimit}`,
   ];
