@@ -9,12 +9,12 @@ import { defineCommand, no, ok, SELECTED } from "./types.js";
 /** Deletes the selected mailbox's \Deleted messages (within `ranges` when given); returns their UIDs. */
 async function removeDeleted(ctx: CommandContext, ranges?: SeqRange[]): Promise<number[]> {
   const { runId } = ctx.session.user;
-  const { mailbox, tracker } = ctx.session.selected;
+  const { mailbox } = ctx.session.selected;
   const { store } = ctx.deps;
   // The store's flags, not this session's cache: a \Deleted set elsewhere may not have arrived yet.
   let index = (await store.mailboxIndex(runId, mailbox.id)).filter((e) => e.flags.includes("\\Deleted"));
   if (ranges) {
-    const allowed = new Set(resolveTargets(tracker, ranges, true).map((t) => t.message.uid));
+    const allowed = new Set(resolveTargets(ctx.session.selected, ranges, true).map((t) => t.message.uid));
     index = index.filter((e) => allowed.has(e.uid));
   }
   if (index.length === 0) return [];

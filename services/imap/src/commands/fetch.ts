@@ -38,8 +38,7 @@ export default defineCommand({
   },
   async handler(ctx, { ranges, items, changedSince }) {
     const byUid = ctx.command.uid;
-    const { tracker } = ctx.session.selected;
-    const targets = resolveTargets(tracker, ranges, byUid).filter((t) => !t.message.gone);
+    const targets = resolveTargets(ctx.session.selected, ranges, byUid).filter((t) => !t.message.gone);
     let wanted =
       byUid && !items.some((i) => i.kind === "UID") ? [{ kind: "UID" } as FetchItem, ...items] : items;
     const modseq = changedSince !== undefined || wanted.some((i) => i.kind === "MODSEQ");

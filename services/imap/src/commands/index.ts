@@ -81,6 +81,7 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "CHILDREN",
     "CONDSTORE",
     "ESEARCH",
+    "SEARCHRES",
     "SORT",
     "SORT=DISPLAY",
     "THREAD=ORDEREDSUBJECT",
