@@ -95,6 +95,28 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         expect(await store.eventsSince(run.id, 0)).toEqual([]);
       });
 
+      it("lists live runs newest first with their counts, never deleted ones", async () => {
+        const older = await newRun({ label: "older" });
+        await store.appendMessage(older.id, appendInput("u@x.test", "counted"));
+        // Creation times are milliseconds: make the order unambiguous without sleeping on a clock.
+        let newer = await newRun({ label: "newer" });
+        while (newer.createdAt.getTime() <= older.createdAt.getTime()) {
+          await store.deleteRun(newer.id);
+          newer = await newRun({ label: "newer" });
+        }
+        const gone = await newRun();
+        await store.deleteRun(gone.id);
+        const mine = (await store.listRuns()).filter((row) =>
+          [older.id, newer.id, gone.id].includes(row.run.id),
+        );
+        expect(mine.map((row) => row.run.id)).toEqual([newer.id, older.id]);
+        expect(mine[0]?.run).toEqual(newer);
+        expect(mine[1]?.counts).toMatchObject({ messages: 1, inboxes: 1 });
+        expect(mine[0]?.counts).toEqual({ messages: 0, bytes: 0, inboxes: 0 });
+        const limited = await store.listRuns(1);
+        expect(limited).toHaveLength(1);
+      });
+
       it("expires a run when its TTL passes", async () => {
         const run = await newRun({ ttlSeconds: 1 });
         const msg = await store.appendMessage(run.id, appendInput("u@x.test", "short-lived"));
@@ -104,6 +126,7 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
           await new Promise((r) => setTimeout(r, 100));
         }
         expect(await store.getRun(run.id)).toBeUndefined();
+        expect((await store.listRuns()).map((row) => row.run.id)).not.toContain(run.id);
         await expect(store.getRaw(run.id, msg.id)).rejects.toMatchObject({ code: "run_not_found" });
         await expect(store.listMessages(run.id)).rejects.toMatchObject({ code: "run_not_found" });
         // Expired means gone: the id is free again and the new run is empty.

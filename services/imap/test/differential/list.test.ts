@@ -10,6 +10,8 @@
  * - \HasChildren / \HasNoChildren are compared only when RETURN (CHILDREN) asked for them, and
  *   special-use attributes only when SPECIAL-USE was asked for: a server may send either anyway
  *   (RFC 5258 §4, RFC 6154 §2), and sandmail always does.
+ * - \Marked / \Unmarked are left out: optional (RFC 3501 §7.2.2), and Dovecot sends \UnMarked
+ *   or not depending on when it last looked at a Maildir.
  * - STATUS items compare as a set (each server orders them its own way).
  * - UIDVALIDITY and HIGHESTMODSEQ are numbered by each server: compared as present.
  */
@@ -95,6 +97,7 @@ const text = (v: Value | undefined): string =>
 
 const CHILD_ATTRS = new Set(["\\haschildren", "\\hasnochildren"]);
 const SPECIAL_USE = new Set(["\\sent", "\\drafts", "\\trash", "\\junk", "\\archive", "\\all", "\\flagged"]);
+const MARKS = new Set(["\\marked", "\\unmarked"]);
 const NUMBERED = new Set(["UIDVALIDITY", "HIGHESTMODSEQ"]);
 
 /** The answer to one LIST command as sorted rows: `name [attrs] extended-data STATUS (...)`. */
@@ -112,6 +115,7 @@ function answer(command: string, untagged: Buffer[]): string[] {
         .map((a) => text(a))
         .filter((a) => children || !CHILD_ATTRS.has(a.toLowerCase()))
         .filter((a) => specialUse || !SPECIAL_USE.has(a.toLowerCase()))
+        .filter((a) => !MARKS.has(a.toLowerCase()))
         .sort();
       const extra = values.slice(4).map((v) => canonical(v).replace(/"CHILDINFO"/, "CHILDINFO"));
       rows.push(`${text(values[3])} [${attrs.join(" ")}]${extra.length ? ` ${extra.join(" ")}` : ""}`);
