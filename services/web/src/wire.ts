@@ -4,6 +4,7 @@ import type { StreamEventData } from "@sandmail/api/schemas/events";
 import type { MessageDetail, MessageList, MessageSummary } from "@sandmail/api/schemas/messages";
 import type { ProblemBody } from "@sandmail/api/schemas/problem";
 import type { ConnectionSettings, FolderList, InboxList, RunInfo } from "@sandmail/api/schemas/runs";
+import type { SessionList, SessionTranscriptView } from "@sandmail/api/schemas/transcripts";
 import type { z } from "zod";
 
 export type Summary = z.infer<typeof MessageSummary>;
@@ -18,3 +19,5 @@ export type Problem = ProblemBody;
 export type HtmlCheck = z.infer<typeof HtmlCheckResult>;
 export type LinkCheck = z.infer<typeof LinkCheckResult>;
 export type SpamCheck = z.infer<typeof SpamCheckResult>;
+export type Sessions = z.infer<typeof SessionList>;
+export type SessionTranscript = z.infer<typeof SessionTranscriptView>;
