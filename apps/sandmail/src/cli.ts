@@ -16,6 +16,9 @@ Client (for CI steps; --url, SANDMAIL_URL or SANDMAIL_API_PORT names the server)
   check        HTML client compatibility, link health or spam score of a message; exit 1 on problems
   sessions     the run's SMTP, IMAP and POP3 sessions, or one session's transcript
 
+Agents:
+  mcp          a Model Context Protocol server on stdio (create runs, wait, read codes and links, assert)
+
 Run 'sandmail <command> --help' for a command's options; 'sandmail --version' prints the version.`;
 
 type Command = (argv: string[]) => Promise<number>;
@@ -29,6 +32,7 @@ const commands: Record<string, () => Promise<Command>> = {
   extract: async () => (await import("./commands/extract.js")).extractCommand,
   check: async () => (await import("./commands/check.js")).checkCommand,
   sessions: async () => (await import("./commands/sessions.js")).sessionsCommand,
+  mcp: async () => (await import("./commands/mcp.js")).mcpCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
