@@ -6,13 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { skipWithoutTool } from "../../../../test/support/tools.js";
-import { Atom } from "../../src/protocol/ast.js";
-import { type DovecotServer, isDovecotAvailable, startDovecot } from "../support/dovecot.js";
+import { isDovecotAvailable } from "../support/dovecot.js";
 import type { ImapReply, RawImapClient } from "../support/imap-raw-client.js";
 import { fetchedUids } from "../support/imap-response.js";
-import { startServer, type TestServer } from "../support/server.js";
-import { appendAll, loadFixtures, loginBoth } from "./fixtures.js";
+import { appendAll, loadFixtures } from "./fixtures.js";
 import { generateMessages } from "./generated.js";
+import { type ServerPair, startPair } from "./pair.js";
 
 const available = isDovecotAvailable();
 
@@ -127,18 +126,19 @@ function answer(reply: ImapReply, kind: string, uid: boolean, uids: number[]): s
 }
 
 describe.skipIf(skipWithoutTool(available))("SORT, THREAD and SEARCHRES vs Dovecot (differential)", () => {
-  let dovecot: DovecotServer;
-  let sandmail: TestServer;
+  let pair: ServerPair;
   const sides = {} as Record<"dovecot" | "sandmail", Side>;
 
   beforeAll(async () => {
-    [dovecot, sandmail] = await Promise.all([startDovecot(), startServer()]);
     const fixtures = loadFixtures();
     const generated = generateMessages();
-    for (const [name, client] of await loginBoth(dovecot, sandmail)) {
+    pair = await startPair(async (client) => {
       await client.ok("CREATE Gen");
       await appendAll(client, "INBOX", fixtures);
       await appendAll(client, "Gen", generated);
+    });
+    for (const name of ["dovecot", "sandmail"] as const) {
+      const client = pair.clients[name];
       const uids = new Map<string, number[]>();
       for (const box of MAILBOXES) {
         await client.ok(`SELECT ${box}`);
@@ -149,10 +149,7 @@ describe.skipIf(skipWithoutTool(available))("SORT, THREAD and SEARCHRES vs Dovec
   }, 120_000);
 
   afterAll(async () => {
-    await sides.dovecot?.client.close();
-    await sides.sandmail?.client.close();
-    await dovecot?.stop();
-    await sandmail?.close();
+    await pair?.close();
   });
 
   async function replay(script: string[], kind?: string): Promise<string[]> {
