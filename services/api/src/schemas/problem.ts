@@ -78,7 +78,6 @@ const statusText: Record<number, string> = {
   503: "The mail store is unreachable.",
   501: "The check needs an engine this server was not configured with.",
   502: "The engine behind the check failed or did not answer.",
-  429: "Too many attempts or open requests; try again later (see `Retry-After` when present).",
   507: "The run is full, the server's memory budget is used up, or it holds its maximum of runs.",
 };
 
