@@ -16,7 +16,6 @@ import type {
   CreateRunInput,
   DeliveryInput,
   InboxInfo,
-  MailboxEntry,
   MailStore,
   MessageQuery,
   StoreListener,
@@ -42,6 +41,7 @@ import {
   normalizeMailboxName,
   parentNames,
 } from "../shared/mailbox-names.js";
+import type { UidColumns } from "../shared/uid-columns.js";
 import {
   decodeEvent,
   decodeIndex,
@@ -513,7 +513,7 @@ export class RedisStore implements MailStore {
     return rows.map((row) => decodeMessage(runId, row)).filter((m): m is StoredMessage => m !== undefined);
   }
 
-  async mailboxIndex(runId: string, mailboxId: string): Promise<MailboxEntry[]> {
+  async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {
     return decodeIndex(await this.#script("smMailboxIndex", runId, [String(mailboxId)]));
   }
 
