@@ -19,7 +19,7 @@ describe("the sandmail client commands", () => {
   });
   afterAll(() => sb.close());
 
-  it("run create --env exports a run that the other commands use", { timeout: 60_000 }, async () => {
+  it("run create --env exports a run that the other commands use", { timeout: 120_000 }, async () => {
     const created = await sandmail(["run", "create", "--env", "--label", "cli"]);
     expect(created.code).toBe(0);
     const vars = Object.fromEntries(
@@ -55,6 +55,16 @@ describe("the sandmail client commands", () => {
 
     const info = await sandmail(["run", "info"]);
     expect(JSON.parse(info.stdout).counts.messages).toBe(1);
+
+    // The operator's list (a loopback server without an API key answers it).
+    const list = await sandmail(["run", "list"]);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`^${vars.SANDMAIL_RUN}  1 messages  expires \\S+  cli$`, "m"));
+    const json = JSON.parse((await sandmail(["run", "list", "--json"])).stdout) as Array<{
+      id: string;
+      token: string;
+    }>;
+    expect(json.find((r) => r.id === vars.SANDMAIL_RUN)?.token).toBe(vars.SANDMAIL_TOKEN);
   });
 
   it("wait exits 1 with an explanation on timeout, and --none inverts it", { timeout: 60_000 }, async () => {

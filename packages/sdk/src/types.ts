@@ -16,6 +16,7 @@ export type ImapSettings = Schemas["ImapSettings"];
 export type CreatedRunData = Schemas["CreatedRun"];
 /** GET /v1/runs/{run} answer. */
 export type RunInfo = Schemas["RunInfo"];
+export type RunListItem = Schemas["RunListItem"];
 export type Inbox = Schemas["Inbox"];
 export type MessageSummaryData = Schemas["MessageSummary"];
 /** What the SMTP transaction said. */

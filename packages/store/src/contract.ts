@@ -99,6 +99,12 @@ export interface CopyResult {
   mapping: Array<{ messageId: string; uid: number; newMessageId: string; newUid: number }>;
 }
 
+/** A run with what it holds, as the run list (the API key's view) shows it. */
+export interface RunListing {
+  run: Run;
+  counts: RunCounts;
+}
+
 export interface InboxInfo {
   address: string;
   messages: number;
@@ -125,6 +131,11 @@ export interface MailStore {
   /** Deletes the run and all its mail; false when it did not exist. Emits `run.deleted`. */
   deleteRun(runId: string): Promise<boolean>;
   runCounts(runId: string): Promise<RunCounts>;
+  /**
+   * Live runs with their counts, newest first, at most `limit` (default 1000). For operators (the
+   * API key's run list), not for paths that scale with traffic.
+   */
+  listRuns(limit?: number): Promise<RunListing[]>;
 
   /** Creates the address's default folders if absent (idempotent). */
   ensureInbox(runId: string, address: string): Promise<void>;
@@ -148,7 +159,8 @@ export interface MailStore {
   appendMessage(runId: string, input: AppendInput): Promise<StoredMessage>;
   /**
    * One message to several inboxes of a run, as one atomic step: every copy is stored or none is
-   * (quota counts all copies together). The promise settles only once the outcome is known: a
+   * (quota counts all copies together). With an empty body each copy is a whole message of its
+   * own: IMAP MULTIAPPEND stores its messages this way, all or none. The promise settles only once the outcome is known: a
    * rejection means nothing was stored and never will be by this call. Emits `message.added` per copy.
    */
   appendDelivery(runId: string, input: DeliveryInput): Promise<StoredMessage[]>;

@@ -95,6 +95,28 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         expect(await store.eventsSince(run.id, 0)).toEqual([]);
       });
 
+      it("lists live runs newest first with their counts, never deleted ones", async () => {
+        const older = await newRun({ label: "older" });
+        await store.appendMessage(older.id, appendInput("u@x.test", "counted"));
+        // Creation times are milliseconds: make the order unambiguous without sleeping on a clock.
+        let newer = await newRun({ label: "newer" });
+        while (newer.createdAt.getTime() <= older.createdAt.getTime()) {
+          await store.deleteRun(newer.id);
+          newer = await newRun({ label: "newer" });
+        }
+        const gone = await newRun();
+        await store.deleteRun(gone.id);
+        const mine = (await store.listRuns()).filter((row) =>
+          [older.id, newer.id, gone.id].includes(row.run.id),
+        );
+        expect(mine.map((row) => row.run.id)).toEqual([newer.id, older.id]);
+        expect(mine[0]?.run).toEqual(newer);
+        expect(mine[1]?.counts).toMatchObject({ messages: 1, inboxes: 1 });
+        expect(mine[0]?.counts).toEqual({ messages: 0, bytes: 0, inboxes: 0 });
+        const limited = await store.listRuns(1);
+        expect(limited).toHaveLength(1);
+      });
+
       it("expires a run when its TTL passes", async () => {
         const run = await newRun({ ttlSeconds: 1 });
         const msg = await store.appendMessage(run.id, appendInput("u@x.test", "short-lived"));
@@ -104,6 +126,7 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
           await new Promise((r) => setTimeout(r, 100));
         }
         expect(await store.getRun(run.id)).toBeUndefined();
+        expect((await store.listRuns()).map((row) => row.run.id)).not.toContain(run.id);
         await expect(store.getRaw(run.id, msg.id)).rejects.toMatchObject({ code: "run_not_found" });
         await expect(store.listMessages(run.id)).rejects.toMatchObject({ code: "run_not_found" });
         // Expired means gone: the id is free again and the new run is empty.
@@ -222,6 +245,36 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         expect((await store.runCounts(run.id)).messages).toBe(3);
         const other = await store.appendDelivery(run.id, delivery(uniqueRunId("d"), addresses(3)));
         expect(other.map((m) => m.uid)).toEqual([2, 2, 2]);
+      });
+
+      it("stores several whole messages with an empty body (MULTIAPPEND), all or none", async () => {
+        const run = await newRun({ limits: { maxMessages: 4, maxBytes: 1_000_000 } });
+        const raws = [1, 2, 3].map((n) => rawMessage(`multi ${n}`, `message ${n}`));
+        const multi = (mailbox: string, messages: Buffer[]) => ({
+          deliveryId: uniqueRunId("m"),
+          body: Buffer.alloc(0),
+          copies: messages.map((head, i) => ({
+            address: "a@x.test",
+            mailbox,
+            head,
+            meta: metaFor(head, `multi ${i + 1}`),
+            flags: i === 0 ? ["\\Seen"] : [],
+          })),
+        });
+        const stored = await store.appendDelivery(run.id, multi("Drafts", raws));
+        expect(stored.map((m) => [m.mailbox, m.uid, m.flags])).toEqual([
+          ["Drafts", 1, ["\\Seen"]],
+          ["Drafts", 2, []],
+          ["Drafts", 3, []],
+        ]);
+        for (const [i, m] of stored.entries())
+          expect((await store.getRaw(run.id, m.id))?.equals(raws[i]!)).toBe(true);
+        // A fourth and fifth message exceed the run's 4: neither is stored.
+        await expect(store.appendDelivery(run.id, multi("Drafts", raws.slice(0, 2)))).rejects.toMatchObject({
+          code: "quota_exceeded",
+        });
+        const drafts = await store.getMailbox(run.id, "a@x.test", "Drafts");
+        expect(drafts).toMatchObject({ messages: 3, uidNext: 4 });
       });
 
       it("refuses a malformed delivery and an unknown run", async () => {

@@ -10,7 +10,7 @@ import type { BuildAppOptions } from "./options.js";
 import { registerOpenApi } from "./plugins/openapi.js";
 import { installProblemHandlers } from "./plugins/problem.js";
 import { installRequestMetrics } from "./plugins/request-metrics.js";
-import { createRunAccess } from "./plugins/run-access.js";
+import { createRunAccess, isLoopback } from "./plugins/run-access.js";
 import { assertRoutes } from "./routes/assert.js";
 import { checkRoutes } from "./routes/checks.js";
 import { dnsRoutes } from "./routes/dns.js";
@@ -53,6 +53,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     store,
     apiKey: config.SANDMAIL_API_KEY,
     loginThrottle: options.loginThrottle ?? new LoginThrottle(),
+    loopbackBind: isLoopback(config.SANDMAIL_HOST),
   });
   // The pool is the caller's to close when it passed one in; one made here closes with the app.
   const work = options.work ?? createWorkerPool();

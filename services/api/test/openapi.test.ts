@@ -10,6 +10,7 @@ type Operation = {
 
 const routes: Array<[string, string]> = [
   ["post", "/v1/runs"],
+  ["get", "/v1/runs"],
   ["get", "/v1/runs/{run}"],
   ["delete", "/v1/runs/{run}"],
   ["get", "/v1/runs/{run}/inboxes"],

@@ -3,13 +3,20 @@ import type { HtmlCheckResult, LinkCheckResult, SpamCheckResult } from "@sandmai
 import type { StreamEventData } from "@sandmail/api/schemas/events";
 import type { MessageDetail, MessageList, MessageSummary } from "@sandmail/api/schemas/messages";
 import type { ProblemBody } from "@sandmail/api/schemas/problem";
-import type { ConnectionSettings, FolderList, InboxList, RunInfo } from "@sandmail/api/schemas/runs";
+import type {
+  ConnectionSettings,
+  FolderList,
+  InboxList,
+  RunInfo,
+  RunList as RunListSchema,
+} from "@sandmail/api/schemas/runs";
 import type { z } from "zod";
 
 export type Summary = z.infer<typeof MessageSummary>;
 export type Detail = z.infer<typeof MessageDetail>;
 export type Page = z.infer<typeof MessageList>;
 export type Run = z.infer<typeof RunInfo>;
+export type RunList = z.infer<typeof RunListSchema>;
 export type Inboxes = z.infer<typeof InboxList>;
 export type Folders = z.infer<typeof FolderList>;
 export type Settings = z.infer<typeof ConnectionSettings>;

@@ -70,7 +70,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List runs
+         * @description Every live run with its counts and token, newest first, for the operator (the web UI's run list). Needs the API key when the server sets SANDMAIL_API_KEY; without a key only a server bound to loopback answers (403 otherwise).
+         */
+        get: operations["listRuns"];
         put?: never;
         /**
          * Create a run
@@ -1818,6 +1822,38 @@ export type components = {
             limits: components["schemas"]["RunLimits"];
             counts: components["schemas"]["RunCounts"];
         };
+        RunListItem: {
+            /**
+             * @description The run id, as returned by POST /v1/runs.
+             * @example k3x9q2m7za
+             */
+            id: string;
+            /**
+             * @description Any address at this domain is delivered into the run.
+             * @example k3x9q2m7za.sandmail.test
+             */
+            domain: string;
+            label?: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T12:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description After this the run and all its mail are gone.
+             * @example 2026-03-01T12:00:00.000Z
+             */
+            expiresAt: string;
+            limits: components["schemas"]["RunLimits"];
+            counts: components["schemas"]["RunCounts"];
+            /** @description The run's token, for the operator who may read every run. */
+            token: string;
+        };
+        RunList: {
+            /** @description Live runs, newest first (at most 1000). */
+            runs: components["schemas"]["RunListItem"][];
+        };
         Inbox: {
             /** @example alice@k3x9q2m7za.sandmail.test */
             address: string;
@@ -2042,6 +2078,53 @@ export interface operations {
                 };
                 content: {
                     "text/plain": components["schemas"]["MetricsText"];
+                };
+            };
+        };
+    };
+    listRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The live runs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunList"];
+                };
+            };
+            /** @description Missing or wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed with these credentials or from here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts (or requests) from this address; retry after the Retry-After seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2926,7 +3009,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Error. */
+            /** @description Not allowed with these credentials or from here. */
             403: {
                 headers: {
                     [name: string]: unknown;

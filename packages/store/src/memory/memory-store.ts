@@ -7,6 +7,7 @@ import type {
   InboxInfo,
   MailStore,
   MessageQuery,
+  RunListing,
   StoreListener,
   UpdateFlagsInput,
   UpdateFlagsResult,
@@ -17,7 +18,7 @@ import * as events from "./events.js";
 import * as mailboxes from "./mailboxes.js";
 import * as messages from "./messages.js";
 import { copyRun, RunRegistry } from "./runs.js";
-import type { StoreContext } from "./state.js";
+import type { RunState, StoreContext } from "./state.js";
 
 export interface MemoryStoreOptions {
   /** Clock in epoch milliseconds (tests move it to expire runs). */
@@ -77,8 +78,11 @@ export class MemoryStore implements MailStore {
   }
 
   async runCounts(runId: string): Promise<RunCounts> {
-    const state = this.#runs.get(runId);
-    return { messages: state.messages.size, bytes: state.bytes, inboxes: state.inboxes.size };
+    return countsOf(this.#runs.get(runId));
+  }
+
+  async listRuns(limit = 1000): Promise<RunListing[]> {
+    return this.#runs.list(limit).map((state) => ({ run: copyRun(state.run), counts: countsOf(state) }));
   }
 
   async ensureInbox(runId: string, address: string): Promise<void> {
@@ -207,4 +211,8 @@ export class MemoryStore implements MailStore {
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
   }
+}
+
+function countsOf(state: RunState): RunCounts {
+  return { messages: state.messages.size, bytes: state.bytes, inboxes: state.inboxes.size };
 }

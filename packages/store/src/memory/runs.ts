@@ -56,6 +56,14 @@ export class RunRegistry {
     return state;
   }
 
+  /** Live runs, newest first. */
+  list(limit: number): RunState[] {
+    const now = this.now();
+    const live = [...this.#runs.values()].filter((state) => now < state.run.expiresAt.getTime());
+    live.sort((a, b) => b.run.createdAt.getTime() - a.run.createdAt.getTime());
+    return live.slice(0, limit);
+  }
+
   /** Drops every run whose TTL has passed; returns how many. */
   sweepExpired(): number {
     let n = 0;

@@ -18,6 +18,7 @@ const operationIds: Record<string, string> = {
   "get /readyz": "getReadiness",
   "get /metrics": "getMetrics",
   "post /v1/runs": "createRun",
+  "get /v1/runs": "listRuns",
   "get /v1/runs/{run}": "getRun",
   "delete /v1/runs/{run}": "deleteRun",
   "get /v1/runs/{run}/settings": "getRunSettings",

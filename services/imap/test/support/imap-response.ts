@@ -106,6 +106,18 @@ export function fetchItems(list: Value): Map<string, Value> {
   return items;
 }
 
+/** The UIDs of `FETCH 1:* (UID)` responses by position: index = sequence number - 1. */
+export function fetchedUids(untagged: Buffer[]): number[] {
+  const uids: number[] = [];
+  for (const line of untagged) {
+    const values = parseValues(line);
+    if (values[1] instanceof Atom && values[1].value.toUpperCase() === "FETCH") {
+      uids[(values[0] as number) - 1] = fetchItems(values[2]!).get("UID") as number;
+    }
+  }
+  return uids;
+}
+
 /**
  * A canonical text form of a Value for comparisons. Quoted strings and literals of the same
  * bytes print alike (how a string is sent is the writer's choice, not content).
