@@ -7,8 +7,11 @@ import type {
   Run,
   RunCounts,
   RunLimits,
+  SessionSummary,
+  SessionTranscript,
   StoredMessage,
   StoreEvent,
+  TranscriptLimits,
 } from "@sandmail/core";
 import type { UidColumns } from "./shared/uid-columns.js";
 
@@ -208,6 +211,16 @@ export interface MailStore {
   /** Replaces the run's DNS records (used by its SPF/DKIM/DMARC/ARC checks). */
   setDnsRecords(runId: string, records: DnsRecord[]): Promise<void>;
   getDnsRecords(runId: string): Promise<DnsRecord[]>;
+
+  /**
+   * Keeps a finished protocol session in the run's transcript ring, then drops the oldest
+   * sessions until the ring is within `limits` (the newest session always stays).
+   */
+  addSession(runId: string, session: SessionTranscript, limits: TranscriptLimits): Promise<void>;
+  /** The run's kept sessions without their lines, newest first. */
+  listSessions(runId: string): Promise<SessionSummary[]>;
+  /** undefined when the session is not (or no longer) kept for this run. */
+  getSession(runId: string, sessionId: string): Promise<SessionTranscript | undefined>;
 
   /** Throws when the backing store is unreachable (readiness). */
   ping(): Promise<void>;

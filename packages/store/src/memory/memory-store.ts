@@ -1,4 +1,14 @@
-import type { DnsRecord, Mailbox, Run, RunCounts, StoredMessage, StoreEvent } from "@sandmail/core";
+import type {
+  DnsRecord,
+  Mailbox,
+  Run,
+  RunCounts,
+  SessionSummary,
+  SessionTranscript,
+  StoredMessage,
+  StoreEvent,
+  TranscriptLimits,
+} from "@sandmail/core";
 import type {
   AppendInput,
   CopyResult,
@@ -12,7 +22,14 @@ import type {
   UpdateFlagsInput,
   UpdateFlagsResult,
 } from "../contract.js";
-import { checkAddress, checkAppend, checkDelivery, checkIds, normalizeDnsRecords } from "../shared/inputs.js";
+import {
+  checkAddress,
+  checkAppend,
+  checkDelivery,
+  checkIds,
+  checkSession,
+  normalizeDnsRecords,
+} from "../shared/inputs.js";
 import type { UidColumns } from "../shared/uid-columns.js";
 import * as events from "./events.js";
 import * as mailboxes from "./mailboxes.js";
@@ -204,6 +221,19 @@ export class MemoryStore implements MailStore {
 
   async getDnsRecords(runId: string): Promise<DnsRecord[]> {
     return this.#runs.get(runId).dns.map((r) => ({ ...r, values: [...r.values] }));
+  }
+
+  async addSession(runId: string, session: SessionTranscript, limits: TranscriptLimits): Promise<void> {
+    checkSession(session, limits);
+    this.#runs.get(runId).sessions.add(session, limits);
+  }
+
+  async listSessions(runId: string): Promise<SessionSummary[]> {
+    return this.#runs.get(runId).sessions.list();
+  }
+
+  async getSession(runId: string, sessionId: string): Promise<SessionTranscript | undefined> {
+    return this.#runs.get(runId).sessions.get(sessionId);
   }
 
   async ping(): Promise<void> {}

@@ -2,6 +2,7 @@ import type { DnsRecord, Envelope, MessageMeta, MimeNode, Run, SpecialUse, Store
 import type { StoreListener } from "../contract.js";
 import type { UidColumns } from "../shared/uid-columns.js";
 import type { RawSlabs } from "./raw-slabs.js";
+import type { SessionRing } from "./sessions.js";
 
 /** One stored message: the raw bytes plus compact bookkeeping; views are built on read. */
 export interface MessageRecord {
@@ -73,6 +74,8 @@ export interface RunState {
   events: StoreEvent[];
   listeners: Set<StoreListener>;
   dns: DnsRecord[];
+  /** Finished protocol sessions that touched the run. */
+  sessions: SessionRing;
   /** The run's message bytes. */
   raw: RawSlabs;
 }

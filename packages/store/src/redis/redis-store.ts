@@ -7,8 +7,11 @@ import {
   type Run,
   type RunCounts,
   SandmailError,
+  type SessionSummary,
+  type SessionTranscript,
   type StoredMessage,
   type StoreEvent,
+  type TranscriptLimits,
 } from "@sandmail/core";
 import type {
   AppendInput,
@@ -31,6 +34,7 @@ import {
   checkCreateRun,
   checkDelivery,
   checkIds,
+  checkSession,
   normalizeDnsRecords,
   runFromInput,
 } from "../shared/inputs.js";
@@ -42,6 +46,7 @@ import {
   normalizeMailboxName,
   parentNames,
 } from "../shared/mailbox-names.js";
+import { summaryOf } from "../shared/sessions.js";
 import type { UidColumns } from "../shared/uid-columns.js";
 import {
   decodeEvent,
@@ -633,6 +638,29 @@ export class RedisStore implements MailStore {
       const json = await this.#script("smGetDns", runId, []);
       return json ? (JSON.parse(String(json)) as DnsRecord[]) : [];
     });
+  }
+
+  async addSession(runId: string, session: SessionTranscript, limits: TranscriptLimits): Promise<void> {
+    checkSession(session, limits);
+    await this.#script("smAddSession", runId, [
+      session.id,
+      JSON.stringify(summaryOf(session)),
+      JSON.stringify(session),
+      session.bytes,
+      limits.maxSessions,
+      limits.maxBytes,
+    ]);
+  }
+
+  async listSessions(runId: string): Promise<SessionSummary[]> {
+    const rows = (await this.#script("smListSessions", runId, [])) as string[];
+    return rows.map((row) => JSON.parse(String(row)) as SessionSummary);
+  }
+
+  async getSession(runId: string, sessionId: string): Promise<SessionTranscript | undefined> {
+    if (typeof sessionId !== "string") return undefined;
+    const json = await this.#script("smGetSession", runId, [sessionId]);
+    return json ? (JSON.parse(String(json)) as SessionTranscript) : undefined;
   }
 
   async ping(): Promise<void> {
