@@ -24,7 +24,7 @@ import { SMTPConnection, type SMTPConnectionOptions } from "smtp-server/lib/smtp
  */
 const OWN_ENHANCED_CODE = /^[245]\.\d{1,3}\.\d{1,3} /;
 
-class PromptConnection extends SMTPConnection {
+export class PromptConnection extends SMTPConnection {
   override send(code: number, data?: string | string[] | null, context?: string | false): void {
     const own = typeof data === "string" && OWN_ENHANCED_CODE.test(data);
     super.send(code, data, own ? false : context);
@@ -56,10 +56,18 @@ export class PromptGreetingServer extends SMTPServer {
   }
 
   override connect(socket: net.Socket | tls.TLSSocket, socketOptions?: SMTPConnectionOptions | null): void {
-    const connection = new PromptConnection(this, socket, socketOptions);
+    const connection = this.createConnection(socket, socketOptions);
     this.connections.add(connection);
     connection.on("error", (err: Error) => this._onError(err));
     connection.on("connect", (data) => this._onClientConnect(data));
     connection.init();
+  }
+
+  /** The connection for a new socket (transcript-connection.ts returns a recording one). */
+  protected createConnection(
+    socket: net.Socket | tls.TLSSocket,
+    socketOptions?: SMTPConnectionOptions | null,
+  ): PromptConnection {
+    return new PromptConnection(this, socket, socketOptions);
   }
 }

@@ -4,8 +4,11 @@ import type {
   Mailbox,
   Run,
   RunCounts,
+  SessionSummary,
+  SessionTranscript,
   StoredMessage,
   StoreEvent,
+  TranscriptLimits,
 } from "@sandmail/core";
 import type {
   AppendInput,
@@ -13,7 +16,6 @@ import type {
   CreateRunInput,
   DeliveryInput,
   InboxInfo,
-  MailboxEntry,
   MailStore,
   MessageQuery,
   RunListing,
@@ -21,7 +23,15 @@ import type {
   UpdateFlagsInput,
   UpdateFlagsResult,
 } from "../contract.js";
-import { checkAddress, checkAppend, checkDelivery, checkIds, normalizeDnsRecords } from "../shared/inputs.js";
+import {
+  checkAddress,
+  checkAppend,
+  checkDelivery,
+  checkIds,
+  checkSession,
+  normalizeDnsRecords,
+} from "../shared/inputs.js";
+import type { UidColumns } from "../shared/uid-columns.js";
 import * as events from "./events.js";
 import * as mailboxes from "./mailboxes.js";
 import * as messages from "./messages.js";
@@ -173,7 +183,7 @@ export class MemoryStore implements MailStore {
     return messages.listMessages(state, query, address);
   }
 
-  async mailboxIndex(runId: string, mailboxId: string): Promise<MailboxEntry[]> {
+  async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {
     return messages.mailboxIndex(mailboxes.mailboxRecord(this.#runs.get(runId), mailboxId));
   }
 
@@ -222,6 +232,19 @@ export class MemoryStore implements MailStore {
 
   async getDnsRecords(runId: string): Promise<DnsRecord[]> {
     return this.#runs.get(runId).dns.map((r) => ({ ...r, values: [...r.values] }));
+  }
+
+  async addSession(runId: string, session: SessionTranscript, limits: TranscriptLimits): Promise<void> {
+    checkSession(session, limits);
+    this.#runs.get(runId).sessions.add(session, limits);
+  }
+
+  async listSessions(runId: string): Promise<SessionSummary[]> {
+    return this.#runs.get(runId).sessions.list();
+  }
+
+  async getSession(runId: string, sessionId: string): Promise<SessionTranscript | undefined> {
+    return this.#runs.get(runId).sessions.get(sessionId);
   }
 
   async ping(): Promise<void> {}

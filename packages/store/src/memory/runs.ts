@@ -3,6 +3,7 @@ import type { CreateRunInput } from "../contract.js";
 import { checkCreateRun, runFromInput } from "../shared/inputs.js";
 import { emit } from "./events.js";
 import { RawSlabs } from "./raw-slabs.js";
+import { SessionRing } from "./sessions.js";
 import type { RunState } from "./state.js";
 
 /** The runs of a MemoryStore: creation, lookup with expiry, and dropping a run with its mail. */
@@ -51,6 +52,7 @@ export class RunRegistry {
       events: [],
       listeners: new Set(),
       dns: [],
+      sessions: new SessionRing(),
     });
     return copyRun(run);
   }

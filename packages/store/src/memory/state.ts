@@ -9,7 +9,9 @@ import type {
   StoreEvent,
 } from "@sandmail/core";
 import type { StoreListener } from "../contract.js";
+import type { UidColumns } from "../shared/uid-columns.js";
 import type { RawSlabs } from "./raw-slabs.js";
+import type { SessionRing } from "./sessions.js";
 
 /** One stored message: the raw bytes plus compact bookkeeping; views are built on read. */
 export interface MessageRecord {
@@ -53,8 +55,8 @@ export interface MailboxRecord {
   unseen: number;
   /** Highest UID some session has already seen as \Recent. */
   recentClaimed: number;
-  /** Sorted by uid ascending. */
-  index: MessageRecord[];
+  /** UIDs ascending, with each message's id, flags and modSeq (the record's, kept in step). */
+  index: UidColumns;
 }
 
 export interface InboxRecord {
@@ -83,12 +85,13 @@ export interface RunState {
   events: StoreEvent[];
   listeners: Set<StoreListener>;
   dns: DnsRecord[];
+  /** Finished protocol sessions that touched the run. */
+  sessions: SessionRing;
   /** The run's message bytes. */
   raw: RawSlabs;
 }
 
 export const bySeqKey = (m: MessageRecord) => m.seq;
-export const byUidKey = (m: MessageRecord) => m.uid;
 
 /** What the aggregates share across runs: the clock and the store-wide UIDVALIDITY counter. */
 export interface StoreContext {

@@ -24,6 +24,7 @@ const errorCodes = [
   "not_found",
   "check_not_configured",
   "check_failed",
+  "session_not_found",
   "internal",
 ] as const satisfies readonly ErrorCode[];
 
