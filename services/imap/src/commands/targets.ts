@@ -13,15 +13,16 @@ export interface Target {
  */
 export function resolveTargets(selection: Selection, ranges: SeqRange[], byUid: boolean): Target[] {
   const { tracker } = selection;
+  return resolveIndexes(selection, ranges, byUid).map((i) => ({ seq: i + 1, message: tracker.at(i + 1)! }));
+}
+
+/** The same as positions in the view (seq - 1), without an object per message. */
+export function resolveIndexes(selection: Selection, ranges: SeqRange[], byUid: boolean): number[] {
+  const { tracker } = selection;
   if (ranges === SEARCH_RESULT) {
     const saved = (selection.searchResult ?? []).map((uid) => ({ from: uid, to: uid }));
-    return resolveUidIndexes(saved, tracker.uids()).map((i) => ({ seq: i + 1, message: tracker.at(i + 1)! }));
+    return resolveUidIndexes(saved, tracker.uids());
   }
-  if (byUid) {
-    return resolveUidIndexes(ranges, tracker.uids()).map((i) => ({
-      seq: i + 1,
-      message: tracker.at(i + 1)!,
-    }));
-  }
-  return resolveSeqs(ranges, tracker.count).map((seq) => ({ seq, message: tracker.at(seq)! }));
+  if (byUid) return resolveUidIndexes(ranges, tracker.uids());
+  return resolveSeqs(ranges, tracker.count).map((seq) => seq - 1);
 }
