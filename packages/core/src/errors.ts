@@ -21,6 +21,9 @@ export type ErrorCode =
   | "not_found"
   | "check_not_configured"
   | "check_failed"
+  | "webhook_not_found"
+  | "delivery_not_found"
+  | "webhook_target_refused"
   | "internal";
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -42,6 +45,9 @@ const statusByCode: Record<ErrorCode, number> = {
   not_found: 404,
   check_not_configured: 501,
   check_failed: 502,
+  webhook_not_found: 404,
+  delivery_not_found: 404,
+  webhook_target_refused: 400,
   internal: 500,
 };
 

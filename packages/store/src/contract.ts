@@ -10,6 +10,7 @@ import type {
   StoredMessage,
   StoreEvent,
 } from "@sandmail/core";
+import type { WebhookStore } from "./webhook-contract.js";
 
 export interface CreateRunInput {
   /** Chosen id (e.g. `default`); generated when absent. Fails with `run_exists` if taken. */
@@ -198,6 +199,9 @@ export interface MailStore {
   /** Replaces the run's DNS records (used by its SPF/DKIM/DMARC/ARC checks). */
   setDnsRecords(runId: string, records: DnsRecord[]): Promise<void>;
   getDnsRecords(runId: string): Promise<DnsRecord[]>;
+
+  /** The run's webhooks and their delivery log (webhook-contract.ts). */
+  readonly webhooks: WebhookStore;
 
   /** Throws when the backing store is unreachable (readiness). */
   ping(): Promise<void>;

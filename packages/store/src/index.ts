@@ -3,3 +3,5 @@ export type * from "./contract.js";
 export { MemoryStore, type MemoryStoreOptions } from "./memory/memory-store.js";
 export { RedisStore, type RedisStoreOptions } from "./redis/redis-store.js";
 export { byFolderName } from "./shared/mailbox-names.js";
+export { isDeliveryId, isWebhookId, newDeliveryId } from "./shared/webhook-inputs.js";
+export * from "./webhook-contract.js";

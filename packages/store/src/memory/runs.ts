@@ -34,6 +34,7 @@ export class RunRegistry {
       events: [],
       listeners: new Set(),
       dns: [],
+      webhooks: new Map(),
     });
     return copyRun(run);
   }
@@ -80,6 +81,12 @@ export class RunRegistry {
     state.mailboxes.clear();
     state.inboxes.clear();
     state.events = [];
+    state.webhooks.clear();
+  }
+
+  /** Ids of every run held, expired ones included until they are next looked at. */
+  liveIds(): string[] {
+    return [...this.#runs.keys()];
   }
 }
 

@@ -1,6 +1,7 @@
 import type { DnsRecord, Envelope, MessageMeta, MimeNode, Run, SpecialUse, StoreEvent } from "@sandmail/core";
 import type { StoreListener } from "../contract.js";
 import type { RawSlabs } from "./raw-slabs.js";
+import type { WebhookRecord } from "./webhooks.js";
 
 /** One stored message: the raw bytes plus compact bookkeeping; views are built on read. */
 export interface MessageRecord {
@@ -74,6 +75,8 @@ export interface RunState {
   dns: DnsRecord[];
   /** The run's message bytes. */
   raw: RawSlabs;
+  /** Webhooks by id, in creation order. */
+  webhooks: Map<string, WebhookRecord>;
 }
 
 export const bySeqKey = (m: MessageRecord) => m.seq;

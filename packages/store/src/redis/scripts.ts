@@ -23,6 +23,7 @@ import {
   RUN_COUNTS,
 } from "./lua/reads.js";
 import { CREATE_RUN, DELETE_RUN, SET_DNS } from "./lua/runs.js";
+import { WH_ADD, WH_CREATE, WH_DELETE, WH_DELIVERIES, WH_LIST, WH_RECORD, WH_RETRY } from "./lua/webhooks.js";
 
 const writes = {
   smCreateRun: CREATE_RUN,
@@ -40,6 +41,11 @@ const writes = {
   smCopy: COPY,
   smMove: MOVE,
   smDeleteMessages: DELETE_MESSAGES,
+  smWhCreate: WH_CREATE,
+  smWhDelete: WH_DELETE,
+  smWhAdd: WH_ADD,
+  smWhRecord: WH_RECORD,
+  smWhRetry: WH_RETRY,
 };
 
 const reads = {
@@ -53,6 +59,8 @@ const reads = {
   smRunCounts: RUN_COUNTS,
   smEventsSince: EVENTS_SINCE,
   smGetDns: GET_DNS,
+  smWhList: WH_LIST,
+  smWhDeliveries: WH_DELIVERIES,
 };
 
 export type ScriptName = keyof typeof writes | keyof typeof reads;
