@@ -42,6 +42,11 @@ const operationIds: Record<string, string> = {
   "get /v1/runs/{run}/events": "streamEvents",
   "put /v1/runs/{run}/dns": "putDnsRecords",
   "get /v1/runs/{run}/dns": "getDnsRecords",
+  "post /v1/runs/{run}/webhooks": "createWebhook",
+  "get /v1/runs/{run}/webhooks": "listWebhooks",
+  "delete /v1/runs/{run}/webhooks/{id}": "deleteWebhook",
+  "get /v1/runs/{run}/webhooks/{id}/deliveries": "listWebhookDeliveries",
+  "post /v1/runs/{run}/webhooks/{id}/deliveries/{delivery}/retry": "retryWebhookDelivery",
 };
 
 /** `Create a run` -> `createARun`; `Extract by regular expression` -> `extractByRegularExpression`. */
