@@ -15,6 +15,9 @@ Client (for CI steps; --url, SANDMAIL_URL or SANDMAIL_API_PORT names the server)
   extract      print a message's one-time code or a link
   check        HTML client compatibility, link health or spam score of a message; exit 1 on problems
 
+Agents:
+  mcp          a Model Context Protocol server on stdio (create runs, wait, read codes and links, assert)
+
 Run 'sandmail <command> --help' for a command's options; 'sandmail --version' prints the version.`;
 
 type Command = (argv: string[]) => Promise<number>;
@@ -27,6 +30,7 @@ const commands: Record<string, () => Promise<Command>> = {
   messages: async () => (await import("./commands/messages.js")).messagesCommand,
   extract: async () => (await import("./commands/extract.js")).extractCommand,
   check: async () => (await import("./commands/check.js")).checkCommand,
+  mcp: async () => (await import("./commands/mcp.js")).mcpCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

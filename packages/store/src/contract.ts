@@ -154,7 +154,8 @@ export interface MailStore {
   appendMessage(runId: string, input: AppendInput): Promise<StoredMessage>;
   /**
    * One message to several inboxes of a run, as one atomic step: every copy is stored or none is
-   * (quota counts all copies together). The promise settles only once the outcome is known: a
+   * (quota counts all copies together). With an empty body each copy is a whole message of its
+   * own: IMAP MULTIAPPEND stores its messages this way, all or none. The promise settles only once the outcome is known: a
    * rejection means nothing was stored and never will be by this call. Emits `message.added` per copy.
    */
   appendDelivery(runId: string, input: DeliveryInput): Promise<StoredMessage[]>;

@@ -225,6 +225,36 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         expect(other.map((m) => m.uid)).toEqual([2, 2, 2]);
       });
 
+      it("stores several whole messages with an empty body (MULTIAPPEND), all or none", async () => {
+        const run = await newRun({ limits: { maxMessages: 4, maxBytes: 1_000_000 } });
+        const raws = [1, 2, 3].map((n) => rawMessage(`multi ${n}`, `message ${n}`));
+        const multi = (mailbox: string, messages: Buffer[]) => ({
+          deliveryId: uniqueRunId("m"),
+          body: Buffer.alloc(0),
+          copies: messages.map((head, i) => ({
+            address: "a@x.test",
+            mailbox,
+            head,
+            meta: metaFor(head, `multi ${i + 1}`),
+            flags: i === 0 ? ["\\Seen"] : [],
+          })),
+        });
+        const stored = await store.appendDelivery(run.id, multi("Drafts", raws));
+        expect(stored.map((m) => [m.mailbox, m.uid, m.flags])).toEqual([
+          ["Drafts", 1, ["\\Seen"]],
+          ["Drafts", 2, []],
+          ["Drafts", 3, []],
+        ]);
+        for (const [i, m] of stored.entries())
+          expect((await store.getRaw(run.id, m.id))?.equals(raws[i]!)).toBe(true);
+        // A fourth and fifth message exceed the run's 4: neither is stored.
+        await expect(store.appendDelivery(run.id, multi("Drafts", raws.slice(0, 2)))).rejects.toMatchObject({
+          code: "quota_exceeded",
+        });
+        const drafts = await store.getMailbox(run.id, "a@x.test", "Drafts");
+        expect(drafts).toMatchObject({ messages: 3, uidNext: 4 });
+      });
+
       it("refuses a malformed delivery and an unknown run", async () => {
         const run = await newRun();
         await expect(

@@ -5,14 +5,20 @@ import { message, seed, startServer, type TestServer } from "./support/server.js
 let server: TestServer;
 const clients: ImapFlow[] = [];
 
-function client(user: string, pass: string, opts: { secure?: boolean; starttls?: boolean } = {}): ImapFlow {
+type Logger = NonNullable<NonNullable<ConstructorParameters<typeof ImapFlow>[0]>["logger"]>;
+
+function client(
+  user: string,
+  pass: string,
+  opts: { secure?: boolean; starttls?: boolean; logger?: Logger } = {},
+): ImapFlow {
   const c = new ImapFlow({
     host: "127.0.0.1",
     port: opts.secure ? server.tlsPort : server.port,
     secure: opts.secure ?? false,
     doSTARTTLS: opts.starttls ?? false,
     auth: { user, pass },
-    logger: false,
+    logger: opts.logger ?? false,
     tls: { rejectUnauthorized: false },
     disableAutoIdle: true,
   });
@@ -59,6 +65,35 @@ describe("imapflow against sandmail IMAP", () => {
       });
       await c.logout();
     }
+  });
+
+  it("lists folders with their status in one LIST-STATUS command, no STATUS per folder", async () => {
+    const sent: string[] = [];
+    const warnings: unknown[] = [];
+    const record = (entry: { src?: string; msg?: string }) => {
+      if (entry.src === "c" && entry.msg) sent.push(entry.msg);
+    };
+    const c = client(server.address, server.token, {
+      logger: { debug: record, info: () => {}, warn: (e: unknown) => warnings.push(e), error: () => {} },
+    });
+    await c.connect();
+    expect(c.capabilities.has("LIST-STATUS")).toBe(true);
+    await c.mailboxCreate("Reports/2024");
+    await c.mailboxUnsubscribe("Reports/2024");
+    const list = await c.list({ statusQuery: { messages: true, unseen: true, uidNext: true } });
+    const inbox = list.find((m) => m.path === "INBOX");
+    const mb = await server.store.getMailbox(server.runId, server.address, "INBOX");
+    expect(inbox?.status).toMatchObject({ messages: mb!.messages, unseen: mb!.unseen, uidNext: mb!.uidNext });
+    expect(inbox?.subscribed).toBe(true);
+    const reports = list.find((m) => m.path === "Reports/2024");
+    expect(reports?.status).toMatchObject({ messages: 0, unseen: 0, uidNext: 1 });
+    expect(reports?.subscribed).toBeFalsy();
+    expect(sent.filter((line) => /^\S+ LIST .*RETURN \(STATUS \(/.test(line))).toHaveLength(1);
+    expect(sent.filter((line) => /^\S+ STATUS /.test(line))).toEqual([]);
+    expect(warnings).toEqual([]);
+    await c.mailboxDelete("Reports/2024");
+    await c.mailboxDelete("Reports");
+    await c.logout();
   });
 
   it("refuses wrong tokens, other runs' tokens and unknown runs with AUTHENTICATIONFAILED", async () => {
