@@ -24,6 +24,7 @@ export type ErrorCode =
   | "webhook_not_found"
   | "delivery_not_found"
   | "webhook_target_refused"
+  | "session_not_found"
   | "internal";
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -48,6 +49,7 @@ const statusByCode: Record<ErrorCode, number> = {
   webhook_not_found: 404,
   delivery_not_found: 404,
   webhook_target_refused: 400,
+  session_not_found: 404,
   internal: 500,
 };
 

@@ -5,3 +5,4 @@ export * from "./errors.js";
 export * from "./ids.js";
 export * from "./login.js";
 export * from "./lower-bound.js";
+export * from "./transcripts.js";

@@ -7,8 +7,11 @@ import type {
   Run,
   RunCounts,
   RunLimits,
+  SessionSummary,
+  SessionTranscript,
   StoredMessage,
   StoreEvent,
+  TranscriptLimits,
 } from "@sandmail/core";
 import type { WebhookStore } from "./webhook-contract.js";
 
@@ -105,6 +108,12 @@ export interface CopyResult {
   mapping: Array<{ messageId: string; uid: number; newMessageId: string; newUid: number }>;
 }
 
+/** A run with what it holds, as the run list (the API key's view) shows it. */
+export interface RunListing {
+  run: Run;
+  counts: RunCounts;
+}
+
 export interface InboxInfo {
   address: string;
   messages: number;
@@ -131,6 +140,11 @@ export interface MailStore {
   /** Deletes the run and all its mail; false when it did not exist. Emits `run.deleted`. */
   deleteRun(runId: string): Promise<boolean>;
   runCounts(runId: string): Promise<RunCounts>;
+  /**
+   * Live runs with their counts, newest first, at most `limit` (default 1000). For operators (the
+   * API key's run list), not for paths that scale with traffic.
+   */
+  listRuns(limit?: number): Promise<RunListing[]>;
 
   /** Creates the address's default folders if absent (idempotent). */
   ensureInbox(runId: string, address: string): Promise<void>;
@@ -203,6 +217,15 @@ export interface MailStore {
 
   /** The run's webhooks and their delivery log (webhook-contract.ts). */
   readonly webhooks: WebhookStore;
+  /**
+   * Keeps a finished protocol session in the run's transcript ring, then drops the oldest
+   * sessions until the ring is within `limits` (the newest session always stays).
+   */
+  addSession(runId: string, session: SessionTranscript, limits: TranscriptLimits): Promise<void>;
+  /** The run's kept sessions without their lines, newest first. */
+  listSessions(runId: string): Promise<SessionSummary[]>;
+  /** undefined when the session is not (or no longer) kept for this run. */
+  getSession(runId: string, sessionId: string): Promise<SessionTranscript | undefined>;
 
   /** Throws when the backing store is unreachable (readiness). */
   ping(): Promise<void>;

@@ -10,6 +10,7 @@ type Operation = {
 
 const routes: Array<[string, string]> = [
   ["post", "/v1/runs"],
+  ["get", "/v1/runs"],
   ["get", "/v1/runs/{run}"],
   ["delete", "/v1/runs/{run}"],
   ["get", "/v1/runs/{run}/inboxes"],
@@ -33,6 +34,8 @@ const routes: Array<[string, string]> = [
   ["delete", "/v1/runs/{run}/webhooks/{id}"],
   ["get", "/v1/runs/{run}/webhooks/{id}/deliveries"],
   ["post", "/v1/runs/{run}/webhooks/{id}/deliveries/{delivery}/retry"],
+  ["get", "/v1/runs/{run}/sessions"],
+  ["get", "/v1/runs/{run}/sessions/{id}"],
   ["get", "/v1/runs/{run}/events"],
   ["get", "/v1/runs/{run}/settings"],
   ["get", "/v1/runs/{run}/inboxes/{address}/folders"],

@@ -1,7 +1,7 @@
 import os from "node:os";
 import type { Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
-import { clientKey, type Logger, LoginThrottle } from "@sandmail/runtime";
+import { clientKey, type Logger, LoginThrottle, SessionRecorder, type Transcript } from "@sandmail/runtime";
 import type { CatchAllRun, MailStore } from "@sandmail/store";
 import type { WorkerPool } from "@sandmail/work";
 import type { SMTPServerOptions, SMTPServerSession } from "smtp-server";
@@ -11,6 +11,7 @@ import { resultOfReply } from "./message-outcome.js";
 import { PromptGreetingServer } from "./prompt-greeting.js";
 import { readMessage } from "./read-message.js";
 import { reply, SmtpReplyError } from "./replies.js";
+import { TranscriptServer } from "./transcript-connection.js";
 
 export interface SmtpServiceOptions {
   config: Config;
@@ -74,6 +75,10 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
   });
 
   const loginThrottle = options.loginThrottle ?? new LoginThrottle();
+  const recorder = SessionRecorder.fromConfig(config, store, log);
+  /** Transcripts of open sessions by session id (empty when transcripts are off). */
+  const openTranscripts = new Map<string, Transcript>();
+  const transcriptOf = (session: SMTPServerSession) => openTranscripts.get(session.id);
 
   /** AUTH: wrong credentials from an address make its next attempts wait, then refused (454). */
   async function authenticate(
@@ -139,7 +144,10 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
     onAuth(auth, session, callback) {
       settle(
         authenticate(auth.username ?? "", auth.password ?? "", session),
-        (runId) => callback(null, { user: runId }),
+        (runId) => {
+          transcriptOf(session)?.login(runId, runId);
+          callback(null, { user: runId });
+        },
         (err) => callback(err),
       );
     },
@@ -163,6 +171,7 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
       settle(
         ingest.route(address.address, authRunId),
         (route) => {
+          transcriptOf(session)?.scope(route.runId);
           stateOf(session).routes.set(address.address.toLowerCase(), route);
           callback();
         },
@@ -257,8 +266,10 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
     ...handlers,
   };
 
-  const plain = new PromptGreetingServer({ ...serverOptions, secure: false });
-  const secure = new PromptGreetingServer({ ...serverOptions, secure: true });
+  const serverFor = (opts: SMTPServerOptions) =>
+    recorder ? new TranscriptServer(opts, recorder, openTranscripts) : new PromptGreetingServer(opts);
+  const plain = serverFor({ ...serverOptions, secure: false });
+  const secure = serverFor({ ...serverOptions, secure: true });
   const servers = [plain, secure];
   // Read at scrape time from the servers' own connection sets: nothing to do per connection.
   const untrackSessions = metrics?.smtpSessions.track(() => plain.connections.size + secure.connections.size);

@@ -1,6 +1,7 @@
 import type { DnsRecord, Envelope, MessageMeta, MimeNode, Run, SpecialUse, StoreEvent } from "@sandmail/core";
 import type { StoreListener } from "../contract.js";
 import type { RawSlabs } from "./raw-slabs.js";
+import type { SessionRing } from "./sessions.js";
 import type { WebhookRecord } from "./webhooks.js";
 
 /** One stored message: the raw bytes plus compact bookkeeping; views are built on read. */
@@ -73,6 +74,8 @@ export interface RunState {
   events: StoreEvent[];
   listeners: Set<StoreListener>;
   dns: DnsRecord[];
+  /** Finished protocol sessions that touched the run. */
+  sessions: SessionRing;
   /** The run's message bytes. */
   raw: RawSlabs;
   /** Webhooks by id, in creation order. */

@@ -23,6 +23,7 @@ import {
   RUN_COUNTS,
 } from "./lua/reads.js";
 import { CREATE_RUN, DELETE_RUN, SET_DNS } from "./lua/runs.js";
+import { ADD_SESSION, GET_SESSION, LIST_SESSIONS } from "./lua/sessions.js";
 import { WH_ADD, WH_CREATE, WH_DELETE, WH_DELIVERIES, WH_LIST, WH_RECORD, WH_RETRY } from "./lua/webhooks.js";
 
 const writes = {
@@ -46,6 +47,7 @@ const writes = {
   smWhAdd: WH_ADD,
   smWhRecord: WH_RECORD,
   smWhRetry: WH_RETRY,
+  smAddSession: ADD_SESSION,
 };
 
 const reads = {
@@ -61,6 +63,8 @@ const reads = {
   smGetDns: GET_DNS,
   smWhList: WH_LIST,
   smWhDeliveries: WH_DELIVERIES,
+  smListSessions: LIST_SESSIONS,
+  smGetSession: GET_SESSION,
 };
 
 export type ScriptName = keyof typeof writes | keyof typeof reads;

@@ -18,6 +18,7 @@ const operationIds: Record<string, string> = {
   "get /readyz": "getReadiness",
   "get /metrics": "getMetrics",
   "post /v1/runs": "createRun",
+  "get /v1/runs": "listRuns",
   "get /v1/runs/{run}": "getRun",
   "delete /v1/runs/{run}": "deleteRun",
   "get /v1/runs/{run}/settings": "getRunSettings",
@@ -47,6 +48,8 @@ const operationIds: Record<string, string> = {
   "delete /v1/runs/{run}/webhooks/{id}": "deleteWebhook",
   "get /v1/runs/{run}/webhooks/{id}/deliveries": "listWebhookDeliveries",
   "post /v1/runs/{run}/webhooks/{id}/deliveries/{delivery}/retry": "retryWebhookDelivery",
+  "get /v1/runs/{run}/sessions": "listSessions",
+  "get /v1/runs/{run}/sessions/{id}": "getSession",
 };
 
 /** `Create a run` -> `createARun`; `Extract by regular expression` -> `extractByRegularExpression`. */

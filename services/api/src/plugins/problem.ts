@@ -26,6 +26,7 @@ const titles: Record<ErrorCode, string> = {
   webhook_not_found: "Webhook not found",
   delivery_not_found: "Delivery not found",
   webhook_target_refused: "Webhook target refused",
+  session_not_found: "Session not found",
   internal: "Internal error",
 };
 
