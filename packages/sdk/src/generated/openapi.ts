@@ -1211,7 +1211,7 @@ export type components = {
              * @description Stable machine-readable error code; branch on this.
              * @enum {string}
              */
-            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "webhook_not_found" | "delivery_not_found" | "webhook_target_refused" | "session_not_found" | "internal";
+            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "storage_full" | "too_many_runs" | "too_many_waits" | "too_many_streams" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "webhook_not_found" | "delivery_not_found" | "webhook_target_refused" | "session_not_found" | "internal";
             /** @description What went wrong with this request. */
             detail: string;
             /** @description The request path the problem occurred on. */
@@ -2161,7 +2161,7 @@ export type components = {
              * @description Stable machine-readable error code; branch on this.
              * @enum {string}
              */
-            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "webhook_not_found" | "delivery_not_found" | "webhook_target_refused" | "session_not_found" | "internal";
+            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "storage_full" | "too_many_runs" | "too_many_waits" | "too_many_streams" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "webhook_not_found" | "delivery_not_found" | "webhook_target_refused" | "session_not_found" | "internal";
             /** @description What went wrong with this request. */
             detail: string;
             /** @description The request path the problem occurred on. */
@@ -2197,7 +2197,7 @@ export type components = {
              * @description Stable machine-readable error code; branch on this.
              * @enum {string}
              */
-            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "webhook_not_found" | "delivery_not_found" | "webhook_target_refused" | "session_not_found" | "internal";
+            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "storage_full" | "too_many_runs" | "too_many_waits" | "too_many_streams" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "webhook_not_found" | "delivery_not_found" | "webhook_target_refused" | "session_not_found" | "internal";
             /** @description What went wrong with this request. */
             detail: string;
             /** @description The request path the problem occurred on. */
@@ -2579,6 +2579,15 @@ export interface operations {
             };
             /** @description Missing or wrong bearer token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run is full, the server's memory budget is used up, or it holds its maximum of runs. */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4083,7 +4092,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The run is full. */
+            /** @description The run is full, the server's memory budget is used up, or it holds its maximum of runs. */
             507: {
                 headers: {
                     [name: string]: unknown;
