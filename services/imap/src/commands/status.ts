@@ -81,7 +81,8 @@ async function recentCount(ctx: CommandContext, mb: Mailbox): Promise<number> {
 async function deletedCounts(ctx: CommandContext, mb: Mailbox): Promise<{ messages: number; bytes: number }> {
   const { runId } = ctx.session.user;
   const index = await ctx.deps.store.mailboxIndex(runId, mb.id);
-  const ids = index.filter((e) => e.flags.includes("\\Deleted")).map((e) => e.messageId);
+  const ids: string[] = [];
+  for (let i = 0; i < index.length; i++) if (index.flags(i).includes("\\Deleted")) ids.push(index.id(i));
   if (ids.length === 0) return { messages: 0, bytes: 0 };
   let bytes = 0;
   for (const m of await ctx.deps.store.getMessages(runId, ids)) bytes += m?.size ?? 0;
