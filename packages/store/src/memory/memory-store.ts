@@ -1,4 +1,14 @@
-import type { DnsRecord, Mailbox, Run, RunCounts, StoredMessage, StoreEvent } from "@sandmail/core";
+import type {
+  ActiveFaults,
+  DnsRecord,
+  FaultRule,
+  FaultRuleState,
+  Mailbox,
+  Run,
+  RunCounts,
+  StoredMessage,
+  StoreEvent,
+} from "@sandmail/core";
 import type {
   AppendInput,
   CopyResult,
@@ -14,6 +24,7 @@ import type {
 } from "../contract.js";
 import { checkAddress, checkAppend, checkDelivery, checkIds, normalizeDnsRecords } from "../shared/inputs.js";
 import * as events from "./events.js";
+import * as faults from "./faults.js";
 import * as mailboxes from "./mailboxes.js";
 import * as messages from "./messages.js";
 import { copyRun, RunRegistry } from "./runs.js";
@@ -200,6 +211,26 @@ export class MemoryStore implements MailStore {
 
   async getDnsRecords(runId: string): Promise<DnsRecord[]> {
     return this.#runs.get(runId).dns.map((r) => ({ ...r, values: [...r.values] }));
+  }
+
+  async setFaults(runId: string, rules: FaultRule[]): Promise<FaultRuleState[]> {
+    return faults.setFaults(this.#runs.get(runId), rules);
+  }
+
+  async getFaults(runId: string): Promise<FaultRuleState[]> {
+    return faults.getFaults(this.#runs.get(runId));
+  }
+
+  async activeFaults(runId: string): Promise<ActiveFaults | undefined> {
+    return this.#runs.live(runId)?.faults?.active;
+  }
+
+  async fireFault(runId: string, generation: number, index: number): Promise<boolean> {
+    return faults.fireFault(this.#runs.get(runId), generation, index);
+  }
+
+  async greylistAttempt(runId: string, generation: number, index: number, key: string): Promise<number> {
+    return faults.greylistAttempt(this.#runs.get(runId), this.#ctx.now(), generation, index, key);
   }
 
   async ping(): Promise<void> {}

@@ -34,6 +34,8 @@ export class RunRegistry {
       events: [],
       listeners: new Set(),
       dns: [],
+      faults: undefined,
+      faultGeneration: 0,
     });
     return copyRun(run);
   }

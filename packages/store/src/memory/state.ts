@@ -1,5 +1,6 @@
 import type { DnsRecord, Envelope, MessageMeta, MimeNode, Run, SpecialUse, StoreEvent } from "@sandmail/core";
 import type { StoreListener } from "../contract.js";
+import type { FaultsRecord } from "./faults.js";
 import type { RawSlabs } from "./raw-slabs.js";
 
 /** One stored message: the raw bytes plus compact bookkeeping; views are built on read. */
@@ -72,6 +73,10 @@ export interface RunState {
   events: StoreEvent[];
   listeners: Set<StoreListener>;
   dns: DnsRecord[];
+  /** SMTP fault rules and their counters; undefined when the run has none (the common case). */
+  faults: FaultsRecord | undefined;
+  /** Bumped by every change of the fault rules, so a decision under old rules is refused. */
+  faultGeneration: number;
   /** The run's message bytes. */
   raw: RawSlabs;
 }
