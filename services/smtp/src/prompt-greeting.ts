@@ -18,6 +18,10 @@ import { SMTPConnection, type SMTPConnectionOptions } from "smtp-server/lib/smtp
  *   client byte can be read, so the "You talk too soon" rejection never applies.
  *
  * Both mirror smtp-server 3.21.6's code; re-check them when upgrading smtp-server.
+ *
+ * Being the one subclass of smtp-server's connection and server, it also adds what fault
+ * injection needs and the library lacks: a hook on the DATA command itself, answered before the
+ * library's 354 (`onDataCommand`), and closing one session's connection (`closeSession`).
  */
 class PromptConnection extends SMTPConnection {
   override init(): void {
@@ -30,9 +34,39 @@ class PromptConnection extends SMTPConnection {
       this.connectionReady();
     });
   }
+
+  override handler_DATA(command: Buffer, callback: () => void): void {
+    const hook = (this._server as PromptGreetingServer).onDataCommand;
+    // Without recipients the library answers 503 itself; the hook only sees a real DATA.
+    if (!hook || this.session.envelope.rcptTo.length === 0) return super.handler_DATA(command, callback);
+    hook(this.session, (err) => {
+      if (err) {
+        this.send(err.responseCode ?? 451, err.message);
+        return callback();
+      }
+      super.handler_DATA(command, callback);
+    });
+  }
 }
 
+/** An error the DATA hook answers with instead of 354. */
+export type DataCommandError = Error & { responseCode?: number };
+
 export class PromptGreetingServer extends SMTPServer {
+  /** Asked before the DATA command is answered; an error is sent instead of 354. */
+  onDataCommand?: (session: SMTPServerSession, callback: (err?: DataCommandError | null) => void) => void;
+
+  /** Closes the connection of this session at once, without a reply; false when it is gone. */
+  closeSession(session: SMTPServerSession): boolean {
+    for (const connection of this.connections) {
+      if (connection.session === session) {
+        connection.close();
+        return true;
+      }
+    }
+    return false;
+  }
+
   override onConnect(_session: SMTPServerSession, callback: (err?: Error | null) => void): void {
     callback();
   }

@@ -42,6 +42,9 @@ const operationIds: Record<string, string> = {
   "get /v1/runs/{run}/events": "streamEvents",
   "put /v1/runs/{run}/dns": "putDnsRecords",
   "get /v1/runs/{run}/dns": "getDnsRecords",
+  "put /v1/runs/{run}/faults": "putFaults",
+  "get /v1/runs/{run}/faults": "getFaults",
+  "delete /v1/runs/{run}/faults": "clearFaults",
 };
 
 /** `Create a run` -> `createARun`; `Extract by regular expression` -> `extractByRegularExpression`. */
