@@ -1,5 +1,5 @@
 import net from "node:net";
-import nodemailer from "nodemailer";
+import nodemailer, { type SendMailOptions, type Transporter } from "nodemailer";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startTestSandbox, type TestRun, type TestSandbox } from "../support/sandbox.js";
 
@@ -35,11 +35,11 @@ const subjects = async (sb: TestSandbox, run: TestRun) => {
     .sort();
 };
 
-const transport = (port: number, extra: Record<string, unknown> = {}) =>
+const transport = (port: number | undefined, extra: Record<string, unknown> = {}) =>
   nodemailer.createTransport({ host: "127.0.0.1", port, ignoreTLS: true, ...extra });
 
 /** One send; the SMTP reply code it ended with (250 on success), the error for anything else. */
-async function sendOnce(t: nodemailer.Transporter, mail: nodemailer.SendMailOptions): Promise<number> {
+async function sendOnce(t: Transporter, mail: SendMailOptions): Promise<number> {
   try {
     await t.sendMail({ from: "app@shop.example", text: "hello", ...mail });
     return 250;
@@ -55,8 +55,8 @@ async function sendOnce(t: nodemailer.Transporter, mail: nodemailer.SendMailOpti
  * at once; `pause` between attempts when given). Returns the reply code of every attempt.
  */
 async function sendWithRetry(
-  t: nodemailer.Transporter,
-  mail: nodemailer.SendMailOptions,
+  t: Transporter,
+  mail: SendMailOptions,
   attempts: number,
   pause?: () => Promise<void>,
 ): Promise<number[]> {
@@ -71,8 +71,11 @@ async function sendWithRetry(
 }
 
 /** A raw SMTP dialogue: writes each line after the previous reply, returns every reply and whether the server closed. */
-async function dialogue(port: number, lines: string[]): Promise<{ replies: string[]; closed: boolean }> {
-  const socket = net.connect(port, "127.0.0.1");
+async function dialogue(
+  port: number | undefined,
+  lines: string[],
+): Promise<{ replies: string[]; closed: boolean }> {
+  const socket = net.connect(port ?? 0, "127.0.0.1");
   const replies: string[] = [];
   let buffer = "";
   let closed = false;

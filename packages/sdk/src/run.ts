@@ -2,6 +2,7 @@ import "./dispose.js";
 import { type RunContext, runPath } from "./context.js";
 import { type Criteria, criteriaJson, criteriaQuery } from "./criteria.js";
 import { NotFoundError } from "./errors.js";
+import { RunFaults } from "./faults.js";
 import type { HttpClient } from "./http.js";
 import { Message } from "./message.js";
 import { randomLocalPart } from "./random.js";
@@ -86,6 +87,8 @@ export class Run {
   readonly imap: ImapSettings | undefined;
   /** The run's page in the web UI (token in the URL fragment); known for runs made by createRun. */
   readonly uiUrl: string | undefined;
+  /** SMTP fault injection for this run's mail: `run.faults.set([...])`, `.get()`, `.clear()`. */
+  readonly faults: RunFaults;
   #cursor = 0;
   readonly #ctx: RunContext;
 
@@ -101,6 +104,7 @@ export class Run {
     this.smtp = fields.smtp ? smtpSettings(fields.smtp) : undefined;
     this.imap = fields.imap;
     this.uiUrl = fields.uiUrl;
+    this.faults = new RunFaults(this.#ctx);
   }
 
   /** The sequence number waits start after: the last message a wait returned (0 at first). */

@@ -40,4 +40,10 @@ export type AuthResults = Schemas["AuthResults"];
 export type MessageData = Schemas["MessageDetail"];
 export type DnsRecord = Schemas["DnsRecord"];
 export type DnsRecordType = DnsRecord["type"];
+/** One SMTP fault rule of PUT /v1/runs/{run}/faults. */
+export type FaultRule = Schemas["FaultRule"];
+export type FaultStage = FaultRule["stage"];
+export type FaultAction = FaultRule["action"];
+/** A fault rule as GET shows it: with what remains of its count and how often it fired. */
+export type FaultRuleView = Schemas["FaultRuleView"];
 export type PatternMatch = Schemas["PatternMatch"];

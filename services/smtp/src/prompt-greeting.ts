@@ -38,7 +38,10 @@ class PromptConnection extends SMTPConnection {
   override handler_DATA(command: Buffer, callback: () => void): void {
     const hook = (this._server as PromptGreetingServer).onDataCommand;
     // Without recipients the library answers 503 itself; the hook only sees a real DATA.
-    if (!hook || this.session.envelope.rcptTo.length === 0) return super.handler_DATA(command, callback);
+    if (!hook || this.session.envelope.rcptTo.length === 0) {
+      super.handler_DATA(command, callback);
+      return;
+    }
     hook(this.session, (err) => {
       if (err) {
         this.send(err.responseCode ?? 451, err.message);
