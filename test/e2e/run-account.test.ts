@@ -80,6 +80,22 @@ describe("the run-wide account with imapflow", () => {
     }
   });
 
+  it("answers LIST-STATUS per folder of the run, none for an address level or another run", async () => {
+    const imap = await runAccount();
+    try {
+      const list = await imap.list({ statusQuery: { messages: true, unseen: true } });
+      const alice = run.address("alice");
+      const bob = run.address("bob");
+      expect(list.find((m) => m.path === `${alice}/INBOX`)?.status).toMatchObject({ messages: 2, unseen: 2 });
+      expect(list.find((m) => m.path === `${bob}/INBOX`)?.status).toMatchObject({ messages: 1, unseen: 1 });
+      expect(list.find((m) => m.path === `${bob}/Trash`)?.status).toMatchObject({ messages: 0 });
+      expect(list.find((m) => m.path === alice)?.status).toBeUndefined();
+      expect(list.some((m) => m.path.includes(other.id))).toBe(false);
+    } finally {
+      await imap.logout();
+    }
+  });
+
   it("reads, flags, moves and creates folders in each inbox; the API and per-address logins see it", async () => {
     const alice = run.address("alice");
     const bob = run.address("bob");

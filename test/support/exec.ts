@@ -10,14 +10,22 @@ export interface ExecResult {
 export function exec(
   command: string,
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number; input?: string } = {},
-): Promise<ExecResult> {
+  options: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    timeout?: number;
+    input?: string;
+    /** Its own process group (id = its pid), for commands that leave processes behind to be ended. */
+    detached?: boolean;
+  } = {},
+): Promise<ExecResult & { pid?: number | undefined }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       ...(options.cwd ? { cwd: options.cwd } : {}),
       env: options.env ?? process.env,
       stdio: ["pipe", "pipe", "pipe"],
       timeout: options.timeout ?? 60_000,
+      detached: options.detached ?? false,
     });
     let stdout = "";
     let stderr = "";
@@ -28,7 +36,7 @@ export function exec(
       stderr += d.toString();
     });
     child.once("error", (err) => resolve({ code: -1, stdout, stderr: `${stderr}${err.message}` }));
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
+    child.once("close", (code) => resolve({ code, stdout, stderr, pid: child.pid }));
     child.stdin.end(options.input ?? "");
   });
 }

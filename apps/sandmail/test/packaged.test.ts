@@ -1,6 +1,9 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env as envOf, exec as execOf, readDockerfile } from "./support/dockerfile.js";
 import { exec, freePorts, outsideEnv, type Server, startServer } from "./support/outside.js";
@@ -45,7 +48,10 @@ describe("the npm package, installed outside the workspace", () => {
     expect(version.stdout.trim()).toBe("0.1.0");
   });
 
-  it("serves with `npx sandmail serve`; `run create --json`, nodemailer and `wait` work against it", async () => {
+  // Several npx starts in a row: allow for a loaded machine.
+  it("serves with `npx sandmail serve`; `run create --json`, nodemailer and `wait` work against it", {
+    timeout: 120_000,
+  }, async () => {
     server = await startServer("npx", ["--no", "--", "sandmail", "serve"], {
       cwd: project.dir,
       env: outsideEnv({ ...freePorts, SANDMAIL_LOG_LEVEL: "info" }),
@@ -95,6 +101,26 @@ describe("the npm package, installed outside the workspace", () => {
       env: { ...env, SANDMAIL_RUN: run.id, SANDMAIL_TOKEN: run.token },
     });
     expect(code.stdout).toBe("482913\n");
+  });
+
+  it("answers MCP over stdio with `npx sandmail mcp`", { timeout: 60_000 }, async () => {
+    const transport = new StdioClientTransport({
+      command: "npx",
+      args: ["--no", "--", "sandmail", "mcp"],
+      cwd: project.dir,
+      env: outsideEnv({ SANDMAIL_URL: server.apiUrl }) as Record<string, string>,
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "packaged-test", version: "0.0.0" });
+    await client.connect(transport);
+    try {
+      const result = (await client.callTool({ name: "create_run", arguments: {} })) as CallToolResult;
+      expect(result.isError ?? false).toBe(false);
+      const text = result.content[0]?.type === "text" ? result.content[0].text : "";
+      expect(JSON.parse(text)).toMatchObject({ smtp: { port: server.ports.smtp } });
+    } finally {
+      await client.close();
+    }
   });
 
   it("loads the SDK with import and with require (CommonJS, no require of ES modules, as Jest does)", async () => {

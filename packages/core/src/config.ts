@@ -40,6 +40,15 @@ export const ConfigSchema = z.object({
     .int()
     .positive()
     .default(2 * 1024 * 1024 * 1024),
+  /** Sessions kept per run in its transcript ring (0 turns transcripts off). */
+  SANDMAIL_TRANSCRIPT_SESSIONS: z.coerce.number().int().min(0).max(100_000).default(200),
+  /** Bytes of transcript kept per run; the oldest sessions go first. */
+  SANDMAIL_TRANSCRIPT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(4096)
+    .max(1024 * 1024 * 1024)
+    .default(2 * 1024 * 1024),
   /** Look up DNS names a run did not set with the system resolver (default: offline, "no record"). */
   SANDMAIL_DNS_FALLBACK: bool.default(false),
   /** Bound on the SPF/DKIM/DMARC/ARC checks of one message at ingest. */

@@ -21,6 +21,7 @@ export type ErrorCode =
   | "not_found"
   | "check_not_configured"
   | "check_failed"
+  | "session_not_found"
   | "internal";
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -42,6 +43,7 @@ const statusByCode: Record<ErrorCode, number> = {
   not_found: 404,
   check_not_configured: 501,
   check_failed: 502,
+  session_not_found: 404,
   internal: 500,
 };
 

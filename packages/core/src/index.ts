@@ -6,3 +6,4 @@ export * from "./faults.js";
 export * from "./ids.js";
 export * from "./login.js";
 export * from "./lower-bound.js";
+export * from "./transcripts.js";

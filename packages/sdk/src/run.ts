@@ -6,6 +6,7 @@ import { RunFaults } from "./faults.js";
 import type { HttpClient } from "./http.js";
 import { Message } from "./message.js";
 import { randomLocalPart } from "./random.js";
+import { RunSessions } from "./sessions.js";
 import type {
   CreatedRunData,
   DnsRecord,
@@ -89,6 +90,8 @@ export class Run {
   readonly uiUrl: string | undefined;
   /** SMTP fault injection for this run's mail: `run.faults.set([...])`, `.get()`, `.clear()`. */
   readonly faults: RunFaults;
+  /** What the run's SMTP, IMAP and POP3 sessions said: `list()`, `get(id)`, `text(id)`. */
+  readonly sessions: RunSessions;
   #cursor = 0;
   readonly #ctx: RunContext;
 
@@ -105,6 +108,7 @@ export class Run {
     this.imap = fields.imap;
     this.uiUrl = fields.uiUrl;
     this.faults = new RunFaults(this.#ctx);
+    this.sessions = new RunSessions(this.#ctx);
   }
 
   /** The sequence number waits start after: the last message a wait returned (0 at first). */

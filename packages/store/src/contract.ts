@@ -10,8 +10,11 @@ import type {
   Run,
   RunCounts,
   RunLimits,
+  SessionSummary,
+  SessionTranscript,
   StoredMessage,
   StoreEvent,
+  TranscriptLimits,
 } from "@sandmail/core";
 
 export interface CreateRunInput {
@@ -107,6 +110,12 @@ export interface CopyResult {
   mapping: Array<{ messageId: string; uid: number; newMessageId: string; newUid: number }>;
 }
 
+/** A run with what it holds, as the run list (the API key's view) shows it. */
+export interface RunListing {
+  run: Run;
+  counts: RunCounts;
+}
+
 export interface InboxInfo {
   address: string;
   messages: number;
@@ -133,6 +142,11 @@ export interface MailStore {
   /** Deletes the run and all its mail; false when it did not exist. Emits `run.deleted`. */
   deleteRun(runId: string): Promise<boolean>;
   runCounts(runId: string): Promise<RunCounts>;
+  /**
+   * Live runs with their counts, newest first, at most `limit` (default 1000). For operators (the
+   * API key's run list), not for paths that scale with traffic.
+   */
+  listRuns(limit?: number): Promise<RunListing[]>;
 
   /** Creates the address's default folders if absent (idempotent). */
   ensureInbox(runId: string, address: string): Promise<void>;
@@ -156,7 +170,8 @@ export interface MailStore {
   appendMessage(runId: string, input: AppendInput): Promise<StoredMessage>;
   /**
    * One message to several inboxes of a run, as one atomic step: every copy is stored or none is
-   * (quota counts all copies together). The promise settles only once the outcome is known: a
+   * (quota counts all copies together). With an empty body each copy is a whole message of its
+   * own: IMAP MULTIAPPEND stores its messages this way, all or none. The promise settles only once the outcome is known: a
    * rejection means nothing was stored and never will be by this call. Emits `message.added` per copy.
    */
   appendDelivery(runId: string, input: DeliveryInput): Promise<StoredMessage[]>;
@@ -227,6 +242,15 @@ export interface MailStore {
    * when this is its first attempt (recorded now) or the rules were replaced since `generation`.
    */
   greylistAttempt(runId: string, generation: number, index: number, key: string): Promise<number>;
+  /**
+   * Keeps a finished protocol session in the run's transcript ring, then drops the oldest
+   * sessions until the ring is within `limits` (the newest session always stays).
+   */
+  addSession(runId: string, session: SessionTranscript, limits: TranscriptLimits): Promise<void>;
+  /** The run's kept sessions without their lines, newest first. */
+  listSessions(runId: string): Promise<SessionSummary[]>;
+  /** undefined when the session is not (or no longer) kept for this run. */
+  getSession(runId: string, sessionId: string): Promise<SessionTranscript | undefined>;
 
   /** Throws when the backing store is unreachable (readiness). */
   ping(): Promise<void>;

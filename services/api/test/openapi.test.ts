@@ -10,6 +10,7 @@ type Operation = {
 
 const routes: Array<[string, string]> = [
   ["post", "/v1/runs"],
+  ["get", "/v1/runs"],
   ["get", "/v1/runs/{run}"],
   ["delete", "/v1/runs/{run}"],
   ["get", "/v1/runs/{run}/inboxes"],
@@ -31,6 +32,8 @@ const routes: Array<[string, string]> = [
   ["put", "/v1/runs/{run}/faults"],
   ["get", "/v1/runs/{run}/faults"],
   ["delete", "/v1/runs/{run}/faults"],
+  ["get", "/v1/runs/{run}/sessions"],
+  ["get", "/v1/runs/{run}/sessions/{id}"],
   ["get", "/v1/runs/{run}/events"],
   ["get", "/v1/runs/{run}/settings"],
   ["get", "/v1/runs/{run}/inboxes/{address}/folders"],

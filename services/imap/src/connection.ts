@@ -6,7 +6,7 @@
 import type { Socket } from "node:net";
 import { type SecureContext, TLSSocket } from "node:tls";
 import type { Mailbox, StoreEvent } from "@sandmail/core";
-import { clientKey } from "@sandmail/runtime";
+import { clientKey, REDACTED, type SessionRecorder, type Transcript } from "@sandmail/runtime";
 import { commands } from "./commands/index.js";
 import { type CommandContext, type CommandResult, no, type ServiceDeps } from "./commands/types.js";
 import { atom, type Command, type Value } from "./protocol/ast.js";
@@ -17,6 +17,7 @@ import { failureReply } from "./session/errors.js";
 import { announceKeywords, flagValues } from "./session/keywords.js";
 import { type Identity, Session } from "./session/session.js";
 import { MailboxTracker, type TrackerUpdate } from "./session/tracker.js";
+import { frameText, ReplyLines, redactCommand } from "./session/transcript-lines.js";
 import { expungeAllowed, freshView, type UpdatePoint } from "./session/update-points.js";
 
 export interface ConnectionOptions {
@@ -33,6 +34,8 @@ export interface ConnectionOptions {
    * a bounded set of names, for the commands counter.
    */
   onCommand?: (command: string) => void;
+  /** Records the session's transcript when given (transcripts on). */
+  recorder?: SessionRecorder;
 }
 
 /** Pipelined input beyond this many queued items pauses reading. */
@@ -55,6 +58,8 @@ export class Connection {
   private timer: NodeJS.Timeout;
   private readonly remote: string;
   private readonly client: string;
+  private readonly transcript: Transcript | undefined;
+  private readonly replyLines: ReplyLines | undefined;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
   private readonly onEnd = () => this.close();
   private readonly onError = (err: Error) => {
@@ -74,6 +79,9 @@ export class Connection {
     this.client = clientKey(socket.remoteAddress);
     this.timer = setTimeout(() => this.timeout(), opts.idleTimeoutMs);
     this.timer.unref();
+    this.transcript = opts.recorder?.open("imap", socket.remoteAddress, tls);
+    const transcript = this.transcript;
+    this.replyLines = transcript && new ReplyLines((line) => transcript.server(line));
     this.attach(socket);
   }
 
@@ -133,7 +141,7 @@ export class Connection {
   }
 
   /** The next complete frame; continuation requests and refusals are answered on the way. */
-  private async nextFrame(): Promise<Frame | undefined> {
+  private async nextFrame(secret = false): Promise<Frame | undefined> {
     for (;;) {
       if (this.closed) return undefined;
       const again = this.requeued.shift();
@@ -147,7 +155,11 @@ export class Connection {
         this.wake = undefined;
         continue;
       }
-      if (event.type === "frame") return event.frame;
+      if (event.type === "frame") {
+        // A requeued frame was recorded when it was first read.
+        this.transcript?.client(secret ? REDACTED : redactCommand(frameText(event.frame)));
+        return event.frame;
+      }
       if (event.type === "continue") {
         this.write([continuation("Ready for literal data")]);
         continue;
@@ -238,7 +250,8 @@ export class Connection {
       send: (values: Value[]) => this.write(untagged(values)),
       continuation: (text: string) => this.write([continuation(text)]),
       drain: () => this.drain(),
-      readFrame: () => this.nextFrame(),
+      // What the client sends inside AUTHENTICATE is its credentials.
+      readFrame: () => this.nextFrame(command.name === "AUTHENTICATE"),
       requeue: (frame: Frame) => {
         this.requeued.push(frame);
       },
@@ -267,6 +280,7 @@ export class Connection {
       throw err;
     }
     if (this.closed) this.releaseRun();
+    else this.transcript?.login(address ?? runId, runId);
     return undefined;
   }
 
@@ -395,6 +409,7 @@ export class Connection {
     const secure = new TLSSocket(plain, { isServer: true, secureContext: this.opts.secureContext });
     this.socket = secure;
     this.session.tls = true;
+    this.transcript?.secured();
     this.attach(secure);
     await new Promise<void>((resolve) => {
       secure.once("secure", resolve);
@@ -415,7 +430,10 @@ export class Connection {
       // The socket named here: STARTTLS may have replaced this.socket by the next tick.
       process.nextTick(() => socket.uncork());
     }
-    for (const c of chunks) socket.write(c);
+    for (const c of chunks) {
+      this.replyLines?.push(c);
+      socket.write(c);
+    }
   }
 
   private async drain(): Promise<void> {
@@ -449,6 +467,7 @@ export class Connection {
     clearTimeout(this.timer);
     this.releaseRun();
     this.session.deselect();
+    this.transcript?.end();
     this.wake?.();
     const socket = this.socket;
     socket.end();

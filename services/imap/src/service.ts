@@ -5,7 +5,7 @@
 import { createSecureContext } from "node:tls";
 import type { Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
-import { createListenerPair, type Logger, LoginThrottle } from "@sandmail/runtime";
+import { createListenerPair, type Logger, LoginThrottle, SessionRecorder } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { capabilityList } from "./commands/index.js";
 import type { RunSlots, ServiceDeps } from "./commands/types.js";
@@ -69,6 +69,7 @@ export function createImapService(options: ImapServiceOptions): ImapService {
   const untrackConnections = metrics?.imapConnections.track(() => connections.size);
   let ports = { port: 0, tlsPort: 0 };
 
+  const recorder = SessionRecorder.fromConfig(config, store, log);
   const connectionOptions = {
     deps,
     secureContext,
@@ -81,6 +82,7 @@ export function createImapService(options: ImapServiceOptions): ImapService {
     tlsPort: () => ports.tlsPort,
     onClose: (conn: Connection) => connections.delete(conn),
     ...(metrics ? { onCommand: (command: string) => metrics.imapCommands.inc({ command }) } : {}),
+    ...(recorder ? { recorder } : {}),
   };
 
   const listeners = createListenerPair({

@@ -5,14 +5,20 @@ import { message, seed, startServer, type TestServer } from "./support/server.js
 let server: TestServer;
 const clients: ImapFlow[] = [];
 
-function client(user: string, pass: string, opts: { secure?: boolean; starttls?: boolean } = {}): ImapFlow {
+type Logger = NonNullable<NonNullable<ConstructorParameters<typeof ImapFlow>[0]>["logger"]>;
+
+function client(
+  user: string,
+  pass: string,
+  opts: { secure?: boolean; starttls?: boolean; logger?: Logger } = {},
+): ImapFlow {
   const c = new ImapFlow({
     host: "127.0.0.1",
     port: opts.secure ? server.tlsPort : server.port,
     secure: opts.secure ?? false,
     doSTARTTLS: opts.starttls ?? false,
     auth: { user, pass },
-    logger: false,
+    logger: opts.logger ?? false,
     tls: { rejectUnauthorized: false },
     disableAutoIdle: true,
   });
@@ -59,6 +65,70 @@ describe("imapflow against sandmail IMAP", () => {
       });
       await c.logout();
     }
+  });
+
+  it("lists folders with their status in one LIST-STATUS command, no STATUS per folder", async () => {
+    const sent: string[] = [];
+    const warnings: unknown[] = [];
+    const record = (entry: { src?: string; msg?: string }) => {
+      if (entry.src === "c" && entry.msg) sent.push(entry.msg);
+    };
+    const c = client(server.address, server.token, {
+      logger: { debug: record, info: () => {}, warn: (e: unknown) => warnings.push(e), error: () => {} },
+    });
+    await c.connect();
+    expect(c.capabilities.has("LIST-STATUS")).toBe(true);
+    await c.mailboxCreate("Reports/2024");
+    await c.mailboxUnsubscribe("Reports/2024");
+    const list = await c.list({ statusQuery: { messages: true, unseen: true, uidNext: true } });
+    const inbox = list.find((m) => m.path === "INBOX");
+    const mb = await server.store.getMailbox(server.runId, server.address, "INBOX");
+    expect(inbox?.status).toMatchObject({ messages: mb!.messages, unseen: mb!.unseen, uidNext: mb!.uidNext });
+    expect(inbox?.subscribed).toBe(true);
+    const reports = list.find((m) => m.path === "Reports/2024");
+    expect(reports?.status).toMatchObject({ messages: 0, unseen: 0, uidNext: 1 });
+    expect(reports?.subscribed).toBeFalsy();
+    expect(sent.filter((line) => /^\S+ LIST .*RETURN \(STATUS \(/.test(line))).toHaveLength(1);
+    expect(sent.filter((line) => /^\S+ STATUS /.test(line))).toEqual([]);
+    expect(warnings).toEqual([]);
+    await c.mailboxDelete("Reports/2024");
+    await c.mailboxDelete("Reports");
+    await c.logout();
+  });
+
+  it("appends NUL bytes as a literal8 and fetches parts decoded with BINARY", async () => {
+    const c = await loggedIn();
+    expect(c.capabilities.has("BINARY")).toBe(true);
+    const pdf = Buffer.from([0x25, 0x50, 0x44, 0x46, 0, 1, 2, 0xff, 0x0a, 0]);
+    const raw = Buffer.concat([
+      Buffer.from(
+        "From: a@example.com\r\nSubject: binary parts\r\nMIME-Version: 1.0\r\n" +
+          "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n" +
+          "Content-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=A9 cr=C3=A8me\r\n--b\r\n" +
+          "Content-Type: application/pdf\r\nContent-Transfer-Encoding: binary\r\n\r\n",
+      ),
+      pdf,
+      Buffer.from(
+        "\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+      ),
+      Buffer.from(pdf.toString("base64")),
+      Buffer.from("\r\n--b--\r\n"),
+    ]);
+    await c.mailboxCreate("Binary");
+    const appended = await c.append("Binary", raw);
+    expect(appended).toBeTruthy();
+    const uid = (appended as { uid: number }).uid;
+    // Kept byte for byte: the NULs and the bare LF of the binary part included.
+    const stored = (await server.store.listMessages(server.runId, { address: server.address })).find(
+      (m) => m.uid === uid && m.mailbox === "Binary",
+    );
+    expect((await server.store.getRaw(server.runId, stored!.id))?.equals(raw)).toBe(true);
+    await c.mailboxOpen("Binary");
+    const msg = await c.fetchOne(String(uid), { bodyParts: ["1", "2", "3"] }, { uid: true, binary: true });
+    expect(msg && msg.bodyParts?.get("1")?.toString()).toBe("café crème");
+    expect(msg && msg.bodyParts?.get("2")?.equals(pdf)).toBe(true);
+    expect(msg && msg.bodyParts?.get("3")?.equals(pdf)).toBe(true);
+    await c.logout();
   });
 
   it("refuses wrong tokens, other runs' tokens and unknown runs with AUTHENTICATIONFAILED", async () => {

@@ -23,7 +23,7 @@ import { SMTPConnection, type SMTPConnectionOptions } from "smtp-server/lib/smtp
  * injection needs and the library lacks: a hook on the DATA command itself, answered before the
  * library's 354 (`onDataCommand`), and closing one session's connection (`closeSession`).
  */
-class PromptConnection extends SMTPConnection {
+export class PromptConnection extends SMTPConnection {
   override init(): void {
     this._setListeners(() => {
       const { maxClients } = this._server.options;
@@ -83,10 +83,18 @@ export class PromptGreetingServer extends SMTPServer {
   }
 
   override connect(socket: net.Socket | tls.TLSSocket, socketOptions?: SMTPConnectionOptions | null): void {
-    const connection = new PromptConnection(this, socket, socketOptions);
+    const connection = this.createConnection(socket, socketOptions);
     this.connections.add(connection);
     connection.on("error", (err: Error) => this._onError(err));
     connection.on("connect", (data) => this._onClientConnect(data));
     connection.init();
+  }
+
+  /** The connection for a new socket (transcript-connection.ts returns a recording one). */
+  protected createConnection(
+    socket: net.Socket | tls.TLSSocket,
+    socketOptions?: SMTPConnectionOptions | null,
+  ): PromptConnection {
+    return new PromptConnection(this, socket, socketOptions);
   }
 }

@@ -1,7 +1,7 @@
 import os from "node:os";
 import type { Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
-import { clientKey, type Logger, LoginThrottle } from "@sandmail/runtime";
+import { clientKey, type Logger, LoginThrottle, SessionRecorder, type Transcript } from "@sandmail/runtime";
 import type { CatchAllRun, MailStore } from "@sandmail/store";
 import type { WorkerPool } from "@sandmail/work";
 import type { SMTPServerOptions, SMTPServerSession } from "smtp-server";
@@ -12,6 +12,7 @@ import { resultOfReply } from "./message-outcome.js";
 import { PromptGreetingServer } from "./prompt-greeting.js";
 import { readMessage } from "./read-message.js";
 import { reply, SmtpReplyError } from "./replies.js";
+import { TranscriptServer } from "./transcript-connection.js";
 
 export interface SmtpServiceOptions {
   config: Config;
@@ -77,6 +78,10 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
   });
 
   const loginThrottle = options.loginThrottle ?? new LoginThrottle();
+  const recorder = SessionRecorder.fromConfig(config, store, log);
+  /** Transcripts of open sessions by session id (empty when transcripts are off). */
+  const openTranscripts = new Map<string, Transcript>();
+  const transcriptOf = (session: SMTPServerSession) => openTranscripts.get(session.id);
 
   /** AUTH: wrong credentials from an address make its next attempts wait, then refused (454). */
   async function authenticate(
@@ -162,9 +167,11 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
   const handlers: Pick<SMTPServerOptions, "onAuth" | "onMailFrom" | "onRcptTo" | "onData"> = {
     onAuth(auth, session, callback) {
       // A session is known to be the run's once it authenticates: its connect-stage rules act here.
-      const login = authenticate(auth.username ?? "", auth.password ?? "", session).then((runId) =>
-        faults.run({ stage: "connect", runId, session, decided: new Map() }, async () => runId),
-      );
+      // The transcript belongs to the run before its faults act, so a faulted session shows there too.
+      const login = authenticate(auth.username ?? "", auth.password ?? "", session).then((runId) => {
+        transcriptOf(session)?.login(runId, runId);
+        return faults.run({ stage: "connect", runId, session, decided: new Map() }, async () => runId);
+      });
       settle(
         login,
         (runId) => callback(null, { user: runId }),
@@ -194,8 +201,9 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
         return callback(reply.tooManyRecipients(maxRecipients));
       }
       const authRunId = typeof session.user === "string" ? session.user : undefined;
-      const routed = ingest.route(address.address, authRunId).then((route) =>
-        faults.run(
+      const routed = ingest.route(address.address, authRunId).then((route) => {
+        transcriptOf(session)?.scope(route.runId);
+        return faults.run(
           {
             stage: "rcpt",
             runId: route.runId,
@@ -205,8 +213,8 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
             recipient: route.inbox,
           },
           async () => route,
-        ),
-      );
+        );
+      });
       settle(
         routed,
         (route) => {
@@ -308,8 +316,10 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
     ...handlers,
   };
 
-  const plain = new PromptGreetingServer({ ...serverOptions, secure: false });
-  const secure = new PromptGreetingServer({ ...serverOptions, secure: true });
+  const serverFor = (opts: SMTPServerOptions) =>
+    recorder ? new TranscriptServer(opts, recorder, openTranscripts) : new PromptGreetingServer(opts);
+  const plain = serverFor({ ...serverOptions, secure: false });
+  const secure = serverFor({ ...serverOptions, secure: true });
   const servers = [plain, secure];
   for (const server of servers) {
     server.onDataCommand = (session, callback) => {

@@ -1,4 +1,4 @@
-import type { Criteria, Matcher } from "@sandmail/sdk";
+import type { Criteria, HeaderCriterion, Matcher } from "@sandmail/sdk";
 
 /** Flags every client command shares: where the server is and which run to use. */
 export const clientFlags = {
@@ -48,7 +48,14 @@ export function linkPattern(value: string, flag: string): string | RegExp {
 }
 
 /** Criteria as typed go to the server as written; its one matcher reads the syntax. */
-const asTyped = (value: string): Matcher => ({ syntax: value });
+export const asTyped = (value: string): Matcher => ({ syntax: value });
+
+/** `Name: value` (the value in the matcher syntax), or `Name` alone: the field only has to exist. */
+export function headerCriterion(text: string): HeaderCriterion {
+  const colon = text.indexOf(":");
+  if (colon < 0) return { name: text.trim() };
+  return { name: text.slice(0, colon).trim(), value: asTyped(text.slice(colon + 1).trim()) };
+}
 
 export function criteriaFrom(values: Record<string, unknown>): Criteria {
   const criteria: Criteria = {};
@@ -58,11 +65,7 @@ export function criteriaFrom(values: Record<string, unknown>): Criteria {
   }
   const headers = values.header as string[] | undefined;
   if (headers?.length) {
-    criteria.header = headers.map((h) => {
-      const colon = h.indexOf(":");
-      if (colon < 0) return { name: h.trim() };
-      return { name: h.slice(0, colon).trim(), value: asTyped(h.slice(colon + 1).trim()) };
-    });
+    criteria.header = headers.map(headerCriterion);
   }
   if (typeof values.inbox === "string") criteria.inbox = values.inbox;
   if (typeof values.mailbox === "string") criteria.mailbox = values.mailbox;

@@ -27,8 +27,8 @@ export function outsideEnv(extra: Record<string, string> = {}): NodeJS.ProcessEn
 export function exec(
   command: string,
   args: readonly string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; timeout?: number; input?: string },
-): Promise<ExecResult> {
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeout?: number; input?: string; detached?: boolean },
+): Promise<ExecResult & { pid?: number | undefined }> {
   return run(command, args, { ...options, env: options.env ?? outsideEnv() });
 }
 

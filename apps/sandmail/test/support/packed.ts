@@ -9,7 +9,8 @@ export interface PackedProject {
   tarballs: { sandmail: string; sdk: string };
 }
 
-async function npmPack(packageDir: string, destination: string): Promise<string> {
+/** `npm pack` of a workspace package (from its built dist/) into `destination`; the tarball path. */
+export async function npmPack(packageDir: string, destination: string): Promise<string> {
   const result = await exec("npm", ["pack", "--pack-destination", destination], {
     cwd: join(repoRoot, packageDir),
     env: outsideEnv(),
@@ -29,7 +30,7 @@ async function npmPack(packageDir: string, destination: string): Promise<string>
  * (minutes, and the download needs the network). Hand it the one this workspace already built, the
  * way its installer takes a mirror: a folder holding `<platform>-<arch>-<abi>`.
  */
-async function re2Mirror(dir: string): Promise<Record<string, string>> {
+export async function re2Mirror(dir: string): Promise<Record<string, string>> {
   const built = join(repoRoot, "packages/matcher/node_modules/re2/build/Release/re2.node");
   const mirror = join(dir, "re2-mirror");
   await mkdir(mirror);
@@ -37,11 +38,16 @@ async function re2Mirror(dir: string): Promise<Record<string, string>> {
   return { RE2_DOWNLOAD_MIRROR: mirror, RE2_DOWNLOAD_SKIP_PATH: "1", RE2_DOWNLOAD_SKIP_VER: "1" };
 }
 
-export async function packAndInstall(): Promise<PackedProject> {
-  for (const dir of ["apps/sandmail/dist", "packages/sdk/dist"]) {
+/** Packing takes dist/ as it is: a missing build fails here rather than as a broken install. */
+export async function assertBuilt(dirs: readonly string[]): Promise<void> {
+  for (const dir of dirs) {
     const files = await readdir(join(repoRoot, dir)).catch(() => []);
     if (!files.length) throw new Error(`${dir} is missing: run \`pnpm build\` (pnpm test does) first`);
   }
+}
+
+export async function packAndInstall(): Promise<PackedProject> {
+  await assertBuilt(["apps/sandmail/dist", "packages/sdk/dist"]);
   const dir = await mkdtemp(join(tmpdir(), "sandmail-packed-"));
   const sandmail = await npmPack("apps/sandmail", dir);
   const sdk = await npmPack("packages/sdk", dir);

@@ -6,8 +6,11 @@ import type {
   Mailbox,
   Run,
   RunCounts,
+  SessionSummary,
+  SessionTranscript,
   StoredMessage,
   StoreEvent,
+  TranscriptLimits,
 } from "@sandmail/core";
 import type {
   AppendInput,
@@ -18,17 +21,25 @@ import type {
   MailboxEntry,
   MailStore,
   MessageQuery,
+  RunListing,
   StoreListener,
   UpdateFlagsInput,
   UpdateFlagsResult,
 } from "../contract.js";
-import { checkAddress, checkAppend, checkDelivery, checkIds, normalizeDnsRecords } from "../shared/inputs.js";
+import {
+  checkAddress,
+  checkAppend,
+  checkDelivery,
+  checkIds,
+  checkSession,
+  normalizeDnsRecords,
+} from "../shared/inputs.js";
 import * as events from "./events.js";
 import * as faults from "./faults.js";
 import * as mailboxes from "./mailboxes.js";
 import * as messages from "./messages.js";
 import { copyRun, RunRegistry } from "./runs.js";
-import type { StoreContext } from "./state.js";
+import type { RunState, StoreContext } from "./state.js";
 
 export interface MemoryStoreOptions {
   /** Clock in epoch milliseconds (tests move it to expire runs). */
@@ -88,8 +99,11 @@ export class MemoryStore implements MailStore {
   }
 
   async runCounts(runId: string): Promise<RunCounts> {
-    const state = this.#runs.get(runId);
-    return { messages: state.messages.size, bytes: state.bytes, inboxes: state.inboxes.size };
+    return countsOf(this.#runs.get(runId));
+  }
+
+  async listRuns(limit = 1000): Promise<RunListing[]> {
+    return this.#runs.list(limit).map((state) => ({ run: copyRun(state.run), counts: countsOf(state) }));
   }
 
   async ensureInbox(runId: string, address: string): Promise<void> {
@@ -233,9 +247,26 @@ export class MemoryStore implements MailStore {
     return faults.greylistAttempt(this.#runs.get(runId), this.#ctx.now(), generation, index, key);
   }
 
+  async addSession(runId: string, session: SessionTranscript, limits: TranscriptLimits): Promise<void> {
+    checkSession(session, limits);
+    this.#runs.get(runId).sessions.add(session, limits);
+  }
+
+  async listSessions(runId: string): Promise<SessionSummary[]> {
+    return this.#runs.get(runId).sessions.list();
+  }
+
+  async getSession(runId: string, sessionId: string): Promise<SessionTranscript | undefined> {
+    return this.#runs.get(runId).sessions.get(sessionId);
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
   }
+}
+
+function countsOf(state: RunState): RunCounts {
+  return { messages: state.messages.size, bytes: state.bytes, inboxes: state.inboxes.size };
 }

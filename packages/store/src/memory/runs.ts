@@ -3,6 +3,7 @@ import type { CreateRunInput } from "../contract.js";
 import { checkCreateRun, runFromInput } from "../shared/inputs.js";
 import { emit } from "./events.js";
 import { RawSlabs } from "./raw-slabs.js";
+import { SessionRing } from "./sessions.js";
 import type { RunState } from "./state.js";
 
 /** The runs of a MemoryStore: creation, lookup with expiry, and dropping a run with its mail. */
@@ -36,6 +37,7 @@ export class RunRegistry {
       dns: [],
       faults: undefined,
       faultGeneration: 0,
+      sessions: new SessionRing(),
     });
     return copyRun(run);
   }
@@ -56,6 +58,14 @@ export class RunRegistry {
     const state = this.live(runId);
     if (!state) throw new SandmailError("run_not_found", `run ${String(runId)} not found`);
     return state;
+  }
+
+  /** Live runs, newest first. */
+  list(limit: number): RunState[] {
+    const now = this.now();
+    const live = [...this.#runs.values()].filter((state) => now < state.run.expiresAt.getTime());
+    live.sort((a, b) => b.run.createdAt.getTime() - a.run.createdAt.getTime());
+    return live.slice(0, limit);
   }
 
   /** Drops every run whose TTL has passed; returns how many. */

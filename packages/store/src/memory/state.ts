@@ -2,6 +2,7 @@ import type { DnsRecord, Envelope, MessageMeta, MimeNode, Run, SpecialUse, Store
 import type { StoreListener } from "../contract.js";
 import type { FaultsRecord } from "./faults.js";
 import type { RawSlabs } from "./raw-slabs.js";
+import type { SessionRing } from "./sessions.js";
 
 /** One stored message: the raw bytes plus compact bookkeeping; views are built on read. */
 export interface MessageRecord {
@@ -77,6 +78,8 @@ export interface RunState {
   faults: FaultsRecord | undefined;
   /** Bumped by every change of the fault rules, so a decision under old rules is refused. */
   faultGeneration: number;
+  /** Finished protocol sessions that touched the run. */
+  sessions: SessionRing;
   /** The run's message bytes. */
   raw: RawSlabs;
 }

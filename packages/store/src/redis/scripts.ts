@@ -24,6 +24,7 @@ import {
   RUN_COUNTS,
 } from "./lua/reads.js";
 import { CREATE_RUN, DELETE_RUN, SET_DNS } from "./lua/runs.js";
+import { ADD_SESSION, GET_SESSION, LIST_SESSIONS } from "./lua/sessions.js";
 
 const writes = {
   smCreateRun: CREATE_RUN,
@@ -44,6 +45,7 @@ const writes = {
   smCopy: COPY,
   smMove: MOVE,
   smDeleteMessages: DELETE_MESSAGES,
+  smAddSession: ADD_SESSION,
 };
 
 const reads = {
@@ -58,6 +60,8 @@ const reads = {
   smEventsSince: EVENTS_SINCE,
   smGetDns: GET_DNS,
   smGetFaults: GET_FAULTS,
+  smListSessions: LIST_SESSIONS,
+  smGetSession: GET_SESSION,
 };
 
 export type ScriptName = keyof typeof writes | keyof typeof reads;

@@ -18,6 +18,7 @@ const operationIds: Record<string, string> = {
   "get /readyz": "getReadiness",
   "get /metrics": "getMetrics",
   "post /v1/runs": "createRun",
+  "get /v1/runs": "listRuns",
   "get /v1/runs/{run}": "getRun",
   "delete /v1/runs/{run}": "deleteRun",
   "get /v1/runs/{run}/settings": "getRunSettings",
@@ -45,6 +46,8 @@ const operationIds: Record<string, string> = {
   "put /v1/runs/{run}/faults": "putFaults",
   "get /v1/runs/{run}/faults": "getFaults",
   "delete /v1/runs/{run}/faults": "clearFaults",
+  "get /v1/runs/{run}/sessions": "listSessions",
+  "get /v1/runs/{run}/sessions/{id}": "getSession",
 };
 
 /** `Create a run` -> `createARun`; `Extract by regular expression` -> `extractByRegularExpression`. */

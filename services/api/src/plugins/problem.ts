@@ -23,6 +23,7 @@ const titles: Record<ErrorCode, string> = {
   not_found: "Not found",
   check_not_configured: "Check not configured",
   check_failed: "Check failed",
+  session_not_found: "Session not found",
   internal: "Internal error",
 };
 

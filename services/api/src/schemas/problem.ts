@@ -20,6 +20,7 @@ const errorCodes = [
   "not_found",
   "check_not_configured",
   "check_failed",
+  "session_not_found",
   "internal",
 ] as const satisfies readonly ErrorCode[];
 
@@ -67,8 +68,10 @@ export type ProblemBody = z.infer<typeof Problem>;
 const statusText: Record<number, string> = {
   400: "The request is invalid.",
   401: "Missing or wrong bearer token.",
+  403: "Not allowed with these credentials or from here.",
   404: "No such run, message or route (or not visible with this token).",
   409: "Conflicts with the current state.",
+  429: "Too many attempts (or requests) from this address; retry after the Retry-After seconds.",
   503: "The mail store is unreachable.",
   501: "The check needs an engine this server was not configured with.",
   502: "The engine behind the check failed or did not answer.",

@@ -1,15 +1,36 @@
+/**
+ * APPEND, with MULTIAPPEND (RFC 3502): `APPEND mailbox 1*([flags] [date-time] literal)`. Every
+ * message is checked before the store is asked, and several messages are stored with the store's
+ * one atomic multi-message step (appendDelivery with an empty shared body: each message is a
+ * copy's own head), so a bad message or a quota that cannot hold them all stores none of them.
+ * The whole command is bounded by the framer's command limit (APPENDLIMIT + 1 MiB). A message
+ * sent as literal8 (`~{n}`, BINARY) is stored as sent.
+ */
+import { randomUUID } from "node:crypto";
 import { isSandmailError } from "@sandmail/core";
 import { indexMessage, normalizeCrlf } from "@sandmail/mime";
+import { TimeSlicer } from "../content/index.js";
+import type { Token } from "../protocol/ast.js";
+import { formatSet } from "../protocol/sequence.js";
 import { findMailbox } from "../session/folders.js";
 import { ArgError, Args, canonicalFlag, flagList, parseDateTime, tokenText } from "./args.js";
 import { AUTHENTICATED, defineCommand, no, ok } from "./types.js";
 
-export default defineCommand({
-  name: "APPEND",
-  states: AUTHENTICATED,
-  parse(tokens) {
-    const args = new Args(tokens, "APPEND");
-    const name = args.mailbox();
+interface AppendItem {
+  flags: string[];
+  date?: Date;
+  raw: Buffer;
+  /** Sent as literal8 (BINARY, RFC 3516): kept byte for byte, bare LFs of binary data included. */
+  binary: boolean;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function parseAppend(tokens: Token[]): { name: string; items: AppendItem[] } {
+  const args = new Args(tokens, "APPEND");
+  const name = args.mailbox();
+  const items: AppendItem[] = [];
+  do {
     let flags: string[] = [];
     let date: Date | undefined;
     if (args.peek()?.type === "list") flags = flagList(args.list("flags"), "APPEND");
@@ -21,29 +42,60 @@ export default defineCommand({
     const message = args.next("message literal");
     if (message.type !== "string" || !message.literal)
       throw new ArgError("APPEND: message must be a literal");
-    // MULTIAPPEND and CATENATE are not offered.
-    args.end();
-    return { name, flags: flags.filter((f) => f !== canonicalFlag("\\Recent")), date, raw: message.value };
-  },
-  async handler(ctx, { name, flags, date, raw }) {
+    const recent = canonicalFlag("\\Recent");
+    items.push({
+      flags: flags.filter((f) => f !== recent),
+      ...(date ? { date } : {}),
+      raw: message.value,
+      binary: message.binary === true,
+    });
+  } while (args.remaining > 0);
+  // CATENATE is not offered.
+  args.end();
+  return { name, items };
+}
+
+export default defineCommand({
+  name: "APPEND",
+  states: AUTHENTICATED,
+  parse: parseAppend,
+  async handler(ctx, { name, items }) {
     const { store, config } = ctx.deps;
     const { runId } = ctx.session.user;
-    if (raw.length > config.SANDMAIL_MAX_MESSAGE_BYTES) return no("Message is over the size limit", "TOOBIG");
-    if (raw.length === 0) return no("Empty message", "CANNOT");
+    for (const { raw } of items) {
+      if (raw.length > config.SANDMAIL_MAX_MESSAGE_BYTES)
+        return no("Message is over the size limit", "TOOBIG");
+      if (raw.length === 0) return no("Empty message", "CANNOT");
+    }
     const found = await findMailbox(store, ctx.session.user, name);
     if (!found) return no("Mailbox does not exist", "TRYCREATE");
     const { mailbox } = found;
-    const bytes = normalizeCrlf(raw);
-    try {
-      const stored = await store.appendMessage(runId, {
-        address: mailbox.address,
-        mailbox: mailbox.name,
-        raw: bytes,
+    const target = { address: mailbox.address, mailbox: mailbox.name };
+    // Indexing is synchronous: other connections get turns between the messages.
+    const slicer = new TimeSlicer();
+    const inputs = [];
+    for (const { flags, date, raw, binary } of items) {
+      if (slicer.due()) await slicer.pause();
+      const bytes = binary ? raw : normalizeCrlf(raw);
+      inputs.push({
+        ...target,
+        bytes,
         meta: indexMessage(bytes),
         flags,
         ...(date ? { internalDate: date } : {}),
       });
-      return ok("APPEND completed", `APPENDUID ${mailbox.uidValidity} ${stored.uid}`);
+    }
+    try {
+      const stored =
+        inputs.length === 1
+          ? [await store.appendMessage(runId, { ...inputs[0]!, raw: inputs[0]!.bytes })]
+          : await store.appendDelivery(runId, {
+              deliveryId: `imap-${randomUUID()}`,
+              body: EMPTY,
+              copies: inputs.map(({ bytes, ...copy }) => ({ ...copy, head: bytes })),
+            });
+      const uids = formatSet(stored.map((m) => m.uid));
+      return ok("APPEND completed", `APPENDUID ${mailbox.uidValidity} ${uids}`);
     } catch (err) {
       if (isSandmailError(err, "quota_exceeded")) return no("The run is over its quota", "OVERQUOTA");
       if (isSandmailError(err, "mailbox_not_found")) return no("Mailbox does not exist", "TRYCREATE");

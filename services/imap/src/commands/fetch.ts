@@ -5,14 +5,14 @@
  */
 import type { StoredMessage } from "@sandmail/core";
 import { sectionBytes } from "@sandmail/mime";
-import { bodyStructure, envelopeWire } from "../content/index.js";
-import { atom, literal, type Value } from "../protocol/ast.js";
+import { type BinaryError, binaryPart, bodyStructure, envelopeWire, TimeSlicer } from "../content/index.js";
+import { atom, literal, literal8, type Value } from "../protocol/ast.js";
 import { announceKeywords, flagValues } from "../session/keywords.js";
 import { ArgError, Args, formatDateTime } from "./args.js";
 import { condstoreOn, enableCondstore, modifierPairs, modSeqArg } from "./condstore.js";
 import { type FetchItem, needsRaw, parseFetchItems, setsSeen } from "./fetch-items.js";
 import { resolveTargets, type Target } from "./targets.js";
-import { type CommandContext, defineCommand, ok, SELECTED } from "./types.js";
+import { type CommandContext, defineCommand, no, ok, SELECTED } from "./types.js";
 
 const BATCH = 256;
 
@@ -48,28 +48,72 @@ export default defineCommand({
     if (changedSince !== undefined && !wanted.some((i) => i.kind === "MODSEQ"))
       wanted = [...wanted, { kind: "MODSEQ" }];
     for (let i = 0; i < targets.length; i += BATCH) {
-      await fetchBatch(ctx, targets.slice(i, i + BATCH), wanted, changedSince ?? 0);
+      const failed = await fetchBatch(ctx, targets.slice(i, i + BATCH), wanted, changedSince ?? 0);
       await ctx.drain();
+      // RFC 3516 §4.3: a part BINARY cannot decode ends the FETCH (the messages before it answered).
+      if (failed === "UNKNOWN-CTE") return no("Unknown Content-Transfer-Encoding", failed);
+      if (failed === "PARSE") return no("Invalid data in MIME part", failed);
     }
     return ok("FETCH completed");
   },
 });
 
+/** Decoded BINARY parts of the messages of a batch (by index, then part number), or why one failed. */
+async function binaryParts(
+  items: FetchItem[],
+  count: number,
+  current: (i: number) => { raw: Buffer; msg: StoredMessage } | undefined,
+): Promise<{ parts: Array<Map<string, Buffer> | undefined>; failed?: BinaryError; upTo: number }> {
+  const paths = items.flatMap((i) => (i.kind === "binary" || i.kind === "binary.size" ? [i.path] : []));
+  const parts: Array<Map<string, Buffer> | undefined> = [];
+  if (paths.length === 0) return { parts, upTo: count };
+  const slicer = new TimeSlicer();
+  for (let i = 0; i < count; i++) {
+    const found = current(i);
+    if (!found) continue;
+    const decoded = new Map<string, Buffer>();
+    for (const path of paths) {
+      const key = path.join(".");
+      if (decoded.has(key)) continue;
+      const bytes = await binaryPart(found.raw, found.msg.mime, path, slicer);
+      if (typeof bytes === "string") return { parts, failed: bytes, upTo: i };
+      decoded.set(key, bytes);
+    }
+    parts[i] = decoded;
+  }
+  return { parts, upTo: count };
+}
+
 async function fetchBatch(
   ctx: CommandContext,
-  batch: Target[],
+  fullBatch: Target[],
   items: FetchItem[],
   changedSince: number,
-): Promise<void> {
+): Promise<BinaryError | undefined> {
   const { store } = ctx.deps;
   const { runId } = ctx.session.user;
   const selection = ctx.session.selected;
   const { tracker, readOnly } = selection;
-  const ids = batch.map((t) => t.message.messageId);
-  const [messages, raws] = await Promise.all([
+  const ids = fullBatch.map((t) => t.message.messageId);
+  const [allMessages, allRaws] = await Promise.all([
     store.getMessages(runId, ids),
     needsRaw(items) ? Promise.all(ids.map((id) => store.getRaw(runId, id))) : Promise.resolve(undefined),
   ]);
+  // Expunged or moved away meanwhile (its event may still be in flight from another process):
+  // the EXPUNGE comes when allowed; its new UID elsewhere must never show here.
+  const current = (i: number) => {
+    const msg = allMessages[i];
+    const raw = allRaws?.[i];
+    const target = fullBatch[i]!;
+    if (!msg || (allRaws && !raw) || msg.uid !== target.message.uid || msg.mailboxId !== tracker.mailboxId)
+      return undefined;
+    return { msg, raw: raw as Buffer };
+  };
+  const binary = await binaryParts(items, fullBatch.length, current);
+  // Only the messages before a part that failed to decode are answered (and marked \Seen).
+  const batch = fullBatch.slice(0, binary.upTo);
+  const messages = allMessages.slice(0, binary.upTo);
+  const raws = allRaws?.slice(0, binary.upTo);
 
   let reportFlags = items.some((i) => i.kind === "FLAGS");
   let seenSet = false;
@@ -101,15 +145,12 @@ async function fetchBatch(
   batch.forEach((target, i) => {
     const msg = messages[i];
     const raw = raws?.[i];
-    // Expunged or moved away meanwhile (its event may still be in flight from another process):
-    // the EXPUNGE comes when allowed; its new UID elsewhere must never show here.
-    if (!msg || (raws && !raw) || msg.uid !== target.message.uid || msg.mailboxId !== tracker.mailboxId)
-      return;
+    if (!msg || !current(i)) return;
     if (msg.modSeq <= changedSince) return;
     tracker.noteFlags(msg.uid, msg.flags, msg.modSeq);
     const out: Value[] = [];
     const flags = flagValues(msg.flags, target.message.recent);
-    for (const item of items) appendItem(out, item, msg, raw, flags);
+    for (const item of items) appendItem(out, item, msg, raw, flags, binary.parts[i]);
     const withFlags = reportFlags || items.some((it) => it.kind === "FLAGS");
     if (withFlags) for (const response of announceKeywords(selection, msg.flags)) ctx.send(response);
     if (reportFlags && !items.some((it) => it.kind === "FLAGS")) out.push(atom("FLAGS"), flags);
@@ -119,6 +160,7 @@ async function fetchBatch(
     }
     ctx.send([target.seq, atom("FETCH"), out]);
   });
+  return binary.failed;
 }
 
 function appendItem(
@@ -127,6 +169,7 @@ function appendItem(
   msg: StoredMessage,
   raw: Buffer | undefined,
   flags: Value[],
+  binary: Map<string, Buffer> | undefined,
 ): void {
   switch (item.kind) {
     case "UID":
@@ -176,6 +219,19 @@ function appendItem(
         bytes = bytes.subarray(start, Math.min(bytes.length, start + item.partial.length));
       }
       out.push(atom(item.label), bytesOrNil(bytes));
+      return;
+    }
+    case "binary.size":
+      out.push(atom(item.label), binary!.get(item.path.join("."))!.length);
+      return;
+    case "binary": {
+      let bytes = binary!.get(item.path.join("."))!;
+      if (item.partial) {
+        const start = Math.min(item.partial.start, bytes.length);
+        bytes = bytes.subarray(start, Math.min(bytes.length, start + item.partial.length));
+      }
+      // literal8 where a plain literal cannot carry the bytes (NUL, RFC 3516 §4.3).
+      out.push(atom(item.label), bytes.includes(0) ? literal8(bytes) : literal(bytes));
       return;
     }
   }

@@ -17,9 +17,11 @@ import namespace from "./namespace.js";
 import noop from "./noop.js";
 import search from "./search.js";
 import { examine, select } from "./select.js";
+import sort from "./sort.js";
 import starttls from "./starttls.js";
 import status from "./status.js";
 import store from "./store.js";
+import thread from "./thread.js";
 import type { CommandSpec } from "./types.js";
 
 const all: CommandSpec[] = [
@@ -45,6 +47,8 @@ const all: CommandSpec[] = [
   close,
   expunge,
   search,
+  sort,
+  thread,
   fetch,
   store,
   copy,
@@ -71,12 +75,20 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "IDLE",
     "NAMESPACE",
     "UIDPLUS",
+    "MULTIAPPEND",
+    "BINARY",
     "MOVE",
     "UNSELECT",
     "CHILDREN",
     "CONDSTORE",
     "ESEARCH",
+    "SORT",
+    "SORT=DISPLAY",
+    "THREAD=ORDEREDSUBJECT",
+    "THREAD=REFERENCES",
     "SPECIAL-USE",
+    "LIST-EXTENDED",
+    "LIST-STATUS",
     "XLIST",
     `APPENDLIMIT=${options.appendLimit}`,
   ];

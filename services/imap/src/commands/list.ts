@@ -4,38 +4,82 @@
  */
 import { byFolderName } from "@sandmail/store";
 import { TimeSlicer } from "../content/index.js";
-import { atom, type Value } from "../protocol/ast.js";
+import { atom, type Token, type Value } from "../protocol/ast.js";
 import { listMatcher } from "../protocol/list-pattern.js";
 import { DELIMITER, decodeListPattern, encodeMailboxName } from "../protocol/mailbox-name.js";
 import { foldersOf, type VisibleFolder } from "../session/folders.js";
 import { ArgError, Args, tokenText } from "./args.js";
+import { sendStatus, statusItems } from "./status.js";
 import { AUTHENTICATED, type CommandContext, defineCommand, ok } from "./types.js";
 
 interface ListArgs {
   reference: string;
   patterns: string[];
+  /** LIST-EXTENDED syntax was used (RFC 5258): `\\Subscribed` and empty patterns follow it. */
+  extended: boolean;
+  select: { subscribed: boolean; specialUse: boolean; recursive: boolean };
+  returns: { subscribed: boolean; status?: string[] };
 }
 
-function parseList(command: string, allowReturn: boolean) {
-  return (tokens: ConstructorParameters<typeof Args>[0]): ListArgs => {
+const SELECTION = new Set(["SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE"]);
+
+function optionName(t: Token, command: string): string {
+  if (t.type !== "atom" || t.section) throw new ArgError(`${command}: options must be atoms`);
+  return t.value.toUpperCase();
+}
+
+/**
+ * `LIST [(selection)] reference pattern-or-(patterns) [RETURN (options)]` (RFC 5258, 5819, 6154).
+ * REMOTE is accepted and means nothing: there are no remote mailboxes. Repeated options are
+ * accepted, and a repeated STATUS replaces the earlier one, as Dovecot does.
+ */
+function parseList(command: string, allowExtended: boolean) {
+  return (tokens: Token[]): ListArgs => {
     const args = new Args(tokens, command);
+    const select = { subscribed: false, specialUse: false, recursive: false };
+    const returns: ListArgs["returns"] = { subscribed: false };
+    let extended = false;
+    if (allowExtended && args.peek()?.type === "list") {
+      extended = true;
+      for (const opt of args.list("selection options")) {
+        const name = optionName(opt, command);
+        if (!SELECTION.has(name)) throw new ArgError(`${command}: unknown selection option`);
+        if (name === "SUBSCRIBED") select.subscribed = true;
+        else if (name === "SPECIAL-USE") select.specialUse = true;
+        else if (name === "RECURSIVEMATCH") select.recursive = true;
+      }
+      if (select.recursive && !select.subscribed && !select.specialUse) {
+        throw new ArgError(`${command}: RECURSIVEMATCH needs another selection option`);
+      }
+    }
     const reference = decodeListPattern(args.astring("reference"));
     const t = args.next("mailbox pattern");
-    const patterns =
-      t.type === "list" && allowReturn
-        ? t.items.map((i) => decodeListPattern(tokenText(i, `${command} pattern`)))
-        : [decodeListPattern(tokenText(t, `${command} pattern`))];
-    if (allowReturn && args.remaining > 0) {
+    let patterns: string[];
+    if (t.type === "list" && allowExtended) {
+      extended = true;
+      patterns = t.items.map((i) => decodeListPattern(tokenText(i, `${command} pattern`)));
+    } else {
+      patterns = [decodeListPattern(tokenText(t, `${command} pattern`))];
+    }
+    if (allowExtended && args.remaining > 0) {
+      extended = true;
       if (args.atom("RETURN").toUpperCase() !== "RETURN") throw new ArgError(`${command}: expected RETURN`);
-      for (const opt of args.list("return options")) {
-        const name = opt.type === "atom" ? opt.value.toUpperCase() : "";
-        if (name !== "SPECIAL-USE" && name !== "CHILDREN" && name !== "SUBSCRIBED") {
-          throw new ArgError(`${command}: unsupported return option`);
+      const options = args.list("return options");
+      for (let i = 0; i < options.length; i++) {
+        const name = optionName(options[i]!, command);
+        if (name === "SUBSCRIBED") returns.subscribed = true;
+        else if (name === "STATUS") {
+          const items = options[++i];
+          if (items?.type !== "list") throw new ArgError(`${command}: STATUS needs a list of items`);
+          returns.status = statusItems(items.items, command);
+        } else if (name !== "SPECIAL-USE" && name !== "CHILDREN") {
+          throw new ArgError(`${command}: unknown return option`);
         }
       }
     }
     args.end();
-    return { reference, patterns };
+    if (select.subscribed) returns.subscribed = true;
+    return { reference, patterns, extended, select, returns };
   };
 }
 
@@ -59,57 +103,113 @@ async function parentNames(all: readonly { name: string }[], slicer: TimeSlicer)
   return parents;
 }
 
-function attributes({ name, mailbox: mb }: VisibleFolder, parents: Set<string>, xlist: boolean): Value[] {
+function attributes(folder: VisibleFolder, parents: Set<string>, kind: Kind, a: ListArgs): Value[] {
+  const { name, mailbox: mb } = folder;
   const attrs: string[] = [];
   // The run-wide view's address level is not a mailbox.
   if (!mb) attrs.push("\\Noselect");
   attrs.push(parents.has(name) ? "\\HasChildren" : "\\HasNoChildren");
-  if (!mb) return attrs.map((a) => atom(a));
+  if (!mb) return attrs.map((x) => atom(x));
+  if (a.returns.subscribed && mb.subscribed) attrs.push("\\Subscribed");
+  const xlist = kind === "XLIST";
   if (xlist && mb.name === "INBOX") attrs.push("\\Inbox");
   if (mb.specialUse) attrs.push(xlist && mb.specialUse === "\\Junk" ? "\\Spam" : mb.specialUse);
-  return attrs.map((a) => atom(a));
+  return attrs.map((x) => atom(x));
 }
 
-async function run(ctx: CommandContext, kind: "LIST" | "LSUB" | "XLIST", a: ListArgs) {
+type Kind = "LIST" | "LSUB" | "XLIST";
+
+interface Row {
+  folder: VisibleFolder;
+  attrs: Value[];
+  /** RECURSIVEMATCH: some descendant is subscribed (`CHILDINFO ("SUBSCRIBED")`, RFC 5258 §3.5). */
+  childInfo?: boolean;
+  /** Listed only for a subscribed descendant: no STATUS then (RFC 5819 §2, as Dovecot). */
+  onlyForChild?: boolean;
+}
+
+/** Whether a folder meets LIST's selection options (all of them, RFC 5258 §3.1). */
+function selected(folder: VisibleFolder, a: ListArgs): boolean {
+  if (a.select.subscribed && !folder.mailbox?.subscribed) return false;
+  if (a.select.specialUse && !folder.mailbox?.specialUse) return false;
+  return true;
+}
+
+/** Every proper ancestor name of a folder name, nearest last. */
+function ancestors(name: string): string[] {
+  const out: string[] = [];
+  for (let i = name.indexOf(DELIMITER); i > 0; i = name.indexOf(DELIMITER, i + 1)) out.push(name.slice(0, i));
+  return out;
+}
+
+async function run(ctx: CommandContext, kind: Kind, a: ListArgs) {
   const { runId } = ctx.session.user;
-  if (kind !== "LSUB" && a.patterns.length === 1 && a.patterns[0] === "") {
+  if (kind !== "LSUB" && !a.extended && a.patterns.length === 1 && a.patterns[0] === "") {
     // The hierarchy delimiter and root of the reference (RFC 3501 §6.3.8).
     ctx.send([atom(kind), [atom("\\Noselect")], DELIMITER, ""]);
     return ok(`${kind} completed`);
   }
   const all = await foldersOf(ctx.session.user).list(ctx.deps.store, runId);
   const matchers = a.patterns.map((p) => listMatcher(a.reference, p));
+  const matches = (name: string) => matchers.some((m) => m(name));
   // Thousands of folders: work in time slices, other connections get turns between.
   const slicer = new TimeSlicer();
   const parents = await parentNames(all, slicer);
-  const rows: Array<{ name: string; attrs: Value[] }> = [];
+  const rows: Row[] = [];
   const subscribedParents = new Set<string>();
+  // RECURSIVEMATCH: names with a subscribed descendant, and those of them with one the patterns miss.
+  const recursive = kind === "LIST" && a.select.recursive && a.select.subscribed;
+  const withSubscribedChild = new Set<string>();
+  const listedForChild = new Set<string>();
   for (const folder of all) {
     if (slicer.due()) await slicer.pause();
     if (kind === "LSUB" && !folder.mailbox?.subscribed) continue;
-    if (matchers.some((m) => m(folder.name))) {
-      rows.push({ name: folder.name, attrs: attributes(folder, parents, kind === "XLIST") });
-    } else if (kind === "LSUB") {
-      // RFC 3501 §6.3.9: `%` stops above a subscribed `foo/bar`; foo is listed then, \Noselect
-      // unless it is subscribed itself (then it is listed in its own right).
-      const { name } = folder;
-      for (let i = name.indexOf(DELIMITER); i > 0; i = name.indexOf(DELIMITER, i + 1)) {
-        const parent = name.slice(0, i);
-        if (matchers.some((m) => m(parent))) subscribedParents.add(parent);
+    const matched = matches(folder.name);
+    if (matched && (kind !== "LIST" || selected(folder, a))) {
+      rows.push({ folder, attrs: attributes(folder, parents, kind, a) });
+    }
+    if (recursive && folder.mailbox?.subscribed) {
+      for (const parent of ancestors(folder.name)) {
+        withSubscribedChild.add(parent);
+        if (!matched && matches(parent)) listedForChild.add(parent);
       }
+    }
+    if (kind === "LSUB" && !matched) {
+      // RFC 3501 §6.3.9: `%` stops above a subscribed `foo/bar`; foo is listed then, \\Noselect
+      // unless it is subscribed itself (then it is listed in its own right).
+      for (const parent of ancestors(folder.name)) if (matches(parent)) subscribedParents.add(parent);
     }
   }
   const subscribed = new Set(all.filter((o) => o.mailbox?.subscribed).map((o) => o.name));
   for (const parent of subscribedParents) {
     if (subscribed.has(parent)) continue;
-    rows.push({ name: parent, attrs: [atom("\\Noselect")] });
+    rows.push({ folder: { name: parent }, attrs: [atom("\\Noselect")] });
+  }
+  if (recursive) {
+    const listed = new Set(rows.map((r) => r.folder.name));
+    const byName = new Map(all.map((f) => [f.name, f]));
+    for (const name of listedForChild) {
+      if (listed.has(name)) continue;
+      const folder = byName.get(name);
+      // A level no folder exists for (the store creates parents, so only after a DELETE).
+      const attrs = folder
+        ? attributes(folder, parents, kind, a)
+        : [atom("\\NonExistent"), atom("\\HasChildren")];
+      rows.push({ folder: folder ?? { name }, attrs, onlyForChild: true });
+    }
+    for (const row of rows) row.childInfo = withSubscribedChild.has(row.folder.name);
   }
   // In the store's order (INBOX first, then by code unit); rows arrive in it already, so this
-  // only places LSUB's \\Noselect parents.
-  rows.sort(byFolderName);
+  // only places LSUB's \\Noselect parents and RECURSIVEMATCH's parents.
+  rows.sort((x, y) => byFolderName(x.folder, y.folder));
   for (const row of rows) {
     if (slicer.due()) await slicer.pause();
-    ctx.send([atom(kind), row.attrs, DELIMITER, encodeMailboxName(row.name)]);
+    const line: Value[] = [atom(kind), row.attrs, DELIMITER, encodeMailboxName(row.folder.name)];
+    if (row.childInfo) line.push([atom("CHILDINFO"), ["SUBSCRIBED"]]);
+    ctx.send(line);
+    // LIST-STATUS (RFC 5819): STATUS right after the LIST line of each selected mailbox.
+    if (a.returns.status && row.folder.mailbox && !row.onlyForChild)
+      await sendStatus(ctx, row.folder.mailbox, a.returns.status);
   }
   return ok(`${kind} completed`);
 }

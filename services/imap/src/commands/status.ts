@@ -1,5 +1,5 @@
 import type { Mailbox } from "@sandmail/core";
-import { atom, type Value } from "../protocol/ast.js";
+import { atom, type Token, type Value } from "../protocol/ast.js";
 import { encodeMailboxName } from "../protocol/mailbox-name.js";
 import { findMailbox, foldersOf } from "../session/folders.js";
 import { ArgError, Args } from "./args.js";
@@ -8,40 +8,51 @@ import { AUTHENTICATED, type CommandContext, defineCommand, no, ok } from "./typ
 
 const ITEMS = new Set(["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "HIGHESTMODSEQ"]);
 
+/** A status-att list as STATUS and LIST ... RETURN (STATUS (...)) (RFC 5819) take it. */
+export function statusItems(tokens: Token[], command: string): string[] {
+  if (tokens.length === 0) throw new ArgError(`${command}: empty status item list`);
+  return tokens.map((t) => {
+    const v = t.type === "atom" && !t.section ? t.value.toUpperCase() : "";
+    if (!ITEMS.has(v)) throw new ArgError(`${command}: unknown status item`);
+    return v;
+  });
+}
+
 export default defineCommand({
   name: "STATUS",
   states: AUTHENTICATED,
   parse(tokens) {
     const args = new Args(tokens, "STATUS");
     const name = args.mailbox();
-    const items = args.list("status items").map((t) => {
-      const v = t.type === "atom" ? t.value.toUpperCase() : "";
-      if (!ITEMS.has(v)) throw new ArgError("STATUS: unknown status item");
-      return v;
-    });
+    const items = statusItems(args.list("status items"), "STATUS");
     args.end();
     return { name, items };
   },
   async handler(ctx, { name, items }) {
-    // STATUS (HIGHESTMODSEQ) is a CONDSTORE enabling command (RFC 7162 §3.1).
-    if (items.includes("HIGHESTMODSEQ")) enableCondstore(ctx);
     const mb = (await findMailbox(ctx.deps.store, ctx.session.user, name))?.mailbox;
     if (!mb) return no("Mailbox does not exist", "NONEXISTENT");
-    const recent = items.includes("RECENT") ? await recentCount(ctx, mb) : 0;
-    const values: Value[] = [];
-    for (const item of items) {
-      values.push(atom(item));
-      if (item === "MESSAGES") values.push(mb.messages);
-      else if (item === "UIDNEXT") values.push(mb.uidNext);
-      else if (item === "UIDVALIDITY") values.push(mb.uidValidity);
-      else if (item === "UNSEEN") values.push(mb.unseen);
-      else if (item === "HIGHESTMODSEQ") values.push(mb.highestModSeq);
-      else values.push(recent);
-    }
-    ctx.send([atom("STATUS"), encodeMailboxName(foldersOf(ctx.session.user).visible(mb)), values]);
+    await sendStatus(ctx, mb, items);
     return ok("STATUS completed");
   },
 });
+
+/** Writes `* STATUS <name> (<items>)` for a mailbox (STATUS, and LIST-STATUS after each LIST). */
+export async function sendStatus(ctx: CommandContext, mb: Mailbox, items: readonly string[]): Promise<void> {
+  // STATUS (HIGHESTMODSEQ) is a CONDSTORE enabling command (RFC 7162 §3.1).
+  if (items.includes("HIGHESTMODSEQ")) enableCondstore(ctx);
+  const recent = items.includes("RECENT") ? await recentCount(ctx, mb) : 0;
+  const values: Value[] = [];
+  for (const item of items) {
+    values.push(atom(item));
+    if (item === "MESSAGES") values.push(mb.messages);
+    else if (item === "UIDNEXT") values.push(mb.uidNext);
+    else if (item === "UIDVALIDITY") values.push(mb.uidValidity);
+    else if (item === "UNSEEN") values.push(mb.unseen);
+    else if (item === "HIGHESTMODSEQ") values.push(mb.highestModSeq);
+    else values.push(recent);
+  }
+  ctx.send([atom("STATUS"), encodeMailboxName(foldersOf(ctx.session.user).visible(mb)), values]);
+}
 
 /** Messages no session has claimed as \Recent yet; STATUS only reads the mark, it claims nothing. */
 async function recentCount(ctx: CommandContext, mb: Mailbox): Promise<number> {

@@ -117,6 +117,32 @@ service stats {
 protocol imap {
   mail_max_userip_connections = 100
 }
+# sandmail's layout: "/" as the delimiter and the default folders of every inbox, subscribed,
+# with their special-use attributes (packages/core DefaultFolders), so LIST answers compare.
+namespace inbox {
+  inbox = yes
+  separator = /
+  mailbox Sent {
+    auto = subscribe
+    special_use = \\Sent
+  }
+  mailbox Drafts {
+    auto = subscribe
+    special_use = \\Drafts
+  }
+  mailbox Trash {
+    auto = subscribe
+    special_use = \\Trash
+  }
+  mailbox Junk {
+    auto = subscribe
+    special_use = \\Junk
+  }
+  mailbox Archive {
+    auto = subscribe
+    special_use = \\Archive
+  }
+}
 `;
 }
 
