@@ -39,7 +39,7 @@ export class PromptConnection extends SMTPConnection {
     const hook = (this._server as PromptGreetingServer).onDataCommand;
     // Without recipients the library answers 503 itself; the hook only sees a real DATA.
     if (!hook || this.session.envelope.rcptTo.length === 0) {
-      super.handler_DATA(command, callback);
+      this.openData(command, callback);
       return;
     }
     hook(this.session, (err) => {
@@ -47,8 +47,13 @@ export class PromptConnection extends SMTPConnection {
         this.send(err.responseCode ?? 451, err.message);
         return callback();
       }
-      super.handler_DATA(command, callback);
+      this.openData(command, callback);
     });
+  }
+
+  /** The stock DATA handling (354, then the body stream), once the hook let it through. */
+  protected openData(command: Buffer, callback: () => void): void {
+    super.handler_DATA(command, callback);
   }
 }
 
