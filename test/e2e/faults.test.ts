@@ -181,7 +181,10 @@ describe("per-run SMTP fault injection", () => {
     const t = transport(sb.ports.smtp);
     const mail = { to: run.address("grey"), subject: "greylisted" };
     // Retried at once: still within the wait, still greylisted.
-    expect(await sendOnce(t, mail)).toBe(451);
+    const first = await t
+      .sendMail({ from: "app@shop.example", text: "x", ...mail })
+      .catch((e: SmtpError) => e);
+    expect((first as SmtpError).response).toBe("451 4.7.1 Greylisted: try again in 1 seconds");
     expect(await sendOnce(t, mail)).toBe(451);
     expect(await subjects(sb, run)).toEqual([]);
     // A sending MTA retries later; here every 300 ms until it is through.

@@ -214,7 +214,7 @@ describe("imapflow against sandmail IMAP", () => {
       ["\\Flagged"],
     ]);
     const inbox = await server.store.getMailbox(server.runId, server.address, "INBOX");
-    const index = await server.store.mailboxIndex(server.runId, inbox!.id);
+    const index = (await server.store.mailboxIndex(server.runId, inbox!.id)).entries();
     expect(index[0]!.flags.sort()).toEqual(["$Label1", "\\Seen"]);
     await c.logout();
   });

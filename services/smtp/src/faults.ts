@@ -78,7 +78,8 @@ export function createFaultInjector(options: FaultInjectorOptions): FaultInjecto
       case "greylist":
         throw new SmtpReplyError(
           451,
-          `Greylisted: try again in ${rule.retryAfterSeconds ?? DEFAULT_GREYLIST_SECONDS} seconds`,
+          // 4.7.1 as greylisting servers answer (smtp-server would say 4.3.0 for a bare 451).
+          `4.7.1 Greylisted: try again in ${rule.retryAfterSeconds ?? DEFAULT_GREYLIST_SECONDS} seconds`,
         );
       case "delay": {
         if (afterData) {

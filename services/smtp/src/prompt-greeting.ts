@@ -19,11 +19,21 @@ import { SMTPConnection, type SMTPConnectionOptions } from "smtp-server/lib/smtp
  *
  * Both mirror smtp-server 3.21.6's code; re-check them when upgrading smtp-server.
  *
+ * smtp-server picks the enhanced status code from the reply code alone (452 is always 4.2.2);
+ * a reply whose text starts with its own enhanced code (`4.3.1 ...`) is sent with that one instead.
+ *
  * Being the one subclass of smtp-server's connection and server, it also adds what fault
  * injection needs and the library lacks: a hook on the DATA command itself, answered before the
  * library's 354 (`onDataCommand`), and closing one session's connection (`closeSession`).
  */
+const OWN_ENHANCED_CODE = /^[245]\.\d{1,3}\.\d{1,3} /;
+
 export class PromptConnection extends SMTPConnection {
+  override send(code: number, data?: string | string[] | null, context?: string | false): void {
+    const own = typeof data === "string" && OWN_ENHANCED_CODE.test(data);
+    super.send(code, data, own ? false : context);
+  }
+
   override init(): void {
     this._setListeners(() => {
       const { maxClients } = this._server.options;

@@ -1,5 +1,6 @@
 import type {
   ActiveFaults,
+  ByteBudget,
   DnsRecord,
   FaultRule,
   FaultRuleState,
@@ -18,7 +19,6 @@ import type {
   CreateRunInput,
   DeliveryInput,
   InboxInfo,
-  MailboxEntry,
   MailStore,
   MessageQuery,
   RunListing,
@@ -34,6 +34,7 @@ import {
   checkSession,
   normalizeDnsRecords,
 } from "../shared/inputs.js";
+import type { UidColumns } from "../shared/uid-columns.js";
 import * as events from "./events.js";
 import * as faults from "./faults.js";
 import * as mailboxes from "./mailboxes.js";
@@ -46,6 +47,13 @@ export interface MemoryStoreOptions {
   now?: () => number;
   /** How often expired runs are swept even when nobody touches them. */
   sweepIntervalMs?: number;
+  /**
+   * The process's memory budget: message bytes are charged to it as they are stored and
+   * released as they go; an append that does not fit fails with `storage_full`.
+   */
+  budget?: ByteBudget;
+  /** Runs held at once; creating one more fails with `too_many_runs`. */
+  maxRuns?: number;
 }
 
 /**
@@ -72,7 +80,10 @@ export class MemoryStore implements MailStore {
         return lastUidValidity;
       },
     };
-    this.#runs = new RunRegistry(now);
+    this.#runs = new RunRegistry(now, {
+      ...(options.budget ? { budget: options.budget } : {}),
+      ...(options.maxRuns ? { maxRuns: options.maxRuns } : {}),
+    });
     this.#sweeper = setInterval(() => this.sweepExpired(), options.sweepIntervalMs ?? 1000);
     this.#sweeper.unref();
   }
@@ -176,7 +187,7 @@ export class MemoryStore implements MailStore {
     return messages.listMessages(state, query, address);
   }
 
-  async mailboxIndex(runId: string, mailboxId: string): Promise<MailboxEntry[]> {
+  async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {
     return messages.mailboxIndex(mailboxes.mailboxRecord(this.#runs.get(runId), mailboxId));
   }
 

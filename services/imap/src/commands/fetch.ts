@@ -7,11 +7,12 @@ import type { StoredMessage } from "@sandmail/core";
 import { sectionBytes } from "@sandmail/mime";
 import { type BinaryError, binaryPart, bodyStructure, envelopeWire, TimeSlicer } from "../content/index.js";
 import { atom, literal, literal8, type Value } from "../protocol/ast.js";
+import { ChunkList, writeValue } from "../protocol/writer.js";
 import { announceKeywords, flagValues } from "../session/keywords.js";
 import { ArgError, Args, formatDateTime } from "./args.js";
 import { condstoreOn, enableCondstore, modifierPairs, modSeqArg } from "./condstore.js";
 import { type FetchItem, needsRaw, parseFetchItems, setsSeen } from "./fetch-items.js";
-import { resolveTargets, type Target } from "./targets.js";
+import { resolveIndexes, resolveTargets, type Target } from "./targets.js";
 import { type CommandContext, defineCommand, no, ok, SELECTED } from "./types.js";
 
 const BATCH = 256;
@@ -39,7 +40,6 @@ export default defineCommand({
   async handler(ctx, { ranges, items, changedSince }) {
     const byUid = ctx.command.uid;
     const { tracker } = ctx.session.selected;
-    const targets = resolveTargets(tracker, ranges, byUid).filter((t) => !t.message.gone);
     let wanted =
       byUid && !items.some((i) => i.kind === "UID") ? [{ kind: "UID" } as FetchItem, ...items] : items;
     const modseq = changedSince !== undefined || wanted.some((i) => i.kind === "MODSEQ");
@@ -47,6 +47,11 @@ export default defineCommand({
     // CHANGEDSINCE implies the MODSEQ item (RFC 7162 §3.1.4.1).
     if (changedSince !== undefined && !wanted.some((i) => i.kind === "MODSEQ"))
       wanted = [...wanted, { kind: "MODSEQ" }];
+    if (wanted.every((i) => VIEW_ITEMS.has(i.kind))) {
+      await fetchFromView(ctx, resolveIndexes(tracker, ranges, byUid), wanted, changedSince ?? 0);
+      return ok("FETCH completed");
+    }
+    const targets = resolveTargets(tracker, ranges, byUid).filter((t) => !t.message.gone);
     for (let i = 0; i < targets.length; i += BATCH) {
       const failed = await fetchBatch(ctx, targets.slice(i, i + BATCH), wanted, changedSince ?? 0);
       await ctx.drain();
@@ -57,6 +62,74 @@ export default defineCommand({
     return ok("FETCH completed");
   },
 });
+
+/**
+ * Items the session's own view answers: the dispatcher brought it up to date with the store
+ * before the command (see update-points.ts), so no message is read and no object is built per
+ * message. FETCH 1:* (FLAGS) over 100,000 messages is a loop over typed arrays.
+ */
+const VIEW_ITEMS = new Set<FetchItem["kind"]>(["UID", "FLAGS", "MODSEQ"]);
+
+/** Bytes written between waits for the socket to drain. */
+const CHUNK = 64 * 1024;
+
+async function fetchFromView(
+  ctx: CommandContext,
+  indexes: readonly number[],
+  items: FetchItem[],
+  changedSince: number,
+): Promise<void> {
+  const selection = ctx.session.selected;
+  const { tracker } = selection;
+  const view = tracker.columns;
+  const withFlags = items.some((i) => i.kind === "FLAGS");
+  // A flag list is serialized (and its keywords announced) once per distinct list and \Recent.
+  const flagText = new Map<number, string>();
+  let text = "";
+  for (const i of indexes) {
+    if (tracker.isGone(i)) continue;
+    const modSeq = view.modSeq(i);
+    if (modSeq <= changedSince) continue;
+    let line = `* ${i + 1} FETCH (`;
+    for (let k = 0; k < items.length; k++) {
+      if (k > 0) line += " ";
+      const kind = items[k]!.kind;
+      if (kind === "UID") line += `UID ${view.uid(i)}`;
+      else if (kind === "MODSEQ") line += `MODSEQ (${modSeq})`;
+      else {
+        const recent = tracker.isRecent(i);
+        const key = (view.flagIds[i] as number) * 2 + (recent ? 1 : 0);
+        let flags = flagText.get(key);
+        if (flags === undefined) {
+          flags = serialize(flagValues(view.flags(i), recent));
+          flagText.set(key, flags);
+          const announce = withFlags ? announceKeywords(selection, view.flags(i)) : [];
+          if (announce.length > 0) {
+            // The FLAGS response goes out before the first FETCH that uses a new keyword.
+            if (text) ctx.sendLines(Buffer.from(text, "latin1"));
+            text = "";
+            for (const response of announce) ctx.send(response);
+          }
+        }
+        line += `FLAGS ${flags}`;
+      }
+    }
+    text += `${line})\r\n`;
+    if (text.length >= CHUNK) {
+      ctx.sendLines(Buffer.from(text, "latin1"));
+      text = "";
+      await ctx.drain();
+    }
+  }
+  if (text) ctx.sendLines(Buffer.from(text, "latin1"));
+}
+
+/** A value as the writer puts it on the wire. */
+function serialize(value: Value): string {
+  const out = new ChunkList();
+  writeValue(out, value);
+  return Buffer.concat(out.finish()).toString("latin1");
+}
 
 /** Decoded BINARY parts of the messages of a batch (by index, then part number), or why one failed. */
 async function binaryParts(
