@@ -17,6 +17,7 @@ import type {
   TranscriptLimits,
 } from "@sandmail/core";
 import type { UidColumns } from "./shared/uid-columns.js";
+import type { WebhookStore } from "./webhook-contract.js";
 
 export interface CreateRunInput {
   /** Chosen id (e.g. `default`); generated when absent. Fails with `run_exists` if taken. */
@@ -215,6 +216,8 @@ export interface MailStore {
   setDnsRecords(runId: string, records: DnsRecord[]): Promise<void>;
   getDnsRecords(runId: string): Promise<DnsRecord[]>;
 
+  /** The run's webhooks and their delivery log (webhook-contract.ts). */
+  readonly webhooks: WebhookStore;
   /**
    * Replaces the run's SMTP fault rules; counts, draws and greylisting start afresh under a new
    * generation. An empty list clears them. Returns the rules as kept (seeds filled in).

@@ -13,6 +13,7 @@ import type { UidColumns } from "../shared/uid-columns.js";
 import type { FaultsRecord } from "./faults.js";
 import type { RawSlabs } from "./raw-slabs.js";
 import type { SessionRing } from "./sessions.js";
+import type { WebhookRecord } from "./webhooks.js";
 
 /** One stored message: the raw bytes plus compact bookkeeping; views are built on read. */
 export interface MessageRecord {
@@ -94,6 +95,8 @@ export interface RunState {
   sessions: SessionRing;
   /** The run's message bytes. */
   raw: RawSlabs;
+  /** Webhooks by id, in creation order. */
+  webhooks: Map<string, WebhookRecord>;
 }
 
 export const bySeqKey = (m: MessageRecord) => m.seq;

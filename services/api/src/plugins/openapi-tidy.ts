@@ -46,6 +46,11 @@ const operationIds: Record<string, string> = {
   "put /v1/runs/{run}/faults": "putFaults",
   "get /v1/runs/{run}/faults": "getFaults",
   "delete /v1/runs/{run}/faults": "clearFaults",
+  "post /v1/runs/{run}/webhooks": "createWebhook",
+  "get /v1/runs/{run}/webhooks": "listWebhooks",
+  "delete /v1/runs/{run}/webhooks/{id}": "deleteWebhook",
+  "get /v1/runs/{run}/webhooks/{id}/deliveries": "listWebhookDeliveries",
+  "post /v1/runs/{run}/webhooks/{id}/deliveries/{delivery}/retry": "retryWebhookDelivery",
   "get /v1/runs/{run}/sessions": "listSessions",
   "get /v1/runs/{run}/sessions/{id}": "getSession",
 };
