@@ -12,6 +12,10 @@ export type ErrorCode =
   | "mailbox_exists"
   | "mailbox_protected"
   | "quota_exceeded"
+  | "storage_full"
+  | "too_many_runs"
+  | "too_many_waits"
+  | "too_many_streams"
   | "invalid_request"
   | "unsupported_pattern"
   | "store_unavailable"
@@ -21,6 +25,9 @@ export type ErrorCode =
   | "not_found"
   | "check_not_configured"
   | "check_failed"
+  | "webhook_not_found"
+  | "delivery_not_found"
+  | "webhook_target_refused"
   | "session_not_found"
   | "internal";
 
@@ -34,6 +41,10 @@ const statusByCode: Record<ErrorCode, number> = {
   mailbox_exists: 409,
   mailbox_protected: 409,
   quota_exceeded: 507,
+  storage_full: 507,
+  too_many_runs: 507,
+  too_many_waits: 429,
+  too_many_streams: 429,
   invalid_request: 400,
   unsupported_pattern: 400,
   store_unavailable: 503,
@@ -43,6 +54,9 @@ const statusByCode: Record<ErrorCode, number> = {
   not_found: 404,
   check_not_configured: 501,
   check_failed: 502,
+  webhook_not_found: 404,
+  delivery_not_found: 404,
+  webhook_target_refused: 400,
   session_not_found: 404,
   internal: 500,
 };

@@ -1,4 +1,5 @@
 import type {
+  ByteBudget,
   DnsRecord,
   Mailbox,
   Run,
@@ -36,12 +37,20 @@ import * as mailboxes from "./mailboxes.js";
 import * as messages from "./messages.js";
 import { copyRun, RunRegistry } from "./runs.js";
 import type { RunState, StoreContext } from "./state.js";
+import { MemoryWebhooks } from "./webhooks.js";
 
 export interface MemoryStoreOptions {
   /** Clock in epoch milliseconds (tests move it to expire runs). */
   now?: () => number;
   /** How often expired runs are swept even when nobody touches them. */
   sweepIntervalMs?: number;
+  /**
+   * The process's memory budget: message bytes are charged to it as they are stored and
+   * released as they go; an append that does not fit fails with `storage_full`.
+   */
+  budget?: ByteBudget;
+  /** Runs held at once; creating one more fails with `too_many_runs`. */
+  maxRuns?: number;
 }
 
 /**
@@ -56,6 +65,7 @@ export class MemoryStore implements MailStore {
   readonly #runs: RunRegistry;
   readonly #ctx: StoreContext;
   readonly #sweeper: NodeJS.Timeout;
+  readonly webhooks: MemoryWebhooks;
 
   constructor(options: MemoryStoreOptions = {}) {
     const now = options.now ?? Date.now;
@@ -68,7 +78,11 @@ export class MemoryStore implements MailStore {
         return lastUidValidity;
       },
     };
-    this.#runs = new RunRegistry(now);
+    this.#runs = new RunRegistry(now, {
+      ...(options.budget ? { budget: options.budget } : {}),
+      ...(options.maxRuns ? { maxRuns: options.maxRuns } : {}),
+    });
+    this.webhooks = new MemoryWebhooks(this.#runs, now);
     this.#sweeper = setInterval(() => this.sweepExpired(), options.sweepIntervalMs ?? 1000);
     this.#sweeper.unref();
   }

@@ -1,8 +1,18 @@
-import type { DnsRecord, Envelope, MessageMeta, MimeNode, Run, SpecialUse, StoreEvent } from "@sandmail/core";
+import type {
+  ByteBudget,
+  DnsRecord,
+  Envelope,
+  MessageMeta,
+  MimeNode,
+  Run,
+  SpecialUse,
+  StoreEvent,
+} from "@sandmail/core";
 import type { StoreListener } from "../contract.js";
 import type { UidColumns } from "../shared/uid-columns.js";
 import type { RawSlabs } from "./raw-slabs.js";
 import type { SessionRing } from "./sessions.js";
+import type { WebhookRecord } from "./webhooks.js";
 
 /** One stored message: the raw bytes plus compact bookkeeping; views are built on read. */
 export interface MessageRecord {
@@ -70,6 +80,8 @@ export interface RunState {
   /** Sorted by seq ascending. */
   bySeq: MessageRecord[];
   bytes: number;
+  /** The process's memory budget `bytes` is also charged to, when there is one. */
+  budget: ByteBudget | undefined;
   /** Newest events, seq ascending. */
   events: StoreEvent[];
   listeners: Set<StoreListener>;
@@ -78,6 +90,8 @@ export interface RunState {
   sessions: SessionRing;
   /** The run's message bytes. */
   raw: RawSlabs;
+  /** Webhooks by id, in creation order. */
+  webhooks: Map<string, WebhookRecord>;
 }
 
 export const bySeqKey = (m: MessageRecord) => m.seq;
