@@ -15,6 +15,7 @@ Client (for CI steps; --url, SANDMAIL_URL or SANDMAIL_API_PORT names the server)
   extract      print a message's one-time code or a link
   check        HTML client compatibility, link health or spam score of a message; exit 1 on problems
   sessions     the run's SMTP, IMAP and POP3 sessions, or one session's transcript
+  webhooks     create, list or delete the run's webhooks, or show a webhook's deliveries
 
 Agents:
   mcp          a Model Context Protocol server on stdio (create runs, wait, read codes and links, assert)
@@ -32,6 +33,7 @@ const commands: Record<string, () => Promise<Command>> = {
   extract: async () => (await import("./commands/extract.js")).extractCommand,
   check: async () => (await import("./commands/check.js")).checkCommand,
   sessions: async () => (await import("./commands/sessions.js")).sessionsCommand,
+  webhooks: async () => (await import("./commands/webhooks.js")).webhooksCommand,
   mcp: async () => (await import("./commands/mcp.js")).mcpCommand,
 };
 

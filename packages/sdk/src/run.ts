@@ -17,6 +17,7 @@ import type {
   RunLimits,
   SmtpSettingsData,
 } from "./types.js";
+import { RunWebhooks } from "./webhooks.js";
 
 /** The server's default wait timeout; the SDK's retries never start past it. */
 export const DEFAULT_WAIT_TIMEOUT_MS = 10_000;
@@ -89,6 +90,8 @@ export class Run {
   readonly uiUrl: string | undefined;
   /** What the run's SMTP, IMAP and POP3 sessions said: `list()`, `get(id)`, `text(id)`. */
   readonly sessions: RunSessions;
+  /** Signed callbacks of the run's events: `create(url)`, `list()`, `delete(id)`, `deliveries(id)`, `retry(id, delivery)`. */
+  readonly webhooks: RunWebhooks;
   #cursor = 0;
   readonly #ctx: RunContext;
 
@@ -105,6 +108,7 @@ export class Run {
     this.imap = fields.imap;
     this.uiUrl = fields.uiUrl;
     this.sessions = new RunSessions(this.#ctx);
+    this.webhooks = new RunWebhooks(this.#ctx);
   }
 
   /** The sequence number waits start after: the last message a wait returned (0 at first). */

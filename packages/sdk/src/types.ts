@@ -47,3 +47,7 @@ export type SessionTranscript = Schemas["SessionTranscript"];
 export type TranscriptLine = Schemas["TranscriptLine"];
 export type DnsRecordType = DnsRecord["type"];
 export type PatternMatch = Schemas["PatternMatch"];
+export type WebhookData = Schemas["Webhook"];
+export type CreatedWebhook = Schemas["CreatedWebhook"];
+export type WebhookDelivery = Schemas["WebhookDelivery"];
+export type WebhookEvent = Schemas["Webhook"]["events"][number];
