@@ -6,7 +6,7 @@ export interface Route {
   message?: string;
 }
 
-export function parseRoute(hash: string): Route {
+function parseRoute(hash: string): Route {
   const match = /^#\/r\/([^/]+)(?:\/m\/([^/]+))?$/.exec(hash);
   if (!match) return {};
   return {

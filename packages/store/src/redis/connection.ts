@@ -21,7 +21,7 @@ interface ClusterUrl {
 
 const CLUSTER_SCHEME = /^(rediss?)\+cluster:\/\/(.*)$/i;
 
-export function isClusterUrl(url: string): boolean {
+function isClusterUrl(url: string): boolean {
   return CLUSTER_SCHEME.test(url);
 }
 

@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { skipWithoutTool } from "../../../../test/support/tools.js";
-import { Atom } from "../../src/protocol/ast.js";
 import { type DovecotServer, isDovecotAvailable, startDovecot } from "../support/dovecot.js";
 import type { ImapReply, RawImapClient } from "../support/imap-raw-client.js";
 import { fetchedUids } from "../support/imap-response.js";
