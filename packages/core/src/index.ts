@@ -1,4 +1,5 @@
 export * from "./auth-results.js";
+export * from "./byte-budget.js";
 export * from "./config.js";
 export * from "./domain.js";
 export * from "./errors.js";
@@ -6,3 +7,4 @@ export * from "./extraction.js";
 export * from "./ids.js";
 export * from "./login.js";
 export * from "./lower-bound.js";
+export * from "./transcripts.js";

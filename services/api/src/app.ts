@@ -23,6 +23,7 @@ import { messageRoutes } from "./routes/messages.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { createRunRoutes, runRoutes } from "./routes/runs.js";
 import { sessionRoutes } from "./routes/session.js";
+import { transcriptRoutes } from "./routes/transcripts.js";
 import { waitRoutes } from "./routes/wait.js";
 import { isUiBuilt, uiRoutes } from "./ui/ui-routes.js";
 import { ParsedMessages } from "./views/parsed-messages.js";
@@ -87,6 +88,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await scope.register(assertRoutes, { store, access, parsed, checks });
       await scope.register(checkRoutes, { store, access, parsed, checks });
       await scope.register(dnsRoutes, { store, access });
+      await scope.register(transcriptRoutes, { store, access });
       await scope.register(waitRoutes, { config, store, access, parsed, waits: metrics.apiWaits });
     },
     { prefix: "/v1/runs/:run" },

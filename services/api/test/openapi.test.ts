@@ -29,6 +29,8 @@ const routes: Array<[string, string]> = [
   ["get", "/v1/runs/{run}/messages/{id}/checks/spam"],
   ["put", "/v1/runs/{run}/dns"],
   ["get", "/v1/runs/{run}/dns"],
+  ["get", "/v1/runs/{run}/sessions"],
+  ["get", "/v1/runs/{run}/sessions/{id}"],
   ["get", "/v1/runs/{run}/events"],
   ["get", "/v1/runs/{run}/settings"],
   ["get", "/v1/runs/{run}/inboxes/{address}/folders"],

@@ -10,6 +10,7 @@ import type {
   RunInfo,
   RunList as RunListSchema,
 } from "@sandmail/api/schemas/runs";
+import type { SessionList, SessionTranscriptView } from "@sandmail/api/schemas/transcripts";
 import type { z } from "zod";
 
 export type Summary = z.infer<typeof MessageSummary>;
@@ -25,3 +26,5 @@ export type Problem = ProblemBody;
 export type HtmlCheck = z.infer<typeof HtmlCheckResult>;
 export type LinkCheck = z.infer<typeof LinkCheckResult>;
 export type SpamCheck = z.infer<typeof SpamCheckResult>;
+export type Sessions = z.infer<typeof SessionList>;
+export type SessionTranscript = z.infer<typeof SessionTranscriptView>;

@@ -1,11 +1,21 @@
-import type { DnsRecord, Mailbox, Run, RunCounts, StoredMessage, StoreEvent } from "@sandmail/core";
+import type {
+  ByteBudget,
+  DnsRecord,
+  Mailbox,
+  Run,
+  RunCounts,
+  SessionSummary,
+  SessionTranscript,
+  StoredMessage,
+  StoreEvent,
+  TranscriptLimits,
+} from "@sandmail/core";
 import type {
   AppendInput,
   CopyResult,
   CreateRunInput,
   DeliveryInput,
   InboxInfo,
-  MailboxEntry,
   MailStore,
   MessageQuery,
   RunListing,
@@ -13,7 +23,15 @@ import type {
   UpdateFlagsInput,
   UpdateFlagsResult,
 } from "../contract.js";
-import { checkAddress, checkAppend, checkDelivery, checkIds, normalizeDnsRecords } from "../shared/inputs.js";
+import {
+  checkAddress,
+  checkAppend,
+  checkDelivery,
+  checkIds,
+  checkSession,
+  normalizeDnsRecords,
+} from "../shared/inputs.js";
+import type { UidColumns } from "../shared/uid-columns.js";
 import * as events from "./events.js";
 import * as mailboxes from "./mailboxes.js";
 import * as messages from "./messages.js";
@@ -25,6 +43,13 @@ export interface MemoryStoreOptions {
   now?: () => number;
   /** How often expired runs are swept even when nobody touches them. */
   sweepIntervalMs?: number;
+  /**
+   * The process's memory budget: message bytes are charged to it as they are stored and
+   * released as they go; an append that does not fit fails with `storage_full`.
+   */
+  budget?: ByteBudget;
+  /** Runs held at once; creating one more fails with `too_many_runs`. */
+  maxRuns?: number;
 }
 
 /**
@@ -51,7 +76,10 @@ export class MemoryStore implements MailStore {
         return lastUidValidity;
       },
     };
-    this.#runs = new RunRegistry(now);
+    this.#runs = new RunRegistry(now, {
+      ...(options.budget ? { budget: options.budget } : {}),
+      ...(options.maxRuns ? { maxRuns: options.maxRuns } : {}),
+    });
     this.#sweeper = setInterval(() => this.sweepExpired(), options.sweepIntervalMs ?? 1000);
     this.#sweeper.unref();
   }
@@ -155,7 +183,7 @@ export class MemoryStore implements MailStore {
     return messages.listMessages(state, query, address);
   }
 
-  async mailboxIndex(runId: string, mailboxId: string): Promise<MailboxEntry[]> {
+  async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {
     return messages.mailboxIndex(mailboxes.mailboxRecord(this.#runs.get(runId), mailboxId));
   }
 
@@ -204,6 +232,19 @@ export class MemoryStore implements MailStore {
 
   async getDnsRecords(runId: string): Promise<DnsRecord[]> {
     return this.#runs.get(runId).dns.map((r) => ({ ...r, values: [...r.values] }));
+  }
+
+  async addSession(runId: string, session: SessionTranscript, limits: TranscriptLimits): Promise<void> {
+    checkSession(session, limits);
+    this.#runs.get(runId).sessions.add(session, limits);
+  }
+
+  async listSessions(runId: string): Promise<SessionSummary[]> {
+    return this.#runs.get(runId).sessions.list();
+  }
+
+  async getSession(runId: string, sessionId: string): Promise<SessionTranscript | undefined> {
+    return this.#runs.get(runId).sessions.get(sessionId);
   }
 
   async ping(): Promise<void> {}

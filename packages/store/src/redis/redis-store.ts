@@ -7,8 +7,11 @@ import {
   type Run,
   type RunCounts,
   SandmailError,
+  type SessionSummary,
+  type SessionTranscript,
   type StoredMessage,
   type StoreEvent,
+  type TranscriptLimits,
 } from "@sandmail/core";
 import type {
   AppendInput,
@@ -16,7 +19,6 @@ import type {
   CreateRunInput,
   DeliveryInput,
   InboxInfo,
-  MailboxEntry,
   MailStore,
   MessageQuery,
   RunListing,
@@ -32,6 +34,7 @@ import {
   checkCreateRun,
   checkDelivery,
   checkIds,
+  checkSession,
   normalizeDnsRecords,
   runFromInput,
 } from "../shared/inputs.js";
@@ -43,6 +46,8 @@ import {
   normalizeMailboxName,
   parentNames,
 } from "../shared/mailbox-names.js";
+import { summaryOf } from "../shared/sessions.js";
+import type { UidColumns } from "../shared/uid-columns.js";
 import {
   decodeEvent,
   decodeIndex,
@@ -540,7 +545,7 @@ export class RedisStore implements MailStore {
     return rows.map((row) => decodeMessage(runId, row)).filter((m): m is StoredMessage => m !== undefined);
   }
 
-  async mailboxIndex(runId: string, mailboxId: string): Promise<MailboxEntry[]> {
+  async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {
     return decodeIndex(await this.#script("smMailboxIndex", runId, [String(mailboxId)]));
   }
 
@@ -633,6 +638,29 @@ export class RedisStore implements MailStore {
       const json = await this.#script("smGetDns", runId, []);
       return json ? (JSON.parse(String(json)) as DnsRecord[]) : [];
     });
+  }
+
+  async addSession(runId: string, session: SessionTranscript, limits: TranscriptLimits): Promise<void> {
+    checkSession(session, limits);
+    await this.#script("smAddSession", runId, [
+      session.id,
+      JSON.stringify(summaryOf(session)),
+      JSON.stringify(session),
+      session.bytes,
+      limits.maxSessions,
+      limits.maxBytes,
+    ]);
+  }
+
+  async listSessions(runId: string): Promise<SessionSummary[]> {
+    const rows = (await this.#script("smListSessions", runId, [])) as string[];
+    return rows.map((row) => JSON.parse(String(row)) as SessionSummary);
+  }
+
+  async getSession(runId: string, sessionId: string): Promise<SessionTranscript | undefined> {
+    if (typeof sessionId !== "string") return undefined;
+    const json = await this.#script("smGetSession", runId, [sessionId]);
+    return json ? (JSON.parse(String(json)) as SessionTranscript) : undefined;
   }
 
   async ping(): Promise<void> {

@@ -43,6 +43,8 @@ const operationIds: Record<string, string> = {
   "get /v1/runs/{run}/events": "streamEvents",
   "put /v1/runs/{run}/dns": "putDnsRecords",
   "get /v1/runs/{run}/dns": "getDnsRecords",
+  "get /v1/runs/{run}/sessions": "listSessions",
+  "get /v1/runs/{run}/sessions/{id}": "getSession",
 };
 
 /** `Create a run` -> `createARun`; `Extract by regular expression` -> `extractByRegularExpression`. */
