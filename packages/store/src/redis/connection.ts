@@ -21,7 +21,7 @@ interface ClusterUrl {
 
 const CLUSTER_SCHEME = /^(rediss?)\+cluster:\/\/(.*)$/i;
 
-function isClusterUrl(url: string): boolean {
+export function isClusterUrl(url: string): boolean {
   return CLUSTER_SCHEME.test(url);
 }
 
