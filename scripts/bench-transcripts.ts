@@ -22,7 +22,8 @@ export async function benchTranscripts(options: { quick?: boolean } = {}): Promi
       on: await createRun(servers.on.apiUrl),
       off: await createRun(servers.off.apiUrl),
     };
-    for (const side of ["on", "off"] as const) await round(servers[side], runs[side].domain, "pooled", 4, 500);
+    for (const side of ["on", "off"] as const)
+      await round(servers[side], runs[side].domain, "pooled", 4, 500);
     const rounds = options.quick ? 1 : 5;
     const total = options.quick ? 300 : 1000;
     const rows: Array<Record<string, string | number>> = [];
