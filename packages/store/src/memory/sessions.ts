@@ -3,14 +3,17 @@ import { summaryOf } from "../shared/sessions.js";
 
 /**
  * A run's transcript ring: finished sessions, oldest first, within a count and a byte budget.
- * The newest session is always kept, whatever its size (the recorder bounds each session).
+ * The newest session is always kept, whatever its size (the recorder bounds each session). The
+ * ring takes the session handed to `add` as it is (the recorder builds it for the store and never
+ * touches it again: a deep copy per session would cost more than recording it) and hands out
+ * copies.
  */
 export class SessionRing {
   #sessions: SessionTranscript[] = [];
   #bytes = 0;
 
   add(session: SessionTranscript, limits: TranscriptLimits): void {
-    this.#sessions.push(structuredClone(session));
+    this.#sessions.push(session);
     this.#bytes += session.bytes;
     let drop = 0;
     while (
@@ -32,6 +35,6 @@ export class SessionRing {
 
   get(sessionId: string): SessionTranscript | undefined {
     const found = this.#sessions.find((s) => s.id === sessionId);
-    return found ? structuredClone(found) : undefined;
+    return found ? { ...found, lines: found.lines.map((l) => ({ ...l })) } : undefined;
   }
 }
