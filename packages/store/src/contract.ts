@@ -13,6 +13,7 @@ import type {
   StoreEvent,
   TranscriptLimits,
 } from "@sandmail/core";
+import type { UidColumns } from "./shared/uid-columns.js";
 
 export interface CreateRunInput {
   /** Chosen id (e.g. `default`); generated when absent. Fails with `run_exists` if taken. */
@@ -76,13 +77,7 @@ export interface MessageQuery {
   order?: "asc" | "desc";
 }
 
-/** One row of a mailbox's UID index: what IMAP SELECT and FETCH FLAGS need, without bodies. */
-export interface MailboxEntry {
-  uid: number;
-  messageId: string;
-  flags: string[];
-  modSeq: number;
-}
+export type { MailboxEntry } from "./shared/uid-columns.js";
 
 export type FlagOperation = "add" | "remove" | "set";
 
@@ -177,8 +172,11 @@ export interface MailStore {
   getMessages(runId: string, messageIds: string[]): Promise<Array<StoredMessage | undefined>>;
   getRaw(runId: string, messageId: string): Promise<Buffer | undefined>;
   listMessages(runId: string, query?: MessageQuery): Promise<StoredMessage[]>;
-  /** The mailbox's messages ordered by UID ascending. */
-  mailboxIndex(runId: string, mailboxId: string): Promise<MailboxEntry[]>;
+  /**
+   * The mailbox's UID index (UIDs ascending, flags, mod-sequences, ids) in columns, the caller's
+   * own copy: SELECT of a large mailbox costs a few memcpys, not an object per message.
+   */
+  mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns>;
 
   /** Emits one `message.flags` per message whose flags changed. */
   updateFlags(runId: string, messageIds: string[], input: UpdateFlagsInput): Promise<UpdateFlagsResult>;

@@ -443,8 +443,11 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         expect(await store.getMailbox(run.id, "u@x.test", "INBOX/Sub")).toBeDefined();
         expect((await store.getMessage(run.id, a.id))?.mailboxId).toBe(old.id);
         expect((await store.getMessage(run.id, b.id))?.mailbox).toBe("Old Mail");
-        expect(await store.mailboxIndex(run.id, inbox!.id)).toEqual([]);
-        expect((await store.mailboxIndex(run.id, old.id)).map((e) => e.messageId)).toEqual([a.id, b.id]);
+        expect((await store.mailboxIndex(run.id, inbox!.id)).entries()).toEqual([]);
+        expect((await store.mailboxIndex(run.id, old.id)).entries().map((e) => e.messageId)).toEqual([
+          a.id,
+          b.id,
+        ]);
         const events = await sub.until(3);
         expect(events.map((e) => e.type)).toEqual(["mailbox.created", "message.moved", "message.moved"]);
         // New mail still goes to INBOX, with UIDs above the old ones.
@@ -699,7 +702,7 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         const a = await store.appendMessage(run.id, appendInput("u@x.test", "a", { flags: ["\\Flagged"] }));
         const b = await store.appendMessage(run.id, appendInput("u@x.test", "b"));
         const inbox = await store.getMailbox(run.id, "u@x.test", "INBOX");
-        expect(await store.mailboxIndex(run.id, inbox!.id)).toEqual([
+        expect((await store.mailboxIndex(run.id, inbox!.id)).entries()).toEqual([
           { uid: 1, messageId: a.id, flags: ["\\Flagged"], modSeq: a.modSeq },
           { uid: 2, messageId: b.id, flags: [], modSeq: b.modSeq },
         ]);
@@ -740,7 +743,7 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         const read = await store.getMessage(run.id, a.id);
         expect(read).toMatchObject({ flags: ["\\Flagged"], modSeq: remove.updated[0]!.modSeq });
         expect(await store.currentSeq(run.id)).toBe(remove.updated[0]!.modSeq);
-        const index = await store.mailboxIndex(run.id, inbox!.id);
+        const index = (await store.mailboxIndex(run.id, inbox!.id)).entries();
         expect(index[0]).toMatchObject({ flags: ["\\Flagged"], modSeq: remove.updated[0]!.modSeq });
         // No change, no new modSeq.
         const none = await store.updateFlags(run.id, [a.id], { op: "add", flags: ["\\flagged"] });
@@ -817,8 +820,12 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         const moved = await store.getMessage(run.id, a.id);
         expect(moved).toMatchObject({ id: a.id, seq: a.seq, mailboxId: trash!.id, mailbox: "Trash", uid: 1 });
         expect(moved!.modSeq).toBeGreaterThan(b.seq);
-        expect((await store.mailboxIndex(run.id, inbox!.id)).map((e) => e.messageId)).toEqual([b.id]);
-        expect((await store.mailboxIndex(run.id, trash!.id)).map((e) => e.messageId)).toEqual([a.id]);
+        expect((await store.mailboxIndex(run.id, inbox!.id)).entries().map((e) => e.messageId)).toEqual([
+          b.id,
+        ]);
+        expect((await store.mailboxIndex(run.id, trash!.id)).entries().map((e) => e.messageId)).toEqual([
+          a.id,
+        ]);
         expect(await store.getMailbox(run.id, "u@x.test", "INBOX")).toMatchObject({ messages: 1, unseen: 1 });
         expect(await store.getMailbox(run.id, "u@x.test", "Trash")).toMatchObject({
           messages: 1,

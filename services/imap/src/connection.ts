@@ -248,6 +248,7 @@ export class Connection {
       deps: this.opts.deps,
       client: this.client,
       send: (values: Value[]) => this.write(untagged(values)),
+      sendLines: (bytes: Buffer) => this.write([bytes]),
       continuation: (text: string) => this.write([continuation(text)]),
       drain: () => this.drain(),
       // What the client sends inside AUTHENTICATE is its credentials.
@@ -299,7 +300,7 @@ export class Connection {
     this.selecting = early;
     try {
       const index = await store.mailboxIndex(runId, mailbox.id);
-      const top = index.length > 0 ? index[index.length - 1]!.uid : 0;
+      const top = index.length > 0 ? index.uid(index.length - 1) : 0;
       // Claim only what this session knows of; later arrivals are claimed when it learns of them.
       // Read-only (EXAMINE) sees what is recent without claiming it: a claim up to UID 0 only reads.
       const recentAbove =

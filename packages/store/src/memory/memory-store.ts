@@ -15,7 +15,6 @@ import type {
   CreateRunInput,
   DeliveryInput,
   InboxInfo,
-  MailboxEntry,
   MailStore,
   MessageQuery,
   RunListing,
@@ -31,6 +30,7 @@ import {
   checkSession,
   normalizeDnsRecords,
 } from "../shared/inputs.js";
+import type { UidColumns } from "../shared/uid-columns.js";
 import * as events from "./events.js";
 import * as mailboxes from "./mailboxes.js";
 import * as messages from "./messages.js";
@@ -172,7 +172,7 @@ export class MemoryStore implements MailStore {
     return messages.listMessages(state, query, address);
   }
 
-  async mailboxIndex(runId: string, mailboxId: string): Promise<MailboxEntry[]> {
+  async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {
     return messages.mailboxIndex(mailboxes.mailboxRecord(this.#runs.get(runId), mailboxId));
   }
 

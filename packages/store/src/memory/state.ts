@@ -1,5 +1,6 @@
 import type { DnsRecord, Envelope, MessageMeta, MimeNode, Run, SpecialUse, StoreEvent } from "@sandmail/core";
 import type { StoreListener } from "../contract.js";
+import type { UidColumns } from "../shared/uid-columns.js";
 import type { RawSlabs } from "./raw-slabs.js";
 import type { SessionRing } from "./sessions.js";
 
@@ -45,8 +46,8 @@ export interface MailboxRecord {
   unseen: number;
   /** Highest UID some session has already seen as \Recent. */
   recentClaimed: number;
-  /** Sorted by uid ascending. */
-  index: MessageRecord[];
+  /** UIDs ascending, with each message's id, flags and modSeq (the record's, kept in step). */
+  index: UidColumns;
 }
 
 export interface InboxRecord {
@@ -80,7 +81,6 @@ export interface RunState {
 }
 
 export const bySeqKey = (m: MessageRecord) => m.seq;
-export const byUidKey = (m: MessageRecord) => m.uid;
 
 /** What the aggregates share across runs: the clock and the store-wide UIDVALIDITY counter. */
 export interface StoreContext {

@@ -19,7 +19,6 @@ import type {
   CreateRunInput,
   DeliveryInput,
   InboxInfo,
-  MailboxEntry,
   MailStore,
   MessageQuery,
   RunListing,
@@ -48,6 +47,7 @@ import {
   parentNames,
 } from "../shared/mailbox-names.js";
 import { summaryOf } from "../shared/sessions.js";
+import type { UidColumns } from "../shared/uid-columns.js";
 import {
   decodeEvent,
   decodeIndex,
@@ -545,7 +545,7 @@ export class RedisStore implements MailStore {
     return rows.map((row) => decodeMessage(runId, row)).filter((m): m is StoredMessage => m !== undefined);
   }
 
-  async mailboxIndex(runId: string, mailboxId: string): Promise<MailboxEntry[]> {
+  async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {
     return decodeIndex(await this.#script("smMailboxIndex", runId, [String(mailboxId)]));
   }
 

@@ -76,6 +76,7 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "NAMESPACE",
     "UIDPLUS",
     "MULTIAPPEND",
+    "BINARY",
     "MOVE",
     "UNSELECT",
     "CHILDREN",

@@ -60,7 +60,5 @@ async function recentCount(ctx: CommandContext, mb: Mailbox): Promise<number> {
   const claimed = await ctx.deps.store.claimRecent(runId, mb.id, 0);
   if (claimed >= mb.uidNext - 1) return 0;
   const index = await ctx.deps.store.mailboxIndex(runId, mb.id);
-  let n = 0;
-  for (let i = index.length - 1; i >= 0 && index[i]!.uid > claimed; i--) n++;
-  return n;
+  return index.length - index.lowerBound(claimed + 1);
 }

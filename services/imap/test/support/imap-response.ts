@@ -43,7 +43,9 @@ class Reader {
       return items;
     }
     if (c === 0x22) return this.quoted();
-    if (c === 0x7b) {
+    // literal8 (`~{n}`, RFC 3516) reads as a literal: its bytes are what is compared.
+    if (c === 0x7e && this.buf[this.pos + 1] === 0x7b) this.pos++;
+    if (this.buf[this.pos] === 0x7b) {
       const close = this.buf.indexOf("}\r\n", this.pos);
       const n = Number(this.buf.toString("latin1", this.pos + 1, close).replace("+", ""));
       const start = close + 3;
