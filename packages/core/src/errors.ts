@@ -12,6 +12,10 @@ export type ErrorCode =
   | "mailbox_exists"
   | "mailbox_protected"
   | "quota_exceeded"
+  | "storage_full"
+  | "too_many_runs"
+  | "too_many_waits"
+  | "too_many_streams"
   | "invalid_request"
   | "unsupported_pattern"
   | "store_unavailable"
@@ -34,6 +38,10 @@ const statusByCode: Record<ErrorCode, number> = {
   mailbox_exists: 409,
   mailbox_protected: 409,
   quota_exceeded: 507,
+  storage_full: 507,
+  too_many_runs: 507,
+  too_many_waits: 429,
+  too_many_streams: 429,
   invalid_request: 400,
   unsupported_pattern: 400,
   store_unavailable: 503,

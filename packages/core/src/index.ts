@@ -1,4 +1,5 @@
 export * from "./auth-results.js";
+export * from "./byte-budget.js";
 export * from "./config.js";
 export * from "./domain.js";
 export * from "./errors.js";

@@ -23,7 +23,10 @@ import { expungeAllowed, freshView, type UpdatePoint } from "./session/update-po
 export interface ConnectionOptions {
   deps: ServiceDeps;
   secureContext: SecureContext;
+  /** Once logged in. */
   limits: FramerLimits;
+  /** Before login: literals are small (credentials), so unauthenticated clients cannot make us buffer much. */
+  preLoginLimits: FramerLimits;
   /** No input for this long ends the session (also bounds IDLE), RFC 3501 §5.4. */
   idleTimeoutMs: number;
   /** The implicit-TLS port, named when a TLS client reaches the plain port. */
@@ -74,7 +77,7 @@ export class Connection {
   ) {
     this.socket = socket;
     this.session = new Session(tls);
-    this.framer = new CommandFramer(opts.limits);
+    this.framer = new CommandFramer(opts.preLoginLimits);
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     this.client = clientKey(socket.remoteAddress);
     this.timer = setTimeout(() => this.timeout(), opts.idleTimeoutMs);
@@ -164,7 +167,7 @@ export class Connection {
         this.write([continuation("Ready for literal data")]);
         continue;
       }
-      this.write([statusLine(event.tag, "BAD", event.reason, event.code)]);
+      this.write([statusLine(event.tag, event.status, event.reason, event.code)]);
       if (event.close) {
         this.bye("Connection closed after a refused literal");
         return undefined;
@@ -177,7 +180,11 @@ export class Connection {
       for (;;) {
         const frame = await this.nextFrame();
         if (!frame) return;
-        await this.execute(frame);
+        try {
+          await this.execute(frame);
+        } finally {
+          this.releaseFrame(frame);
+        }
         if (this.closed) return;
       }
     } catch (err) {
@@ -233,6 +240,21 @@ export class Connection {
     if (this.session.state === "logout") this.close();
   }
 
+  /** Forgets input not yet run, giving back what its literals had reserved. */
+  private dropInput(): void {
+    this.framer.dispose();
+    for (const frame of this.requeued) this.releaseFrame(frame);
+    for (const event of this.input) if (event.type === "frame") this.releaseFrame(event.frame);
+    this.requeued = [];
+    this.input = [];
+  }
+
+  /** The frame's literals are stored or dropped by now: their reservation goes back to the budget. */
+  private releaseFrame(frame: Frame): void {
+    if (frame.reserved) this.opts.limits.budget?.release(frame.reserved);
+    frame.reserved = 0;
+  }
+
   private refuseBeforeLogin(what: string): void {
     this.opts.deps.logger.info(
       { remote: this.remote, what },
@@ -251,8 +273,13 @@ export class Connection {
       sendLines: (bytes: Buffer) => this.write([bytes]),
       continuation: (text: string) => this.write([continuation(text)]),
       drain: () => this.drain(),
-      // What the client sends inside AUTHENTICATE is its credentials.
-      readFrame: () => this.nextFrame(command.name === "AUTHENTICATE"),
+      // What the client sends inside AUTHENTICATE is its credentials. Frames read inside a
+      // command (IDLE's DONE, AUTHENTICATE's responses) are not stored: their literals go back.
+      readFrame: async () => {
+        const frame = await this.nextFrame(command.name === "AUTHENTICATE");
+        if (frame) this.releaseFrame(frame);
+        return frame;
+      },
       requeue: (frame: Frame) => {
         this.requeued.push(frame);
       },
@@ -282,6 +309,7 @@ export class Connection {
     }
     if (this.closed) this.releaseRun();
     else this.transcript?.login(address ?? runId, runId);
+    this.framer.limits = this.opts.limits;
     return undefined;
   }
 
@@ -401,9 +429,8 @@ export class Connection {
   private async startTls(): Promise<void> {
     const plain = this.socket;
     // Anything pipelined after STARTTLS was sent in clear text: it must not run (CVE-2011-0411 class).
-    this.input = [];
-    this.requeued = [];
-    this.framer = new CommandFramer(this.opts.limits);
+    this.dropInput();
+    this.framer = new CommandFramer(this.opts.preLoginLimits);
     // The tagged OK must leave in clear text before the TLS layer takes the socket over.
     while (plain.writableCorked) plain.uncork();
     this.detach(plain);
@@ -468,6 +495,7 @@ export class Connection {
     clearTimeout(this.timer);
     this.releaseRun();
     this.session.deselect();
+    this.dropInput();
     this.transcript?.end();
     this.wake?.();
     const socket = this.socket;

@@ -1,5 +1,5 @@
 import os from "node:os";
-import type { Config } from "@sandmail/core";
+import type { ByteBudget, Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
 import { clientKey, type Logger, LoginThrottle, SessionRecorder, type Transcript } from "@sandmail/runtime";
 import type { CatchAllRun, MailStore } from "@sandmail/store";
@@ -30,6 +30,8 @@ export interface SmtpServiceOptions {
   work?: WorkerPool;
   /** Slows down wrong logins per client address; shared with the process's other front ends. */
   loginThrottle?: LoginThrottle;
+  /** The process's memory budget: DATA is reserved in it chunk by chunk before it is kept. */
+  budget?: ByteBudget;
   /** Where message outcomes and open sessions are counted; nothing is counted without it. */
   metrics?: Pick<SandmailMetrics, "smtpMessages" | "smtpSessions">;
 }
@@ -188,11 +190,19 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
 
     onData(stream, session, callback) {
       inFlight.add(session.id);
+      let reserved = 0;
+      const release = () => {
+        options.budget?.release(reserved);
+        reserved = 0;
+      };
       const receive = async (): Promise<string> => {
-        const { raw } = await readMessage(stream, maxBytes).catch((err: unknown) => {
+        const read = await readMessage(stream, maxBytes, options.budget).catch((err: unknown) => {
           // The client went away mid-message; nobody is left to read the reply.
           throw reply.notReceived(err);
         });
+        reserved = read.reserved;
+        const { raw } = read;
+        if (read.refused === "storage-full") throw reply.storageFull();
         if (!raw) throw reply.tooBig(maxBytes);
         const state = stateOf(session);
         const routes: Route[] = [];
@@ -212,6 +222,7 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
           tls: session.secure,
           ...(typeof session.user === "string" ? { authUser: session.user } : {}),
           protocol: session.transmissionType || "ESMTP",
+          beforeStore: release,
         });
         const ms = Math.round(performance.now() - started);
         // One line per stored copy, as a mail catcher's console shows arrivals.
@@ -234,6 +245,8 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
           callback(err);
         },
         () => {
+          // Stored (the store now counts the bytes) or refused: either way this copy is done.
+          release();
           inFlight.delete(session.id);
           if (closing) setImmediate(() => dropSession(session.id));
         },

@@ -1127,7 +1127,7 @@ export type components = {
              * @description Stable machine-readable error code; branch on this.
              * @enum {string}
              */
-            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "session_not_found" | "internal";
+            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "storage_full" | "too_many_runs" | "too_many_waits" | "too_many_streams" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "session_not_found" | "internal";
             /** @description What went wrong with this request. */
             detail: string;
             /** @description The request path the problem occurred on. */
@@ -2077,7 +2077,7 @@ export type components = {
              * @description Stable machine-readable error code; branch on this.
              * @enum {string}
              */
-            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "session_not_found" | "internal";
+            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "storage_full" | "too_many_runs" | "too_many_waits" | "too_many_streams" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "session_not_found" | "internal";
             /** @description What went wrong with this request. */
             detail: string;
             /** @description The request path the problem occurred on. */
@@ -2113,7 +2113,7 @@ export type components = {
              * @description Stable machine-readable error code; branch on this.
              * @enum {string}
              */
-            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "session_not_found" | "internal";
+            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "storage_full" | "too_many_runs" | "too_many_waits" | "too_many_streams" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "session_not_found" | "internal";
             /** @description What went wrong with this request. */
             detail: string;
             /** @description The request path the problem occurred on. */
@@ -2299,6 +2299,15 @@ export interface operations {
             };
             /** @description Missing or wrong bearer token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run is full, the server's memory budget is used up, or it holds its maximum of runs. */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,5 @@
 import type {
+  ByteBudget,
   DnsRecord,
   Mailbox,
   Run,
@@ -42,6 +43,13 @@ export interface MemoryStoreOptions {
   now?: () => number;
   /** How often expired runs are swept even when nobody touches them. */
   sweepIntervalMs?: number;
+  /**
+   * The process's memory budget: message bytes are charged to it as they are stored and
+   * released as they go; an append that does not fit fails with `storage_full`.
+   */
+  budget?: ByteBudget;
+  /** Runs held at once; creating one more fails with `too_many_runs`. */
+  maxRuns?: number;
 }
 
 /**
@@ -68,7 +76,10 @@ export class MemoryStore implements MailStore {
         return lastUidValidity;
       },
     };
-    this.#runs = new RunRegistry(now);
+    this.#runs = new RunRegistry(now, {
+      ...(options.budget ? { budget: options.budget } : {}),
+      ...(options.maxRuns ? { maxRuns: options.maxRuns } : {}),
+    });
     this.#sweeper = setInterval(() => this.sweepExpired(), options.sweepIntervalMs ?? 1000);
     this.#sweeper.unref();
   }

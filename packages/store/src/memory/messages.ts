@@ -1,4 +1,10 @@
-import { DefaultFolders, type Envelope, SandmailError, type StoredMessage } from "@sandmail/core";
+import {
+  DefaultFolders,
+  type Envelope,
+  SandmailError,
+  type StoredMessage,
+  storageFull,
+} from "@sandmail/core";
 import type {
   AppendInput,
   AppendMeta,
@@ -277,6 +283,7 @@ export function deleteMessages(state: RunState, messageIds: string[]): number {
     const mb = rec.mailbox;
     state.messages.delete(rec.id);
     state.bytes -= rec.raw.length;
+    state.budget?.release(rec.raw.length);
     if (!hasSeen(rec.flags)) mb.unseen--;
     const seq = ++state.seq;
     mb.highestModSeq = seq;
@@ -318,6 +325,8 @@ function checkQuota(state: RunState, messages: number, bytes: number): void {
       `run ${state.run.id} would exceed its maximum of ${maxBytes} bytes`,
     );
   }
+  const { budget } = state;
+  if (budget && !budget.fits(bytes)) throw storageFull(budget.limit);
 }
 
 function insert(state: RunState, rec: MessageRecord): void {
@@ -326,6 +335,8 @@ function insert(state: RunState, rec: MessageRecord): void {
   insertSorted(inboxOf(state, rec.mailbox.address).bySeq, rec, bySeqKey);
   rec.mailbox.index.push(rec.uid, rec.id, rec.flags, rec.modSeq);
   state.bytes += rec.raw.length;
+  // checkQuota saw it fit earlier in this same synchronous step.
+  state.budget?.charge(rec.raw.length);
   rec.mailbox.highestModSeq = rec.modSeq;
   if (!hasSeen(rec.flags)) rec.mailbox.unseen++;
 }

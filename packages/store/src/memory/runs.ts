@@ -1,4 +1,4 @@
-import { newRunId, type Run, SandmailError } from "@sandmail/core";
+import { type ByteBudget, newRunId, type Run, SandmailError, storageFull } from "@sandmail/core";
 import type { CreateRunInput } from "../contract.js";
 import { checkCreateRun, runFromInput } from "../shared/inputs.js";
 import { emit } from "./events.js";
@@ -10,10 +10,26 @@ import type { RunState } from "./state.js";
 export class RunRegistry {
   readonly #runs = new Map<string, RunState>();
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly limits: { budget?: ByteBudget; maxRuns?: number } = {},
+  ) {}
 
   create(input: CreateRunInput): Run {
     checkCreateRun(input);
+    const { budget, maxRuns } = this.limits;
+    // With under a twentieth of the budget left a new run could take hardly any mail: say so now
+    // (507) rather than at its first delivery.
+    if (budget && !budget.fits(Math.ceil(budget.limit / 20))) throw storageFull(budget.limit);
+    if (maxRuns !== undefined && this.#runs.size >= maxRuns) {
+      this.sweepExpired();
+      if (this.#runs.size >= maxRuns) {
+        throw new SandmailError(
+          "too_many_runs",
+          `the server holds its maximum of ${maxRuns} runs (SANDMAIL_MAX_RUNS): delete finished runs or try again when some expire`,
+        );
+      }
+    }
     let id = input.id;
     if (id !== undefined) {
       if (this.live(id)) throw new SandmailError("run_exists", `run ${id} already exists`);
@@ -32,6 +48,7 @@ export class RunRegistry {
       bySeq: [],
       raw: new RawSlabs(),
       bytes: 0,
+      budget,
       events: [],
       listeners: new Set(),
       dns: [],
@@ -90,6 +107,8 @@ export class RunRegistry {
     state.mailboxes.clear();
     state.inboxes.clear();
     state.events = [];
+    state.budget?.release(state.bytes);
+    state.bytes = 0;
   }
 }
 

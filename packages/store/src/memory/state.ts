@@ -1,4 +1,13 @@
-import type { DnsRecord, Envelope, MessageMeta, MimeNode, Run, SpecialUse, StoreEvent } from "@sandmail/core";
+import type {
+  ByteBudget,
+  DnsRecord,
+  Envelope,
+  MessageMeta,
+  MimeNode,
+  Run,
+  SpecialUse,
+  StoreEvent,
+} from "@sandmail/core";
 import type { StoreListener } from "../contract.js";
 import type { UidColumns } from "../shared/uid-columns.js";
 import type { RawSlabs } from "./raw-slabs.js";
@@ -70,6 +79,8 @@ export interface RunState {
   /** Sorted by seq ascending. */
   bySeq: MessageRecord[];
   bytes: number;
+  /** The process's memory budget `bytes` is also charged to, when there is one. */
+  budget: ByteBudget | undefined;
   /** Newest events, seq ascending. */
   events: StoreEvent[];
   listeners: Set<StoreListener>;

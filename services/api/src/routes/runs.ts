@@ -38,7 +38,7 @@ export const createRunRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (
         body: createRunBody(config.SANDMAIL_MAX_RUN_TTL_SECONDS, config.SANDMAIL_RUN_TTL_SECONDS),
         response: {
           201: json(CreatedRun, "The new run, with its token and connection settings."),
-          ...problemResponses(400, 401),
+          ...problemResponses(400, 401, 507),
         },
       },
     },

@@ -11,6 +11,10 @@ const errorCodes = [
   "mailbox_exists",
   "mailbox_protected",
   "quota_exceeded",
+  "storage_full",
+  "too_many_runs",
+  "too_many_waits",
+  "too_many_streams",
   "invalid_request",
   "unsupported_pattern",
   "store_unavailable",
@@ -75,7 +79,7 @@ const statusText: Record<number, string> = {
   503: "The mail store is unreachable.",
   501: "The check needs an engine this server was not configured with.",
   502: "The engine behind the check failed or did not answer.",
-  507: "The run is full.",
+  507: "The run is full, the server's memory budget is used up, or it holds its maximum of runs.",
 };
 
 /** Response entries documenting problem+json answers for the given statuses. */
