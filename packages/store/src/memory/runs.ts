@@ -109,6 +109,7 @@ export class RunRegistry {
     state.events = [];
     state.budget?.release(state.bytes);
     state.bytes = 0;
+    state.sessions.clear(state.budget);
   }
 }
 

@@ -1,4 +1,10 @@
-import type { SessionSummary, SessionTranscript, TranscriptLimits } from "@sandmail/core";
+import {
+  type ByteBudget,
+  type SessionSummary,
+  type SessionTranscript,
+  storageFull,
+  type TranscriptLimits,
+} from "@sandmail/core";
 import { summaryOf } from "../shared/sessions.js";
 
 /**
@@ -12,7 +18,12 @@ export class SessionRing {
   #sessions: SessionTranscript[] = [];
   #bytes = 0;
 
-  add(session: SessionTranscript, limits: TranscriptLimits): void {
+  /**
+   * Keeps the session, charging its bytes to the process's memory budget when there is one: past
+   * the budget it fails with `storage_full` (mail comes first; the recorder drops the transcript).
+   */
+  add(session: SessionTranscript, limits: TranscriptLimits, budget?: ByteBudget): void {
+    if (budget && !budget.tryReserve(session.bytes)) throw storageFull(budget.limit);
     this.#sessions.push(session);
     this.#bytes += session.bytes;
     let drop = 0;
@@ -23,7 +34,17 @@ export class SessionRing {
       this.#bytes -= this.#sessions[drop]!.bytes;
       drop++;
     }
-    if (drop > 0) this.#sessions.splice(0, drop);
+    if (drop > 0) {
+      budget?.release(this.#sessions.slice(0, drop).reduce((n, s) => n + s.bytes, 0));
+      this.#sessions.splice(0, drop);
+    }
+  }
+
+  /** Forgets every session (the run is gone), giving their bytes back to the budget. */
+  clear(budget?: ByteBudget): void {
+    budget?.release(this.#bytes);
+    this.#sessions = [];
+    this.#bytes = 0;
   }
 
   /** Newest first. */
