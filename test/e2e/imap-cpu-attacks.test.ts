@@ -3,7 +3,7 @@ import type { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RawClient } from "../../services/imap/test/support/raw-client.js";
 import { openInbox } from "../support/imap-client.js";
-import { underAttack } from "../support/responsiveness.js";
+import { imapProbes, underAttack } from "../support/responsiveness.js";
 import { startTestSandbox, type TestRun, type TestSandbox } from "../support/sandbox.js";
 
 /**
@@ -84,13 +84,10 @@ describe("IMAP requests that no longer freeze the server", () => {
     await sb?.close();
   });
 
-  const probes = {
-    noop: () => noopClient.noop(),
-    healthz: async () => {
-      const res = await fetch(`${sb.apiUrl}/healthz`);
-      expect(res.status).toBe(200);
-    },
-  };
+  const probes = imapProbes(
+    () => noopClient,
+    () => sb.apiUrl,
+  );
 
   /** Runs `setup` then the attack up to ATTEMPTS times; passes on the first try under the limit. */
   async function attackWith(

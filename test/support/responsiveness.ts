@@ -87,3 +87,17 @@ export async function underAttack<T>(
     `a probe took ${RESPONSIVE_LIMIT_MS} ms more than with no attack (or none ran during it) in every try:\n${tries.join("\n")}`,
   );
 }
+
+/** The IMAP attack tests' probes: a NOOP on another IMAP connection and GET /healthz. */
+export function imapProbes(
+  noopClient: () => { noop(): Promise<unknown> },
+  apiUrl: () => string,
+): Record<string, () => Promise<unknown>> {
+  return {
+    noop: () => noopClient().noop(),
+    healthz: async () => {
+      const res = await fetch(`${apiUrl()}/healthz`);
+      if (res.status !== 200) throw new Error(`/healthz answered ${res.status}`);
+    },
+  };
+}
