@@ -67,7 +67,7 @@ export function publicHostOf(config: Config): string {
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { config, logger } = options;
   const services = new Set(options.services ?? ALL_SERVICES);
-  const store = options.store ?? createStore(config);
+  const store = options.store ?? (await createStore(config));
   const closers: Array<() => Promise<void>> = [];
   const ports: SandboxPorts = {};
   const publicHost = publicHostOf(config);

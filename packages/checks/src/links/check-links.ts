@@ -1,5 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
-import { Agent, request } from "undici";
+import type { Agent } from "undici";
 import type { UrlPolicy } from "./url-policy.js";
 
 export interface Redirect {
@@ -30,6 +30,11 @@ export interface LinkCheckOptions {
 
 const DEFAULTS = { timeoutMs: 5_000, maxRedirects: 5, concurrency: 4 };
 
+// undici loads with the first link check: a server that never checks links does not carry it.
+const loadUndici = () => import("undici");
+let loading: ReturnType<typeof loadUndici> | undefined;
+const undici = () => (loading ??= loadUndici());
+
 /** True for a link worth reporting as broken: no answer, or a 4xx/5xx at the end of its redirects. */
 export function isBroken(result: LinkResult): boolean {
   return result.error !== null || result.status === null || result.status >= 400;
@@ -48,6 +53,7 @@ export async function checkLinks(urls: readonly string[], options: LinkCheckOpti
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
   const maxRedirects = options.maxRedirects ?? DEFAULTS.maxRedirects;
   const concurrency = Math.max(1, options.concurrency ?? DEFAULTS.concurrency);
+  const { Agent } = await undici();
   const agent = new Agent({
     connect: {
       timeout: timeoutMs,
@@ -169,6 +175,7 @@ async function once(url: URL, method: "HEAD" | "GET", agent: Agent, timeoutMs: n
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new TimeoutError(timeoutMs)), timeoutMs);
   try {
+    const { request } = await undici();
     const res = await request(url, {
       method,
       dispatcher: agent,

@@ -1,4 +1,3 @@
-import { request } from "undici";
 import type { SpamEngine, SpamReport, SpamRule } from "./types.js";
 
 export interface RspamdOptions {
@@ -28,6 +27,8 @@ export function rspamdEngine({ url, timeoutMs = 30_000, password }: RspamdOption
   return {
     name: "rspamd",
     async check(raw) {
+      // Loaded on first use, as in the link check: most servers never configure rspamd.
+      const { request } = await import("undici");
       const res = await request(endpoint, {
         method: "POST",
         body: raw,
