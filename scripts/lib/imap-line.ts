@@ -6,7 +6,10 @@ import { connect, type Socket } from "node:net";
  */
 export class ImapLine {
   #socket: Socket;
-  #buffer = "";
+  /** What arrived since the command was sent, as received: joined once, at the end. */
+  #chunks: string[] = [];
+  /** The end of what arrived, long enough to hold a tagged line's start across chunks. */
+  #tail = "";
   #waiter: (() => void) | undefined;
   #tag = 0;
 
@@ -14,7 +17,8 @@ export class ImapLine {
     this.#socket = socket;
     socket.setEncoding("latin1");
     socket.on("data", (chunk: string) => {
-      this.#buffer += chunk;
+      this.#chunks.push(chunk);
+      this.#tail = (this.#tail + chunk).slice(-256);
       this.#waiter?.();
     });
   }
@@ -26,26 +30,30 @@ export class ImapLine {
       socket.once("error", reject);
     });
     const client = new ImapLine(socket);
-    await client.#until((b) => b.includes("\r\n"));
+    await client.#until((tail) => tail.includes("\r\n"));
     return client;
   }
 
-  async #until(done: (buffer: string) => boolean): Promise<void> {
-    while (!done(this.#buffer)) await new Promise<void>((r) => (this.#waiter = r));
+  /** Waits until `done` holds for the last bytes that arrived (a long reply is never rescanned). */
+  async #until(done: (tail: string) => boolean): Promise<void> {
+    while (!done(this.#tail)) await new Promise<void>((r) => (this.#waiter = r));
     this.#waiter = undefined;
   }
 
   /** Runs one command; resolves with the whole response once the tagged OK arrives. */
   async command(text: string): Promise<string> {
     const tag = `b${++this.#tag}`;
-    this.#buffer = "";
+    this.#chunks = [];
+    this.#tail = "";
     this.#socket.write(`${tag} ${text}\r\n`);
-    const ok = `\r\n${tag} `;
-    await this.#until((b) => b.startsWith(`${tag} `) || b.includes(ok));
-    if (!/ OK /.test(this.#buffer.slice(this.#buffer.lastIndexOf(`${tag} `)))) {
-      throw new Error(`${text}: ${this.#buffer.slice(-200)}`);
+    // The tagged reply ends the response: a line starting with the tag, then CRLF.
+    const end = new RegExp(`(^|\r\n)${tag} [^\r\n]*\r\n$`);
+    await this.#until((tail) => end.test(tail));
+    const buffer = this.#chunks.join("");
+    if (!/ OK /.test(buffer.slice(buffer.lastIndexOf(`${tag} `)))) {
+      throw new Error(`${text}: ${buffer.slice(-200)}`);
     }
-    return this.#buffer;
+    return buffer;
   }
 
   close(): void {

@@ -1,5 +1,5 @@
 import nodemailer from "nodemailer";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sandmailArgs } from "../support/cli.js";
 import { type ExecResult, exec } from "../support/exec.js";
 import { startTestSandbox, type TestSandbox } from "../support/sandbox.js";
@@ -19,7 +19,7 @@ describe("the sandmail client commands", () => {
   });
   afterAll(() => sb.close());
 
-  it("run create --env exports a run that the other commands use", { timeout: 60_000 }, async () => {
+  it("run create --env exports a run that the other commands use", { timeout: 120_000 }, async () => {
     const created = await sandmail(["run", "create", "--env", "--label", "cli"]);
     expect(created.code).toBe(0);
     const vars = Object.fromEntries(
@@ -55,6 +55,41 @@ describe("the sandmail client commands", () => {
 
     const info = await sandmail(["run", "info"]);
     expect(JSON.parse(info.stdout).counts.messages).toBe(1);
+
+    // The operator's list (a loopback server without an API key answers it).
+    const list = await sandmail(["run", "list"]);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`^${vars.SANDMAIL_RUN}  1 messages  expires \\S+  cli$`, "m"));
+    const json = JSON.parse((await sandmail(["run", "list", "--json"])).stdout) as Array<{
+      id: string;
+      token: string;
+    }>;
+    expect(json.find((r) => r.id === vars.SANDMAIL_RUN)?.token).toBe(vars.SANDMAIL_TOKEN);
+  });
+
+  it("sessions lists the run's SMTP session and prints its transcript", { timeout: 60_000 }, async () => {
+    // The session of the mail sent above is kept once the server has seen it end.
+    let sessions: Array<{ id: string; protocol: string }> = [];
+    await vi.waitFor(
+      async () => {
+        const listed = await sandmail(["sessions"]);
+        expect(listed.code).toBe(0);
+        sessions = JSON.parse(listed.stdout);
+        expect(sessions).toHaveLength(1);
+      },
+      { timeout: 30_000, interval: 200 },
+    );
+    expect(sessions[0]?.protocol).toBe("smtp");
+    const text = await sandmail(["sessions", sessions[0]!.id]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^# SMTP session /);
+    expect(text.stdout).toMatch(/ C: RCPT TO:<ci@/);
+    expect(text.stdout).toMatch(/ C: \[message body: \d+ bytes\]\n/);
+    const json = await sandmail(["sessions", sessions[0]!.id, "--json"]);
+    expect(JSON.parse(json.stdout).lines.length).toBeGreaterThan(5);
+    const missing = await sandmail(["sessions", "no-such-session"]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain("session_not_found");
   });
 
   it("wait exits 1 with an explanation on timeout, and --none inverts it", { timeout: 60_000 }, async () => {
@@ -122,7 +157,7 @@ describe("the sandmail client commands", () => {
   });
 
   it("has --help for every command", { timeout: 60_000 }, async () => {
-    for (const command of ["run", "wait", "messages", "extract", "check"]) {
+    for (const command of ["run", "wait", "messages", "extract", "check", "sessions"]) {
       const res = await sandmail([command, "--help"]);
       expect(res.code, command).toBe(0);
       expect(res.stdout, command).toContain(`sandmail ${command}`);

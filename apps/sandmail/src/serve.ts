@@ -1,5 +1,5 @@
 import { buildApp } from "@sandmail/api";
-import type { Config, Run } from "@sandmail/core";
+import { ByteBudget, type Config, type Run } from "@sandmail/core";
 import { createImapService } from "@sandmail/imap";
 import { createMetrics, type SandmailMetrics } from "@sandmail/metrics";
 import { createPop3Service } from "@sandmail/pop3";
@@ -67,7 +67,9 @@ export function publicHostOf(config: Config): string {
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { config, logger } = options;
   const services = new Set(options.services ?? ALL_SERVICES);
-  const store = options.store ?? (await createStore(config));
+  // One memory budget per process: the memory store's messages and the mail being received.
+  const budget = new ByteBudget(config.SANDMAIL_MAX_STORE_BYTES);
+  const store = options.store ?? (await createStore(config, budget));
   const closers: Array<() => Promise<void>> = [];
   const ports: SandboxPorts = {};
   const publicHost = publicHostOf(config);
@@ -93,6 +95,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         metrics,
         loginThrottle,
         work,
+        budget,
         ...(catchAll ? { catchAll } : {}),
       });
       const bound = await smtp.listen();
@@ -109,6 +112,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         logger,
         metrics,
         loginThrottle,
+        budget,
       });
       const bound = await imap.listen();
       ports.imap = bound.port;

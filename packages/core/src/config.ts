@@ -1,3 +1,4 @@
+import os from "node:os";
 import { z } from "zod";
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -26,6 +27,17 @@ export const ConfigSchema = z.object({
     .int()
     .positive()
     .default(25 * 1024 * 1024),
+  /**
+   * Memory budget of the process in bytes: messages the memory store keeps plus SMTP DATA and IMAP
+   * APPEND literals being received. Default: a quarter of the machine's memory.
+   */
+  SANDMAIL_MAX_STORE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(Math.floor(os.totalmem() / 4)),
+  /** Runs the memory store holds at once (the catch-all run included). */
+  SANDMAIL_MAX_RUNS: z.coerce.number().int().positive().default(10_000),
   /** RCPT TO per message; each is a stored copy. */
   SANDMAIL_MAX_RECIPIENTS: z.coerce.number().int().positive().max(10_000).default(100),
   SANDMAIL_RUN_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
@@ -40,6 +52,15 @@ export const ConfigSchema = z.object({
     .int()
     .positive()
     .default(2 * 1024 * 1024 * 1024),
+  /** Sessions kept per run in its transcript ring (0 turns transcripts off). */
+  SANDMAIL_TRANSCRIPT_SESSIONS: z.coerce.number().int().min(0).max(100_000).default(200),
+  /** Bytes of transcript kept per run; the oldest sessions go first. */
+  SANDMAIL_TRANSCRIPT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(4096)
+    .max(1024 * 1024 * 1024)
+    .default(2 * 1024 * 1024),
   /** Look up DNS names a run did not set with the system resolver (default: offline, "no record"). */
   SANDMAIL_DNS_FALLBACK: bool.default(false),
   /** Bound on the SPF/DKIM/DMARC/ARC checks of one message at ingest. */

@@ -12,6 +12,10 @@ export type ErrorCode =
   | "mailbox_exists"
   | "mailbox_protected"
   | "quota_exceeded"
+  | "storage_full"
+  | "too_many_runs"
+  | "too_many_waits"
+  | "too_many_streams"
   | "invalid_request"
   | "unsupported_pattern"
   | "store_unavailable"
@@ -21,6 +25,7 @@ export type ErrorCode =
   | "not_found"
   | "check_not_configured"
   | "check_failed"
+  | "session_not_found"
   | "internal";
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -33,6 +38,10 @@ const statusByCode: Record<ErrorCode, number> = {
   mailbox_exists: 409,
   mailbox_protected: 409,
   quota_exceeded: 507,
+  storage_full: 507,
+  too_many_runs: 507,
+  too_many_waits: 429,
+  too_many_streams: 429,
   invalid_request: 400,
   unsupported_pattern: 400,
   store_unavailable: 503,
@@ -42,6 +51,7 @@ const statusByCode: Record<ErrorCode, number> = {
   not_found: 404,
   check_not_configured: 501,
   check_failed: 502,
+  session_not_found: 404,
   internal: 500,
 };
 

@@ -64,8 +64,10 @@ function base64Cut(body: Buffer, start: number): number {
 /**
  * A Content-Transfer-Encoding undone piece by piece (decoded bytes in order), so a caller can
  * pause between pieces of a large body; identity and unknown encodings give the bytes as they are.
+ * `strict` (IMAP BINARY, which answers NO [PARSE] as Dovecot does) throws MalformedEncodingError
+ * at the first piece with bytes the encoding does not allow, instead of skipping them.
  */
-export function* decodeTransferPieces(body: Buffer, encoding: string): Generator<Buffer> {
+export function* decodeTransferPieces(body: Buffer, encoding: string, strict = false): Generator<Buffer> {
   const kind = encoding.toLowerCase();
   if (kind !== "base64" && kind !== "quoted-printable") {
     yield body;
@@ -74,9 +76,39 @@ export function* decodeTransferPieces(body: Buffer, encoding: string): Generator
   for (let start = 0; start < body.length; ) {
     const end = kind === "base64" ? base64Cut(body, start) : qpCut(body, start);
     const piece = body.subarray(start, end);
+    if (strict && !wellEncoded(piece, kind)) throw new MalformedEncodingError(`malformed ${kind} body`);
     yield kind === "base64" ? libbase64.decode(piece.toString("latin1")) : libqp.decode(piece);
     start = end;
   }
+}
+
+/** Transfer encodings that are the bytes as they are (RFC 2045 §6.2). */
+const IDENTITY = new Set(["7bit", "8bit", "binary"]);
+const BASE64_INVALID = /[^A-Za-z0-9+/=\s]|=[^=\s]/;
+// An `=` that starts neither an escape (two hex digits) nor a soft line break (optional
+// trailing whitespace, then the line break or the end of the body).
+const QP_INVALID = /=(?![0-9A-Fa-f]{2}|[ \t]*(?:\r?\n|$))/;
+
+/**
+ * How IMAP BINARY (RFC 3516) may undo a body's transfer encoding: `identity` and the two
+ * decodings decodeTransferPieces does; any other encoding is `unknown` (NO [UNKNOWN-CTE]).
+ */
+export function transferKind(encoding: string): "identity" | "decode" | "unknown" {
+  const kind = encoding.toLowerCase();
+  if (IDENTITY.has(kind)) return "identity";
+  return kind === "base64" || kind === "quoted-printable" ? "decode" : "unknown";
+}
+
+/** A body whose bytes break its transfer encoding (strict decoding only). */
+export class MalformedEncodingError extends Error {}
+
+/**
+ * Whether a piece of an encoded body is well formed: base64 with only its alphabet, whitespace
+ * and final padding; quoted-printable without a stray `=`. The decoders skip such bytes silently.
+ */
+function wellEncoded(piece: Buffer, kind: string): boolean {
+  const text = piece.toString("latin1");
+  return kind === "base64" ? !BASE64_INVALID.test(text) : !QP_INVALID.test(text);
 }
 
 const UTF8_LABELS = new Set(["utf-8", "utf8", "us-ascii", "ascii"]);

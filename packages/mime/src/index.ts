@@ -1,6 +1,13 @@
 export * from "./auth/index.js";
 export { isCrlfClean, normalizeCrlf } from "./crlf.js";
-export { decodeCharset, decodeTextPieces, decodeTransferPieces, decodeWords } from "./decode.js";
+export {
+  decodeCharset,
+  decodeTextPieces,
+  decodeTransferPieces,
+  decodeWords,
+  MalformedEncodingError,
+  transferKind,
+} from "./decode.js";
 export * from "./extract/index.js";
 export { findHeaderEnd, type HeaderField, parseHeaderBlock, unfold } from "./header-block.js";
 export { fieldValue, type LocatedField, locateFields } from "./header-fields.js";

@@ -3,3 +3,4 @@ export * from "./listeners.js";
 export * from "./logger.js";
 export * from "./login-throttle.js";
 export * from "./tls.js";
+export * from "./transcripts/index.js";

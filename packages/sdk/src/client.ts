@@ -2,7 +2,7 @@ import { SandmailError } from "./errors.js";
 import { type FetchLike, HttpClient } from "./http.js";
 import { type Backoff, DEFAULT_BACKOFF } from "./retry.js";
 import { type CreatedRun, Run, runFromCreated } from "./run.js";
-import type { CreatedRunData, RunInfo } from "./types.js";
+import type { CreatedRunData, RunInfo, RunListItem } from "./types.js";
 
 export const DEFAULT_URL = "http://127.0.0.1:8025";
 
@@ -72,6 +72,19 @@ export class Sandmail {
       },
     });
     return runFromCreated(this.#http, data);
+  }
+
+  /**
+   * Every live run with its counts and token, newest first: the operator's view. Needs the API key
+   * when the server sets one; a server without a key answers only on a loopback bind.
+   */
+  async listRuns(): Promise<RunListItem[]> {
+    const data = await this.#http.json<{ runs: RunListItem[] }>({
+      method: "GET",
+      path: "/v1/runs",
+      token: this.#apiKey,
+    });
+    return data.runs;
   }
 
   /**

@@ -31,6 +31,8 @@ export interface RequestSpec {
   /** No retry is started at or after this time (ms since epoch): a wait is never retried past its timeout. */
   retryUntil?: number;
   signal?: AbortSignal | undefined;
+  /** The Accept header, when not JSON (a plain-text transcript). */
+  accept?: string;
 }
 
 /** fetch with problem+json errors mapped onto error classes and transient failures retried. */
@@ -56,6 +58,11 @@ export class HttpClient {
         cause,
       });
     }
+  }
+
+  async text(spec: RequestSpec): Promise<string> {
+    const res = await this.#send(spec);
+    return res.text();
   }
 
   async bytes(spec: RequestSpec): Promise<Uint8Array> {
@@ -114,7 +121,9 @@ export class HttpClient {
   }
 
   #init(spec: RequestSpec): RequestInit {
-    const headers: Record<string, string> = { accept: "application/json, application/problem+json, */*" };
+    const headers: Record<string, string> = {
+      accept: spec.accept ?? "application/json, application/problem+json, */*",
+    };
     if (spec.token) headers.authorization = `Bearer ${spec.token}`;
     const init: RequestInit = { method: spec.method, headers };
     const body = typeof spec.body === "function" ? (spec.body as () => unknown)() : spec.body;

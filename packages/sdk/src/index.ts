@@ -36,4 +36,5 @@ export {
   type SmtpSettings,
   type WaitOptions,
 } from "./run.js";
+export type { RunSessions } from "./sessions.js";
 export type * from "./types.js";

@@ -5,6 +5,7 @@ import { NotFoundError } from "./errors.js";
 import type { HttpClient } from "./http.js";
 import { Message } from "./message.js";
 import { randomLocalPart } from "./random.js";
+import { RunSessions } from "./sessions.js";
 import type {
   CreatedRunData,
   DnsRecord,
@@ -86,6 +87,8 @@ export class Run {
   readonly imap: ImapSettings | undefined;
   /** The run's page in the web UI (token in the URL fragment); known for runs made by createRun. */
   readonly uiUrl: string | undefined;
+  /** What the run's SMTP, IMAP and POP3 sessions said: `list()`, `get(id)`, `text(id)`. */
+  readonly sessions: RunSessions;
   #cursor = 0;
   readonly #ctx: RunContext;
 
@@ -101,6 +104,7 @@ export class Run {
     this.smtp = fields.smtp ? smtpSettings(fields.smtp) : undefined;
     this.imap = fields.imap;
     this.uiUrl = fields.uiUrl;
+    this.sessions = new RunSessions(this.#ctx);
   }
 
   /** The sequence number waits start after: the last message a wait returned (0 at first). */

@@ -16,6 +16,7 @@ export type ImapSettings = Schemas["ImapSettings"];
 export type CreatedRunData = Schemas["CreatedRun"];
 /** GET /v1/runs/{run} answer. */
 export type RunInfo = Schemas["RunInfo"];
+export type RunListItem = Schemas["RunListItem"];
 export type Inbox = Schemas["Inbox"];
 export type MessageSummaryData = Schemas["MessageSummary"];
 /** What the SMTP transaction said. */
@@ -39,5 +40,10 @@ export type AuthResults = Schemas["AuthResults"];
 /** GET /v1/runs/{run}/messages/{id} answer. */
 export type MessageData = Schemas["MessageDetail"];
 export type DnsRecord = Schemas["DnsRecord"];
+/** One SMTP, IMAP or POP3 session of a run, without its lines. */
+export type SessionSummary = Schemas["SessionSummary"];
+/** A session with every line in both directions (bodies as sizes, secrets redacted). */
+export type SessionTranscript = Schemas["SessionTranscript"];
+export type TranscriptLine = Schemas["TranscriptLine"];
 export type DnsRecordType = DnsRecord["type"];
 export type PatternMatch = Schemas["PatternMatch"];

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestSandbox, type TestSandbox } from "../../../test/support/sandbox.js";
 import {
   AssertionFailedError,
@@ -326,6 +326,33 @@ describe("message checks", () => {
     ).rejects.toThrow(/expected at most 0 HTML warning.*css-display-flex/);
     const report = await msg.assert([{ type: "html", clients: ["apple-mail.macos"], maxWarnings: 5 }]);
     expect(report.pass).toBe(true);
+  });
+});
+
+describe("sessions", () => {
+  it("lists the run's protocol sessions and reads one as JSON and as text, without the token", async () => {
+    await using run = await sandmail.createRun();
+    await send(run, { to: run.address("s"), subject: "transcribed", text: "hello" });
+    // Kept once the server has seen the session end, just after the client did.
+    const sessions = await vi.waitFor(
+      async () => {
+        const list = await run.sessions.list();
+        if (list.length === 0) throw new Error("no session yet");
+        return list;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]).toMatchObject({ protocol: "smtp", tls: true, user: run.id });
+    const transcript = await run.sessions.get(sessions[0]!.id);
+    expect(transcript.lines.map((l) => l.text)).toEqual(
+      expect.arrayContaining(["STARTTLS", "AUTH PLAIN [redacted]", "DATA"]),
+    );
+    const text = await run.sessions.text(sessions[0]!.id);
+    expect(text).toMatch(/^# SMTP session /);
+    expect(text).toContain(" C: AUTH PLAIN [redacted]\n");
+    for (const body of [JSON.stringify(transcript), text]) expect(body).not.toContain(run.token);
+    await expect(run.sessions.get("nope")).rejects.toMatchObject({ status: 404, code: "session_not_found" });
   });
 });
 

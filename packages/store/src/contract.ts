@@ -7,9 +7,13 @@ import type {
   Run,
   RunCounts,
   RunLimits,
+  SessionSummary,
+  SessionTranscript,
   StoredMessage,
   StoreEvent,
+  TranscriptLimits,
 } from "@sandmail/core";
+import type { UidColumns } from "./shared/uid-columns.js";
 
 export interface CreateRunInput {
   /** Chosen id (e.g. `default`); generated when absent. Fails with `run_exists` if taken. */
@@ -73,13 +77,7 @@ export interface MessageQuery {
   order?: "asc" | "desc";
 }
 
-/** One row of a mailbox's UID index: what IMAP SELECT and FETCH FLAGS need, without bodies. */
-export interface MailboxEntry {
-  uid: number;
-  messageId: string;
-  flags: string[];
-  modSeq: number;
-}
+export type { MailboxEntry } from "./shared/uid-columns.js";
 
 export type FlagOperation = "add" | "remove" | "set";
 
@@ -102,6 +100,12 @@ export interface CopyResult {
   uidValidity: number;
   /** In the order of the ids given; ids not found are left out. */
   mapping: Array<{ messageId: string; uid: number; newMessageId: string; newUid: number }>;
+}
+
+/** A run with what it holds, as the run list (the API key's view) shows it. */
+export interface RunListing {
+  run: Run;
+  counts: RunCounts;
 }
 
 export interface InboxInfo {
@@ -130,6 +134,11 @@ export interface MailStore {
   /** Deletes the run and all its mail; false when it did not exist. Emits `run.deleted`. */
   deleteRun(runId: string): Promise<boolean>;
   runCounts(runId: string): Promise<RunCounts>;
+  /**
+   * Live runs with their counts, newest first, at most `limit` (default 1000). For operators (the
+   * API key's run list), not for paths that scale with traffic.
+   */
+  listRuns(limit?: number): Promise<RunListing[]>;
 
   /** Creates the address's default folders if absent (idempotent). */
   ensureInbox(runId: string, address: string): Promise<void>;
@@ -163,8 +172,11 @@ export interface MailStore {
   getMessages(runId: string, messageIds: string[]): Promise<Array<StoredMessage | undefined>>;
   getRaw(runId: string, messageId: string): Promise<Buffer | undefined>;
   listMessages(runId: string, query?: MessageQuery): Promise<StoredMessage[]>;
-  /** The mailbox's messages ordered by UID ascending. */
-  mailboxIndex(runId: string, mailboxId: string): Promise<MailboxEntry[]>;
+  /**
+   * The mailbox's UID index (UIDs ascending, flags, mod-sequences, ids) in columns, the caller's
+   * own copy: SELECT of a large mailbox costs a few memcpys, not an object per message.
+   */
+  mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns>;
 
   /** Emits one `message.flags` per message whose flags changed. */
   updateFlags(runId: string, messageIds: string[], input: UpdateFlagsInput): Promise<UpdateFlagsResult>;
@@ -199,6 +211,16 @@ export interface MailStore {
   /** Replaces the run's DNS records (used by its SPF/DKIM/DMARC/ARC checks). */
   setDnsRecords(runId: string, records: DnsRecord[]): Promise<void>;
   getDnsRecords(runId: string): Promise<DnsRecord[]>;
+
+  /**
+   * Keeps a finished protocol session in the run's transcript ring, then drops the oldest
+   * sessions until the ring is within `limits` (the newest session always stays).
+   */
+  addSession(runId: string, session: SessionTranscript, limits: TranscriptLimits): Promise<void>;
+  /** The run's kept sessions without their lines, newest first. */
+  listSessions(runId: string): Promise<SessionSummary[]>;
+  /** undefined when the session is not (or no longer) kept for this run. */
+  getSession(runId: string, sessionId: string): Promise<SessionTranscript | undefined>;
 
   /** Throws when the backing store is unreachable (readiness). */
   ping(): Promise<void>;

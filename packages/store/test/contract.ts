@@ -1,4 +1,4 @@
-import { RUN_ID_PATTERN, type StoreEvent } from "@sandmail/core";
+import { RUN_ID_PATTERN, type SessionTranscript, type StoreEvent } from "@sandmail/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreateRunInput, DeliveryCopy, MailStore } from "../src/index.js";
 import { appendInput, collectEvents, metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
@@ -95,6 +95,28 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         expect(await store.eventsSince(run.id, 0)).toEqual([]);
       });
 
+      it("lists live runs newest first with their counts, never deleted ones", async () => {
+        const older = await newRun({ label: "older" });
+        await store.appendMessage(older.id, appendInput("u@x.test", "counted"));
+        // Creation times are milliseconds: make the order unambiguous without sleeping on a clock.
+        let newer = await newRun({ label: "newer" });
+        while (newer.createdAt.getTime() <= older.createdAt.getTime()) {
+          await store.deleteRun(newer.id);
+          newer = await newRun({ label: "newer" });
+        }
+        const gone = await newRun();
+        await store.deleteRun(gone.id);
+        const mine = (await store.listRuns()).filter((row) =>
+          [older.id, newer.id, gone.id].includes(row.run.id),
+        );
+        expect(mine.map((row) => row.run.id)).toEqual([newer.id, older.id]);
+        expect(mine[0]?.run).toEqual(newer);
+        expect(mine[1]?.counts).toMatchObject({ messages: 1, inboxes: 1 });
+        expect(mine[0]?.counts).toEqual({ messages: 0, bytes: 0, inboxes: 0 });
+        const limited = await store.listRuns(1);
+        expect(limited).toHaveLength(1);
+      });
+
       it("expires a run when its TTL passes", async () => {
         const run = await newRun({ ttlSeconds: 1 });
         const msg = await store.appendMessage(run.id, appendInput("u@x.test", "short-lived"));
@@ -104,6 +126,7 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
           await new Promise((r) => setTimeout(r, 100));
         }
         expect(await store.getRun(run.id)).toBeUndefined();
+        expect((await store.listRuns()).map((row) => row.run.id)).not.toContain(run.id);
         await expect(store.getRaw(run.id, msg.id)).rejects.toMatchObject({ code: "run_not_found" });
         await expect(store.listMessages(run.id)).rejects.toMatchObject({ code: "run_not_found" });
         // Expired means gone: the id is free again and the new run is empty.
@@ -420,8 +443,11 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         expect(await store.getMailbox(run.id, "u@x.test", "INBOX/Sub")).toBeDefined();
         expect((await store.getMessage(run.id, a.id))?.mailboxId).toBe(old.id);
         expect((await store.getMessage(run.id, b.id))?.mailbox).toBe("Old Mail");
-        expect(await store.mailboxIndex(run.id, inbox!.id)).toEqual([]);
-        expect((await store.mailboxIndex(run.id, old.id)).map((e) => e.messageId)).toEqual([a.id, b.id]);
+        expect((await store.mailboxIndex(run.id, inbox!.id)).entries()).toEqual([]);
+        expect((await store.mailboxIndex(run.id, old.id)).entries().map((e) => e.messageId)).toEqual([
+          a.id,
+          b.id,
+        ]);
         const events = await sub.until(3);
         expect(events.map((e) => e.type)).toEqual(["mailbox.created", "message.moved", "message.moved"]);
         // New mail still goes to INBOX, with UIDs above the old ones.
@@ -676,7 +702,7 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         const a = await store.appendMessage(run.id, appendInput("u@x.test", "a", { flags: ["\\Flagged"] }));
         const b = await store.appendMessage(run.id, appendInput("u@x.test", "b"));
         const inbox = await store.getMailbox(run.id, "u@x.test", "INBOX");
-        expect(await store.mailboxIndex(run.id, inbox!.id)).toEqual([
+        expect((await store.mailboxIndex(run.id, inbox!.id)).entries()).toEqual([
           { uid: 1, messageId: a.id, flags: ["\\Flagged"], modSeq: a.modSeq },
           { uid: 2, messageId: b.id, flags: [], modSeq: b.modSeq },
         ]);
@@ -717,7 +743,7 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         const read = await store.getMessage(run.id, a.id);
         expect(read).toMatchObject({ flags: ["\\Flagged"], modSeq: remove.updated[0]!.modSeq });
         expect(await store.currentSeq(run.id)).toBe(remove.updated[0]!.modSeq);
-        const index = await store.mailboxIndex(run.id, inbox!.id);
+        const index = (await store.mailboxIndex(run.id, inbox!.id)).entries();
         expect(index[0]).toMatchObject({ flags: ["\\Flagged"], modSeq: remove.updated[0]!.modSeq });
         // No change, no new modSeq.
         const none = await store.updateFlags(run.id, [a.id], { op: "add", flags: ["\\flagged"] });
@@ -794,8 +820,12 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         const moved = await store.getMessage(run.id, a.id);
         expect(moved).toMatchObject({ id: a.id, seq: a.seq, mailboxId: trash!.id, mailbox: "Trash", uid: 1 });
         expect(moved!.modSeq).toBeGreaterThan(b.seq);
-        expect((await store.mailboxIndex(run.id, inbox!.id)).map((e) => e.messageId)).toEqual([b.id]);
-        expect((await store.mailboxIndex(run.id, trash!.id)).map((e) => e.messageId)).toEqual([a.id]);
+        expect((await store.mailboxIndex(run.id, inbox!.id)).entries().map((e) => e.messageId)).toEqual([
+          b.id,
+        ]);
+        expect((await store.mailboxIndex(run.id, trash!.id)).entries().map((e) => e.messageId)).toEqual([
+          a.id,
+        ]);
         expect(await store.getMailbox(run.id, "u@x.test", "INBOX")).toMatchObject({ messages: 1, unseen: 1 });
         expect(await store.getMailbox(run.id, "u@x.test", "Trash")).toMatchObject({
           messages: 1,
@@ -969,6 +999,70 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
       });
     });
 
+    describe("session transcripts", () => {
+      const ring = { maxSessions: 3, maxBytes: 10_000 };
+
+      it("keeps finished sessions newest first and returns each with its lines", async () => {
+        const run = await newRun();
+        expect(await store.listSessions(run.id)).toEqual([]);
+        const first = sessionFixture("s1", 100);
+        await store.addSession(run.id, first, ring);
+        await store.addSession(run.id, sessionFixture("s2", 100), ring);
+        const list = await store.listSessions(run.id);
+        expect(list.map((s) => s.id)).toEqual(["s2", "s1"]);
+        expect(list[1]).toEqual({
+          id: "s1",
+          protocol: "smtp",
+          client: "127.0.0.1",
+          tls: false,
+          user: null,
+          startedAt: 1000,
+          endedAt: 2000,
+          commands: 1,
+          bytes: 100,
+        });
+        expect(list[1]).not.toHaveProperty("lines");
+        expect(await store.getSession(run.id, "s1")).toEqual(first);
+        expect(await store.getSession(run.id, "nope")).toBeUndefined();
+      });
+
+      it("drops the oldest sessions past the count and past the byte budget", async () => {
+        const run = await newRun();
+        for (let i = 1; i <= 5; i++) await store.addSession(run.id, sessionFixture(`c${i}`, 10), ring);
+        expect((await store.listSessions(run.id)).map((s) => s.id)).toEqual(["c5", "c4", "c3"]);
+        expect(await store.getSession(run.id, "c1")).toBeUndefined();
+        // 6,000 + 6,000 bytes is past 10,000: only the newer stays; a session alone past the
+        // budget is still kept.
+        await store.addSession(run.id, sessionFixture("big1", 6000), ring);
+        await store.addSession(run.id, sessionFixture("big2", 6000), ring);
+        expect((await store.listSessions(run.id)).map((s) => s.id)).toEqual(["big2"]);
+        await store.addSession(run.id, sessionFixture("huge", 50_000), ring);
+        expect((await store.listSessions(run.id)).map((s) => s.id)).toEqual(["huge"]);
+        // The budget is freed as sessions go: small ones fit again next to each other.
+        for (const id of ["d1", "d2", "d3"]) await store.addSession(run.id, sessionFixture(id, 10), ring);
+        expect((await store.listSessions(run.id)).map((s) => s.id)).toEqual(["d3", "d2", "d1"]);
+        expect(await store.getSession(run.id, "huge")).toBeUndefined();
+      });
+
+      it("keeps each run's sessions apart and forgets them with the run", async () => {
+        const a = await newRun();
+        const b = await newRun();
+        await store.addSession(a.id, sessionFixture("only-a", 10), ring);
+        expect(await store.listSessions(b.id)).toEqual([]);
+        expect(await store.getSession(b.id, "only-a")).toBeUndefined();
+        await store.deleteRun(a.id);
+        await expect(store.listSessions(a.id)).rejects.toMatchObject({ code: "run_not_found" });
+        await expect(store.addSession(a.id, sessionFixture("late", 10), ring)).rejects.toMatchObject({
+          code: "run_not_found",
+        });
+        await expect(
+          store.addSession(b.id, sessionFixture("x", 10), { maxSessions: 0, maxBytes: 1 }),
+        ).rejects.toMatchObject({
+          code: "invalid_request",
+        });
+      });
+    });
+
     describe("isolation", () => {
       it("shows nothing of one run through another run's id", async () => {
         const a = await newRun();
@@ -1008,6 +1102,25 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
       });
     });
   });
+}
+
+function sessionFixture(id: string, bytes: number): SessionTranscript {
+  return {
+    id,
+    protocol: "smtp",
+    client: "127.0.0.1",
+    tls: false,
+    user: null,
+    startedAt: 1000,
+    endedAt: 2000,
+    commands: 1,
+    bytes,
+    omitted: 0,
+    lines: [
+      { at: 1000, from: "server", text: "220 sandmail ESMTP" },
+      { at: 1500, from: "client", text: "QUIT" },
+    ],
+  };
 }
 
 export type { StoreEvent };

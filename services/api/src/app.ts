@@ -10,7 +10,7 @@ import type { BuildAppOptions } from "./options.js";
 import { registerOpenApi } from "./plugins/openapi.js";
 import { installProblemHandlers } from "./plugins/problem.js";
 import { installRequestMetrics } from "./plugins/request-metrics.js";
-import { createRunAccess } from "./plugins/run-access.js";
+import { createRunAccess, isLoopback } from "./plugins/run-access.js";
 import { assertRoutes } from "./routes/assert.js";
 import { checkRoutes } from "./routes/checks.js";
 import { dnsRoutes } from "./routes/dns.js";
@@ -23,6 +23,7 @@ import { messageRoutes } from "./routes/messages.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import { createRunRoutes, runRoutes } from "./routes/runs.js";
 import { sessionRoutes } from "./routes/session.js";
+import { transcriptRoutes } from "./routes/transcripts.js";
 import { waitRoutes } from "./routes/wait.js";
 import { isUiBuilt, uiRoutes } from "./ui/ui-routes.js";
 import { ParsedMessages } from "./views/parsed-messages.js";
@@ -53,6 +54,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     store,
     apiKey: config.SANDMAIL_API_KEY,
     loginThrottle: options.loginThrottle ?? new LoginThrottle(),
+    loopbackBind: isLoopback(config.SANDMAIL_HOST),
   });
   // The pool is the caller's to close when it passed one in; one made here closes with the app.
   const work = options.work ?? createWorkerPool();
@@ -86,6 +88,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await scope.register(assertRoutes, { store, access, parsed, checks });
       await scope.register(checkRoutes, { store, access, parsed, checks });
       await scope.register(dnsRoutes, { store, access });
+      await scope.register(transcriptRoutes, { store, access });
       await scope.register(waitRoutes, { config, store, access, parsed, waits: metrics.apiWaits });
     },
     { prefix: "/v1/runs/:run" },

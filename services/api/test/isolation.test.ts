@@ -103,6 +103,39 @@ describe.each(stores)("isolation between runs over HTTP (%s)", (_name, makeStore
     expect((await store.getMessage(a.id, aMsg.id))?.flags).toEqual([]);
   });
 
+  it("keeps each run's protocol transcripts to itself", async () => {
+    const session = {
+      id: "sess-of-a",
+      protocol: "smtp" as const,
+      client: "127.0.0.1",
+      tls: false,
+      user: a.id,
+      startedAt: Date.now(),
+      endedAt: Date.now(),
+      commands: 1,
+      bytes: 100,
+      omitted: 0,
+      lines: [{ at: Date.now(), from: "client" as const, text: "MAIL FROM:<alice@shop.example>" }],
+    };
+    await store.addSession(a.id, session, { maxSessions: 10, maxBytes: 100_000 });
+    for (const path of [`/v1/runs/${a.id}/sessions`, `/v1/runs/${a.id}/sessions/${session.id}`]) {
+      for (const token of [b.token, undefined, `${a.token}x`]) {
+        const res = await call("GET", path, token);
+        expect(res.statusCode, path).toBe(401);
+        expect(problemOf(res).code).toBe("unauthorized");
+        expect(res.body).not.toContain("alice@");
+      }
+    }
+    const viaB = await call("GET", `/v1/runs/${b.id}/sessions/${session.id}`, b.token);
+    expect(viaB.statusCode).toBe(404);
+    expect(problemOf(viaB).code).toBe("session_not_found");
+    expect(JSON.parse((await call("GET", `/v1/runs/${b.id}/sessions`, b.token)).body)).toEqual({
+      sessions: [],
+    });
+    const mine = await call("GET", `/v1/runs/${a.id}/sessions`, a.token);
+    expect(JSON.parse(mine.body).sessions.map((s: { id: string }) => s.id)).toEqual([session.id]);
+  });
+
   it("B's own token works for B", async () => {
     const res = await call("GET", `/v1/runs/${b.id}/messages/${bMsg.id}`, b.token);
     expect(res.statusCode).toBe(200);

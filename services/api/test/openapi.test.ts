@@ -10,6 +10,7 @@ type Operation = {
 
 const routes: Array<[string, string]> = [
   ["post", "/v1/runs"],
+  ["get", "/v1/runs"],
   ["get", "/v1/runs/{run}"],
   ["delete", "/v1/runs/{run}"],
   ["get", "/v1/runs/{run}/inboxes"],
@@ -28,6 +29,8 @@ const routes: Array<[string, string]> = [
   ["get", "/v1/runs/{run}/messages/{id}/checks/spam"],
   ["put", "/v1/runs/{run}/dns"],
   ["get", "/v1/runs/{run}/dns"],
+  ["get", "/v1/runs/{run}/sessions"],
+  ["get", "/v1/runs/{run}/sessions/{id}"],
   ["get", "/v1/runs/{run}/events"],
   ["get", "/v1/runs/{run}/settings"],
   ["get", "/v1/runs/{run}/inboxes/{address}/folders"],

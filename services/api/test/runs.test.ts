@@ -221,3 +221,50 @@ describe("DELETE /v1/runs/{run}", () => {
     expect(again.statusCode).toBe(404);
   });
 });
+
+describe("GET /v1/runs (the operator's run list)", () => {
+  const KEY = "operator-key-0123456789";
+
+  it("lists every live run with counts and token to the API key holder only", async () => {
+    t = await makeApp({ SANDMAIL_API_KEY: KEY });
+    const a = await createRun(t.app, { label: "a" }, bearer(KEY));
+    const b = await createRun(t.app, { label: "b" }, bearer(KEY));
+    await seed(t.store, a, { subject: "counted" });
+
+    const list = await t.app.inject({ method: "GET", url: "/v1/runs", headers: bearer(KEY) });
+    expect(list.statusCode).toBe(200);
+    const runs = list.json().runs as Array<{ id: string; token: string; counts: { messages: number } }>;
+    expect(runs.find((r) => r.id === a.id)).toMatchObject({
+      token: a.token,
+      label: "a",
+      counts: { messages: 1 },
+    });
+    expect(runs.find((r) => r.id === b.id)).toMatchObject({ token: b.token, counts: { messages: 0 } });
+
+    // A run's own token is not an operator's: it never sees the other runs.
+    for (const headers of [{}, bearer(a.token), bearer(`${KEY}x`)]) {
+      const res = await t.app.inject({ method: "GET", url: "/v1/runs", headers });
+      expect(res.statusCode).toBe(401);
+      expect(res.body).not.toContain(b.token);
+      expect(problemOf(res).code).toBe("unauthorized");
+    }
+  });
+
+  it("without a key answers only on a loopback bind, and only to loopback callers", async () => {
+    t = await makeApp({ SANDMAIL_HOST: "127.0.0.1" });
+    const run = await createRun(t.app);
+    const local = await t.app.inject({ method: "GET", url: "/v1/runs", remoteAddress: "127.0.0.1" });
+    expect(local.statusCode).toBe(200);
+    expect(local.json().runs.map((r: { id: string }) => r.id)).toContain(run.id);
+    const remote = await t.app.inject({ method: "GET", url: "/v1/runs", remoteAddress: "10.1.2.3" });
+    expect(remote.statusCode).toBe(403);
+    expect(problemOf(remote).code).toBe("forbidden");
+    await t.close();
+
+    t = await makeApp({ SANDMAIL_HOST: "0.0.0.0" });
+    await createRun(t.app);
+    const open = await t.app.inject({ method: "GET", url: "/v1/runs", remoteAddress: "127.0.0.1" });
+    expect(open.statusCode).toBe(403);
+    expect(open.body).not.toMatch(/"token"/);
+  });
+});

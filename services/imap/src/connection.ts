@@ -6,7 +6,7 @@
 import type { Socket } from "node:net";
 import { type SecureContext, TLSSocket } from "node:tls";
 import type { Mailbox, StoreEvent } from "@sandmail/core";
-import { clientKey } from "@sandmail/runtime";
+import { clientKey, REDACTED, type SessionRecorder, type Transcript } from "@sandmail/runtime";
 import { commands } from "./commands/index.js";
 import { type CommandContext, type CommandResult, no, type ServiceDeps } from "./commands/types.js";
 import { atom, type Command, type Value } from "./protocol/ast.js";
@@ -17,12 +17,16 @@ import { failureReply } from "./session/errors.js";
 import { announceKeywords, flagValues } from "./session/keywords.js";
 import { type Identity, Session } from "./session/session.js";
 import { MailboxTracker, type TrackerUpdate } from "./session/tracker.js";
+import { frameText, ReplyLines, redactCommand } from "./session/transcript-lines.js";
 import { expungeAllowed, freshView, type UpdatePoint } from "./session/update-points.js";
 
 export interface ConnectionOptions {
   deps: ServiceDeps;
   secureContext: SecureContext;
+  /** Once logged in. */
   limits: FramerLimits;
+  /** Before login: literals are small (credentials), so unauthenticated clients cannot make us buffer much. */
+  preLoginLimits: FramerLimits;
   /** No input for this long ends the session (also bounds IDLE), RFC 3501 §5.4. */
   idleTimeoutMs: number;
   /** The implicit-TLS port, named when a TLS client reaches the plain port. */
@@ -33,6 +37,8 @@ export interface ConnectionOptions {
    * a bounded set of names, for the commands counter.
    */
   onCommand?: (command: string) => void;
+  /** Records the session's transcript when given (transcripts on). */
+  recorder?: SessionRecorder;
 }
 
 /** Pipelined input beyond this many queued items pauses reading. */
@@ -55,6 +61,8 @@ export class Connection {
   private timer: NodeJS.Timeout;
   private readonly remote: string;
   private readonly client: string;
+  private readonly transcript: Transcript | undefined;
+  private readonly replyLines: ReplyLines | undefined;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
   private readonly onEnd = () => this.close();
   private readonly onError = (err: Error) => {
@@ -69,11 +77,14 @@ export class Connection {
   ) {
     this.socket = socket;
     this.session = new Session(tls);
-    this.framer = new CommandFramer(opts.limits);
+    this.framer = new CommandFramer(opts.preLoginLimits);
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     this.client = clientKey(socket.remoteAddress);
     this.timer = setTimeout(() => this.timeout(), opts.idleTimeoutMs);
     this.timer.unref();
+    this.transcript = opts.recorder?.open("imap", socket.remoteAddress, tls);
+    const transcript = this.transcript;
+    this.replyLines = transcript && new ReplyLines((line) => transcript.server(line));
     this.attach(socket);
   }
 
@@ -133,7 +144,7 @@ export class Connection {
   }
 
   /** The next complete frame; continuation requests and refusals are answered on the way. */
-  private async nextFrame(): Promise<Frame | undefined> {
+  private async nextFrame(secret = false): Promise<Frame | undefined> {
     for (;;) {
       if (this.closed) return undefined;
       const again = this.requeued.shift();
@@ -147,12 +158,16 @@ export class Connection {
         this.wake = undefined;
         continue;
       }
-      if (event.type === "frame") return event.frame;
+      if (event.type === "frame") {
+        // A requeued frame was recorded when it was first read.
+        this.transcript?.client(secret ? REDACTED : redactCommand(frameText(event.frame)));
+        return event.frame;
+      }
       if (event.type === "continue") {
         this.write([continuation("Ready for literal data")]);
         continue;
       }
-      this.write([statusLine(event.tag, "BAD", event.reason, event.code)]);
+      this.write([statusLine(event.tag, event.status, event.reason, event.code)]);
       if (event.close) {
         this.bye("Connection closed after a refused literal");
         return undefined;
@@ -165,7 +180,11 @@ export class Connection {
       for (;;) {
         const frame = await this.nextFrame();
         if (!frame) return;
-        await this.execute(frame);
+        try {
+          await this.execute(frame);
+        } finally {
+          this.releaseFrame(frame);
+        }
         if (this.closed) return;
       }
     } catch (err) {
@@ -221,6 +240,21 @@ export class Connection {
     if (this.session.state === "logout") this.close();
   }
 
+  /** Forgets input not yet run, giving back what its literals had reserved. */
+  private dropInput(): void {
+    this.framer.dispose();
+    for (const frame of this.requeued) this.releaseFrame(frame);
+    for (const event of this.input) if (event.type === "frame") this.releaseFrame(event.frame);
+    this.requeued = [];
+    this.input = [];
+  }
+
+  /** The frame's literals are stored or dropped by now: their reservation goes back to the budget. */
+  private releaseFrame(frame: Frame): void {
+    if (frame.reserved) this.opts.limits.budget?.release(frame.reserved);
+    frame.reserved = 0;
+  }
+
   private refuseBeforeLogin(what: string): void {
     this.opts.deps.logger.info(
       { remote: this.remote, what },
@@ -236,9 +270,16 @@ export class Connection {
       deps: this.opts.deps,
       client: this.client,
       send: (values: Value[]) => this.write(untagged(values)),
+      sendLines: (bytes: Buffer) => this.write([bytes]),
       continuation: (text: string) => this.write([continuation(text)]),
       drain: () => this.drain(),
-      readFrame: () => this.nextFrame(),
+      // What the client sends inside AUTHENTICATE is its credentials. Frames read inside a
+      // command (IDLE's DONE, AUTHENTICATE's responses) are not stored: their literals go back.
+      readFrame: async () => {
+        const frame = await this.nextFrame(command.name === "AUTHENTICATE");
+        if (frame) this.releaseFrame(frame);
+        return frame;
+      },
       requeue: (frame: Frame) => {
         this.requeued.push(frame);
       },
@@ -267,6 +308,8 @@ export class Connection {
       throw err;
     }
     if (this.closed) this.releaseRun();
+    else this.transcript?.login(address ?? runId, runId);
+    this.framer.limits = this.opts.limits;
     return undefined;
   }
 
@@ -285,7 +328,7 @@ export class Connection {
     this.selecting = early;
     try {
       const index = await store.mailboxIndex(runId, mailbox.id);
-      const top = index.length > 0 ? index[index.length - 1]!.uid : 0;
+      const top = index.length > 0 ? index.uid(index.length - 1) : 0;
       // Claim only what this session knows of; later arrivals are claimed when it learns of them.
       // Read-only (EXAMINE) sees what is recent without claiming it: a claim up to UID 0 only reads.
       const recentAbove =
@@ -386,15 +429,15 @@ export class Connection {
   private async startTls(): Promise<void> {
     const plain = this.socket;
     // Anything pipelined after STARTTLS was sent in clear text: it must not run (CVE-2011-0411 class).
-    this.input = [];
-    this.requeued = [];
-    this.framer = new CommandFramer(this.opts.limits);
+    this.dropInput();
+    this.framer = new CommandFramer(this.opts.preLoginLimits);
     // The tagged OK must leave in clear text before the TLS layer takes the socket over.
     while (plain.writableCorked) plain.uncork();
     this.detach(plain);
     const secure = new TLSSocket(plain, { isServer: true, secureContext: this.opts.secureContext });
     this.socket = secure;
     this.session.tls = true;
+    this.transcript?.secured();
     this.attach(secure);
     await new Promise<void>((resolve) => {
       secure.once("secure", resolve);
@@ -415,7 +458,10 @@ export class Connection {
       // The socket named here: STARTTLS may have replaced this.socket by the next tick.
       process.nextTick(() => socket.uncork());
     }
-    for (const c of chunks) socket.write(c);
+    for (const c of chunks) {
+      this.replyLines?.push(c);
+      socket.write(c);
+    }
   }
 
   private async drain(): Promise<void> {
@@ -449,6 +495,8 @@ export class Connection {
     clearTimeout(this.timer);
     this.releaseRun();
     this.session.deselect();
+    this.dropInput();
+    this.transcript?.end();
     this.wake?.();
     const socket = this.socket;
     socket.end();

@@ -3,9 +3,9 @@
  * (RFC 8314), both over the same command set and store.
  */
 import { createSecureContext } from "node:tls";
-import type { Config } from "@sandmail/core";
+import type { ByteBudget, Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
-import { createListenerPair, type Logger, LoginThrottle } from "@sandmail/runtime";
+import { createListenerPair, type Logger, LoginThrottle, SessionRecorder } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { capabilityList } from "./commands/index.js";
 import type { RunSlots, ServiceDeps } from "./commands/types.js";
@@ -24,6 +24,8 @@ export interface ImapServiceOptions {
   maxLineBytes?: number;
   /** Slows down wrong logins per client address; shared with the process's other front ends. */
   loginThrottle?: LoginThrottle;
+  /** The process's memory budget: literals are reserved in it when announced, before they are read. */
+  budget?: ByteBudget;
   /** Where open connections and dispatched commands are counted; nothing is counted without it. */
   metrics?: Pick<SandmailMetrics, "imapConnections" | "imapCommands">;
 }
@@ -32,6 +34,9 @@ export interface ImapService {
   listen(): Promise<{ port: number; tlsPort: number }>;
   close(): Promise<void>;
 }
+
+/** Largest literal accepted before login: credentials and SASL responses fit many times over. */
+export const PRE_LOGIN_LITERAL_BYTES = 8 * 1024;
 
 function runSlots(max: number): RunSlots {
   const counts = new Map<string, number>();
@@ -69,6 +74,7 @@ export function createImapService(options: ImapServiceOptions): ImapService {
   const untrackConnections = metrics?.imapConnections.track(() => connections.size);
   let ports = { port: 0, tlsPort: 0 };
 
+  const recorder = SessionRecorder.fromConfig(config, store, log);
   const connectionOptions = {
     deps,
     secureContext,
@@ -76,11 +82,21 @@ export function createImapService(options: ImapServiceOptions): ImapService {
       maxLineBytes: options.maxLineBytes ?? 64 * 1024,
       maxLiteralBytes: maxMessage,
       maxCommandBytes: maxMessage + 1024 * 1024,
+      ...(options.budget ? { budget: options.budget } : {}),
+    },
+    // Before login only credentials are sent: a literal over 8 KiB is refused unread (BAD [TOOBIG]).
+    preLoginLimits: {
+      maxLineBytes: options.maxLineBytes ?? 64 * 1024,
+      maxLiteralBytes: PRE_LOGIN_LITERAL_BYTES,
+      maxCommandBytes: 2 * PRE_LOGIN_LITERAL_BYTES,
+      closeOnOversizedNonSync: true,
+      ...(options.budget ? { budget: options.budget } : {}),
     },
     idleTimeoutMs: options.idleTimeoutMs ?? 30 * 60_000,
     tlsPort: () => ports.tlsPort,
     onClose: (conn: Connection) => connections.delete(conn),
     ...(metrics ? { onCommand: (command: string) => metrics.imapCommands.inc({ command }) } : {}),
+    ...(recorder ? { recorder } : {}),
   };
 
   const listeners = createListenerPair({

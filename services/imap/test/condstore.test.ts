@@ -59,10 +59,12 @@ describe("CONDSTORE", () => {
     expect(cond.status).toBe("OK");
     expect(cond.text).toMatch(/\[MODIFIED 2\]/);
     expect(text(cond).filter((l) => l.includes("FETCH")).length).toBe(2);
-    const flags2 = await server.store.mailboxIndex(
-      server.runId,
-      (await server.store.getMailbox(server.runId, server.address, "INBOX"))!.id,
-    );
+    const flags2 = (
+      await server.store.mailboxIndex(
+        server.runId,
+        (await server.store.getMailbox(server.runId, server.address, "INBOX"))!.id,
+      )
+    ).entries();
     expect(flags2.map((e) => e.flags.includes("\\Seen"))).toEqual([true, false, true]);
     const search = text(await c.ok(`SEARCH MODSEQ ${m2}`));
     expect(search.at(-1)).toMatch(/^SEARCH \d.* \(MODSEQ \d+\)$/);

@@ -96,6 +96,41 @@ describe("imapflow against sandmail IMAP", () => {
     await c.logout();
   });
 
+  it("appends NUL bytes as a literal8 and fetches parts decoded with BINARY", async () => {
+    const c = await loggedIn();
+    expect(c.capabilities.has("BINARY")).toBe(true);
+    const pdf = Buffer.from([0x25, 0x50, 0x44, 0x46, 0, 1, 2, 0xff, 0x0a, 0]);
+    const raw = Buffer.concat([
+      Buffer.from(
+        "From: a@example.com\r\nSubject: binary parts\r\nMIME-Version: 1.0\r\n" +
+          "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n" +
+          "Content-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=A9 cr=C3=A8me\r\n--b\r\n" +
+          "Content-Type: application/pdf\r\nContent-Transfer-Encoding: binary\r\n\r\n",
+      ),
+      pdf,
+      Buffer.from(
+        "\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+      ),
+      Buffer.from(pdf.toString("base64")),
+      Buffer.from("\r\n--b--\r\n"),
+    ]);
+    await c.mailboxCreate("Binary");
+    const appended = await c.append("Binary", raw);
+    expect(appended).toBeTruthy();
+    const uid = (appended as { uid: number }).uid;
+    // Kept byte for byte: the NULs and the bare LF of the binary part included.
+    const stored = (await server.store.listMessages(server.runId, { address: server.address })).find(
+      (m) => m.uid === uid && m.mailbox === "Binary",
+    );
+    expect((await server.store.getRaw(server.runId, stored!.id))?.equals(raw)).toBe(true);
+    await c.mailboxOpen("Binary");
+    const msg = await c.fetchOne(String(uid), { bodyParts: ["1", "2", "3"] }, { uid: true, binary: true });
+    expect(msg && msg.bodyParts?.get("1")?.toString()).toBe("café crème");
+    expect(msg && msg.bodyParts?.get("2")?.equals(pdf)).toBe(true);
+    expect(msg && msg.bodyParts?.get("3")?.equals(pdf)).toBe(true);
+    await c.logout();
+  });
+
   it("refuses wrong tokens, other runs' tokens and unknown runs with AUTHENTICATIONFAILED", async () => {
     const other = await server.store.createRun({
       id: "runb",
@@ -179,7 +214,7 @@ describe("imapflow against sandmail IMAP", () => {
       ["\\Flagged"],
     ]);
     const inbox = await server.store.getMailbox(server.runId, server.address, "INBOX");
-    const index = await server.store.mailboxIndex(server.runId, inbox!.id);
+    const index = (await server.store.mailboxIndex(server.runId, inbox!.id)).entries();
     expect(index[0]!.flags.sort()).toEqual(["$Label1", "\\Seen"]);
     await c.logout();
   });

@@ -50,7 +50,7 @@ describe("MULTIAPPEND", () => {
     const drafts = await server.store.getMailbox(server.runId, server.address, "Drafts");
     expect(reply.text).toBe(`OK [APPENDUID ${drafts!.uidValidity} 1:3] APPEND completed`);
     expect(drafts!.messages).toBe(3);
-    const index = await server.store.mailboxIndex(server.runId, drafts!.id);
+    const index = (await server.store.mailboxIndex(server.runId, drafts!.id)).entries();
     const stored = await server.store.getMessages(
       server.runId,
       index.map((e) => e.messageId),

@@ -1,6 +1,13 @@
 import type { StoreEvent } from "@sandmail/core";
+import { type MailboxEntry, UidColumns } from "@sandmail/store";
 import { describe, expect, it } from "vitest";
 import { MailboxTracker } from "../src/session/tracker.js";
+
+function columns(entries: MailboxEntry[]): UidColumns {
+  const out = new UidColumns();
+  for (const e of entries) out.push(e.uid, e.messageId, e.flags, e.modSeq);
+  return out;
+}
 
 /**
  * A model of one mailbox (the truth) and of what a client has been told. Random changes arrive
@@ -24,9 +31,9 @@ describe("MailboxTracker against a model", () => {
         truth.set(uid, []);
         return { uid, messageId: `m${uid}`, flags: [], modSeq: modSeq++ };
       });
-      const tracker = new MailboxTracker("mb", initial, 0);
+      const tracker = new MailboxTracker("mb", columns(initial), 0);
       const client: Array<number | undefined> = initial.map((e) => e.uid); // undefined: uid not yet learned
-      const clientFlags = new Map<number, string[]>();
+      const clientFlags = new Map<number, readonly string[]>();
 
       for (let step = 0; step < 60; step++) {
         const action = rand(5);
@@ -99,7 +106,7 @@ describe("MailboxTracker against a model", () => {
       }
       const final = tracker.flush(true);
       expect(final).toEqual([]);
-      expect(tracker.uids()).toEqual([...truth.keys()].sort((a, b) => a - b));
+      expect([...tracker.uids()]).toEqual([...truth.keys()].sort((a, b) => a - b));
       for (let seq = 1; seq <= tracker.count; seq++) {
         const m = tracker.at(seq)!;
         expect(m.flags).toEqual(truth.get(m.uid));
@@ -110,7 +117,7 @@ describe("MailboxTracker against a model", () => {
   it("holds EXPUNGE back during non-UID FETCH/STORE/SEARCH and keeps sequence numbers valid", () => {
     const tracker = new MailboxTracker(
       "mb",
-      [1, 2, 3].map((uid) => ({ uid, messageId: `m${uid}`, flags: [], modSeq: uid })),
+      columns([1, 2, 3].map((uid) => ({ uid, messageId: `m${uid}`, flags: [], modSeq: uid }))),
       0,
     );
     const base = { runId: "r", seq: 10, address: "a", mailboxId: "mb" };
@@ -124,11 +131,11 @@ describe("MailboxTracker against a model", () => {
     expect(tracker.at(2)!.uid).toBe(2);
     expect(tracker.at(2)!.gone).toBe(true);
     expect(tracker.flush(true)).toEqual([{ type: "expunge", seq: 2 }]);
-    expect(tracker.uids()).toEqual([1, 3, 4]);
+    expect([...tracker.uids()]).toEqual([1, 3, 4]);
   });
 
   it("ignores its own STORE and EXPUNGE when their events arrive later", () => {
-    const tracker = new MailboxTracker("mb", [{ uid: 1, messageId: "m1", flags: [], modSeq: 1 }], 0);
+    const tracker = new MailboxTracker("mb", columns([{ uid: 1, messageId: "m1", flags: [], modSeq: 1 }]), 0);
     tracker.noteFlags(1, ["\\Seen"], 5);
     tracker.queue({
       type: "message.flags",

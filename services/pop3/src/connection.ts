@@ -7,7 +7,15 @@
 import type { Socket } from "node:net";
 import { type SecureContext, TLSSocket } from "node:tls";
 import { decodeSaslPlain, isSandmailError, verifyLogin } from "@sandmail/core";
-import { clientKey, type Logger, type LoginThrottle } from "@sandmail/runtime";
+import {
+  clientKey,
+  keepWords,
+  type Logger,
+  type LoginThrottle,
+  REDACTED,
+  type SessionRecorder,
+  type Transcript,
+} from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { type LineEvent, LineReader } from "./line-reader.js";
 import type { MaildropLocks } from "./locks.js";
@@ -25,6 +33,8 @@ export interface Pop3Deps {
   /** No command for this long ends the session without UPDATE (RFC 1939 §3: at least 10 min). */
   idleTimeoutMs: number;
   onClose(conn: Pop3Connection): void;
+  /** Records the session's transcript when given (transcripts on). */
+  recorder?: SessionRecorder;
 }
 
 type State = "authorization" | "transaction" | "closed";
@@ -46,6 +56,7 @@ export class Pop3Connection {
   private maildrop: Maildrop | undefined;
   private release: (() => void) | undefined;
   private errors = 0;
+  private readonly transcript: Transcript | undefined;
   private readonly timer: NodeJS.Timeout;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
   private readonly onEnd = () => void this.close(false);
@@ -59,6 +70,7 @@ export class Pop3Connection {
     this.reader = new LineReader(deps.maxLineBytes);
     this.timer = setTimeout(() => void this.close(false), deps.idleTimeoutMs);
     this.timer.unref();
+    this.transcript = deps.recorder?.open("pop3", socket.remoteAddress, tls);
     this.attach(socket);
   }
 
@@ -106,8 +118,13 @@ export class Pop3Connection {
     try {
       for (let event = this.queue.shift(); event; event = this.queue.shift()) {
         if (this.state === "closed") return;
-        if (event.type === "too-long") this.fail("-ERR Line too long");
-        else await this.handle(event.text);
+        if (event.type === "too-long") {
+          this.transcript?.client("[line too long]");
+          this.fail("-ERR Line too long");
+        } else {
+          this.transcript?.client(shownCommand(event.text));
+          await this.handle(event.text);
+        }
         if (this.queue.length === 0 && this.socket.isPaused()) this.socket.resume();
       }
     } catch (err) {
@@ -258,7 +275,11 @@ export class Pop3Connection {
     for (;;) {
       if (this.state === "closed") return undefined;
       const event = this.queue.shift();
-      if (event) return event.type === "line" ? event.text : "";
+      if (event) {
+        // The continuation of AUTH: credentials.
+        this.transcript?.client(REDACTED);
+        return event.type === "line" ? event.text : "";
+      }
       await new Promise<void>((resolve) => {
         const done = () => {
           this.socket.off("data", done);
@@ -319,6 +340,7 @@ export class Pop3Connection {
       return;
     }
     this.release = release;
+    this.transcript?.login(address, runId);
     this.state = "transaction";
     this.errors = 0;
     const { count, bytes } = this.maildrop.stat();
@@ -337,6 +359,7 @@ export class Pop3Connection {
     const secure = new TLSSocket(plain, { isServer: true, secureContext: this.deps.secureContext });
     this.socket = secure;
     this.tls = true;
+    this.transcript?.secured();
     this.attach(secure);
     await new Promise<void>((resolve) => {
       secure.once("secure", resolve);
@@ -377,6 +400,8 @@ export class Pop3Connection {
   private async sendBody(status: string, body: Buffer): Promise<void> {
     if (this.state === "closed") return;
     this.socket.write(`${status}\r\n`);
+    this.transcript?.server(status);
+    this.transcript?.server(`[message: ${body.length} bytes]`);
     if (!this.socket.write(body)) await this.drain();
   }
 
@@ -396,6 +421,7 @@ export class Pop3Connection {
   private send(text: string): void {
     if (this.state === "closed" || this.socket.destroyed) return;
     this.socket.write(`${text}\r\n`);
+    if (this.transcript) for (const line of text.split("\r\n")) this.transcript.server(line);
   }
 
   /** Ends the session; without QUIT (`orderly` false) the session's deletion marks are taken back. */
@@ -404,6 +430,7 @@ export class Pop3Connection {
     const drop = this.maildrop;
     this.state = "closed";
     clearTimeout(this.timer);
+    this.transcript?.end();
     const socket = this.socket;
     socket.end();
     setTimeout(() => socket.destroy(), 2_000).unref();
@@ -425,6 +452,14 @@ const TRANSACTION_COMMANDS = new Set(["STAT", "LIST", "RETR", "DELE", "RSET", "T
 function number(text: string | undefined): number | undefined {
   if (!text || !/^\d{1,9}$/.test(text)) return undefined;
   return Number(text);
+}
+
+/** A command line as a transcript shows it: no password, no SASL response. */
+function shownCommand(line: string): string {
+  const keyword = line.trimStart().slice(0, 5).toUpperCase();
+  if (keyword.startsWith("PASS")) return keepWords(line, 1);
+  if (keyword.startsWith("AUTH") || keyword.startsWith("APOP")) return keepWords(line, 2);
+  return line;
 }
 
 const utf8 = (latin1: string) => Buffer.from(latin1, "latin1").toString("utf8");

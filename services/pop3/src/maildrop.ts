@@ -27,7 +27,7 @@ export class Maildrop {
   ) {}
 
   static async open(store: MailStore, runId: string, mailbox: Mailbox): Promise<Maildrop> {
-    const index = await store.mailboxIndex(runId, mailbox.id);
+    const index = (await store.mailboxIndex(runId, mailbox.id)).entries();
     const messages: DropMessage[] = [];
     for (let i = 0; i < index.length; i += BATCH) {
       const slice = index.slice(i, i + BATCH);

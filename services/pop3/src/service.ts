@@ -5,7 +5,7 @@
  */
 import { createSecureContext } from "node:tls";
 import type { Config } from "@sandmail/core";
-import { createListenerPair, type Logger, LoginThrottle } from "@sandmail/runtime";
+import { createListenerPair, type Logger, LoginThrottle, SessionRecorder } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { Pop3Connection, type Pop3Deps } from "./connection.js";
 import { MaildropLocks } from "./locks.js";
@@ -45,6 +45,8 @@ export function createPop3Service(options: Pop3ServiceOptions): Pop3Service {
     idleTimeoutMs: options.idleTimeoutMs ?? 10 * 60_000,
     onClose: (conn) => connections.delete(conn),
   };
+  const recorder = SessionRecorder.fromConfig(config, store, log);
+  if (recorder) deps.recorder = recorder;
 
   const listeners = createListenerPair({
     secureContext,

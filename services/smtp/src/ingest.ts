@@ -44,6 +44,12 @@ export interface Delivery {
   authUser?: string;
   /** Received `with` protocol: ESMTP, ESMTPS, ESMTPA, ESMTPSA (or SMTP after HELO). */
   protocol: string;
+  /**
+   * Called right before the store step (once per run): the session gives its memory-budget
+   * reservation for the DATA back here, as the store charges what it keeps. Released earlier,
+   * the bytes would go uncounted during the checks; later, they would count twice.
+   */
+  beforeStore?: () => void;
 }
 
 export interface DeliveryResult {
@@ -264,6 +270,7 @@ export function createIngest(options: IngestOptions): Ingest {
             envelope,
           }));
         try {
+          delivery.beforeStore?.();
           // All of this run's copies in one atomic store step, settled only once its outcome is known.
           return await store.appendDelivery(runId, { deliveryId: queueId, body: raw, copies });
         } catch (err) {

@@ -18,8 +18,18 @@ import { SMTPConnection, type SMTPConnectionOptions } from "smtp-server/lib/smtp
  *   client byte can be read, so the "You talk too soon" rejection never applies.
  *
  * Both mirror smtp-server 3.21.6's code; re-check them when upgrading smtp-server.
+ *
+ * smtp-server picks the enhanced status code from the reply code alone (452 is always 4.2.2);
+ * a reply whose text starts with its own enhanced code (`4.3.1 ...`) is sent with that one instead.
  */
-class PromptConnection extends SMTPConnection {
+const OWN_ENHANCED_CODE = /^[245]\.\d{1,3}\.\d{1,3} /;
+
+export class PromptConnection extends SMTPConnection {
+  override send(code: number, data?: string | string[] | null, context?: string | false): void {
+    const own = typeof data === "string" && OWN_ENHANCED_CODE.test(data);
+    super.send(code, data, own ? false : context);
+  }
+
   override init(): void {
     this._setListeners(() => {
       const { maxClients } = this._server.options;
@@ -46,10 +56,18 @@ export class PromptGreetingServer extends SMTPServer {
   }
 
   override connect(socket: net.Socket | tls.TLSSocket, socketOptions?: SMTPConnectionOptions | null): void {
-    const connection = new PromptConnection(this, socket, socketOptions);
+    const connection = this.createConnection(socket, socketOptions);
     this.connections.add(connection);
     connection.on("error", (err: Error) => this._onError(err));
     connection.on("connect", (data) => this._onClientConnect(data));
     connection.init();
+  }
+
+  /** The connection for a new socket (transcript-connection.ts returns a recording one). */
+  protected createConnection(
+    socket: net.Socket | tls.TLSSocket,
+    socketOptions?: SMTPConnectionOptions | null,
+  ): PromptConnection {
+    return new PromptConnection(this, socket, socketOptions);
   }
 }

@@ -25,6 +25,9 @@ export const reply = {
     new SmtpReplyError(454, "Temporary authentication failure, try again later", { cause }),
   quotaExceeded: (runId: string, cause: unknown) =>
     new SmtpReplyError(452, `Run ${runId} is over its message or byte limit`, { cause }),
+  // RFC 3463's 4.3.1 "mail system full"; the text carries its own enhanced code (see prompt-greeting.ts).
+  storageFull: (cause?: unknown) =>
+    new SmtpReplyError(452, "4.3.1 Insufficient system storage, try again later", { cause }),
   storeFailed: (cause: unknown) =>
     new SmtpReplyError(451, "Local error: the message was not stored, try again later", { cause }),
   notReceived: (cause: unknown) =>
@@ -42,6 +45,7 @@ export const reply = {
 export function replyForStoreError(err: unknown, runId: string): SmtpReplyError {
   if (err instanceof SmtpReplyError) return err;
   if (isSandmailError(err, "quota_exceeded")) return reply.quotaExceeded(runId, err);
+  if (isSandmailError(err, "storage_full")) return reply.storageFull(err);
   if (isSandmailError(err, "run_not_found"))
     return reply.noSuchRun(`Run ${runId} does not exist or has expired`);
   return reply.storeFailed(err);

@@ -1,7 +1,7 @@
 import os from "node:os";
-import type { Config } from "@sandmail/core";
+import type { ByteBudget, Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
-import { clientKey, type Logger, LoginThrottle } from "@sandmail/runtime";
+import { clientKey, type Logger, LoginThrottle, SessionRecorder, type Transcript } from "@sandmail/runtime";
 import type { CatchAllRun, MailStore } from "@sandmail/store";
 import type { WorkerPool } from "@sandmail/work";
 import type { SMTPServerOptions, SMTPServerSession } from "smtp-server";
@@ -11,6 +11,7 @@ import { resultOfReply } from "./message-outcome.js";
 import { PromptGreetingServer } from "./prompt-greeting.js";
 import { readMessage } from "./read-message.js";
 import { reply, SmtpReplyError } from "./replies.js";
+import { TranscriptServer } from "./transcript-connection.js";
 
 export interface SmtpServiceOptions {
   config: Config;
@@ -29,6 +30,8 @@ export interface SmtpServiceOptions {
   work?: WorkerPool;
   /** Slows down wrong logins per client address; shared with the process's other front ends. */
   loginThrottle?: LoginThrottle;
+  /** The process's memory budget: DATA is reserved in it chunk by chunk before it is kept. */
+  budget?: ByteBudget;
   /** Where message outcomes and open sessions are counted; nothing is counted without it. */
   metrics?: Pick<SandmailMetrics, "smtpMessages" | "smtpSessions">;
 }
@@ -74,6 +77,10 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
   });
 
   const loginThrottle = options.loginThrottle ?? new LoginThrottle();
+  const recorder = SessionRecorder.fromConfig(config, store, log);
+  /** Transcripts of open sessions by session id (empty when transcripts are off). */
+  const openTranscripts = new Map<string, Transcript>();
+  const transcriptOf = (session: SMTPServerSession) => openTranscripts.get(session.id);
 
   /** AUTH: wrong credentials from an address make its next attempts wait, then refused (454). */
   async function authenticate(
@@ -139,7 +146,10 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
     onAuth(auth, session, callback) {
       settle(
         authenticate(auth.username ?? "", auth.password ?? "", session),
-        (runId) => callback(null, { user: runId }),
+        (runId) => {
+          transcriptOf(session)?.login(runId, runId);
+          callback(null, { user: runId });
+        },
         (err) => callback(err),
       );
     },
@@ -163,6 +173,7 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
       settle(
         ingest.route(address.address, authRunId),
         (route) => {
+          transcriptOf(session)?.scope(route.runId);
           stateOf(session).routes.set(address.address.toLowerCase(), route);
           callback();
         },
@@ -179,11 +190,19 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
 
     onData(stream, session, callback) {
       inFlight.add(session.id);
+      let reserved = 0;
+      const release = () => {
+        options.budget?.release(reserved);
+        reserved = 0;
+      };
       const receive = async (): Promise<string> => {
-        const { raw } = await readMessage(stream, maxBytes).catch((err: unknown) => {
+        const read = await readMessage(stream, maxBytes, options.budget).catch((err: unknown) => {
           // The client went away mid-message; nobody is left to read the reply.
           throw reply.notReceived(err);
         });
+        reserved = read.reserved;
+        const { raw } = read;
+        if (read.refused === "storage-full") throw reply.storageFull();
         if (!raw) throw reply.tooBig(maxBytes);
         const state = stateOf(session);
         const routes: Route[] = [];
@@ -203,6 +222,7 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
           tls: session.secure,
           ...(typeof session.user === "string" ? { authUser: session.user } : {}),
           protocol: session.transmissionType || "ESMTP",
+          beforeStore: release,
         });
         const ms = Math.round(performance.now() - started);
         // One line per stored copy, as a mail catcher's console shows arrivals.
@@ -225,6 +245,8 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
           callback(err);
         },
         () => {
+          // Stored (the store now counts the bytes) or refused: either way this copy is done.
+          release();
           inFlight.delete(session.id);
           if (closing) setImmediate(() => dropSession(session.id));
         },
@@ -257,8 +279,10 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
     ...handlers,
   };
 
-  const plain = new PromptGreetingServer({ ...serverOptions, secure: false });
-  const secure = new PromptGreetingServer({ ...serverOptions, secure: true });
+  const serverFor = (opts: SMTPServerOptions) =>
+    recorder ? new TranscriptServer(opts, recorder, openTranscripts) : new PromptGreetingServer(opts);
+  const plain = serverFor({ ...serverOptions, secure: false });
+  const secure = serverFor({ ...serverOptions, secure: true });
   const servers = [plain, secure];
   // Read at scrape time from the servers' own connection sets: nothing to do per connection.
   const untrackSessions = metrics?.smtpSessions.track(() => plain.connections.size + secure.connections.size);

@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { navigate } from "./route.js";
+import { RunList } from "./run-list.js";
 import { knownRuns, openSession, parseCredentials } from "./session.js";
 
 /** Paste a run id and token (or the run's whole link) to open it; or pick a run opened before. */
@@ -89,6 +90,7 @@ export function Connect({
           </ul>
         </section>
       )}
+      <RunList />
     </main>
   );
 }

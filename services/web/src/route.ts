@@ -1,12 +1,26 @@
 import { useEffect, useState } from "preact/hooks";
 
-/** Where the page is: `#/r/<run>` and `#/r/<run>/m/<message>`; anything else is the connect page. */
+/**
+ * Where the page is: `#/r/<run>`, `#/r/<run>/m/<message>`, `#/r/<run>/sessions` and
+ * `#/r/<run>/sessions/<session>`; anything else is the connect page.
+ */
 export interface Route {
   run?: string;
   message?: string;
+  /** The run's protocol sessions instead of its mail; `session` names the one shown. */
+  sessions?: true;
+  session?: string;
 }
 
 export function parseRoute(hash: string): Route {
+  const sessions = /^#\/r\/([^/]+)\/sessions(?:\/([^/]+))?$/.exec(hash);
+  if (sessions) {
+    return {
+      run: decodeURIComponent(sessions[1]!),
+      sessions: true,
+      ...(sessions[2] ? { session: decodeURIComponent(sessions[2]) } : {}),
+    };
+  }
   const match = /^#\/r\/([^/]+)(?:\/m\/([^/]+))?$/.exec(hash);
   if (!match) return {};
   return {
@@ -18,6 +32,8 @@ export function parseRoute(hash: string): Route {
 export function href(route: Route): string {
   if (!route.run) return "#/";
   const run = `#/r/${encodeURIComponent(route.run)}`;
+  if (route.sessions)
+    return route.session ? `${run}/sessions/${encodeURIComponent(route.session)}` : `${run}/sessions`;
   return route.message ? `${run}/m/${encodeURIComponent(route.message)}` : run;
 }
 

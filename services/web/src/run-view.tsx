@@ -3,7 +3,7 @@ import { api, runPath } from "./api.js";
 import { Connect } from "./connect.js";
 import { MessageList } from "./message-list.js";
 import { MessageView } from "./message-view.js";
-import { navigate } from "./route.js";
+import { href, navigate } from "./route.js";
 import { closeSession } from "./session.js";
 import { SettingsPanel } from "./settings-panel.js";
 import { applyTheme, currentTheme, nextTheme } from "./theme.js";
@@ -112,6 +112,9 @@ export function RunView({ run, message }: { run: string; message: string | undef
           {state.deleted ? "run deleted" : state.live ? "live" : "connecting…"}
         </span>
         <span class="spacer" />
+        <a class="button" href={href({ run, sessions: true })}>
+          Sessions
+        </a>
         <button type="button" onClick={() => setSettings(true)}>
           SMTP/IMAP settings
         </button>

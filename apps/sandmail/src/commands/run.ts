@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { clientFrom, printJson, runFrom } from "./client.js";
 import { clientFlags, clientFlagsHelp, positiveInt, UsageError } from "./client-options.js";
 
-export const runHelp = `Usage: sandmail run <create|info|delete> [options]
+export const runHelp = `Usage: sandmail run <create|list|info|delete> [options]
 
   sandmail run create [--ttl <seconds>] [--label <text>] [--json | --env]
       Creates an isolated run and prints it as JSON (default), or with --env as shell exports
@@ -10,6 +10,9 @@ export const runHelp = `Usage: sandmail run <create|info|delete> [options]
       exports SANDMAIL_URL SANDMAIL_RUN SANDMAIL_TOKEN SANDMAIL_DOMAIN SANDMAIL_SMTP_HOST
       SANDMAIL_SMTP_PORT SANDMAIL_SMTP_TLS_PORT SANDMAIL_SMTP_USER SANDMAIL_SMTP_PASS, and
       SANDMAIL_UI_URL (the run's web inbox link) when the server serves the UI
+  sandmail run list [--json]
+      Every live run with its message count and expiry (the operator's view: needs
+      SANDMAIL_API_KEY when the server sets one); --json adds the tokens
   sandmail run info       the run's counts and expiry, as JSON
   sandmail run delete     deletes the run and all its mail
 
@@ -71,6 +74,19 @@ export async function runCommand(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case "list": {
+      const runs = await clientFrom(values).listRuns();
+      if (values.json) printJson(runs);
+      else {
+        for (const run of runs) {
+          const label = run.label ? `  ${run.label}` : "";
+          process.stdout.write(
+            `${run.id}  ${run.counts.messages} messages  expires ${run.expiresAt}${label}\n`,
+          );
+        }
+      }
+      return 0;
+    }
     case "info": {
       printJson(await (await runFrom(values)).info());
       return 0;
@@ -80,6 +96,6 @@ export async function runCommand(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      throw new UsageError(`unknown action 'run ${action}': create, info or delete`);
+      throw new UsageError(`unknown action 'run ${action}': create, list, info or delete`);
   }
 }

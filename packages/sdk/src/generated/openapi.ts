@@ -70,7 +70,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List runs
+         * @description Every live run with its counts and token, newest first, for the operator (the web UI's run list). Needs the API key when the server sets SANDMAIL_API_KEY; without a key only a server bound to loopback answers (403 otherwise).
+         */
+        get: operations["listRuns"];
         put?: never;
         /**
          * Create a run
@@ -430,6 +434,46 @@ export type paths = {
          * @description Replaces the run's DNS records: SPF policies, DKIM keys and DMARC policies as TXT records (plus A, AAAA, MX, CNAME, PTR). Checks of mail arriving after this call resolve against them, so results are deterministic and need no internet. Mail already received keeps the results it got. An empty list clears them.
          */
         put: operations["putDnsRecords"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{run}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The run's protocol sessions
+         * @description SMTP, IMAP and POP3 sessions that touched the run (logged in as it, delivered to it, or logged in to one of its inboxes), newest first, once they have ended. A ring per run keeps the newest (`SANDMAIL_TRANSCRIPT_SESSIONS`, default 200, within `SANDMAIL_TRANSCRIPT_BYTES`, default 2 MiB).
+         */
+        get: operations["listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{run}/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One session's transcript
+         * @description Every line of the session in both directions with its time: as JSON, or as a plain-text transcript with `Accept: text/plain`. Message bodies and literals are shown as their size; passwords and AUTH data as `[redacted]`.
+         */
+        get: operations["getSession"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1083,7 +1127,7 @@ export type components = {
              * @description Stable machine-readable error code; branch on this.
              * @enum {string}
              */
-            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "internal";
+            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "storage_full" | "too_many_runs" | "too_many_waits" | "too_many_streams" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "session_not_found" | "internal";
             /** @description What went wrong with this request. */
             detail: string;
             /** @description The request path the problem occurred on. */
@@ -1818,6 +1862,38 @@ export type components = {
             limits: components["schemas"]["RunLimits"];
             counts: components["schemas"]["RunCounts"];
         };
+        RunListItem: {
+            /**
+             * @description The run id, as returned by POST /v1/runs.
+             * @example k3x9q2m7za
+             */
+            id: string;
+            /**
+             * @description Any address at this domain is delivered into the run.
+             * @example k3x9q2m7za.sandmail.test
+             */
+            domain: string;
+            label?: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T12:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description After this the run and all its mail are gone.
+             * @example 2026-03-01T12:00:00.000Z
+             */
+            expiresAt: string;
+            limits: components["schemas"]["RunLimits"];
+            counts: components["schemas"]["RunCounts"];
+            /** @description The run's token, for the operator who may read every run. */
+            token: string;
+        };
+        RunList: {
+            /** @description Live runs, newest first (at most 1000). */
+            runs: components["schemas"]["RunListItem"][];
+        };
         Inbox: {
             /** @example alice@k3x9q2m7za.sandmail.test */
             address: string;
@@ -1856,6 +1932,91 @@ export type components = {
          *     sandmail_smtp_messages_total{result="failed"} 0
          */
         MetricsText: string;
+        SessionSummary: {
+            /** @example q2Vx0bA9LmT3 */
+            id: string;
+            /** @enum {string} */
+            protocol: "smtp" | "imap" | "pop3";
+            /**
+             * @description The client's IP address.
+             * @example 127.0.0.1
+             */
+            client: string;
+            /** @description Whether the session ended on TLS (implicit, or after STARTTLS/STLS). */
+            tls: boolean;
+            /**
+             * @description The login name the session authenticated with; null when it did not log in.
+             * @example k3x9q2m7za
+             */
+            user: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T12:00:00.000Z
+             */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T12:00:00.000Z
+             */
+            endedAt: string;
+            /** @description Lines the client sent (commands and continuations). */
+            commands: number;
+        };
+        SessionList: {
+            /** @description Newest first; only sessions that have ended. */
+            sessions: components["schemas"]["SessionSummary"][];
+        };
+        /**
+         * @example {
+         *       "at": "2026-03-01T12:00:00.000Z",
+         *       "from": "client",
+         *       "text": "EHLO app"
+         *     }
+         */
+        TranscriptLine: {
+            /**
+             * Format: date-time
+             * @example 2026-03-01T12:00:00.000Z
+             */
+            at: string;
+            /** @enum {string} */
+            from: "client" | "server";
+            /** @description The line without CRLF. Message bodies and literals appear as their size (`[message body: 1234 bytes]`, `{300}[300 bytes]`), passwords and AUTH data as `[redacted]`, long lines cut after 2,000 characters. */
+            text: string;
+        };
+        SessionTranscript: {
+            /** @example q2Vx0bA9LmT3 */
+            id: string;
+            /** @enum {string} */
+            protocol: "smtp" | "imap" | "pop3";
+            /**
+             * @description The client's IP address.
+             * @example 127.0.0.1
+             */
+            client: string;
+            /** @description Whether the session ended on TLS (implicit, or after STARTTLS/STLS). */
+            tls: boolean;
+            /**
+             * @description The login name the session authenticated with; null when it did not log in.
+             * @example k3x9q2m7za
+             */
+            user: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T12:00:00.000Z
+             */
+            startedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T12:00:00.000Z
+             */
+            endedAt: string;
+            /** @description Lines the client sent (commands and continuations). */
+            commands: number;
+            /** @description Lines left out from the middle of a session longer than its budget (its start and end are kept). */
+            omitted: number;
+            lines: components["schemas"]["TranscriptLine"][];
+        };
         WaitResult: {
             /** @description The matching messages, oldest first (arrival order). */
             messages: components["schemas"]["MessageDetail"][];
@@ -1916,7 +2077,7 @@ export type components = {
              * @description Stable machine-readable error code; branch on this.
              * @enum {string}
              */
-            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "internal";
+            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "storage_full" | "too_many_runs" | "too_many_waits" | "too_many_streams" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "session_not_found" | "internal";
             /** @description What went wrong with this request. */
             detail: string;
             /** @description The request path the problem occurred on. */
@@ -1952,7 +2113,7 @@ export type components = {
              * @description Stable machine-readable error code; branch on this.
              * @enum {string}
              */
-            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "internal";
+            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "storage_full" | "too_many_runs" | "too_many_waits" | "too_many_streams" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "session_not_found" | "internal";
             /** @description What went wrong with this request. */
             detail: string;
             /** @description The request path the problem occurred on. */
@@ -2046,6 +2207,53 @@ export interface operations {
             };
         };
     };
+    listRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The live runs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunList"];
+                };
+            };
+            /** @description Missing or wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed with these credentials or from here. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts (or requests) from this address; retry after the Retry-After seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createRun: {
         parameters: {
             query?: never;
@@ -2091,6 +2299,15 @@ export interface operations {
             };
             /** @description Missing or wrong bearer token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run is full, the server's memory budget is used up, or it holds its maximum of runs. */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2926,7 +3143,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Error. */
+            /** @description Not allowed with these credentials or from here. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3456,6 +3673,118 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DnsRecords"];
+                };
+            };
+            /** @description The request is invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such run, message or route (or not visible with this token). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The run id, as returned by POST /v1/runs.
+                 * @example k3x9q2m7za
+                 */
+                run: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sessions, without their lines. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionList"];
+                };
+            };
+            /** @description The request is invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such run, message or route (or not visible with this token). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The run id, as returned by POST /v1/runs.
+                 * @example k3x9q2m7za
+                 */
+                run: string;
+                /**
+                 * @description A session id from GET /v1/runs/{run}/sessions.
+                 * @example q2Vx0bA9LmT3
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transcript. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionTranscript"];
+                    "text/plain": string;
                 };
             };
             /** @description The request is invalid. */

@@ -9,9 +9,17 @@ import {
   normalizeMailboxName,
   parentNames,
 } from "../shared/mailbox-names.js";
+import { UidColumns } from "../shared/uid-columns.js";
 import { emit, emitMoved } from "./events.js";
 import { removeSorted } from "./sorted.js";
-import { bySeqKey, type InboxRecord, type MailboxRecord, type RunState, type StoreContext } from "./state.js";
+import {
+  bySeqKey,
+  type InboxRecord,
+  type MailboxRecord,
+  type MessageRecord,
+  type RunState,
+  type StoreContext,
+} from "./state.js";
 import { mailboxView } from "./views.js";
 
 /** A run's inboxes (one per address) and their folders. */
@@ -81,13 +89,14 @@ export function deleteMailbox(state: RunState, address: string, name: string): v
   const inbox = state.inboxes.get(address);
   const mb = inbox?.byName.get(folder);
   if (!inbox || !mb) throw new SandmailError("mailbox_not_found", `no mailbox ${folder}`);
-  for (const m of mb.index) {
+  const recs = recordsOf(state, mb);
+  for (const m of recs) {
     state.messages.delete(m.id);
     state.bytes -= m.raw.length;
   }
-  removeSorted(state.bySeq, mb.index, bySeqKey);
-  removeSorted(inbox.bySeq, mb.index, bySeqKey);
-  mb.index = [];
+  removeSorted(state.bySeq, recs, bySeqKey);
+  removeSorted(inbox.bySeq, recs, bySeqKey);
+  mb.index = new UidColumns();
   inbox.byName.delete(folder);
   state.mailboxes.delete(mb.id);
   emit(state, {
@@ -186,7 +195,7 @@ function newMailbox(
     highestModSeq: seq,
     unseen: 0,
     recentClaimed: 0,
-    index: [],
+    index: new UidColumns(),
   };
   inbox.byName.set(name, mb);
   state.mailboxes.set(mb.id, mb);
@@ -212,15 +221,20 @@ function renameInbox(
   createParents(ctx, state, inbox, dst);
   const dest = newMailbox(ctx, state, inbox, dst);
   dest.uidNext = src.uidNext;
-  const moving = src.index;
-  src.index = [];
+  const moving = recordsOf(state, src);
+  src.index = new UidColumns();
   src.unseen = 0;
   for (const rec of moving) {
     rec.mailbox = dest;
     rec.modSeq = src.highestModSeq = dest.highestModSeq = ++state.seq;
-    dest.index.push(rec);
+    dest.index.push(rec.uid, rec.id, rec.flags, rec.modSeq);
     if (!hasSeen(rec.flags)) dest.unseen++;
     emitMoved(state, rec, src, rec.uid);
   }
   return dest;
+}
+
+/** A mailbox's message records, by UID ascending. */
+function recordsOf(state: RunState, mb: MailboxRecord): MessageRecord[] {
+  return mb.index.ids.slice(0, mb.index.length).map((id) => state.messages.get(id) as MessageRecord);
 }

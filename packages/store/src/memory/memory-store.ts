@@ -1,29 +1,55 @@
-import type { DnsRecord, Mailbox, Run, RunCounts, StoredMessage, StoreEvent } from "@sandmail/core";
+import type {
+  ByteBudget,
+  DnsRecord,
+  Mailbox,
+  Run,
+  RunCounts,
+  SessionSummary,
+  SessionTranscript,
+  StoredMessage,
+  StoreEvent,
+  TranscriptLimits,
+} from "@sandmail/core";
 import type {
   AppendInput,
   CopyResult,
   CreateRunInput,
   DeliveryInput,
   InboxInfo,
-  MailboxEntry,
   MailStore,
   MessageQuery,
+  RunListing,
   StoreListener,
   UpdateFlagsInput,
   UpdateFlagsResult,
 } from "../contract.js";
-import { checkAddress, checkAppend, checkDelivery, checkIds, normalizeDnsRecords } from "../shared/inputs.js";
+import {
+  checkAddress,
+  checkAppend,
+  checkDelivery,
+  checkIds,
+  checkSession,
+  normalizeDnsRecords,
+} from "../shared/inputs.js";
+import type { UidColumns } from "../shared/uid-columns.js";
 import * as events from "./events.js";
 import * as mailboxes from "./mailboxes.js";
 import * as messages from "./messages.js";
 import { copyRun, RunRegistry } from "./runs.js";
-import type { StoreContext } from "./state.js";
+import type { RunState, StoreContext } from "./state.js";
 
 export interface MemoryStoreOptions {
   /** Clock in epoch milliseconds (tests move it to expire runs). */
   now?: () => number;
   /** How often expired runs are swept even when nobody touches them. */
   sweepIntervalMs?: number;
+  /**
+   * The process's memory budget: message bytes are charged to it as they are stored and
+   * released as they go; an append that does not fit fails with `storage_full`.
+   */
+  budget?: ByteBudget;
+  /** Runs held at once; creating one more fails with `too_many_runs`. */
+  maxRuns?: number;
 }
 
 /**
@@ -50,7 +76,10 @@ export class MemoryStore implements MailStore {
         return lastUidValidity;
       },
     };
-    this.#runs = new RunRegistry(now);
+    this.#runs = new RunRegistry(now, {
+      ...(options.budget ? { budget: options.budget } : {}),
+      ...(options.maxRuns ? { maxRuns: options.maxRuns } : {}),
+    });
     this.#sweeper = setInterval(() => this.sweepExpired(), options.sweepIntervalMs ?? 1000);
     this.#sweeper.unref();
   }
@@ -77,8 +106,11 @@ export class MemoryStore implements MailStore {
   }
 
   async runCounts(runId: string): Promise<RunCounts> {
-    const state = this.#runs.get(runId);
-    return { messages: state.messages.size, bytes: state.bytes, inboxes: state.inboxes.size };
+    return countsOf(this.#runs.get(runId));
+  }
+
+  async listRuns(limit = 1000): Promise<RunListing[]> {
+    return this.#runs.list(limit).map((state) => ({ run: copyRun(state.run), counts: countsOf(state) }));
   }
 
   async ensureInbox(runId: string, address: string): Promise<void> {
@@ -151,7 +183,7 @@ export class MemoryStore implements MailStore {
     return messages.listMessages(state, query, address);
   }
 
-  async mailboxIndex(runId: string, mailboxId: string): Promise<MailboxEntry[]> {
+  async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {
     return messages.mailboxIndex(mailboxes.mailboxRecord(this.#runs.get(runId), mailboxId));
   }
 
@@ -202,9 +234,26 @@ export class MemoryStore implements MailStore {
     return this.#runs.get(runId).dns.map((r) => ({ ...r, values: [...r.values] }));
   }
 
+  async addSession(runId: string, session: SessionTranscript, limits: TranscriptLimits): Promise<void> {
+    checkSession(session, limits);
+    this.#runs.get(runId).sessions.add(session, limits);
+  }
+
+  async listSessions(runId: string): Promise<SessionSummary[]> {
+    return this.#runs.get(runId).sessions.list();
+  }
+
+  async getSession(runId: string, sessionId: string): Promise<SessionTranscript | undefined> {
+    return this.#runs.get(runId).sessions.get(sessionId);
+  }
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
   }
+}
+
+function countsOf(state: RunState): RunCounts {
+  return { messages: state.messages.size, bytes: state.bytes, inboxes: state.inboxes.size };
 }

@@ -1,11 +1,16 @@
-import { DefaultFolders, type Envelope, SandmailError, type StoredMessage } from "@sandmail/core";
+import {
+  DefaultFolders,
+  type Envelope,
+  SandmailError,
+  type StoredMessage,
+  storageFull,
+} from "@sandmail/core";
 import type {
   AppendInput,
   AppendMeta,
   CopyResult,
   DeliveryCopy,
   DeliveryInput,
-  MailboxEntry,
   MessageQuery,
   UpdateFlagsInput,
   UpdateFlagsResult,
@@ -13,12 +18,12 @@ import type {
 import { applyFlagOp, hasSeen, normalizeFlags } from "../shared/flags.js";
 import { checkAddress, checkIds, messageIdFor } from "../shared/inputs.js";
 import { normalizeMailboxName } from "../shared/mailbox-names.js";
+import type { UidColumns } from "../shared/uid-columns.js";
 import { emit, emitAdded, emitMoved } from "./events.js";
 import { ensureInbox } from "./mailboxes.js";
 import { insertSorted, lowerBound, removeSorted } from "./sorted.js";
 import {
   bySeqKey,
-  byUidKey,
   type InboxRecord,
   type KeptMeta,
   type MailboxRecord,
@@ -26,7 +31,7 @@ import {
   type RunState,
   type StoreContext,
 } from "./state.js";
-import { entryView, messageView } from "./views.js";
+import { messageView } from "./views.js";
 
 /** A run's messages: arrival, reads, flags, copy, move and expunge. */
 
@@ -178,8 +183,8 @@ export function listMessages(
   return out;
 }
 
-export function mailboxIndex(mb: MailboxRecord): MailboxEntry[] {
-  return mb.index.map(entryView);
+export function mailboxIndex(mb: MailboxRecord): UidColumns {
+  return mb.index.clone();
 }
 
 export function updateFlags(
@@ -200,6 +205,7 @@ export function updateFlags(
     mb.unseen += (hasSeen(rec.flags) ? 1 : 0) - (hasSeen(next) ? 1 : 0);
     rec.flags = next;
     rec.modSeq = mb.highestModSeq = ++state.seq;
+    mb.index.setFlags(mb.index.indexOf(rec.uid), next, rec.modSeq);
     result.updated.push({ messageId: rec.id, uid: rec.uid, flags: [...next], modSeq: rec.modSeq });
     emit(state, {
       type: "message.flags",
@@ -244,7 +250,7 @@ export function copyMessages(state: RunState, messageIds: string[], dest: Mailbo
 
 export function moveMessages(state: RunState, messageIds: string[], dest: MailboxRecord): CopyResult {
   const recs = records(state, messageIds);
-  for (const [mb, group] of groupByMailbox(recs)) removeSorted(mb.index, group, byUidKey);
+  removeFromIndexes(recs);
   const mapping: CopyResult["mapping"] = [];
   for (const rec of recs) {
     const from = rec.mailbox;
@@ -254,7 +260,7 @@ export function moveMessages(state: RunState, messageIds: string[], dest: Mailbo
     rec.mailbox = dest;
     rec.uid = dest.uidNext++;
     rec.modSeq = from.highestModSeq = dest.highestModSeq = ++state.seq;
-    insertSorted(dest.index, rec, byUidKey);
+    dest.index.push(rec.uid, rec.id, rec.flags, rec.modSeq);
     if (from.address !== dest.address) {
       removeSorted(inboxOf(state, from.address).bySeq, [rec], bySeqKey);
       insertSorted(inboxOf(state, dest.address).bySeq, rec, bySeqKey);
@@ -268,7 +274,7 @@ export function moveMessages(state: RunState, messageIds: string[], dest: Mailbo
 
 export function deleteMessages(state: RunState, messageIds: string[]): number {
   const recs = records(state, messageIds);
-  for (const [mb, group] of groupByMailbox(recs)) removeSorted(mb.index, group, byUidKey);
+  removeFromIndexes(recs);
   removeSorted(state.bySeq, recs, bySeqKey);
   for (const [address, group] of groupBy(recs, (r) => r.mailbox.address)) {
     removeSorted(inboxOf(state, address).bySeq, group, bySeqKey);
@@ -277,6 +283,7 @@ export function deleteMessages(state: RunState, messageIds: string[]): number {
     const mb = rec.mailbox;
     state.messages.delete(rec.id);
     state.bytes -= rec.raw.length;
+    state.budget?.release(rec.raw.length);
     if (!hasSeen(rec.flags)) mb.unseen--;
     const seq = ++state.seq;
     mb.highestModSeq = seq;
@@ -318,20 +325,25 @@ function checkQuota(state: RunState, messages: number, bytes: number): void {
       `run ${state.run.id} would exceed its maximum of ${maxBytes} bytes`,
     );
   }
+  const { budget } = state;
+  if (budget && !budget.fits(bytes)) throw storageFull(budget.limit);
 }
 
 function insert(state: RunState, rec: MessageRecord): void {
   state.messages.set(rec.id, rec);
   insertSorted(state.bySeq, rec, bySeqKey);
   insertSorted(inboxOf(state, rec.mailbox.address).bySeq, rec, bySeqKey);
-  insertSorted(rec.mailbox.index, rec, byUidKey);
+  rec.mailbox.index.push(rec.uid, rec.id, rec.flags, rec.modSeq);
   state.bytes += rec.raw.length;
+  // checkQuota saw it fit earlier in this same synchronous step.
+  state.budget?.charge(rec.raw.length);
   rec.mailbox.highestModSeq = rec.modSeq;
   if (!hasSeen(rec.flags)) rec.mailbox.unseen++;
 }
 
-function groupByMailbox(recs: MessageRecord[]): Map<MailboxRecord, MessageRecord[]> {
-  return groupBy(recs, (r) => r.mailbox);
+/** Takes the messages out of their mailboxes' UID indexes (before a move changes their UIDs). */
+function removeFromIndexes(recs: MessageRecord[]): void {
+  for (const [mb, group] of groupBy(recs, (r) => r.mailbox)) mb.index.removeUids(group.map((r) => r.uid));
 }
 
 function groupBy<K>(recs: MessageRecord[], keyOf: (rec: MessageRecord) => K): Map<K, MessageRecord[]> {

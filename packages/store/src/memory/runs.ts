@@ -1,18 +1,35 @@
-import { newRunId, type Run, SandmailError } from "@sandmail/core";
+import { type ByteBudget, newRunId, type Run, SandmailError, storageFull } from "@sandmail/core";
 import type { CreateRunInput } from "../contract.js";
 import { checkCreateRun, runFromInput } from "../shared/inputs.js";
 import { emit } from "./events.js";
 import { RawSlabs } from "./raw-slabs.js";
+import { SessionRing } from "./sessions.js";
 import type { RunState } from "./state.js";
 
 /** The runs of a MemoryStore: creation, lookup with expiry, and dropping a run with its mail. */
 export class RunRegistry {
   readonly #runs = new Map<string, RunState>();
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly limits: { budget?: ByteBudget; maxRuns?: number } = {},
+  ) {}
 
   create(input: CreateRunInput): Run {
     checkCreateRun(input);
+    const { budget, maxRuns } = this.limits;
+    // With under a twentieth of the budget left a new run could take hardly any mail: say so now
+    // (507) rather than at its first delivery.
+    if (budget && !budget.fits(Math.ceil(budget.limit / 20))) throw storageFull(budget.limit);
+    if (maxRuns !== undefined && this.#runs.size >= maxRuns) {
+      this.sweepExpired();
+      if (this.#runs.size >= maxRuns) {
+        throw new SandmailError(
+          "too_many_runs",
+          `the server holds its maximum of ${maxRuns} runs (SANDMAIL_MAX_RUNS): delete finished runs or try again when some expire`,
+        );
+      }
+    }
     let id = input.id;
     if (id !== undefined) {
       if (this.live(id)) throw new SandmailError("run_exists", `run ${id} already exists`);
@@ -31,9 +48,11 @@ export class RunRegistry {
       bySeq: [],
       raw: new RawSlabs(),
       bytes: 0,
+      budget,
       events: [],
       listeners: new Set(),
       dns: [],
+      sessions: new SessionRing(),
     });
     return copyRun(run);
   }
@@ -54,6 +73,14 @@ export class RunRegistry {
     const state = this.live(runId);
     if (!state) throw new SandmailError("run_not_found", `run ${String(runId)} not found`);
     return state;
+  }
+
+  /** Live runs, newest first. */
+  list(limit: number): RunState[] {
+    const now = this.now();
+    const live = [...this.#runs.values()].filter((state) => now < state.run.expiresAt.getTime());
+    live.sort((a, b) => b.run.createdAt.getTime() - a.run.createdAt.getTime());
+    return live.slice(0, limit);
   }
 
   /** Drops every run whose TTL has passed; returns how many. */
@@ -80,6 +107,8 @@ export class RunRegistry {
     state.mailboxes.clear();
     state.inboxes.clear();
     state.events = [];
+    state.budget?.release(state.bytes);
+    state.bytes = 0;
   }
 }
 

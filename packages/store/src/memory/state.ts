@@ -1,6 +1,17 @@
-import type { DnsRecord, Envelope, MessageMeta, MimeNode, Run, SpecialUse, StoreEvent } from "@sandmail/core";
+import type {
+  ByteBudget,
+  DnsRecord,
+  Envelope,
+  MessageMeta,
+  MimeNode,
+  Run,
+  SpecialUse,
+  StoreEvent,
+} from "@sandmail/core";
 import type { StoreListener } from "../contract.js";
+import type { UidColumns } from "../shared/uid-columns.js";
 import type { RawSlabs } from "./raw-slabs.js";
+import type { SessionRing } from "./sessions.js";
 
 /** One stored message: the raw bytes plus compact bookkeeping; views are built on read. */
 export interface MessageRecord {
@@ -44,8 +55,8 @@ export interface MailboxRecord {
   unseen: number;
   /** Highest UID some session has already seen as \Recent. */
   recentClaimed: number;
-  /** Sorted by uid ascending. */
-  index: MessageRecord[];
+  /** UIDs ascending, with each message's id, flags and modSeq (the record's, kept in step). */
+  index: UidColumns;
 }
 
 export interface InboxRecord {
@@ -68,16 +79,19 @@ export interface RunState {
   /** Sorted by seq ascending. */
   bySeq: MessageRecord[];
   bytes: number;
+  /** The process's memory budget `bytes` is also charged to, when there is one. */
+  budget: ByteBudget | undefined;
   /** Newest events, seq ascending. */
   events: StoreEvent[];
   listeners: Set<StoreListener>;
   dns: DnsRecord[];
+  /** Finished protocol sessions that touched the run. */
+  sessions: SessionRing;
   /** The run's message bytes. */
   raw: RawSlabs;
 }
 
 export const bySeqKey = (m: MessageRecord) => m.seq;
-export const byUidKey = (m: MessageRecord) => m.uid;
 
 /** What the aggregates share across runs: the clock and the store-wide UIDVALIDITY counter. */
 export interface StoreContext {

@@ -1,5 +1,4 @@
 import type { Mailbox, StoredMessage } from "@sandmail/core";
-import type { MailboxEntry } from "../contract.js";
 import { type InboxRecord, type MailboxRecord, type MessageRecord, mimeOf } from "./state.js";
 
 export function mailboxView(mb: MailboxRecord, inbox: InboxRecord): Mailbox {
@@ -40,8 +39,4 @@ export function messageView(m: MessageRecord, runId: string): StoredMessage {
   if (m.envelope) view.envelope = m.envelope;
   if (m.meta.auth) view.auth = m.meta.auth;
   return view;
-}
-
-export function entryView(m: MessageRecord): MailboxEntry {
-  return { uid: m.uid, messageId: m.id, flags: [...m.flags], modSeq: m.modSeq };
 }

@@ -1,5 +1,5 @@
 import type { Mailbox, MessageMeta, Run, SpecialUse, StoredMessage, StoreEvent } from "@sandmail/core";
-import type { MailboxEntry } from "../contract.js";
+import { UidColumns } from "../shared/uid-columns.js";
 import type { FixedParts } from "./message-cache.js";
 
 /** Flags travel and rest in Redis as one space-separated string (flags are atoms: no spaces). */
@@ -96,41 +96,53 @@ export function decodeMailbox(row: unknown): Mailbox | undefined {
   return mb;
 }
 
-// Most messages have no flags: one shared empty list (entries' flags are replaced, never edited).
-const NO_FLAGS: string[] = Object.freeze([]) as unknown as string[];
-
-/** A MAILBOX_INDEX reply (see lua/reads.ts), ordered by UID. */
-export function decodeIndex(flat: unknown): MailboxEntry[] {
-  const out: MailboxEntry[] = [];
+/** A MAILBOX_INDEX reply (see lua/reads.ts): rows in any order, indexed by UID. */
+export function decodeIndex(flat: unknown): UidColumns {
+  const ids: string[] = [];
+  const uids: number[] = [];
+  const modSeqs: number[] = [];
+  const flagTexts: string[] = [];
   if (Array.isArray(flat) && flat[0] === "-") {
-    const rows = flat as string[];
+    const rows = flat as unknown[];
     for (let i = 1; i + 3 < rows.length; i += 4) {
-      out.push({
-        messageId: String(rows[i]),
-        uid: Number(rows[i + 1]),
-        flags: splitFlags(rows[i + 2]),
-        modSeq: Number(rows[i + 3]),
-      });
+      ids.push(String(rows[i]));
+      uids.push(Number(rows[i + 1]));
+      flagTexts.push(rows[i + 2] == null ? "" : String(rows[i + 2]));
+      modSeqs.push(Number(rows[i + 3]));
     }
-    return out;
+  } else {
+    const text = typeof flat === "string" ? flat : "";
+    for (let start = 0; start < text.length; ) {
+      let end = text.indexOf("\n", start);
+      if (end < 0) end = text.length;
+      const a = text.indexOf(" ", start);
+      const b = text.indexOf(" ", a + 1);
+      const c = text.indexOf(" ", b + 1);
+      const hasFlags = c >= 0 && c < end;
+      ids.push(text.slice(start, a));
+      uids.push(Number(text.slice(a + 1, b)));
+      modSeqs.push(Number(text.slice(b + 1, hasFlags ? c : end)));
+      flagTexts.push(hasFlags ? text.slice(c + 1, end) : "");
+      start = end + 1;
+    }
   }
-  const text = typeof flat === "string" ? flat : "";
-  for (let start = 0; start < text.length; ) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    const a = text.indexOf(" ", start);
-    const b = text.indexOf(" ", a + 1);
-    const c = text.indexOf(" ", b + 1);
-    const flags = c >= 0 && c < end ? text.slice(c + 1, end) : "";
-    out.push({
-      messageId: text.slice(start, a),
-      uid: Number(text.slice(a + 1, b)),
-      flags: flags.length > 0 ? flags.split(" ") : NO_FLAGS,
-      modSeq: Number(text.slice(b + 1, c >= 0 && c < end ? c : end)),
-    });
-    start = end + 1;
+  const n = ids.length;
+  const out = new UidColumns(n + (n >>> 3));
+  // Each distinct flags text is split and interned once, not once per message.
+  const flagIdOf = new Map<string, number>();
+  const order = Array.from({ length: n }, (_, k) => k).sort(
+    (x, y) => (uids[x] as number) - (uids[y] as number),
+  );
+  for (const k of order) {
+    const f = flagTexts[k] as string;
+    let flagId = flagIdOf.get(f);
+    if (flagId === undefined) {
+      flagId = out.flagSets.idOf(splitFlags(f));
+      flagIdOf.set(f, flagId);
+    }
+    out.pushFlagId(uids[k] as number, ids[k] as string, flagId, modSeqs[k] as number);
   }
-  return out.sort((x, y) => x.uid - y.uid);
+  return out;
 }
 
 export function decodeEvent(json: string): StoreEvent {

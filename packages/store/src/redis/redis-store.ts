@@ -7,8 +7,11 @@ import {
   type Run,
   type RunCounts,
   SandmailError,
+  type SessionSummary,
+  type SessionTranscript,
   type StoredMessage,
   type StoreEvent,
+  type TranscriptLimits,
 } from "@sandmail/core";
 import type {
   AppendInput,
@@ -16,9 +19,9 @@ import type {
   CreateRunInput,
   DeliveryInput,
   InboxInfo,
-  MailboxEntry,
   MailStore,
   MessageQuery,
+  RunListing,
   StoreListener,
   UpdateFlagsInput,
   UpdateFlagsResult,
@@ -31,6 +34,7 @@ import {
   checkCreateRun,
   checkDelivery,
   checkIds,
+  checkSession,
   normalizeDnsRecords,
   runFromInput,
 } from "../shared/inputs.js";
@@ -42,6 +46,8 @@ import {
   normalizeMailboxName,
   parentNames,
 } from "../shared/mailbox-names.js";
+import { summaryOf } from "../shared/sessions.js";
+import type { UidColumns } from "../shared/uid-columns.js";
 import {
   decodeEvent,
   decodeIndex,
@@ -173,6 +179,7 @@ export class RedisStore implements MailStore {
           // UIDVALIDITY starts from the clock, so a run created again gets new values.
           Math.floor(now / 1000),
         ]);
+        await this.#exec(() => this.#redis.zadd(this.#runRegistry, run.expiresAt.getTime(), id));
         return run;
       } catch (err) {
         if (input.id === undefined && attempt < 5 && (err as SandmailError).code === "run_exists") continue;
@@ -193,7 +200,32 @@ export class RedisStore implements MailStore {
     if (!validRunId(runId)) return false;
     this.#runCache.forget(runId);
     this.#messages.dropRun(runId);
-    return (await this.#script("smDeleteRun", runId, [])) === 1;
+    const deleted = (await this.#script("smDeleteRun", runId, [])) === 1;
+    await this.#exec(() => this.#redis.zrem(this.#runRegistry, runId));
+    return deleted;
+  }
+
+  async listRuns(limit = 1000): Promise<RunListing[]> {
+    const now = Date.now();
+    await this.#exec(() => this.#redis.zremrangebyscore(this.#runRegistry, "-inf", String(now)));
+    const ids = await this.#exec(() => this.#redis.zrange(this.#runRegistry, "0", "-1"));
+    const rows = await Promise.all(
+      ids.map(async (id): Promise<RunListing | undefined> => {
+        const run = await this.getRun(id);
+        if (!run) return undefined;
+        try {
+          return { run, counts: await this.runCounts(id) };
+        } catch (err) {
+          // Expired or deleted between the two reads.
+          if ((err as SandmailError).code === "run_not_found") return undefined;
+          throw err;
+        }
+      }),
+    );
+    return rows
+      .filter((row): row is RunListing => row !== undefined)
+      .sort((a, b) => b.run.createdAt.getTime() - a.run.createdAt.getTime())
+      .slice(0, limit);
   }
 
   async runCounts(runId: string): Promise<RunCounts> {
@@ -513,7 +545,7 @@ export class RedisStore implements MailStore {
     return rows.map((row) => decodeMessage(runId, row)).filter((m): m is StoredMessage => m !== undefined);
   }
 
-  async mailboxIndex(runId: string, mailboxId: string): Promise<MailboxEntry[]> {
+  async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {
     return decodeIndex(await this.#script("smMailboxIndex", runId, [String(mailboxId)]));
   }
 
@@ -608,6 +640,29 @@ export class RedisStore implements MailStore {
     });
   }
 
+  async addSession(runId: string, session: SessionTranscript, limits: TranscriptLimits): Promise<void> {
+    checkSession(session, limits);
+    await this.#script("smAddSession", runId, [
+      session.id,
+      JSON.stringify(summaryOf(session)),
+      JSON.stringify(session),
+      session.bytes,
+      limits.maxSessions,
+      limits.maxBytes,
+    ]);
+  }
+
+  async listSessions(runId: string): Promise<SessionSummary[]> {
+    const rows = (await this.#script("smListSessions", runId, [])) as string[];
+    return rows.map((row) => JSON.parse(String(row)) as SessionSummary);
+  }
+
+  async getSession(runId: string, sessionId: string): Promise<SessionTranscript | undefined> {
+    if (typeof sessionId !== "string") return undefined;
+    const json = await this.#script("smGetSession", runId, [sessionId]);
+    return json ? (JSON.parse(String(json)) as SessionTranscript) : undefined;
+  }
+
   async ping(): Promise<void> {
     await this.#exec(() => this.#redis.ping());
   }
@@ -634,6 +689,15 @@ export class RedisStore implements MailStore {
   #script(name: ScriptName, runId: string, args: Array<string | number | Buffer>): Promise<unknown> {
     const keys = this.#keys(runId);
     return this.#exec(() => this.#scripts[name](keys.run, keys.prefix, runId, ...args));
+  }
+
+  /**
+   * Every live run's id scored by its expiry, for listRuns. It lives outside the runs' hash tags
+   * (so in another cluster slot than any run): written beside the run's own script, not inside it,
+   * and trimmed of expired runs when read. Runs created before it existed are not listed.
+   */
+  get #runRegistry(): string {
+    return `${this.#prefix}runs`;
   }
 
   #keys(runId: string): RunKeys {

@@ -23,6 +23,7 @@ import {
   RUN_COUNTS,
 } from "./lua/reads.js";
 import { CREATE_RUN, DELETE_RUN, SET_DNS } from "./lua/runs.js";
+import { ADD_SESSION, GET_SESSION, LIST_SESSIONS } from "./lua/sessions.js";
 
 const writes = {
   smCreateRun: CREATE_RUN,
@@ -40,6 +41,7 @@ const writes = {
   smCopy: COPY,
   smMove: MOVE,
   smDeleteMessages: DELETE_MESSAGES,
+  smAddSession: ADD_SESSION,
 };
 
 const reads = {
@@ -53,6 +55,8 @@ const reads = {
   smRunCounts: RUN_COUNTS,
   smEventsSince: EVENTS_SINCE,
   smGetDns: GET_DNS,
+  smListSessions: LIST_SESSIONS,
+  smGetSession: GET_SESSION,
 };
 
 export type ScriptName = keyof typeof writes | keyof typeof reads;

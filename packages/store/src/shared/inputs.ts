@@ -7,6 +7,8 @@ import {
   RUN_ID_PATTERN,
   type Run,
   SandmailError,
+  type SessionTranscript,
+  type TranscriptLimits,
 } from "@sandmail/core";
 import type { AppendInput, CreateRunInput, DeliveryCopy, DeliveryInput } from "../contract.js";
 
@@ -115,6 +117,20 @@ export function normalizeDnsRecords(records: DnsRecord[]): DnsRecord[] {
     }
     return { name: r.name.trim().toLowerCase().replace(/\.$/, ""), type: r.type, values: [...r.values] };
   });
+}
+
+const positiveInt = (n: unknown): boolean => typeof n === "number" && Number.isInteger(n) && n > 0;
+
+export function checkSession(session: SessionTranscript, limits: TranscriptLimits): void {
+  if (!session || typeof session.id !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(session.id)) {
+    throw new SandmailError("invalid_request", "a session needs an id of letters, digits, _ and -");
+  }
+  if (!Array.isArray(session.lines) || !positiveInt(session.bytes + 1)) {
+    throw new SandmailError("invalid_request", "a session needs lines and a byte count");
+  }
+  if (!positiveInt(limits?.maxSessions) || !positiveInt(limits?.maxBytes)) {
+    throw new SandmailError("invalid_request", "transcript limits must be positive integers");
+  }
 }
 
 /** Message ids are the run sequence number of the message's arrival, in base 36: short and unique. */

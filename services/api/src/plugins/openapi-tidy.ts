@@ -18,6 +18,7 @@ const operationIds: Record<string, string> = {
   "get /readyz": "getReadiness",
   "get /metrics": "getMetrics",
   "post /v1/runs": "createRun",
+  "get /v1/runs": "listRuns",
   "get /v1/runs/{run}": "getRun",
   "delete /v1/runs/{run}": "deleteRun",
   "get /v1/runs/{run}/settings": "getRunSettings",
@@ -42,6 +43,8 @@ const operationIds: Record<string, string> = {
   "get /v1/runs/{run}/events": "streamEvents",
   "put /v1/runs/{run}/dns": "putDnsRecords",
   "get /v1/runs/{run}/dns": "getDnsRecords",
+  "get /v1/runs/{run}/sessions": "listSessions",
+  "get /v1/runs/{run}/sessions/{id}": "getSession",
 };
 
 /** `Create a run` -> `createARun`; `Extract by regular expression` -> `extractByRegularExpression`. */

@@ -14,6 +14,10 @@ const titles: Record<ErrorCode, string> = {
   mailbox_exists: "Mailbox already exists",
   mailbox_protected: "Mailbox is protected",
   quota_exceeded: "Run is full",
+  storage_full: "Server storage is full",
+  too_many_runs: "Too many runs",
+  too_many_waits: "Too many open waits",
+  too_many_streams: "Too many open event streams",
   invalid_request: "Invalid request",
   unsupported_pattern: "Pattern not supported",
   store_unavailable: "Store unavailable",
@@ -23,6 +27,7 @@ const titles: Record<ErrorCode, string> = {
   not_found: "Not found",
   check_not_configured: "Check not configured",
   check_failed: "Check failed",
+  session_not_found: "Session not found",
   internal: "Internal error",
 };
 

@@ -10,6 +10,11 @@ export interface RunAccess {
   authenticateRun(request: FastifyRequest): Promise<void>;
   /** onRequest hook of admin routes (creating runs): needs the API key when one is configured. */
   requireAdmin(request: FastifyRequest): Promise<void>;
+  /**
+   * onRequest hook of operator routes that read every run (the run list): the API key when one is
+   * configured; without one, only a server bound to loopback answers, and only to loopback callers.
+   */
+  requireOperator(request: FastifyRequest): Promise<void>;
   /** The run authenticated for this request; only valid behind `authenticateRun`. */
   runOf(request: FastifyRequest): Run;
 }
@@ -20,6 +25,14 @@ export interface RunAccessOptions {
   apiKey?: string | undefined;
   /** Wrong tokens and API keys from an address slow its next attempts down, then get 429. */
   loginThrottle: LoginThrottle;
+  /** Whether the API listens on a loopback address only (SANDMAIL_HOST). */
+  loopbackBind?: boolean;
+}
+
+/** 127.0.0.0/8, ::1, and IPv4 loopback mapped into IPv6; `localhost` as a configured host name. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 function bearerToken(request: FastifyRequest): string | undefined {
@@ -41,7 +54,12 @@ function sessionCookie(request: FastifyRequest): string | undefined {
  * changes made with it must come from this origin. The authenticated run is remembered per request
  * object, so handlers read it without a second lookup and never from the raw URL.
  */
-export function createRunAccess({ store, apiKey, loginThrottle }: RunAccessOptions): RunAccess {
+export function createRunAccess({
+  store,
+  apiKey,
+  loginThrottle,
+  loopbackBind = false,
+}: RunAccessOptions): RunAccess {
   const runs = new WeakMap<FastifyRequest, Run>();
   const isApiKey = (token: string) => apiKey !== undefined && tokensEqual(token, apiKey);
 
@@ -59,6 +77,15 @@ export function createRunAccess({ store, apiKey, loginThrottle }: RunAccessOptio
       );
     }
     return client;
+  }
+
+  async function requireApiKey(request: FastifyRequest, what: string): Promise<void> {
+    const token = bearerToken(request);
+    const client = token === undefined ? undefined : await admit(request);
+    if (token === undefined || !isApiKey(token)) {
+      if (client !== undefined) loginThrottle.failed(client);
+      throw new SandmailError("unauthorized", `${what} needs \`Authorization: Bearer <api key>\``);
+    }
   }
 
   return {
@@ -98,12 +125,16 @@ export function createRunAccess({ store, apiKey, loginThrottle }: RunAccessOptio
     },
 
     async requireAdmin(request) {
-      if (apiKey === undefined) return;
-      const token = bearerToken(request);
-      const client = token === undefined ? undefined : await admit(request);
-      if (token === undefined || !isApiKey(token)) {
-        if (client !== undefined) loginThrottle.failed(client);
-        throw new SandmailError("unauthorized", "creating runs needs `Authorization: Bearer <api key>`");
+      if (apiKey !== undefined) await requireApiKey(request, "creating runs");
+    },
+
+    async requireOperator(request) {
+      if (apiKey !== undefined) return requireApiKey(request, "listing runs");
+      if (!loopbackBind || !isLoopback(request.socket.remoteAddress ?? "")) {
+        throw new SandmailError(
+          "forbidden",
+          "listing runs needs SANDMAIL_API_KEY on a server that is not bound to loopback only",
+        );
       }
     },
 

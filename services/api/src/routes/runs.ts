@@ -7,8 +7,8 @@ import type { RunAccess } from "../plugins/run-access.js";
 import { NoContent, RunParams } from "../schemas/common.js";
 import { problemResponses } from "../schemas/problem.js";
 import { json } from "../schemas/responses.js";
-import { ConnectionSettings, CreatedRun, createRunBody, RunInfo } from "../schemas/runs.js";
-import { connectionSettingsView, createdRunView, runInfoView } from "../views/run.js";
+import { ConnectionSettings, CreatedRun, createRunBody, RunInfo, RunList } from "../schemas/runs.js";
+import { connectionSettingsView, createdRunView, runInfoView, runListItemView } from "../views/run.js";
 
 export interface RunsRoutesOptions {
   config: Config;
@@ -19,7 +19,7 @@ export interface RunsRoutesOptions {
   servesUi?: boolean;
 }
 
-/** POST /v1/runs: not run-scoped (there is no run yet). */
+/** POST /v1/runs and the operator's GET /v1/runs: not run-scoped. */
 export const createRunRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (
   app,
   { config, store, access, endpoints, servesUi },
@@ -38,7 +38,7 @@ export const createRunRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (
         body: createRunBody(config.SANDMAIL_MAX_RUN_TTL_SECONDS, config.SANDMAIL_RUN_TTL_SECONDS),
         response: {
           201: json(CreatedRun, "The new run, with its token and connection settings."),
-          ...problemResponses(400, 401),
+          ...problemResponses(400, 401, 507),
         },
       },
     },
@@ -52,6 +52,29 @@ export const createRunRoutes: FastifyPluginAsyncZod<RunsRoutesOptions> = async (
       const uiOrigin = servesUi ? `${request.protocol}://${request.host}` : undefined;
       return reply.code(201).send(createdRunView(run, config, endpoints, uiOrigin));
     },
+  );
+
+  app.get(
+    "/v1/runs",
+    {
+      onRequest: access.requireOperator,
+      schema: {
+        tags: ["runs"],
+        summary: "List runs",
+        description:
+          "Every live run with its counts and token, newest first, for the operator (the web UI's run list). " +
+          "Needs the API key when the server sets SANDMAIL_API_KEY; without a key only a server bound to " +
+          "loopback answers (403 otherwise).",
+        security: adminSecurity,
+        response: {
+          200: json(RunList, "The live runs."),
+          ...problemResponses(401, 403, 429),
+        },
+      },
+    },
+    async () => ({
+      runs: (await store.listRuns()).map(({ run, counts }) => runListItemView(run, counts, config)),
+    }),
   );
 };
 

@@ -11,6 +11,10 @@ const errorCodes = [
   "mailbox_exists",
   "mailbox_protected",
   "quota_exceeded",
+  "storage_full",
+  "too_many_runs",
+  "too_many_waits",
+  "too_many_streams",
   "invalid_request",
   "unsupported_pattern",
   "store_unavailable",
@@ -20,6 +24,7 @@ const errorCodes = [
   "not_found",
   "check_not_configured",
   "check_failed",
+  "session_not_found",
   "internal",
 ] as const satisfies readonly ErrorCode[];
 
@@ -67,12 +72,14 @@ export type ProblemBody = z.infer<typeof Problem>;
 const statusText: Record<number, string> = {
   400: "The request is invalid.",
   401: "Missing or wrong bearer token.",
+  403: "Not allowed with these credentials or from here.",
   404: "No such run, message or route (or not visible with this token).",
   409: "Conflicts with the current state.",
+  429: "Too many attempts (or requests) from this address; retry after the Retry-After seconds.",
   503: "The mail store is unreachable.",
   501: "The check needs an engine this server was not configured with.",
   502: "The engine behind the check failed or did not answer.",
-  507: "The run is full.",
+  507: "The run is full, the server's memory budget is used up, or it holds its maximum of runs.",
 };
 
 /** Response entries documenting problem+json answers for the given statuses. */

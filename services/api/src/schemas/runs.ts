@@ -134,6 +134,18 @@ export const RunInfo = z
   .describe("A run without its token (the caller already has it).")
   .meta({ id: "RunInfo" });
 
+export const RunListItem = z
+  .object({
+    ...runFields,
+    counts: RunCounts,
+    token: z.string().describe("The run's token, for the operator who may read every run."),
+  })
+  .meta({ id: "RunListItem" });
+
+export const RunList = z
+  .object({ runs: z.array(RunListItem).describe("Live runs, newest first (at most 1000).") })
+  .meta({ id: "RunList" });
+
 export const Inbox = z
   .object({
     address: z.string().meta({ examples: ["alice@k3x9q2m7za.sandmail.test"] }),

@@ -1,7 +1,7 @@
 import type { Config, Run, RunCounts } from "@sandmail/core";
 import type { z } from "zod";
 import type { Endpoints } from "../options.js";
-import type { ConnectionSettings, CreatedRun, ImapSettings, RunInfo } from "../schemas/runs.js";
+import type { ConnectionSettings, CreatedRun, ImapSettings, RunInfo, RunListItem } from "../schemas/runs.js";
 
 export function runDomain(run: Run, config: Config): string {
   return `${run.id}.${config.SANDMAIL_DOMAIN}`;
@@ -83,4 +83,9 @@ export function runInfoView(run: Run, counts: RunCounts, config: Config): z.infe
     ...baseView(run, config),
     counts: { messages: counts.messages, bytes: counts.bytes, inboxes: counts.inboxes },
   };
+}
+
+/** A row of the operator's run list: the run with its counts and token. */
+export function runListItemView(run: Run, counts: RunCounts, config: Config): z.infer<typeof RunListItem> {
+  return { ...runInfoView(run, counts, config), token: run.token };
 }

@@ -3,7 +3,8 @@
  * message is checked before the store is asked, and several messages are stored with the store's
  * one atomic multi-message step (appendDelivery with an empty shared body: each message is a
  * copy's own head), so a bad message or a quota that cannot hold them all stores none of them.
- * The whole command is bounded by the framer's command limit (APPENDLIMIT + 1 MiB).
+ * The whole command is bounded by the framer's command limit (APPENDLIMIT + 1 MiB). A message
+ * sent as literal8 (`~{n}`, BINARY) is stored as sent.
  */
 import { randomUUID } from "node:crypto";
 import { isSandmailError } from "@sandmail/core";
@@ -19,6 +20,8 @@ interface AppendItem {
   flags: string[];
   date?: Date;
   raw: Buffer;
+  /** Sent as literal8 (BINARY, RFC 3516): kept byte for byte, bare LFs of binary data included. */
+  binary: boolean;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -40,7 +43,12 @@ function parseAppend(tokens: Token[]): { name: string; items: AppendItem[] } {
     if (message.type !== "string" || !message.literal)
       throw new ArgError("APPEND: message must be a literal");
     const recent = canonicalFlag("\\Recent");
-    items.push({ flags: flags.filter((f) => f !== recent), ...(date ? { date } : {}), raw: message.value });
+    items.push({
+      flags: flags.filter((f) => f !== recent),
+      ...(date ? { date } : {}),
+      raw: message.value,
+      binary: message.binary === true,
+    });
   } while (args.remaining > 0);
   // CATENATE is not offered.
   args.end();
@@ -66,9 +74,9 @@ export default defineCommand({
     // Indexing is synchronous: other connections get turns between the messages.
     const slicer = new TimeSlicer();
     const inputs = [];
-    for (const { flags, date, raw } of items) {
+    for (const { flags, date, raw, binary } of items) {
       if (slicer.due()) await slicer.pause();
-      const bytes = normalizeCrlf(raw);
+      const bytes = binary ? raw : normalizeCrlf(raw);
       inputs.push({
         ...target,
         bytes,

@@ -12,17 +12,18 @@ async function removeDeleted(ctx: CommandContext, ranges?: SeqRange[]): Promise<
   const { mailbox, tracker } = ctx.session.selected;
   const { store } = ctx.deps;
   // The store's flags, not this session's cache: a \Deleted set elsewhere may not have arrived yet.
-  let index = (await store.mailboxIndex(runId, mailbox.id)).filter((e) => e.flags.includes("\\Deleted"));
-  if (ranges) {
-    const allowed = new Set(resolveTargets(tracker, ranges, true).map((t) => t.message.uid));
-    index = index.filter((e) => allowed.has(e.uid));
+  const index = await store.mailboxIndex(runId, mailbox.id);
+  const allowed = ranges && new Set(resolveTargets(tracker, ranges, true).map((t) => t.message.uid));
+  const ids: string[] = [];
+  const uids: number[] = [];
+  for (let i = 0; i < index.length; i++) {
+    if (!index.flags(i).includes("\\Deleted") || (allowed && !allowed.has(index.uid(i)))) continue;
+    ids.push(index.id(i));
+    uids.push(index.uid(i));
   }
-  if (index.length === 0) return [];
-  await store.deleteMessages(
-    runId,
-    index.map((e) => e.messageId),
-  );
-  return index.map((e) => e.uid);
+  if (ids.length === 0) return [];
+  await store.deleteMessages(runId, ids);
+  return uids;
 }
 
 export const expunge = defineCommand({

@@ -1,7 +1,7 @@
 /** FETCH data items (RFC 3501 §6.4.5): parsed once per command, then applied to each message. */
 import type { SectionSpec } from "@sandmail/mime";
 import { parseSection } from "../content/index.js";
-import type { Token } from "../protocol/ast.js";
+import type { AtomToken, Token } from "../protocol/ast.js";
 import { ArgError } from "./args.js";
 
 export type FetchItem =
@@ -22,6 +22,14 @@ export type FetchItem =
       /** The response label, e.g. `BODY[1.HEADER.FIELDS (From)]<0>`. */
       label: string;
       spec: SectionSpec;
+      partial?: { start: number; length: number };
+      peek: boolean;
+    }
+  | {
+      /** BINARY[part]<partial> and BINARY.SIZE[part] (RFC 3516): a part with its encoding undone. */
+      kind: "binary" | "binary.size";
+      label: string;
+      path: number[];
       partial?: { start: number; length: number };
       peek: boolean;
     };
@@ -66,13 +74,10 @@ function parseItem(token: Token): FetchItem {
     if (RFC822.has(name)) return { kind: name as "RFC822" };
     throw new ArgError(`FETCH: unknown data item ${token.value.slice(0, 40)}`);
   }
+  if (BINARY.has(name)) return binaryItem(name, token);
   if (name !== "BODY" && name !== "BODY.PEEK") throw new ArgError(`FETCH: unknown data item ${name}`);
   const spec = parseSection(token.section);
-  let partial: { start: number; length: number } | undefined;
-  if (token.partial) {
-    if (token.partial.length === undefined) throw new ArgError("FETCH: partial needs <start.length>");
-    partial = { start: token.partial.start, length: token.partial.length };
-  }
+  const partial = partialOf(token);
   const item: FetchItem = {
     kind: "section",
     label: `BODY[${sectionLabel(spec)}]${partial ? `<${partial.start}>` : ""}`,
@@ -81,6 +86,31 @@ function parseItem(token: Token): FetchItem {
   };
   if (partial) item.partial = partial;
   return item;
+}
+
+function partialOf(token: AtomToken): { start: number; length: number } | undefined {
+  if (!token.partial) return undefined;
+  if (token.partial.length === undefined) throw new ArgError("FETCH: partial needs <start.length>");
+  return { start: token.partial.start, length: token.partial.length };
+}
+
+const BINARY = new Set(["BINARY", "BINARY.PEEK", "BINARY.SIZE"]);
+
+/** `section-binary` is a part number or nothing (RFC 3516 §4.2): no HEADER, TEXT or MIME. */
+function binaryItem(name: string, token: AtomToken): FetchItem {
+  const spec = parseSection(token.section ?? []);
+  if (spec.specifier) throw new ArgError(`FETCH: ${name} takes a part number only`);
+  const size = name === "BINARY.SIZE";
+  const partial = partialOf(token);
+  if (size && partial) throw new ArgError("FETCH: BINARY.SIZE takes no partial");
+  const part = spec.path.join(".");
+  return {
+    kind: size ? "binary.size" : "binary",
+    label: `${size ? "BINARY.SIZE" : "BINARY"}[${part}]${partial ? `<${partial.start}>` : ""}`,
+    path: spec.path,
+    ...(partial ? { partial } : {}),
+    peek: name !== "BINARY",
+  };
 }
 
 function sectionLabel(spec: SectionSpec): string {
@@ -103,6 +133,9 @@ export function needsRaw(items: FetchItem[]): boolean {
 /** Whether fetching these items sets \Seen (body data without .PEEK). */
 export function setsSeen(items: FetchItem[]): boolean {
   return items.some(
-    (i) => i.kind === "RFC822" || i.kind === "RFC822.TEXT" || (i.kind === "section" && !i.peek),
+    (i) =>
+      i.kind === "RFC822" ||
+      i.kind === "RFC822.TEXT" ||
+      ((i.kind === "section" || i.kind === "binary") && !i.peek),
   );
 }

@@ -5,14 +5,15 @@
  */
 import type { StoredMessage } from "@sandmail/core";
 import { sectionBytes } from "@sandmail/mime";
-import { bodyStructure, envelopeWire } from "../content/index.js";
-import { atom, literal, type Value } from "../protocol/ast.js";
+import { type BinaryError, binaryPart, bodyStructure, envelopeWire, TimeSlicer } from "../content/index.js";
+import { atom, literal, literal8, type Value } from "../protocol/ast.js";
+import { ChunkList, writeValue } from "../protocol/writer.js";
 import { announceKeywords, flagValues } from "../session/keywords.js";
 import { ArgError, Args, formatDateTime } from "./args.js";
 import { condstoreOn, enableCondstore, modifierPairs, modSeqArg } from "./condstore.js";
 import { type FetchItem, needsRaw, parseFetchItems, setsSeen } from "./fetch-items.js";
-import { resolveTargets, type Target } from "./targets.js";
-import { type CommandContext, defineCommand, ok, SELECTED } from "./types.js";
+import { resolveIndexes, resolveTargets, type Target } from "./targets.js";
+import { type CommandContext, defineCommand, no, ok, SELECTED } from "./types.js";
 
 const BATCH = 256;
 
@@ -39,7 +40,6 @@ export default defineCommand({
   async handler(ctx, { ranges, items, changedSince }) {
     const byUid = ctx.command.uid;
     const { tracker } = ctx.session.selected;
-    const targets = resolveTargets(tracker, ranges, byUid).filter((t) => !t.message.gone);
     let wanted =
       byUid && !items.some((i) => i.kind === "UID") ? [{ kind: "UID" } as FetchItem, ...items] : items;
     const modseq = changedSince !== undefined || wanted.some((i) => i.kind === "MODSEQ");
@@ -47,29 +47,146 @@ export default defineCommand({
     // CHANGEDSINCE implies the MODSEQ item (RFC 7162 §3.1.4.1).
     if (changedSince !== undefined && !wanted.some((i) => i.kind === "MODSEQ"))
       wanted = [...wanted, { kind: "MODSEQ" }];
+    if (wanted.every((i) => VIEW_ITEMS.has(i.kind))) {
+      await fetchFromView(ctx, resolveIndexes(tracker, ranges, byUid), wanted, changedSince ?? 0);
+      return ok("FETCH completed");
+    }
+    const targets = resolveTargets(tracker, ranges, byUid).filter((t) => !t.message.gone);
     for (let i = 0; i < targets.length; i += BATCH) {
-      await fetchBatch(ctx, targets.slice(i, i + BATCH), wanted, changedSince ?? 0);
+      const failed = await fetchBatch(ctx, targets.slice(i, i + BATCH), wanted, changedSince ?? 0);
       await ctx.drain();
+      // RFC 3516 §4.3: a part BINARY cannot decode ends the FETCH (the messages before it answered).
+      if (failed === "UNKNOWN-CTE") return no("Unknown Content-Transfer-Encoding", failed);
+      if (failed === "PARSE") return no("Invalid data in MIME part", failed);
     }
     return ok("FETCH completed");
   },
 });
 
-async function fetchBatch(
+/**
+ * Items the session's own view answers: the dispatcher brought it up to date with the store
+ * before the command (see update-points.ts), so no message is read and no object is built per
+ * message. FETCH 1:* (FLAGS) over 100,000 messages is a loop over typed arrays.
+ */
+const VIEW_ITEMS = new Set<FetchItem["kind"]>(["UID", "FLAGS", "MODSEQ"]);
+
+/** Bytes written between waits for the socket to drain. */
+const CHUNK = 64 * 1024;
+
+async function fetchFromView(
   ctx: CommandContext,
-  batch: Target[],
+  indexes: readonly number[],
   items: FetchItem[],
   changedSince: number,
 ): Promise<void> {
+  const selection = ctx.session.selected;
+  const { tracker } = selection;
+  const view = tracker.columns;
+  const withFlags = items.some((i) => i.kind === "FLAGS");
+  // A flag list is serialized (and its keywords announced) once per distinct list and \Recent.
+  const flagText = new Map<number, string>();
+  let text = "";
+  for (const i of indexes) {
+    if (tracker.isGone(i)) continue;
+    const modSeq = view.modSeq(i);
+    if (modSeq <= changedSince) continue;
+    let line = `* ${i + 1} FETCH (`;
+    for (let k = 0; k < items.length; k++) {
+      if (k > 0) line += " ";
+      const kind = items[k]!.kind;
+      if (kind === "UID") line += `UID ${view.uid(i)}`;
+      else if (kind === "MODSEQ") line += `MODSEQ (${modSeq})`;
+      else {
+        const recent = tracker.isRecent(i);
+        const key = (view.flagIds[i] as number) * 2 + (recent ? 1 : 0);
+        let flags = flagText.get(key);
+        if (flags === undefined) {
+          flags = serialize(flagValues(view.flags(i), recent));
+          flagText.set(key, flags);
+          const announce = withFlags ? announceKeywords(selection, view.flags(i)) : [];
+          if (announce.length > 0) {
+            // The FLAGS response goes out before the first FETCH that uses a new keyword.
+            if (text) ctx.sendLines(Buffer.from(text, "latin1"));
+            text = "";
+            for (const response of announce) ctx.send(response);
+          }
+        }
+        line += `FLAGS ${flags}`;
+      }
+    }
+    text += `${line})\r\n`;
+    if (text.length >= CHUNK) {
+      ctx.sendLines(Buffer.from(text, "latin1"));
+      text = "";
+      await ctx.drain();
+    }
+  }
+  if (text) ctx.sendLines(Buffer.from(text, "latin1"));
+}
+
+/** A value as the writer puts it on the wire. */
+function serialize(value: Value): string {
+  const out = new ChunkList();
+  writeValue(out, value);
+  return Buffer.concat(out.finish()).toString("latin1");
+}
+
+/** Decoded BINARY parts of the messages of a batch (by index, then part number), or why one failed. */
+async function binaryParts(
+  items: FetchItem[],
+  count: number,
+  current: (i: number) => { raw: Buffer; msg: StoredMessage } | undefined,
+): Promise<{ parts: Array<Map<string, Buffer> | undefined>; failed?: BinaryError; upTo: number }> {
+  const paths = items.flatMap((i) => (i.kind === "binary" || i.kind === "binary.size" ? [i.path] : []));
+  const parts: Array<Map<string, Buffer> | undefined> = [];
+  if (paths.length === 0) return { parts, upTo: count };
+  const slicer = new TimeSlicer();
+  for (let i = 0; i < count; i++) {
+    const found = current(i);
+    if (!found) continue;
+    const decoded = new Map<string, Buffer>();
+    for (const path of paths) {
+      const key = path.join(".");
+      if (decoded.has(key)) continue;
+      const bytes = await binaryPart(found.raw, found.msg.mime, path, slicer);
+      if (typeof bytes === "string") return { parts, failed: bytes, upTo: i };
+      decoded.set(key, bytes);
+    }
+    parts[i] = decoded;
+  }
+  return { parts, upTo: count };
+}
+
+async function fetchBatch(
+  ctx: CommandContext,
+  fullBatch: Target[],
+  items: FetchItem[],
+  changedSince: number,
+): Promise<BinaryError | undefined> {
   const { store } = ctx.deps;
   const { runId } = ctx.session.user;
   const selection = ctx.session.selected;
   const { tracker, readOnly } = selection;
-  const ids = batch.map((t) => t.message.messageId);
-  const [messages, raws] = await Promise.all([
+  const ids = fullBatch.map((t) => t.message.messageId);
+  const [allMessages, allRaws] = await Promise.all([
     store.getMessages(runId, ids),
     needsRaw(items) ? Promise.all(ids.map((id) => store.getRaw(runId, id))) : Promise.resolve(undefined),
   ]);
+  // Expunged or moved away meanwhile (its event may still be in flight from another process):
+  // the EXPUNGE comes when allowed; its new UID elsewhere must never show here.
+  const current = (i: number) => {
+    const msg = allMessages[i];
+    const raw = allRaws?.[i];
+    const target = fullBatch[i]!;
+    if (!msg || (allRaws && !raw) || msg.uid !== target.message.uid || msg.mailboxId !== tracker.mailboxId)
+      return undefined;
+    return { msg, raw: raw as Buffer };
+  };
+  const binary = await binaryParts(items, fullBatch.length, current);
+  // Only the messages before a part that failed to decode are answered (and marked \Seen).
+  const batch = fullBatch.slice(0, binary.upTo);
+  const messages = allMessages.slice(0, binary.upTo);
+  const raws = allRaws?.slice(0, binary.upTo);
 
   let reportFlags = items.some((i) => i.kind === "FLAGS");
   let seenSet = false;
@@ -101,15 +218,12 @@ async function fetchBatch(
   batch.forEach((target, i) => {
     const msg = messages[i];
     const raw = raws?.[i];
-    // Expunged or moved away meanwhile (its event may still be in flight from another process):
-    // the EXPUNGE comes when allowed; its new UID elsewhere must never show here.
-    if (!msg || (raws && !raw) || msg.uid !== target.message.uid || msg.mailboxId !== tracker.mailboxId)
-      return;
+    if (!msg || !current(i)) return;
     if (msg.modSeq <= changedSince) return;
     tracker.noteFlags(msg.uid, msg.flags, msg.modSeq);
     const out: Value[] = [];
     const flags = flagValues(msg.flags, target.message.recent);
-    for (const item of items) appendItem(out, item, msg, raw, flags);
+    for (const item of items) appendItem(out, item, msg, raw, flags, binary.parts[i]);
     const withFlags = reportFlags || items.some((it) => it.kind === "FLAGS");
     if (withFlags) for (const response of announceKeywords(selection, msg.flags)) ctx.send(response);
     if (reportFlags && !items.some((it) => it.kind === "FLAGS")) out.push(atom("FLAGS"), flags);
@@ -119,6 +233,7 @@ async function fetchBatch(
     }
     ctx.send([target.seq, atom("FETCH"), out]);
   });
+  return binary.failed;
 }
 
 function appendItem(
@@ -127,6 +242,7 @@ function appendItem(
   msg: StoredMessage,
   raw: Buffer | undefined,
   flags: Value[],
+  binary: Map<string, Buffer> | undefined,
 ): void {
   switch (item.kind) {
     case "UID":
@@ -176,6 +292,19 @@ function appendItem(
         bytes = bytes.subarray(start, Math.min(bytes.length, start + item.partial.length));
       }
       out.push(atom(item.label), bytesOrNil(bytes));
+      return;
+    }
+    case "binary.size":
+      out.push(atom(item.label), binary!.get(item.path.join("."))!.length);
+      return;
+    case "binary": {
+      let bytes = binary!.get(item.path.join("."))!;
+      if (item.partial) {
+        const start = Math.min(item.partial.start, bytes.length);
+        bytes = bytes.subarray(start, Math.min(bytes.length, start + item.partial.length));
+      }
+      // literal8 where a plain literal cannot carry the bytes (NUL, RFC 3516 §4.3).
+      out.push(atom(item.label), bytes.includes(0) ? literal8(bytes) : literal(bytes));
       return;
     }
   }

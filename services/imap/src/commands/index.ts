@@ -15,11 +15,14 @@ import logout from "./logout.js";
 import { create, del, rename, subscribe, unsubscribe } from "./mailboxes.js";
 import namespace from "./namespace.js";
 import noop from "./noop.js";
+import { getQuota, getQuotaRoot, setQuota } from "./quota.js";
 import search from "./search.js";
 import { examine, select } from "./select.js";
+import sort from "./sort.js";
 import starttls from "./starttls.js";
 import status from "./status.js";
 import store from "./store.js";
+import thread from "./thread.js";
 import type { CommandSpec } from "./types.js";
 
 const all: CommandSpec[] = [
@@ -45,6 +48,8 @@ const all: CommandSpec[] = [
   close,
   expunge,
   search,
+  sort,
+  thread,
   fetch,
   store,
   copy,
@@ -54,6 +59,9 @@ const all: CommandSpec[] = [
   id,
   enable,
   unselect,
+  getQuotaRoot,
+  getQuota,
+  setQuota,
 ];
 
 export const commands: ReadonlyMap<string, CommandSpec> = new Map(all.map((c) => [c.name, c]));
@@ -72,14 +80,22 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "NAMESPACE",
     "UIDPLUS",
     "MULTIAPPEND",
+    "BINARY",
     "MOVE",
     "UNSELECT",
     "CHILDREN",
     "CONDSTORE",
     "ESEARCH",
+    "SORT",
+    "SORT=DISPLAY",
+    "THREAD=ORDEREDSUBJECT",
+    "THREAD=REFERENCES",
     "SPECIAL-USE",
     "LIST-EXTENDED",
     "LIST-STATUS",
+    "QUOTA",
+    "QUOTA=RES-STORAGE",
+    "QUOTA=RES-MESSAGE",
     "XLIST",
     `APPENDLIMIT=${options.appendLimit}`,
   ];

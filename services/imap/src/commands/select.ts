@@ -1,6 +1,6 @@
 import { atom } from "../protocol/ast.js";
 import { findMailbox } from "../session/folders.js";
-import { flagsResponses, keywordsOf } from "../session/keywords.js";
+import { flagsResponses, viewFlagFacts } from "../session/keywords.js";
 import { ArgError, Args } from "./args.js";
 import { CONDSTORE } from "./condstore.js";
 import { AUTHENTICATED, type CommandContext, type CommandResult, defineCommand, no, ok } from "./types.js";
@@ -23,10 +23,8 @@ async function open(
   const mailbox = (await findMailbox(store, ctx.session.user, name))?.mailbox;
   if (!mailbox) return no(`Mailbox does not exist: ${name}`, "NONEXISTENT");
   const tracker = await ctx.openMailbox(mailbox, readOnly);
-  const messages = Array.from({ length: tracker.count }, (_, i) => tracker.at(i + 1)!);
-  const keywords = keywordsOf(messages.map((m) => m.flags));
+  const { keywords, firstUnseen } = viewFlagFacts(tracker.columns, tracker.count);
   ctx.session.select({ mailbox, tracker, readOnly, keywords });
-  const firstUnseen = messages.findIndex((m) => !m.flags.includes("\\Seen")) + 1;
   const uidNext = Math.max(mailbox.uidNext, tracker.highestUid + 1);
   for (const response of flagsResponses(keywords, readOnly)) ctx.send(response);
   ctx.send([tracker.count, atom("EXISTS")]);

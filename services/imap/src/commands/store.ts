@@ -64,13 +64,15 @@ export default defineCommand({
     const updated = new Set(result.updated.map((u) => u.messageId));
     const conflicts = new Set(result.conflicts);
     for (const t of targets) {
-      if (t.message.gone || conflicts.has(t.message.messageId)) continue;
+      // Read again: noteFlags above changed what the view holds for it.
+      const m = tracker.byUid(t.message.uid) ?? t.message;
+      if (m.gone || conflicts.has(m.messageId)) continue;
       // RFC 7162 §3.2: with CONDSTORE on, even .SILENT reports the new MODSEQ of what changed.
-      if (silent && !(condstore && updated.has(t.message.messageId))) continue;
+      if (silent && !(condstore && updated.has(m.messageId))) continue;
       const items: Value[] = [];
-      if (byUid || condstore) items.push(atom("UID"), t.message.uid);
-      if (!silent) items.push(atom("FLAGS"), flagValues(t.message.flags, t.message.recent));
-      if (condstore) items.push(atom("MODSEQ"), [t.message.modSeq]);
+      if (byUid || condstore) items.push(atom("UID"), m.uid);
+      if (!silent) items.push(atom("FLAGS"), flagValues(m.flags, m.recent));
+      if (condstore) items.push(atom("MODSEQ"), [m.modSeq]);
       ctx.send([t.seq, atom("FETCH"), items]);
     }
     if (conflicts.size > 0) {

@@ -8,11 +8,11 @@ export interface Target {
 
 /** The messages a sequence set names in the client's current view, ascending. */
 export function resolveTargets(tracker: MailboxTracker, ranges: SeqRange[], byUid: boolean): Target[] {
-  if (byUid) {
-    return resolveUidIndexes(ranges, tracker.uids()).map((i) => ({
-      seq: i + 1,
-      message: tracker.at(i + 1)!,
-    }));
-  }
-  return resolveSeqs(ranges, tracker.count).map((seq) => ({ seq, message: tracker.at(seq)! }));
+  return resolveIndexes(tracker, ranges, byUid).map((i) => ({ seq: i + 1, message: tracker.at(i + 1)! }));
+}
+
+/** The same as positions in the view (seq - 1), without an object per message. */
+export function resolveIndexes(tracker: MailboxTracker, ranges: SeqRange[], byUid: boolean): number[] {
+  if (byUid) return resolveUidIndexes(ranges, tracker.uids());
+  return resolveSeqs(ranges, tracker.count).map((seq) => seq - 1);
 }

@@ -60,6 +60,8 @@ export interface CommandContext {
   readonly client: string;
   /** Writes `* <values>`. */
   send(values: Value[]): void;
+  /** Writes untagged responses already serialized, whole lines (a FETCH over a large view). */
+  sendLines(bytes: Buffer): void;
   /** Writes a `+ text` continuation request. */
   continuation(text: string): void;
   /** Resolves when the socket can take more (long responses call it between messages). */

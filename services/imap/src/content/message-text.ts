@@ -119,6 +119,14 @@ export function headerValues(root: MimeNode, raw: () => Buffer, key: string): st
 }
 
 /**
+ * The first occurrence of a top-level field (lowercased name), unfolded and still encoded, or
+ * undefined when there is none: SORT and THREAD read the first one, as Dovecot does.
+ */
+export function firstHeaderValue(root: MimeNode, raw: () => Buffer, key: string): string | undefined {
+  return rawValues(entryFor(root), root, raw, key)?.[0];
+}
+
+/**
  * Whether what a search of this kind needs is already cached for the message, so the caller can
  * skip reading its bytes: header fields are located once (and their bytes kept), bodies and text
  * are decoded once.

@@ -23,6 +23,8 @@ export interface StringToken {
   type: "string";
   value: Buffer;
   literal: boolean;
+  /** Sent as literal8 (`~{n}`, RFC 3516): may hold any byte, NUL included. */
+  binary?: boolean;
 }
 
 export interface ListToken {
@@ -53,10 +55,14 @@ export class Atom {
   constructor(readonly value: string) {}
 }
 
-/** Always sent as a literal, e.g. message bodies. */
+/** Always sent as a literal, e.g. message bodies; `binary` ones as literal8 (`~{n}`, RFC 3516). */
 export class Literal {
-  constructor(readonly bytes: Buffer) {}
+  constructor(
+    readonly bytes: Buffer,
+    readonly binary = false,
+  ) {}
 }
 
 export const atom = (value: string): Atom => new Atom(value);
 export const literal = (bytes: Buffer): Literal => new Literal(bytes);
+export const literal8 = (bytes: Buffer): Literal => new Literal(bytes, true);

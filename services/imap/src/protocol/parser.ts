@@ -4,6 +4,7 @@
  * command). The framer follows the bytes one state at a time, so a literal's content is never
  * mistaken for a command and a size is checked before the client is told to send it.
  */
+import type { ByteBudget } from "@sandmail/core";
 
 /** One line piece of a command; `literal` holds the bytes announced by `{n}` at its end. */
 export interface FramePiece {
@@ -14,6 +15,8 @@ export interface FramePiece {
 /** A complete command as received: its line pieces and their literals, CRLF stripped. */
 export interface Frame {
   pieces: FramePiece[];
+  /** Literal bytes reserved in the memory budget for this frame; released once it has run. */
+  reserved?: number;
 }
 
 export type FramerEvent =
@@ -24,7 +27,7 @@ export type FramerEvent =
    * The command was refused before it was complete (literal or line too large). The framer has
    * already thrown its bytes away; `close` asks the connection to end (the rest cannot be skipped).
    */
-  | { type: "rejected"; tag: string; reason: string; code?: string; close: boolean };
+  | { type: "rejected"; tag: string; status: "BAD" | "NO"; reason: string; code?: string; close: boolean };
 
 export interface FramerLimits {
   /** Longest line (without literals) accepted, in bytes. */
@@ -33,6 +36,16 @@ export interface FramerLimits {
   maxLiteralBytes: number;
   /** Largest whole command (lines and literals together). */
   maxCommandBytes: number;
+  /**
+   * An oversized non-synchronizing literal ends the connection instead of being read and thrown
+   * away (RFC 7888 §4 allows either): before login nobody may make us read 25 MiB of junk.
+   */
+  closeOnOversizedNonSync?: boolean;
+  /**
+   * The process's memory budget: a literal is reserved in it when announced, before any of its
+   * bytes is kept; one that does not fit is refused (`NO [LIMIT]`) and never read.
+   */
+  budget?: ByteBudget;
 }
 
 const CR = 0x0d;
@@ -56,10 +69,18 @@ export class CommandFramer {
   private commandBytes = 0;
   private literalChunks: Buffer[] = [];
   private literalRemaining = 0;
+  /** Literal bytes of the command being read that are reserved in the budget. */
+  private reserved = 0;
   /** Set while the current command is being thrown away; reported when its last line ends. */
-  private rejection: { tag: string; reason: string; code?: string } | undefined;
+  private rejection: { tag: string; status?: "NO"; reason: string; code?: string } | undefined;
 
-  constructor(private readonly limits: FramerLimits) {}
+  /** Replaceable: a connection lifts the literal limit once the client has logged in. */
+  constructor(public limits: FramerLimits) {}
+
+  /** Gives back what the command still being read had reserved (the connection is closing). */
+  dispose(): void {
+    this.releaseReserved();
+  }
 
   /** Feeds received bytes; returns what they completed, in order. */
   push(chunk: Buffer): FramerEvent[] {
@@ -162,7 +183,10 @@ export class CommandFramer {
     this.commandBytes += line.length;
     if (!marker) {
       this.pieces.push({ line });
-      const frame = { pieces: this.pieces };
+      const frame: Frame =
+        this.reserved > 0 ? { pieces: this.pieces, reserved: this.reserved } : { pieces: this.pieces };
+      // The frame owns its reservation now; the connection releases it after running it.
+      this.reserved = 0;
       this.resetCommand();
       events.push({ type: "frame", frame });
       return;
@@ -171,8 +195,15 @@ export class CommandFramer {
     const tooBig =
       marker.size > this.limits.maxLiteralBytes ||
       this.commandBytes + marker.size > this.limits.maxCommandBytes;
-    if (tooBig) {
-      this.rejection = { tag, reason: `Literal of ${marker.size} bytes is over the limit`, code: "TOOBIG" };
+    const noRoom = !tooBig && this.limits.budget !== undefined && !this.limits.budget.tryReserve(marker.size);
+    if (tooBig || noRoom) {
+      this.rejection = tooBig
+        ? { tag, reason: `Literal of ${marker.size} bytes is over the limit`, code: "TOOBIG" }
+        : { tag, status: "NO", reason: "The server's memory is full, try again later", code: "LIMIT" };
+      if (marker.nonSync && tooBig && this.limits.closeOnOversizedNonSync) {
+        this.finishRejection(events, true);
+        return;
+      }
       if (marker.nonSync) {
         this.mode = "discard-literal";
         this.literalRemaining = marker.size;
@@ -184,6 +215,7 @@ export class CommandFramer {
     }
     this.pieces.push({ line });
     if (!marker.nonSync) events.push({ type: "continue", size: marker.size });
+    if (this.limits.budget) this.reserved += marker.size;
     this.commandBytes += marker.size;
     this.literalRemaining = marker.size;
     this.mode = "literal";
@@ -219,6 +251,7 @@ export class CommandFramer {
     events.push({
       type: "rejected",
       tag: r.tag,
+      status: r.status ?? "BAD",
       reason: r.reason,
       ...(r.code ? { code: r.code } : {}),
       close,
@@ -226,7 +259,13 @@ export class CommandFramer {
     this.resetCommand();
   }
 
+  private releaseReserved(): void {
+    if (this.reserved > 0) this.limits.budget?.release(this.reserved);
+    this.reserved = 0;
+  }
+
   private resetCommand(): void {
+    this.releaseReserved();
     this.pieces = [];
     this.commandBytes = 0;
     this.rejection = undefined;

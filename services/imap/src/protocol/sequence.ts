@@ -54,7 +54,7 @@ export function resolveSeqs(ranges: SeqRange[], count: number): number[] {
  * Indexes (0-based) of the UIDs (ascending array) selected by ranges. `*` is the largest UID, so
  * `n:*` with n above it still selects the last message.
  */
-export function resolveUidIndexes(ranges: SeqRange[], uids: readonly number[]): number[] {
+export function resolveUidIndexes(ranges: SeqRange[], uids: ArrayLike<number>): number[] {
   if (uids.length === 0) return [];
   const max = uids[uids.length - 1]!;
   const marks = new Uint8Array(uids.length);

@@ -2,7 +2,7 @@
  * Turns one framed command (lines plus their literals) into a Command: a byte-level
  * recursive-descent reader over the AST of ast.ts. Strings stay bytes; nothing is decoded here.
  */
-import type { AtomToken, Command, Token } from "./ast.js";
+import type { AtomToken, Command, StringToken, Token } from "./ast.js";
 import type { Frame } from "./parser.js";
 
 export class ParseError extends Error {
@@ -24,6 +24,7 @@ const RBRACKET = 0x5d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const LBRACE = 0x7b;
+const TILDE = 0x7e;
 const LT = 0x3c;
 
 const MAX_DEPTH = 32;
@@ -104,6 +105,11 @@ function readToken(c: Cursor, depth: number, inSection: boolean): Token {
   if (b === LPAREN) return readList(c, depth, inSection);
   if (b === QUOTE) return readQuoted(c);
   if (b === LBRACE) return readLiteral(c);
+  // literal8 (RFC 3516): `~{n}`; `~` alone is an atom character.
+  if (b === TILDE && c.line[c.pos + 1] === LBRACE) {
+    c.pos++;
+    return { ...readLiteral(c), binary: true };
+  }
   return readAtom(c, depth, inSection);
 }
 
@@ -157,7 +163,7 @@ function readQuoted(c: Cursor): Token {
   return c.fail("Unterminated quoted string");
 }
 
-function readLiteral(c: Cursor): Token {
+function readLiteral(c: Cursor): StringToken {
   const line = c.line;
   let i = c.pos + 1;
   while (i < line.length && line[i]! >= 0x30 && line[i]! <= 0x39) i++;

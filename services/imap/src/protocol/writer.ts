@@ -43,12 +43,12 @@ function quotable(b: Buffer): boolean {
   return true;
 }
 
-function writeBytes(out: ChunkList, b: Buffer, forceLiteral: boolean): void {
+function writeBytes(out: ChunkList, b: Buffer, forceLiteral: boolean, binary = false): void {
   if ((!forceLiteral || b.length === 0) && quotable(b)) {
     out.str(`"${b.toString("latin1").replace(/[\\"]/g, "\\$&")}"`);
     return;
   }
-  out.str(`{${b.length}}\r\n`);
+  out.str(`${binary ? "~" : ""}{${b.length}}\r\n`);
   out.buffer(b);
 }
 
@@ -60,7 +60,7 @@ export function writeValue(out: ChunkList, v: Value): void {
     if (v.length <= MAX_QUOTED && PLAIN_QUOTED.test(v)) out.str(`"${v}"`);
     else writeBytes(out, Buffer.from(v, "utf8"), false);
   } else if (v instanceof Atom) out.str(v.value);
-  else if (v instanceof Literal) writeBytes(out, v.bytes, true);
+  else if (v instanceof Literal) writeBytes(out, v.bytes, true, v.binary);
   else if (Array.isArray(v)) {
     out.str("(");
     v.forEach((item, i) => {

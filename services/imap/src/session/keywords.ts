@@ -3,6 +3,8 @@
  * system flags and every keyword in use, and a keyword must be announced again, before any
  * FETCH shows it, when it first appears (a STORE or COPY here, or a change made elsewhere).
  */
+
+import type { UidColumns } from "@sandmail/store";
 import { atom, type Value } from "../protocol/ast.js";
 import type { Selection } from "./session.js";
 
@@ -46,9 +48,32 @@ export function flagValues(flags: readonly string[], recent: boolean): Value[] {
   return out;
 }
 
-/** The keywords the messages of a mailbox use, in first-use order. */
-export function keywordsOf(flagSets: Iterable<readonly string[]>): Set<string> {
-  const out = new Set<string>();
-  for (const flags of flagSets) for (const f of flags) if (isKeyword(f)) out.add(f);
-  return out;
+/**
+ * What SELECT announces about the client's view, in one pass over its flag column: the keywords
+ * in use (in first-use order) and the sequence number of the first message without \Seen (0 if
+ * none). Each distinct flag list is looked at once, not once per message.
+ */
+export function viewFlagFacts(
+  view: UidColumns,
+  count: number,
+): { keywords: Set<string>; firstUnseen: number } {
+  const keywords = new Set<string>();
+  let firstUnseen = 0;
+  const looked = new Uint8Array(view.flagSets.size);
+  const { flagIds } = view;
+  for (let i = 0; i < count; i++) {
+    const id = flagIds[i] as number;
+    if (looked[id]) {
+      if (firstUnseen === 0 && looked[id] === UNSEEN) firstUnseen = i + 1;
+      continue;
+    }
+    const flags = view.flagSets.get(id);
+    for (const f of flags) if (isKeyword(f)) keywords.add(f);
+    looked[id] = flags.includes("\\Seen") ? SEEN : UNSEEN;
+    if (firstUnseen === 0 && looked[id] === UNSEEN) firstUnseen = i + 1;
+  }
+  return { keywords, firstUnseen };
 }
+
+const SEEN = 1;
+const UNSEEN = 2;

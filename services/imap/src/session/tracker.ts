@@ -14,31 +14,37 @@
  * process.
  */
 import type { StoreEvent } from "@sandmail/core";
-import type { MailboxEntry } from "@sandmail/store";
+import type { UidColumns } from "@sandmail/store";
 
+/** One message of the view, read at the moment `at` or `byUid` was called. */
 export interface TrackedMessage {
-  uid: number;
-  messageId: string;
-  flags: string[];
-  modSeq: number;
-  recent: boolean;
+  readonly uid: number;
+  readonly messageId: string;
+  readonly flags: readonly string[];
+  readonly modSeq: number;
+  readonly recent: boolean;
   /** Expunged in the store, not yet reported to the client. */
-  gone: boolean;
-  /** Flags changed elsewhere, not yet reported. */
-  flagsChanged: boolean;
+  readonly gone: boolean;
 }
 
 export type TrackerUpdate =
   | { type: "expunge"; seq: number }
   | { type: "exists"; count: number }
   | { type: "recent"; count: number }
-  | { type: "fetch"; seq: number; uid: number; flags: string[]; modSeq: number; recent: boolean };
+  | { type: "fetch"; seq: number; uid: number; flags: readonly string[]; modSeq: number; recent: boolean };
 
 /** A change to this mailbox, as the tracker applies it. */
 type Change =
-  | { kind: "add"; uid: number; messageId: string; flags: string[]; modSeq: number }
-  | { kind: "flags"; uid: number; flags: string[]; modSeq: number }
+  | { kind: "add"; uid: number; messageId: string; flags: readonly string[]; modSeq: number }
+  | { kind: "flags"; uid: number; flags: readonly string[]; modSeq: number }
   | { kind: "gone"; uid: number; modSeq: number };
+
+/** Per-message bits kept in the index's `marks` column. */
+const RECENT = 1;
+/** Expunged in the store, not yet reported to the client. */
+const GONE = 2;
+/** Flags changed elsewhere, not yet reported. */
+const CHANGED = 4;
 
 /** What the next flush will apply: the first `count` queued changes, adding UIDs up to `maxUid`. */
 export interface FlushPlan {
@@ -48,10 +54,16 @@ export interface FlushPlan {
 }
 
 export class MailboxTracker {
-  /** Index i is sequence number i+1; entries past `reported` are not yet announced. */
-  private readonly view: TrackedMessage[];
+  /**
+   * Position i is sequence number i+1; positions past `reported` are not yet announced. The
+   * store's copy of the index, taken over as it is: no object per message.
+   */
+  private readonly view: UidColumns;
   private reported: number;
   private pending: Change[] = [];
+  /** How many messages of the view carry GONE / CHANGED (flush skips its scans at 0). */
+  private goneCount = 0;
+  private changedCount = 0;
   /** Highest UID applied to the view. */
   private maxUid: number;
   /** Highest UID / modSeq this session has heard of (applied or queued). */
@@ -64,26 +76,23 @@ export class MailboxTracker {
 
   constructor(
     readonly mailboxId: string,
-    entries: readonly MailboxEntry[],
+    index: UidColumns,
     /** UIDs above this were claimed as \Recent by this session. */
     recentAbove: number,
-    /** The mailbox as read before its index: changes up to these are in `entries`. */
+    /** The mailbox as read before its index: changes up to these are in `index`. */
     known: { uidNext: number; highestModSeq: number } = { uidNext: 0, highestModSeq: 0 },
   ) {
-    this.view = entries.map((e) => ({
-      uid: e.uid,
-      messageId: e.messageId,
-      flags: e.flags,
-      modSeq: e.modSeq,
-      recent: e.uid > recentAbove,
-      gone: false,
-      flagsChanged: false,
-    }));
-    this.reported = this.view.length;
-    this.maxUid = this.view.length > 0 ? this.view[this.view.length - 1]!.uid : 0;
-    this.heardUid = Math.max(this.maxUid, known.uidNext - 1);
+    this.view = index;
+    const n = index.length;
+    const { uids, marks, modSeqs } = index;
     let top = known.highestModSeq;
-    for (const e of entries) if (e.modSeq > top) top = e.modSeq;
+    for (let i = 0; i < n; i++) {
+      marks[i] = (uids[i] as number) > recentAbove ? RECENT : 0;
+      if ((modSeqs[i] as number) > top) top = modSeqs[i] as number;
+    }
+    this.reported = n;
+    this.maxUid = n > 0 ? index.uid(n - 1) : 0;
+    this.heardUid = Math.max(this.maxUid, known.uidNext - 1);
     this.heardModSeq = top;
     this.selectedModSeq = top;
   }
@@ -94,26 +103,47 @@ export class MailboxTracker {
   }
 
   get recentCount(): number {
+    const marks = this.view.marks;
     let n = 0;
-    for (let i = 0; i < this.reported; i++) if (this.view[i]!.recent) n++;
+    for (let i = 0; i < this.reported; i++) if ((marks[i] as number) & RECENT) n++;
     return n;
+  }
+
+  /**
+   * The client's view by position (index = seq - 1, the first `count` positions), for readers
+   * that go over many messages (SELECT, FETCH FLAGS) without an object per message. Read only.
+   */
+  get columns(): UidColumns {
+    return this.view;
+  }
+
+  isRecent(i: number): boolean {
+    return ((this.view.marks[i] as number) & RECENT) !== 0;
+  }
+
+  isGone(i: number): boolean {
+    return ((this.view.marks[i] as number) & GONE) !== 0;
   }
 
   /** The message at a sequence number the client knows. */
   at(seq: number): TrackedMessage | undefined {
-    return seq >= 1 && seq <= this.reported ? this.view[seq - 1] : undefined;
+    return seq >= 1 && seq <= this.reported ? this.message(seq - 1) : undefined;
+  }
+
+  /** The message with this UID, if the view holds it (announced or not). */
+  byUid(uid: number): TrackedMessage | undefined {
+    const i = this.view.indexOf(uid);
+    return i < 0 ? undefined : this.message(i);
   }
 
   /** UIDs of the client's view, ascending (index = seq - 1). */
-  uids(): number[] {
-    const out = new Array<number>(this.reported);
-    for (let i = 0; i < this.reported; i++) out[i] = this.view[i]!.uid;
-    return out;
+  uids(): Uint32Array {
+    return this.view.uids.subarray(0, this.reported);
   }
 
   seqOfUid(uid: number): number | undefined {
-    const i = this.indexOfUid(uid);
-    return i !== undefined && i < this.reported ? i + 1 : undefined;
+    const i = this.view.indexOf(uid);
+    return i >= 0 && i < this.reported ? i + 1 : undefined;
   }
 
   /** The UIDNEXT floor implied by what this session has seen. */
@@ -181,31 +211,38 @@ export class MailboxTracker {
   /**
    * Queues what a fresh read of the mailbox shows and this session has not applied: messages
    * added, flags changed and messages expunged. `uidNextBefore` is the mailbox's UIDNEXT read
-   * before `entries`: a UID below it that the index lacks is gone for sure, while one above it
+   * before `index`: a UID below it that the index lacks is gone for sure, while one above it
    * may simply be newer than the index.
    */
-  reconcile(entries: readonly MailboxEntry[], uidNextBefore: number, highestModSeq: number): void {
-    const present = new Set<number>();
-    for (const e of entries) {
-      present.add(e.uid);
-      const i = this.indexOfUid(e.uid);
-      if (i === undefined) {
-        if (e.uid > this.maxUid)
-          this.push({ kind: "add", uid: e.uid, messageId: e.messageId, flags: e.flags, modSeq: e.modSeq });
-      } else if (e.modSeq > this.view[i]!.modSeq) {
-        this.push({ kind: "flags", uid: e.uid, flags: e.flags, modSeq: e.modSeq });
+  reconcile(index: UidColumns, uidNextBefore: number, highestModSeq: number): void {
+    const view = this.view;
+    for (let k = 0; k < index.length; k++) {
+      const uid = index.uid(k);
+      const i = view.indexOf(uid);
+      if (i < 0) {
+        if (uid > this.maxUid)
+          this.push({
+            kind: "add",
+            uid,
+            messageId: index.id(k),
+            flags: index.flags(k),
+            modSeq: index.modSeq(k),
+          });
+      } else if (index.modSeq(k) > view.modSeq(i)) {
+        this.push({ kind: "flags", uid, flags: index.flags(k), modSeq: index.modSeq(k) });
       }
     }
-    for (const m of this.view) {
-      if (!m.gone && m.uid < uidNextBefore && !present.has(m.uid))
-        this.push({ kind: "gone", uid: m.uid, modSeq: 0 });
+    for (let i = 0; i < view.length; i++) {
+      const uid = view.uid(i);
+      if (!this.isGone(i) && uid < uidNextBefore && index.indexOf(uid) < 0)
+        this.push({ kind: "gone", uid, modSeq: 0 });
     }
     if (highestModSeq > this.heardModSeq) this.heardModSeq = highestModSeq;
     if (uidNextBefore - 1 > this.heardUid) this.heardUid = uidNextBefore - 1;
   }
 
   hasPending(): boolean {
-    return this.pending.length > 0 || this.view.some((m) => m.gone) || this.view.length > this.reported;
+    return this.pending.length > 0 || this.goneCount > 0 || this.view.length > this.reported;
   }
 
   /** True when queued events add messages (the caller then claims \Recent before flushing). */
@@ -225,23 +262,21 @@ export class MailboxTracker {
   }
 
   /** This session's own STORE: its FETCH responses carry these flags, so the event is no news. */
-  noteFlags(uid: number, flags: string[], modSeq: number): void {
+  noteFlags(uid: number, flags: readonly string[], modSeq: number): void {
     if (modSeq > this.heardModSeq) this.heardModSeq = modSeq;
-    const i = this.indexOfUid(uid);
-    if (i === undefined) return;
-    const m = this.view[i]!;
-    if (modSeq >= m.modSeq) {
-      m.flags = flags;
-      m.modSeq = modSeq;
-      m.flagsChanged = false;
+    const i = this.view.indexOf(uid);
+    if (i < 0) return;
+    if (modSeq >= this.view.modSeq(i)) {
+      this.view.setFlags(i, flags, modSeq);
+      this.unmark(i, CHANGED);
     }
   }
 
   /** This session's own EXPUNGE / MOVE: reported by the next flush that allows EXPUNGE. */
-  noteExpunged(uids: readonly number[]): void {
+  noteExpunged(uids: Iterable<number>): void {
     for (const uid of uids) {
-      const i = this.indexOfUid(uid);
-      if (i !== undefined) this.view[i]!.gone = true;
+      const i = this.view.indexOf(uid);
+      if (i >= 0) this.mark(i, GONE);
     }
   }
 
@@ -257,39 +292,76 @@ export class MailboxTracker {
     this.pending = this.pending.slice(count);
     for (const c of changes) this.apply(c, recentAbove);
 
+    const view = this.view;
+    const marks = view.marks;
     const updates: TrackerUpdate[] = [];
-    if (allowExpunge) {
+    if (allowExpunge && this.goneCount > 0) {
       // Descending order keeps every reported number valid at the moment it is sent.
-      for (let i = this.view.length - 1; i >= 0; i--) {
-        if (!this.view[i]!.gone) continue;
-        this.view.splice(i, 1);
+      for (let i = view.length - 1; i >= 0; i--) {
+        if (!((marks[i] as number) & GONE)) continue;
         if (i < this.reported) {
           this.reported--;
           updates.push({ type: "expunge", seq: i + 1 });
         }
       }
+      // One compaction pass, however many went.
+      for (let i = 0; i < view.length; i++)
+        if ((marks[i] as number) & GONE && (marks[i] as number) & CHANGED) this.changedCount--;
+      view.removeWhere((i) => ((marks[i] as number) & GONE) !== 0);
+      this.goneCount = 0;
     }
-    for (let i = 0; i < this.reported; i++) {
-      const m = this.view[i]!;
-      if (m.flagsChanged && !m.gone) {
-        m.flagsChanged = false;
-        updates.push({
-          type: "fetch",
-          seq: i + 1,
-          uid: m.uid,
-          flags: m.flags,
-          modSeq: m.modSeq,
-          recent: m.recent,
-        });
+    if (this.changedCount > 0) {
+      for (let i = 0; i < this.reported; i++) {
+        const m = marks[i] as number;
+        if (m & CHANGED && !(m & GONE)) {
+          this.unmark(i, CHANGED);
+          updates.push({
+            type: "fetch",
+            seq: i + 1,
+            uid: view.uid(i),
+            flags: view.flags(i),
+            modSeq: view.modSeq(i),
+            recent: (m & RECENT) !== 0,
+          });
+        }
       }
     }
-    if (this.view.length > this.reported) {
-      for (let i = this.reported; i < this.view.length; i++) this.view[i]!.flagsChanged = false;
-      this.reported = this.view.length;
+    if (view.length > this.reported) {
+      for (let i = this.reported; i < view.length; i++) this.unmark(i, CHANGED);
+      this.reported = view.length;
       updates.push({ type: "exists", count: this.reported });
       updates.push({ type: "recent", count: this.recentCount });
     }
     return updates;
+  }
+
+  private message(i: number): TrackedMessage {
+    const v = this.view;
+    const m = v.marks[i] as number;
+    return {
+      uid: v.uid(i),
+      messageId: v.id(i),
+      flags: v.flags(i),
+      modSeq: v.modSeq(i),
+      recent: (m & RECENT) !== 0,
+      gone: (m & GONE) !== 0,
+    };
+  }
+
+  private mark(i: number, bit: number): void {
+    const m = this.view.marks[i] as number;
+    if (m & bit) return;
+    this.view.marks[i] = m | bit;
+    if (bit === GONE) this.goneCount++;
+    else if (bit === CHANGED) this.changedCount++;
+  }
+
+  private unmark(i: number, bit: number): void {
+    const m = this.view.marks[i] as number;
+    if (!(m & bit)) return;
+    this.view.marks[i] = m & ~bit;
+    if (bit === GONE) this.goneCount--;
+    else if (bit === CHANGED) this.changedCount--;
   }
 
   private push(change: Change): void {
@@ -299,42 +371,22 @@ export class MailboxTracker {
   }
 
   private apply(c: Change, recentAbove: number): void {
+    const view = this.view;
     if (c.kind === "add") {
       // UIDs only grow: one at or below the highest seen is already known (or already gone).
       if (c.uid <= this.maxUid) return;
       this.maxUid = c.uid;
-      this.view.push({
-        uid: c.uid,
-        messageId: c.messageId,
-        flags: c.flags,
-        modSeq: c.modSeq,
-        recent: c.uid > recentAbove,
-        gone: false,
-        flagsChanged: false,
-      });
+      view.push(c.uid, c.messageId, c.flags, c.modSeq, c.uid > recentAbove ? RECENT : 0);
       return;
     }
-    const i = this.indexOfUid(c.uid);
-    if (i === undefined) return;
-    const m = this.view[i]!;
+    const i = view.indexOf(c.uid);
+    if (i < 0) return;
     if (c.kind === "gone") {
-      m.gone = true;
+      this.mark(i, GONE);
       return;
     }
-    if (m.gone || c.modSeq <= m.modSeq) return;
-    m.flags = c.flags;
-    m.modSeq = c.modSeq;
-    m.flagsChanged = true;
-  }
-
-  private indexOfUid(uid: number): number | undefined {
-    let lo = 0;
-    let hi = this.view.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.view[mid]!.uid < uid) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < this.view.length && this.view[lo]!.uid === uid ? lo : undefined;
+    if (this.isGone(i) || c.modSeq <= view.modSeq(i)) return;
+    view.setFlags(i, c.flags, c.modSeq);
+    this.mark(i, CHANGED);
   }
 }

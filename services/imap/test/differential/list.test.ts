@@ -10,17 +10,18 @@
  * - \HasChildren / \HasNoChildren are compared only when RETURN (CHILDREN) asked for them, and
  *   special-use attributes only when SPECIAL-USE was asked for: a server may send either anyway
  *   (RFC 5258 §4, RFC 6154 §2), and sandmail always does.
+ * - \Marked / \Unmarked are left out: optional (RFC 3501 §7.2.2), and Dovecot sends \UnMarked
+ *   or not depending on when it last looked at a Maildir.
  * - STATUS items compare as a set (each server orders them its own way).
  * - UIDVALIDITY and HIGHESTMODSEQ are numbered by each server: compared as present.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { skipWithoutTool } from "../../../../test/support/tools.js";
 import { Atom, Literal, type Value } from "../../src/protocol/ast.js";
-import { type DovecotServer, isDovecotAvailable, startDovecot } from "../support/dovecot.js";
-import { RawImapClient } from "../support/imap-raw-client.js";
+import { isDovecotAvailable } from "../support/dovecot.js";
 import { canonical, parseValues } from "../support/imap-response.js";
-import { startServer, type TestServer } from "../support/server.js";
 import { imapDateTime, loadFixtures } from "./fixtures.js";
+import { type ServerPair, scriptDiffs, startPair } from "./pair.js";
 
 const available = isDovecotAvailable();
 
@@ -96,6 +97,7 @@ const text = (v: Value | undefined): string =>
 
 const CHILD_ATTRS = new Set(["\\haschildren", "\\hasnochildren"]);
 const SPECIAL_USE = new Set(["\\sent", "\\drafts", "\\trash", "\\junk", "\\archive", "\\all", "\\flagged"]);
+const MARKS = new Set(["\\marked", "\\unmarked"]);
 const NUMBERED = new Set(["UIDVALIDITY", "HIGHESTMODSEQ"]);
 
 /** The answer to one LIST command as sorted rows: `name [attrs] extended-data STATUS (...)`. */
@@ -113,6 +115,7 @@ function answer(command: string, untagged: Buffer[]): string[] {
         .map((a) => text(a))
         .filter((a) => children || !CHILD_ATTRS.has(a.toLowerCase()))
         .filter((a) => specialUse || !SPECIAL_USE.has(a.toLowerCase()))
+        .filter((a) => !MARKS.has(a.toLowerCase()))
         .sort();
       const extra = values.slice(4).map((v) => canonical(v).replace(/"CHILDINFO"/, "CHILDINFO"));
       rows.push(`${text(values[3])} [${attrs.join(" ")}]${extra.length ? ` ${extra.join(" ")}` : ""}`);
@@ -137,57 +140,33 @@ function answer(command: string, untagged: Buffer[]): string[] {
 }
 
 describe.skipIf(skipWithoutTool(available))("LIST-EXTENDED and LIST-STATUS vs Dovecot", () => {
-  let dovecot: DovecotServer;
-  let sandmail: TestServer;
-  const clients: Record<"dovecot" | "sandmail", RawImapClient> = {} as Record<
-    "dovecot" | "sandmail",
-    RawImapClient
-  >;
+  let pair: ServerPair;
 
   beforeAll(async () => {
-    [dovecot, sandmail] = await Promise.all([startDovecot(), startServer()]);
-    const logins: Array<[keyof typeof clients, number, string, string]> = [
-      ["dovecot", dovecot.port, dovecot.user, dovecot.password],
-      ["sandmail", sandmail.port, sandmail.address, sandmail.token],
-    ];
     const fixtures = loadFixtures();
-    for (const [name, port, user, password] of logins) {
-      const client = await RawImapClient.connect("127.0.0.1", port);
-      await client.ok(`LOGIN "${user}" "${password}"`);
+    pair = await startPair(async (client) => {
       for (const folder of FOLDERS) await client.ok(`CREATE "${folder}"`);
       for (const folder of SUBSCRIBE) await client.ok(`SUBSCRIBE "${folder}"`);
       for (const [i, f] of fixtures.entries()) {
         const home = HOMES[i % HOMES.length]!;
         await client.ok(`APPEND "${home}" (${f.flags.join(" ")}) "${imapDateTime(f.internalDate)}" `, f.raw);
       }
-      clients[name] = client;
-    }
+    });
   });
 
   afterAll(async () => {
-    await clients.dovecot?.close();
-    await clients.sandmail?.close();
-    await dovecot?.stop();
-    await sandmail?.close();
+    await pair?.close();
   });
 
   it("answers every LIST of the script as Dovecot does", async () => {
-    const diffs: string[] = [];
-    for (const command of SCRIPT) {
-      const theirs = await clients.dovecot.command(command);
-      const ours = await clients.sandmail.command(command);
-      const t = theirs.status === "OK" ? answer(command, theirs.untagged) : [theirs.status];
-      const o = ours.status === "OK" ? answer(command, ours.untagged) : [ours.status];
-      if (JSON.stringify(t) !== JSON.stringify(o)) {
-        diffs.push(
-          `${command}\n  dovecot:  ${t.join("\n            ")}\n  sandmail: ${o.join("\n            ")}`,
-        );
-      }
-    }
+    const diffs = await scriptDiffs(pair, SCRIPT, (command, reply) =>
+      reply.status === "OK" ? answer(command, reply.untagged) : [reply.status],
+    );
     expect(diffs).toEqual([]);
   });
 
   it("answers LIST-STATUS for the selected mailbox as STATUS would, and keeps the connection after BAD", async () => {
+    const { clients } = pair;
     for (const client of [clients.dovecot, clients.sandmail]) {
       await client.ok('SELECT "Tofu"');
       expect((await client.command('LIST "" "%" RETURN (STATUS (MESSAGES) BOGUS)')).status).toBe("BAD");

@@ -21,10 +21,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { skipWithoutTool } from "../../../../test/support/tools.js";
 import { Atom, type Value } from "../../src/protocol/ast.js";
 import { type DovecotServer, isDovecotAvailable, startDovecot } from "../support/dovecot.js";
-import { RawImapClient } from "../support/imap-raw-client.js";
-import { canonical, fetchItems, parseValues } from "../support/imap-response.js";
+import type { RawImapClient } from "../support/imap-raw-client.js";
+import { canonical, fetchedUids, fetchItems, parseValues } from "../support/imap-response.js";
 import { startServer, type TestServer } from "../support/server.js";
-import { imapDateTime, loadFixtures } from "./fixtures.js";
+import { appendAll, loadFixtures, loginBoth } from "./fixtures.js";
 
 const available = isDovecotAvailable();
 
@@ -182,29 +182,13 @@ describe.skipIf(skipWithoutTool(available))("sandmail IMAP vs Dovecot (end-to-en
   const fixtures = loadFixtures();
 
   async function uidList(client: RawImapClient): Promise<number[]> {
-    const reply = await client.ok("FETCH 1:* (UID)");
-    const uids: number[] = [];
-    for (const line of reply.untagged) {
-      const values = parseValues(line);
-      if (values[1] instanceof Atom && values[1].value.toUpperCase() === "FETCH") {
-        uids[(values[0] as number) - 1] = fetchItems(values[2]!).get("UID") as number;
-      }
-    }
-    return uids;
+    return fetchedUids((await client.ok("FETCH 1:* (UID)")).untagged);
   }
 
   beforeAll(async () => {
     [dovecot, sandmail] = await Promise.all([startDovecot(), startServer()]);
-    const logins: Array<[keyof typeof sides, number, string, string]> = [
-      ["dovecot", dovecot.port, dovecot.user, dovecot.password],
-      ["sandmail", sandmail.port, sandmail.address, sandmail.token],
-    ];
-    for (const [name, port, user, password] of logins) {
-      const client = await RawImapClient.connect("127.0.0.1", port);
-      await client.ok(`LOGIN "${user}" "${password}"`);
-      for (const f of fixtures) {
-        await client.ok(`APPEND INBOX (${f.flags.join(" ")}) "${imapDateTime(f.internalDate)}" `, f.raw);
-      }
+    for (const [name, client] of await loginBoth(dovecot, sandmail)) {
+      await appendAll(client, "INBOX", fixtures);
       await client.ok("SELECT INBOX");
       sides[name] = { client, uids: await uidList(client) };
     }

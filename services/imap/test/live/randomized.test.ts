@@ -7,52 +7,12 @@
  * MemoryStore, and across two IMAP services on two RedisStore clients of one Redis (as two
  * processes would). A failure prints the seed; the same seed replays the same choices.
  */
-import { type Config, loadConfig } from "@sandmail/core";
 import { indexMessage } from "@sandmail/mime";
-import { selfSignedTls, silentLogger } from "@sandmail/runtime";
-import { type MailStore, MemoryStore, RedisStore } from "@sandmail/store";
+import { MemoryStore, RedisStore } from "@sandmail/store";
 import { describe, expect, inject, it } from "vitest";
-import { createImapService } from "../../src/index.js";
 import { message } from "../support/server.js";
 import { headerMessageId, ModelClient, prng } from "./support/model-client.js";
-
-interface World {
-  stores: MailStore[];
-  ports: number[];
-  runId: string;
-  token: string;
-  address: string;
-  close(): Promise<void>;
-}
-
-async function world(stores: MailStore[]): Promise<World> {
-  const config: Config = loadConfig({
-    SANDMAIL_IMAP_PORT: "0",
-    SANDMAIL_IMAPS_PORT: "0",
-    SANDMAIL_LOG_LEVEL: "silent",
-  });
-  const tls = await selfSignedTls();
-  const services = stores.map((store) => createImapService({ config, store, tls, logger: silentLogger() }));
-  const ports = [];
-  for (const s of services) ports.push((await s.listen()).port);
-  const run = await stores[0]!.createRun({
-    ttlSeconds: 600,
-    limits: { maxMessages: 100_000, maxBytes: 1e9 },
-  });
-  const address = `alice@${run.id}.${config.SANDMAIL_DOMAIN}`;
-  await stores[0]!.ensureInbox(run.id, address);
-  return {
-    stores,
-    ports,
-    runId: run.id,
-    token: run.token,
-    address,
-    async close() {
-      for (const s of services) await s.close();
-      for (const s of stores) await s.close();
-    },
-  };
-}
+import { type World, world } from "./support/world.js";
 
 async function traffic(w: World, seed: number, opsPerClient: number): Promise<void> {
   const rand = prng(seed);

@@ -139,7 +139,7 @@ describe("live updates between sessions", () => {
   it("changes made through the store (as SMTP and the API do) reach every session", async () => {
     const a = await client("a");
     const b = await client("b");
-    const index = await server.store.mailboxIndex(server.runId, inboxId);
+    const index = (await server.store.mailboxIndex(server.runId, inboxId)).entries();
     await b.idle();
     await server.store.updateFlags(server.runId, [index[0]!.messageId], { op: "add", flags: ["\\Seen"] });
     await server.store.deleteMessages(server.runId, [index[1]!.messageId]);
@@ -174,7 +174,7 @@ describe("\\Recent", () => {
       }
     }
     // The five seeded messages were claimed by the first SELECT; the 30 new ones once each.
-    const index = await server.store.mailboxIndex(server.runId, inboxId);
+    const index = (await server.store.mailboxIndex(server.runId, inboxId)).entries();
     for (const { uid } of index) expect(recentBy.get(uid)?.length, `uid ${uid}`).toBe(1);
     await verifyAll(...sessions);
   });

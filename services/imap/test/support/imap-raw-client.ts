@@ -69,13 +69,14 @@ export class RawImapClient {
     }
   }
 
-  /** Sends `tag <parts>`; Buffer parts go as LITERAL+ literals. */
-  async command(...parts: Array<string | Buffer>): Promise<ImapReply> {
+  /** Sends `tag <parts>`; Buffer parts go as LITERAL+ literals, `{ literal8 }` as `~{n+}` (RFC 3516). */
+  async command(...parts: Array<string | Buffer | { literal8: Buffer }>): Promise<ImapReply> {
     const tag = `T${++this.tagCount}`;
     const chunks: Buffer[] = [Buffer.from(`${tag} `)];
     for (const p of parts) {
       if (typeof p === "string") chunks.push(Buffer.from(p));
-      else chunks.push(Buffer.from(`{${p.length}+}\r\n`), p);
+      else if (Buffer.isBuffer(p)) chunks.push(Buffer.from(`{${p.length}+}\r\n`), p);
+      else chunks.push(Buffer.from(`~{${p.literal8.length}+}\r\n`), p.literal8);
     }
     chunks.push(Buffer.from("\r\n"));
     this.socket.write(Buffer.concat(chunks));
@@ -97,7 +98,7 @@ export class RawImapClient {
   }
 
   /** Like command, but throws unless the server answered OK. */
-  async ok(...parts: Array<string | Buffer>): Promise<ImapReply> {
+  async ok(...parts: Array<string | Buffer | { literal8: Buffer }>): Promise<ImapReply> {
     const reply = await this.command(...parts);
     if (reply.status !== "OK") throw new Error(`${String(parts[0]).slice(0, 80)} -> ${reply.text}`);
     return reply;

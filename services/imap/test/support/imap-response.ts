@@ -43,7 +43,9 @@ class Reader {
       return items;
     }
     if (c === 0x22) return this.quoted();
-    if (c === 0x7b) {
+    // literal8 (`~{n}`, RFC 3516) reads as a literal: its bytes are what is compared.
+    if (c === 0x7e && this.buf[this.pos + 1] === 0x7b) this.pos++;
+    if (this.buf[this.pos] === 0x7b) {
       const close = this.buf.indexOf("}\r\n", this.pos);
       const n = Number(this.buf.toString("latin1", this.pos + 1, close).replace("+", ""));
       const start = close + 3;
@@ -104,6 +106,18 @@ export function fetchItems(list: Value): Map<string, Value> {
     items.set(name.value.toUpperCase(), list[i + 1]!);
   }
   return items;
+}
+
+/** The UIDs of `FETCH 1:* (UID)` responses by position: index = sequence number - 1. */
+export function fetchedUids(untagged: Buffer[]): number[] {
+  const uids: number[] = [];
+  for (const line of untagged) {
+    const values = parseValues(line);
+    if (values[1] instanceof Atom && values[1].value.toUpperCase() === "FETCH") {
+      uids[(values[0] as number) - 1] = fetchItems(values[2]!).get("UID") as number;
+    }
+  }
+  return uids;
 }
 
 /**

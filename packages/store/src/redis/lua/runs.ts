@@ -29,7 +29,7 @@ for i = 1, #ids, 1000 do
   for j = i, math.min(i + 999, #ids) do batch[#batch + 1] = P .. 'm:' .. ids[j] end
   redis.call('UNLINK', unpack(batch))
 end
-redis.call('UNLINK', P .. 'seq', P .. 'ev', P .. 'dns', P .. 'addrs', P .. 'dlv', P .. 'dlvr', RUN)
+redis.call('UNLINK', P .. 'seq', P .. 'ev', P .. 'dns', P .. 'addrs', P .. 'dlv', P .. 'dlvr', P .. 'ssl', P .. 'ssh', RUN)
 redis.call('SPUBLISH', P .. 'events', cjson.encode({type = 'run.deleted', runId = RUNID, seq = seq}))
 return 1
 `;

@@ -140,7 +140,7 @@ export class ModelClient {
    */
   async verify(store: MailStore, runId: string, mailboxId: string): Promise<void> {
     await this.ok("NOOP");
-    const index = await store.mailboxIndex(runId, mailboxId);
+    const index = (await store.mailboxIndex(runId, mailboxId)).entries();
     const wanted = new Map<number, string>();
     const raws = await Promise.all(index.map((e) => store.getRaw(runId, e.messageId)));
     index.forEach((e, i) => {

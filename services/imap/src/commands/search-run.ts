@@ -1,0 +1,101 @@
+/**
+ * The one SEARCH evaluation loop, shared by SEARCH, SORT and THREAD: the selected mailbox is
+ * read in store batches, each message matched against the compiled key, and each match handed
+ * to the caller together with what it may read (its bytes only when a key or the caller needs
+ * header text that is not cached yet). Large or many messages are decoded in time slices, so no
+ * search holds the event loop for long.
+ */
+import type { StoredMessage } from "@sandmail/core";
+import { matchSearch, needsRawFor, prepareSearch, type SearchKey, TimeSlicer } from "../content/index.js";
+import { textCached } from "../content/message-text.js";
+import type { CommandContext } from "./types.js";
+
+const BATCH = 512;
+
+/** Keys that read the message's bytes (headers, body, Date); others use the index only. */
+function needsContent(key: SearchKey): boolean {
+  switch (key.type) {
+    case "header":
+    case "body":
+    case "text":
+      return true;
+    case "date":
+      return key.field === "sent";
+    case "and":
+      return key.keys.some(needsContent);
+    case "or":
+      return needsContent(key.left) || needsContent(key.right);
+    case "not":
+      return needsContent(key.key);
+    default:
+      return false;
+  }
+}
+
+export interface SearchHit {
+  seq: number;
+  message: StoredMessage;
+  /** The stored bytes (empty unless they were read for this message). */
+  raw: () => Buffer;
+}
+
+export interface SearchRunOptions {
+  /** The caller reads top-level header fields of every hit (SORT, THREAD). */
+  headers?: boolean;
+}
+
+/** Runs `key` over the selected mailbox in sequence order, calling `onHit` for each match. */
+export async function searchMailbox(
+  ctx: CommandContext,
+  key: SearchKey,
+  onHit: (hit: SearchHit) => void,
+  options: SearchRunOptions = {},
+): Promise<void> {
+  const { runId } = ctx.session.user;
+  const { store } = ctx.deps;
+  const { tracker } = ctx.session.selected;
+  const count = tracker.count;
+  const maxUid = count > 0 ? tracker.at(count)!.uid : 0;
+  const content = needsContent(key);
+  const needsRaw = (m: StoredMessage): boolean =>
+    (content && needsRawFor(key, m.mime)) || (options.headers === true && !textCached(m.mime, "headers"));
+  const slicer = new TimeSlicer();
+  for (let start = 1; start <= count; start += BATCH) {
+    const seqs: number[] = [];
+    for (let s = start; s < start + BATCH && s <= count; s++) seqs.push(s);
+    const tracked = seqs.map((s) => tracker.at(s)!);
+    const ids = tracked.map((m) => m.messageId);
+    const messages = await store.getMessages(runId, ids);
+    // Bytes only for messages whose searchable content is not cached yet.
+    const raws = messages.some((m) => m && needsRaw(m))
+      ? await Promise.all(
+          messages.map((m, i) => (m && needsRaw(m) ? store.getRaw(runId, ids[i]!) : undefined)),
+        )
+      : undefined;
+    for (let i = 0; i < seqs.length; i++) {
+      const seq = seqs[i]!;
+      const msg = messages[i];
+      // Moved away meanwhile (its event may still be in flight): no longer this mailbox's.
+      if (!msg || tracked[i]!.gone || msg.uid !== tracked[i]!.uid) continue;
+      const bytes = raws?.[i];
+      const raw = () => bytes ?? Buffer.alloc(0);
+      // Large or many messages: decode in slices and let other connections in between.
+      if (bytes) await prepareSearch(key, msg.mime, raw, slicer);
+      const match = matchSearch(key, {
+        seq,
+        uid: msg.uid,
+        flags: msg.flags,
+        internalDate: msg.internalDate,
+        size: msg.size,
+        modSeq: msg.modSeq,
+        raw,
+        root: msg.mime,
+        recent: tracked[i]!.recent,
+        maxSeq: count,
+        maxUid,
+      });
+      if (match) onHit({ seq, message: msg, raw });
+      if (slicer.due()) await slicer.pause();
+    }
+  }
+}

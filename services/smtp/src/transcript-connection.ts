@@ -1,0 +1,111 @@
+import type net from "node:net";
+import type tls from "node:tls";
+import { keepWords, REDACTED, type SessionRecorder, type Transcript } from "@sandmail/runtime";
+import type { SMTPServerOptions } from "smtp-server";
+import type { SMTPConnectionOptions } from "smtp-server/lib/smtp-connection.js";
+import { PromptConnection, PromptGreetingServer } from "./prompt-greeting.js";
+
+/**
+ * SMTP transcripts. smtp-server has no per-line hook: its onAuth/onMailFrom/onRcptTo/onData
+ * handlers see parsed commands (not the lines, not EHLO/NOOP/RSET/QUIT nor unknown commands) and
+ * never the replies it writes itself (greeting, EHLO list, 5xx syntax errors). A tap on the socket
+ * would see every byte, but STARTTLS swaps the socket inside the library, so it would record
+ * ciphertext from then on and have to re-parse DATA. The connection's own line I/O is the one
+ * place that sees exactly the lines in both directions, in clear: `_onCommand` receives every
+ * client line (commands and AUTH continuations, which arrive while `_nextHandler` is set), `send`
+ * is the single write site of replies, and `handler_DATA` opens the body stream. This subclass
+ * records there; like prompt-greeting.ts it mirrors smtp-server 3.21.6's internals, to be
+ * re-checked when upgrading.
+ */
+class TranscriptConnection extends PromptConnection {
+  constructor(
+    server: TranscriptServer,
+    socket: net.Socket | tls.TLSSocket,
+    socketOptions: SMTPConnectionOptions | null | undefined,
+    readonly transcript: Transcript,
+  ) {
+    super(server, socket, socketOptions);
+  }
+
+  override _onCommand(command: Buffer, callback?: () => void): void {
+    const line = (command ?? "").toString();
+    // An AUTH exchange in progress: the line is a SASL response (credentials), never shown.
+    if (this._nextHandler) this.transcript.client(REDACTED);
+    else if (/^AUTH\b/i.test(line)) this.transcript.client(keepWords(line, 2));
+    else this.transcript.client(line);
+    super._onCommand(command, callback);
+  }
+
+  override send(code: number, data?: string | string[], context?: string | false): void {
+    // Only what the stock send() really writes (the same condition, the same line format).
+    const socket = this._socket;
+    if (!this._upgrading && socket && !socket.destroyed && socket.readyState === "open") {
+      const enhanced = this._getEnhancedStatusCode(code, context);
+      const texts = Array.isArray(data) ? data : [data ?? ""];
+      texts.forEach((text, i) => {
+        const sep = i < texts.length - 1 ? "-" : " ";
+        this.transcript.server(`${code}${sep}${enhanced ? `${enhanced} ` : ""}${text}`.trimEnd());
+      });
+    }
+    super.send(code, data, context);
+  }
+
+  override handler_DATA(command: Buffer, callback: () => void): void {
+    super.handler_DATA(command, callback);
+    const stream = this._dataStream;
+    const parser = this._parser;
+    if (!stream || !parser) return;
+    let told = false;
+    const tell = () => {
+      if (told) return;
+      told = true;
+      this.transcript.clientData(`[message body: ${parser.dataBytes} bytes]`);
+    };
+    // 'end' comes before the reply is sent; 'close' alone when the client left mid-message.
+    stream.once("end", tell);
+    stream.once("close", tell);
+  }
+
+  override _onClose(): void {
+    const wasClosed = this._closed;
+    super._onClose();
+    if (wasClosed) return;
+    if (this.secure) this.transcript.secured();
+    (this._server as TranscriptServer).forget(this.id);
+    this.transcript.end();
+  }
+}
+
+/**
+ * PromptGreetingServer whose connections record transcripts. Each open session's transcript is in
+ * `open` by session id, so the service's handlers can tell it which run a login or a recipient
+ * belongs to.
+ */
+export class TranscriptServer extends PromptGreetingServer {
+  constructor(
+    options: SMTPServerOptions,
+    private readonly recorder: SessionRecorder,
+    private readonly open: Map<string, Transcript>,
+  ) {
+    super(options);
+  }
+
+  forget(sessionId: string): void {
+    this.open.delete(sessionId);
+  }
+
+  protected override createConnection(
+    socket: net.Socket | tls.TLSSocket,
+    socketOptions?: SMTPConnectionOptions | null,
+  ): PromptConnection {
+    const secure = Boolean(this.options.secure);
+    const transcript = this.recorder.open(
+      "smtp",
+      socketOptions?.remoteAddress ?? socket.remoteAddress,
+      secure,
+    );
+    const connection = new TranscriptConnection(this, socket, socketOptions, transcript);
+    this.open.set(connection.id, transcript);
+    return connection;
+  }
+}
