@@ -1,5 +1,5 @@
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
-import type { Agent } from "undici";
+import { type Agent, request } from "undici";
+import { guardedAgent, Refused } from "./guarded-agent.js";
 import type { UrlPolicy } from "./url-policy.js";
 
 export interface Redirect {
@@ -30,17 +30,10 @@ export interface LinkCheckOptions {
 
 const DEFAULTS = { timeoutMs: 5_000, maxRedirects: 5, concurrency: 4 };
 
-// undici loads with the first link check: a server that never checks links does not carry it.
-const loadUndici = () => import("undici");
-let loading: ReturnType<typeof loadUndici> | undefined;
-const undici = () => (loading ??= loadUndici());
-
 /** True for a link worth reporting as broken: no answer, or a 4xx/5xx at the end of its redirects. */
 export function isBroken(result: LinkResult): boolean {
   return result.error !== null || result.status === null || result.status >= 400;
 }
-
-class Refused extends Error {}
 
 /**
  * Fetches each URL (HEAD, then GET when HEAD is refused or fails), following up to `maxRedirects`
@@ -53,25 +46,7 @@ export async function checkLinks(urls: readonly string[], options: LinkCheckOpti
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
   const maxRedirects = options.maxRedirects ?? DEFAULTS.maxRedirects;
   const concurrency = Math.max(1, options.concurrency ?? DEFAULTS.concurrency);
-  const { Agent } = await undici();
-  const agent = new Agent({
-    connect: {
-      timeout: timeoutMs,
-      lookup(hostname, opts, callback) {
-        dnsLookup(hostname, { ...opts, all: true }, (err, addresses: LookupAddress[]) => {
-          if (err) return callback(err, "", 4);
-          const refused = addresses.map((a) => policy.refuseAddress(a.address)).find(Boolean);
-          if (refused) return callback(new Refused(`${hostname} ${refused}`), "", 4);
-          // undici asked for one address unless `all` was set by the caller.
-          if (opts.all)
-            return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-          const first = addresses[0];
-          if (!first) return callback(new Error(`${hostname} has no address`), "", 4);
-          callback(null, first.address, first.family);
-        });
-      },
-    },
-  });
+  const agent = guardedAgent(policy, timeoutMs);
   try {
     const results: LinkResult[] = new Array(urls.length);
     let next = 0;
@@ -175,7 +150,6 @@ async function once(url: URL, method: "HEAD" | "GET", agent: Agent, timeoutMs: n
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new TimeoutError(timeoutMs)), timeoutMs);
   try {
-    const { request } = await undici();
     const res = await request(url, {
       method,
       dispatcher: agent,

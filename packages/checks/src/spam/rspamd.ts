@@ -1,3 +1,4 @@
+import { request } from "undici";
 import type { SpamEngine, SpamReport, SpamRule } from "./types.js";
 
 export interface RspamdOptions {
@@ -27,8 +28,6 @@ export function rspamdEngine({ url, timeoutMs = 30_000, password }: RspamdOption
   return {
     name: "rspamd",
     async check(raw) {
-      // Loaded on first use, as in the link check: most servers never configure rspamd.
-      const { request } = await import("undici");
       const res = await request(endpoint, {
         method: "POST",
         body: raw,
