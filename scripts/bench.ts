@@ -8,6 +8,7 @@ import { benchImap } from "./bench-imap.js";
 import { benchScale } from "./bench-scale.js";
 import { benchMemory, benchSmtp } from "./bench-smtp.js";
 import { benchStartup } from "./bench-startup.js";
+import { benchTranscripts } from "./bench-transcripts.js";
 import { benchUi } from "./bench-ui.js";
 import { benchWait } from "./bench-wait.js";
 
@@ -26,6 +27,7 @@ const benches: Record<string, () => Promise<void>> = {
   ui: () => benchUi({ quick }),
   scale: () => benchScale({ quick }),
   startup: () => benchStartup({ quick }),
+  transcripts: () => benchTranscripts({ quick }),
 };
 
 for (const [name, run] of Object.entries(benches)) {

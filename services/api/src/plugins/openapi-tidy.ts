@@ -43,6 +43,9 @@ const operationIds: Record<string, string> = {
   "get /v1/runs/{run}/events": "streamEvents",
   "put /v1/runs/{run}/dns": "putDnsRecords",
   "get /v1/runs/{run}/dns": "getDnsRecords",
+  "put /v1/runs/{run}/faults": "putFaults",
+  "get /v1/runs/{run}/faults": "getFaults",
+  "delete /v1/runs/{run}/faults": "clearFaults",
   "post /v1/runs/{run}/webhooks": "createWebhook",
   "get /v1/runs/{run}/webhooks": "listWebhooks",
   "delete /v1/runs/{run}/webhooks/{id}": "deleteWebhook",
@@ -53,7 +56,7 @@ const operationIds: Record<string, string> = {
 };
 
 /** `Create a run` -> `createARun`; `Extract by regular expression` -> `extractByRegularExpression`. */
-export function operationIdOf(summary: string): string {
+function operationIdOf(summary: string): string {
   const words = summary.match(/[A-Za-z0-9]+/g) ?? [];
   return words
     .map((w, i) => (i === 0 ? w.toLowerCase() : w[0]?.toUpperCase() + w.slice(1).toLowerCase()))

@@ -86,6 +86,7 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "CHILDREN",
     "CONDSTORE",
     "ESEARCH",
+    "SEARCHRES",
     "SORT",
     "SORT=DISPLAY",
     "THREAD=ORDEREDSUBJECT",
