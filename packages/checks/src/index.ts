@@ -10,6 +10,7 @@ export {
   type LinkResult,
   type Redirect,
 } from "./links/check-links.js";
+export { guardedAgent } from "./links/guarded-agent.js";
 export { parseUrlPolicy, type UrlPolicy } from "./links/url-policy.js";
 export { parseRspamdAnswer, rspamdEngine } from "./spam/rspamd.js";
 export { parseSpamdAddress, parseSpamdResponse, spamdEngine } from "./spam/spamd.js";

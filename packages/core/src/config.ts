@@ -96,6 +96,15 @@ export const ConfigSchema = z.object({
   /** Hosts the link check may fetch: names, *.suffixes, CIDRs; !entry denies. Empty: all but link-local. */
   SANDMAIL_LINK_CHECK_ALLOW: z.string().optional(),
   SANDMAIL_LINK_CHECK_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(5000),
+  /** Hosts webhooks may call: names, *.suffixes, CIDRs; !entry denies. Empty: all but link-local. */
+  SANDMAIL_WEBHOOK_ALLOW: z.string().optional(),
+  /** Waits between a webhook's attempts (jittered), e.g. `5s,30s,2m,10m,30m,1h`; after the last, failed. */
+  SANDMAIL_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .regex(/^\s*\d+(ms|s|m|h)(\s*,\s*\d+(ms|s|m|h))*\s*$/, "expected durations like 5s,30s,2m,10m,30m,1h")
+    .default("5s,30s,2m,10m,30m,1h"),
+  /** How long a webhook attempt waits for a 2xx before it counts as failed. */
+  SANDMAIL_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).default(10_000),
   /** Bound on one message's HTML compatibility check (it runs in a worker thread). */
   SANDMAIL_CHECK_TIMEOUT_MS: z.coerce.number().int().positive().max(120_000).default(20_000),
 });

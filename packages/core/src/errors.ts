@@ -25,6 +25,9 @@ export type ErrorCode =
   | "not_found"
   | "check_not_configured"
   | "check_failed"
+  | "webhook_not_found"
+  | "delivery_not_found"
+  | "webhook_target_refused"
   | "session_not_found"
   | "internal";
 
@@ -51,6 +54,9 @@ const statusByCode: Record<ErrorCode, number> = {
   not_found: 404,
   check_not_configured: 501,
   check_failed: 502,
+  webhook_not_found: 404,
+  delivery_not_found: 404,
+  webhook_target_refused: 400,
   session_not_found: 404,
   internal: 500,
 };

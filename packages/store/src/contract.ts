@@ -14,6 +14,7 @@ import type {
   TranscriptLimits,
 } from "@sandmail/core";
 import type { UidColumns } from "./shared/uid-columns.js";
+import type { WebhookStore } from "./webhook-contract.js";
 
 export interface CreateRunInput {
   /** Chosen id (e.g. `default`); generated when absent. Fails with `run_exists` if taken. */
@@ -212,6 +213,8 @@ export interface MailStore {
   setDnsRecords(runId: string, records: DnsRecord[]): Promise<void>;
   getDnsRecords(runId: string): Promise<DnsRecord[]>;
 
+  /** The run's webhooks and their delivery log (webhook-contract.ts). */
+  readonly webhooks: WebhookStore;
   /**
    * Keeps a finished protocol session in the run's transcript ring, then drops the oldest
    * sessions until the ring is within `limits` (the newest session always stays).

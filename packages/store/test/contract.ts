@@ -2,6 +2,7 @@ import { RUN_ID_PATTERN, type SessionTranscript, type StoreEvent } from "@sandma
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreateRunInput, DeliveryCopy, MailStore } from "../src/index.js";
 import { appendInput, collectEvents, metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
+import { describeWebhookContract } from "./webhook-contract.js";
 
 export type StoreFactory = () => Promise<MailStore>;
 
@@ -976,6 +977,11 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         expect(second.events[7]).toMatchObject({ type: "message.added" });
       });
     });
+
+    describeWebhookContract(
+      () => store,
+      () => newRun(),
+    );
 
     describe("DNS records", () => {
       it("replaces and returns a run's records", async () => {

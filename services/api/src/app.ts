@@ -25,8 +25,10 @@ import { createRunRoutes, runRoutes } from "./routes/runs.js";
 import { sessionRoutes } from "./routes/session.js";
 import { transcriptRoutes } from "./routes/transcripts.js";
 import { waitRoutes } from "./routes/wait.js";
+import { webhookRoutes } from "./routes/webhooks.js";
 import { isUiBuilt, uiRoutes } from "./ui/ui-routes.js";
 import { ParsedMessages } from "./views/parsed-messages.js";
+import { WebhookService } from "./webhooks/webhook-service.js";
 
 /**
  * The REST API as a fastify instance, not listening yet (tests inject into it; server.ts or the
@@ -61,6 +63,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   if (!options.work) app.addHook("onClose", () => work.close());
   const parsed = new ParsedMessages(store, { work });
   const checks = new MessageChecks(config, work);
+  // Every process serving the API also makes webhook deliveries (shared through BullMQ on Redis).
+  const webhooks = await WebhookService.start(config, store, parsed, (err) =>
+    app.log.warn({ err }, "webhook delivery step failed"),
+  );
+  app.addHook("onClose", () => webhooks.close());
 
   await app.register(healthRoutes, { store, ...(options.catchAll ? { catchAll: options.catchAll } : {}) });
   await app.register(metricsRoutes, { metrics });
@@ -88,6 +95,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await scope.register(assertRoutes, { store, access, parsed, checks });
       await scope.register(checkRoutes, { store, access, parsed, checks });
       await scope.register(dnsRoutes, { store, access });
+      await scope.register(webhookRoutes, { store, access, webhooks });
       await scope.register(transcriptRoutes, { store, access });
       await scope.register(waitRoutes, { config, store, access, parsed, waits: metrics.apiWaits });
     },

@@ -1,5 +1,5 @@
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
-import { Agent, request } from "undici";
+import { type Agent, request } from "undici";
+import { guardedAgent, Refused } from "./guarded-agent.js";
 import type { UrlPolicy } from "./url-policy.js";
 
 export interface Redirect {
@@ -35,8 +35,6 @@ export function isBroken(result: LinkResult): boolean {
   return result.error !== null || result.status === null || result.status >= 400;
 }
 
-class Refused extends Error {}
-
 /**
  * Fetches each URL (HEAD, then GET when HEAD is refused or fails), following up to `maxRedirects`
  * redirects and reporting the chain; at most `concurrency` at once. Bodies are never read.
@@ -48,24 +46,7 @@ export async function checkLinks(urls: readonly string[], options: LinkCheckOpti
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
   const maxRedirects = options.maxRedirects ?? DEFAULTS.maxRedirects;
   const concurrency = Math.max(1, options.concurrency ?? DEFAULTS.concurrency);
-  const agent = new Agent({
-    connect: {
-      timeout: timeoutMs,
-      lookup(hostname, opts, callback) {
-        dnsLookup(hostname, { ...opts, all: true }, (err, addresses: LookupAddress[]) => {
-          if (err) return callback(err, "", 4);
-          const refused = addresses.map((a) => policy.refuseAddress(a.address)).find(Boolean);
-          if (refused) return callback(new Refused(`${hostname} ${refused}`), "", 4);
-          // undici asked for one address unless `all` was set by the caller.
-          if (opts.all)
-            return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-          const first = addresses[0];
-          if (!first) return callback(new Error(`${hostname} has no address`), "", 4);
-          callback(null, first.address, first.family);
-        });
-      },
-    },
-  });
+  const agent = guardedAgent(policy, timeoutMs);
   try {
     const results: LinkResult[] = new Array(urls.length);
     let next = 0;

@@ -47,11 +47,11 @@ function hostRule(pattern: string): (host: string) => boolean {
 }
 
 /**
- * Parses `SANDMAIL_LINK_CHECK_ALLOW`: comma-separated host names, `*.domain` suffixes and CIDR
+ * Parses `SANDMAIL_LINK_CHECK_ALLOW` (or `SANDMAIL_WEBHOOK_ALLOW`, named by `variable` in reasons): comma-separated host names, `*.domain` suffixes and CIDR
  * ranges; a leading `!` denies. With at least one allow entry only matching hosts are checked;
  * deny entries always win. Empty: every host but link-local addresses.
  */
-export function parseUrlPolicy(spec: string | undefined): UrlPolicy {
+export function parseUrlPolicy(spec: string | undefined, variable = "SANDMAIL_LINK_CHECK_ALLOW"): UrlPolicy {
   const rules: Rule[] = (spec ?? "")
     .split(",")
     .map((entry) => entry.trim().toLowerCase())
@@ -63,9 +63,8 @@ export function parseUrlPolicy(spec: string | undefined): UrlPolicy {
   const allows = rules.filter((rule) => !rule.deny);
   const denies = rules.filter((rule) => rule.deny);
   const listed = (host: string) => {
-    if (denies.some((rule) => rule.matches(host))) return "denied by SANDMAIL_LINK_CHECK_ALLOW";
-    if (allows.length > 0 && !allows.some((rule) => rule.matches(host)))
-      return "not in SANDMAIL_LINK_CHECK_ALLOW";
+    if (denies.some((rule) => rule.matches(host))) return `denied by ${variable}`;
+    if (allows.length > 0 && !allows.some((rule) => rule.matches(host))) return `not in ${variable}`;
     return undefined;
   };
   return {
@@ -77,7 +76,7 @@ export function parseUrlPolicy(spec: string | undefined): UrlPolicy {
     refuseAddress(address) {
       if (isMetadataAddress(address)) return "resolves to a link-local address (refused)";
       // Only deny ranges apply here: an allow list of host names says nothing about addresses.
-      return denies.some((rule) => rule.matches(address)) ? "denied by SANDMAIL_LINK_CHECK_ALLOW" : undefined;
+      return denies.some((rule) => rule.matches(address)) ? `denied by ${variable}` : undefined;
     },
   };
 }

@@ -441,6 +441,90 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/runs/{run}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the run's webhooks
+         * @description Every webhook of the run, oldest first, without secrets.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Create a webhook
+         * @description From now on, each matching event of the run is POSTed to `url` as JSON `{type, timestamp, data}`, signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`). A 2xx within the timeout (10 s) is success; anything else is retried with exponential backoff and jitter (SANDMAIL_WEBHOOK_RETRY_SCHEDULE, default 5s,30s,2m,10m,30m,1h), then marked failed. Deliveries of a webhook arrive in the order of the run's events. The secret is shown only in this answer.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{run}/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook
+         * @description Stops its deliveries (an attempt already under way finishes) and drops its delivery log.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{run}/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a webhook's deliveries
+         * @description One entry per event delivered (or being delivered), oldest first, with every attempt.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{run}/webhooks/{id}/deliveries/{delivery}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeliver a delivery
+         * @description Puts a succeeded or failed delivery back in the webhook's queue for a new round of attempts (same `webhook-id`, same body). A delivery still pending is left as it is.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/runs/{run}/sessions": {
         parameters: {
             query?: never;
@@ -1127,7 +1211,7 @@ export type components = {
              * @description Stable machine-readable error code; branch on this.
              * @enum {string}
              */
-            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "storage_full" | "too_many_runs" | "too_many_waits" | "too_many_streams" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "session_not_found" | "internal";
+            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "storage_full" | "too_many_runs" | "too_many_waits" | "too_many_streams" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "webhook_not_found" | "delivery_not_found" | "webhook_target_refused" | "session_not_found" | "internal";
             /** @description What went wrong with this request. */
             detail: string;
             /** @description The request path the problem occurred on. */
@@ -2077,7 +2161,7 @@ export type components = {
              * @description Stable machine-readable error code; branch on this.
              * @enum {string}
              */
-            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "storage_full" | "too_many_runs" | "too_many_waits" | "too_many_streams" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "session_not_found" | "internal";
+            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "storage_full" | "too_many_runs" | "too_many_waits" | "too_many_streams" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "webhook_not_found" | "delivery_not_found" | "webhook_target_refused" | "session_not_found" | "internal";
             /** @description What went wrong with this request. */
             detail: string;
             /** @description The request path the problem occurred on. */
@@ -2113,7 +2197,7 @@ export type components = {
              * @description Stable machine-readable error code; branch on this.
              * @enum {string}
              */
-            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "storage_full" | "too_many_runs" | "too_many_waits" | "too_many_streams" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "session_not_found" | "internal";
+            code: "run_not_found" | "run_exists" | "unauthorized" | "forbidden" | "message_not_found" | "mailbox_not_found" | "mailbox_exists" | "mailbox_protected" | "quota_exceeded" | "storage_full" | "too_many_runs" | "too_many_waits" | "too_many_streams" | "invalid_request" | "unsupported_pattern" | "store_unavailable" | "wait_timeout" | "too_many_requests" | "unexpected_message" | "not_found" | "check_not_configured" | "check_failed" | "webhook_not_found" | "delivery_not_found" | "webhook_target_refused" | "session_not_found" | "internal";
             /** @description What went wrong with this request. */
             detail: string;
             /** @description The request path the problem occurred on. */
@@ -2128,6 +2212,202 @@ export type components = {
             cursor: number;
         } & {
             [key: string]: unknown;
+        };
+        /**
+         * @example {
+         *       "url": "http://127.0.0.1:4000/hooks/mail"
+         *     }
+         */
+        CreateWebhook: {
+            /**
+             * Format: uri
+             * @description Where deliveries are POSTed (http or https). Private and loopback addresses are allowed; link-local ones (169.254.0.0/16, fd00:ec2::254) are refused, also after DNS; SANDMAIL_WEBHOOK_ALLOW restricts further.
+             * @example http://127.0.0.1:4000/hooks/mail
+             */
+            url: string;
+            /** @description Which events to deliver; default `["message.received"]`. */
+            events?: ("message.received" | "message.flags" | "message.moved" | "message.expunged")[];
+        };
+        /**
+         * @example {
+         *       "id": "wh_k3x9q2m7zab4c8",
+         *       "url": "http://127.0.0.1:4000/hooks/mail",
+         *       "events": [
+         *         "message.received"
+         *       ],
+         *       "createdAt": "2026-03-01T12:00:00.000Z"
+         *     }
+         */
+        Webhook: {
+            /**
+             * @description The webhook id, as returned when it was created.
+             * @example wh_k3x9q2m7zab4c8
+             */
+            id: string;
+            url: string;
+            events: ("message.received" | "message.flags" | "message.moved" | "message.expunged")[];
+            /**
+             * Format: date-time
+             * @example 2026-03-01T12:00:00.000Z
+             */
+            createdAt: string;
+        };
+        /**
+         * @example {
+         *       "id": "wh_k3x9q2m7zab4c8",
+         *       "url": "http://127.0.0.1:4000/hooks/mail",
+         *       "events": [
+         *         "message.received"
+         *       ],
+         *       "createdAt": "2026-03-01T12:00:00.000Z",
+         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+         *     }
+         */
+        CreatedWebhook: {
+            /**
+             * @description The webhook id, as returned when it was created.
+             * @example wh_k3x9q2m7zab4c8
+             */
+            id: string;
+            url: string;
+            events: ("message.received" | "message.flags" | "message.moved" | "message.expunged")[];
+            /**
+             * Format: date-time
+             * @example 2026-03-01T12:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description The signing secret, `whsec_` + base64 of 24 random bytes; shown only here. Verify deliveries with any Standard Webhooks library.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        /**
+         * @example {
+         *       "webhooks": [
+         *         {
+         *           "id": "wh_k3x9q2m7zab4c8",
+         *           "url": "http://127.0.0.1:4000/hooks/mail",
+         *           "events": [
+         *             "message.received"
+         *           ],
+         *           "createdAt": "2026-03-01T12:00:00.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        WebhookList: {
+            webhooks: components["schemas"]["Webhook"][];
+        };
+        DeliveryAttempt: {
+            attempt: number;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T12:00:00.000Z
+             */
+            at: string;
+            /** @description The HTTP status answered; null when none came. */
+            responseStatus: number | null;
+            durationMs: number;
+            /** @description Why no answer came (timeout, refused ...). */
+            error: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "msg_2f8kq0c1x7m3n9p4r6s1",
+         *       "event": "message.received",
+         *       "attempt": 2,
+         *       "status": "succeeded",
+         *       "responseStatus": 200,
+         *       "durationMs": 4,
+         *       "at": "2026-03-01T12:00:05.120Z",
+         *       "nextAttemptAt": null,
+         *       "createdAt": "2026-03-01T12:00:00.010Z",
+         *       "attempts": [
+         *         {
+         *           "attempt": 1,
+         *           "at": "2026-03-01T12:00:00.011Z",
+         *           "responseStatus": 500,
+         *           "durationMs": 3,
+         *           "error": null
+         *         },
+         *         {
+         *           "attempt": 2,
+         *           "at": "2026-03-01T12:00:05.120Z",
+         *           "responseStatus": 200,
+         *           "durationMs": 4,
+         *           "error": null
+         *         }
+         *       ]
+         *     }
+         */
+        WebhookDelivery: {
+            /**
+             * @description Also the `webhook-id` header of every attempt.
+             * @example msg_2f8kq0c1x7m3n9p4r6s1
+             */
+            id: string;
+            /**
+             * @description `message.received`: a message was stored (SMTP, IMAP APPEND or COPY); `message.flags`, `message.moved`, `message.expunged`: it changed.
+             * @enum {string}
+             */
+            event: "message.received" | "message.flags" | "message.moved" | "message.expunged";
+            /** @description Attempts made so far. */
+            attempt: number;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            /** @description Of the latest attempt; null before one or without an answer. */
+            responseStatus: number | null;
+            /** @description Of the latest attempt. */
+            durationMs: number | null;
+            /** @description When the latest attempt was made. */
+            at: string | null;
+            /** @description When the next attempt is due, while a failed one waits for its retry. */
+            nextAttemptAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T12:00:00.000Z
+             */
+            createdAt: string;
+            /** @description Every attempt, oldest first. */
+            attempts: components["schemas"]["DeliveryAttempt"][];
+        };
+        /**
+         * @example {
+         *       "deliveries": [
+         *         {
+         *           "id": "msg_2f8kq0c1x7m3n9p4r6s1",
+         *           "event": "message.received",
+         *           "attempt": 2,
+         *           "status": "succeeded",
+         *           "responseStatus": 200,
+         *           "durationMs": 4,
+         *           "at": "2026-03-01T12:00:05.120Z",
+         *           "nextAttemptAt": null,
+         *           "createdAt": "2026-03-01T12:00:00.010Z",
+         *           "attempts": [
+         *             {
+         *               "attempt": 1,
+         *               "at": "2026-03-01T12:00:00.011Z",
+         *               "responseStatus": 500,
+         *               "durationMs": 3,
+         *               "error": null
+         *             },
+         *             {
+         *               "attempt": 2,
+         *               "at": "2026-03-01T12:00:05.120Z",
+         *               "responseStatus": 200,
+         *               "durationMs": 4,
+         *               "error": null
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        WebhookDeliveryList: {
+            /** @description Oldest first; the newest 500 finished ones are kept. */
+            deliveries: components["schemas"]["WebhookDelivery"][];
         };
     };
     responses: never;
@@ -3673,6 +3953,302 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DnsRecords"];
+                };
+            };
+            /** @description The request is invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such run, message or route (or not visible with this token). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The run id, as returned by POST /v1/runs.
+                 * @example k3x9q2m7za
+                 */
+                run: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhooks. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            /** @description The request is invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such run, message or route (or not visible with this token). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The run id, as returned by POST /v1/runs.
+                 * @example k3x9q2m7za
+                 */
+                run: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhook"];
+            };
+        };
+        responses: {
+            /** @description The webhook, with its signing secret. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhook"];
+                };
+            };
+            /** @description The request is invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such run, message or route (or not visible with this token). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The run is full, the server's memory budget is used up, or it holds its maximum of runs. */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The run id, as returned by POST /v1/runs.
+                 * @example k3x9q2m7za
+                 */
+                run: string;
+                /**
+                 * @description The webhook id, as returned when it was created.
+                 * @example wh_k3x9q2m7zab4c8
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such run, message or route (or not visible with this token). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The run id, as returned by POST /v1/runs.
+                 * @example k3x9q2m7za
+                 */
+                run: string;
+                /**
+                 * @description The webhook id, as returned when it was created.
+                 * @example wh_k3x9q2m7zab4c8
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryList"];
+                };
+            };
+            /** @description The request is invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such run, message or route (or not visible with this token). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The run id, as returned by POST /v1/runs.
+                 * @example k3x9q2m7za
+                 */
+                run: string;
+                /**
+                 * @description The webhook id, as returned when it was created.
+                 * @example wh_k3x9q2m7zab4c8
+                 */
+                id: string;
+                /**
+                 * @description Also the `webhook-id` header of every attempt.
+                 * @example msg_2f8kq0c1x7m3n9p4r6s1
+                 */
+                delivery: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, pending again. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
                 };
             };
             /** @description The request is invalid. */

@@ -37,6 +37,7 @@ import * as mailboxes from "./mailboxes.js";
 import * as messages from "./messages.js";
 import { copyRun, RunRegistry } from "./runs.js";
 import type { RunState, StoreContext } from "./state.js";
+import { MemoryWebhooks } from "./webhooks.js";
 
 export interface MemoryStoreOptions {
   /** Clock in epoch milliseconds (tests move it to expire runs). */
@@ -64,6 +65,7 @@ export class MemoryStore implements MailStore {
   readonly #runs: RunRegistry;
   readonly #ctx: StoreContext;
   readonly #sweeper: NodeJS.Timeout;
+  readonly webhooks: MemoryWebhooks;
 
   constructor(options: MemoryStoreOptions = {}) {
     const now = options.now ?? Date.now;
@@ -80,6 +82,7 @@ export class MemoryStore implements MailStore {
       ...(options.budget ? { budget: options.budget } : {}),
       ...(options.maxRuns ? { maxRuns: options.maxRuns } : {}),
     });
+    this.webhooks = new MemoryWebhooks(this.#runs, now);
     this.#sweeper = setInterval(() => this.sweepExpired(), options.sweepIntervalMs ?? 1000);
     this.#sweeper.unref();
   }

@@ -52,6 +52,7 @@ export class RunRegistry {
       events: [],
       listeners: new Set(),
       dns: [],
+      webhooks: new Map(),
       sessions: new SessionRing(),
     });
     return copyRun(run);
@@ -107,8 +108,14 @@ export class RunRegistry {
     state.mailboxes.clear();
     state.inboxes.clear();
     state.events = [];
+    state.webhooks.clear();
     state.budget?.release(state.bytes);
     state.bytes = 0;
+  }
+
+  /** Ids of every run held, expired ones included until they are next looked at. */
+  liveIds(): string[] {
+    return [...this.#runs.keys()];
   }
 }
 

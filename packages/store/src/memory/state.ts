@@ -12,6 +12,7 @@ import type { StoreListener } from "../contract.js";
 import type { UidColumns } from "../shared/uid-columns.js";
 import type { RawSlabs } from "./raw-slabs.js";
 import type { SessionRing } from "./sessions.js";
+import type { WebhookRecord } from "./webhooks.js";
 
 /** One stored message: the raw bytes plus compact bookkeeping; views are built on read. */
 export interface MessageRecord {
@@ -89,6 +90,8 @@ export interface RunState {
   sessions: SessionRing;
   /** The run's message bytes. */
   raw: RawSlabs;
+  /** Webhooks by id, in creation order. */
+  webhooks: Map<string, WebhookRecord>;
 }
 
 export const bySeqKey = (m: MessageRecord) => m.seq;

@@ -94,10 +94,26 @@ export function openConnection(url: string, tuning: ConnectionTuning): RedisConn
   return connection;
 }
 
+/**
+ * A connection for a job queue (BullMQ): unlike the store's, its commands wait through an outage
+ * (no per-request retry limit, offline queue on), as BullMQ's blocking reads require.
+ */
+export function openQueueConnection(url: string): RedisConnection {
+  checkRedisUrl(url);
+  const options: RedisOptions = {
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+    retryStrategy: (times) => Math.min(50 * times, 1000),
+  };
+  const connection = isClusterUrl(url) ? openCluster(parseClusterUrl(url), options) : new Redis(url, options);
+  connection.on("error", () => {});
+  return connection;
+}
+
 function openCluster(url: ClusterUrl, options: RedisOptions): Cluster {
-  const { enableOfflineQueue: _q, retryStrategy: _r, enableAutoPipelining, ...perNode } = options;
+  const { enableOfflineQueue, retryStrategy: _r, enableAutoPipelining, ...perNode } = options;
   return new Cluster(url.nodes, {
-    enableOfflineQueue: false,
+    enableOfflineQueue: enableOfflineQueue ?? false,
     enableAutoPipelining: enableAutoPipelining ?? false,
     // Events travel over sharded pub/sub (SSUBSCRIBE): one subscriber connection per master.
     shardedSubscribers: true,

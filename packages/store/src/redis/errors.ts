@@ -8,6 +8,7 @@ const scriptCodes: ErrorCode[] = [
   "mailbox_protected",
   "quota_exceeded",
   "invalid_request",
+  "webhook_not_found",
 ];
 const scriptCode = new RegExp(`\\b(${scriptCodes.join("|")})\\b`);
 

@@ -67,6 +67,7 @@ import { RunCache } from "./run-cache.js";
 import { defineScripts, type ScriptFn, type ScriptName } from "./scripts.js";
 import { Subscriptions } from "./subscriptions.js";
 import { TickBatch } from "./tick-batch.js";
+import { RedisWebhooks } from "./webhooks.js";
 
 export interface RedisStoreOptions {
   /** redis:// or rediss:// URL, or `redis+cluster://host:port,host:port` for a Redis Cluster. */
@@ -117,6 +118,7 @@ export class RedisStore implements MailStore {
   readonly #commitWaitMs: number;
   readonly #waitReplicas: number;
   readonly #replicaWaitMs: number;
+  readonly webhooks: RedisWebhooks;
 
   constructor(options: RedisStoreOptions) {
     if (!options) throw new SandmailError("invalid_request", "Redis url missing");
@@ -137,6 +139,13 @@ export class RedisStore implements MailStore {
         this.#runCache.clear();
         this.#messages.clear();
       },
+    );
+    this.webhooks = new RedisWebhooks(
+      (name, runId, args) => this.#script(name, runId, args),
+      () => this.#redis,
+      (fn) => this.#exec(fn),
+      (runId) => this.#keys(runId).prefix,
+      this.#prefix,
     );
     this.#messages = new MessageCache(options.cacheBytes ?? 128 * 1024 * 1024);
     this.#runCache = new RunCache({

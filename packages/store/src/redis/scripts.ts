@@ -24,6 +24,7 @@ import {
 } from "./lua/reads.js";
 import { CREATE_RUN, DELETE_RUN, SET_DNS } from "./lua/runs.js";
 import { ADD_SESSION, GET_SESSION, LIST_SESSIONS } from "./lua/sessions.js";
+import { WH_ADD, WH_CREATE, WH_DELETE, WH_DELIVERIES, WH_LIST, WH_RECORD, WH_RETRY } from "./lua/webhooks.js";
 
 const writes = {
   smCreateRun: CREATE_RUN,
@@ -41,6 +42,11 @@ const writes = {
   smCopy: COPY,
   smMove: MOVE,
   smDeleteMessages: DELETE_MESSAGES,
+  smWhCreate: WH_CREATE,
+  smWhDelete: WH_DELETE,
+  smWhAdd: WH_ADD,
+  smWhRecord: WH_RECORD,
+  smWhRetry: WH_RETRY,
   smAddSession: ADD_SESSION,
 };
 
@@ -55,6 +61,8 @@ const reads = {
   smRunCounts: RUN_COUNTS,
   smEventsSince: EVENTS_SINCE,
   smGetDns: GET_DNS,
+  smWhList: WH_LIST,
+  smWhDeliveries: WH_DELIVERIES,
   smListSessions: LIST_SESSIONS,
   smGetSession: GET_SESSION,
 };

@@ -43,6 +43,11 @@ const operationIds: Record<string, string> = {
   "get /v1/runs/{run}/events": "streamEvents",
   "put /v1/runs/{run}/dns": "putDnsRecords",
   "get /v1/runs/{run}/dns": "getDnsRecords",
+  "post /v1/runs/{run}/webhooks": "createWebhook",
+  "get /v1/runs/{run}/webhooks": "listWebhooks",
+  "delete /v1/runs/{run}/webhooks/{id}": "deleteWebhook",
+  "get /v1/runs/{run}/webhooks/{id}/deliveries": "listWebhookDeliveries",
+  "post /v1/runs/{run}/webhooks/{id}/deliveries/{delivery}/retry": "retryWebhookDelivery",
   "get /v1/runs/{run}/sessions": "listSessions",
   "get /v1/runs/{run}/sessions/{id}": "getSession",
 };

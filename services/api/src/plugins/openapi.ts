@@ -68,6 +68,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           name: "checks",
           description: "Checks of one message: HTML client compatibility, link health, spam score.",
         },
+        {
+          name: "webhooks",
+          description: "Signed HTTP callbacks (Standard Webhooks) when a run's mail arrives or changes.",
+        },
         { name: "health", description: "Liveness and readiness." },
       ],
       components: {

@@ -27,6 +27,9 @@ const titles: Record<ErrorCode, string> = {
   not_found: "Not found",
   check_not_configured: "Check not configured",
   check_failed: "Check failed",
+  webhook_not_found: "Webhook not found",
+  delivery_not_found: "Delivery not found",
+  webhook_target_refused: "Webhook target refused",
   session_not_found: "Session not found",
   internal: "Internal error",
 };

@@ -24,6 +24,9 @@ const errorCodes = [
   "not_found",
   "check_not_configured",
   "check_failed",
+  "webhook_not_found",
+  "delivery_not_found",
+  "webhook_target_refused",
   "session_not_found",
   "internal",
 ] as const satisfies readonly ErrorCode[];

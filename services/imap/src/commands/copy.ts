@@ -28,7 +28,9 @@ async function transfer(
   if (move && readOnly) return no("Mailbox is read-only", "READ-ONLY");
   const dest = (await findMailbox(store, ctx.session.user, name))?.mailbox;
   if (!dest) return no("Destination mailbox does not exist", "TRYCREATE");
-  const targets = resolveTargets(tracker, ranges, ctx.command.uid).filter((t) => !t.message.gone);
+  const targets = resolveTargets(ctx.session.selected, ranges, ctx.command.uid).filter(
+    (t) => !t.message.gone,
+  );
   if (targets.length === 0) return ok(`${verb} completed (no messages)`);
   const ids = targets.map((t) => t.message.messageId);
   const result = move

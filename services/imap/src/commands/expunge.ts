@@ -9,11 +9,12 @@ import { defineCommand, no, ok, SELECTED } from "./types.js";
 /** Deletes the selected mailbox's \Deleted messages (within `ranges` when given); returns their UIDs. */
 async function removeDeleted(ctx: CommandContext, ranges?: SeqRange[]): Promise<number[]> {
   const { runId } = ctx.session.user;
-  const { mailbox, tracker } = ctx.session.selected;
+  const { mailbox } = ctx.session.selected;
   const { store } = ctx.deps;
   // The store's flags, not this session's cache: a \Deleted set elsewhere may not have arrived yet.
   const index = await store.mailboxIndex(runId, mailbox.id);
-  const allowed = ranges && new Set(resolveTargets(tracker, ranges, true).map((t) => t.message.uid));
+  const allowed =
+    ranges && new Set(resolveTargets(ctx.session.selected, ranges, true).map((t) => t.message.uid));
   const ids: string[] = [];
   const uids: number[] = [];
   for (let i = 0; i < index.length; i++) {

@@ -39,7 +39,7 @@ export default defineCommand({
   },
   async handler(ctx, { ranges, items, changedSince }) {
     const byUid = ctx.command.uid;
-    const { tracker } = ctx.session.selected;
+    const selection = ctx.session.selected;
     let wanted =
       byUid && !items.some((i) => i.kind === "UID") ? [{ kind: "UID" } as FetchItem, ...items] : items;
     const modseq = changedSince !== undefined || wanted.some((i) => i.kind === "MODSEQ");
@@ -48,10 +48,10 @@ export default defineCommand({
     if (changedSince !== undefined && !wanted.some((i) => i.kind === "MODSEQ"))
       wanted = [...wanted, { kind: "MODSEQ" }];
     if (wanted.every((i) => VIEW_ITEMS.has(i.kind))) {
-      await fetchFromView(ctx, resolveIndexes(tracker, ranges, byUid), wanted, changedSince ?? 0);
+      await fetchFromView(ctx, resolveIndexes(selection, ranges, byUid), wanted, changedSince ?? 0);
       return ok("FETCH completed");
     }
-    const targets = resolveTargets(tracker, ranges, byUid).filter((t) => !t.message.gone);
+    const targets = resolveTargets(selection, ranges, byUid).filter((t) => !t.message.gone);
     for (let i = 0; i < targets.length; i += BATCH) {
       const failed = await fetchBatch(ctx, targets.slice(i, i + BATCH), wanted, changedSince ?? 0);
       await ctx.drain();

@@ -15,6 +15,7 @@ import logout from "./logout.js";
 import { create, del, rename, subscribe, unsubscribe } from "./mailboxes.js";
 import namespace from "./namespace.js";
 import noop from "./noop.js";
+import { getQuota, getQuotaRoot, setQuota } from "./quota.js";
 import search from "./search.js";
 import { examine, select } from "./select.js";
 import sort from "./sort.js";
@@ -58,6 +59,9 @@ const all: CommandSpec[] = [
   id,
   enable,
   unselect,
+  getQuotaRoot,
+  getQuota,
+  setQuota,
 ];
 
 export const commands: ReadonlyMap<string, CommandSpec> = new Map(all.map((c) => [c.name, c]));
@@ -82,6 +86,7 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "CHILDREN",
     "CONDSTORE",
     "ESEARCH",
+    "SEARCHRES",
     "SORT",
     "SORT=DISPLAY",
     "THREAD=ORDEREDSUBJECT",
@@ -89,6 +94,9 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "SPECIAL-USE",
     "LIST-EXTENDED",
     "LIST-STATUS",
+    "QUOTA",
+    "QUOTA=RES-STORAGE",
+    "QUOTA=RES-MESSAGE",
     "XLIST",
     `APPENDLIMIT=${options.appendLimit}`,
   ];

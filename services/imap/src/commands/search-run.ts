@@ -59,6 +59,8 @@ export async function searchMailbox(
   const content = needsContent(key);
   const needsRaw = (m: StoredMessage): boolean =>
     (content && needsRawFor(key, m.mime)) || (options.headers === true && !textCached(m.mime, "headers"));
+  const { searchResult } = ctx.session.selected;
+  const saved = searchResult && searchResult.length > 0 ? new Set(searchResult) : undefined;
   const slicer = new TimeSlicer();
   for (let start = 1; start <= count; start += BATCH) {
     const seqs: number[] = [];
@@ -93,6 +95,7 @@ export async function searchMailbox(
         recent: tracked[i]!.recent,
         maxSeq: count,
         maxUid,
+        ...(saved ? { saved } : {}),
       });
       if (match) onHit({ seq, message: msg, raw });
       if (slicer.due()) await slicer.pause();

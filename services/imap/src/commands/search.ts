@@ -7,8 +7,8 @@ import { enableCondstore, searchUsesModSeq } from "./condstore.js";
 import { searchMailbox } from "./search-run.js";
 import { defineCommand, ok, SELECTED } from "./types.js";
 
-/** ESEARCH result options (RFC 4731); SAVE belongs to SEARCHRES, which is not offered. */
-const RETURN_OPTIONS = new Set(["MIN", "MAX", "ALL", "COUNT"]);
+/** ESEARCH result options (RFC 4731) and SEARCHRES's SAVE (RFC 5182). */
+const RETURN_OPTIONS = new Set(["MIN", "MAX", "ALL", "COUNT", "SAVE"]);
 
 interface SearchArgs {
   key: SearchKey;
@@ -52,6 +52,18 @@ function esearchResponse(
   return out;
 }
 
+/**
+ * What SAVE keeps (RFC 5182 §2.4): with MIN and/or MAX alone only those messages, otherwise every
+ * match. `uids` ascend.
+ */
+function savedResult(options: Set<string>, uids: number[]): number[] {
+  if (options.has("ALL") || options.has("COUNT") || (!options.has("MIN") && !options.has("MAX"))) return uids;
+  if (uids.length === 0) return [];
+  const out = options.has("MIN") ? [uids[0]!] : [];
+  if (options.has("MAX") && uids[uids.length - 1] !== out[0]) out.push(uids[uids.length - 1]!);
+  return out;
+}
+
 export default defineCommand({
   name: "SEARCH",
   states: SELECTED,
@@ -65,12 +77,21 @@ export default defineCommand({
     const modseq = searchUsesModSeq(key);
     if (modseq) enableCondstore(ctx);
     let topModSeq = 0;
+    const uids: number[] = [];
+    const selection = ctx.session.selected;
+    const save = options?.has("SAVE") === true;
+    // A SAVE search that fails leaves `$` empty (RFC 5182 §2.1).
+    if (save) selection.searchResult = [];
     await searchMailbox(ctx, key, ({ seq, message }) => {
       hits.push(byUid ? message.uid : seq);
+      uids.push(message.uid);
       if (message.modSeq > topModSeq) topModSeq = message.modSeq;
     });
+    if (options && save) selection.searchResult = savedResult(options, uids);
     if (options) {
-      ctx.send(esearchResponse(ctx.command.tag, byUid, options, hits, modseq ? topModSeq : undefined));
+      // RETURN (SAVE) alone answers no ESEARCH (RFC 5182 §2.4).
+      if (!(save && options.size === 1))
+        ctx.send(esearchResponse(ctx.command.tag, byUid, options, hits, modseq ? topModSeq : undefined));
     } else {
       ctx.send([
         atom("SEARCH"),

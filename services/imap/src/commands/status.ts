@@ -6,7 +6,17 @@ import { ArgError, Args } from "./args.js";
 import { enableCondstore } from "./condstore.js";
 import { AUTHENTICATED, type CommandContext, defineCommand, no, ok } from "./types.js";
 
-const ITEMS = new Set(["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "HIGHESTMODSEQ"]);
+const ITEMS = new Set([
+  "MESSAGES",
+  "RECENT",
+  "UIDNEXT",
+  "UIDVALIDITY",
+  "UNSEEN",
+  "HIGHESTMODSEQ",
+  // RFC 9208 §4.2 (with QUOTA=RES-MESSAGE / QUOTA=RES-STORAGE): what an EXPUNGE would free.
+  "DELETED",
+  "DELETED-STORAGE",
+]);
 
 /** A status-att list as STATUS and LIST ... RETURN (STATUS (...)) (RFC 5819) take it. */
 export function statusItems(tokens: Token[], command: string): string[] {
@@ -41,6 +51,8 @@ export async function sendStatus(ctx: CommandContext, mb: Mailbox, items: readon
   // STATUS (HIGHESTMODSEQ) is a CONDSTORE enabling command (RFC 7162 §3.1).
   if (items.includes("HIGHESTMODSEQ")) enableCondstore(ctx);
   const recent = items.includes("RECENT") ? await recentCount(ctx, mb) : 0;
+  const deleted =
+    items.includes("DELETED") || items.includes("DELETED-STORAGE") ? await deletedCounts(ctx, mb) : undefined;
   const values: Value[] = [];
   for (const item of items) {
     values.push(atom(item));
@@ -49,6 +61,8 @@ export async function sendStatus(ctx: CommandContext, mb: Mailbox, items: readon
     else if (item === "UIDVALIDITY") values.push(mb.uidValidity);
     else if (item === "UNSEEN") values.push(mb.unseen);
     else if (item === "HIGHESTMODSEQ") values.push(mb.highestModSeq);
+    else if (item === "DELETED") values.push(deleted!.messages);
+    else if (item === "DELETED-STORAGE") values.push(Math.ceil(deleted!.bytes / 1024));
     else values.push(recent);
   }
   ctx.send([atom("STATUS"), encodeMailboxName(foldersOf(ctx.session.user).visible(mb)), values]);
@@ -61,4 +75,16 @@ async function recentCount(ctx: CommandContext, mb: Mailbox): Promise<number> {
   if (claimed >= mb.uidNext - 1) return 0;
   const index = await ctx.deps.store.mailboxIndex(runId, mb.id);
   return index.length - index.lowerBound(claimed + 1);
+}
+
+/** Messages flagged \Deleted in a mailbox, and their bytes. */
+async function deletedCounts(ctx: CommandContext, mb: Mailbox): Promise<{ messages: number; bytes: number }> {
+  const { runId } = ctx.session.user;
+  const index = await ctx.deps.store.mailboxIndex(runId, mb.id);
+  const ids: string[] = [];
+  for (let i = 0; i < index.length; i++) if (index.flags(i).includes("\\Deleted")) ids.push(index.id(i));
+  if (ids.length === 0) return { messages: 0, bytes: 0 };
+  let bytes = 0;
+  for (const m of await ctx.deps.store.getMessages(runId, ids)) bytes += m?.size ?? 0;
+  return { messages: ids.length, bytes };
 }

@@ -43,7 +43,7 @@ export default defineCommand({
     if (unchangedSince !== undefined) enableCondstore(ctx);
     if (readOnly) return no("Mailbox is read-only", "READ-ONLY");
     const byUid = ctx.command.uid;
-    const targets = resolveTargets(tracker, ranges, byUid);
+    const targets = resolveTargets(selection, ranges, byUid);
     if (targets.length === 0) return ok("STORE completed");
     const { runId } = ctx.session.user;
     // A message known to be gone (expunged or moved away, maybe by another process) keeps its id

@@ -1,4 +1,5 @@
 import type { Token } from "../protocol/ast.js";
+import { SEARCH_RESULT } from "../protocol/sequence.js";
 import { BadCharsetError, ImapSyntaxError, SupportedCharsets } from "./errors.js";
 import { fold } from "./fold.js";
 import { parseSequenceSet, type SequenceSet } from "./sequence-set.js";
@@ -21,6 +22,8 @@ export type SearchKey =
   | { type: "size"; op: "larger" | "smaller"; size: number }
   | { type: "seq"; set: SequenceSet }
   | { type: "uid"; set: SequenceSet }
+  /** SEARCHRES `$`: the messages of the saved search result. */
+  | { type: "saved" }
   | { type: "modseq"; min: number };
 
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
@@ -105,6 +108,11 @@ class Reader {
   }
 }
 
+/** A sequence-set key; `$` (in either form) stands for the saved result's messages. */
+function setKey(type: "seq" | "uid", set: SequenceSet): SearchKey {
+  return set === SEARCH_RESULT ? { type: "saved" } : { type, set };
+}
+
 function readKey(r: Reader): SearchKey {
   const t = r.next("search key");
   if (t.type === "list") {
@@ -146,7 +154,7 @@ function readKey(r: Reader): SearchKey {
     case "SMALLER":
       return { type: "size", op: "smaller", size: r.number("size") };
     case "UID":
-      return { type: "uid", set: parseSequenceSet(r.atom("UID set")) };
+      return setKey("uid", parseSequenceSet(r.atom("UID set")));
     case "NOT":
       return { type: "not", key: readKey(r) };
     case "OR": {
@@ -165,7 +173,7 @@ function readKey(r: Reader): SearchKey {
   }
   // No search key starts with a digit, `*` or `$`: such an atom is a sequence set, and the one
   // sequence-set parser decides whether it is a valid one (BAD for `0`, `1:`, ...).
-  if (/^[0-9*$]/.test(t.value)) return { type: "seq", set: parseSequenceSet(t.value) };
+  if (/^[0-9*$]/.test(t.value)) return setKey("seq", parseSequenceSet(t.value));
   throw new ImapSyntaxError(`unknown search key: ${t.value}`);
 }
 

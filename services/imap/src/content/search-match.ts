@@ -27,6 +27,8 @@ export interface SearchContext {
   maxSeq: number;
   /** Largest UID in the mailbox (`*` in a UID set). */
   maxUid: number;
+  /** UIDs of the saved search result (SEARCHRES `$`). */
+  saved?: ReadonlySet<number>;
 }
 
 function hasFlag(flags: string[], flag: string): boolean {
@@ -76,6 +78,8 @@ export function matchSearch(key: SearchKey, msg: SearchContext): boolean {
       return inSequenceSet(key.set, msg.seq, msg.maxSeq);
     case "uid":
       return inSequenceSet(key.set, msg.uid, msg.maxUid);
+    case "saved":
+      return msg.saved?.has(msg.uid) ?? false;
     case "size":
       return key.op === "larger" ? msg.size > key.size : msg.size < key.size;
     case "modseq":

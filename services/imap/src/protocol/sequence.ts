@@ -13,9 +13,15 @@ export interface SeqRange {
 
 export class SequenceSetError extends Error {}
 
+/**
+ * `$`, the saved search result (RFC 5182): the session resolves it (commands/targets.ts), since
+ * it names messages, not numbers. To the functions below it is an empty set.
+ */
+export const SEARCH_RESULT: SeqRange[] = Object.freeze([]) as unknown as SeqRange[];
+
 export function parseSequenceSet(text: string): SeqRange[] {
   if (!text) throw new SequenceSetError("Empty sequence set");
-  if (text === "$") throw new SequenceSetError("Search results ($) are not supported");
+  if (text === "$") return SEARCH_RESULT;
   const ranges: SeqRange[] = [];
   for (const part of text.split(",")) {
     const colon = part.indexOf(":");

@@ -16,6 +16,8 @@ export interface Selection {
   readOnly: boolean;
   /** Keywords announced in FLAGS so far; one used first elsewhere is announced before it shows. */
   keywords: Set<string>;
+  /** SEARCHRES `$`: UIDs saved by the last SEARCH RETURN (SAVE), ascending; empty after SELECT. */
+  searchResult?: number[];
 }
 
 export class Session {

@@ -5,9 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { DovecotServer } from "../support/dovecot.js";
-import { RawImapClient } from "../support/imap-raw-client.js";
-import type { TestServer } from "../support/server.js";
+import type { RawImapClient } from "../support/imap-raw-client.js";
 
 export interface Fixture {
   name: string;
@@ -45,26 +43,6 @@ export function loadFixtures(): Fixture[] {
       internalDate: new Date(Date.UTC(2024, 1, 1 + (i % 20), 8 + (i % 12), 30, 0)),
     };
   });
-}
-
-export type SideName = "dovecot" | "sandmail";
-
-/** One logged-in connection to each server, in the same state. */
-export async function loginBoth(
-  dovecot: DovecotServer,
-  sandmail: TestServer,
-): Promise<Array<[SideName, RawImapClient]>> {
-  const logins: Array<[SideName, number, string, string]> = [
-    ["dovecot", dovecot.port, dovecot.user, dovecot.password],
-    ["sandmail", sandmail.port, sandmail.address, sandmail.token],
-  ];
-  const out: Array<[SideName, RawImapClient]> = [];
-  for (const [name, port, user, password] of logins) {
-    const client = await RawImapClient.connect("127.0.0.1", port);
-    await client.ok(`LOGIN "${user}" "${password}"`);
-    out.push([name, client]);
-  }
-  return out;
 }
 
 /** APPENDs messages with their flags and internal dates, in order. */

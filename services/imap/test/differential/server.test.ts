@@ -20,11 +20,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { skipWithoutTool } from "../../../../test/support/tools.js";
 import { Atom, type Value } from "../../src/protocol/ast.js";
-import { type DovecotServer, isDovecotAvailable, startDovecot } from "../support/dovecot.js";
+import { isDovecotAvailable } from "../support/dovecot.js";
 import type { RawImapClient } from "../support/imap-raw-client.js";
 import { canonical, fetchedUids, fetchItems, parseValues } from "../support/imap-response.js";
-import { startServer, type TestServer } from "../support/server.js";
-import { appendAll, loadFixtures, loginBoth } from "./fixtures.js";
+import { appendAll, loadFixtures } from "./fixtures.js";
+import { type ServerPair, startPair } from "./pair.js";
 
 const available = isDovecotAvailable();
 
@@ -176,8 +176,7 @@ function esearchResult(untagged: Buffer[], side: Side, uid: boolean, tag: string
 }
 
 describe.skipIf(skipWithoutTool(available))("sandmail IMAP vs Dovecot (end-to-end differential)", () => {
-  let dovecot: DovecotServer;
-  let sandmail: TestServer;
+  let pair: ServerPair;
   const sides: Record<"dovecot" | "sandmail", Side> = {} as Record<"dovecot" | "sandmail", Side>;
   const fixtures = loadFixtures();
 
@@ -186,19 +185,18 @@ describe.skipIf(skipWithoutTool(available))("sandmail IMAP vs Dovecot (end-to-en
   }
 
   beforeAll(async () => {
-    [dovecot, sandmail] = await Promise.all([startDovecot(), startServer()]);
-    for (const [name, client] of await loginBoth(dovecot, sandmail)) {
+    pair = await startPair(async (client) => {
       await appendAll(client, "INBOX", fixtures);
       await client.ok("SELECT INBOX");
+    });
+    for (const name of ["dovecot", "sandmail"] as const) {
+      const client = pair.clients[name];
       sides[name] = { client, uids: await uidList(client) };
     }
   });
 
   afterAll(async () => {
-    await sides.dovecot?.client.close();
-    await sides.sandmail?.client.close();
-    await dovecot?.stop();
-    await sandmail?.close();
+    await pair?.close();
   });
 
   it("holds the same messages in the same order", () => {

@@ -1,18 +1,17 @@
 /**
- * SORT and THREAD against Dovecot: the 40-message corpus (INBOX) and 300 generated messages
+ * SORT, THREAD and SEARCHRES against Dovecot: the 40-message corpus (INBOX) and 300 generated messages
  * (mailbox Gen, see generated.ts) are APPENDed to both servers, and the same commands replayed.
  * Answers compare as sequences of positions (UIDs mapped to the n-th message, since the servers
  * number independently); the order is compared exactly, ties included.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { skipWithoutTool } from "../../../../test/support/tools.js";
-import { Atom } from "../../src/protocol/ast.js";
-import { type DovecotServer, isDovecotAvailable, startDovecot } from "../support/dovecot.js";
+import { isDovecotAvailable } from "../support/dovecot.js";
 import type { ImapReply, RawImapClient } from "../support/imap-raw-client.js";
 import { fetchedUids } from "../support/imap-response.js";
-import { startServer, type TestServer } from "../support/server.js";
-import { appendAll, loadFixtures, loginBoth } from "./fixtures.js";
+import { appendAll, loadFixtures } from "./fixtures.js";
 import { generateMessages } from "./generated.js";
+import { type ServerPair, startPair } from "./pair.js";
 
 const available = isDovecotAvailable();
 
@@ -59,6 +58,36 @@ const THREAD_SCRIPT = [
   "THREAD BOGUS UTF-8 ALL",
 ];
 
+/** SEARCHRES (RFC 5182): `$` set by SEARCH RETURN (SAVE ...) and read by the commands after it. */
+const SEARCHRES_SCRIPT = [
+  "SEARCH RETURN (SAVE) SEEN",
+  "FETCH $ (UID)",
+  "UID FETCH $ (UID)",
+  "SEARCH $",
+  "UID SEARCH UID $",
+  "SEARCH NOT $ FLAGGED",
+  "SEARCH RETURN (SAVE MIN) FLAGGED",
+  "FETCH $ (UID)",
+  "SEARCH RETURN (MAX SAVE MIN) UNSEEN",
+  "UID SEARCH $",
+  "UID SEARCH RETURN (SAVE COUNT) LARGER 1000",
+  "SEARCH $",
+  "SORT (REVERSE SIZE) UTF-8 $",
+  "THREAD REFERENCES UTF-8 $",
+  "SEARCH RETURN (SAVE ALL) OR SEEN FLAGGED",
+  "STORE $ +FLAGS.SILENT ($Saved)",
+  "SEARCH KEYWORD $Saved",
+  "SEARCH RETURN (SAVE) SUBJECT no-such-subject",
+  "FETCH $ (UID)",
+  "SEARCH $",
+  "SEARCH RETURN (SAVE) 1:10",
+  "STORE 5 +FLAGS.SILENT (\\Deleted)",
+  "EXPUNGE",
+  "FETCH $ (UID)",
+  "UID SEARCH $",
+  "SEARCH 1,$",
+];
+
 interface Side {
   client: RawImapClient;
   uids: Map<string, number[]>;
@@ -66,6 +95,23 @@ interface Side {
 
 async function uidList(client: RawImapClient): Promise<number[]> {
   return fetchedUids((await client.ok("FETCH 1:* (UID)")).untagged);
+}
+
+/**
+ * Every SEARCH, ESEARCH (without its TAG), SORT, THREAD and FETCH line of a reply, UIDs as
+ * positions; or the status for NO/BAD.
+ */
+function allData(reply: ImapReply, uid: boolean, uids: number[]): string {
+  if (reply.status !== "OK") return reply.status;
+  const pos = (n: string) => String(uids.indexOf(Number(n)) + 1);
+  const out: string[] = [];
+  for (const line of reply.untagged.map((u) => u.toString("utf8"))) {
+    const fetch = /^(\d+) FETCH \(UID (\d+)\)$/i.exec(line);
+    if (fetch) out.push(`FETCH ${fetch[1]} #${pos(fetch[2]!)}`);
+    else if (/^ESEARCH /i.test(line)) out.push(line.replace(/ \(TAG "[^"]*"\)/i, ""));
+    else if (/^(SEARCH|SORT|THREAD)\b/i.test(line)) out.push(line.replace(/\d+/g, (n) => (uid ? pos(n) : n)));
+  }
+  return out.sort().join(" | ");
 }
 
 /** The reply's data line of `kind`, numbers as positions; or its status for NO/BAD. */
@@ -79,19 +125,20 @@ function answer(reply: ImapReply, kind: string, uid: boolean, uids: number[]): s
     .replace(/\d+/g, (n) => String(uid ? uids.indexOf(Number(n)) + 1 : Number(n)));
 }
 
-describe.skipIf(skipWithoutTool(available))("SORT and THREAD vs Dovecot (differential)", () => {
-  let dovecot: DovecotServer;
-  let sandmail: TestServer;
+describe.skipIf(skipWithoutTool(available))("SORT, THREAD and SEARCHRES vs Dovecot (differential)", () => {
+  let pair: ServerPair;
   const sides = {} as Record<"dovecot" | "sandmail", Side>;
 
   beforeAll(async () => {
-    [dovecot, sandmail] = await Promise.all([startDovecot(), startServer()]);
     const fixtures = loadFixtures();
     const generated = generateMessages();
-    for (const [name, client] of await loginBoth(dovecot, sandmail)) {
+    pair = await startPair(async (client) => {
       await client.ok("CREATE Gen");
       await appendAll(client, "INBOX", fixtures);
       await appendAll(client, "Gen", generated);
+    });
+    for (const name of ["dovecot", "sandmail"] as const) {
+      const client = pair.clients[name];
       const uids = new Map<string, number[]>();
       for (const box of MAILBOXES) {
         await client.ok(`SELECT ${box}`);
@@ -102,13 +149,10 @@ describe.skipIf(skipWithoutTool(available))("SORT and THREAD vs Dovecot (differe
   }, 120_000);
 
   afterAll(async () => {
-    await sides.dovecot?.client.close();
-    await sides.sandmail?.client.close();
-    await dovecot?.stop();
-    await sandmail?.close();
+    await pair?.close();
   });
 
-  async function replay(script: string[], kind: string): Promise<string[]> {
+  async function replay(script: string[], kind?: string): Promise<string[]> {
     const diffs: string[] = [];
     for (const box of MAILBOXES) {
       for (const side of Object.values(sides)) await side.client.ok(`SELECT ${box}`);
@@ -116,8 +160,11 @@ describe.skipIf(skipWithoutTool(available))("SORT and THREAD vs Dovecot (differe
         const uid = command.startsWith("UID ");
         const theirs = await sides.dovecot.client.command(command);
         const ours = await sides.sandmail.client.command(command);
-        const t = answer(theirs, kind, uid, sides.dovecot.uids.get(box)!);
-        const o = answer(ours, kind, uid, sides.sandmail.uids.get(box)!);
+        const [t, o] = (["dovecot", "sandmail"] as const).map((name) => {
+          const uids = sides[name].uids.get(box)!;
+          const reply = name === "dovecot" ? theirs : ours;
+          return kind ? answer(reply, kind, uid, uids) : allData(reply, uid, uids);
+        });
         if (t !== o) diffs.push(`${box}: ${command}\n  dovecot:  ${t}\n  sandmail: ${o}`);
       }
     }
@@ -145,5 +192,10 @@ describe.skipIf(skipWithoutTool(available))("SORT and THREAD vs Dovecot (differe
 
   it("answers every THREAD as Dovecot does", async () => {
     expect(await replay(THREAD_SCRIPT, "THREAD")).toEqual([]);
+  });
+
+  // Last: its EXPUNGE changes both mailboxes.
+  it("saves and reuses search results ($) as Dovecot does", async () => {
+    expect(await replay(SEARCHRES_SCRIPT)).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { lua } from "./common.js";
+import { WH_DROP_ALL } from "./webhooks.js";
 
 /** ARGV: token, label ('' = none), createdAt, expiresAt, maxMessages, maxBytes, uidValidity seed. */
 export const CREATE_RUN = lua`
@@ -29,6 +30,7 @@ for i = 1, #ids, 1000 do
   for j = i, math.min(i + 999, #ids) do batch[#batch + 1] = P .. 'm:' .. ids[j] end
   redis.call('UNLINK', unpack(batch))
 end
+${WH_DROP_ALL}
 redis.call('UNLINK', P .. 'seq', P .. 'ev', P .. 'dns', P .. 'addrs', P .. 'dlv', P .. 'dlvr', P .. 'ssl', P .. 'ssh', RUN)
 redis.call('SPUBLISH', P .. 'events', cjson.encode({type = 'run.deleted', runId = RUNID, seq = seq}))
 return 1
