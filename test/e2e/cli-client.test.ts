@@ -143,6 +143,52 @@ describe("the sandmail client commands", () => {
     expect(usage.code).toBe(2);
   });
 
+  it("faults set|get|clear manage the run's SMTP faults, which the app then meets", {
+    timeout: 120_000,
+  }, async () => {
+    const set = await sandmail([
+      "faults",
+      "set",
+      "--stage",
+      "rcpt",
+      "--action",
+      "reply",
+      "--code",
+      "451",
+      "--count",
+      "1",
+    ]);
+    expect(set.code, set.stderr).toBe(0);
+    expect(JSON.parse(set.stdout)).toEqual({
+      rules: [{ stage: "rcpt", action: "reply", code: 451, count: 1, remaining: 1, fired: 0 }],
+    });
+    const t = nodemailer.createTransport({
+      host: "127.0.0.1",
+      port: Number(env.SANDMAIL_SMTP_PORT),
+      ignoreTLS: true,
+    });
+    const mail = { from: "app@example.com", to: `f@${env.SANDMAIL_DOMAIN}`, subject: "faulted", text: "x" };
+    await expect(t.sendMail(mail)).rejects.toMatchObject({ responseCode: 451 });
+    await t.sendMail(mail);
+    t.close();
+    expect(JSON.parse((await sandmail(["faults", "get"])).stdout).rules).toMatchObject([
+      { remaining: 0, fired: 1 },
+    ]);
+    const two = await sandmail([
+      "faults",
+      "set",
+      '{"stage":"mail","action":"require-tls"}',
+      '{"stage":"data","action":"reply","code":554,"probability":0.5,"seed":3}',
+    ]);
+    expect(JSON.parse(two.stdout).rules).toHaveLength(2);
+    const bad = await sandmail(["faults", "set", "--stage", "connect", "--action", "greylist"]);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/^sandmail: .*greylist|action/m);
+    expect((await sandmail(["faults", "set", "{not json"])).code).toBe(2);
+    expect((await sandmail(["faults", "clear"])).code).toBe(0);
+    expect(JSON.parse((await sandmail(["faults", "get"])).stdout)).toEqual({ rules: [] });
+  });
+
   it("explains bad usage and a wrong token without a stack trace", { timeout: 60_000 }, async () => {
     const noRun = await sandmail(["wait"], { SANDMAIL_RUN: "", SANDMAIL_TOKEN: "" });
     expect(noRun.code).toBe(2);
@@ -157,7 +203,7 @@ describe("the sandmail client commands", () => {
   });
 
   it("has --help for every command", { timeout: 60_000 }, async () => {
-    for (const command of ["run", "wait", "messages", "extract", "check", "sessions"]) {
+    for (const command of ["run", "wait", "messages", "extract", "check", "faults", "sessions"]) {
       const res = await sandmail([command, "--help"]);
       expect(res.code, command).toBe(0);
       expect(res.stdout, command).toContain(`sandmail ${command}`);

@@ -14,6 +14,7 @@ Client (for CI steps; --url, SANDMAIL_URL or SANDMAIL_API_PORT names the server)
   messages     list the run's messages, or show one in full
   extract      print a message's one-time code or a link
   check        HTML client compatibility, link health or spam score of a message; exit 1 on problems
+  faults       set, show or clear SMTP faults for the run's mail (421/451/..., delays, disconnects, greylisting)
   sessions     the run's SMTP, IMAP and POP3 sessions, or one session's transcript
 
 Agents:
@@ -31,6 +32,7 @@ const commands: Record<string, () => Promise<Command>> = {
   messages: async () => (await import("./commands/messages.js")).messagesCommand,
   extract: async () => (await import("./commands/extract.js")).extractCommand,
   check: async () => (await import("./commands/check.js")).checkCommand,
+  faults: async () => (await import("./commands/faults.js")).faultsCommand,
   sessions: async () => (await import("./commands/sessions.js")).sessionsCommand,
   mcp: async () => (await import("./commands/mcp.js")).mcpCommand,
 };

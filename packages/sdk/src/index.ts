@@ -24,6 +24,7 @@ export {
   ValidationError,
   WaitTimeoutError,
 } from "./errors.js";
+export type { RunFaults } from "./faults.js";
 export type { FetchLike } from "./http.js";
 export { Message } from "./message.js";
 export type { Backoff } from "./retry.js";

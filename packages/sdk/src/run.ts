@@ -2,6 +2,7 @@ import "./dispose.js";
 import { type RunContext, runPath } from "./context.js";
 import { type Criteria, criteriaJson, criteriaQuery } from "./criteria.js";
 import { NotFoundError } from "./errors.js";
+import { RunFaults } from "./faults.js";
 import type { HttpClient } from "./http.js";
 import { Message } from "./message.js";
 import { randomLocalPart } from "./random.js";
@@ -87,6 +88,8 @@ export class Run {
   readonly imap: ImapSettings | undefined;
   /** The run's page in the web UI (token in the URL fragment); known for runs made by createRun. */
   readonly uiUrl: string | undefined;
+  /** SMTP fault injection for this run's mail: `run.faults.set([...])`, `.get()`, `.clear()`. */
+  readonly faults: RunFaults;
   /** What the run's SMTP, IMAP and POP3 sessions said: `list()`, `get(id)`, `text(id)`. */
   readonly sessions: RunSessions;
   #cursor = 0;
@@ -104,6 +107,7 @@ export class Run {
     this.smtp = fields.smtp ? smtpSettings(fields.smtp) : undefined;
     this.imap = fields.imap;
     this.uiUrl = fields.uiUrl;
+    this.faults = new RunFaults(this.#ctx);
     this.sessions = new RunSessions(this.#ctx);
   }
 

@@ -46,4 +46,10 @@ export type SessionSummary = Schemas["SessionSummary"];
 export type SessionTranscript = Schemas["SessionTranscript"];
 export type TranscriptLine = Schemas["TranscriptLine"];
 export type DnsRecordType = DnsRecord["type"];
+/** One SMTP fault rule of PUT /v1/runs/{run}/faults. */
+export type FaultRule = Schemas["FaultRule"];
+export type FaultStage = FaultRule["stage"];
+export type FaultAction = FaultRule["action"];
+/** A fault rule as GET shows it: with what remains of its count and how often it fired. */
+export type FaultRuleView = Schemas["FaultRuleView"];
 export type PatternMatch = Schemas["PatternMatch"];

@@ -329,6 +329,25 @@ describe("message checks", () => {
   });
 });
 
+describe("fault injection", () => {
+  it("sets, reads and clears the run's SMTP fault rules; the app under test meets them", async () => {
+    await using run = await sandmail.createRun();
+    const kept = await run.faults.set([{ stage: "rcpt", action: "reply", code: 451, count: 1 }]);
+    expect(kept).toEqual([{ stage: "rcpt", action: "reply", code: 451, count: 1, remaining: 1, fired: 0 }]);
+    await expect(send(run, { to: run.address("a"), subject: "refused" })).rejects.toMatchObject({
+      responseCode: 451,
+    });
+    await send(run, { to: run.address("a"), subject: "accepted" });
+    expect(await run.faults.get()).toMatchObject([{ remaining: 0, fired: 1 }]);
+    await run.faults.clear();
+    expect(await run.faults.get()).toEqual([]);
+    await expect(run.faults.set([{ stage: "rcpt", action: "reply" }])).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    expect((await run.messages()).map((m) => m.subject)).toEqual(["accepted"]);
+  });
+});
+
 describe("sessions", () => {
   it("lists the run's protocol sessions and reads one as JSON and as text, without the token", async () => {
     await using run = await sandmail.createRun();

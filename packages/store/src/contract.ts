@@ -1,6 +1,9 @@
 import type {
+  ActiveFaults,
   DnsRecord,
   Envelope,
+  FaultRule,
+  FaultRuleState,
   Mailbox,
   MessageMeta,
   MimeNode,
@@ -215,6 +218,31 @@ export interface MailStore {
 
   /** The run's webhooks and their delivery log (webhook-contract.ts). */
   readonly webhooks: WebhookStore;
+  /**
+   * Replaces the run's SMTP fault rules; counts, draws and greylisting start afresh under a new
+   * generation. An empty list clears them. Returns the rules as kept (seeds filled in).
+   */
+  setFaults(runId: string, rules: FaultRule[]): Promise<FaultRuleState[]>;
+  /** The rules with what remains of each count and how often each fired. */
+  getFaults(runId: string): Promise<FaultRuleState[]>;
+  /**
+   * The rules the SMTP service applies, undefined when the run has none (or is gone). Asked for every
+   * recipient, so it costs no round trip for a run without rules (the RedisStore caches it per
+   * process, dropped by a message from the script that changes the rules).
+   */
+  activeFaults(runId: string): Promise<ActiveFaults | undefined>;
+  /**
+   * One matching transaction for rule `index` of `generation`, decided atomically for every
+   * process sharing the store: a `probability` rule draws from its generator, a rule with a
+   * `count` counts down (and stops at 0), and a firing is counted. True when the rule fires;
+   * false also when the rules were replaced since `generation`.
+   */
+  fireFault(runId: string, generation: number, index: number): Promise<boolean>;
+  /**
+   * Greylisting's memory of rule `index`: milliseconds since the first attempt of `key`, or -1
+   * when this is its first attempt (recorded now) or the rules were replaced since `generation`.
+   */
+  greylistAttempt(runId: string, generation: number, index: number, key: string): Promise<number>;
   /**
    * Keeps a finished protocol session in the run's transcript ring, then drops the oldest
    * sessions until the ring is within `limits` (the newest session always stays).

@@ -1,4 +1,11 @@
-import { RUN_ID_PATTERN, type SessionTranscript, type StoreEvent } from "@sandmail/core";
+import {
+  FAULT_RNG_MODULUS,
+  faultRngStart,
+  nextFaultRngState,
+  RUN_ID_PATTERN,
+  type SessionTranscript,
+  type StoreEvent,
+} from "@sandmail/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreateRunInput, DeliveryCopy, MailStore } from "../src/index.js";
 import { appendInput, collectEvents, metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
@@ -1002,6 +1009,115 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         await expect(
           store.setDnsRecords(run.id, [{ name: "x", type: "BOGUS" as "TXT", values: [] }]),
         ).rejects.toMatchObject({ code: "invalid_request" });
+      });
+    });
+
+    describe("fault rules", () => {
+      it("keeps, shows and clears a run's rules, each change a new generation", async () => {
+        const run = await newRun();
+        expect(await store.activeFaults(run.id)).toBeUndefined();
+        expect(await store.getFaults(run.id)).toEqual([]);
+        const kept = await store.setFaults(run.id, [
+          { stage: "rcpt", action: "reply", code: 451, count: 2 },
+          { stage: "data", action: "delay", delayMs: 10, probability: 0.5 },
+        ]);
+        expect(kept[0]).toEqual({
+          stage: "rcpt",
+          action: "reply",
+          code: 451,
+          count: 2,
+          remaining: 2,
+          fired: 0,
+        });
+        // A probability rule without a seed gets one, shown so a run can be replayed.
+        expect(kept[1]?.seed).toEqual(expect.any(Number));
+        expect(await store.getFaults(run.id)).toEqual(kept);
+        const first = await store.activeFaults(run.id);
+        expect(first?.rules).toHaveLength(2);
+        await store.setFaults(run.id, [{ stage: "mail", action: "require-tls" }]);
+        const second = await store.activeFaults(run.id);
+        expect(second?.rules).toEqual([{ stage: "mail", action: "require-tls" }]);
+        expect(second?.generation).not.toBe(first?.generation);
+        await store.setFaults(run.id, []);
+        expect(await store.activeFaults(run.id)).toBeUndefined();
+        expect(await store.getFaults(run.id)).toEqual([]);
+        await expect(
+          store.setFaults(run.id, [{ stage: "connect", action: "greylist" }]),
+        ).rejects.toMatchObject({ code: "invalid_request" });
+        await expect(store.setFaults(run.id, [{ stage: "rcpt", action: "reply" }])).rejects.toMatchObject({
+          code: "invalid_request",
+        });
+        await expect(store.setFaults("no-such-run", [])).rejects.toMatchObject({ code: "run_not_found" });
+      });
+
+      it("fires a counted rule exactly count times, also when asked at once", async () => {
+        const run = await newRun();
+        await store.setFaults(run.id, [{ stage: "rcpt", action: "reply", code: 451, count: 5 }]);
+        const { generation } = (await store.activeFaults(run.id))!;
+        const fired = await Promise.all(
+          Array.from({ length: 20 }, () => store.fireFault(run.id, generation, 0)),
+        );
+        expect(fired.filter(Boolean)).toHaveLength(5);
+        expect(await store.getFaults(run.id)).toMatchObject([{ remaining: 0, fired: 5 }]);
+        // A decision under rules that have since been replaced never fires.
+        await store.setFaults(run.id, [{ stage: "rcpt", action: "reply", code: 451 }]);
+        expect(await store.fireFault(run.id, generation, 0)).toBe(false);
+        const now = (await store.activeFaults(run.id))!.generation;
+        expect(await store.fireFault(run.id, now, 0)).toBe(true);
+        expect(await store.getFaults(run.id)).toMatchObject([{ remaining: null, fired: 1 }]);
+      });
+
+      it("draws a probability rule's sequence from its seed, the same in every store", async () => {
+        const run = await newRun();
+        const draws = async () => {
+          await store.setFaults(run.id, [
+            { stage: "rcpt", action: "reply", code: 451, probability: 0.3, seed: 42 },
+          ]);
+          const { generation } = (await store.activeFaults(run.id))!;
+          const out: boolean[] = [];
+          for (let i = 0; i < 40; i++) out.push(await store.fireFault(run.id, generation, 0));
+          return out;
+        };
+        const first = await draws();
+        expect(await draws()).toEqual(first);
+        // The reference: the generator of @sandmail/core, stepped here by hand.
+        let state = faultRngStart(42);
+        const expected = first.map(() => {
+          state = nextFaultRngState(state);
+          return state / FAULT_RNG_MODULUS < 0.3;
+        });
+        expect(first).toEqual(expected);
+        expect(first.filter(Boolean).length).toBeGreaterThan(3);
+        expect(first.filter(Boolean).length).toBeLessThan(25);
+        expect(await store.getFaults(run.id)).toMatchObject([{ fired: first.filter(Boolean).length }]);
+      });
+
+      it("remembers greylisted attempts per key until the rules change", async () => {
+        const run = await newRun();
+        await store.setFaults(run.id, [{ stage: "rcpt", action: "greylist", retryAfterSeconds: 0 }]);
+        let { generation } = (await store.activeFaults(run.id))!;
+        expect(await store.greylistAttempt(run.id, generation, 0, "a@x.test|b@y.test")).toBe(-1);
+        expect(
+          await store.greylistAttempt(run.id, generation, 0, "a@x.test|b@y.test"),
+        ).toBeGreaterThanOrEqual(0);
+        expect(await store.greylistAttempt(run.id, generation, 0, "a@x.test|c@y.test")).toBe(-1);
+        await store.setFaults(run.id, [{ stage: "rcpt", action: "greylist", retryAfterSeconds: 0 }]);
+        ({ generation } = (await store.activeFaults(run.id))!);
+        expect(await store.greylistAttempt(run.id, generation, 0, "a@x.test|b@y.test")).toBe(-1);
+      });
+
+      it("keeps one run's rules and counters from every other run", async () => {
+        const a = await newRun();
+        const b = await newRun();
+        await store.setFaults(a.id, [{ stage: "rcpt", action: "reply", code: 550, count: 3 }]);
+        const { generation } = (await store.activeFaults(a.id))!;
+        expect(await store.activeFaults(b.id)).toBeUndefined();
+        expect(await store.getFaults(b.id)).toEqual([]);
+        expect(await store.fireFault(b.id, generation, 0)).toBe(false);
+        expect(await store.greylistAttempt(b.id, generation, 0, "k")).toBe(-1);
+        expect(await store.getFaults(a.id)).toMatchObject([{ remaining: 3, fired: 0 }]);
+        await store.deleteRun(a.id);
+        expect(await store.activeFaults(a.id)).toBeUndefined();
       });
     });
 

@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { startRedisServer, type TestRedis } from "../../../test/support/redis-server.js";
 import { RedisStore } from "../src/index.js";
 import { describeMailStoreContract } from "./contract.js";
@@ -50,6 +50,22 @@ describe("RedisStore across processes", () => {
     expect(await a.eventsSince(run.id, 0)).toEqual(events);
   });
 
+  it("applies one set of fault rules in both: new rules seen at once, counts shared", async () => {
+    const run = await a.createRun({ id: uniqueRunId(), ttlSeconds: 60, limits });
+    // b caches "no rules" first; a's change must reach it through the invalidation message.
+    expect(await b.activeFaults(run.id)).toBeUndefined();
+    await a.setFaults(run.id, [{ stage: "rcpt", action: "reply", code: 451, count: 3 }]);
+    await vi.waitFor(async () => expect(await b.activeFaults(run.id)).toBeDefined(), { timeout: 5000 });
+    const { generation } = (await b.activeFaults(run.id))!;
+    const fired = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).fireFault(run.id, generation, 0)),
+    );
+    expect(fired.filter(Boolean)).toHaveLength(3);
+    expect(await b.getFaults(run.id)).toMatchObject([{ remaining: 0, fired: 3 }]);
+    await b.setFaults(run.id, []);
+    await vi.waitFor(async () => expect(await a.activeFaults(run.id)).toBeUndefined(), { timeout: 5000 });
+  });
+
   it("allocates unique seqs and UIDs under concurrent appends from both", async () => {
     const run = await a.createRun({ id: uniqueRunId(), ttlSeconds: 60, limits });
     const appends = Array.from({ length: 40 }, (_, i) =>
@@ -69,6 +85,8 @@ describe("RedisStore across processes", () => {
     await a.moveMessages(run.id, [m.id], (await a.getMailbox(run.id, "u@x.test", "Trash"))!.id);
     await a.setSubscribed(run.id, "u@x.test", "Folder", true);
     await a.setDnsRecords(run.id, [{ name: "x.test", type: "TXT", values: ["v=spf1 -all"] }]);
+    await a.setFaults(run.id, [{ stage: "rcpt", action: "greylist" }]);
+    await a.greylistAttempt(run.id, (await a.activeFaults(run.id))!.generation, 0, "s|r");
     const keys = await raw.keys(`*${run.id}*`);
     expect(keys.length).toBeGreaterThan(10);
     for (const key of keys) {

@@ -16,6 +16,7 @@ import { checkRoutes } from "./routes/checks.js";
 import { dnsRoutes } from "./routes/dns.js";
 import { eventRoutes } from "./routes/events.js";
 import { extractRoutes } from "./routes/extract.js";
+import { faultRoutes } from "./routes/faults.js";
 import { healthRoutes } from "./routes/health.js";
 import { htmlViewRoutes } from "./routes/html-view.js";
 import { inboxRoutes } from "./routes/inboxes.js";
@@ -95,6 +96,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await scope.register(assertRoutes, { store, access, parsed, checks });
       await scope.register(checkRoutes, { store, access, parsed, checks });
       await scope.register(dnsRoutes, { store, access });
+      await scope.register(faultRoutes, { store, access });
       await scope.register(webhookRoutes, { store, access, webhooks });
       await scope.register(transcriptRoutes, { store, access });
       await scope.register(waitRoutes, { config, store, access, parsed, waits: metrics.apiWaits });

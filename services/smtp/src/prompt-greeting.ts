@@ -22,6 +22,10 @@ import { SMTPConnection, type SMTPConnectionOptions } from "smtp-server/lib/smtp
  *
  * smtp-server picks the enhanced status code from the reply code alone (452 is always 4.2.2);
  * a reply whose text starts with its own enhanced code (`4.3.1 ...`) is sent with that one instead.
+ *
+ * Being the one subclass of smtp-server's connection and server, it also adds what fault
+ * injection needs and the library lacks: a hook on the DATA command itself, answered before the
+ * library's 354 (`onDataCommand`), and closing one session's connection (`closeSession`).
  */
 const OWN_ENHANCED_CODE = /^[245]\.\d{1,3}\.\d{1,3} /;
 
@@ -41,11 +45,49 @@ export class PromptConnection extends SMTPConnection {
       this.connectionReady();
     });
   }
+
+  override handler_DATA(command: Buffer, callback: () => void): void {
+    const hook = (this._server as PromptGreetingServer).onDataCommand;
+    // Without recipients the library answers 503 itself; the hook only sees a real DATA.
+    if (!hook || this.session.envelope.rcptTo.length === 0) {
+      this.openData(command, callback);
+      return;
+    }
+    hook(this.session, (err) => {
+      if (err) {
+        this.send(err.responseCode ?? 451, err.message);
+        return callback();
+      }
+      this.openData(command, callback);
+    });
+  }
+
+  /** The stock DATA handling (354, then the body stream), once the hook let it through. */
+  protected openData(command: Buffer, callback: () => void): void {
+    super.handler_DATA(command, callback);
+  }
 }
+
+/** An error the DATA hook answers with instead of 354. */
+export type DataCommandError = Error & { responseCode?: number };
 
 export class PromptGreetingServer extends SMTPServer {
   /** Bounds open connections per client address and in all (set by the service); none without it. */
   limiter: ConnectionLimiter | undefined;
+
+  /** Asked before the DATA command is answered; an error is sent instead of 354. */
+  onDataCommand?: (session: SMTPServerSession, callback: (err?: DataCommandError | null) => void) => void;
+
+  /** Closes the connection of this session at once, without a reply; false when it is gone. */
+  closeSession(session: SMTPServerSession): boolean {
+    for (const connection of this.connections) {
+      if (connection.session === session) {
+        connection.close();
+        return true;
+      }
+    }
+    return false;
+  }
 
   override onConnect(_session: SMTPServerSession, callback: (err?: Error | null) => void): void {
     callback();

@@ -12,6 +12,7 @@ import {
 import type { CatchAllRun, MailStore } from "@sandmail/store";
 import type { WorkerPool } from "@sandmail/work";
 import type { SMTPServerOptions, SMTPServerSession } from "smtp-server";
+import { createFaultInjector } from "./faults.js";
 import { createIngest, type Route } from "./ingest.js";
 import { libraryLogger } from "./library-logger.js";
 import { resultOfReply } from "./message-outcome.js";
@@ -64,6 +65,8 @@ export interface SmtpService {
 /** Per-session state: the routing decided at RCPT for the transaction under way. */
 interface SessionState {
   routes: Map<string, Route>;
+  /** Fault decisions of the transaction under way (see FaultPoint.decided). */
+  decided: Map<string, boolean>;
   /** A RCPT of this transaction was refused and counted: one message counts once, not per recipient. */
   refusalCounted: boolean;
 }
@@ -105,6 +108,27 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
     }
   }
 
+  const faults = createFaultInjector({
+    store,
+    logger: log,
+    closeSession: (session) => {
+      for (const server of servers) if (server.closeSession(session)) return;
+    },
+  });
+
+  /**
+   * The run whose data-stage rules apply: the one run every recipient belongs to. A message to
+   * several runs' recipients gets one DATA reply for all of them, so no run's rules act on it.
+   */
+  const soleRun = (state: SessionState): string | undefined => {
+    let runId: string | undefined;
+    for (const route of state.routes.values()) {
+      if (runId === undefined) runId = route.runId;
+      else if (route.runId !== runId) return undefined;
+    }
+    return runId;
+  };
+
   const sessions = new WeakMap<SMTPServerSession, SessionState>();
   /** Session ids whose message is being read or stored right now. */
   const inFlight = new Set<string>();
@@ -113,7 +137,7 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
   const stateOf = (session: SMTPServerSession): SessionState => {
     let state = sessions.get(session);
     if (!state) {
-      state = { routes: new Map(), refusalCounted: false };
+      state = { routes: new Map(), decided: new Map(), refusalCounted: false };
       sessions.set(session, state);
     }
     return state;
@@ -151,12 +175,15 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
 
   const handlers: Pick<SMTPServerOptions, "onAuth" | "onMailFrom" | "onRcptTo" | "onData"> = {
     onAuth(auth, session, callback) {
+      // A session is known to be the run's once it authenticates: its connect-stage rules act here.
+      // The transcript belongs to the run before its faults act, so a faulted session shows there too.
+      const login = authenticate(auth.username ?? "", auth.password ?? "", session).then((runId) => {
+        transcriptOf(session)?.login(runId, runId);
+        return faults.run({ stage: "connect", runId, session, decided: new Map() }, async () => runId);
+      });
       settle(
-        authenticate(auth.username ?? "", auth.password ?? "", session),
-        (runId) => {
-          transcriptOf(session)?.login(runId, runId);
-          callback(null, { user: runId });
-        },
+        login,
+        (runId) => callback(null, { user: runId }),
         (err) => callback(err),
       );
     },
@@ -165,8 +192,14 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
       if (closing) return callback(reply.shuttingDown());
       const state = stateOf(session);
       state.routes = new Map();
+      state.decided = new Map();
       state.refusalCounted = false;
-      callback();
+      if (typeof session.user !== "string") return callback();
+      settle(
+        faults.run({ stage: "mail", runId: session.user, session, decided: state.decided }, async () => {}),
+        () => callback(),
+        (err) => callback(err),
+      );
     },
 
     onRcptTo(address, session, callback) {
@@ -177,10 +210,23 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
         return callback(reply.tooManyRecipients(maxRecipients));
       }
       const authRunId = typeof session.user === "string" ? session.user : undefined;
+      const routed = ingest.route(address.address, authRunId).then((route) => {
+        transcriptOf(session)?.scope(route.runId);
+        return faults.run(
+          {
+            stage: "rcpt",
+            runId: route.runId,
+            session,
+            decided: stateOf(session).decided,
+            sender: session.envelope.mailFrom ? session.envelope.mailFrom.address.toLowerCase() : "",
+            recipient: route.inbox,
+          },
+          async () => route,
+        );
+      });
       settle(
-        ingest.route(address.address, authRunId),
+        routed,
         (route) => {
-          transcriptOf(session)?.scope(route.runId);
           stateOf(session).routes.set(address.address.toLowerCase(), route);
           callback();
         },
@@ -220,17 +266,21 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
         }
         const mailFrom = session.envelope.mailFrom;
         const started = performance.now();
-        const result = await ingest.deliver({
-          raw,
-          routes,
-          mailFrom: mailFrom ? mailFrom.address : "",
-          helo: session.hostNameAppearsAs || "unknown",
-          clientAddress: session.remoteAddress,
-          tls: session.secure,
-          ...(typeof session.user === "string" ? { authUser: session.user } : {}),
-          protocol: session.transmissionType || "ESMTP",
-          beforeStore: release,
-        });
+        const runId = soleRun(state);
+        const point = runId && { stage: "after-data" as const, runId, session, decided: state.decided };
+        const result = await faults.run(point || undefined, () =>
+          ingest.deliver({
+            raw,
+            routes,
+            mailFrom: mailFrom ? mailFrom.address : "",
+            helo: session.hostNameAppearsAs || "unknown",
+            clientAddress: session.remoteAddress,
+            tls: session.secure,
+            ...(typeof session.user === "string" ? { authUser: session.user } : {}),
+            protocol: session.transmissionType || "ESMTP",
+            beforeStore: release,
+          }),
+        );
         const ms = Math.round(performance.now() - started);
         // One line per stored copy, as a mail catcher's console shows arrivals.
         for (const m of result.stored) {
@@ -293,6 +343,21 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
   const servers = [plain, secure];
   // One front end, one count: the plain and the implicit-TLS port share the limits.
   plain.limiter = secure.limiter = ConnectionLimiter.fromConfig(config);
+  for (const server of servers) {
+    server.onDataCommand = (session, callback) => {
+      const state = stateOf(session);
+      const runId = soleRun(state);
+      if (runId === undefined) return callback();
+      settle(
+        faults.run({ stage: "data", runId, session, decided: state.decided }, async () => {}),
+        () => callback(),
+        (err) => {
+          countRefusal(err);
+          callback(err);
+        },
+      );
+    };
+  }
   // Read at scrape time from the servers' own connection sets: nothing to do per connection.
   const untrackSessions = metrics?.smtpSessions.track(() => plain.connections.size + secure.connections.size);
   for (const server of servers) {

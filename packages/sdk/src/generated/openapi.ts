@@ -441,6 +441,34 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/runs/{run}/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The run's SMTP fault rules
+         * @description Each rule with what remains of its `count` and how often it fired.
+         */
+        get: operations["getFaults"];
+        /**
+         * Set the run's SMTP fault rules
+         * @description Replaces the run's fault rules; counts, seeded draws and greylisting start afresh. Before RCPT a rule acts on sessions authenticated as the run; from RCPT on on the run's recipients, never on another run's. Every process sharing a Redis store applies the same rules and counts.
+         */
+        put: operations["putFaults"];
+        post?: never;
+        /**
+         * Clear the run's SMTP fault rules
+         * @description Removes every rule: the run's mail is answered normally again.
+         */
+        delete: operations["clearFaults"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/runs/{run}/webhooks": {
         parameters: {
             query?: never;
@@ -928,6 +956,40 @@ export type components = {
             arc: components["schemas"]["ArcResult"] | null;
             /** @description Authentication-Results headers the message already carried, most recent first. */
             received: components["schemas"]["ReceivedAuthResult"][];
+        };
+        /**
+         * @example {
+         *       "stage": "rcpt",
+         *       "action": "reply",
+         *       "code": 451,
+         *       "count": 1
+         *     }
+         */
+        FaultRule: {
+            /**
+             * @description Where in the SMTP session the rule acts. `connect`: the reply to a successful AUTH as the run (the first moment a session is known to be the run's). `mail`: MAIL FROM of a session authenticated as the run. `rcpt`: RCPT TO of one of the run's recipients. `data`: the DATA command (before the message is sent). `after-data`: the message has been received, before the reply. `data` and `after-data` act only when every recipient of the message is the run's.
+             * @enum {string}
+             */
+            stage: "connect" | "mail" | "rcpt" | "data" | "after-data";
+            /**
+             * @description `reply`: answer `code` with `message` (a 421 also closes the connection). `delay`: wait `delayMs`, then go on. `disconnect`: close the connection without a reply (at `after-data` the message is stored first). `greylist` (rcpt only): the first attempt per sender and recipient gets 451, a retry `retryAfterSeconds` later is accepted. `require-tls` (mail, rcpt): `530 5.7.0` unless the session is TLS (STARTTLS or implicit TLS).
+             * @enum {string}
+             */
+            action: "reply" | "delay" | "disconnect" | "greylist" | "require-tls";
+            /** @description Reply code for `reply` (required there), e.g. 421, 451, 452, 550, 552, 554. The enhanced status code follows from it (451 -> 4.3.0, 452 -> 4.2.2, 550 -> 5.1.1, 552 -> 5.2.2, 554 -> 5.6.0). */
+            code?: number;
+            /** @description Reply text for `reply`; a default names the fault. */
+            message?: string;
+            /** @description Wait for `delay` (required there), at most 120000 ms. */
+            delayMs?: number;
+            /** @description Fire for the next `count` matching transactions only; without it, for every one. */
+            count?: number;
+            /** @description Fire for this share of matching transactions, drawn from a generator seeded with `seed`. */
+            probability?: number;
+            /** @description Seed of the `probability` draws: the same seed gives the same sequence. Chosen at random (and shown) when absent. */
+            seed?: number;
+            /** @description For `greylist`: how long after the first attempt a retry is accepted (default 60; 0 = any retry). */
+            retryAfterSeconds?: number;
         };
         /**
          * @description Contains, ignoring case, by default (`Welcome`); `"Welcome!"` (in double quotes) for an exact value; `/^Wel.*\/i` for a regular expression (RE2 syntax, flags i, m, s, u; no backreferences or lookaround). Or an object with one of equals, contains, matches (a pattern) or regex (+ flags), and optionally ignoreCase.
@@ -1810,6 +1872,53 @@ export type components = {
             requested: number;
             /** @description The run's current seq; the stream continues after it. */
             seq: number;
+        };
+        FaultRuleView: {
+            /**
+             * @description Where in the SMTP session the rule acts. `connect`: the reply to a successful AUTH as the run (the first moment a session is known to be the run's). `mail`: MAIL FROM of a session authenticated as the run. `rcpt`: RCPT TO of one of the run's recipients. `data`: the DATA command (before the message is sent). `after-data`: the message has been received, before the reply. `data` and `after-data` act only when every recipient of the message is the run's.
+             * @enum {string}
+             */
+            stage: "connect" | "mail" | "rcpt" | "data" | "after-data";
+            /**
+             * @description `reply`: answer `code` with `message` (a 421 also closes the connection). `delay`: wait `delayMs`, then go on. `disconnect`: close the connection without a reply (at `after-data` the message is stored first). `greylist` (rcpt only): the first attempt per sender and recipient gets 451, a retry `retryAfterSeconds` later is accepted. `require-tls` (mail, rcpt): `530 5.7.0` unless the session is TLS (STARTTLS or implicit TLS).
+             * @enum {string}
+             */
+            action: "reply" | "delay" | "disconnect" | "greylist" | "require-tls";
+            /** @description Reply code for `reply` (required there), e.g. 421, 451, 452, 550, 552, 554. The enhanced status code follows from it (451 -> 4.3.0, 452 -> 4.2.2, 550 -> 5.1.1, 552 -> 5.2.2, 554 -> 5.6.0). */
+            code?: number;
+            /** @description Reply text for `reply`; a default names the fault. */
+            message?: string;
+            /** @description Wait for `delay` (required there), at most 120000 ms. */
+            delayMs?: number;
+            /** @description Fire for the next `count` matching transactions only; without it, for every one. */
+            count?: number;
+            /** @description Fire for this share of matching transactions, drawn from a generator seeded with `seed`. */
+            probability?: number;
+            /** @description Seed of the `probability` draws: the same seed gives the same sequence. Chosen at random (and shown) when absent. */
+            seed?: number;
+            /** @description For `greylist`: how long after the first attempt a retry is accepted (default 60; 0 = any retry). */
+            retryAfterSeconds?: number;
+            /** @description What remains of `count` (null for a rule without one): the rule stops firing at 0. */
+            remaining: number | null;
+            /** @description How often the rule fired since it was set. */
+            fired: number;
+        };
+        /**
+         * @example {
+         *       "rules": [
+         *         {
+         *           "stage": "rcpt",
+         *           "action": "reply",
+         *           "code": 451,
+         *           "count": 1,
+         *           "remaining": 0,
+         *           "fired": 1
+         *         }
+         *       ]
+         *     }
+         */
+        Faults: {
+            rules: components["schemas"]["FaultRuleView"][];
         };
         /**
          * @example {
@@ -3953,6 +4062,173 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DnsRecords"];
+                };
+            };
+            /** @description The request is invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such run, message or route (or not visible with this token). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The run id, as returned by POST /v1/runs.
+                 * @example k3x9q2m7za
+                 */
+                run: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Faults"];
+                };
+            };
+            /** @description The request is invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such run, message or route (or not visible with this token). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The run id, as returned by POST /v1/runs.
+                 * @example k3x9q2m7za
+                 */
+                run: string;
+            };
+            cookie?: never;
+        };
+        /** @description SMTP faults this run's mail meets, and no other run's. Rules are tried in order; at each step the first rule of that stage that fires acts. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Every rule of the run (replaces what was set before); at most 20. An empty list clears them. */
+                    rules: components["schemas"]["FaultRule"][];
+                };
+            };
+        };
+        responses: {
+            /** @description The rules as kept (seeds filled in), with their counters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Faults"];
+                };
+            };
+            /** @description The request is invalid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or wrong bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such run, message or route (or not visible with this token). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    clearFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The run id, as returned by POST /v1/runs.
+                 * @example k3x9q2m7za
+                 */
+                run: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No rules. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Faults"];
                 };
             };
             /** @description The request is invalid. */

@@ -1,6 +1,9 @@
 import type {
+  ActiveFaults,
   ByteBudget,
   DnsRecord,
+  FaultRule,
+  FaultRuleState,
   Mailbox,
   Run,
   RunCounts,
@@ -33,6 +36,7 @@ import {
 } from "../shared/inputs.js";
 import type { UidColumns } from "../shared/uid-columns.js";
 import * as events from "./events.js";
+import * as faults from "./faults.js";
 import * as mailboxes from "./mailboxes.js";
 import * as messages from "./messages.js";
 import { copyRun, RunRegistry } from "./runs.js";
@@ -235,6 +239,26 @@ export class MemoryStore implements MailStore {
 
   async getDnsRecords(runId: string): Promise<DnsRecord[]> {
     return this.#runs.get(runId).dns.map((r) => ({ ...r, values: [...r.values] }));
+  }
+
+  async setFaults(runId: string, rules: FaultRule[]): Promise<FaultRuleState[]> {
+    return faults.setFaults(this.#runs.get(runId), rules);
+  }
+
+  async getFaults(runId: string): Promise<FaultRuleState[]> {
+    return faults.getFaults(this.#runs.get(runId));
+  }
+
+  async activeFaults(runId: string): Promise<ActiveFaults | undefined> {
+    return this.#runs.live(runId)?.faults?.active;
+  }
+
+  async fireFault(runId: string, generation: number, index: number): Promise<boolean> {
+    return faults.fireFault(this.#runs.get(runId), generation, index);
+  }
+
+  async greylistAttempt(runId: string, generation: number, index: number, key: string): Promise<number> {
+    return faults.greylistAttempt(this.#runs.get(runId), this.#ctx.now(), generation, index, key);
   }
 
   async addSession(runId: string, session: SessionTranscript, limits: TranscriptLimits): Promise<void> {

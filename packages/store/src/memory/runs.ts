@@ -52,6 +52,8 @@ export class RunRegistry {
       events: [],
       listeners: new Set(),
       dns: [],
+      faults: undefined,
+      faultGeneration: 0,
       webhooks: new Map(),
       sessions: new SessionRing(),
     });

@@ -10,6 +10,7 @@ import type {
 } from "@sandmail/core";
 import type { StoreListener } from "../contract.js";
 import type { UidColumns } from "../shared/uid-columns.js";
+import type { FaultsRecord } from "./faults.js";
 import type { RawSlabs } from "./raw-slabs.js";
 import type { SessionRing } from "./sessions.js";
 import type { WebhookRecord } from "./webhooks.js";
@@ -86,6 +87,10 @@ export interface RunState {
   events: StoreEvent[];
   listeners: Set<StoreListener>;
   dns: DnsRecord[];
+  /** SMTP fault rules and their counters; undefined when the run has none (the common case). */
+  faults: FaultsRecord | undefined;
+  /** Bumped by every change of the fault rules, so a decision under old rules is refused. */
+  faultGeneration: number;
   /** Finished protocol sessions that touched the run. */
   sessions: SessionRing;
   /** The run's message bytes. */

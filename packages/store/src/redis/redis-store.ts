@@ -1,5 +1,8 @@
 import {
+  type ActiveFaults,
   type DnsRecord,
+  type FaultRule,
+  type FaultRuleState,
   type Mailbox,
   type MessageMeta,
   newRunId,
@@ -26,6 +29,7 @@ import type {
   UpdateFlagsInput,
   UpdateFlagsResult,
 } from "../contract.js";
+import { GREYLIST_KEPT, keptFaultRules, rngStartOf } from "../shared/faults.js";
 import { normalizeFlags } from "../shared/flags.js";
 import {
   appendedMeta,
@@ -634,11 +638,11 @@ export class RedisStore implements MailStore {
   }
 
   async setDnsRecords(runId: string, records: DnsRecord[]): Promise<void> {
-    this.#runCache.forgetDns(runId);
+    this.#runCache.forgetPart(runId, "dns");
     try {
       await this.#script("smSetDns", runId, [JSON.stringify(normalizeDnsRecords(records))]);
     } finally {
-      this.#runCache.forgetDns(runId);
+      this.#runCache.forgetPart(runId, "dns");
     }
   }
 
@@ -647,6 +651,61 @@ export class RedisStore implements MailStore {
       const json = await this.#script("smGetDns", runId, []);
       return json ? (JSON.parse(String(json)) as DnsRecord[]) : [];
     });
+  }
+
+  async setFaults(runId: string, rules: FaultRule[]): Promise<FaultRuleState[]> {
+    const kept = keptFaultRules(rules);
+    const perRule = kept.flatMap((r) => [r.count ?? "", r.probability ?? "", rngStartOf(r)]);
+    this.#runCache.forgetPart(runId, "faults");
+    try {
+      await this.#script("smSetFaults", runId, [kept.length ? JSON.stringify(kept) : "", ...perRule]);
+    } finally {
+      this.#runCache.forgetPart(runId, "faults");
+    }
+    return kept.map((rule) => ({ ...rule, remaining: rule.count ?? null, fired: 0 }));
+  }
+
+  async getFaults(runId: string): Promise<FaultRuleState[]> {
+    const stored = await this.#loadFaults(runId);
+    if (!stored) return [];
+    return stored.active.rules.map((rule, i) => ({
+      ...rule,
+      remaining: rule.count === undefined ? null : Number(stored.fields.get(`rem:${i}`) ?? 0),
+      fired: Number(stored.fields.get(`fired:${i}`) ?? 0),
+    }));
+  }
+
+  async activeFaults(runId: string): Promise<ActiveFaults | undefined> {
+    if (!validRunId(runId)) return undefined;
+    try {
+      return await this.#runCache.faults(runId, async () => (await this.#loadFaults(runId))?.active);
+    } catch (err) {
+      // A run that is gone has no rules, as in the memory store.
+      if (err instanceof SandmailError && err.code === "run_not_found") return undefined;
+      throw err;
+    }
+  }
+
+  async fireFault(runId: string, generation: number, index: number): Promise<boolean> {
+    return (await this.#script("smFireFault", runId, [generation, index])) === 1;
+  }
+
+  async greylistAttempt(runId: string, generation: number, index: number, key: string): Promise<number> {
+    return Number(await this.#script("smGreylistAttempt", runId, [generation, index, key, GREYLIST_KEPT]));
+  }
+
+  async #loadFaults(
+    runId: string,
+  ): Promise<{ active: ActiveFaults; fields: Map<string, string> } | undefined> {
+    const flat = (await this.#script("smGetFaults", runId, [])) as string[];
+    const fields = new Map<string, string>();
+    for (let i = 0; i + 1 < flat.length; i += 2) fields.set(String(flat[i]), String(flat[i + 1]));
+    const rules = fields.get("rules");
+    if (!rules) return undefined;
+    return {
+      active: { generation: Number(fields.get("gen")), rules: JSON.parse(rules) as FaultRule[] },
+      fields,
+    };
   }
 
   async addSession(runId: string, session: SessionTranscript, limits: TranscriptLimits): Promise<void> {

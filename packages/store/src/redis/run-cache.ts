@@ -1,9 +1,11 @@
-import type { DnsRecord, Run } from "@sandmail/core";
+import type { ActiveFaults, DnsRecord, Run } from "@sandmail/core";
 import type { StoreListener } from "../contract.js";
 
 interface Entry {
   run?: Run;
   dns?: DnsRecord[];
+  /** The run's fault rules; null when it has none (known: most runs never have any). */
+  faults?: ActiveFaults | null;
   /** Bumped by every invalidation, so a load that raced one is not kept. */
   generation: number;
   loadedAt: number;
@@ -25,10 +27,10 @@ export interface RunCacheOptions {
 
 /**
  * What never changes about a run (id, token, limits, expiry) and what rarely does (its DNS
- * records), kept per process so that routing a recipient and checking a message's
+ * records and SMTP fault rules), kept per process so that routing a recipient and checking a message's
  * authentication cost no Redis round trip. An entry is kept only while this process is
  * subscribed to the run's events: `run.deleted` drops it, the DNS script's `cache.dns` message
- * drops its records, and a lost subscriber connection (possibly missed messages) drops all.
+ * drops its records (`cache.faults`: its fault rules), and a lost subscriber connection (possibly missed messages) drops all.
  * Absent runs are never cached: a run created by another process is found at once.
  */
 export class RunCache {
@@ -60,13 +62,32 @@ export class RunCache {
   async dns(runId: string, load: () => Promise<DnsRecord[]>): Promise<DnsRecord[]> {
     const cached = this.#fresh(runId)?.dns;
     if (cached) return cached.map(copyRecord);
+    return this.#load(runId, "dns", load);
+  }
+
+  /** The run's fault rules (undefined: none), shared as they are: callers only read them. */
+  async faults(
+    runId: string,
+    load: () => Promise<ActiveFaults | undefined>,
+  ): Promise<ActiveFaults | undefined> {
+    const cached = this.#fresh(runId)?.faults;
+    if (cached !== undefined) return cached ?? undefined;
+    return (await this.#load(runId, "faults", async () => (await load()) ?? null)) ?? undefined;
+  }
+
+  /** Loads one cached part of a run's entry, kept only if no invalidation raced the load. */
+  async #load<K extends "dns" | "faults">(
+    runId: string,
+    part: K,
+    load: () => Promise<Exclude<Entry[K], undefined>>,
+  ): Promise<Exclude<Entry[K], undefined>> {
     const entry = await this.#watched(runId);
     const generation = entry?.generation;
-    const records = await load();
+    const value = await load();
     if (entry && entry.generation === generation && this.#entries.get(runId) === entry) {
-      entry.dns = records.map(copyRecord);
+      entry[part] = (part === "dns" ? (value as DnsRecord[]).map(copyRecord) : value) as Entry[K];
     }
-    return records;
+    return value;
   }
 
   /** Drops what is known of one run (it was deleted, here or elsewhere). */
@@ -78,11 +99,11 @@ export class RunCache {
     entry.unsubscribe?.();
   }
 
-  /** Drops the run's DNS records (changed by this process: its own message may come later). */
-  forgetDns(runId: string): void {
+  /** Drops the run's DNS records or fault rules (changed by this process: its own message may come later). */
+  forgetPart(runId: string, part: "dns" | "faults"): void {
     const entry = this.#entries.get(runId);
     if (!entry) return;
-    entry.dns = undefined;
+    entry[part] = undefined;
     entry.generation++;
   }
 
@@ -111,7 +132,9 @@ export class RunCache {
     if (this.#entries.size > this.#maxRuns) this.forget(this.#entries.keys().next().value as string);
     entry.ready = this.#watch(runId, (event) => {
       if (event.type === "run.deleted") this.forget(runId);
-      if ((event.type as string) === "cache.dns") this.forgetDns(runId);
+      const type = event.type as string;
+      if (type === "cache.dns") this.forgetPart(runId, "dns");
+      else if (type === "cache.faults") this.forgetPart(runId, "faults");
       else this.#onEvent(event);
     }).then(
       (unsubscribe) => {

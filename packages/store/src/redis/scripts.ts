@@ -1,5 +1,6 @@
 import type { RedisConnection } from "./connection.js";
 import { PRELUDE } from "./lua/common.js";
+import { FIRE_FAULT, GET_FAULTS, GREYLIST_ATTEMPT, SET_FAULTS } from "./lua/faults.js";
 import {
   CLAIM_RECENT,
   CREATE_MAILBOX,
@@ -30,6 +31,9 @@ const writes = {
   smCreateRun: CREATE_RUN,
   smDeleteRun: DELETE_RUN,
   smSetDns: SET_DNS,
+  smSetFaults: SET_FAULTS,
+  smFireFault: FIRE_FAULT,
+  smGreylistAttempt: GREYLIST_ATTEMPT,
   smEnsureInbox: ENSURE_INBOX,
   smCreateMailbox: CREATE_MAILBOX,
   smDeleteMailbox: DELETE_MAILBOX,
@@ -61,6 +65,7 @@ const reads = {
   smRunCounts: RUN_COUNTS,
   smEventsSince: EVENTS_SINCE,
   smGetDns: GET_DNS,
+  smGetFaults: GET_FAULTS,
   smWhList: WH_LIST,
   smWhDeliveries: WH_DELIVERIES,
   smListSessions: LIST_SESSIONS,

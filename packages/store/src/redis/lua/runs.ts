@@ -31,7 +31,7 @@ for i = 1, #ids, 1000 do
   redis.call('UNLINK', unpack(batch))
 end
 ${WH_DROP_ALL}
-redis.call('UNLINK', P .. 'seq', P .. 'ev', P .. 'dns', P .. 'addrs', P .. 'dlv', P .. 'dlvr', P .. 'ssl', P .. 'ssh', RUN)
+redis.call('UNLINK', P .. 'seq', P .. 'ev', P .. 'dns', P .. 'faults', P .. 'grey', P .. 'addrs', P .. 'dlv', P .. 'dlvr', P .. 'ssl', P .. 'ssh', RUN)
 redis.call('SPUBLISH', P .. 'events', cjson.encode({type = 'run.deleted', runId = RUNID, seq = seq}))
 return 1
 `;
