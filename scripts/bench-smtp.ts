@@ -14,7 +14,7 @@ import { createRun, type ServerProcess, startServerProcess } from "./lib/server.
 import { openSmtp, sampleMessage } from "./lib/smtp-load.js";
 import { mib, ms, summarize, table } from "./lib/stats.js";
 
-type Mode = "pooled" | "per-connection" | "nodemailer";
+export type Mode = "pooled" | "per-connection" | "nodemailer";
 
 async function countMessages(server: ServerProcess, run: { id: string; token: string }): Promise<number> {
   const res = await fetch(`${server.apiUrl}/v1/runs/${run.id}`, {
@@ -24,7 +24,13 @@ async function countMessages(server: ServerProcess, run: { id: string; token: st
   return body.counts?.messages ?? Number.NaN;
 }
 
-async function round(server: ServerProcess, domain: string, mode: Mode, concurrency: number, total: number) {
+export async function round(
+  server: ServerProcess,
+  domain: string,
+  mode: Mode,
+  concurrency: number,
+  total: number,
+) {
   let next = 0;
   const latencies: number[] = [];
   const to = `bench@${domain}`;

@@ -7,6 +7,7 @@ import { benchIdle } from "./bench-idle.js";
 import { benchImap } from "./bench-imap.js";
 import { benchScale } from "./bench-scale.js";
 import { benchMemory, benchSmtp } from "./bench-smtp.js";
+import { benchTranscripts } from "./bench-transcripts.js";
 import { benchUi } from "./bench-ui.js";
 import { benchWait } from "./bench-wait.js";
 
@@ -24,6 +25,7 @@ const benches: Record<string, () => Promise<void>> = {
   wait: () => benchWait({ quick }),
   ui: () => benchUi({ quick }),
   scale: () => benchScale({ quick }),
+  transcripts: () => benchTranscripts({ quick }),
 };
 
 for (const [name, run] of Object.entries(benches)) {

@@ -2,7 +2,7 @@ import nodemailer from "nodemailer";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestSandbox, type TestRun, type TestSandbox } from "../support/sandbox.js";
-import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
+import { startWebhookReceiver } from "../support/webhook-receiver.js";
 
 interface Delivery {
   id: string;

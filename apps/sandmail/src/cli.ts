@@ -16,6 +16,7 @@ Client (for CI steps; --url, SANDMAIL_URL or SANDMAIL_API_PORT names the server)
   check        HTML client compatibility, link health or spam score of a message; exit 1 on problems
   faults       set, show or clear SMTP faults for the run's mail (421/451/..., delays, disconnects, greylisting)
   sessions     the run's SMTP, IMAP and POP3 sessions, or one session's transcript
+  webhooks     create, list or delete the run's webhooks, or show a webhook's deliveries
 
 Agents:
   mcp          a Model Context Protocol server on stdio (create runs, wait, read codes and links, assert)
@@ -34,6 +35,7 @@ const commands: Record<string, () => Promise<Command>> = {
   check: async () => (await import("./commands/check.js")).checkCommand,
   faults: async () => (await import("./commands/faults.js")).faultsCommand,
   sessions: async () => (await import("./commands/sessions.js")).sessionsCommand,
+  webhooks: async () => (await import("./commands/webhooks.js")).webhooksCommand,
   mcp: async () => (await import("./commands/mcp.js")).mcpCommand,
 };
 

@@ -39,3 +39,4 @@ export {
 } from "./run.js";
 export type { RunSessions } from "./sessions.js";
 export type * from "./types.js";
+export { type RunWebhooks, verifyWebhook, type WebhookPayload } from "./webhooks.js";

@@ -18,6 +18,7 @@ import type {
   RunLimits,
   SmtpSettingsData,
 } from "./types.js";
+import { RunWebhooks } from "./webhooks.js";
 
 /** The server's default wait timeout; the SDK's retries never start past it. */
 export const DEFAULT_WAIT_TIMEOUT_MS = 10_000;
@@ -92,6 +93,8 @@ export class Run {
   readonly faults: RunFaults;
   /** What the run's SMTP, IMAP and POP3 sessions said: `list()`, `get(id)`, `text(id)`. */
   readonly sessions: RunSessions;
+  /** Signed callbacks of the run's events: `create(url)`, `list()`, `delete(id)`, `deliveries(id)`, `retry(id, delivery)`. */
+  readonly webhooks: RunWebhooks;
   #cursor = 0;
   readonly #ctx: RunContext;
 
@@ -109,6 +112,7 @@ export class Run {
     this.uiUrl = fields.uiUrl;
     this.faults = new RunFaults(this.#ctx);
     this.sessions = new RunSessions(this.#ctx);
+    this.webhooks = new RunWebhooks(this.#ctx);
   }
 
   /** The sequence number waits start after: the last message a wait returned (0 at first). */

@@ -53,3 +53,7 @@ export type FaultAction = FaultRule["action"];
 /** A fault rule as GET shows it: with what remains of its count and how often it fired. */
 export type FaultRuleView = Schemas["FaultRuleView"];
 export type PatternMatch = Schemas["PatternMatch"];
+export type WebhookData = Schemas["Webhook"];
+export type CreatedWebhook = Schemas["CreatedWebhook"];
+export type WebhookDelivery = Schemas["WebhookDelivery"];
+export type WebhookEvent = Schemas["Webhook"]["events"][number];

@@ -1,3 +1,4 @@
+import { ByteBudget, type SessionTranscript } from "@sandmail/core";
 import { describe, expect, it } from "vitest";
 import { MemoryStore } from "../src/index.js";
 import { describeMailStoreContract } from "./contract.js";
@@ -6,6 +7,38 @@ import { appendInput, metaFor, rawMessage } from "./fixtures.js";
 describeMailStoreContract("MemoryStore", async () => new MemoryStore());
 
 describe("MemoryStore specifics", () => {
+  it("charges kept transcripts to the memory budget and gives the bytes back as they go", async () => {
+    const budget = new ByteBudget(10_000);
+    const store = new MemoryStore({ budget });
+    await store.createRun({ id: "talky", ttlSeconds: 60, limits: { maxMessages: 10, maxBytes: 1e6 } });
+    const session = (id: string, bytes: number): SessionTranscript => ({
+      id,
+      protocol: "pop3",
+      client: "127.0.0.1",
+      tls: false,
+      user: null,
+      startedAt: 1,
+      endedAt: 2,
+      commands: 0,
+      bytes,
+      omitted: 0,
+      lines: [],
+    });
+    const ring = { maxSessions: 2, maxBytes: 1e6 };
+    await store.addSession("talky", session("a", 3000), ring);
+    await store.addSession("talky", session("b", 3000), ring);
+    expect(budget.used).toBe(6000);
+    await store.addSession("talky", session("c", 3000), ring); // a goes
+    expect(budget.used).toBe(6000);
+    await expect(store.addSession("talky", session("d", 5000), ring)).rejects.toMatchObject({
+      code: "storage_full",
+    });
+    expect((await store.listSessions("talky")).map((s) => s.id)).toEqual(["c", "b"]);
+    await store.deleteRun("talky");
+    expect(budget.used).toBe(0);
+    await store.close();
+  });
+
   it("drops expired runs on the sweep, without anyone touching them", async () => {
     let now = 1_000_000;
     const store = new MemoryStore({ now: () => now });

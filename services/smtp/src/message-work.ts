@@ -12,7 +12,7 @@ import { bytesForWorker, type WorkerPool, WorkTimeoutError } from "@sandmail/wor
  * Messages from this size on are checked on a worker thread. Below it the work is short (DKIM is
  * capped at MAX_DKIM_SIGNATURES body hashes) and a thread hop would cost more than it saves.
  */
-export const WORKER_MIN_BYTES = 256 * 1024;
+const WORKER_MIN_BYTES = 256 * 1024;
 /** On top of the checks' own deadline: time to queue for a thread and to hash a large body. */
 const AUTH_GRACE_MS = 3_000;
 

@@ -13,9 +13,9 @@ import { PromptConnection, PromptGreetingServer } from "./prompt-greeting.js";
  * ciphertext from then on and have to re-parse DATA. The connection's own line I/O is the one
  * place that sees exactly the lines in both directions, in clear: `_onCommand` receives every
  * client line (commands and AUTH continuations, which arrive while `_nextHandler` is set), `send`
- * is the single write site of replies, and `openData` (smtp-server's `handler_DATA`, after the fault hook) opens the body stream. This subclass
- * records there; like prompt-greeting.ts it mirrors smtp-server 3.21.6's internals, to be
- * re-checked when upgrading.
+ * is the single write site of replies, and `openData` (smtp-server's `handler_DATA`, after the
+ * fault hook) opens the body stream. This subclass records there; like prompt-greeting.ts it
+ * mirrors smtp-server 3.21.6's internals, to be re-checked when upgrading.
  */
 class TranscriptConnection extends PromptConnection {
   constructor(

@@ -3,7 +3,7 @@ import { href } from "./route.js";
 import type { Summary } from "./wire.js";
 
 /** Every row is this tall, so the list draws only the rows in view (smooth at 10,000 and more). */
-export const ROW_HEIGHT = 56;
+const ROW_HEIGHT = 56;
 const OVERSCAN = 8;
 
 function sender(m: Summary): string {

@@ -12,7 +12,7 @@ export interface Route {
   session?: string;
 }
 
-export function parseRoute(hash: string): Route {
+function parseRoute(hash: string): Route {
   const sessions = /^#\/r\/([^/]+)\/sessions(?:\/([^/]+))?$/.exec(hash);
   if (sessions) {
     return {

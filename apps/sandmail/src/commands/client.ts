@@ -5,10 +5,7 @@ import { UsageError } from "./client-options.js";
  * --url, else SANDMAIL_URL, else the API port the server was started with (SANDMAIL_API_PORT, as a
  * CI job that sets it for `sandmail serve` has it too) on this machine; else the SDK's default.
  */
-export function urlFrom(
-  values: Record<string, unknown>,
-  env: NodeJS.ProcessEnv = process.env,
-): string | undefined {
+function urlFrom(values: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): string | undefined {
   const url = (values.url as string | undefined) ?? env.SANDMAIL_URL;
   if (url) return url;
   const port = env.SANDMAIL_API_PORT;

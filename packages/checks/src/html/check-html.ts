@@ -1,6 +1,6 @@
 import { ampWarning } from "./amp.js";
 import { bestPracticeWarnings, type HtmlMessageParts } from "./best-practice.js";
-import { type EmailClient, resolveClients } from "./clients.js";
+import type { EmailClient } from "./clients.js";
 import { type FeatureWarning, featureWarnings, type Support } from "./compat.js";
 import { scanHtml } from "./scan.js";
 
@@ -17,7 +17,7 @@ export interface HtmlCheck {
 
 const weight: Record<Support, number> = { yes: 1, partial: 0.5, no: 0 };
 
-export function scoreOf(warnings: readonly FeatureWarning[], clients: readonly EmailClient[]): number {
+function scoreOf(warnings: readonly FeatureWarning[], clients: readonly EmailClient[]): number {
   const features = warnings.filter((w) => w.url !== null);
   if (features.length === 0 || clients.length === 0) return 100;
   let sum = 0;
@@ -41,5 +41,3 @@ export function checkHtml(parts: HtmlMessageParts, clients: readonly EmailClient
   ];
   return { score: scoreOf(warnings, clients), clients: [...clients], warnings };
 }
-
-export { resolveClients };

@@ -1,6 +1,6 @@
 import { Parser } from "htmlparser2";
 
-export interface HtmlImage {
+interface HtmlImage {
   src: string;
   alt: string | undefined;
 }

@@ -11,7 +11,7 @@ function clean(text: string): string {
 }
 
 /** A value as an RFC 2045 token when it is one, else as a quoted string. */
-export function formatValue(value: string): string {
+function formatValue(value: string): string {
   const text = clean(value);
   if (text && !/[\s()<>@,;:\\"/[\]?=\x7f-\uffff]/.test(text)) return text;
   return `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;

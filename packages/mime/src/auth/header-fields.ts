@@ -41,13 +41,6 @@ export function readHeaderFields(raw: Buffer): HeaderField[] {
   return fields;
 }
 
-export function headerValues(raw: Buffer, name: string): string[] {
-  const wanted = name.toLowerCase();
-  return readHeaderFields(raw)
-    .filter((f) => f.name === wanted)
-    .map((f) => f.value);
-}
-
 /** Tags of a DKIM-Signature value (`d=example.com; s=sel; ...`), keys lowercased. */
 export function parseTagList(value: string): Record<string, string> {
   const tags: Record<string, string> = {};

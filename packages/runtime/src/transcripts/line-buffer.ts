@@ -1,10 +1,5 @@
 import type { TranscriptLine } from "@sandmail/core";
 
-/** A recorded line, with the run it alone concerns (an RCPT of a session delivering to several runs). */
-export interface ScopedLine extends TranscriptLine {
-  scope?: string;
-}
-
 /** Characters kept of one line; the rest is counted, not kept. */
 export const MAX_LINE_CHARS = 2000;
 /** What a line costs beyond its text (time, direction, object), in budget bytes. */
@@ -26,8 +21,8 @@ export function clip(text: string): string {
  * still shows how it began and how it ended.
  */
 export class LineBuffer {
-  readonly head: ScopedLine[] = [];
-  #tail: ScopedLine[] = [];
+  readonly head: TranscriptLine[] = [];
+  #tail: TranscriptLine[] = [];
   #tailStart = 0;
   #headBytes = 0;
   #tailBytes = 0;
@@ -39,13 +34,13 @@ export class LineBuffer {
     return this.#headBytes + this.#tailBytes;
   }
 
-  get last(): ScopedLine | undefined {
+  get last(): TranscriptLine | undefined {
     return this.#tail.length > this.#tailStart
       ? this.#tail[this.#tail.length - 1]
       : this.head[this.head.length - 1];
   }
 
-  push(line: ScopedLine): void {
+  push(line: TranscriptLine): void {
     const cost = lineCost(line.text);
     if (this.#tail.length === 0 && this.#headBytes + cost <= this.budget / 2) {
       this.head.push(line);
@@ -66,7 +61,7 @@ export class LineBuffer {
     }
   }
 
-  lines(): ScopedLine[] {
+  lines(): TranscriptLine[] {
     return this.#tailStart === 0
       ? [...this.head, ...this.#tail]
       : [...this.head, ...this.#tail.slice(this.#tailStart)];

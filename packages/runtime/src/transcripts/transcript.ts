@@ -2,11 +2,20 @@ import { randomBytes } from "node:crypto";
 import type { SessionProtocol, SessionTranscript, TranscriptLimits, TranscriptLine } from "@sandmail/core";
 import type { MailStore } from "@sandmail/store";
 import type { Logger } from "../logger.js";
-import { clip, LineBuffer, type ScopedLine } from "./line-buffer.js";
+import { clip, LineBuffer } from "./line-buffer.js";
 
 /** What a line concerning another run is shown as in a run's copy of a shared session. */
 export const OTHER_RUN_LINE = "[concerns another run]";
 export const REDACTED = "[redacted]";
+
+/**
+ * Session ids: a random prefix per process and a counter, unique across the processes sharing a
+ * store without a random draw per session (a synchronous crypto call costs more than the rest of
+ * recording a short SMTP session).
+ */
+const ID_PREFIX = randomBytes(6).toString("base64url");
+let idCounter = 0;
+const nextId = () => `${ID_PREFIX}${(idCounter++).toString(36)}`;
 
 /** Each session's own budget: a fraction of the run's ring, so one chatty session cannot fill it. */
 const MAX_SESSION_BYTES = 128 * 1024;
@@ -25,13 +34,18 @@ export interface TranscriptSink {
  * shows: it passes bodies and literals as sizes and secrets as `[redacted]` (see redact.ts).
  */
 export class Transcript {
-  readonly id = randomBytes(9).toString("base64url");
+  readonly id = nextId();
   readonly #buffer: LineBuffer;
   readonly #runs = new Set<string>();
   readonly #startedAt = Date.now();
   #user: string | null = null;
   #commands = 0;
   #pendingScope: string | undefined;
+  /**
+   * Lines that concern one run alone (an RCPT and its reply), rare enough to be kept aside: the
+   * lines themselves go to the store as they are. Weak, so lines the buffer drops are forgotten.
+   */
+  #scopes: WeakMap<TranscriptLine, string> | undefined;
   #ended = false;
 
   constructor(
@@ -61,9 +75,9 @@ export class Transcript {
 
   #push(from: TranscriptLine["from"], text: string): void {
     if (this.#ended) return;
-    const line: ScopedLine = { at: Date.now(), from, text: clip(text) };
+    const line: TranscriptLine = { at: Date.now(), from, text: clip(text) };
     if (from === "server" && this.#pendingScope !== undefined) {
-      line.scope = this.#pendingScope;
+      this.#scopeLine(line, this.#pendingScope);
       this.#pendingScope = undefined;
     }
     this.#buffer.push(line);
@@ -87,8 +101,13 @@ export class Transcript {
   scope(runId: string): void {
     this.touch(runId);
     const last = this.#buffer.last;
-    if (last?.from === "client") last.scope = runId;
+    if (last?.from === "client") this.#scopeLine(last, runId);
     this.#pendingScope = runId;
+  }
+
+  #scopeLine(line: TranscriptLine, runId: string): void {
+    this.#scopes ??= new WeakMap();
+    this.#scopes.set(line, runId);
   }
 
   /** The session switched to TLS (STARTTLS, STLS). */
@@ -103,6 +122,8 @@ export class Transcript {
     if (this.#runs.size === 0) return;
     const { store, limits, logger } = this.sink;
     const lines = this.#buffer.lines();
+    // A session of one run shows every line as it is (a scope can only name that run).
+    const scopes = this.#runs.size > 1 ? this.#scopes : undefined;
     for (const runId of this.#runs) {
       const record: SessionTranscript = {
         id: this.id,
@@ -115,7 +136,7 @@ export class Transcript {
         commands: this.#commands,
         bytes: this.#buffer.bytes,
         omitted: this.#buffer.omitted,
-        lines: lines.map((l) => viewFor(l, runId)),
+        lines: scopes ? lines.map((l) => viewFor(l, scopes.get(l), runId)) : lines,
       };
       store.addSession(runId, record, limits).catch((err: unknown) => {
         // A run deleted or expired while the session lasted has nowhere to keep it.
@@ -125,7 +146,8 @@ export class Transcript {
   }
 }
 
-function viewFor(line: ScopedLine, runId: string): TranscriptLine {
-  const text = line.scope !== undefined && line.scope !== runId ? OTHER_RUN_LINE : line.text;
-  return { at: line.at, from: line.from, text };
+function viewFor(line: TranscriptLine, scope: string | undefined, runId: string): TranscriptLine {
+  return scope === undefined || scope === runId
+    ? line
+    : { at: line.at, from: line.from, text: OTHER_RUN_LINE };
 }

@@ -959,6 +959,71 @@ export type components = {
         };
         /**
          * @example {
+         *       "url": "https://shop.example/confirm?t=Zk2Lq9",
+         *       "text": "Confirm your address",
+         *       "sources": [
+         *         "html",
+         *         "text"
+         *       ]
+         *     }
+         */
+        ExtractedLink: {
+            /** @description The URL as written (HTML entities decoded); tracking redirects are not unwrapped. */
+            url: string;
+            /** @description Anchor text of the first HTML link with this URL, whitespace-collapsed; image alt text when the anchor holds only an image. */
+            text?: string;
+            /** @description Every part the URL appeared in, `html` before `text`. */
+            sources: ("html" | "text")[];
+        };
+        /**
+         * @example {
+         *       "value": "482913",
+         *       "raw": "482 913",
+         *       "source": "html",
+         *       "sources": [
+         *         "subject",
+         *         "html"
+         *       ],
+         *       "context": "Your verification code is 482 913. It expires in 10 minutes.",
+         *       "score": 0.9
+         *     }
+         */
+        ExtractedCode: {
+            /** @description The code as it should be typed: separators removed from digit codes (`123 456` -> `123456`), spaces removed from alphanumeric ones (a dash is kept). */
+            value: string;
+            /** @description The code exactly as written at its best-scoring occurrence. */
+            raw: string;
+            /**
+             * @description Part of the best-scoring occurrence.
+             * @enum {string}
+             */
+            source: "subject" | "text" | "html";
+            /** @description Every part the code appeared in, in the order subject, text, html. */
+            sources: ("subject" | "text" | "html")[];
+            /** @description Text around the best-scoring occurrence, on one line. */
+            context: string;
+            /** @description 0..1, how likely this is the message's one-time code; the list is sorted by it, highest first. */
+            score: number;
+        };
+        PatternMatch: {
+            /** @description The whole match. */
+            match: string;
+            /** @description Positional capture groups 1..n; null when a group did not take part. */
+            groups: (string | null)[];
+            /** @description Named capture groups, when the pattern has any. */
+            namedGroups?: {
+                [key: string]: string | null;
+            };
+            /**
+             * @description Where it matched: subject, text part, or the HTML markup as written.
+             * @enum {string}
+             */
+            source: "subject" | "text" | "html";
+            /** @description Offset of the match in that part (UTF-16 code units, as JavaScript strings count). */
+            index: number;
+        };
+        /**
+         * @example {
          *       "stage": "rcpt",
          *       "action": "reply",
          *       "code": 451,
@@ -1482,71 +1547,6 @@ export type components = {
             name: string;
             /** @description Absent: the field only has to exist. */
             value?: components["schemas"]["Matcher"];
-        };
-        /**
-         * @example {
-         *       "url": "https://shop.example/confirm?t=Zk2Lq9",
-         *       "text": "Confirm your address",
-         *       "sources": [
-         *         "html",
-         *         "text"
-         *       ]
-         *     }
-         */
-        ExtractedLink: {
-            /** @description The URL as written (HTML entities decoded); redirects are not unwrapped. */
-            url: string;
-            /** @description Anchor text (or image alt text) of the first HTML link with this URL. */
-            text?: string;
-            /** @description Every part the URL appeared in. */
-            sources: ("html" | "text")[];
-        };
-        /**
-         * @example {
-         *       "value": "482913",
-         *       "raw": "482 913",
-         *       "source": "html",
-         *       "sources": [
-         *         "subject",
-         *         "html"
-         *       ],
-         *       "context": "Your verification code is 482 913. It expires in 10 minutes.",
-         *       "score": 0.9
-         *     }
-         */
-        ExtractedCode: {
-            /** @description The code as it should be typed (digit-group separators removed). */
-            value: string;
-            /** @description The code exactly as written. */
-            raw: string;
-            /**
-             * @description Part of the best-scoring occurrence.
-             * @enum {string}
-             */
-            source: "subject" | "text" | "html";
-            /** @description Every part the code appeared in. */
-            sources: ("subject" | "text" | "html")[];
-            /** @description Text around the best-scoring occurrence. */
-            context: string;
-            /** @description 0..1, how likely this is the one-time code; the list is sorted by it. */
-            score: number;
-        };
-        PatternMatch: {
-            /** @description The whole match. */
-            match: string;
-            /** @description Capture groups 1..n; null when a group did not take part. */
-            groups: (string | null)[];
-            /** @description Named groups, when any. */
-            namedGroups?: {
-                [key: string]: string | null;
-            };
-            /**
-             * @description Where it matched: subject, text part, or the HTML markup as written.
-             * @enum {string}
-             */
-            source: "subject" | "text" | "html";
-            /** @description Offset of the match in that part (UTF-16 code units). */
-            index: number;
         };
         /**
          * @example {

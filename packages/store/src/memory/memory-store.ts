@@ -263,7 +263,8 @@ export class MemoryStore implements MailStore {
 
   async addSession(runId: string, session: SessionTranscript, limits: TranscriptLimits): Promise<void> {
     checkSession(session, limits);
-    this.#runs.get(runId).sessions.add(session, limits);
+    const state = this.#runs.get(runId);
+    state.sessions.add(session, limits, state.budget);
   }
 
   async listSessions(runId: string): Promise<SessionSummary[]> {

@@ -113,6 +113,7 @@ export class RunRegistry {
     state.webhooks.clear();
     state.budget?.release(state.bytes);
     state.bytes = 0;
+    state.sessions.clear(state.budget);
   }
 
   /** Ids of every run held, expired ones included until they are next looked at. */

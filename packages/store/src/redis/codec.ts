@@ -24,7 +24,7 @@ export function decodeRun(id: string, h: Record<string, string>): Run | undefine
   return run;
 }
 
-export function parseMeta(json: string): MessageMeta {
+function parseMeta(json: string): MessageMeta {
   const meta = JSON.parse(json) as MessageMeta;
   const date = meta.summary?.date as unknown;
   if (typeof date === "string") meta.summary.date = new Date(date);

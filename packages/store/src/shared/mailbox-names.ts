@@ -1,7 +1,7 @@
 import { SandmailError } from "@sandmail/core";
 
 /** The hierarchy delimiter every front end uses. */
-export const DELIMITER = "/";
+const DELIMITER = "/";
 
 /**
  * Canonical folder name: `INBOX` (and the `INBOX/` prefix of its children) in upper case, since

@@ -8,7 +8,7 @@ import { assertHeader, assertSubject } from "./headers.js";
 import { assertLink } from "./links.js";
 import type { AssertContext, Outcome } from "./types.js";
 
-export function evaluate(a: AssertionInput, ctx: AssertContext): Outcome {
+function evaluate(a: AssertionInput, ctx: AssertContext): Outcome {
   switch (a.type) {
     case "header":
       return assertHeader(a, ctx);

@@ -6,7 +6,7 @@ export type EventFilter = (event: StoreEvent) => boolean;
 const known = new Set<string>(STREAM_EVENT_TYPES);
 
 /** `?types=a,b`: the listed types; blanks between commas are ignored; an unknown name is a 400. */
-export function parseTypes(types: string | undefined): Set<StreamEventType> | undefined {
+function parseTypes(types: string | undefined): Set<StreamEventType> | undefined {
   if (types === undefined) return undefined;
   const names = types
     .split(",")

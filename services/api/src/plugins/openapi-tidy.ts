@@ -56,7 +56,7 @@ const operationIds: Record<string, string> = {
 };
 
 /** `Create a run` -> `createARun`; `Extract by regular expression` -> `extractByRegularExpression`. */
-export function operationIdOf(summary: string): string {
+function operationIdOf(summary: string): string {
   const words = summary.match(/[A-Za-z0-9]+/g) ?? [];
   return words
     .map((w, i) => (i === 0 ? w.toLowerCase() : w[0]?.toUpperCase() + w.slice(1).toLowerCase()))

@@ -25,7 +25,7 @@ function markOptionalBodies(doc: OpenApiDocument): OpenApiDocument {
 }
 
 /** A route as registered with fastify; lets a test check the document lists every one. */
-export interface RegisteredRoute {
+interface RegisteredRoute {
   method: string;
   url: string;
   /** Left out of the document on purpose (`schema.hide`, e.g. /openapi.json and the docs' assets). */

@@ -37,7 +37,7 @@ const titles: Record<ErrorCode, string> = {
 // Members a SandmailError's details may not overwrite.
 const reserved = new Set(["type", "title", "status", "code", "detail", "instance", "errors"]);
 
-export function problemBody(
+function problemBody(
   code: ErrorCode,
   status: number,
   detail: string,
@@ -91,7 +91,7 @@ function validationProblem(err: FastifyError, instance: string): ProblemBody | u
 }
 
 /** Any thrown value -> problem details. Internal failures say nothing about their cause. */
-export function toProblem(err: unknown, instance: string): ProblemBody {
+function toProblem(err: unknown, instance: string): ProblemBody {
   if (isSandmailError(err)) {
     const detail = err.status >= 500 && err.code === "internal" ? "internal error" : err.message;
     return problemBody(err.code, err.status, detail, instance, err.details);

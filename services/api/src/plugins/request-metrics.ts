@@ -2,7 +2,7 @@ import type { SandmailMetrics } from "@sandmail/metrics";
 import type { FastifyInstance } from "fastify";
 
 /** Requests that matched no route share one label, so probing random URLs adds no series. */
-export const UNMATCHED_ROUTE = "unmatched";
+const UNMATCHED_ROUTE = "unmatched";
 
 /**
  * Counts every answered request as `sandmail_api_requests_total{route,status}`. The route label is

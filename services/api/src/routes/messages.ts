@@ -1,7 +1,7 @@
 import { SandmailError } from "@sandmail/core";
 import type { MailStore } from "@sandmail/store";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { flagChanges } from "../flag-changes.js";
+import { flagChanges } from "../changes/flag-changes.js";
 import { runSecurity } from "../plugins/openapi.js";
 import type { RunAccess } from "../plugins/run-access.js";
 import { listMessagePage } from "../queries/list-messages.js";

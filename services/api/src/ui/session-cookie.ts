@@ -11,13 +11,13 @@ import type { FastifyReply, FastifyRequest } from "fastify";
  */
 export const SESSION_COOKIE = "sandmail_session";
 
-export function sessionValue(run: Run): string {
+function sessionValue(run: Run): string {
   return createHmac("sha256", run.token)
     .update(`sandmail ui session\n${run.id}\n${run.createdAt.getTime()}`)
     .digest("base64url");
 }
 
-export function sessionCookiePath(runId: string): string {
+function sessionCookiePath(runId: string): string {
   return `/v1/runs/${runId}`;
 }
 

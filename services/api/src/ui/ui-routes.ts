@@ -13,7 +13,7 @@ export interface UiOptions {
  * The UI's own pages may load only what this server serves: no inline script, no other host.
  * The message preview is a frame of this origin (its own, stricter CSP sandboxes it).
  */
-export const UI_CSP = [
+const UI_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

@@ -29,7 +29,7 @@ export function messageSummaryView(msg: StoredMessage): MessageSummaryView {
   };
 }
 
-export function attachmentInfos(parsed: ParsedMessage): Array<z.infer<typeof AttachmentInfo>> {
+function attachmentInfos(parsed: ParsedMessage): Array<z.infer<typeof AttachmentInfo>> {
   return parsed.attachments.map((a, index) => ({
     index,
     ...(a.filename !== undefined ? { filename: a.filename } : {}),

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { Endpoints } from "../options.js";
 import type { ConnectionSettings, CreatedRun, ImapSettings, RunInfo, RunListItem } from "../schemas/runs.js";
 
-export function runDomain(run: Run, config: Config): string {
+function runDomain(run: Run, config: Config): string {
   return `${run.id}.${config.SANDMAIL_DOMAIN}`;
 }
 

@@ -29,11 +29,11 @@ export interface CriteriaInput {
   after?: number | undefined;
 }
 
-export const MAX_HEADER_NAME = 200;
+const MAX_HEADER_NAME = 200;
 const FIELD_NAME = /^[!-9;-~]+$/;
 
 /** `X-Campaign: spring` -> name and value; `X-Campaign` alone asks only that the field exists. */
-export function parseHeaderText(text: string): HeaderInput {
+function parseHeaderText(text: string): HeaderInput {
   const colon = text.indexOf(":");
   if (colon === -1) return { name: text.trim() };
   const name = text.slice(0, colon).trim();

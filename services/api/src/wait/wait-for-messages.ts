@@ -31,7 +31,7 @@ export interface WaitDeps {
   parsed: ParsedMessages;
 }
 
-export const UNMATCHED_KEPT = 10;
+const UNMATCHED_KEPT = 10;
 
 export type WaitOutcome =
   /** `count` matches, in arrival order; their decoded views are in the parse cache. */

@@ -1,6 +1,6 @@
 import { SandmailError } from "@sandmail/core";
 import type { UpdateFlagsInput } from "@sandmail/store";
-import type { PatchMessage } from "./schemas/messages.js";
+import type { PatchMessage } from "../schemas/messages.js";
 
 /**
  * A PATCH body -> the store flag operations that carry it out, in order: replace, add, remove.
