@@ -130,10 +130,9 @@ export function decodeIndex(flat: unknown): UidColumns {
   const out = new UidColumns(n + (n >>> 3));
   // Each distinct flags text is split and interned once, not once per message.
   const flagIdOf = new Map<string, number>();
-  const order = Array.from({ length: n }, (_, k) => k).sort(
-    (x, y) => (uids[x] as number) - (uids[y] as number),
-  );
-  for (const k of order) {
+  const order = byUid(uids);
+  for (let r = 0; r < n; r++) {
+    const k = order[r] as number;
     const f = flagTexts[k] as string;
     let flagId = flagIdOf.get(f);
     if (flagId === undefined) {
@@ -144,6 +143,23 @@ export function decodeIndex(flat: unknown): UidColumns {
   }
   return out;
 }
+
+/** Row numbers in UID order. */
+function byUid(uids: readonly number[]): ArrayLike<number> {
+  const n = uids.length;
+  if (n >= ROW_SPAN)
+    return Array.from({ length: n }, (_, k) => k).sort((x, y) => (uids[x] as number) - (uids[y] as number));
+  // UID and row number packed in one double (UIDs are 32-bit: the sum stays below 2^53), so the
+  // typed array's native numeric sort orders them with no comparator call per pair.
+  const keys = new Float64Array(n);
+  for (let k = 0; k < n; k++) keys[k] = (uids[k] as number) * ROW_SPAN + k;
+  keys.sort();
+  const rows = new Uint32Array(n);
+  for (let k = 0; k < n; k++) rows[k] = (keys[k] as number) % ROW_SPAN;
+  return rows;
+}
+
+const ROW_SPAN = 2 ** 21;
 
 export function decodeEvent(json: string): StoreEvent {
   const e = JSON.parse(json) as Record<string, unknown>;
