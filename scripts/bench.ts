@@ -10,6 +10,7 @@ import { benchMemory, benchSmtp } from "./bench-smtp.js";
 import { benchTranscripts } from "./bench-transcripts.js";
 import { benchUi } from "./bench-ui.js";
 import { benchWait } from "./bench-wait.js";
+import { benchWebhooks } from "./bench-webhooks.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -26,6 +27,7 @@ const benches: Record<string, () => Promise<void>> = {
   ui: () => benchUi({ quick }),
   scale: () => benchScale({ quick }),
   transcripts: () => benchTranscripts({ quick }),
+  webhooks: () => benchWebhooks({ quick }),
 };
 
 for (const [name, run] of Object.entries(benches)) {
