@@ -11,6 +11,7 @@ import { benchStartup } from "./bench-startup.js";
 import { benchTranscripts } from "./bench-transcripts.js";
 import { benchUi } from "./bench-ui.js";
 import { benchWait } from "./bench-wait.js";
+import { benchWebhooks } from "./bench-webhooks.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -28,6 +29,7 @@ const benches: Record<string, () => Promise<void>> = {
   scale: () => benchScale({ quick }),
   startup: () => benchStartup({ quick }),
   transcripts: () => benchTranscripts({ quick }),
+  webhooks: () => benchWebhooks({ quick }),
 };
 
 for (const [name, run] of Object.entries(benches)) {
