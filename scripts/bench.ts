@@ -7,9 +7,11 @@ import { benchIdle } from "./bench-idle.js";
 import { benchImap } from "./bench-imap.js";
 import { benchScale } from "./bench-scale.js";
 import { benchMemory, benchSmtp } from "./bench-smtp.js";
+import { benchStartup } from "./bench-startup.js";
 import { benchTranscripts } from "./bench-transcripts.js";
 import { benchUi } from "./bench-ui.js";
 import { benchWait } from "./bench-wait.js";
+import { benchWebhooks } from "./bench-webhooks.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -25,7 +27,9 @@ const benches: Record<string, () => Promise<void>> = {
   wait: () => benchWait({ quick }),
   ui: () => benchUi({ quick }),
   scale: () => benchScale({ quick }),
+  startup: () => benchStartup({ quick }),
   transcripts: () => benchTranscripts({ quick }),
+  webhooks: () => benchWebhooks({ quick }),
 };
 
 for (const [name, run] of Object.entries(benches)) {

@@ -1,7 +1,4 @@
-import { ConfigError } from "@sandmail/core";
-import { SandmailError as ClientError } from "@sandmail/sdk";
 import manifest from "../package.json" with { type: "json" };
-import { UsageError } from "./commands/client-options.js";
 
 const help = `Usage: sandmail <command> [options]
 
@@ -60,18 +57,7 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof UsageError) {
-    console.error(`sandmail: ${err.message}`);
-    process.exitCode = 2;
-  } else if (err instanceof Error && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS")) {
-    console.error(`sandmail: ${err.message}\nRun 'sandmail --help'.`);
-    process.exitCode = 2;
-  } else if (err instanceof ClientError) {
-    // Server answers (401, 404, ...) and unreachable servers: one readable line, no stack.
-    console.error(`sandmail: ${err.message}`);
-    process.exitCode = 3;
-  } else {
-    console.error("sandmail: failed:", err);
-    process.exitCode = 1;
-  }
+  // Loaded only on failure: `--help` and `--version` should not pay for zod and the SDK.
+  const { exitCodeFor } = await import("./cli-errors.js");
+  process.exitCode = exitCodeFor(err);
 }

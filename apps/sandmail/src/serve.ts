@@ -1,9 +1,17 @@
+import type { Server } from "node:http";
+import type { Socket } from "node:net";
 import { buildApp } from "@sandmail/api";
 import { ByteBudget, type Config, type Run } from "@sandmail/core";
 import { createImapService } from "@sandmail/imap";
 import { createMetrics, type SandmailMetrics } from "@sandmail/metrics";
 import { createPop3Service } from "@sandmail/pop3";
-import { type Logger, LoginThrottle, loadTlsMaterial, type TlsMaterial } from "@sandmail/runtime";
+import {
+  ConnectionLimiter,
+  type Logger,
+  LoginThrottle,
+  loadTlsMaterial,
+  type TlsMaterial,
+} from "@sandmail/runtime";
 import { createSmtpService } from "@sandmail/smtp";
 import type { MailStore } from "@sandmail/store";
 import { createWorkerPool } from "@sandmail/work";
@@ -54,6 +62,30 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/** Over the limit an HTTP client gets a 503 problem+json and the connection closes, before its request is read. */
+function limitHttpConnections(server: Server, limiter: ConnectionLimiter): void {
+  const body = JSON.stringify({
+    type: "urn:sandmail:problem:too_many_requests",
+    title: "Too many requests",
+    status: 503,
+    code: "too_many_requests",
+    detail:
+      "too many open connections from your address or in all (SANDMAIL_MAX_CONNECTIONS_PER_CLIENT, SANDMAIL_MAX_CONNECTIONS); try again later",
+  });
+  server.on("connection", (socket: Socket) => {
+    const release = limiter.admit(socket.remoteAddress);
+    if (release) {
+      socket.once("close", release);
+      return;
+    }
+    socket.on("error", () => socket.destroy());
+    socket.end(
+      `HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    setTimeout(() => socket.destroy(), 2_000).unref();
+  });
+}
+
 export function publicHostOf(config: Config): string {
   if (config.SANDMAIL_PUBLIC_HOST) return config.SANDMAIL_PUBLIC_HOST;
   const host = config.SANDMAIL_HOST;
@@ -69,7 +101,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const services = new Set(options.services ?? ALL_SERVICES);
   // One memory budget per process: the memory store's messages and the mail being received.
   const budget = new ByteBudget(config.SANDMAIL_MAX_STORE_BYTES);
-  const store = options.store ?? createStore(config, budget);
+  const store = options.store ?? (await createStore(config, budget));
   const closers: Array<() => Promise<void>> = [];
   const ports: SandboxPorts = {};
   const publicHost = publicHostOf(config);
@@ -146,6 +178,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           imapsPort: ports.imaps ?? config.SANDMAIL_IMAPS_PORT,
         },
       });
+      limitHttpConnections(app.server, ConnectionLimiter.fromConfig(config));
       await app.listen({ host: config.SANDMAIL_HOST, port: config.SANDMAIL_API_PORT });
       const address = app.server.address();
       ports.api = typeof address === "object" && address ? address.port : config.SANDMAIL_API_PORT;

@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { freePort } from "../../../test/support/redis-server.js";
 import { exec, outsideEnv, repoRoot } from "./support/outside.js";
 import { assertBuilt, npmPack, re2Mirror } from "./support/packed.js";
 
@@ -56,15 +56,6 @@ async function readKeyValues(file: string): Promise<Record<string, string>> {
     out[line.slice(0, eq)] = line.slice(eq + 1);
   }
   return out;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === "string") throw new Error("no port");
-  return address.port;
 }
 
 describe("action.yml", () => {

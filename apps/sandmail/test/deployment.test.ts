@@ -134,4 +134,32 @@ describe("deployment files", () => {
     expect(ports.map((p) => p.target)).toEqual(expect.arrayContaining([2525, 1143, 1110, 8025]));
     expect(args).not.toMatch(/REDIS_URL/);
   });
+
+  it("names one repository in every published package, the image label and the README's action", async () => {
+    const manifests = await Promise.all(
+      ["apps/sandmail", "packages/sdk"].map(
+        async (dir) =>
+          JSON.parse(await readFile(join(repoRoot, dir, "package.json"), "utf8")) as {
+            private?: boolean;
+            repository: { url: string; directory: string };
+            homepage: string;
+            bugs: { url: string };
+          },
+      ),
+    );
+    const urls = new Set(manifests.map((m) => m.repository.url.replace(/^git\+/, "").replace(/\.git$/, "")));
+    expect(urls.size).toBe(1);
+    const [repo = ""] = urls;
+    for (const m of manifests) {
+      expect(m.private).not.toBe(true);
+      expect(m.homepage.startsWith(repo)).toBe(true);
+      expect(m.bugs.url).toBe(`${repo}/issues`);
+    }
+    const label = runtime.instructions.find((i) => i.op === "LABEL")?.args ?? "";
+    expect(label).toContain(`org.opencontainers.image.source="${repo}"`);
+    const readme = await readFile(join(repoRoot, "README.md"), "utf8");
+    const slug = new URL(repo).pathname.slice(1);
+    for (const [, uses] of readme.matchAll(/uses: ([\w-]+\/[\w-]+)@/g))
+      if (uses?.startsWith("sandmail/") || uses === slug) expect(uses).toBe(slug);
+  });
 });

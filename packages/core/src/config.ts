@@ -38,6 +38,12 @@ export const ConfigSchema = z.object({
     .default(Math.floor(os.totalmem() / 4)),
   /** Runs the memory store holds at once (the catch-all run included). */
   SANDMAIL_MAX_RUNS: z.coerce.number().int().positive().default(10_000),
+  /** Open connections per client address (an IPv6 client per /64), for each of SMTP, IMAP, POP3 and HTTP. */
+  SANDMAIL_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().positive().default(100),
+  /** Open connections in all, for each of SMTP, IMAP, POP3 and HTTP. */
+  SANDMAIL_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1000),
+  /** IMAP and POP3: a connection must log in within this long of connecting, whatever it sends. */
+  SANDMAIL_LOGIN_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   /** RCPT TO per message; each is a stored copy. */
   SANDMAIL_MAX_RECIPIENTS: z.coerce.number().int().positive().max(10_000).default(100),
   SANDMAIL_RUN_TTL_SECONDS: z.coerce.number().int().positive().default(3600),

@@ -1,4 +1,5 @@
 export * from "./client-key.js";
+export * from "./connection-limiter.js";
 export * from "./listeners.js";
 export * from "./logger.js";
 export * from "./login-throttle.js";

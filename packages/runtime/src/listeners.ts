@@ -4,6 +4,7 @@
  */
 import { createServer, type Server, type Socket } from "node:net";
 import { type SecureContext, TLSSocket } from "node:tls";
+import type { ConnectionLimiter } from "./connection-limiter.js";
 
 export interface ImplicitTlsOptions {
   secureContext: SecureContext;
@@ -63,6 +64,10 @@ export interface ListenerPairOptions {
   /** What the implicit-TLS port answers to plain text, in the protocol's words. */
   plainTextReply(socket: Socket): string;
   onHandshakeError(err: Error): void;
+  /** Bounds open connections per client address and in all; without it, none. */
+  limiter?: ConnectionLimiter;
+  /** What a plain-port client over the limit is told before the connection closes (its protocol's words). */
+  tooManyReply?: string;
 }
 
 export interface ListenerPair {
@@ -74,18 +79,32 @@ export interface ListenerPair {
 /** The plain (STARTTLS / STLS) and implicit-TLS listeners of one mail protocol. */
 export function createListenerPair(options: ListenerPairOptions): ListenerPair {
   const sockets = new Set<Socket>();
-  const track = (socket: Socket) => {
+  /** Admits the socket (false: refused and closing). */
+  const track = (socket: Socket, plainText: boolean): boolean => {
+    socket.on("error", () => socket.destroy());
+    const release = options.limiter ? options.limiter.admit(socket.remoteAddress) : () => {};
+    if (!release) {
+      // On the implicit-TLS port nothing readable can be said before a handshake: just close.
+      if (plainText && options.tooManyReply) socket.end(options.tooManyReply);
+      else socket.destroy();
+      setTimeout(() => socket.destroy(), 2_000).unref();
+      return false;
+    }
     sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
+    socket.once("close", () => {
+      sockets.delete(socket);
+      release();
+    });
     socket.setNoDelay(true);
+    return true;
   };
   const plain = createServer((socket) => {
-    track(socket);
-    options.onConnection(socket, false);
+    if (track(socket, true)) options.onConnection(socket, false);
   });
   const implicit = createImplicitTlsServer({
     secureContext: options.secureContext,
-    onSocket: track,
+    // A refused socket is destroyed here, so it never reaches the handshake.
+    onSocket: (socket) => void track(socket, false),
     onSecure: (secure) => options.onConnection(secure, true),
     plainTextReply: options.plainTextReply,
     onHandshakeError: options.onHandshakeError,

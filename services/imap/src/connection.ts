@@ -29,6 +29,8 @@ export interface ConnectionOptions {
   preLoginLimits: FramerLimits;
   /** No input for this long ends the session (also bounds IDLE), RFC 3501 §5.4. */
   idleTimeoutMs: number;
+  /** From connect to a successful login, at most: input does not extend it (SANDMAIL_LOGIN_TIMEOUT_MS). */
+  loginTimeoutMs: number;
   /** The implicit-TLS port, named when a TLS client reaches the plain port. */
   tlsPort: () => number;
   onClose: (conn: Connection) => void;
@@ -59,6 +61,7 @@ export class Connection {
   private selecting: StoreEvent[] | undefined;
   private flushChain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout;
+  private loginDeadline: NodeJS.Timeout;
   private readonly remote: string;
   private readonly client: string;
   private readonly transcript: Transcript | undefined;
@@ -82,6 +85,8 @@ export class Connection {
     this.client = clientKey(socket.remoteAddress);
     this.timer = setTimeout(() => this.timeout(), opts.idleTimeoutMs);
     this.timer.unref();
+    this.loginDeadline = setTimeout(() => this.bye("Login timeout, closing connection"), opts.loginTimeoutMs);
+    this.loginDeadline.unref();
     this.transcript = opts.recorder?.open("imap", socket.remoteAddress, tls);
     const transcript = this.transcript;
     this.replyLines = transcript && new ReplyLines((line) => transcript.server(line));
@@ -310,6 +315,7 @@ export class Connection {
     if (this.closed) this.releaseRun();
     else this.transcript?.login(address ?? runId, runId);
     this.framer.limits = this.opts.limits;
+    clearTimeout(this.loginDeadline);
     return undefined;
   }
 
@@ -493,6 +499,7 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.loginDeadline);
     this.releaseRun();
     this.session.deselect();
     this.dropInput();

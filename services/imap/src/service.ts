@@ -5,7 +5,13 @@
 import { createSecureContext } from "node:tls";
 import type { ByteBudget, Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
-import { createListenerPair, type Logger, LoginThrottle, SessionRecorder } from "@sandmail/runtime";
+import {
+  ConnectionLimiter,
+  createListenerPair,
+  type Logger,
+  LoginThrottle,
+  SessionRecorder,
+} from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { capabilityList } from "./commands/index.js";
 import type { RunSlots, ServiceDeps } from "./commands/types.js";
@@ -93,6 +99,7 @@ export function createImapService(options: ImapServiceOptions): ImapService {
       ...(options.budget ? { budget: options.budget } : {}),
     },
     idleTimeoutMs: options.idleTimeoutMs ?? 30 * 60_000,
+    loginTimeoutMs: config.SANDMAIL_LOGIN_TIMEOUT_MS,
     tlsPort: () => ports.tlsPort,
     onClose: (conn: Connection) => connections.delete(conn),
     ...(metrics ? { onCommand: (command: string) => metrics.imapCommands.inc({ command }) } : {}),
@@ -101,6 +108,8 @@ export function createImapService(options: ImapServiceOptions): ImapService {
 
   const listeners = createListenerPair({
     secureContext,
+    limiter: ConnectionLimiter.fromConfig(config),
+    tooManyReply: "* BYE [UNAVAILABLE] Too many connections from your address or in all, try again later\r\n",
     onConnection(socket, tls) {
       const conn = new Connection(socket, tls, connectionOptions);
       connections.add(conn);

@@ -32,6 +32,8 @@ export interface Pop3Deps {
   maxLineBytes: number;
   /** No command for this long ends the session without UPDATE (RFC 1939 §3: at least 10 min). */
   idleTimeoutMs: number;
+  /** From connect to a successful login, at most (SANDMAIL_LOGIN_TIMEOUT_MS). */
+  loginTimeoutMs: number;
   onClose(conn: Pop3Connection): void;
   /** Records the session's transcript when given (transcripts on). */
   recorder?: SessionRecorder;
@@ -58,6 +60,8 @@ export class Pop3Connection {
   private errors = 0;
   private readonly transcript: Transcript | undefined;
   private readonly timer: NodeJS.Timeout;
+  /** Log in by then, however busy the client keeps the connection (a trickle resets the idle timer). */
+  private readonly loginDeadline: NodeJS.Timeout;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
   private readonly onEnd = () => void this.close(false);
 
@@ -70,6 +74,11 @@ export class Pop3Connection {
     this.reader = new LineReader(deps.maxLineBytes);
     this.timer = setTimeout(() => void this.close(false), deps.idleTimeoutMs);
     this.timer.unref();
+    this.loginDeadline = setTimeout(() => {
+      this.send("-ERR [SYS/TEMP] Login timeout, closing connection");
+      void this.close(false);
+    }, deps.loginTimeoutMs);
+    this.loginDeadline.unref();
     this.transcript = deps.recorder?.open("pop3", socket.remoteAddress, tls);
     this.attach(socket);
   }
@@ -342,6 +351,7 @@ export class Pop3Connection {
     this.release = release;
     this.transcript?.login(address, runId);
     this.state = "transaction";
+    clearTimeout(this.loginDeadline);
     this.errors = 0;
     const { count, bytes } = this.maildrop.stat();
     this.send(`+OK Logged in: ${count} messages (${bytes} octets)`);
@@ -430,6 +440,7 @@ export class Pop3Connection {
     const drop = this.maildrop;
     this.state = "closed";
     clearTimeout(this.timer);
+    clearTimeout(this.loginDeadline);
     this.transcript?.end();
     const socket = this.socket;
     socket.end();

@@ -5,7 +5,13 @@
  */
 import { createSecureContext } from "node:tls";
 import type { Config } from "@sandmail/core";
-import { createListenerPair, type Logger, LoginThrottle, SessionRecorder } from "@sandmail/runtime";
+import {
+  ConnectionLimiter,
+  createListenerPair,
+  type Logger,
+  LoginThrottle,
+  SessionRecorder,
+} from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { Pop3Connection, type Pop3Deps } from "./connection.js";
 import { MaildropLocks } from "./locks.js";
@@ -43,6 +49,7 @@ export function createPop3Service(options: Pop3ServiceOptions): Pop3Service {
     secureContext,
     maxLineBytes: options.maxLineBytes ?? 1024,
     idleTimeoutMs: options.idleTimeoutMs ?? 10 * 60_000,
+    loginTimeoutMs: config.SANDMAIL_LOGIN_TIMEOUT_MS,
     onClose: (conn) => connections.delete(conn),
   };
   const recorder = SessionRecorder.fromConfig(config, store, log);
@@ -50,6 +57,8 @@ export function createPop3Service(options: Pop3ServiceOptions): Pop3Service {
 
   const listeners = createListenerPair({
     secureContext,
+    limiter: ConnectionLimiter.fromConfig(config),
+    tooManyReply: "-ERR [SYS/TEMP] Too many connections from your address or in all, try again later\r\n",
     onConnection(socket, tls) {
       const conn = new Pop3Connection(socket, tls, deps);
       connections.add(conn);

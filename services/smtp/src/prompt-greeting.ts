@@ -1,5 +1,6 @@
 import type net from "node:net";
 import type tls from "node:tls";
+import type { ConnectionLimiter } from "@sandmail/runtime";
 import { SMTPServer, type SMTPServerSession } from "smtp-server";
 import { SMTPConnection, type SMTPConnectionOptions } from "smtp-server/lib/smtp-connection.js";
 
@@ -71,6 +72,9 @@ export class PromptConnection extends SMTPConnection {
 export type DataCommandError = Error & { responseCode?: number };
 
 export class PromptGreetingServer extends SMTPServer {
+  /** Bounds open connections per client address and in all (set by the service); none without it. */
+  limiter: ConnectionLimiter | undefined;
+
   /** Asked before the DATA command is answered; an error is sent instead of 354. */
   onDataCommand?: (session: SMTPServerSession, callback: (err?: DataCommandError | null) => void) => void;
 
@@ -98,6 +102,15 @@ export class PromptGreetingServer extends SMTPServer {
   }
 
   override connect(socket: net.Socket | tls.TLSSocket, socketOptions?: SMTPConnectionOptions | null): void {
+    const release = this.limiter ? this.limiter.admit(socket.remoteAddress) : () => {};
+    if (!release) {
+      // RFC 5321 §3.8: 421 and close; the client retries later.
+      socket.on("error", () => socket.destroy());
+      socket.end("421 4.7.0 Too many connections from your address or in all, try again later\r\n");
+      setTimeout(() => socket.destroy(), 2_000).unref();
+      return;
+    }
+    socket.once("close", release);
     const connection = this.createConnection(socket, socketOptions);
     this.connections.add(connection);
     connection.on("error", (err: Error) => this._onError(err));

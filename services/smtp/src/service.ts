@@ -1,7 +1,14 @@
 import os from "node:os";
 import type { ByteBudget, Config } from "@sandmail/core";
 import type { SandmailMetrics } from "@sandmail/metrics";
-import { clientKey, type Logger, LoginThrottle, SessionRecorder, type Transcript } from "@sandmail/runtime";
+import {
+  ConnectionLimiter,
+  clientKey,
+  type Logger,
+  LoginThrottle,
+  SessionRecorder,
+  type Transcript,
+} from "@sandmail/runtime";
 import type { CatchAllRun, MailStore } from "@sandmail/store";
 import type { WorkerPool } from "@sandmail/work";
 import type { SMTPServerOptions, SMTPServerSession } from "smtp-server";
@@ -334,6 +341,8 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
   const plain = serverFor({ ...serverOptions, secure: false });
   const secure = serverFor({ ...serverOptions, secure: true });
   const servers = [plain, secure];
+  // One front end, one count: the plain and the implicit-TLS port share the limits.
+  plain.limiter = secure.limiter = ConnectionLimiter.fromConfig(config);
   for (const server of servers) {
     server.onDataCommand = (session, callback) => {
       const state = stateOf(session);
