@@ -56,9 +56,20 @@ export class BullAttemptQueue implements AttemptQueue {
     await this.#worker.waitUntilReady();
   }
 
-  async close(): Promise<void> {
-    await this.#worker?.close();
-    await this.#queue.close();
+  /**
+   * Lets running attempts finish, but not forever: with Redis unreachable BullMQ's close waits
+   * for a reconnection that may never come, which would hang the process's shutdown. Past the
+   * grace period the connections are dropped; a job cut short is run again later (its attempt
+   * is recorded before the next one is scheduled, so nothing is sent twice by this).
+   */
+  async close(graceMs = 2000): Promise<void> {
+    const graceful = (async () => {
+      await this.#worker?.close();
+      await this.#queue.close();
+    })().catch(() => {});
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([graceful, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
     this.#workerConnection?.disconnect();
     this.#connection.disconnect();
   }
