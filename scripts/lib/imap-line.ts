@@ -8,7 +8,10 @@ export class ImapLine {
   #socket: Socket;
   /** What arrived since the command was sent, as received: joined once, at the end. */
   #chunks: string[] = [];
-  /** The end of what arrived, long enough to hold a tagged line's start across chunks. */
+  /**
+   * The last line that arrived (from just after the CRLF before it), complete or not: a tagged
+   * reply is recognized there whatever its length, and a long response is never rescanned.
+   */
   #tail = "";
   #waiter: (() => void) | undefined;
   #tag = 0;
@@ -18,7 +21,10 @@ export class ImapLine {
     socket.setEncoding("latin1");
     socket.on("data", (chunk: string) => {
       this.#chunks.push(chunk);
-      this.#tail = (this.#tail + chunk).slice(-256);
+      const joined = this.#tail + chunk;
+      // The CRLF that starts the last line: the one before a final CRLF, if the data ends in one.
+      const start = joined.lastIndexOf("\r\n", joined.length - 3);
+      this.#tail = start >= 0 ? joined.slice(start + 2) : joined;
       this.#waiter?.();
     });
   }
@@ -47,7 +53,7 @@ export class ImapLine {
     this.#tail = "";
     this.#socket.write(`${tag} ${text}\r\n`);
     // The tagged reply ends the response: a line starting with the tag, then CRLF.
-    const end = new RegExp(`(^|\r\n)${tag} [^\r\n]*\r\n$`);
+    const end = new RegExp(`^${tag} [^\r\n]*\r\n$`);
     await this.#until((tail) => end.test(tail));
     const buffer = this.#chunks.join("");
     if (!/ OK /.test(buffer.slice(buffer.lastIndexOf(`${tag} `)))) {
