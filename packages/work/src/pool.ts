@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import type { Piscina } from "piscina";
+import { Piscina } from "piscina";
 import type { TaskInput, TaskName, TaskOutput } from "./tasks.js";
 
 export interface WorkerPoolOptions {
@@ -40,38 +40,23 @@ export interface WorkerPool {
  * terminates its thread: nothing a message does can keep a core busy for longer than the limit.
  */
 export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
-  // Piscina loads with the first task: a server that is never asked for a check or a parse in a
-  // thread does not pay for it at start-up.
-  let piscina: Promise<Piscina> | undefined;
-  let closed = false;
-  const pool = () => {
-    if (closed) return Promise.reject(new Error("the worker pool is closed"));
-    piscina ??= import("piscina").then(
-      ({ Piscina }) =>
-        new Piscina({
-          filename: new URL("./worker-entry.mjs", import.meta.url).href,
-          minThreads: 0,
-          maxThreads: options.maxThreads ?? Math.max(1, availableParallelism() - 1),
-          idleTimeout: options.idleTimeoutMs ?? 30_000,
-        }),
-    );
-    return piscina;
-  };
+  const piscina = new Piscina({
+    filename: new URL("./worker-entry.mjs", import.meta.url).href,
+    minThreads: 0,
+    maxThreads: options.maxThreads ?? Math.max(1, availableParallelism() - 1),
+    idleTimeout: options.idleTimeoutMs ?? 30_000,
+  });
   return {
     async run(task, input, { timeoutMs, transferList }) {
       const signal = AbortSignal.timeout(timeoutMs);
       try {
-        const threads = await pool();
-        return await threads.run({ task, input }, { signal, ...(transferList ? { transferList } : {}) });
+        return await piscina.run({ task, input }, { signal, ...(transferList ? { transferList } : {}) });
       } catch (err) {
         if (signal.aborted) throw new WorkTimeoutError(task, timeoutMs);
         throw err;
       }
     },
-    async close() {
-      closed = true;
-      await (await piscina)?.close({ force: true });
-    },
+    close: () => piscina.close({ force: true }),
   };
 }
 
