@@ -8,6 +8,7 @@ import { type SecureContext, TLSSocket } from "node:tls";
 import type { Mailbox, StoreEvent } from "@sandmail/core";
 import { clientKey, REDACTED, type SessionRecorder, type Transcript } from "@sandmail/runtime";
 import { commands } from "./commands/index.js";
+import { DeflateLink } from "./deflate-link.js";
 import { type CommandContext, type CommandResult, no, type ServiceDeps } from "./commands/types.js";
 import { atom, type Command, type Value } from "./protocol/ast.js";
 import { CommandFramer, type Frame, type FramerEvent, type FramerLimits } from "./protocol/parser.js";
@@ -66,6 +67,8 @@ export class Connection {
   private readonly client: string;
   private readonly transcript: Transcript | undefined;
   private readonly replyLines: ReplyLines | undefined;
+  /** COMPRESS=DEFLATE: set once the client turned it on, for the rest of the connection. */
+  private deflate: DeflateLink | undefined;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
   private readonly onEnd = () => this.close();
   private readonly onError = (err: Error) => {
@@ -144,7 +147,7 @@ export class Connection {
     }
     if (events.length === 0) return;
     this.input.push(...events);
-    if (this.input.length > MAX_QUEUED) this.socket.pause();
+    if (this.input.length > MAX_QUEUED) this.inputSource().pause();
     this.wake?.();
   }
 
@@ -156,7 +159,8 @@ export class Connection {
       if (again) return again;
       const event = this.input.shift();
       if (!event) {
-        if (this.socket.isPaused()) this.socket.resume();
+        const source = this.inputSource();
+        if (source.isPaused()) source.resume();
         await new Promise<void>((resolve) => {
           this.wake = resolve;
         });
@@ -174,7 +178,7 @@ export class Connection {
       }
       this.write([statusLine(event.tag, event.status, event.reason, event.code)]);
       if (event.close) {
-        this.bye("Connection closed after a refused literal");
+        this.bye("Connection closed after a refused command");
         return undefined;
       }
     }
@@ -297,6 +301,7 @@ export class Connection {
         else await this.flushChain;
       },
       startTls: () => this.startTls(),
+      startCompression: () => this.startCompression(),
     };
   }
 
@@ -451,12 +456,41 @@ export class Connection {
     });
   }
 
+  /** COMPRESS=DEFLATE, after its tagged OK left uncompressed (RFC 4978 §3). */
+  private startCompression(): void {
+    if (this.closed || this.deflate) return;
+    // Anything the client pipelined behind COMPRESS was sent before it could know the answer.
+    this.dropInput();
+    this.framer = new CommandFramer({ ...this.opts.limits, closeOnOverlongLine: true });
+    // The OK must leave before the first compressed byte.
+    while (this.socket.writableCorked) this.socket.uncork();
+    this.socket.off("data", this.onData);
+    this.deflate = new DeflateLink(this.socket, this.onData, (err) => {
+      this.opts.deps.logger.info({ err: err.message, remote: this.remote }, "imap compressed stream failed");
+      this.bye("Compressed stream is corrupt");
+    });
+    this.session.compressed = true;
+  }
+
+  /** Where client bytes come from: the socket, or the inflater once COMPRESS is on. */
+  private inputSource(): NodeJS.ReadableStream {
+    return this.deflate?.input ?? this.socket;
+  }
+
   private tagged(tag: string, status: Status, text: string, code?: string): void {
     this.write([statusLine(tag, status, text, code)]);
   }
 
   private write(chunks: Buffer[]): void {
     if (this.closed || this.socket.destroyed) return;
+    const deflate = this.deflate;
+    if (deflate) {
+      for (const c of chunks) {
+        this.replyLines?.push(c);
+        deflate.write(c);
+      }
+      return;
+    }
     // Replies written in one tick leave in one writev, not a syscall per FETCH line.
     const socket = this.socket;
     if (!socket.writableCorked) {
@@ -471,7 +505,7 @@ export class Connection {
   }
 
   private async drain(): Promise<void> {
-    const socket = this.socket;
+    const socket = this.deflate?.output ?? this.socket;
     if (!socket.writableNeedDrain || this.closed) return;
     await new Promise<void>((resolve) => {
       const done = () => {
@@ -506,9 +540,17 @@ export class Connection {
     this.transcript?.end();
     this.wake?.();
     const socket = this.socket;
-    socket.end();
+    const deflate = this.deflate;
+    if (deflate) {
+      // Inflating what the client still sends would be work for nothing (a bomb goes on and on).
+      deflate.stopInput();
+      deflate.end();
+    } else socket.end();
     // A peer that never reads must not hold the socket open.
-    setTimeout(() => socket.destroy(), 2_000).unref();
+    setTimeout(() => {
+      deflate?.destroy();
+      socket.destroy();
+    }, 2_000).unref();
     this.opts.onClose(this);
   }
 }
