@@ -58,19 +58,19 @@ describe("COMPRESS=DEFLATE", () => {
       const lock = await client.getMailboxLock("INBOX");
       try {
         const msg = await client.fetchOne("1", { source: true, envelope: true });
-        expect(msg && msg.source?.equals(message(1))).toBe(true);
-        expect(msg && msg.envelope?.subject).toBe("Message 1");
+        expect(msg?.source?.equals(message(1))).toBe(true);
+        expect(msg?.envelope?.subject).toBe("Message 1");
         const big = message(90, { body: "x".repeat(200_000) });
         const appended = await client.append("INBOX", big, ["\\Seen"]);
-        expect(appended && appended.uid).toBeGreaterThan(3);
-        const back = await client.fetchOne(String(appended && appended.uid), { source: true }, { uid: true });
-        expect(back && back.source?.equals(big)).toBe(true);
+        expect(appended?.uid).toBeGreaterThan(3);
+        const back = await client.fetchOne(String(appended?.uid), { source: true }, { uid: true });
+        expect(back?.source?.equals(big)).toBe(true);
         // An update pushed while idling must be flushed out of the compressor at once.
         const exists = new Promise<number>((resolve) => client.once("exists", (e) => resolve(e.count)));
         const idle = client.idle();
         await seed(server, [message(91)]);
         const count = await exists;
-        expect(count).toBe((appended && Number(appended.uid)) + 1);
+        expect(count).toBe(Number(appended?.uid) + 1);
         await client.noop();
         await idle;
       } finally {
