@@ -1,8 +1,8 @@
 /**
  * COMPRESS=DEFLATE (RFC 4978): once the client asked for it, both directions of the connection
- * are one raw DEFLATE stream each. Replies go into the deflater and are pushed out with a
- * Z_SYNC_FLUSH at the end of the tick that wrote them, so every reply (IDLE updates too) reaches
- * the client whole instead of waiting in the compressor for more. Input inflates on zlib's
+ * are one raw DEFLATE stream each. The replies of one tick go into the deflater together with
+ * a Z_SYNC_FLUSH, so every reply (IDLE updates too) reaches the client whole instead of waiting
+ * in the compressor for more. Input inflates on zlib's
  * threads in 16 KiB pieces, with backpressure all the way to the socket: a small compressed
  * stream that expands a thousandfold (a decompression bomb) is read only as fast as the framer
  * takes it, so it never grows memory. What the framer does with an endless line is its business.
@@ -12,18 +12,22 @@ import type { Readable, Writable } from "node:stream";
 import { constants, createDeflateRaw, createInflateRaw, type DeflateRaw, type InflateRaw } from "node:zlib";
 
 const CHUNK = 16 * 1024;
+const BATCH_BYTES = 64 * 1024;
 
 export class DeflateLink {
   private readonly deflate: DeflateRaw;
   private readonly inflate: InflateRaw;
-  private flushQueued = false;
+  /** Replies written in this tick, compressed together at its end. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   constructor(
     private readonly socket: Socket,
     onInput: (chunk: Buffer) => void,
     onError: (err: Error) => void,
   ) {
-    this.deflate = createDeflateRaw({ chunkSize: CHUNK });
+    // Every write ends in a sync flush (RFC 4978 §4): the client gets each reply whole.
+    this.deflate = createDeflateRaw({ chunkSize: CHUNK, flush: constants.Z_SYNC_FLUSH });
     this.inflate = createInflateRaw({ chunkSize: CHUNK });
     this.deflate.on("error", onError);
     this.inflate.on("error", onError);
@@ -44,14 +48,24 @@ export class DeflateLink {
   }
 
   write(chunk: Buffer): void {
-    this.deflate.write(chunk);
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    // An empty flush would still send a block: flush only after something was written.
-    process.nextTick(() => {
-      this.flushQueued = false;
-      if (!this.deflate.destroyed && !this.deflate.writableEnded) this.deflate.flush(constants.Z_SYNC_FLUSH);
-    });
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    // A long reply goes on at once: the deflater's buffer is what drain() waits on.
+    if (this.pendingBytes >= BATCH_BYTES) this.writePending();
+    else if (this.pending.length === 1) process.nextTick(() => this.writePending());
+  }
+
+  /**
+   * One zlib call for what was written since the last, data and flush together: each call is a
+   * trip to zlib's thread pool, which a loaded machine schedules late.
+   */
+  private writePending(): void {
+    const chunks = this.pending;
+    if (chunks.length === 0) return;
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (this.deflate.destroyed || this.deflate.writableEnded) return;
+    this.deflate.write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
   }
 
   /** Reads no more: the connection is closing and what the client still sends is not wanted. */
@@ -62,8 +76,12 @@ export class DeflateLink {
 
   /** Finishes the compressed stream (the last reply included) and then ends the socket. */
   end(): void {
-    if (this.deflate.destroyed) this.socket.end();
-    else this.deflate.end();
+    if (this.deflate.destroyed) {
+      this.socket.end();
+      return;
+    }
+    this.writePending();
+    this.deflate.end();
   }
 
   /** Frees the zlib state at once (the socket is gone or will not be waited for). */
