@@ -11,6 +11,7 @@ import { commands } from "./commands/index.js";
 import { type CommandContext, type CommandResult, no, type ServiceDeps } from "./commands/types.js";
 import { DeflateLink } from "./deflate-link.js";
 import { atom, type Command, type Value } from "./protocol/ast.js";
+import { UTF8_ACCEPT } from "./protocol/mailbox-name.js";
 import { CommandFramer, type Frame, type FramerEvent, type FramerLimits } from "./protocol/parser.js";
 import { ParseError, parseFrame } from "./protocol/tokenize.js";
 import { continuation, type Status, statusLine, untagged } from "./protocol/writer.js";
@@ -231,6 +232,7 @@ export class Connection {
       return;
     }
     let result: CommandResult;
+    if (this.session.enabled.has(UTF8_ACCEPT)) command.utf8 = true;
     try {
       const args = spec.parse(command.args, command);
       // An update begun while idling is written before anything of this command.

@@ -101,6 +101,7 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "QUOTA=RES-MESSAGE",
     "XLIST",
     "COMPRESS=DEFLATE",
+    "UTF8=ACCEPT",
     `APPENDLIMIT=${options.appendLimit}`,
   ];
 }
