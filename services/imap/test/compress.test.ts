@@ -9,6 +9,7 @@ import { constants, createInflateRaw, deflateRawSync } from "node:zlib";
 import { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPython } from "../../../test/support/python.js";
+import { must } from "./support/imapflow-result.js";
 import { message, seed, startServer, type TestServer } from "./support/server.js";
 
 let server: TestServer;
@@ -57,20 +58,20 @@ describe("COMPRESS=DEFLATE", () => {
       expect(client.capabilities.has("COMPRESS=DEFLATE")).toBe(true);
       const lock = await client.getMailboxLock("INBOX");
       try {
-        const msg = await client.fetchOne("1", { source: true, envelope: true });
-        expect(msg?.source?.equals(message(1))).toBe(true);
-        expect(msg?.envelope?.subject).toBe("Message 1");
+        const msg = must(await client.fetchOne("1", { source: true, envelope: true }));
+        expect(msg.source?.equals(message(1))).toBe(true);
+        expect(msg.envelope?.subject).toBe("Message 1");
         const big = message(90, { body: "x".repeat(200_000) });
-        const appended = await client.append("INBOX", big, ["\\Seen"]);
-        expect(appended?.uid).toBeGreaterThan(3);
-        const back = await client.fetchOne(String(appended?.uid), { source: true }, { uid: true });
-        expect(back?.source?.equals(big)).toBe(true);
+        const appended = must(await client.append("INBOX", big, ["\\Seen"]));
+        expect(appended.uid).toBeGreaterThan(3);
+        const back = must(await client.fetchOne(String(appended.uid), { source: true }, { uid: true }));
+        expect(back.source?.equals(big)).toBe(true);
         // An update pushed while idling must be flushed out of the compressor at once.
         const exists = new Promise<number>((resolve) => client.once("exists", (e) => resolve(e.count)));
         const idle = client.idle();
         await seed(server, [message(91)]);
         const count = await exists;
-        expect(count).toBe(Number(appended?.uid) + 1);
+        expect(count).toBe(Number(appended.uid) + 1);
         await client.noop();
         await idle;
       } finally {

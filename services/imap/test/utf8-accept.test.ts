@@ -7,6 +7,7 @@
 import { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPython } from "../../../test/support/python.js";
+import { must } from "./support/imapflow-result.js";
 import { RawClient } from "./support/raw-client.js";
 import { startServer, type TestServer } from "./support/server.js";
 
@@ -99,13 +100,13 @@ describe("UTF8=ACCEPT", () => {
       const paths = (await client.list()).map((m) => m.path);
       expect(paths).toEqual(expect.arrayContaining(["Reisen & Pläne", "Reisen & Pläne/日本"]));
       await client.append("Reisen & Pläne/日本", eightBit);
-      const status = await client.status("Reisen & Pläne/日本", { messages: true });
+      const status = must(await client.status("Reisen & Pläne/日本", { messages: true }));
       expect(status.messages).toBe(1);
       const lock = await client.getMailboxLock("Reisen & Pläne/日本");
       try {
-        const msg = await client.fetchOne("1", { source: true, envelope: true });
-        expect(msg && msg.source?.equals(eightBit)).toBe(true);
-        expect(msg && msg.envelope?.subject).toBe("Grüße aus Köln");
+        const msg = must(await client.fetchOne("1", { source: true, envelope: true }));
+        expect(msg.source?.equals(eightBit)).toBe(true);
+        expect(msg.envelope?.subject).toBe("Grüße aus Köln");
       } finally {
         lock.release();
       }
