@@ -74,10 +74,7 @@ export function createImapService(options: ImapServiceOptions): ImapService {
     loginThrottle: options.loginThrottle ?? new LoginThrottle(),
     capabilities: (session) => capabilityList({ tls: session.tls, appendLimit: maxMessage }),
   };
-  const connections = new Set<Connection>();
   const { metrics } = options;
-  // Read at scrape time from the set the service keeps anyway: nothing to do per connection.
-  const untrackConnections = metrics?.imapConnections.track(() => connections.size);
   let ports = { port: 0, tlsPort: 0 };
 
   const recorder = SessionRecorder.fromConfig(config, store, log);
@@ -101,7 +98,6 @@ export function createImapService(options: ImapServiceOptions): ImapService {
     idleTimeoutMs: options.idleTimeoutMs ?? 30 * 60_000,
     loginTimeoutMs: config.SANDMAIL_LOGIN_TIMEOUT_MS,
     tlsPort: () => ports.tlsPort,
-    onClose: (conn: Connection) => connections.delete(conn),
     ...(metrics ? { onCommand: (command: string) => metrics.imapCommands.inc({ command }) } : {}),
     ...(recorder ? { recorder } : {}),
   };
@@ -110,11 +106,7 @@ export function createImapService(options: ImapServiceOptions): ImapService {
     secureContext,
     limiter: ConnectionLimiter.fromConfig(config),
     tooManyReply: "* BYE [UNAVAILABLE] Too many connections from your address or in all, try again later\r\n",
-    onConnection(socket, tls) {
-      const conn = new Connection(socket, tls, connectionOptions);
-      connections.add(conn);
-      conn.start();
-    },
+    open: (socket, tls) => new Connection(socket, tls, connectionOptions),
     plainTextReply: (socket) => {
       log.warn(
         { remote: `${socket.remoteAddress}:${socket.remotePort}` },
@@ -124,6 +116,9 @@ export function createImapService(options: ImapServiceOptions): ImapService {
     },
     onHandshakeError: (err) => log.info({ err: err.message }, "imap TLS handshake failed"),
   });
+
+  // Read at scrape time from the sessions the listeners keep anyway: nothing to do per connection.
+  const untrackConnections = metrics?.imapConnections.track(() => listeners.sessionCount);
 
   return {
     async listen() {
@@ -136,7 +131,6 @@ export function createImapService(options: ImapServiceOptions): ImapService {
       return ports;
     },
     async close() {
-      for (const conn of [...connections]) conn.shutdown("Server shutting down");
       await listeners.close();
       untrackConnections?.();
     },
