@@ -5,6 +5,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { type SecureContext, TLSSocket } from "node:tls";
 import type { ConnectionLimiter } from "./connection-limiter.js";
+import type { Logger } from "./logger.js";
 import { endSocket } from "./socket-io.js";
 
 export interface ImplicitTlsOptions {
@@ -65,12 +66,17 @@ export interface ListenerSession {
 }
 
 export interface ListenerPairOptions {
+  /** Names the protocol in log lines ("imap", "pop3"). */
+  protocol: string;
+  /** The service's logger: handshake failures and where it listens. */
+  logger: Logger;
+  /** Where to listen: the plain port, the implicit-TLS port and the host (port 0 picks a free one). */
+  address: { port: number; tlsPort: number; host: string };
   secureContext: SecureContext;
   /** A client connected: on the plain port (`tls` false) or after the implicit-TLS handshake. */
   open(socket: Socket, tls: boolean): ListenerSession;
   /** What the implicit-TLS port answers to plain text, in the protocol's words. */
   plainTextReply(socket: Socket): string;
-  onHandshakeError(err: Error): void;
   /** Bounds open connections per client address and in all; without it, none. */
   limiter?: ConnectionLimiter;
   /** What a plain-port client over the limit is told before the connection closes (its protocol's words). */
@@ -78,7 +84,8 @@ export interface ListenerPairOptions {
 }
 
 export interface ListenerPair {
-  listen(port: number, tlsPort: number, host: string): Promise<{ port: number; tlsPort: number }>;
+  /** Resolves with the ports actually bound. */
+  listen(): Promise<{ port: number; tlsPort: number }>;
   /** Sessions whose socket is still open. */
   readonly sessionCount: number;
   /** Shuts every session down, stops accepting and destroys every socket still open. */
@@ -122,11 +129,18 @@ export function createListenerPair(options: ListenerPairOptions): ListenerPair {
     onSocket: (socket) => void track(socket, false),
     onSecure: (secure) => open(secure, true),
     plainTextReply: options.plainTextReply,
-    onHandshakeError: options.onHandshakeError,
+    onHandshakeError: (err) =>
+      options.logger.info({ err: err.message }, `${options.protocol} TLS handshake failed`),
   });
   return {
-    async listen(port, tlsPort, host) {
-      return { port: await listenOn(plain, port, host), tlsPort: await listenOn(implicit, tlsPort, host) };
+    async listen() {
+      const { port, tlsPort, host } = options.address;
+      const ports = {
+        port: await listenOn(plain, port, host),
+        tlsPort: await listenOn(implicit, tlsPort, host),
+      };
+      options.logger.info({ host, ...ports }, `${options.protocol} listening`);
+      return ports;
     },
     get sessionCount() {
       return sessions.size;

@@ -103,6 +103,13 @@ export function createImapService(options: ImapServiceOptions): ImapService {
   };
 
   const listeners = createListenerPair({
+    protocol: "imap",
+    logger: log,
+    address: {
+      port: config.SANDMAIL_IMAP_PORT,
+      tlsPort: config.SANDMAIL_IMAPS_PORT,
+      host: config.SANDMAIL_HOST,
+    },
     secureContext,
     limiter: ConnectionLimiter.fromConfig(config),
     tooManyReply: "* BYE [UNAVAILABLE] Too many connections from your address or in all, try again later\r\n",
@@ -114,7 +121,6 @@ export function createImapService(options: ImapServiceOptions): ImapService {
       );
       return `* BYE This port expects TLS (implicit TLS); use port ${ports.port} for plain IMAP with STARTTLS\r\n`;
     },
-    onHandshakeError: (err) => log.info({ err: err.message }, "imap TLS handshake failed"),
   });
 
   // Read at scrape time from the sessions the listeners keep anyway: nothing to do per connection.
@@ -122,12 +128,7 @@ export function createImapService(options: ImapServiceOptions): ImapService {
 
   return {
     async listen() {
-      ports = await listeners.listen(
-        config.SANDMAIL_IMAP_PORT,
-        config.SANDMAIL_IMAPS_PORT,
-        config.SANDMAIL_HOST,
-      );
-      log.info({ host: config.SANDMAIL_HOST, ...ports }, "imap listening");
+      ports = await listeners.listen();
       return ports;
     },
     async close() {

@@ -54,27 +54,26 @@ export function createPop3Service(options: Pop3ServiceOptions): Pop3Service {
   if (recorder) deps.recorder = recorder;
 
   const listeners = createListenerPair({
+    protocol: "pop3",
+    logger: log,
+    address: {
+      port: config.SANDMAIL_POP3_PORT,
+      tlsPort: config.SANDMAIL_POP3S_PORT,
+      host: config.SANDMAIL_HOST,
+    },
     secureContext,
     limiter: ConnectionLimiter.fromConfig(config),
     tooManyReply: "-ERR [SYS/TEMP] Too many connections from your address or in all, try again later\r\n",
     open: (socket, tls) => new Pop3Connection(socket, tls, deps),
     plainTextReply: () =>
       `-ERR This port expects TLS (implicit TLS); use port ${ports.port} for plain POP3 with STLS\r\n`,
-    onHandshakeError: (err) => log.info({ err: err.message }, "pop3 TLS handshake failed"),
   });
 
   return {
     async listen() {
-      ports = await listeners.listen(
-        config.SANDMAIL_POP3_PORT,
-        config.SANDMAIL_POP3S_PORT,
-        config.SANDMAIL_HOST,
-      );
-      log.info({ host: config.SANDMAIL_HOST, ...ports }, "pop3 listening");
+      ports = await listeners.listen();
       return ports;
     },
-    async close() {
-      await listeners.close();
-    },
+    close: () => listeners.close(),
   };
 }
