@@ -1,6 +1,6 @@
 import type net from "node:net";
 import type tls from "node:tls";
-import type { ConnectionLimiter } from "@sandmail/runtime";
+import { type ConnectionLimiter, endSocket } from "@sandmail/runtime";
 import { SMTPServer, type SMTPServerSession } from "smtp-server";
 import { SMTPConnection, type SMTPConnectionOptions } from "smtp-server/lib/smtp-connection.js";
 
@@ -106,8 +106,7 @@ export class PromptGreetingServer extends SMTPServer {
     if (!release) {
       // RFC 5321 §3.8: 421 and close; the client retries later.
       socket.on("error", () => socket.destroy());
-      socket.end("421 4.7.0 Too many connections from your address or in all, try again later\r\n");
-      setTimeout(() => socket.destroy(), 2_000).unref();
+      endSocket(socket, "421 4.7.0 Too many connections from your address or in all, try again later\r\n");
       return;
     }
     socket.once("close", release);
