@@ -21,6 +21,7 @@ import type {
   CopyResult,
   CreateRunInput,
   DeliveryInput,
+  ExpungedUids,
   InboxInfo,
   MailStore,
   MessageQuery,
@@ -38,7 +39,9 @@ import {
   checkCreateRun,
   checkDelivery,
   checkIds,
+  checkModSeq,
   checkSession,
+  expungedKept,
   normalizeDnsRecords,
   runFromInput,
 } from "../shared/inputs.js";
@@ -95,6 +98,11 @@ export interface RedisStoreOptions {
    * quarter as much again of mailbox indexes (index-cache.ts); default 128 MiB.
    */
   cacheBytes?: number;
+  /**
+   * Expunged UIDs each mailbox remembers for QRESYNC; default 10,000 (contract.ts `expungedSince`).
+   * Every process sharing the store should use the same value.
+   */
+  expungedKept?: number;
 }
 
 /** Past the commit deadline, how long a script already queued in Redis may still be running. */
@@ -139,7 +147,7 @@ export class RedisStore implements MailStore {
     this.#replicaWaitMs = Math.max(10, Math.min(1000, Math.floor(tuning.commandTimeoutMs / 2)));
     this.#redis = openConnection(options.url, tuning);
     this.#ready = readyWaiter(this.#redis);
-    this.#scripts = defineScripts(this.#redis);
+    this.#scripts = defineScripts(this.#redis, expungedKept(options.expungedKept));
     this.#subscriptions = new Subscriptions(
       () => openConnection(options.url, tuning),
       this.#waitMs,
@@ -566,6 +574,15 @@ export class RedisStore implements MailStore {
     const index = decodeIndex(body);
     this.#indexes.put(runId, id, String(version), index);
     return index;
+  }
+
+  async expungedSince(runId: string, mailboxId: string, sinceModSeq: number): Promise<ExpungedUids> {
+    const since = String(checkModSeq(sinceModSeq));
+    const [floor, ...uids] = (await this.#script("smExpungedSince", runId, [
+      String(mailboxId),
+      since,
+    ])) as string[];
+    return { uids: uids.map(Number).sort((a, b) => a - b), floor: Number(floor) };
   }
 
   async updateFlags(
