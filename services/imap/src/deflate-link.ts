@@ -3,7 +3,7 @@
  * are one raw DEFLATE stream each. The replies of one tick go into the deflater together with
  * a Z_SYNC_FLUSH, so every reply (IDLE updates too) reaches the client whole instead of waiting
  * in the compressor for more. Input inflates on zlib's
- * threads in 16 KiB pieces, with backpressure all the way to the socket: a small compressed
+ * threads in 16 KiB pieces, with backpressure back to the socket: a small compressed
  * stream that expands a thousandfold (a decompression bomb) is read only as fast as the framer
  * takes it, so it never grows memory. What the framer does with an endless line is its business.
  */
@@ -20,6 +20,8 @@ export class DeflateLink {
   /** Replies written in this tick, compressed together at its end. */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** The socket is paused until the inflater takes more. */
+  private inflaterFull = false;
 
   constructor(
     private readonly socket: Socket,
@@ -32,9 +34,20 @@ export class DeflateLink {
     this.deflate.on("error", onError);
     this.inflate.on("error", onError);
     this.inflate.on("data", onInput);
-    // pipe() carries the backpressure: a paused inflater stops reading the socket.
-    socket.pipe(this.inflate);
+    this.inflate.on("drain", () => {
+      this.inflaterFull = false;
+      if (!socket.destroyed) socket.resume();
+    });
     this.deflate.pipe(socket);
+  }
+
+  /** Compressed bytes from the socket. A paused inflater fills up, and then the socket waits. */
+  receive(chunk: Buffer): void {
+    if (this.inflate.destroyed) return;
+    if (!this.inflate.write(chunk) && !this.inflaterFull) {
+      this.inflaterFull = true;
+      this.socket.pause();
+    }
   }
 
   /** Where input comes from now: pausing it pauses the socket behind it. */
@@ -70,23 +83,25 @@ export class DeflateLink {
 
   /** Reads no more: the connection is closing and what the client still sends is not wanted. */
   stopInput(): void {
-    this.socket.unpipe(this.inflate);
     this.inflate.destroy();
   }
 
-  /** Finishes the compressed stream (the last reply included) and then ends the socket. */
-  end(): void {
-    if (this.deflate.destroyed) {
-      this.socket.end();
-      return;
+  /**
+   * Ends the connection: nothing more is inflated (a bomb would go on and on), the compressed
+   * stream is finished with the last reply and then ends the socket; a peer that never reads
+   * does not hold it open.
+   */
+  close(): void {
+    this.stopInput();
+    if (this.deflate.destroyed) this.socket.end();
+    else {
+      this.writePending();
+      this.deflate.end();
     }
-    this.writePending();
-    this.deflate.end();
+    setTimeout(() => {
+      this.deflate.destroy();
+      this.socket.destroy();
+    }, 2_000).unref();
   }
 
-  /** Frees the zlib state at once (the socket is gone or will not be waited for). */
-  destroy(): void {
-    this.stopInput();
-    this.deflate.destroy();
-  }
 }

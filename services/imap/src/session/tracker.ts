@@ -28,7 +28,7 @@ export interface TrackedMessage {
 }
 
 export type TrackerUpdate =
-  | { type: "expunge"; seq: number }
+  | { type: "expunge"; seq: number; uid: number }
   | { type: "exists"; count: number }
   | { type: "recent"; count: number }
   | { type: "fetch"; seq: number; uid: number; flags: readonly string[]; modSeq: number; recent: boolean };
@@ -301,7 +301,7 @@ export class MailboxTracker {
         if (!((marks[i] as number) & GONE)) continue;
         if (i < this.reported) {
           this.reported--;
-          updates.push({ type: "expunge", seq: i + 1 });
+          updates.push({ type: "expunge", seq: i + 1, uid: view.uid(i) });
         }
       }
       // One compaction pass, however many went.
