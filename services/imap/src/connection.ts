@@ -470,7 +470,10 @@ export class Connection {
       this.socket,
       (chunk) => this.receive(chunk),
       (err) => {
-        this.opts.deps.logger.info({ err: err.message, remote: this.remote }, "imap compressed stream failed");
+        this.opts.deps.logger.info(
+          { err: err.message, remote: this.remote },
+          "imap compressed stream failed",
+        );
         this.bye("Compressed stream is corrupt");
       },
     );

@@ -103,5 +103,4 @@ export class DeflateLink {
       this.socket.destroy();
     }, 2_000).unref();
   }
-
 }

@@ -116,7 +116,7 @@ describe("UTF8=ACCEPT", () => {
   });
 
   it("works with Python's imaplib in UTF-8 mode", async () => {
-    const script = String.raw`
+    const script = `
 import imaplib, json, sys
 m = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]))
 m.login(sys.argv[2], sys.argv[3])
