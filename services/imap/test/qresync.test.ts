@@ -145,6 +145,33 @@ describe("QRESYNC with a raw client", () => {
     ]);
   });
 
+  it("while a VANISHED is held, reports a HIGHESTMODSEQ below it, so a resync from there finds it", async () => {
+    const box = await freshMailbox("Below", 4);
+    const c = await raw();
+    await c.ok("ENABLE QRESYNC");
+    const selected = lines(await c.ok("SELECT Below"));
+    const validity = /UIDVALIDITY (\d+)/.exec(selected.join(" "))![1];
+    // Expunged first, flagged after: the flag change's MODSEQ is above the expunge's.
+    await server.store.deleteMessages(server.runId, [box.ids[1]!]);
+    const gone = (await server.store.getMailboxById(server.runId, box.id))!.highestModSeq;
+    await server.store.updateFlags(server.runId, [box.ids[3]!], { op: "add", flags: ["\\Flagged"] });
+    const fetch = lines(await c.ok("FETCH 1:* (FLAGS)"));
+    const flagged = fetch.find((l) => l.includes("\\Flagged"))!;
+    expect(Number(/MODSEQ \((\d+)\)/.exec(flagged)![1])).toBeGreaterThan(gone);
+    expect(fetch.some((l) => l.startsWith("VANISHED"))).toBe(false);
+    const floor = fetch.map((l) => /^OK \[HIGHESTMODSEQ (\d+)\]/.exec(l)?.[1]).find(Boolean);
+    expect(Number(floor)).toBeLessThan(gone);
+    // The client drops the connection here; coming back from that HIGHESTMODSEQ it learns of UID 2.
+    const back = await raw();
+    await back.ok("ENABLE QRESYNC");
+    expect(lines(await back.ok(`SELECT Below (QRESYNC (${validity} ${floor}))`))).toContain(
+      "VANISHED (EARLIER) 2",
+    );
+    // Once the VANISHED is out, no lower HIGHESTMODSEQ follows.
+    expect(lines(await c.ok("NOOP"))).toContain("VANISHED 2");
+    expect(lines(await c.ok("FETCH 1 (FLAGS)")).some((l) => l.includes("HIGHESTMODSEQ"))).toBe(false);
+  });
+
   it("names every UID gone from the asked range once the store has forgotten older expunges", async () => {
     const box = await freshMailbox("Forgot", 12);
     const c = await raw();
