@@ -416,6 +416,10 @@ export class Connection {
         }
         this.write(untagged(updateValues(u, condstore)));
       }
+      const held = tracker.heldExpungeModSeq;
+      if (condstore && held !== undefined && point.at === "command-end") {
+        this.write(untagged([atom("OK"), atom(`[HIGHESTMODSEQ ${held - 1}]`), atom("Expunges held back")]));
+      }
     };
     const next = this.flushChain.then(run, run).catch((err) => {
       this.opts.deps.logger.error({ err }, "imap update failed");
