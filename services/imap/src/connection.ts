@@ -4,13 +4,25 @@
  * at the end of a command or while idling, with the EXPUNGE rule the command allows.
  */
 import type { Socket } from "node:net";
-import { type SecureContext, TLSSocket } from "node:tls";
+import type { SecureContext } from "node:tls";
 import type { Mailbox, StoreEvent } from "@sandmail/core";
-import { clientKey, REDACTED, type SessionRecorder, type Transcript } from "@sandmail/runtime";
+import {
+  bindSocket,
+  clientKey,
+  drained,
+  endSocket,
+  REDACTED,
+  type SessionRecorder,
+  type Transcript,
+  upgradeToTls,
+} from "@sandmail/runtime";
 import { commands } from "./commands/index.js";
 import { type CommandContext, type CommandResult, no, type ServiceDeps } from "./commands/types.js";
+import { DeflateLink } from "./deflate-link.js";
 import { atom, type Command, type Value } from "./protocol/ast.js";
+import { UTF8_ACCEPT } from "./protocol/mailbox-name.js";
 import { CommandFramer, type Frame, type FramerEvent, type FramerLimits } from "./protocol/parser.js";
+import { formatSet } from "./protocol/sequence.js";
 import { ParseError, parseFrame } from "./protocol/tokenize.js";
 import { continuation, type Status, statusLine, untagged } from "./protocol/writer.js";
 import { failureReply } from "./session/errors.js";
@@ -33,7 +45,6 @@ export interface ConnectionOptions {
   loginTimeoutMs: number;
   /** The implicit-TLS port, named when a TLS client reaches the plain port. */
   tlsPort: () => number;
-  onClose: (conn: Connection) => void;
   /**
    * Told the name of each command about to be dispatched (`UID FETCH`, `LOGIN`...) or `unknown`,
    * a bounded set of names, for the commands counter.
@@ -66,12 +77,9 @@ export class Connection {
   private readonly client: string;
   private readonly transcript: Transcript | undefined;
   private readonly replyLines: ReplyLines | undefined;
-  private readonly onData = (chunk: Buffer) => this.receive(chunk);
-  private readonly onEnd = () => this.close();
-  private readonly onError = (err: Error) => {
-    this.opts.deps.logger.debug({ err, remote: this.remote }, "imap socket error");
-    this.close();
-  };
+  private unbind: () => void = () => {};
+  /** COMPRESS=DEFLATE: set once the client turned it on, for the rest of the connection. */
+  private deflate: DeflateLink | undefined;
 
   constructor(
     socket: Socket,
@@ -100,22 +108,18 @@ export class Connection {
   }
 
   /** Ends the connection with a BYE (service shutdown). */
-  shutdown(reason: string): void {
-    this.bye(reason);
+  shutdown(): void {
+    this.bye("Server shutting down");
   }
 
   private attach(socket: Socket): void {
-    socket.on("data", this.onData);
-    socket.on("end", this.onEnd);
-    socket.on("close", this.onEnd);
-    socket.on("error", this.onError);
-  }
-
-  private detach(socket: Socket): void {
-    socket.off("data", this.onData);
-    socket.off("end", this.onEnd);
-    socket.off("close", this.onEnd);
-    socket.off("error", this.onError);
+    this.unbind = bindSocket(socket, {
+      data: (chunk) => (this.deflate ? this.deflate.receive(chunk) : this.receive(chunk)),
+      gone: (err) => {
+        if (err) this.opts.deps.logger.debug({ err, remote: this.remote }, "imap socket error");
+        this.close();
+      },
+    });
   }
 
   private receive(chunk: Buffer): void {
@@ -144,7 +148,7 @@ export class Connection {
     }
     if (events.length === 0) return;
     this.input.push(...events);
-    if (this.input.length > MAX_QUEUED) this.socket.pause();
+    if (this.input.length > MAX_QUEUED) this.inputSource().pause();
     this.wake?.();
   }
 
@@ -156,7 +160,8 @@ export class Connection {
       if (again) return again;
       const event = this.input.shift();
       if (!event) {
-        if (this.socket.isPaused()) this.socket.resume();
+        const source = this.inputSource();
+        if (source.isPaused()) source.resume();
         await new Promise<void>((resolve) => {
           this.wake = resolve;
         });
@@ -174,7 +179,7 @@ export class Connection {
       }
       this.write([statusLine(event.tag, event.status, event.reason, event.code)]);
       if (event.close) {
-        this.bye("Connection closed after a refused literal");
+        this.bye("Connection closed after a refused command");
         return undefined;
       }
     }
@@ -227,6 +232,7 @@ export class Connection {
       return;
     }
     let result: CommandResult;
+    if (this.session.enabled.has(UTF8_ACCEPT)) command.utf8 = true;
     try {
       const args = spec.parse(command.args, command);
       // An update begun while idling is written before anything of this command.
@@ -297,6 +303,7 @@ export class Connection {
         else await this.flushChain;
       },
       startTls: () => this.startTls(),
+      startCompression: () => this.startCompression(),
     };
   }
 
@@ -398,11 +405,20 @@ export class Connection {
       if (this.closed || this.session.selection !== selection) return;
       if (point.at === "idle" && !this.idling) return;
       const condstore = this.session.enabled.has("CONDSTORE");
-      for (const u of tracker.flush(expungeAllowed(point), recentAbove, plan)) {
+      const updates = tracker.flush(expungeAllowed(point), recentAbove, plan);
+      // With QRESYNC on, expunges go out as one VANISHED of their UIDs (RFC 7162 §3.2.10).
+      const vanished = this.session.enabled.has("QRESYNC") ? expungedUids(updates) : [];
+      if (vanished.length > 0) this.write(untagged([atom("VANISHED"), atom(formatSet(vanished))]));
+      for (const u of updates) {
+        if (u.type === "expunge" && vanished.length > 0) continue;
         if (u.type === "fetch") {
           for (const response of announceKeywords(selection, u.flags)) this.write(untagged(response));
         }
         this.write(untagged(updateValues(u, condstore)));
+      }
+      const held = tracker.heldExpungeModSeq;
+      if (condstore && held !== undefined && point.at === "command-end") {
+        this.write(untagged([atom("OK"), atom(`[HIGHESTMODSEQ ${held - 1}]`), atom("Expunges held back")]));
       }
     };
     const next = this.flushChain.then(run, run).catch((err) => {
@@ -437,18 +453,40 @@ export class Connection {
     // Anything pipelined after STARTTLS was sent in clear text: it must not run (CVE-2011-0411 class).
     this.dropInput();
     this.framer = new CommandFramer(this.opts.preLoginLimits);
-    // The tagged OK must leave in clear text before the TLS layer takes the socket over.
-    while (plain.writableCorked) plain.uncork();
-    this.detach(plain);
-    const secure = new TLSSocket(plain, { isServer: true, secureContext: this.opts.secureContext });
-    this.socket = secure;
-    this.session.tls = true;
-    this.transcript?.secured();
-    this.attach(secure);
-    await new Promise<void>((resolve) => {
-      secure.once("secure", resolve);
-      secure.once("close", resolve);
+    this.unbind();
+    await upgradeToTls(plain, this.opts.secureContext, (secure) => {
+      this.socket = secure;
+      this.session.tls = true;
+      this.transcript?.secured();
+      this.attach(secure);
     });
+  }
+
+  /** COMPRESS=DEFLATE, after its tagged OK left uncompressed (RFC 4978 §3). */
+  private startCompression(): void {
+    if (this.closed || this.deflate) return;
+    // Anything the client pipelined behind COMPRESS was sent before it could know the answer.
+    this.dropInput();
+    this.framer = new CommandFramer({ ...this.opts.limits, closeOnOverlongLine: true });
+    // The OK must leave before the first compressed byte.
+    while (this.socket.writableCorked) this.socket.uncork();
+    this.deflate = new DeflateLink(
+      this.socket,
+      (chunk) => this.receive(chunk),
+      (err) => {
+        this.opts.deps.logger.info(
+          { err: err.message, remote: this.remote },
+          "imap compressed stream failed",
+        );
+        this.bye("Compressed stream is corrupt");
+      },
+    );
+    this.session.compressed = true;
+  }
+
+  /** Where client bytes come from: the socket, or the inflater once COMPRESS is on. */
+  private inputSource(): NodeJS.ReadableStream {
+    return this.deflate?.input ?? this.socket;
   }
 
   private tagged(tag: string, status: Status, text: string, code?: string): void {
@@ -457,6 +495,14 @@ export class Connection {
 
   private write(chunks: Buffer[]): void {
     if (this.closed || this.socket.destroyed) return;
+    const deflate = this.deflate;
+    if (deflate) {
+      for (const c of chunks) {
+        this.replyLines?.push(c);
+        deflate.write(c);
+      }
+      return;
+    }
     // Replies written in one tick leave in one writev, not a syscall per FETCH line.
     const socket = this.socket;
     if (!socket.writableCorked) {
@@ -471,17 +517,7 @@ export class Connection {
   }
 
   private async drain(): Promise<void> {
-    const socket = this.socket;
-    if (!socket.writableNeedDrain || this.closed) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        socket.off("drain", done);
-        socket.off("close", done);
-        resolve();
-      };
-      socket.on("drain", done);
-      socket.on("close", done);
-    });
+    if (!this.closed) await drained(this.deflate?.output ?? this.socket);
   }
 
   private timeout(): void {
@@ -505,12 +541,16 @@ export class Connection {
     this.dropInput();
     this.transcript?.end();
     this.wake?.();
-    const socket = this.socket;
-    socket.end();
-    // A peer that never reads must not hold the socket open.
-    setTimeout(() => socket.destroy(), 2_000).unref();
-    this.opts.onClose(this);
+    if (this.deflate) this.deflate.close();
+    else endSocket(this.socket);
   }
+}
+
+/** The UIDs the expunge updates remove, ascending. */
+function expungedUids(updates: TrackerUpdate[]): number[] {
+  const uids: number[] = [];
+  for (const u of updates) if (u.type === "expunge") uids.push(u.uid);
+  return uids.sort((a, b) => a - b);
 }
 
 function updateValues(u: TrackerUpdate, condstore: boolean): Value[] {
