@@ -8,6 +8,7 @@ import { type SecureContext, TLSSocket } from "node:tls";
 import type { Mailbox, StoreEvent } from "@sandmail/core";
 import { clientKey, REDACTED, type SessionRecorder, type Transcript } from "@sandmail/runtime";
 import { commands } from "./commands/index.js";
+import { liveUpdates } from "./commands/live-updates.js";
 import { type CommandContext, type CommandResult, no, type ServiceDeps } from "./commands/types.js";
 import { atom, type Command, type Value } from "./protocol/ast.js";
 import { CommandFramer, type Frame, type FramerEvent, type FramerLimits } from "./protocol/parser.js";
@@ -381,7 +382,9 @@ export class Connection {
         this.bye("The selected mailbox was deleted");
         return;
       }
-      if (!tracker.hasPending()) return;
+      // Live SEARCH/SORT results (RFC 5267) also change with this session's own STOREs.
+      const touched = selection.live?.size ? tracker.takeTouched() : [];
+      if (!tracker.hasPending() && touched.length === 0) return;
       const plan = tracker.plan();
       let recentAbove = Number.POSITIVE_INFINITY;
       if (plan.maxUid > 0) {
@@ -398,12 +401,28 @@ export class Connection {
       if (this.closed || this.session.selection !== selection) return;
       if (point.at === "idle" && !this.idling) return;
       const condstore = this.session.enabled.has("CONDSTORE");
-      for (const u of tracker.flush(expungeAllowed(point), recentAbove, plan)) {
+      const updates = tracker.hasPending() ? tracker.flush(expungeAllowed(point), recentAbove, plan) : [];
+      const live = selection.live;
+      // REMOVEFROM in sequence numbers is valid only before the EXPUNGE (RFC 5267 §4.3.4).
+      if (live)
+        for (const r of live.beforeExpunge(updates.filter((u) => u.type === "expunge")))
+          this.write(untagged(r));
+      for (const u of updates) {
         if (u.type === "fetch") {
           for (const response of announceKeywords(selection, u.flags)) this.write(untagged(response));
         }
         this.write(untagged(updateValues(u, condstore)));
       }
+      if (!live?.size) return;
+      // ADDTO after the EXISTS that numbers the new messages (§4.3.3).
+      const changed = [...touched, ...updates.flatMap((u) => (u.type === "fetch" ? [u.uid] : []))];
+      const responses = await liveUpdates(
+        { session: this.session, deps: this.opts.deps },
+        selection,
+        changed,
+      );
+      if (this.closed || this.session.selection !== selection) return;
+      for (const r of responses) this.write(untagged(r));
     };
     const next = this.flushChain.then(run, run).catch((err) => {
       this.opts.deps.logger.error({ err }, "imap update failed");

@@ -28,7 +28,7 @@ export interface TrackedMessage {
 }
 
 export type TrackerUpdate =
-  | { type: "expunge"; seq: number }
+  | { type: "expunge"; seq: number; uid: number }
   | { type: "exists"; count: number }
   | { type: "recent"; count: number }
   | { type: "fetch"; seq: number; uid: number; flags: readonly string[]; modSeq: number; recent: boolean };
@@ -69,6 +69,12 @@ export class MailboxTracker {
   /** Highest UID / modSeq this session has heard of (applied or queued). */
   private heardUid: number;
   private heardModSeq: number;
+  /**
+   * UIDs whose flags this session changed itself since the last `takeTouched` (their FETCH went
+   * out with the command, so no update reports them); kept only while someone watches (live
+   * SEARCH/SORT results, RFC 5267), so it cannot grow unread.
+   */
+  private touched: Set<number> | undefined;
   /** Set when the mailbox itself disappeared; the connection must end the session. */
   removed = false;
   /** HIGHESTMODSEQ of the state the index showed (what SELECT reports). */
@@ -261,9 +267,23 @@ export class MailboxTracker {
     return { count: this.pending.length, maxUid };
   }
 
+  /** Starts or stops recording this session's own flag changes for `takeTouched`. */
+  watchTouched(on: boolean): void {
+    this.touched = on ? (this.touched ?? new Set()) : undefined;
+  }
+
+  /** This session's own flag changes since the last call, then forgotten. */
+  takeTouched(): number[] {
+    if (!this.touched || this.touched.size === 0) return [];
+    const out = [...this.touched];
+    this.touched.clear();
+    return out;
+  }
+
   /** This session's own STORE: its FETCH responses carry these flags, so the event is no news. */
   noteFlags(uid: number, flags: readonly string[], modSeq: number): void {
     if (modSeq > this.heardModSeq) this.heardModSeq = modSeq;
+    this.touched?.add(uid);
     const i = this.view.indexOf(uid);
     if (i < 0) return;
     if (modSeq >= this.view.modSeq(i)) {
@@ -301,7 +321,7 @@ export class MailboxTracker {
         if (!((marks[i] as number) & GONE)) continue;
         if (i < this.reported) {
           this.reported--;
-          updates.push({ type: "expunge", seq: i + 1 });
+          updates.push({ type: "expunge", seq: i + 1, uid: view.uid(i) });
         }
       }
       // One compaction pass, however many went.
