@@ -48,6 +48,30 @@ function esearch(reply: string): string[] {
   return reply.split("\r\n").filter((l) => l.startsWith("* ESEARCH"));
 }
 
+/** A sequence-set in the order written (ascending within a range). */
+function expand(set: string): number[] {
+  return set.split(",").flatMap((part) => {
+    const [a, b = a] = part.split(":").map(Number) as [number, number?];
+    const lo = Math.min(a, b);
+    return Array.from({ length: Math.abs(b - a) + 1 }, (_, i) => lo + i);
+  });
+}
+
+/** A client's copy of a sorted result after one ESEARCH of ADDTO / REMOVEFROM pairs. */
+function applyUpdate(list: number[], line: string): number[] {
+  const out = list.slice();
+  for (const m of line.matchAll(/(ADDTO|REMOVEFROM) \(([^)]*)\)/g)) {
+    const words = m[2]!.split(" ");
+    for (let i = 0; i < words.length; i += 2) {
+      const at = Number(words[i]) - 1;
+      const items = expand(words[i + 1]!);
+      if (m[1] === "ADDTO") out.splice(at, 0, ...items);
+      else expect(out.splice(at, items.length)).toEqual(items);
+    }
+  }
+  return out;
+}
+
 function lineIndex(reply: string, pattern: RegExp): number {
   return reply.split("\r\n").findIndex((l) => pattern.test(l));
 }
@@ -234,6 +258,37 @@ describe("UPDATE", () => {
     await c.command(`SELECT ${box}`);
     expect(esearch(await c.command("STORE 1 -FLAGS (\\Seen)"))).toEqual([]);
     expect(await c.command('CANCELUPDATE "R1"')).toMatch(/^t\d+ NO /m);
+  });
+
+  it("sends a whole mailbox leaving and coming back as one pair each", async () => {
+    const box = await mailbox(Array.from({ length: 500 }, (_, i) => `s${(i * 7919) % 500}`));
+    const a = await loggedIn();
+    const b = await loggedIn();
+    await a.command(`SELECT ${box}`);
+    await b.command(`SELECT ${box}`);
+    const all = /\* ESEARCH \(TAG "W0"\) UID ALL (\S+)\r\n/.exec(
+      await a.command("UID SORT RETURN (ALL UPDATE) (SUBJECT) UTF-8 UNSEEN", "W0"),
+    )![1]!;
+    await b.command("STORE 1:* +FLAGS.SILENT (\\Seen)");
+    expect(esearch(await a.command("NOOP"))).toEqual([`* ESEARCH (TAG "W0") UID REMOVEFROM (1 ${all})`]);
+    await b.command("STORE 1:* -FLAGS.SILENT (\\Seen)");
+    expect(esearch(await a.command("NOOP"))).toEqual([`* ESEARCH (TAG "W0") UID ADDTO (1 ${all})`]);
+    // Scattered changes: the client's copy, updated pair by pair as RFC 5267 §4.3.3-4 says,
+    // equals a fresh SORT after each.
+    let copy = expand(all);
+    for (const [op, step] of [
+      ["+", 3],
+      ["-", 6],
+      ["+", 5],
+      ["-", 2],
+      ["+", 7],
+    ] as const) {
+      const seqs = Array.from({ length: Math.ceil(500 / step) }, (_, i) => i * step + 1).join(",");
+      await b.command(`STORE ${seqs} ${op}FLAGS.SILENT (\\Seen)`);
+      for (const line of esearch(await a.command("NOOP"))) copy = applyUpdate(copy, line);
+      const fresh = /ALL (\S+)\r\n/.exec(await a.command("UID SORT RETURN (ALL) (SUBJECT) UTF-8 UNSEEN"));
+      expect(copy, `${op}${step}`).toEqual(fresh ? expand(fresh[1]!) : []);
+    }
   });
 
   it("delivers ADDTO while idling", async () => {

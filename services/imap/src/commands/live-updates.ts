@@ -4,7 +4,6 @@
  * the one SEARCH evaluation (search-run.ts), run over just those messages.
  */
 import type { SearchKey } from "../content/index.js";
-import { inSequenceSet } from "../content/index.js";
 import type { SortCriterion } from "../content/sort-key.js";
 import { sortNeedsHeaders, sortValues } from "../content/sort-key.js";
 import type { SeqRange } from "../protocol/sequence.js";
@@ -43,9 +42,21 @@ export function freezeKey(key: SearchKey, selection: Selection): SearchKey {
     case "seq": {
       const { tracker } = selection;
       const uids = tracker.uids();
+      const count = tracker.count;
+      // Ranges resolved, sorted and joined first: a long list of overlapping ranges costs its
+      // length plus the mailbox's, never their product.
+      const spans = key.set
+        .map((r) => {
+          const a = r.from === Number.POSITIVE_INFINITY ? count : r.from;
+          const b = r.to === Number.POSITIVE_INFINITY ? count : r.to;
+          return { from: Math.min(a, b), to: Math.min(Math.max(a, b), count) };
+        })
+        .sort((x, y) => x.from - y.from);
       const named: number[] = [];
-      for (let i = 0; i < uids.length; i++)
-        if (inSequenceSet(key.set, i + 1, tracker.count)) named.push(uids[i] as number);
+      let next = 1;
+      for (const span of spans)
+        for (let seq = Math.max(span.from, next); seq <= span.to; seq++, next = seq)
+          named.push(uids[seq - 1] as number);
       return { type: "uid", set: uidRanges(named) };
     }
     case "saved":
@@ -136,5 +147,5 @@ export async function liveUpdates(reader: Reader, selection: Selection, changed:
     }
     changes.set(context, change);
   }
-  return live.apply(changes, (uid) => tracker.seqOfUid(uid));
+  return await live.apply(changes, (uid) => tracker.seqOfUid(uid));
 }

@@ -9,6 +9,8 @@
  * sequence numbers, read from the tracker when the response is made.
  */
 import type { SearchKey } from "../content/index.js";
+import { TimeSlicer } from "../content/index.js";
+import { slicedSort } from "../content/sliced-sort.js";
 import type { SortCriterion } from "../content/sort-key.js";
 import { compareSortValues } from "../content/sort-key.js";
 import { atom, type Value } from "../protocol/ast.js";
@@ -33,7 +35,7 @@ export interface LiveContext {
   /** UIDs now in the result. */
   readonly members: Set<number>;
   /** SORT: the result in sort order. */
-  readonly sorted: SortedEntry[];
+  sorted: SortedEntry[];
 }
 
 /** What the caller found for one context: UIDs that left its result and that joined it. */
@@ -109,26 +111,24 @@ export class LiveResults {
   }
 
   /** Applies what the caller found; `seqOf` numbers messages as the client now knows them. */
-  apply(
+  async apply(
     changes: ReadonlyMap<LiveContext, LiveChange>,
     seqOf: (uid: number) => number | undefined,
-  ): Value[][] {
+  ): Promise<Value[][]> {
     const out: Value[][] = [];
     for (const [c, change] of changes) {
       if (this.contexts.get(c.tag) !== c) continue;
-      const items = [
-        ...this.remove(
-          c,
-          change.removed.filter((uid) => c.members.has(uid)),
-          seqOf,
-        ),
-        ...this.add(
-          c,
-          change.added.filter((a) => !c.members.has(a.uid)),
-          seqOf,
-        ),
-      ];
-      if (items.length > 0) out.push(response(c, items));
+      const removed = this.remove(
+        c,
+        change.removed.filter((uid) => c.members.has(uid)),
+        seqOf,
+      );
+      const added = await this.add(
+        c,
+        change.added.filter((a) => !c.members.has(a.uid)),
+        seqOf,
+      );
+      if (removed.length + added.length > 0) out.push(response(c, [...removed, ...added]));
     }
     return out;
   }
@@ -140,27 +140,38 @@ export class LiveResults {
       const numbers = numbered(c, uids, seqOf).sort((a, b) => a - b);
       return numbers.length > 0 ? [atom("REMOVEFROM"), [0, atom(formatSet(numbers))]] : [];
     }
-    // Sorted: each pair names the position it leaves, in the order the client applies them.
-    const pairs: Value[] = [];
+    // Sorted, in one pass: a run of neighbours leaves from one position, the one its first held
+    // once the runs before it were gone (the client applies the pairs in order).
     const leaving = new Set(uids);
-    for (let i = 0; i < c.sorted.length; ) {
-      const uid = c.sorted[i]!.uid;
-      if (!leaving.has(uid)) {
-        i++;
+    const kept: SortedEntry[] = [];
+    const pairs: Value[] = [];
+    let run: number[] = [];
+    let runAt = 0;
+    const close = () => {
+      if (run.length > 0) pairs.push(runAt, atom(formatSet(run)));
+      run = [];
+    };
+    for (const e of c.sorted) {
+      if (!leaving.has(e.uid)) {
+        close();
+        kept.push(e);
         continue;
       }
-      c.sorted.splice(i, 1);
-      const n = c.uid ? uid : seqOf(uid);
-      if (n !== undefined) pairs.push(i + 1, n);
+      const n = c.uid ? e.uid : seqOf(e.uid);
+      if (n === undefined) continue;
+      if (run.length === 0) runAt = kept.length + 1;
+      run.push(n);
     }
+    close();
+    c.sorted = kept;
     return pairs.length > 0 ? [atom("REMOVEFROM"), pairs] : [];
   }
 
-  private add(
+  private async add(
     c: LiveContext,
     added: LiveChange["added"],
     seqOf: (uid: number) => number | undefined,
-  ): Value[] {
+  ): Promise<Value[]> {
     if (added.length === 0) return [];
     for (const a of added) c.members.add(a.uid);
     const criteria = c.criteria;
@@ -172,23 +183,39 @@ export class LiveResults {
       ).sort((a, b) => a - b);
       return numbers.length > 0 ? [atom("ADDTO"), [0, atom(formatSet(numbers))]] : [];
     }
+    // Ties go by mailbox order, as SORT breaks them.
+    const compare = (x: SortedEntry, y: SortedEntry) =>
+      compareSortValues(criteria, x.values, y.values) || x.uid - y.uid;
+    const incoming = await slicedSort(
+      added.map((a) => ({ uid: a.uid, values: a.values ?? [] })),
+      compare,
+      new TimeSlicer(),
+    );
+    // Merged in one pass; each new message is inserted at its final position, in ascending
+    // order, so the positions hold as the client applies the pairs one after another.
+    const merged: SortedEntry[] = [];
     const pairs: Value[] = [];
-    for (const a of added.slice().sort((x, y) => x.uid - y.uid)) {
-      const entry = { uid: a.uid, values: a.values ?? [] };
-      // Ties go by mailbox order, as SORT breaks them.
-      const before = (e: SortedEntry) =>
-        (compareSortValues(criteria, e.values, entry.values) || e.uid - entry.uid) < 0;
-      let lo = 0;
-      let hi = c.sorted.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (before(c.sorted[mid]!)) lo = mid + 1;
-        else hi = mid;
+    let run: number[] = [];
+    let runAt = 0;
+    const close = () => {
+      if (run.length > 0) pairs.push(runAt, atom(formatSet(run)));
+      run = [];
+    };
+    let i = 0;
+    for (const e of incoming) {
+      while (i < c.sorted.length && compare(c.sorted[i]!, e) < 0) {
+        close();
+        merged.push(c.sorted[i++]!);
       }
-      c.sorted.splice(lo, 0, entry);
-      const n = c.uid ? a.uid : seqOf(a.uid);
-      if (n !== undefined) pairs.push(lo + 1, n);
+      merged.push(e);
+      const n = c.uid ? e.uid : seqOf(e.uid);
+      if (n === undefined) continue;
+      if (run.length === 0) runAt = merged.length;
+      run.push(n);
     }
+    close();
+    while (i < c.sorted.length) merged.push(c.sorted[i++]!);
+    c.sorted = merged;
     return pairs.length > 0 ? [atom("ADDTO"), pairs] : [];
   }
 }
