@@ -25,6 +25,16 @@ describe("live sync through SMTP, the API and IMAP", () => {
     await sb.close();
   });
 
+  /** One message over SMTP, its subject as its text and Message-ID; resolves once stored. */
+  const deliver = (to: string, subject: string) =>
+    nodemailer.createTransport({ host: "127.0.0.1", port: sb.ports.smtp, ignoreTLS: true }).sendMail({
+      from: "app@example.com",
+      to,
+      subject,
+      text: subject,
+      messageId: `<${subject}@x.test>`,
+    });
+
   it("imaplib: three sessions keep the right numbering while SMTP, the API and IMAP change the mailbox", async () => {
     const run = await sb.createRun();
     const out = await new Promise<string>((resolve, reject) =>
@@ -51,14 +61,7 @@ describe("live sync through SMTP, the API and IMAP", () => {
   it("imapflow: two sessions follow SMTP delivery, an API PATCH and DELETE, and a MOVE", async () => {
     const run: TestRun = await sb.createRun();
     const address = run.address("flow");
-    const send = (subject: string) =>
-      nodemailer.createTransport({ host: "127.0.0.1", port: sb.ports.smtp, ignoreTLS: true }).sendMail({
-        from: "app@example.com",
-        to: address,
-        subject,
-        text: subject,
-        messageId: `<${subject}@x.test>`,
-      });
+    const send = (subject: string) => deliver(address, subject);
     for (const s of ["m1", "m2", "m3"]) await send(s);
     const open = async () => {
       const c = await openInbox(sb, address, run.token);
@@ -125,15 +128,9 @@ describe("live sync through SMTP, the API and IMAP", () => {
   it("raw IMAP: live SEARCH and SORT results follow SMTP delivery and API flag changes and deletes", async () => {
     const run: TestRun = await sb.createRun();
     const address = run.address("ctx");
-    const send = (subject: string) =>
-      nodemailer.createTransport({ host: "127.0.0.1", port: sb.ports.smtp, ignoreTLS: true }).sendMail({
-        from: "app@example.com",
-        to: address,
-        subject,
-        text: subject,
-      });
+    const send = (subject: string) => deliver(address, subject);
     await send("b-first");
-    const c = await RawImapClient.connect("127.0.0.1", sb.ports.imap);
+    const c = await RawImapClient.connect("127.0.0.1", sb.ports.imap!);
     await c.ok(`LOGIN "${address}" "${run.token}"`);
     const caps = (await c.ok("CAPABILITY")).untagged[0]!.toString();
     for (const cap of ["ESORT", "CONTEXT=SEARCH", "CONTEXT=SORT"]) expect(caps).toContain(` ${cap}`);

@@ -144,27 +144,18 @@ export class LiveResults {
     // once the runs before it were gone (the client applies the pairs in order).
     const leaving = new Set(uids);
     const kept: SortedEntry[] = [];
-    const pairs: Value[] = [];
-    let run: number[] = [];
-    let runAt = 0;
-    const close = () => {
-      if (run.length > 0) pairs.push(runAt, atom(formatSet(run)));
-      run = [];
-    };
+    const pairs = new Pairs();
     for (const e of c.sorted) {
       if (!leaving.has(e.uid)) {
-        close();
+        pairs.break();
         kept.push(e);
         continue;
       }
       const n = c.uid ? e.uid : seqOf(e.uid);
-      if (n === undefined) continue;
-      if (run.length === 0) runAt = kept.length + 1;
-      run.push(n);
+      if (n !== undefined) pairs.add(n, kept.length + 1);
     }
-    close();
     c.sorted = kept;
-    return pairs.length > 0 ? [atom("REMOVEFROM"), pairs] : [];
+    return pairs.response("REMOVEFROM");
   }
 
   private async add(
@@ -194,29 +185,47 @@ export class LiveResults {
     // Merged in one pass; each new message is inserted at its final position, in ascending
     // order, so the positions hold as the client applies the pairs one after another.
     const merged: SortedEntry[] = [];
-    const pairs: Value[] = [];
-    let run: number[] = [];
-    let runAt = 0;
-    const close = () => {
-      if (run.length > 0) pairs.push(runAt, atom(formatSet(run)));
-      run = [];
-    };
+    const pairs = new Pairs();
     let i = 0;
     for (const e of incoming) {
       while (i < c.sorted.length && compare(c.sorted[i]!, e) < 0) {
-        close();
+        pairs.break();
         merged.push(c.sorted[i++]!);
       }
       merged.push(e);
       const n = c.uid ? e.uid : seqOf(e.uid);
-      if (n === undefined) continue;
-      if (run.length === 0) runAt = merged.length;
-      run.push(n);
+      if (n !== undefined) pairs.add(n, merged.length);
     }
-    close();
     while (i < c.sorted.length) merged.push(c.sorted[i++]!);
     c.sorted = merged;
-    return pairs.length > 0 ? [atom("ADDTO"), pairs] : [];
+    return pairs.response("ADDTO");
+  }
+}
+
+/**
+ * The (position, numbers) pairs of a sorted ADDTO or REMOVEFROM: neighbours in the result share
+ * one pair, at the position the first of them takes or leaves.
+ */
+class Pairs {
+  private readonly items: Value[] = [];
+  private run: number[] = [];
+  private at = 0;
+
+  /** `n` at position `at`, or next in the current run. */
+  add(n: number, at: number): void {
+    if (this.run.length === 0) this.at = at;
+    this.run.push(n);
+  }
+
+  /** Something else lies between: the next number starts a new pair. */
+  break(): void {
+    if (this.run.length > 0) this.items.push(this.at, atom(formatSet(this.run)));
+    this.run = [];
+  }
+
+  response(name: "ADDTO" | "REMOVEFROM"): Value[] {
+    this.break();
+    return this.items.length > 0 ? [atom(name), this.items] : [];
   }
 }
 

@@ -58,7 +58,7 @@ function answer(reply: ImapReply): string[] {
  * the EXISTS. FETCH and RECENT lines are left out: servers order those differently, legitimately.
  */
 function liveAnswer(reply: ImapReply, labels: Map<string, string>): string[] {
-  const out = [reply.status];
+  const out: string[] = [reply.status];
   for (const u of reply.untagged) {
     const l = u.toString("latin1");
     if (/^\d+ (EXPUNGE|EXISTS)$/.test(l)) out.push(l);
