@@ -7,7 +7,9 @@ import { appendInput, collectEvents, uniqueRunId } from "./fixtures.js";
 
 const limits = { maxMessages: 1000, maxBytes: 10_000_000 };
 
-describeMailStoreContract("RedisStore", async () => RedisStore.connect({ url: inject("redisUrl") }));
+describeMailStoreContract("RedisStore", async (options) =>
+  RedisStore.connect({ url: inject("redisUrl"), ...options }),
+);
 
 describe("RedisStore across processes", () => {
   let a: RedisStore;

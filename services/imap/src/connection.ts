@@ -21,6 +21,7 @@ import { liveUpdates } from "./commands/live-updates.js";
 import { type CommandContext, type CommandResult, no, type ServiceDeps } from "./commands/types.js";
 import { atom, type Command, type Value } from "./protocol/ast.js";
 import { CommandFramer, type Frame, type FramerEvent, type FramerLimits } from "./protocol/parser.js";
+import { formatSet } from "./protocol/sequence.js";
 import { ParseError, parseFrame } from "./protocol/tokenize.js";
 import { continuation, type Status, statusLine, untagged } from "./protocol/writer.js";
 import { failureReply } from "./session/errors.js";
@@ -406,7 +407,11 @@ export class Connection {
       if (live)
         for (const r of live.beforeExpunge(updates.filter((u) => u.type === "expunge")))
           this.write(untagged(r));
+      // With QRESYNC on, expunges go out as one VANISHED of their UIDs (RFC 7162 §3.2.10).
+      const vanished = this.session.enabled.has("QRESYNC") ? expungedUids(updates) : [];
+      if (vanished.length > 0) this.write(untagged([atom("VANISHED"), atom(formatSet(vanished))]));
       for (const u of updates) {
+        if (u.type === "expunge" && vanished.length > 0) continue;
         if (u.type === "fetch") {
           for (const response of announceKeywords(selection, u.flags)) this.write(untagged(response));
         }
@@ -510,6 +515,13 @@ export class Connection {
     this.wake?.();
     endSocket(this.socket);
   }
+}
+
+/** The UIDs the expunge updates remove, ascending. */
+function expungedUids(updates: TrackerUpdate[]): number[] {
+  const uids: number[] = [];
+  for (const u of updates) if (u.type === "expunge") uids.push(u.uid);
+  return uids.sort((a, b) => a - b);
 }
 
 function updateValues(u: TrackerUpdate, condstore: boolean): Value[] {

@@ -21,6 +21,7 @@ import type {
   CopyResult,
   CreateRunInput,
   DeliveryInput,
+  ExpungedUids,
   InboxInfo,
   MailStore,
   MessageQuery,
@@ -38,7 +39,9 @@ import {
   checkCreateRun,
   checkDelivery,
   checkIds,
+  checkModSeq,
   checkSession,
+  expungedKept,
   normalizeDnsRecords,
   runFromInput,
 } from "../shared/inputs.js";
@@ -92,6 +95,11 @@ export interface RedisStoreOptions {
   waitReplicas?: number;
   /** Bytes of message metadata and raw bytes kept in this process (message-cache.ts); default 128 MiB. */
   cacheBytes?: number;
+  /**
+   * Expunged UIDs each mailbox remembers for QRESYNC; default 10,000 (contract.ts `expungedSince`).
+   * Every process sharing the store should use the same value.
+   */
+  expungedKept?: number;
 }
 
 /** Past the commit deadline, how long a script already queued in Redis may still be running. */
@@ -135,7 +143,7 @@ export class RedisStore implements MailStore {
     this.#replicaWaitMs = Math.max(10, Math.min(1000, Math.floor(tuning.commandTimeoutMs / 2)));
     this.#redis = openConnection(options.url, tuning);
     this.#ready = readyWaiter(this.#redis);
-    this.#scripts = defineScripts(this.#redis);
+    this.#scripts = defineScripts(this.#redis, expungedKept(options.expungedKept));
     this.#subscriptions = new Subscriptions(
       () => openConnection(options.url, tuning),
       this.#waitMs,
@@ -560,6 +568,15 @@ export class RedisStore implements MailStore {
 
   async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {
     return decodeIndex(await this.#script("smMailboxIndex", runId, [String(mailboxId)]));
+  }
+
+  async expungedSince(runId: string, mailboxId: string, sinceModSeq: number): Promise<ExpungedUids> {
+    const since = String(checkModSeq(sinceModSeq));
+    const [floor, ...uids] = (await this.#script("smExpungedSince", runId, [
+      String(mailboxId),
+      since,
+    ])) as string[];
+    return { uids: uids.map(Number).sort((a, b) => a - b), floor: Number(floor) };
   }
 
   async updateFlags(

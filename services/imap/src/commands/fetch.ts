@@ -6,14 +6,15 @@
 import type { StoredMessage } from "@sandmail/core";
 import { sectionBytes } from "@sandmail/mime";
 import { type BinaryError, binaryPart, bodyStructure, envelopeWire, TimeSlicer } from "../content/index.js";
-import { atom, literal, literal8, type Value } from "../protocol/ast.js";
+import { atom, literal, literal8, type Token, type Value } from "../protocol/ast.js";
 import { ChunkList, writeValue } from "../protocol/writer.js";
 import { announceKeywords, flagValues } from "../session/keywords.js";
 import { ArgError, Args, formatDateTime } from "./args.js";
-import { condstoreOn, enableCondstore, modifierPairs, modSeqArg } from "./condstore.js";
+import { condstoreOn, enableCondstore, modSeqArg } from "./condstore.js";
 import { type FetchItem, needsRaw, parseFetchItems, setsSeen } from "./fetch-items.js";
+import { qresyncOn, sendVanishedEarlier } from "./qresync.js";
 import { resolveIndexes, resolveTargets, type Target } from "./targets.js";
-import { type CommandContext, defineCommand, no, ok, SELECTED } from "./types.js";
+import { bad, type CommandContext, defineCommand, no, ok, SELECTED } from "./types.js";
 
 const BATCH = 256;
 
@@ -26,20 +27,20 @@ export default defineCommand({
     const args = new Args(tokens, "FETCH");
     const ranges = args.sequenceSet();
     const items = parseFetchItems(args.next("data items"));
-    let changedSince: number | undefined;
-    if (args.remaining > 0) {
-      // fetch-modifiers (RFC 7162 §3.1.4): CHANGEDSINCE only (VANISHED belongs to QRESYNC).
-      for (const [name, value] of modifierPairs(args.list("FETCH modifiers"), "FETCH")) {
-        if (name !== "CHANGEDSINCE") throw new ArgError(`FETCH: unsupported modifier ${name.slice(0, 20)}`);
-        changedSince = modSeqArg(value, "FETCH CHANGEDSINCE", false);
-      }
-    }
+    const { changedSince, vanished } = args.remaining > 0 ? fetchModifiers(args.list("FETCH modifiers")) : {};
     args.end();
-    return { ranges, items, changedSince };
+    return { ranges, items, changedSince, vanished };
   },
-  async handler(ctx, { ranges, items, changedSince }) {
+  async handler(ctx, { ranges, items, changedSince, vanished }) {
     const byUid = ctx.command.uid;
     const selection = ctx.session.selected;
+    if (vanished) {
+      // RFC 7162 §3.2.6: UID FETCH only, with CHANGEDSINCE, once QRESYNC is on.
+      if (!byUid) return bad("VANISHED needs UID FETCH");
+      if (changedSince === undefined) return bad("VANISHED used without CHANGEDSINCE");
+      if (!qresyncOn(ctx)) return bad("QRESYNC is not enabled");
+      await sendVanishedEarlier(ctx, changedSince, ranges);
+    }
     let wanted =
       byUid && !items.some((i) => i.kind === "UID") ? [{ kind: "UID" } as FetchItem, ...items] : items;
     const modseq = changedSince !== undefined || wanted.some((i) => i.kind === "MODSEQ");
@@ -64,6 +65,23 @@ export default defineCommand({
 });
 
 /**
+ * fetch-modifiers (RFC 7162 §3.1.4, §3.2.6): `CHANGEDSINCE n` and `VANISHED` (no value; its
+ * preconditions need the session, so the handler checks them).
+ */
+function fetchModifiers(tokens: Token[]): { changedSince?: number; vanished?: boolean } {
+  const out: { changedSince?: number; vanished?: boolean } = {};
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const name = t.type === "atom" && !t.section ? t.value.toUpperCase() : "";
+    if (name === "VANISHED") out.vanished = true;
+    else if (name === "CHANGEDSINCE" && out.changedSince === undefined)
+      out.changedSince = modSeqArg(tokens[++i], "FETCH CHANGEDSINCE", false);
+    else throw new ArgError(`FETCH: unsupported modifier ${name.slice(0, 20)}`);
+  }
+  return out;
+}
+
+/**
  * Items the session's own view answers: the dispatcher brought it up to date with the store
  * before the command (see update-points.ts), so no message is read and no object is built per
  * message. FETCH 1:* (FLAGS) over 100,000 messages is a loop over typed arrays.
@@ -73,7 +91,7 @@ const VIEW_ITEMS = new Set<FetchItem["kind"]>(["UID", "FLAGS", "MODSEQ"]);
 /** Bytes written between waits for the socket to drain. */
 const CHUNK = 64 * 1024;
 
-async function fetchFromView(
+export async function fetchFromView(
   ctx: CommandContext,
   indexes: readonly number[],
   items: FetchItem[],

@@ -175,3 +175,14 @@ export const GET_DNS = lua`
 need_run()
 return redis.call('GET', P .. 'dns') or ''
 `;
+
+/** ARGV: mailbox id, modseq. Returns {floor, uids...} of what left the mailbox after modseq. */
+export const EXPUNGED_SINCE = lua`
+need_run()
+local mbid = ARGV[3]
+local floor = redis.call('HGET', P .. 'mb:' .. mbid, 'gfloor')
+if floor == false and redis.call('EXISTS', P .. 'mb:' .. mbid) == 0 then fail('mailbox_not_found') end
+local uids = redis.call('ZRANGEBYSCORE', P .. 'gone:' .. mbid, '(' .. ARGV[4], '+inf')
+table.insert(uids, 1, floor or '0')
+return uids
+`;
