@@ -5,7 +5,14 @@
  */
 import type { StoredMessage } from "@sandmail/core";
 import { sectionBytes } from "@sandmail/mime";
-import { type BinaryError, binaryPart, bodyStructure, envelopeWire, TimeSlicer } from "../content/index.js";
+import {
+  type BinaryError,
+  binaryPart,
+  bodyStructure,
+  envelopeWire,
+  envelopeWireCached,
+  TimeSlicer,
+} from "../content/index.js";
 import { atom, literal, literal8, type Token, type Value } from "../protocol/ast.js";
 import { ChunkList, writeValue } from "../protocol/writer.js";
 import { announceKeywords, flagValues } from "../session/keywords.js";
@@ -17,6 +24,7 @@ import { resolveIndexes, resolveTargets, type Target } from "./targets.js";
 import { bad, type CommandContext, defineCommand, no, ok, SELECTED } from "./types.js";
 
 const BATCH = 256;
+const LIGHT_BATCH = 512;
 
 export default defineCommand({
   name: "FETCH",
@@ -53,8 +61,10 @@ export default defineCommand({
       return ok("FETCH completed");
     }
     const targets = resolveTargets(selection, ranges, byUid).filter((t) => !t.message.gone);
-    for (let i = 0; i < targets.length; i += BATCH) {
-      const failed = await fetchBatch(ctx, targets.slice(i, i + BATCH), wanted, changedSince ?? 0);
+    // Batches of metadata alone are larger: fewer store round trips, and little held at once.
+    const batch = wanted.every((i) => i.kind === "ENVELOPE" || !needsRaw([i])) ? LIGHT_BATCH : BATCH;
+    for (let i = 0; i < targets.length; i += batch) {
+      const failed = await fetchBatch(ctx, targets.slice(i, i + batch), wanted, changedSince ?? 0);
       await ctx.drain();
       // RFC 3516 §4.3: a part BINARY cannot decode ends the FETCH (the messages before it answered).
       if (failed === "UNKNOWN-CTE") return no("Unknown Content-Transfer-Encoding", failed);
@@ -186,17 +196,38 @@ async function fetchBatch(
   const selection = ctx.session.selected;
   const { tracker, readOnly } = selection;
   const ids = fullBatch.map((t) => t.message.messageId);
-  const [allMessages, allRaws] = await Promise.all([
-    store.getMessages(runId, ids),
-    needsRaw(items) ? Promise.all(ids.map((id) => store.getRaw(runId, id))) : Promise.resolve(undefined),
-  ]);
+  const rawItems = items.filter((i) => needsRaw([i]));
+  let allMessages: Array<StoredMessage | undefined>;
+  let allRaws: Array<Buffer | undefined> | undefined;
+  // Which messages' bytes are read (and must still exist): all of them, or, when only ENVELOPE
+  // needs them, those whose ENVELOPE is not built yet; a warm FETCH ENVELOPE reads no bytes.
+  let wantsRaw: (i: number) => boolean = () => false;
+  if (rawItems.length > 0 && rawItems.every((i) => i.kind === "ENVELOPE")) {
+    allMessages = await store.getMessages(runId, ids);
+    const msgs = allMessages;
+    wantsRaw = (i) => !!msgs[i] && !envelopeWireCached(msgs[i].mime);
+    allRaws = await Promise.all(ids.map((id, i) => (wantsRaw(i) ? store.getRaw(runId, id) : undefined)));
+  } else if (rawItems.length > 0) {
+    [allMessages, allRaws] = await Promise.all([
+      store.getMessages(runId, ids),
+      Promise.all(ids.map((id) => store.getRaw(runId, id))),
+    ]);
+    wantsRaw = () => true;
+  } else {
+    allMessages = await store.getMessages(runId, ids);
+  }
   // Expunged or moved away meanwhile (its event may still be in flight from another process):
   // the EXPUNGE comes when allowed; its new UID elsewhere must never show here.
   const current = (i: number) => {
     const msg = allMessages[i];
     const raw = allRaws?.[i];
     const target = fullBatch[i]!;
-    if (!msg || (allRaws && !raw) || msg.uid !== target.message.uid || msg.mailboxId !== tracker.mailboxId)
+    if (
+      !msg ||
+      (wantsRaw(i) && !raw) ||
+      msg.uid !== target.message.uid ||
+      msg.mailboxId !== tracker.mailboxId
+    )
       return undefined;
     return { msg, raw: raw as Buffer };
   };
