@@ -417,6 +417,10 @@ export class Connection {
         }
         this.write(untagged(updateValues(u, condstore)));
       }
+      const held = tracker.heldExpungeModSeq;
+      if (condstore && held !== undefined && point.at === "command-end") {
+        this.write(untagged([atom("OK"), atom(`[HIGHESTMODSEQ ${held - 1}]`), atom("Expunges held back")]));
+      }
       if (!live?.size) return;
       // ADDTO after the EXISTS that numbers the new messages (§4.3.3).
       const changed = [...touched, ...updates.flatMap((u) => (u.type === "fetch" ? [u.uid] : []))];
