@@ -4,6 +4,7 @@ import authenticate from "./authenticate.js";
 import cancelUpdate from "./cancelupdate.js";
 import capability from "./capability.js";
 import check from "./check.js";
+import compress from "./compress.js";
 import { copy, move } from "./copy.js";
 import enable from "./enable.js";
 import { close, expunge, unselect } from "./expunge.js";
@@ -31,6 +32,7 @@ const all: CommandSpec[] = [
   noop,
   logout,
   starttls,
+  compress,
   authenticate,
   login,
   select,
@@ -104,6 +106,8 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "QUOTA=RES-STORAGE",
     "QUOTA=RES-MESSAGE",
     "XLIST",
+    "COMPRESS=DEFLATE",
+    "UTF8=ACCEPT",
     `APPENDLIMIT=${options.appendLimit}`,
   ];
 }
