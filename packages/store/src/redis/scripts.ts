@@ -1,3 +1,4 @@
+import { Cluster } from "ioredis";
 import type { RedisConnection } from "./connection.js";
 import { FIXED_KEYS, type RunKeys } from "./keys.js";
 import { PRELUDE } from "./lua/common.js";
@@ -192,6 +193,14 @@ export type ScriptFn = (...call: Arg[]) => Promise<unknown>;
 export function defineScripts(redis: RedisConnection, checkKeys = false): Record<ScriptName, ScriptFn> {
   for (const name of SCRIPT_NAMES) {
     redis.defineCommand(name, { lua: scriptSource(name, checkKeys), readOnly: name in reads });
+  }
+  // ioredis puts an auto-pipelined call in the batch of its first argument's slot, and a script's
+  // first argument is now its number of keys: on a cluster, calls for runs in other slots would
+  // share a batch, which ioredis refuses. There scripts travel unbatched (still without waiting
+  // for each other's replies), routed by KEYS[1]; a single server has one batch for all anyway.
+  if (redis instanceof Cluster) {
+    const ignored = redis.options.autoPipeliningIgnoredCommands ?? [];
+    redis.options.autoPipeliningIgnoredCommands = [...ignored, ...SCRIPT_NAMES];
   }
   const commands = redis as unknown as Record<ScriptName, ScriptFn>;
   const out = {} as Record<ScriptName, ScriptFn>;
