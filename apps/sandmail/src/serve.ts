@@ -7,6 +7,7 @@ import { createMetrics, type SandmailMetrics } from "@sandmail/metrics";
 import { createPop3Service } from "@sandmail/pop3";
 import {
   ConnectionLimiter,
+  endSocket,
   type Logger,
   LoginThrottle,
   loadTlsMaterial,
@@ -79,10 +80,10 @@ function limitHttpConnections(server: Server, limiter: ConnectionLimiter): void 
       return;
     }
     socket.on("error", () => socket.destroy());
-    socket.end(
+    endSocket(
+      socket,
       `HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
-    setTimeout(() => socket.destroy(), 2_000).unref();
   });
 }
 

@@ -44,6 +44,13 @@ export const ConfigSchema = z.object({
   SANDMAIL_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1000),
   /** IMAP and POP3: a connection must log in within this long of connecting, whatever it sends. */
   SANDMAIL_LOGIN_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  /**
+   * SMTP: after each reply the client has this long to complete its next command line, however
+   * slowly its bytes trickle in (RFC 5321 §4.5.3.2.7's five minutes); then 421 and close.
+   */
+  SANDMAIL_SMTP_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(300_000),
+  /** SMTP: from the 354 reply, the whole message and its final dot must arrive within this long. */
+  SANDMAIL_SMTP_DATA_TIMEOUT_MS: z.coerce.number().int().positive().default(600_000),
   /** RCPT TO per message; each is a stored copy. */
   SANDMAIL_MAX_RECIPIENTS: z.coerce.number().int().positive().max(10_000).default(100),
   SANDMAIL_RUN_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
@@ -72,6 +79,10 @@ export const ConfigSchema = z.object({
   /** Bound on the SPF/DKIM/DMARC/ARC checks of one message at ingest. */
   SANDMAIL_AUTH_TIMEOUT_MS: z.coerce.number().int().positive().max(30_000).default(2000),
   SANDMAIL_MAX_WAIT_MS: z.coerce.number().int().positive().default(300_000),
+  /** Waits one run may hold open at once in one API process; one more answers 429 `too_many_waits`. */
+  SANDMAIL_MAX_WAITS_PER_RUN: z.coerce.number().int().positive().default(200),
+  /** Event streams (SSE) one run may hold open at once in one API process; one more answers 429 `too_many_streams`. */
+  SANDMAIL_MAX_STREAMS_PER_RUN: z.coerce.number().int().positive().default(50),
   SANDMAIL_API_KEY: z.string().min(16, "at least 16 characters: a short key is guessed").optional(),
   SANDMAIL_DEFAULT_TOKEN: z.string().min(16).optional(),
   SANDMAIL_TLS_CERT: z.string().min(1).optional(),

@@ -1,4 +1,5 @@
 import type { AuthSummary } from "./auth-results.js";
+import type { StoreEvent } from "./events.js";
 
 /**
  * Domain types shared by every package and service. The store persists these shapes; the API
@@ -156,63 +157,6 @@ export interface MessageMeta {
   /** Results of the authentication checks made at SMTP ingest; absent for APPENDed mail. */
   auth?: AuthSummary;
 }
-
-export type StoreEvent =
-  | {
-      type: "message.added";
-      runId: string;
-      seq: number;
-      messageId: string;
-      mailboxId: string;
-      address: string;
-      uid: number;
-      flags: string[];
-      modSeq: number;
-    }
-  | {
-      type: "message.flags";
-      runId: string;
-      seq: number;
-      messageId: string;
-      mailboxId: string;
-      address: string;
-      uid: number;
-      flags: string[];
-      modSeq: number;
-    }
-  | {
-      type: "message.moved";
-      runId: string;
-      seq: number;
-      messageId: string;
-      address: string;
-      fromMailboxId: string;
-      fromUid: number;
-      mailboxId: string;
-      uid: number;
-      flags: string[];
-      modSeq: number;
-    }
-  | {
-      type: "message.expunged";
-      runId: string;
-      seq: number;
-      messageId: string;
-      mailboxId: string;
-      address: string;
-      uid: number;
-      modSeq: number;
-    }
-  | {
-      type: "mailbox.created" | "mailbox.deleted" | "mailbox.renamed";
-      runId: string;
-      seq: number;
-      mailboxId: string;
-      address: string;
-      name: string;
-      oldName?: string;
-    }
-  | { type: "run.deleted"; runId: string; seq: number };
 
 export type StoreEventType = StoreEvent["type"];
 

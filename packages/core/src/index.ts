@@ -3,6 +3,7 @@ export * from "./byte-budget.js";
 export * from "./config.js";
 export * from "./domain.js";
 export * from "./errors.js";
+export * from "./events.js";
 export * from "./extraction.js";
 export * from "./faults.js";
 export * from "./ids.js";

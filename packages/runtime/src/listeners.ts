@@ -5,6 +5,8 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { type SecureContext, TLSSocket } from "node:tls";
 import type { ConnectionLimiter } from "./connection-limiter.js";
+import type { Logger } from "./logger.js";
+import { endSocket } from "./socket-io.js";
 
 export interface ImplicitTlsOptions {
   secureContext: SecureContext;
@@ -23,8 +25,7 @@ export function createImplicitTlsServer(options: ImplicitTlsOptions): Server {
     socket.on("error", () => socket.destroy());
     socket.once("data", (first: Buffer) => {
       if (first[0] !== 0x16) {
-        socket.end(options.plainTextReply(socket));
-        setTimeout(() => socket.destroy(), 2_000).unref();
+        endSocket(socket, options.plainTextReply(socket));
         return;
       }
       // Hand the ClientHello back to the socket: the TLS layer reads what is buffered first.
@@ -57,13 +58,25 @@ export function closeServer(server: Server): Promise<void> {
   return new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
 }
 
+/** One client's session on a listener pair: started when admitted, told to end at shutdown. */
+export interface ListenerSession {
+  start(): void;
+  /** Service shutdown: say goodbye in the protocol's words and close. */
+  shutdown(): void;
+}
+
 export interface ListenerPairOptions {
+  /** Names the protocol in log lines ("imap", "pop3"). */
+  protocol: string;
+  /** The service's logger: handshake failures and where it listens. */
+  logger: Logger;
+  /** Where to listen: the plain port, the implicit-TLS port and the host (port 0 picks a free one). */
+  address: { port: number; tlsPort: number; host: string };
   secureContext: SecureContext;
   /** A client connected: on the plain port (`tls` false) or after the implicit-TLS handshake. */
-  onConnection(socket: Socket, tls: boolean): void;
+  open(socket: Socket, tls: boolean): ListenerSession;
   /** What the implicit-TLS port answers to plain text, in the protocol's words. */
   plainTextReply(socket: Socket): string;
-  onHandshakeError(err: Error): void;
   /** Bounds open connections per client address and in all; without it, none. */
   limiter?: ConnectionLimiter;
   /** What a plain-port client over the limit is told before the connection closes (its protocol's words). */
@@ -71,8 +84,11 @@ export interface ListenerPairOptions {
 }
 
 export interface ListenerPair {
-  listen(port: number, tlsPort: number, host: string): Promise<{ port: number; tlsPort: number }>;
-  /** Stops accepting and destroys every socket still open (end sessions politely first). */
+  /** Resolves with the ports actually bound. */
+  listen(): Promise<{ port: number; tlsPort: number }>;
+  /** Sessions whose socket is still open. */
+  readonly sessionCount: number;
+  /** Shuts every session down, stops accepting and destroys every socket still open. */
   close(): Promise<void>;
 }
 
@@ -85,9 +101,8 @@ export function createListenerPair(options: ListenerPairOptions): ListenerPair {
     const release = options.limiter ? options.limiter.admit(socket.remoteAddress) : () => {};
     if (!release) {
       // On the implicit-TLS port nothing readable can be said before a handshake: just close.
-      if (plainText && options.tooManyReply) socket.end(options.tooManyReply);
+      if (plainText && options.tooManyReply) endSocket(socket, options.tooManyReply);
       else socket.destroy();
-      setTimeout(() => socket.destroy(), 2_000).unref();
       return false;
     }
     sockets.add(socket);
@@ -98,22 +113,40 @@ export function createListenerPair(options: ListenerPairOptions): ListenerPair {
     socket.setNoDelay(true);
     return true;
   };
+  const sessions = new Set<ListenerSession>();
+  const open = (socket: Socket, tls: boolean) => {
+    const session = options.open(socket, tls);
+    sessions.add(session);
+    socket.once("close", () => sessions.delete(session));
+    session.start();
+  };
   const plain = createServer((socket) => {
-    if (track(socket, true)) options.onConnection(socket, false);
+    if (track(socket, true)) open(socket, false);
   });
   const implicit = createImplicitTlsServer({
     secureContext: options.secureContext,
     // A refused socket is destroyed here, so it never reaches the handshake.
     onSocket: (socket) => void track(socket, false),
-    onSecure: (secure) => options.onConnection(secure, true),
+    onSecure: (secure) => open(secure, true),
     plainTextReply: options.plainTextReply,
-    onHandshakeError: options.onHandshakeError,
+    onHandshakeError: (err) =>
+      options.logger.info({ err: err.message }, `${options.protocol} TLS handshake failed`),
   });
   return {
-    async listen(port, tlsPort, host) {
-      return { port: await listenOn(plain, port, host), tlsPort: await listenOn(implicit, tlsPort, host) };
+    async listen() {
+      const { port, tlsPort, host } = options.address;
+      const ports = {
+        port: await listenOn(plain, port, host),
+        tlsPort: await listenOn(implicit, tlsPort, host),
+      };
+      options.logger.info({ host, ...ports }, `${options.protocol} listening`);
+      return ports;
+    },
+    get sessionCount() {
+      return sessions.size;
     },
     async close() {
+      for (const session of [...sessions]) session.shutdown();
       const closing = [plain, implicit].map(closeServer);
       for (const socket of sockets) socket.destroy();
       await Promise.all(closing);

@@ -4,9 +4,18 @@
  * at the end of a command or while idling, with the EXPUNGE rule the command allows.
  */
 import type { Socket } from "node:net";
-import { type SecureContext, TLSSocket } from "node:tls";
+import type { SecureContext } from "node:tls";
 import type { Mailbox, StoreEvent } from "@sandmail/core";
-import { clientKey, REDACTED, type SessionRecorder, type Transcript } from "@sandmail/runtime";
+import {
+  bindSocket,
+  clientKey,
+  drained,
+  endSocket,
+  REDACTED,
+  type SessionRecorder,
+  type Transcript,
+  upgradeToTls,
+} from "@sandmail/runtime";
 import { commands } from "./commands/index.js";
 import { type CommandContext, type CommandResult, no, type ServiceDeps } from "./commands/types.js";
 import { atom, type Command, type Value } from "./protocol/ast.js";
@@ -33,7 +42,6 @@ export interface ConnectionOptions {
   loginTimeoutMs: number;
   /** The implicit-TLS port, named when a TLS client reaches the plain port. */
   tlsPort: () => number;
-  onClose: (conn: Connection) => void;
   /**
    * Told the name of each command about to be dispatched (`UID FETCH`, `LOGIN`...) or `unknown`,
    * a bounded set of names, for the commands counter.
@@ -66,12 +74,7 @@ export class Connection {
   private readonly client: string;
   private readonly transcript: Transcript | undefined;
   private readonly replyLines: ReplyLines | undefined;
-  private readonly onData = (chunk: Buffer) => this.receive(chunk);
-  private readonly onEnd = () => this.close();
-  private readonly onError = (err: Error) => {
-    this.opts.deps.logger.debug({ err, remote: this.remote }, "imap socket error");
-    this.close();
-  };
+  private unbind: () => void = () => {};
 
   constructor(
     socket: Socket,
@@ -100,22 +103,18 @@ export class Connection {
   }
 
   /** Ends the connection with a BYE (service shutdown). */
-  shutdown(reason: string): void {
-    this.bye(reason);
+  shutdown(): void {
+    this.bye("Server shutting down");
   }
 
   private attach(socket: Socket): void {
-    socket.on("data", this.onData);
-    socket.on("end", this.onEnd);
-    socket.on("close", this.onEnd);
-    socket.on("error", this.onError);
-  }
-
-  private detach(socket: Socket): void {
-    socket.off("data", this.onData);
-    socket.off("end", this.onEnd);
-    socket.off("close", this.onEnd);
-    socket.off("error", this.onError);
+    this.unbind = bindSocket(socket, {
+      data: (chunk) => this.receive(chunk),
+      gone: (err) => {
+        if (err) this.opts.deps.logger.debug({ err, remote: this.remote }, "imap socket error");
+        this.close();
+      },
+    });
   }
 
   private receive(chunk: Buffer): void {
@@ -437,17 +436,12 @@ export class Connection {
     // Anything pipelined after STARTTLS was sent in clear text: it must not run (CVE-2011-0411 class).
     this.dropInput();
     this.framer = new CommandFramer(this.opts.preLoginLimits);
-    // The tagged OK must leave in clear text before the TLS layer takes the socket over.
-    while (plain.writableCorked) plain.uncork();
-    this.detach(plain);
-    const secure = new TLSSocket(plain, { isServer: true, secureContext: this.opts.secureContext });
-    this.socket = secure;
-    this.session.tls = true;
-    this.transcript?.secured();
-    this.attach(secure);
-    await new Promise<void>((resolve) => {
-      secure.once("secure", resolve);
-      secure.once("close", resolve);
+    this.unbind();
+    await upgradeToTls(plain, this.opts.secureContext, (secure) => {
+      this.socket = secure;
+      this.session.tls = true;
+      this.transcript?.secured();
+      this.attach(secure);
     });
   }
 
@@ -471,17 +465,7 @@ export class Connection {
   }
 
   private async drain(): Promise<void> {
-    const socket = this.socket;
-    if (!socket.writableNeedDrain || this.closed) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        socket.off("drain", done);
-        socket.off("close", done);
-        resolve();
-      };
-      socket.on("drain", done);
-      socket.on("close", done);
-    });
+    if (!this.closed) await drained(this.socket);
   }
 
   private timeout(): void {
@@ -505,11 +489,7 @@ export class Connection {
     this.dropInput();
     this.transcript?.end();
     this.wake?.();
-    const socket = this.socket;
-    socket.end();
-    // A peer that never reads must not hold the socket open.
-    setTimeout(() => socket.destroy(), 2_000).unref();
-    this.opts.onClose(this);
+    endSocket(this.socket);
   }
 }
 

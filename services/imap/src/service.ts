@@ -74,10 +74,7 @@ export function createImapService(options: ImapServiceOptions): ImapService {
     loginThrottle: options.loginThrottle ?? new LoginThrottle(),
     capabilities: (session) => capabilityList({ tls: session.tls, appendLimit: maxMessage }),
   };
-  const connections = new Set<Connection>();
   const { metrics } = options;
-  // Read at scrape time from the set the service keeps anyway: nothing to do per connection.
-  const untrackConnections = metrics?.imapConnections.track(() => connections.size);
   let ports = { port: 0, tlsPort: 0 };
 
   const recorder = SessionRecorder.fromConfig(config, store, log);
@@ -101,20 +98,22 @@ export function createImapService(options: ImapServiceOptions): ImapService {
     idleTimeoutMs: options.idleTimeoutMs ?? 30 * 60_000,
     loginTimeoutMs: config.SANDMAIL_LOGIN_TIMEOUT_MS,
     tlsPort: () => ports.tlsPort,
-    onClose: (conn: Connection) => connections.delete(conn),
     ...(metrics ? { onCommand: (command: string) => metrics.imapCommands.inc({ command }) } : {}),
     ...(recorder ? { recorder } : {}),
   };
 
   const listeners = createListenerPair({
+    protocol: "imap",
+    logger: log,
+    address: {
+      port: config.SANDMAIL_IMAP_PORT,
+      tlsPort: config.SANDMAIL_IMAPS_PORT,
+      host: config.SANDMAIL_HOST,
+    },
     secureContext,
     limiter: ConnectionLimiter.fromConfig(config),
     tooManyReply: "* BYE [UNAVAILABLE] Too many connections from your address or in all, try again later\r\n",
-    onConnection(socket, tls) {
-      const conn = new Connection(socket, tls, connectionOptions);
-      connections.add(conn);
-      conn.start();
-    },
+    open: (socket, tls) => new Connection(socket, tls, connectionOptions),
     plainTextReply: (socket) => {
       log.warn(
         { remote: `${socket.remoteAddress}:${socket.remotePort}` },
@@ -122,21 +121,17 @@ export function createImapService(options: ImapServiceOptions): ImapService {
       );
       return `* BYE This port expects TLS (implicit TLS); use port ${ports.port} for plain IMAP with STARTTLS\r\n`;
     },
-    onHandshakeError: (err) => log.info({ err: err.message }, "imap TLS handshake failed"),
   });
+
+  // Read at scrape time from the sessions the listeners keep anyway: nothing to do per connection.
+  const untrackConnections = metrics?.imapConnections.track(() => listeners.sessionCount);
 
   return {
     async listen() {
-      ports = await listeners.listen(
-        config.SANDMAIL_IMAP_PORT,
-        config.SANDMAIL_IMAPS_PORT,
-        config.SANDMAIL_HOST,
-      );
-      log.info({ host: config.SANDMAIL_HOST, ...ports }, "imap listening");
+      ports = await listeners.listen();
       return ports;
     },
     async close() {
-      for (const conn of [...connections]) conn.shutdown("Server shutting down");
       await listeners.close();
       untrackConnections?.();
     },

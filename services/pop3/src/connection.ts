@@ -5,16 +5,20 @@
  * goes on; only a run of errors before login ends it (another protocol talking to this port).
  */
 import type { Socket } from "node:net";
-import { type SecureContext, TLSSocket } from "node:tls";
+import type { SecureContext } from "node:tls";
 import { decodeSaslPlain, isSandmailError, verifyLogin } from "@sandmail/core";
 import {
+  bindSocket,
   clientKey,
+  drained,
+  endSocket,
   keepWords,
   type Logger,
   type LoginThrottle,
   REDACTED,
   type SessionRecorder,
   type Transcript,
+  upgradeToTls,
 } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { type LineEvent, LineReader } from "./line-reader.js";
@@ -34,7 +38,6 @@ export interface Pop3Deps {
   idleTimeoutMs: number;
   /** From connect to a successful login, at most (SANDMAIL_LOGIN_TIMEOUT_MS). */
   loginTimeoutMs: number;
-  onClose(conn: Pop3Connection): void;
   /** Records the session's transcript when given (transcripts on). */
   recorder?: SessionRecorder;
 }
@@ -62,8 +65,7 @@ export class Pop3Connection {
   private readonly timer: NodeJS.Timeout;
   /** Log in by then, however busy the client keeps the connection (a trickle resets the idle timer). */
   private readonly loginDeadline: NodeJS.Timeout;
-  private readonly onData = (chunk: Buffer) => this.receive(chunk);
-  private readonly onEnd = () => void this.close(false);
+  private unbind: () => void = () => {};
 
   constructor(
     socket: Socket,
@@ -95,17 +97,10 @@ export class Pop3Connection {
   }
 
   private attach(socket: Socket): void {
-    socket.on("data", this.onData);
-    socket.on("end", this.onEnd);
-    socket.on("close", this.onEnd);
-    socket.on("error", this.onEnd);
-  }
-
-  private detach(socket: Socket): void {
-    socket.off("data", this.onData);
-    socket.off("end", this.onEnd);
-    socket.off("close", this.onEnd);
-    socket.off("error", this.onEnd);
+    this.unbind = bindSocket(socket, {
+      data: (chunk) => this.receive(chunk),
+      gone: () => void this.close(false),
+    });
   }
 
   private receive(chunk: Buffer): void {
@@ -363,17 +358,12 @@ export class Pop3Connection {
     // Anything pipelined after STLS came in clear text: it must not run (CVE-2011-0411 class).
     this.queue = [];
     this.reader = new LineReader(this.deps.maxLineBytes);
-    const plain = this.socket;
-    while (plain.writableCorked) plain.uncork();
-    this.detach(plain);
-    const secure = new TLSSocket(plain, { isServer: true, secureContext: this.deps.secureContext });
-    this.socket = secure;
-    this.tls = true;
-    this.transcript?.secured();
-    this.attach(secure);
-    await new Promise<void>((resolve) => {
-      secure.once("secure", resolve);
-      secure.once("close", resolve);
+    this.unbind();
+    await upgradeToTls(this.socket, this.deps.secureContext, (secure) => {
+      this.socket = secure;
+      this.tls = true;
+      this.transcript?.secured();
+      this.attach(secure);
     });
   }
 
@@ -412,20 +402,7 @@ export class Pop3Connection {
     this.socket.write(`${status}\r\n`);
     this.transcript?.server(status);
     this.transcript?.server(`[message: ${body.length} bytes]`);
-    if (!this.socket.write(body)) await this.drain();
-  }
-
-  private drain(): Promise<void> {
-    const socket = this.socket;
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        socket.off("drain", done);
-        socket.off("close", done);
-        resolve();
-      };
-      socket.on("drain", done);
-      socket.on("close", done);
-    });
+    if (!this.socket.write(body)) await drained(this.socket);
   }
 
   private send(text: string): void {
@@ -442,9 +419,7 @@ export class Pop3Connection {
     clearTimeout(this.timer);
     clearTimeout(this.loginDeadline);
     this.transcript?.end();
-    const socket = this.socket;
-    socket.end();
-    setTimeout(() => socket.destroy(), 2_000).unref();
+    endSocket(this.socket);
     try {
       if (!orderly && drop) await drop.unmarkAll();
     } catch (err) {
@@ -452,7 +427,6 @@ export class Pop3Connection {
     } finally {
       this.release?.();
       this.release = undefined;
-      this.deps.onClose(this);
     }
   }
 }

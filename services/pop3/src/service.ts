@@ -38,7 +38,6 @@ export function createPop3Service(options: Pop3ServiceOptions): Pop3Service {
   const { config, store } = options;
   const log = options.logger.child({ service: "pop3" });
   const secureContext = createSecureContext({ key: options.tls.key, cert: options.tls.cert });
-  const connections = new Set<Pop3Connection>();
   let ports = { port: 0, tlsPort: 0 };
   const deps: Pop3Deps = {
     store,
@@ -50,38 +49,31 @@ export function createPop3Service(options: Pop3ServiceOptions): Pop3Service {
     maxLineBytes: options.maxLineBytes ?? 1024,
     idleTimeoutMs: options.idleTimeoutMs ?? 10 * 60_000,
     loginTimeoutMs: config.SANDMAIL_LOGIN_TIMEOUT_MS,
-    onClose: (conn) => connections.delete(conn),
   };
   const recorder = SessionRecorder.fromConfig(config, store, log);
   if (recorder) deps.recorder = recorder;
 
   const listeners = createListenerPair({
+    protocol: "pop3",
+    logger: log,
+    address: {
+      port: config.SANDMAIL_POP3_PORT,
+      tlsPort: config.SANDMAIL_POP3S_PORT,
+      host: config.SANDMAIL_HOST,
+    },
     secureContext,
     limiter: ConnectionLimiter.fromConfig(config),
     tooManyReply: "-ERR [SYS/TEMP] Too many connections from your address or in all, try again later\r\n",
-    onConnection(socket, tls) {
-      const conn = new Pop3Connection(socket, tls, deps);
-      connections.add(conn);
-      conn.start();
-    },
+    open: (socket, tls) => new Pop3Connection(socket, tls, deps),
     plainTextReply: () =>
       `-ERR This port expects TLS (implicit TLS); use port ${ports.port} for plain POP3 with STLS\r\n`,
-    onHandshakeError: (err) => log.info({ err: err.message }, "pop3 TLS handshake failed"),
   });
 
   return {
     async listen() {
-      ports = await listeners.listen(
-        config.SANDMAIL_POP3_PORT,
-        config.SANDMAIL_POP3S_PORT,
-        config.SANDMAIL_HOST,
-      );
-      log.info({ host: config.SANDMAIL_HOST, ...ports }, "pop3 listening");
+      ports = await listeners.listen();
       return ports;
     },
-    async close() {
-      for (const conn of [...connections]) conn.shutdown();
-      await listeners.close();
-    },
+    close: () => listeners.close(),
   };
 }

@@ -1,6 +1,6 @@
 import type net from "node:net";
 import type tls from "node:tls";
-import type { ConnectionLimiter } from "@sandmail/runtime";
+import { type ConnectionLimiter, endSocket } from "@sandmail/runtime";
 import { SMTPServer, type SMTPServerSession } from "smtp-server";
 import { SMTPConnection, type SMTPConnectionOptions } from "smtp-server/lib/smtp-connection.js";
 
@@ -26,13 +26,68 @@ import { SMTPConnection, type SMTPConnectionOptions } from "smtp-server/lib/smtp
  * Being the one subclass of smtp-server's connection and server, it also adds what fault
  * injection needs and the library lacks: a hook on the DATA command itself, answered before the
  * library's 354 (`onDataCommand`), and closing one session's connection (`closeSession`).
+ *
+ * And deadlines a trickle cannot extend: the library's idle timeout restarts on every byte, so a
+ * client sending one byte every few seconds held a session for ever. Each reply (the single write
+ * site, `send`) arms an absolute deadline for what the client owes next: its next command line, or
+ * after 354 the whole message. Bytes do not move it; only the server's next reply does.
  */
 const OWN_ENHANCED_CODE = /^[245]\.\d{1,3}\.\d{1,3} /;
 
+/** How long a client may take for its next command line, and for a message after 354 (ms). */
+export interface SessionDeadlines {
+  commandMs: number;
+  dataMs: number;
+}
+
 export class PromptConnection extends SMTPConnection {
+  #deadline: NodeJS.Timeout | undefined;
+  #deadlineMs = 0;
+
   override send(code: number, data?: string | string[] | null, context?: string | false): void {
     const own = typeof data === "string" && OWN_ENHANCED_CODE.test(data);
     super.send(code, data, own ? false : context);
+    if (!this._closing && !this._closed) this.#armDeadline();
+  }
+
+  override _onClose(): void {
+    clearTimeout(this.#deadline);
+    super._onClose();
+  }
+
+  /** Called after every reply: the client owes a command line, or (after 354) the message. */
+  #armDeadline(): void {
+    const deadlines = (this._server as PromptGreetingServer).deadlines;
+    if (!deadlines) return;
+    const parser = this._parser;
+    const inData = Boolean(this._dataStream) && parser !== false && parser._dataMode;
+    const ms = inData ? deadlines.dataMs : deadlines.commandMs;
+    // One timer per connection, restarted in place: a reply costs no new timer.
+    if (this.#deadline && ms === this.#deadlineMs) {
+      this.#deadline.refresh();
+      return;
+    }
+    clearTimeout(this.#deadline);
+    this.#deadlineMs = ms;
+    this.#deadline = setTimeout(() => this.#deadlinePassed(), ms);
+    this.#deadline.unref();
+  }
+
+  #deadlinePassed(): void {
+    if (this._closing || this._closed) return;
+    // The client waits for us (a handler has not called back, or the message is in and not yet
+    // decided on): not its delay. The deadline starts again with our reply.
+    if (this._handlerPending || (this._dataStream && this._parser && !this._parser._dataMode)) {
+      this.#deadline?.refresh();
+      return;
+    }
+    // Mid-handshake nothing can be written in clear; the client is the one stalling it.
+    if (this._upgrading) {
+      this._socket.destroy();
+      return;
+    }
+    // 421 closes the connection (smtp-server's send); a message cut off is not stored.
+    this.send(421, `4.4.2 ${this.name} Timeout: the command or message took too long, closing connection`);
   }
 
   override init(): void {
@@ -75,6 +130,9 @@ export class PromptGreetingServer extends SMTPServer {
   /** Bounds open connections per client address and in all (set by the service); none without it. */
   limiter: ConnectionLimiter | undefined;
 
+  /** Absolute per-command and per-message deadlines (set by the service); only the idle timeout without it. */
+  deadlines: SessionDeadlines | undefined;
+
   /** Asked before the DATA command is answered; an error is sent instead of 354. */
   onDataCommand?: (session: SMTPServerSession, callback: (err?: DataCommandError | null) => void) => void;
 
@@ -106,8 +164,7 @@ export class PromptGreetingServer extends SMTPServer {
     if (!release) {
       // RFC 5321 §3.8: 421 and close; the client retries later.
       socket.on("error", () => socket.destroy());
-      socket.end("421 4.7.0 Too many connections from your address or in all, try again later\r\n");
-      setTimeout(() => socket.destroy(), 2_000).unref();
+      endSocket(socket, "421 4.7.0 Too many connections from your address or in all, try again later\r\n");
       return;
     }
     socket.once("close", release);

@@ -343,6 +343,10 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
   const servers = [plain, secure];
   // One front end, one count: the plain and the implicit-TLS port share the limits.
   plain.limiter = secure.limiter = ConnectionLimiter.fromConfig(config);
+  plain.deadlines = secure.deadlines = {
+    commandMs: config.SANDMAIL_SMTP_COMMAND_TIMEOUT_MS,
+    dataMs: config.SANDMAIL_SMTP_DATA_TIMEOUT_MS,
+  };
   for (const server of servers) {
     server.onDataCommand = (session, callback) => {
       const state = stateOf(session);

@@ -3625,6 +3625,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The run already holds SANDMAIL_MAX_STREAMS_PER_RUN open streams. Answered as problem+json with code `too_many_streams` and the cap in `limit`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The mail store is unreachable. */
             503: {
                 headers: {
@@ -4786,6 +4795,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["UnexpectedMessageProblem"];
                 };
             };
+            /** @description The run already holds SANDMAIL_MAX_WAITS_PER_RUN open waits. Answered as problem+json with code `too_many_waits` and the cap in `limit`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The mail store is unreachable. */
             503: {
                 headers: {
@@ -4908,6 +4926,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UnexpectedMessageProblem"];
+                };
+            };
+            /** @description The run already holds SANDMAIL_MAX_WAITS_PER_RUN open waits. Answered as problem+json with code `too_many_waits` and the cap in `limit`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The mail store is unreachable. */

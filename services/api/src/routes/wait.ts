@@ -1,12 +1,13 @@
 import { type Config, type Run, SandmailError } from "@sandmail/core";
 import type { ActiveGauge } from "@sandmail/metrics";
+import { KeyedSlots } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { runSecurity } from "../plugins/openapi.js";
 import type { RunAccess } from "../plugins/run-access.js";
 import { RunParams } from "../schemas/common.js";
-import { problemResponses } from "../schemas/problem.js";
+import { problemResponses, tooManyResponse } from "../schemas/problem.js";
 import { json } from "../schemas/responses.js";
 import { DEFAULT_WAIT_MS, WaitResult, waitBody, waitProblemResponses, waitQuery } from "../schemas/wait.js";
 import { messageDetailView, messageSummaryView } from "../views/message.js";
@@ -48,6 +49,7 @@ export const waitRoutes: FastifyPluginAsyncZod<WaitRoutesOptions> = async (app, 
   const feeds = options.feeds ?? new RunFeeds(store);
   const active = new Set<AbortController>();
   const maxWaitMs = config.SANDMAIL_MAX_WAIT_MS;
+  const perRun = new KeyedSlots(config.SANDMAIL_MAX_WAITS_PER_RUN);
 
   // Waits may be held for minutes: end them on shutdown instead of holding the close up.
   app.addHook("preClose", async () => {
@@ -67,6 +69,14 @@ export const waitRoutes: FastifyPluginAsyncZod<WaitRoutesOptions> = async (app, 
     const count = input.count ?? 1;
     const timeoutMs = Math.min(input.timeout ?? DEFAULT_WAIT_MS, maxWaitMs);
     const expect = input.expect ?? "some";
+    // Each held wait costs a subscription listener and memory: a run gets a bounded number.
+    const slot = perRun.take(run.id);
+    if (!slot)
+      throw new SandmailError(
+        "too_many_waits",
+        `run ${run.id} already has ${perRun.maxPerKey} open waits on this server (SANDMAIL_MAX_WAITS_PER_RUN); let some answer first`,
+        { limit: perRun.maxPerKey },
+      );
     const controller = new AbortController();
     // 'close' before the answer is written means the client went away: release the wait at once.
     const onClose = () => {
@@ -90,6 +100,7 @@ export const waitRoutes: FastifyPluginAsyncZod<WaitRoutesOptions> = async (app, 
         },
       );
     } finally {
+      slot();
       release?.();
       active.delete(controller);
       reply.raw.off("close", onClose);
@@ -150,6 +161,7 @@ export const waitRoutes: FastifyPluginAsyncZod<WaitRoutesOptions> = async (app, 
     200: json(WaitResult, "The matching messages, in arrival order."),
     ...problemResponses(400, 401, 404, 503),
     ...waitProblemResponses,
+    ...tooManyResponse("too_many_waits", "The run already holds SANDMAIL_MAX_WAITS_PER_RUN open waits."),
   };
 
   app.get(

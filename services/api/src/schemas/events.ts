@@ -1,17 +1,17 @@
+import {
+  MailboxEvent,
+  MessageAddedEvent,
+  MessageExpungedEvent,
+  MessageFlagsEvent,
+  MessageMovedEvent,
+  RunDeletedEvent,
+  STORE_EVENT_TYPES,
+} from "@sandmail/core";
 import { z } from "zod";
 import { MessageSummary } from "./messages.js";
 
 /** The store's event types, as the stream names them in its `event:` field. */
-export const STREAM_EVENT_TYPES = [
-  "message.added",
-  "message.flags",
-  "message.moved",
-  "message.expunged",
-  "mailbox.created",
-  "mailbox.deleted",
-  "mailbox.renamed",
-  "run.deleted",
-] as const;
+export const STREAM_EVENT_TYPES = STORE_EVENT_TYPES;
 
 export type StreamEventType = (typeof STREAM_EVENT_TYPES)[number];
 
@@ -69,62 +69,19 @@ export const EventsHeaders = z.object({
   ),
 });
 
-const base = {
-  runId: z.string().meta({ examples: ["k3x9q2m7za"] }),
-  seq: z.number().int().describe("The run's sequence number of this change; also the SSE `id:`."),
-};
-
-const messageEvent = {
-  ...base,
-  messageId: z.string().meta({ examples: ["1a"] }),
-  mailboxId: z.string().describe("The folder the message is in (after a move: the destination)."),
-  address: z
-    .string()
-    .describe("The inbox address.")
-    .meta({ examples: ["alice@k3x9q2m7za.sandmail.test"] }),
-  uid: z.number().int().describe("IMAP UID in that folder."),
-  modSeq: z.number().int(),
-};
-
-const flags = z.array(z.string()).describe("The message's flags after the change.");
-
 /** Documentation of the `data:` JSON of each event type (the stream itself is text/event-stream). */
 export const StreamEventData = z
   .discriminatedUnion("type", [
-    z
-      .object({
-        type: z.literal("message.added"),
-        ...messageEvent,
-        flags,
-        message: MessageSummary.nullable().describe(
-          "The message summary, so no second call is needed; null when it was deleted before the event was sent.",
-        ),
-      })
-      .describe("A message arrived (SMTP, IMAP APPEND or COPY)."),
-    z.object({ type: z.literal("message.flags"), ...messageEvent, flags }).describe("Flags changed."),
-    z
-      .object({
-        type: z.literal("message.moved"),
-        ...messageEvent,
-        flags,
-        fromMailboxId: z.string(),
-        fromUid: z.number().int(),
-      })
-      .describe("Moved to another folder; keeps its id and seq."),
-    z.object({ type: z.literal("message.expunged"), ...messageEvent }).describe("Deleted for good."),
-    z
-      .object({
-        type: z.enum(["mailbox.created", "mailbox.deleted", "mailbox.renamed"]),
-        ...base,
-        mailboxId: z.string(),
-        address: z.string(),
-        name: z.string().describe("The folder name (after a rename: the new one)."),
-        oldName: z.string().optional().describe("For mailbox.renamed: the previous name."),
-      })
-      .describe("A folder was created, deleted or renamed."),
-    z
-      .object({ type: z.literal("run.deleted"), ...base })
-      .describe("The run and all its mail are gone; the stream ends after this event."),
+    MessageAddedEvent.extend({
+      message: MessageSummary.nullable().describe(
+        "The message summary, so no second call is needed; null when it was deleted before the event was sent.",
+      ),
+    }),
+    MessageFlagsEvent,
+    MessageMovedEvent,
+    MessageExpungedEvent,
+    MailboxEvent,
+    RunDeletedEvent,
     z
       .object({
         type: z.literal("reset"),
