@@ -20,6 +20,7 @@ import { commands } from "./commands/index.js";
 import { type CommandContext, type CommandResult, no, type ServiceDeps } from "./commands/types.js";
 import { atom, type Command, type Value } from "./protocol/ast.js";
 import { CommandFramer, type Frame, type FramerEvent, type FramerLimits } from "./protocol/parser.js";
+import { formatSet } from "./protocol/sequence.js";
 import { ParseError, parseFrame } from "./protocol/tokenize.js";
 import { continuation, type Status, statusLine, untagged } from "./protocol/writer.js";
 import { failureReply } from "./session/errors.js";
@@ -397,11 +398,20 @@ export class Connection {
       if (this.closed || this.session.selection !== selection) return;
       if (point.at === "idle" && !this.idling) return;
       const condstore = this.session.enabled.has("CONDSTORE");
-      for (const u of tracker.flush(expungeAllowed(point), recentAbove, plan)) {
+      const updates = tracker.flush(expungeAllowed(point), recentAbove, plan);
+      // With QRESYNC on, expunges go out as one VANISHED of their UIDs (RFC 7162 §3.2.10).
+      const vanished = this.session.enabled.has("QRESYNC") ? expungedUids(updates) : [];
+      if (vanished.length > 0) this.write(untagged([atom("VANISHED"), atom(formatSet(vanished))]));
+      for (const u of updates) {
+        if (u.type === "expunge" && vanished.length > 0) continue;
         if (u.type === "fetch") {
           for (const response of announceKeywords(selection, u.flags)) this.write(untagged(response));
         }
         this.write(untagged(updateValues(u, condstore)));
+      }
+      const held = tracker.heldExpungeModSeq;
+      if (condstore && held !== undefined && point.at === "command-end") {
+        this.write(untagged([atom("OK"), atom(`[HIGHESTMODSEQ ${held - 1}]`), atom("Expunges held back")]));
       }
     };
     const next = this.flushChain.then(run, run).catch((err) => {
@@ -491,6 +501,13 @@ export class Connection {
     this.wake?.();
     endSocket(this.socket);
   }
+}
+
+/** The UIDs the expunge updates remove, ascending. */
+function expungedUids(updates: TrackerUpdate[]): number[] {
+  const uids: number[] = [];
+  for (const u of updates) if (u.type === "expunge") uids.push(u.uid);
+  return uids.sort((a, b) => a - b);
 }
 
 function updateValues(u: TrackerUpdate, condstore: boolean): Value[] {

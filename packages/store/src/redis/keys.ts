@@ -53,9 +53,9 @@ export class RunKeys {
     return this.#of(["names", "subs", "aseq"], address);
   }
 
-  /** A mailbox's keys: its hash, its UID index and its flag lines. */
+  /** A mailbox's keys: its hash, its UID index, its flag lines and the UIDs that left it. */
   mailbox(mailboxId: string): string[] {
-    return this.#of(["mb", "ix", "fl"], mailboxId);
+    return this.#of(["mb", "ix", "fl", "gone"], mailboxId);
   }
 
   /** A webhook's keys: its hash, its delivery log and its pending queue. */

@@ -16,6 +16,7 @@ import { APPEND, APPEND_DELIVERY, COPY, DELETE_MESSAGES, MOVE, UPDATE_FLAGS } fr
 import {
   EVENTS_SINCE,
   EXISTING,
+  EXPUNGED_SINCE,
   GET_DNS,
   GET_MAILBOX,
   GET_MESSAGES,
@@ -119,7 +120,15 @@ const writes = {
 } satisfies Record<string, Script>;
 
 const reads = {
-  smGetMessages: { lua: GET_MESSAGES, keys: (k, a) => messages(k, from(a, 1)), discovers: true },
+  // ARGV: '<mailbox hint> <light flags>', then the ids.
+  smGetMessages: {
+    lua: GET_MESSAGES,
+    keys: (k, a) => {
+      const hint = str(a, 0).split(" ")[0] ?? "";
+      return [...(hint ? k.mailbox(hint) : []), ...messages(k, from(a, 1))];
+    },
+    discovers: true,
+  },
   smExisting: { lua: EXISTING, keys: (k, a) => messages(k, from(a, 0)) },
   // ARGV: address ('' = any), mailbox id ('' = any), ...
   smListMessages: {
@@ -142,6 +151,7 @@ const reads = {
   smListInboxes: { lua: LIST_INBOXES, keys: (k) => k.fixed("addrs"), discovers: true },
   smRunCounts: { lua: RUN_COUNTS, keys: (k) => k.fixed("addrs") },
   smEventsSince: { lua: EVENTS_SINCE, keys: (k) => k.fixed("ev") },
+  smExpungedSince: { lua: EXPUNGED_SINCE, keys: (k, a) => k.mailbox(str(a, 0)) },
   smGetDns: { lua: GET_DNS, keys: (k) => k.fixed("dns") },
   smGetFaults: { lua: GET_FAULTS, keys: (k) => k.fixed("faults") },
   smWhList: { lua: WH_LIST, keys: (k) => k.fixed("whs"), discovers: true },
@@ -175,10 +185,13 @@ export function scriptCall(name: ScriptName, keys: RunKeys, runId: string, args:
   return [declared.length, ...declared, keys.prefix, runId, ...args];
 }
 
-/** The Lua Redis runs for a script (its SHA1 names it in Redis's script cache). */
-export function scriptSource(name: ScriptName, checkKeys = false): string {
+/**
+ * The Lua Redis runs for a script (its SHA1 names it in Redis's script cache). `expungedKept`:
+ * the store option, a constant of the source.
+ */
+export function scriptSource(name: ScriptName, expungedKept: number, checkKeys = false): string {
   const script = SCRIPTS[name];
-  const body = PRELUDE + (name in reads ? READ_PRELUDE : "") + script.lua;
+  const body = `local EXPUNGED_KEPT = ${expungedKept}\n${PRELUDE}${name in reads ? READ_PRELUDE : ""}${script.lua}`;
   return checkKeys ? keyGuard(name, script.discovers === true) + body : body;
 }
 
@@ -190,9 +203,13 @@ export type ScriptFn = (...call: Arg[]) => Promise<unknown>;
  * restart). `checkKeys` wraps each in the key guard: a script touching a key it did not declare
  * (or one outside its run) fails instead of running.
  */
-export function defineScripts(redis: RedisConnection, checkKeys = false): Record<ScriptName, ScriptFn> {
+export function defineScripts(
+  redis: RedisConnection,
+  expungedKept: number,
+  checkKeys = false,
+): Record<ScriptName, ScriptFn> {
   for (const name of SCRIPT_NAMES) {
-    redis.defineCommand(name, { lua: scriptSource(name, checkKeys), readOnly: name in reads });
+    redis.defineCommand(name, { lua: scriptSource(name, expungedKept, checkKeys), readOnly: name in reads });
   }
   // ioredis puts an auto-pipelined call in the batch of its first argument's slot, and a script's
   // first argument is now its number of keys: on a cluster, calls for runs in other slots would

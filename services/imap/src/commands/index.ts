@@ -85,6 +85,7 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "UNSELECT",
     "CHILDREN",
     "CONDSTORE",
+    "QRESYNC",
     "ESEARCH",
     "SEARCHRES",
     "SORT",
