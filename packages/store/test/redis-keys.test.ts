@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type TestRedis } from "../../../test/support/redis-server.js";
 import { RedisStore } from "../src/index.js";
 import { RunKeys } from "../src/redis/keys.js";
-import { expungedKept } from "../src/shared/inputs.js";
 import { defineScripts, SCRIPT_NAMES, scriptCall, scriptSource } from "../src/redis/scripts.js";
+import { expungedKept } from "../src/shared/inputs.js";
 import { describeMailStoreContract } from "./contract.js";
 import { appendInput, uniqueRunId } from "./fixtures.js";
 
