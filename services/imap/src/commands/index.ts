@@ -3,6 +3,7 @@ import append from "./append.js";
 import authenticate from "./authenticate.js";
 import capability from "./capability.js";
 import check from "./check.js";
+import compress from "./compress.js";
 import { copy, move } from "./copy.js";
 import enable from "./enable.js";
 import { close, expunge, unselect } from "./expunge.js";
@@ -30,6 +31,7 @@ const all: CommandSpec[] = [
   noop,
   logout,
   starttls,
+  compress,
   authenticate,
   login,
   select,
@@ -99,6 +101,8 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "QUOTA=RES-STORAGE",
     "QUOTA=RES-MESSAGE",
     "XLIST",
+    "COMPRESS=DEFLATE",
+    "UTF8=ACCEPT",
     `APPENDLIMIT=${options.appendLimit}`,
   ];
 }

@@ -27,6 +27,8 @@ export class Session {
   /** Extensions turned on with ENABLE. */
   readonly enabled = new Set<string>();
   tls: boolean;
+  /** COMPRESS=DEFLATE is on (RFC 4978): a second COMPRESS is refused. */
+  compressed = false;
 
   constructor(tls: boolean) {
     this.tls = tls;
