@@ -183,7 +183,7 @@ describe("SMTP transcripts", () => {
       body: JSON.stringify({ rules: [rule] }),
     });
     expect(put.status).toBe(200);
-    const received = await dialog(sb.ports.smtp, [
+    const received = await dialog(sb.ports.smtp ?? 0, [
       [undefined, /^220 /m],
       ["EHLO client.example", /^250 /m],
       ["MAIL FROM:<app@example.com>", /^250 /m],
