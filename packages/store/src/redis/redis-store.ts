@@ -24,6 +24,7 @@ import type {
   ExpungedUids,
   InboxInfo,
   MailStore,
+  MessageParts,
   MessageQuery,
   RunListing,
   StoreListener,
@@ -512,6 +513,23 @@ export class RedisStore implements MailStore {
     return read.messages;
   }
 
+  async messageParts(runId: string, messageIds: string[]): Promise<Array<MessageParts | undefined>> {
+    const ids = checkIds(messageIds);
+    const known = this.#messages.incarnation(runId) !== undefined;
+    // Cached parts need no round trip: they never change, and the caller knows the rest.
+    const out: Array<MessageParts | undefined> = ids.map((id) => {
+      const parts = known ? this.#messages.get(runId, id) : undefined;
+      return parts && partsOf(id, parts);
+    });
+    const missing = ids.flatMap((id, i) => (out[i] === undefined ? [id] : []));
+    if (missing.length > 0) {
+      const read = await this.getMessages(runId, missing);
+      let j = 0;
+      for (let i = 0; i < ids.length; i++) if (out[i] === undefined) out[i] = read[j++];
+    }
+    return out;
+  }
+
   async #readMessages(runId: string, ids: string[], cached: Array<FixedParts | undefined>) {
     const light = cached.map((parts) => (parts ? "1" : "0")).join("");
     // Messages are mostly read a mailbox at a time (IMAP FETCH, SEARCH): name the mailbox where
@@ -816,6 +834,20 @@ function errorText(err: unknown): string {
 
 function validRunId(runId: string): boolean {
   return typeof runId === "string" && RUN_ID_PATTERN.test(runId);
+}
+
+function partsOf(id: string, parts: FixedParts): MessageParts {
+  const out: MessageParts = {
+    id,
+    seq: parts.seq,
+    size: parts.size,
+    internalDate: parts.internalDate,
+    summary: parts.summary,
+    mime: parts.mime,
+  };
+  if (parts.envelope) out.envelope = parts.envelope;
+  if (parts.auth) out.auth = parts.auth;
+  return out;
 }
 
 function bound(value: number | undefined, fallback: number): number {
