@@ -64,6 +64,7 @@ import {
   decodeMessages,
   decodeRun,
   joinFlags,
+  partsOf,
   splitFlags,
 } from "./codec.js";
 import { checkRedisUrl, openConnection, type RedisConnection, readyWaiter } from "./connection.js";
@@ -834,20 +835,6 @@ function errorText(err: unknown): string {
 
 function validRunId(runId: string): boolean {
   return typeof runId === "string" && RUN_ID_PATTERN.test(runId);
-}
-
-function partsOf(id: string, parts: FixedParts): MessageParts {
-  const out: MessageParts = {
-    id,
-    seq: parts.seq,
-    size: parts.size,
-    internalDate: parts.internalDate,
-    summary: parts.summary,
-    mime: parts.mime,
-  };
-  if (parts.envelope) out.envelope = parts.envelope;
-  if (parts.auth) out.auth = parts.auth;
-  return out;
 }
 
 function bound(value: number | undefined, fallback: number): number {
