@@ -74,6 +74,20 @@ async function raw(): Promise<RawImapClient> {
 
 const lines = (reply: { untagged: Buffer[] }) => reply.untagged.map((u) => u.toString("latin1"));
 
+/** A raw session with QRESYNC on and `name` selected; its UIDVALIDITY and HIGHESTMODSEQ. */
+async function selectedWithQresync(
+  name: string,
+): Promise<{ c: RawImapClient; validity: string; modSeq: string }> {
+  const c = await raw();
+  await c.ok("ENABLE QRESYNC");
+  const selected = lines(await c.ok(`SELECT ${name}`)).join(" ");
+  return {
+    c,
+    validity: /UIDVALIDITY (\d+)/.exec(selected)![1]!,
+    modSeq: /HIGHESTMODSEQ (\d+)/.exec(selected)![1]!,
+  };
+}
+
 describe("QRESYNC with imapflow", () => {
   it("hears expunges by the API and by another session as VANISHED, live while idling", async () => {
     const box = await freshMailbox("Live", 6);
@@ -131,9 +145,7 @@ describe("QRESYNC with imapflow", () => {
 describe("QRESYNC with a raw client", () => {
   it("holds VANISHED during FETCH by number and sends it with the next command that may", async () => {
     const box = await freshMailbox("Held", 4);
-    const c = await raw();
-    await c.ok("ENABLE QRESYNC");
-    await c.ok("SELECT Held");
+    const { c } = await selectedWithQresync("Held");
     await server.store.deleteMessages(server.runId, [box.ids[1]!]);
     const fetch = await c.ok("FETCH 1:* (FLAGS)");
     expect(lines(fetch).filter((l) => /VANISHED|EXPUNGE/.test(l))).toEqual([]);
@@ -145,13 +157,33 @@ describe("QRESYNC with a raw client", () => {
     ]);
   });
 
+  it("while a VANISHED is held, reports a HIGHESTMODSEQ below it, so a resync from there finds it", async () => {
+    const box = await freshMailbox("Below", 4);
+    const { c, validity } = await selectedWithQresync("Below");
+    // Expunged first, flagged after: the flag change's MODSEQ is above the expunge's.
+    await server.store.deleteMessages(server.runId, [box.ids[1]!]);
+    const gone = (await server.store.getMailboxById(server.runId, box.id))!.highestModSeq;
+    await server.store.updateFlags(server.runId, [box.ids[3]!], { op: "add", flags: ["\\Flagged"] });
+    const fetch = lines(await c.ok("FETCH 1:* (FLAGS)"));
+    const flagged = fetch.find((l) => l.includes("\\Flagged"))!;
+    expect(Number(/MODSEQ \((\d+)\)/.exec(flagged)![1])).toBeGreaterThan(gone);
+    expect(fetch.some((l) => l.startsWith("VANISHED"))).toBe(false);
+    const floor = fetch.map((l) => /^OK \[HIGHESTMODSEQ (\d+)\]/.exec(l)?.[1]).find(Boolean);
+    expect(Number(floor)).toBeLessThan(gone);
+    // The client drops the connection here; coming back from that HIGHESTMODSEQ it learns of UID 2.
+    const back = await raw();
+    await back.ok("ENABLE QRESYNC");
+    expect(lines(await back.ok(`SELECT Below (QRESYNC (${validity} ${floor}))`))).toContain(
+      "VANISHED (EARLIER) 2",
+    );
+    // Once the VANISHED is out, no lower HIGHESTMODSEQ follows.
+    expect(lines(await c.ok("NOOP"))).toContain("VANISHED 2");
+    expect(lines(await c.ok("FETCH 1 (FLAGS)")).some((l) => l.includes("HIGHESTMODSEQ"))).toBe(false);
+  });
+
   it("names every UID gone from the asked range once the store has forgotten older expunges", async () => {
     const box = await freshMailbox("Forgot", 12);
-    const c = await raw();
-    await c.ok("ENABLE QRESYNC");
-    const selected = lines(await c.ok("SELECT Forgot"));
-    const validity = /UIDVALIDITY (\d+)/.exec(selected.join(" "))![1];
-    const since = /HIGHESTMODSEQ (\d+)/.exec(selected.join(" "))![1];
+    const { c, validity, modSeq: since } = await selectedWithQresync("Forgot");
     await c.ok("UNSELECT");
     // UID 1 goes, then six more: seven expunges, past the record of five.
     await server.store.deleteMessages(server.runId, [box.ids[0]!]);
@@ -182,10 +214,7 @@ describe("QRESYNC with a raw client", () => {
   it("answers the widest ranges in a few ranges, not one UID at a time", async () => {
     const box = await freshMailbox("Wide", 3);
     await server.store.deleteMessages(server.runId, box.ids);
-    const c = await raw();
-    await c.ok("ENABLE QRESYNC");
-    const selected = lines(await c.ok("SELECT Wide"));
-    const validity = /UIDVALIDITY (\d+)/.exec(selected.join(" "))![1];
+    const { c, validity } = await selectedWithQresync("Wide");
     const reply = lines(
       await c.ok(`SELECT Wide (QRESYNC (${validity} 1 1:4294967295 (1:4294967295 1:4294967295)))`),
     );

@@ -1,11 +1,12 @@
 import { atom } from "../protocol/ast.js";
+import { UTF8_ACCEPT } from "../protocol/mailbox-name.js";
 import { Args } from "./args.js";
 import { CONDSTORE, enableCondstore } from "./condstore.js";
 import { enableQresync, QRESYNC } from "./qresync.js";
 import { AUTHENTICATED, defineCommand, ok } from "./types.js";
 
 /** Extensions that can be enabled. */
-const ENABLEABLE = new Set<string>([CONDSTORE, QRESYNC]);
+const ENABLEABLE = new Set<string>([CONDSTORE, QRESYNC, UTF8_ACCEPT]);
 
 export default defineCommand({
   name: "ENABLE",

@@ -1,4 +1,4 @@
-import { atom } from "../protocol/ast.js";
+import { atom, type Command } from "../protocol/ast.js";
 import { findMailbox } from "../session/folders.js";
 import { flagsResponses, viewFlagFacts } from "../session/keywords.js";
 import { ArgError, Args } from "./args.js";
@@ -73,11 +73,11 @@ async function resync(ctx: CommandContext, { modSeq, knownUids }: QresyncParams)
 }
 
 function parse(command: string) {
-  return (tokens: Parameters<typeof parseName>[0]) => parseName(tokens, command);
+  return (tokens: Parameters<typeof parseName>[0], cmd: Command) => parseName(tokens, command, cmd.utf8);
 }
 
-function parseName(tokens: ConstructorParameters<typeof Args>[0], command: string): OpenArgs {
-  const args = new Args(tokens, command);
+function parseName(tokens: ConstructorParameters<typeof Args>[0], command: string, utf8 = false): OpenArgs {
+  const args = new Args(tokens, command, utf8);
   const name = args.mailbox();
   let condstore = false;
   let qresync: QresyncParams | undefined;
