@@ -107,6 +107,17 @@ export interface CopyResult {
 }
 
 /** A run with what it holds, as the run list (the API key's view) shows it. */
+/** What `expungedSince` answers: the UIDs that left a mailbox after a mod-sequence. */
+export interface ExpungedUids {
+  /** UIDs expunged from (or moved out of) the mailbox with a modSeq above the one asked for, ascending. */
+  uids: number[];
+  /**
+   * The highest modSeq of the expunges the store no longer remembers (0: it forgot none). The
+   * store keeps a bounded number per mailbox; asked for a modSeq below this, `uids` may miss some.
+   */
+  floor: number;
+}
+
 export interface RunListing {
   run: Run;
   counts: RunCounts;
@@ -190,6 +201,12 @@ export interface MailStore {
   moveMessages(runId: string, messageIds: string[], destMailboxId: string): Promise<CopyResult>;
   /** Removes messages for good (IMAP EXPUNGE, API DELETE); returns how many. Emits `message.expunged`. */
   deleteMessages(runId: string, messageIds: string[]): Promise<number>;
+  /**
+   * QRESYNC (RFC 7162): the UIDs that left the mailbox (deleted, moved out, INBOX renamed) with a
+   * modSeq above `sinceModSeq`. Each mailbox remembers its newest `EXPUNGED_KEPT` (store option
+   * `expungedKept`); `floor` says where that memory starts. Fails with `mailbox_not_found`.
+   */
+  expungedSince(runId: string, mailboxId: string, sinceModSeq: number): Promise<ExpungedUids>;
 
   /**
    * \Recent bookkeeping: atomically returns the highest UID already claimed as recent by some

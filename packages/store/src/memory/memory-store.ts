@@ -18,6 +18,7 @@ import type {
   CopyResult,
   CreateRunInput,
   DeliveryInput,
+  ExpungedUids,
   InboxInfo,
   MailStore,
   MessageQuery,
@@ -31,7 +32,9 @@ import {
   checkAppend,
   checkDelivery,
   checkIds,
+  checkModSeq,
   checkSession,
+  expungedKept,
   normalizeDnsRecords,
 } from "../shared/inputs.js";
 import type { UidColumns } from "../shared/uid-columns.js";
@@ -55,6 +58,8 @@ export interface MemoryStoreOptions {
   budget?: ByteBudget;
   /** Runs held at once; creating one more fails with `too_many_runs`. */
   maxRuns?: number;
+  /** Expunged UIDs each mailbox remembers for QRESYNC; default 10,000 (contract.ts `expungedSince`). */
+  expungedKept?: number;
 }
 
 /**
@@ -77,6 +82,7 @@ export class MemoryStore implements MailStore {
     let lastUidValidity = 0;
     this.#ctx = {
       now,
+      expungedKept: expungedKept(options.expungedKept),
       nextUidValidity: () => {
         lastUidValidity = Math.max(lastUidValidity + 1, Math.floor(now() / 1000));
         return lastUidValidity;
@@ -192,6 +198,11 @@ export class MemoryStore implements MailStore {
 
   async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {
     return messages.mailboxIndex(mailboxes.mailboxRecord(this.#runs.get(runId), mailboxId));
+  }
+
+  async expungedSince(runId: string, mailboxId: string, sinceModSeq: number): Promise<ExpungedUids> {
+    const mb = mailboxes.mailboxRecord(this.#runs.get(runId), mailboxId);
+    return messages.expungedSince(mb, checkModSeq(sinceModSeq));
   }
 
   async updateFlags(

@@ -13,6 +13,7 @@ import { APPEND, APPEND_DELIVERY, COPY, DELETE_MESSAGES, MOVE, UPDATE_FLAGS } fr
 import {
   EVENTS_SINCE,
   EXISTING,
+  EXPUNGED_SINCE,
   GET_DNS,
   GET_MAILBOX,
   GET_MESSAGES,
@@ -64,6 +65,7 @@ const reads = {
   smListInboxes: LIST_INBOXES,
   smRunCounts: RUN_COUNTS,
   smEventsSince: EVENTS_SINCE,
+  smExpungedSince: EXPUNGED_SINCE,
   smGetDns: GET_DNS,
   smGetFaults: GET_FAULTS,
   smWhList: WH_LIST,
@@ -82,13 +84,17 @@ export type ScriptFn = (
   ...args: Array<string | number | Buffer>
 ) => Promise<unknown>;
 
-/** Registers every script on the connection (EVALSHA, falling back to EVAL after a server restart). */
-export function defineScripts(redis: RedisConnection): Record<ScriptName, ScriptFn> {
+/**
+ * Registers every script on the connection (EVALSHA, falling back to EVAL after a server restart).
+ * `expungedKept`: the store option, a constant of the scripts' source.
+ */
+export function defineScripts(redis: RedisConnection, expungedKept: number): Record<ScriptName, ScriptFn> {
+  const prelude = `local EXPUNGED_KEPT = ${expungedKept}\n${PRELUDE}`;
   for (const [name, body] of Object.entries(writes)) {
-    redis.defineCommand(name, { numberOfKeys: 1, lua: PRELUDE + body });
+    redis.defineCommand(name, { numberOfKeys: 1, lua: prelude + body });
   }
   for (const [name, body] of Object.entries(reads)) {
-    redis.defineCommand(name, { numberOfKeys: 1, lua: PRELUDE + READ_PRELUDE + body, readOnly: true });
+    redis.defineCommand(name, { numberOfKeys: 1, lua: prelude + READ_PRELUDE + body, readOnly: true });
   }
   const commands = redis as unknown as Record<ScriptName, ScriptFn>;
   const out = {} as Record<ScriptName, ScriptFn>;

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { isSandmailError } from "@sandmail/core";
 import { indexMessage, normalizeCrlf } from "@sandmail/mime";
 import { TimeSlicer } from "../content/index.js";
-import type { Token } from "../protocol/ast.js";
+import type { Command, Token } from "../protocol/ast.js";
 import { formatSet } from "../protocol/sequence.js";
 import { findMailbox } from "../session/folders.js";
 import { ArgError, Args, canonicalFlag, flagList, parseDateTime, tokenText } from "./args.js";
@@ -26,8 +26,8 @@ interface AppendItem {
 
 const EMPTY = Buffer.alloc(0);
 
-function parseAppend(tokens: Token[]): { name: string; items: AppendItem[] } {
-  const args = new Args(tokens, "APPEND");
+function parseAppend(tokens: Token[], command: Command): { name: string; items: AppendItem[] } {
+  const args = new Args(tokens, "APPEND", command.utf8);
   const name = args.mailbox();
   const items: AppendItem[] = [];
   do {
@@ -39,7 +39,7 @@ function parseAppend(tokens: Token[]): { name: string; items: AppendItem[] } {
       date = parseDateTime(tokenText(args.next("date"), "APPEND date"));
       if (!date) throw new ArgError("APPEND: invalid date-time");
     }
-    const message = args.next("message literal");
+    const message = utf8Data(args, command) ?? args.next("message literal");
     if (message.type !== "string" || !message.literal)
       throw new ArgError("APPEND: message must be a literal");
     const recent = canonicalFlag("\\Recent");
@@ -50,9 +50,25 @@ function parseAppend(tokens: Token[]): { name: string; items: AppendItem[] } {
       binary: message.binary === true,
     });
   } while (args.remaining > 0);
-  // CATENATE is not offered.
+  // CATENATE is not offered yet.
   args.end();
   return { name, items };
+}
+
+/**
+ * RFC 6855 §4's `UTF8 (literal8)`: a message whose header fields may hold UTF-8, taken once the
+ * client enabled UTF8=ACCEPT (before that the atom is a syntax error, as the grammar has it).
+ */
+function utf8Data(args: Args, command: Command): Token | undefined {
+  const next = args.peek();
+  if (next?.type !== "atom" || next.section || next.value.toUpperCase() !== "UTF8") return undefined;
+  if (!command.utf8) throw new ArgError("APPEND: UTF8 data needs ENABLE UTF8=ACCEPT first");
+  args.next("UTF8");
+  const inner = args.list("UTF8 data");
+  const only = inner[0];
+  if (inner.length !== 1 || only?.type !== "string" || !only.binary)
+    throw new ArgError("APPEND: UTF8 data is one literal8 in parentheses");
+  return only;
 }
 
 export default defineCommand({

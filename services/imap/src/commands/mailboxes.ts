@@ -1,12 +1,13 @@
 /** CREATE, DELETE, RENAME, SUBSCRIBE and UNSUBSCRIBE: folder management over the store. */
 import { isSandmailError } from "@sandmail/core";
+import type { Command } from "../protocol/ast.js";
 import { DELIMITER } from "../protocol/mailbox-name.js";
 import { foldersOf, type Place } from "../session/folders.js";
 import { Args } from "./args.js";
 import { AUTHENTICATED, type CommandContext, type CommandResult, defineCommand, no, ok } from "./types.js";
 
-const oneName = (command: string) => (tokens: ConstructorParameters<typeof Args>[0]) => {
-  const args = new Args(tokens, command);
+const oneName = (command: string) => (tokens: ConstructorParameters<typeof Args>[0], cmd: Command) => {
+  const args = new Args(tokens, command, cmd.utf8);
   const name = args.mailbox();
   args.end();
   return name;
@@ -69,8 +70,8 @@ export const del = placeCommand("DELETE", async (ctx, { address, name }, runId) 
 export const rename = defineCommand({
   name: "RENAME",
   states: AUTHENTICATED,
-  parse(tokens) {
-    const args = new Args(tokens, "RENAME");
+  parse(tokens, cmd) {
+    const args = new Args(tokens, "RENAME", cmd.utf8);
     const from = args.mailbox("existing mailbox name");
     const to = args.mailbox("new mailbox name");
     args.end();

@@ -81,6 +81,8 @@ export interface CommandContext {
   setIdle(on: boolean): Promise<void>;
   /** Upgrades the connection to TLS (STARTTLS, after its tagged OK). */
   startTls(): Promise<void>;
+  /** Turns COMPRESS=DEFLATE on in both directions (after its tagged OK). */
+  startCompression(): void;
 }
 
 export interface CommandSpec<A = unknown> {
