@@ -84,6 +84,7 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "NAMESPACE",
     "UIDPLUS",
     "MULTIAPPEND",
+    "CATENATE",
     "BINARY",
     "MOVE",
     "UNSELECT",
