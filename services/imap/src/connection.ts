@@ -17,6 +17,7 @@ import {
   upgradeToTls,
 } from "@sandmail/runtime";
 import { commands } from "./commands/index.js";
+import { liveUpdates } from "./commands/live-updates.js";
 import { type CommandContext, type CommandResult, no, type ServiceDeps } from "./commands/types.js";
 import { DeflateLink } from "./deflate-link.js";
 import { atom, type Command, type Value } from "./protocol/ast.js";
@@ -388,7 +389,9 @@ export class Connection {
         this.bye("The selected mailbox was deleted");
         return;
       }
-      if (!tracker.hasPending()) return;
+      // Live SEARCH/SORT results (RFC 5267) also change with this session's own STOREs.
+      const touched = selection.live?.size ? tracker.takeTouched() : [];
+      if (!tracker.hasPending() && touched.length === 0) return;
       const plan = tracker.plan();
       let recentAbove = Number.POSITIVE_INFINITY;
       if (plan.maxUid > 0) {
@@ -405,7 +408,12 @@ export class Connection {
       if (this.closed || this.session.selection !== selection) return;
       if (point.at === "idle" && !this.idling) return;
       const condstore = this.session.enabled.has("CONDSTORE");
-      const updates = tracker.flush(expungeAllowed(point), recentAbove, plan);
+      const updates = tracker.hasPending() ? tracker.flush(expungeAllowed(point), recentAbove, plan) : [];
+      const live = selection.live;
+      // REMOVEFROM in sequence numbers is valid only before the EXPUNGE (RFC 5267 §4.3.4).
+      if (live)
+        for (const r of live.beforeExpunge(updates.filter((u) => u.type === "expunge")))
+          this.write(untagged(r));
       // With QRESYNC on, expunges go out as one VANISHED of their UIDs (RFC 7162 §3.2.10).
       const vanished = this.session.enabled.has("QRESYNC") ? expungedUids(updates) : [];
       if (vanished.length > 0) this.write(untagged([atom("VANISHED"), atom(formatSet(vanished))]));
@@ -420,6 +428,16 @@ export class Connection {
       if (condstore && held !== undefined && point.at === "command-end") {
         this.write(untagged([atom("OK"), atom(`[HIGHESTMODSEQ ${held - 1}]`), atom("Expunges held back")]));
       }
+      if (!live?.size) return;
+      // ADDTO after the EXISTS that numbers the new messages (§4.3.3).
+      const changed = [...touched, ...updates.flatMap((u) => (u.type === "fetch" ? [u.uid] : []))];
+      const responses = await liveUpdates(
+        { session: this.session, deps: this.opts.deps },
+        selection,
+        changed,
+      );
+      if (this.closed || this.session.selection !== selection) return;
+      for (const r of responses) this.write(untagged(r));
     };
     const next = this.flushChain.then(run, run).catch((err) => {
       this.opts.deps.logger.error({ err }, "imap update failed");

@@ -71,7 +71,7 @@ import { IndexCache } from "./index-cache.js";
 import { checkKeyPrefix, RunKeys } from "./keys.js";
 import { type FixedParts, MessageCache } from "./message-cache.js";
 import { RunCache } from "./run-cache.js";
-import { defineScripts, type ScriptFn, type ScriptName } from "./scripts.js";
+import { defineScripts, type ScriptFn, type ScriptName, scriptCall } from "./scripts.js";
 import { Subscriptions } from "./subscriptions.js";
 import { TickBatch } from "./tick-batch.js";
 import { RedisWebhooks } from "./webhooks.js";
@@ -103,6 +103,11 @@ export interface RedisStoreOptions {
    * Every process sharing the store should use the same value.
    */
   expungedKept?: number;
+  /**
+   * Runs every script under the key guard (lua/key-guard.ts): a key a script touches without
+   * declaring it in KEYS fails the call. For tests; default false.
+   */
+  checkKeys?: boolean;
 }
 
 /** Past the commit deadline, how long a script already queued in Redis may still be running. */
@@ -147,7 +152,11 @@ export class RedisStore implements MailStore {
     this.#replicaWaitMs = Math.max(10, Math.min(1000, Math.floor(tuning.commandTimeoutMs / 2)));
     this.#redis = openConnection(options.url, tuning);
     this.#ready = readyWaiter(this.#redis);
-    this.#scripts = defineScripts(this.#redis, expungedKept(options.expungedKept));
+    this.#scripts = defineScripts(
+      this.#redis,
+      expungedKept(options.expungedKept),
+      options.checkKeys === true,
+    );
     this.#subscriptions = new Subscriptions(
       () => openConnection(options.url, tuning),
       this.#waitMs,
@@ -468,8 +477,9 @@ export class RedisStore implements MailStore {
     runId: string,
     args: Array<string | number | Buffer>,
   ): Promise<DeliveryRow[]> {
+    const call = scriptCall("smAppendDelivery", keys, runId, args);
     if (this.#waitReplicas === 0) {
-      return (await this.#scripts.smAppendDelivery(keys.run, keys.prefix, runId, ...args)) as DeliveryRow[];
+      return (await this.#scripts.smAppendDelivery(...call)) as DeliveryRow[];
     }
     // One pipeline: on a cluster it goes to the master that owns the run, which is where WAIT
     // must ask.
@@ -477,7 +487,7 @@ export class RedisStore implements MailStore {
       wait(replicas: number, ms: number): unknown;
       exec(): Promise<Array<[Error | null, unknown]> | null>;
     };
-    pipeline.smAppendDelivery(keys.run, keys.prefix, runId, ...args);
+    pipeline.smAppendDelivery(...call);
     pipeline.wait(this.#waitReplicas, this.#replicaWaitMs);
     const [[scriptErr, rows] = [null, null], [waitErr, acked] = [null, 0]] = (await pipeline.exec()) ?? [];
     if (scriptErr) throw scriptErr;
@@ -779,7 +789,7 @@ export class RedisStore implements MailStore {
 
   #script(name: ScriptName, runId: string, args: Array<string | number | Buffer>): Promise<unknown> {
     const keys = this.#keys(runId);
-    return this.#exec(() => this.#scripts[name](keys.run, keys.prefix, runId, ...args));
+    return this.#exec(() => this.#scripts[name](...scriptCall(name, keys, runId, args)));
   }
 
   /**

@@ -1,6 +1,7 @@
 /** The one table of commands the dispatcher consults. */
 import append from "./append.js";
 import authenticate from "./authenticate.js";
+import cancelUpdate from "./cancelupdate.js";
 import capability from "./capability.js";
 import check from "./check.js";
 import compress from "./compress.js";
@@ -51,6 +52,7 @@ const all: CommandSpec[] = [
   expunge,
   search,
   sort,
+  cancelUpdate,
   thread,
   fetch,
   store,
@@ -82,6 +84,7 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "NAMESPACE",
     "UIDPLUS",
     "MULTIAPPEND",
+    "CATENATE",
     "BINARY",
     "MOVE",
     "UNSELECT",
@@ -92,6 +95,9 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "SEARCHRES",
     "SORT",
     "SORT=DISPLAY",
+    "ESORT",
+    "CONTEXT=SEARCH",
+    "CONTEXT=SORT",
     "THREAD=ORDEREDSUBJECT",
     "THREAD=REFERENCES",
     "SPECIAL-USE",

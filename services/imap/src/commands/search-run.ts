@@ -42,11 +42,17 @@ export interface SearchHit {
 export interface SearchRunOptions {
   /** The caller reads top-level header fields of every hit (SORT, THREAD). */
   headers?: boolean;
+  /** Only these sequence numbers (ascending, all known to the client), not the whole mailbox. */
+  seqs?: readonly number[];
 }
 
-/** Runs `key` over the selected mailbox in sequence order, calling `onHit` for each match. */
+/**
+ * Runs `key` over the selected mailbox (or `options.seqs` of it) in sequence order, calling
+ * `onHit` for each match. Needs no command: live results (RFC 5267 UPDATE) are re-checked with
+ * it at update time.
+ */
 export async function searchMailbox(
-  ctx: CommandContext,
+  ctx: Pick<CommandContext, "session" | "deps">,
   key: SearchKey,
   onHit: (hit: SearchHit) => void,
   options: SearchRunOptions = {},
@@ -62,9 +68,11 @@ export async function searchMailbox(
   const { searchResult } = ctx.session.selected;
   const saved = searchResult && searchResult.length > 0 ? new Set(searchResult) : undefined;
   const slicer = new TimeSlicer();
-  for (let start = 1; start <= count; start += BATCH) {
+  const only = options.seqs;
+  const total = only ? only.length : count;
+  for (let start = 0; start < total; start += BATCH) {
     const seqs: number[] = [];
-    for (let s = start; s < start + BATCH && s <= count; s++) seqs.push(s);
+    for (let k = start; k < start + BATCH && k < total; k++) seqs.push(only ? only[k]! : k + 1);
     const tracked = seqs.map((s) => tracker.at(s)!);
     const ids = tracked.map((m) => m.messageId);
     const messages = await store.getMessages(runId, ids);

@@ -36,6 +36,9 @@ export const bad = (text: string, code?: string): CommandResult => ({
   ...(code ? { code } : {}),
 });
 
+/** What one command may carry beyond APPENDLIMIT (MULTIAPPEND's several messages, command text). */
+export const COMMAND_SLACK_BYTES = 1024 * 1024;
+
 export interface ServiceDeps {
   config: Config;
   store: MailStore;

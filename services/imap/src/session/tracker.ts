@@ -71,6 +71,12 @@ export class MailboxTracker {
   /** Highest UID / modSeq this session has heard of (applied or queued). */
   private heardUid: number;
   private heardModSeq: number;
+  /**
+   * UIDs whose flags this session changed itself since the last `takeTouched` (their FETCH went
+   * out with the command, so no update reports them); kept only while someone watches (live
+   * SEARCH/SORT results, RFC 5267), so it cannot grow unread.
+   */
+  private touched: Set<number> | undefined;
   /** Set when the mailbox itself disappeared; the connection must end the session. */
   removed = false;
   /** HIGHESTMODSEQ of the state the index showed (what SELECT reports). */
@@ -274,9 +280,23 @@ export class MailboxTracker {
     return { count: this.pending.length, maxUid };
   }
 
+  /** Starts or stops recording this session's own flag changes for `takeTouched`. */
+  watchTouched(on: boolean): void {
+    this.touched = on ? (this.touched ?? new Set()) : undefined;
+  }
+
+  /** This session's own flag changes since the last call, then forgotten. */
+  takeTouched(): number[] {
+    if (!this.touched || this.touched.size === 0) return [];
+    const out = [...this.touched];
+    this.touched.clear();
+    return out;
+  }
+
   /** This session's own STORE: its FETCH responses carry these flags, so the event is no news. */
   noteFlags(uid: number, flags: readonly string[], modSeq: number): void {
     if (modSeq > this.heardModSeq) this.heardModSeq = modSeq;
+    this.touched?.add(uid);
     const i = this.view.indexOf(uid);
     if (i < 0) return;
     if (modSeq >= this.view.modSeq(i)) {
