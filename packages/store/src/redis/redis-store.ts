@@ -24,6 +24,7 @@ import type {
   ExpungedUids,
   InboxInfo,
   MailStore,
+  MessageParts,
   MessageQuery,
   RunListing,
   StoreListener,
@@ -63,6 +64,7 @@ import {
   decodeMessages,
   decodeRun,
   joinFlags,
+  partsOf,
   splitFlags,
 } from "./codec.js";
 import { checkRedisUrl, openConnection, type RedisConnection, readyWaiter } from "./connection.js";
@@ -520,6 +522,23 @@ export class RedisStore implements MailStore {
     }
     this.#messages.seen(runId, read.incarnation);
     return read.messages;
+  }
+
+  async messageParts(runId: string, messageIds: string[]): Promise<Array<MessageParts | undefined>> {
+    const ids = checkIds(messageIds);
+    const known = this.#messages.incarnation(runId) !== undefined;
+    // Cached parts need no round trip: they never change, and the caller knows the rest.
+    const out: Array<MessageParts | undefined> = ids.map((id) => {
+      const parts = known ? this.#messages.get(runId, id) : undefined;
+      return parts && partsOf(id, parts);
+    });
+    const missing = ids.flatMap((id, i) => (out[i] === undefined ? [id] : []));
+    if (missing.length > 0) {
+      const read = await this.getMessages(runId, missing);
+      let j = 0;
+      for (let i = 0; i < ids.length; i++) if (out[i] === undefined) out[i] = read[j++];
+    }
+    return out;
   }
 
   async #readMessages(runId: string, ids: string[], cached: Array<FixedParts | undefined>) {
