@@ -29,6 +29,12 @@ export interface CreateRunInput {
   limits: RunLimits;
 }
 
+/** The parts of a stored message that never change (see `MailStore.messageParts`). */
+export type MessageParts = Pick<
+  StoredMessage,
+  "id" | "seq" | "size" | "internalDate" | "summary" | "mime" | "envelope" | "auth"
+>;
+
 export type AppendMeta = Omit<MessageMeta, "mime"> & { mime?: MimeNode };
 
 export interface AppendInput {
@@ -185,6 +191,14 @@ export interface MailStore {
   getMessage(runId: string, messageId: string): Promise<StoredMessage | undefined>;
   /** Batch lookup in the order given; undefined where a message does not exist. */
   getMessages(runId: string, messageIds: string[]): Promise<Array<StoredMessage | undefined>>;
+  /**
+   * What never changes about these messages, for a reader that knows their mailbox, UID and flags
+   * from elsewhere (an IMAP session's view, kept current by events); undefined for a message the
+   * store does not have. A store may answer from a per-process cache without asking whether the
+   * message still exists, so one expunged (or whose run was removed) moments ago by another
+   * process may still be answered.
+   */
+  messageParts(runId: string, messageIds: string[]): Promise<Array<MessageParts | undefined>>;
   getRaw(runId: string, messageId: string): Promise<Buffer | undefined>;
   listMessages(runId: string, query?: MessageQuery): Promise<StoredMessage[]>;
   /**

@@ -4,10 +4,11 @@ import {
   nextFaultRngState,
   RUN_ID_PATTERN,
   type SessionTranscript,
+  type StoredMessage,
   type StoreEvent,
 } from "@sandmail/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CreateRunInput, DeliveryCopy, MailStore } from "../src/index.js";
+import type { CreateRunInput, DeliveryCopy, MailStore, MessageParts } from "../src/index.js";
 import { appendInput, collectEvents, metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
 import { describeWebhookContract } from "./webhook-contract.js";
 
@@ -636,6 +637,38 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         expect(got[0]).toEqual(b);
         expect(await store.getMessage(run.id, "missing")).toBeUndefined();
         expect(await store.getMessages(run.id, [])).toEqual([]);
+      });
+
+      it("gives the parts of messages that never change, read or not, moved or flagged since", async () => {
+        const run = await newRun();
+        const a = await store.appendMessage(run.id, appendInput("u@x.test", "parts a"));
+        const b = await store.appendMessage(run.id, appendInput("u@x.test", "parts b"));
+        const fixed = (m: StoredMessage | MessageParts | undefined) =>
+          m && {
+            id: m.id,
+            seq: m.seq,
+            size: m.size,
+            internalDate: m.internalDate,
+            summary: m.summary,
+            mime: m.mime,
+            envelope: m.envelope,
+            auth: m.auth,
+          };
+        // Cold (nothing read yet), then after a read, a flag change and a move.
+        expect((await store.messageParts(run.id, [b.id, "missing", a.id])).map(fixed)).toEqual([
+          fixed(b),
+          undefined,
+          fixed(a),
+        ]);
+        await store.getMessages(run.id, [a.id, b.id]);
+        await store.updateFlags(run.id, [a.id], { op: "add", flags: ["\\Seen"] });
+        const archive = (await store.getMailbox(run.id, "u@x.test", "Archive"))!;
+        await store.moveMessages(run.id, [b.id], archive.id);
+        expect((await store.messageParts(run.id, [a.id, b.id])).map(fixed)).toEqual([fixed(a), fixed(b)]);
+        expect(await store.messageParts(run.id, [])).toEqual([]);
+        await expect(store.messageParts(uniqueRunId(), [a.id])).rejects.toMatchObject({
+          code: "run_not_found",
+        });
       });
 
       it("lists messages filtered, ordered and paged by seq", async () => {

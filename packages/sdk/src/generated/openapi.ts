@@ -1738,6 +1738,11 @@ export type components = {
             auth: components["schemas"]["AuthResults"] | null;
             /** @description Set when the message could not be decoded; raw stays available. */
             parseError?: string;
+            /**
+             * @description Set in a wait's answer for a message left out to keep the answer bounded: a wait answers messages whole while their sizes add up to 64 MiB (the first always), the rest from their stored summary alone (no headers, text, html, attachments, links or codes). Read it whole with GET .../messages/{id}.
+             * @constant
+             */
+            contentOmitted?: true;
         };
         /**
          * @example {

@@ -21,6 +21,7 @@ import type {
   ExpungedUids,
   InboxInfo,
   MailStore,
+  MessageParts,
   MessageQuery,
   RunListing,
   StoreListener,
@@ -184,6 +185,10 @@ export class MemoryStore implements MailStore {
   async getMessages(runId: string, messageIds: string[]): Promise<Array<StoredMessage | undefined>> {
     const state = this.#runs.get(runId);
     return checkIds(messageIds).map((id) => messages.getMessage(state, id));
+  }
+
+  async messageParts(runId: string, messageIds: string[]): Promise<Array<MessageParts | undefined>> {
+    return this.getMessages(runId, messageIds);
   }
 
   async getRaw(runId: string, messageId: string): Promise<Buffer | undefined> {

@@ -1,4 +1,5 @@
 import type { Mailbox, MessageMeta, Run, SpecialUse, StoredMessage, StoreEvent } from "@sandmail/core";
+import type { MessageParts } from "../contract.js";
 import { UidColumns } from "../shared/uid-columns.js";
 import type { FixedParts } from "./message-cache.js";
 
@@ -78,24 +79,31 @@ function fixedParts(seq: number, idate: unknown, size: unknown, env: unknown, me
 }
 
 function withFixedParts(runId: string, at: Placement, parts: FixedParts): StoredMessage {
-  const msg: StoredMessage = {
-    id: at.id,
+  return {
+    ...partsOf(at.id, parts),
     runId,
-    seq: at.seq,
     mailboxId: at.mailboxId,
     address: at.address,
     mailbox: at.mailbox,
     uid: at.uid,
     flags: at.flags,
     modSeq: at.modSeq,
-    internalDate: parts.internalDate,
+  };
+}
+
+/** The MessageParts of a message from its cached fixed parts. */
+export function partsOf(id: string, parts: FixedParts): MessageParts {
+  const out: MessageParts = {
+    id,
+    seq: parts.seq,
     size: parts.size,
+    internalDate: parts.internalDate,
     summary: parts.summary,
     mime: parts.mime,
   };
-  if (parts.envelope) msg.envelope = parts.envelope;
-  if (parts.auth) msg.auth = parts.auth;
-  return msg;
+  if (parts.envelope) out.envelope = parts.envelope;
+  if (parts.auth) out.auth = parts.auth;
+  return out;
 }
 
 const EQUALS = 0x3d;

@@ -24,6 +24,7 @@ import type {
   ExpungedUids,
   InboxInfo,
   MailStore,
+  MessageParts,
   MessageQuery,
   RunListing,
   StoreListener,
@@ -63,6 +64,7 @@ import {
   decodeMessages,
   decodeRun,
   joinFlags,
+  partsOf,
   splitFlags,
 } from "./codec.js";
 import { checkRedisUrl, openConnection, type RedisConnection, readyWaiter } from "./connection.js";
@@ -177,10 +179,12 @@ export class RedisStore implements MailStore {
     // A row of an index costs about 64 bytes here (columns, id string and its slot).
     this.#indexes = new IndexCache(Math.floor((options.cacheBytes ?? 128 * 1024 * 1024) / 256));
     this.#runCache = new RunCache({
-      watch: (runId, listener) => this.#subscriptions.add(this.#keys(runId).channel, listener, true),
-      // Memory hygiene only: every read checks the run's incarnation and the message's existence.
+      // The run's cache channel, not its events: a process that only ingests would otherwise be
+      // sent every message's event back (a write in Redis, a read and a parse here per message).
+      watch: (runId, listener) => this.#subscriptions.add(this.#keys(runId).cacheChannel, listener, true),
+      // Memory hygiene only: every read checks the run's incarnation and the message's existence
+      // (an expunged message's entry ages out of the LRU).
       onEvent: (event) => {
-        if (event.type === "message.expunged") this.#messages.drop(event.runId, event.messageId);
         if (event.type === "run.deleted") {
           this.#messages.dropRun(event.runId);
           this.#indexes.dropRun(event.runId);
@@ -520,6 +524,23 @@ export class RedisStore implements MailStore {
     }
     this.#messages.seen(runId, read.incarnation);
     return read.messages;
+  }
+
+  async messageParts(runId: string, messageIds: string[]): Promise<Array<MessageParts | undefined>> {
+    const ids = checkIds(messageIds);
+    const known = this.#messages.incarnation(runId) !== undefined;
+    // Cached parts need no round trip: they never change, and the caller knows the rest.
+    const out: Array<MessageParts | undefined> = ids.map((id) => {
+      const parts = known ? this.#messages.get(runId, id) : undefined;
+      return parts && partsOf(id, parts);
+    });
+    const missing = ids.flatMap((id, i) => (out[i] === undefined ? [id] : []));
+    if (missing.length > 0) {
+      const read = await this.getMessages(runId, missing);
+      let j = 0;
+      for (let i = 0; i < ids.length; i++) if (out[i] === undefined) out[i] = read[j++];
+    }
+    return out;
   }
 
   async #readMessages(runId: string, ids: string[], cached: Array<FixedParts | undefined>) {

@@ -11,7 +11,8 @@ import { problemResponses, tooManyResponse } from "../schemas/problem.js";
 import { json } from "../schemas/responses.js";
 import { DEFAULT_WAIT_MS, WaitResult, waitBody, waitProblemResponses, waitQuery } from "../schemas/wait.js";
 import { messageDetailView, messageSummaryView } from "../views/message.js";
-import type { ParsedMessages } from "../views/parsed-messages.js";
+import { type ParsedMessages, summaryOnly } from "../views/parsed-messages.js";
+import { wholeCount } from "../wait/answer-budget.js";
 import { type Criteria, type CriteriaInput, compileCriteria } from "../wait/criteria.js";
 import { messageBrief, timeoutDetail, unexpectedDetail } from "../wait/report.js";
 import { RunFeeds } from "../wait/run-feeds.js";
@@ -108,8 +109,11 @@ export const waitRoutes: FastifyPluginAsyncZod<WaitRoutesOptions> = async (app, 
 
     switch (outcome.kind) {
       case "matched": {
+        const whole = wholeCount(outcome.messages);
         const messages = await Promise.all(
-          outcome.messages.map(async (msg) => {
+          outcome.messages.map(async (msg, i) => {
+            if (i >= whole)
+              return { ...messageDetailView(msg, summaryOnly(msg)), contentOmitted: true as const };
             const entry = await parsed.get(run, msg);
             return messageDetailView(msg, entry.parsed, entry.error);
           }),
