@@ -47,7 +47,8 @@ function parseAppend(tokens: Token[], command: Command): { name: string; items: 
     const item = { flags: flags.filter((f) => f !== recent), ...(date ? { date } : {}) };
     const parts = parseCatenate(args);
     if (parts) {
-      items.push({ ...item, raw: EMPTY, parts, binary: false });
+      // Put together by catenate(), which normalizes its text parts itself.
+      items.push({ ...item, raw: EMPTY, parts, binary: true });
       continue;
     }
     const message = utf8Data(args, command) ?? args.next("message literal");

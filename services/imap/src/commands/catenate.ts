@@ -5,7 +5,7 @@
  * would name another server or user, which this one does not reach. The mailbox is looked up like
  * any other name of the login, so a URL can never reach another run's mail.
  */
-import { sectionBytes } from "@sandmail/mime";
+import { normalizeCrlf, sectionBytes } from "@sandmail/mime";
 import { parseSection } from "../content/section.js";
 import type { Token } from "../protocol/ast.js";
 import { decodeMailboxName } from "../protocol/mailbox-name.js";
@@ -108,7 +108,10 @@ export async function catenate(
   const pieces: Buffer[] = [];
   let size = 0;
   for (const part of parts) {
-    const bytes = "text" in part ? part.text : await urlBytes(ctx, part.url, ctx.command.utf8 === true);
+    // Text is normalized as any APPEND literal; a URL's bytes are a stored message's, kept as
+    // they are even where a range cuts a CRLF in two (as Dovecot keeps them).
+    const bytes =
+      "text" in part ? normalizeCrlf(part.text) : await urlBytes(ctx, part.url, ctx.command.utf8 === true);
     if (!bytes)
       return no(
         "The URL names no message this login can read",
