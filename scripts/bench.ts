@@ -1,7 +1,8 @@
 /**
  * `pnpm bench`: every benchmark, one after another, printing tables. `pnpm bench --quick` runs
  * small rounds (a smoke test of the harness, not figures to quote). `pnpm bench smtp` runs one;
- * `pnpm bench smtp --focus` only the memory store at concurrency 10, both clients, three rounds.
+ * `pnpm bench smtp --focus` only the memory store at concurrency 10, both clients, three rounds;
+ * `pnpm bench smtp --focus --redis` the same on both stores, with the RedisStore's ratio.
  */
 import { benchIdle } from "./bench-idle.js";
 import { benchImap } from "./bench-imap.js";
@@ -16,10 +17,11 @@ import { benchWebhooks } from "./bench-webhooks.js";
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const focus = args.includes("--focus");
+const withRedis = args.includes("--redis");
 const only = args.filter((a) => !a.startsWith("--"));
 
 const benches: Record<string, () => Promise<void>> = {
-  smtp: () => benchSmtp({ quick, focus }),
+  smtp: () => benchSmtp({ quick, focus, redis: withRedis }),
   imap: () => benchImap({ quick }),
   idle: () => benchIdle({ quick }),
   // Part of `smtp`; runnable alone by name.

@@ -1,12 +1,14 @@
 /**
  * Live sync end to end on the all-in-one server: changes made through SMTP, the REST API and
  * other IMAP connections reach every open session, checked against a model of what each
- * session was told — with Python's imaplib (three sessions, a script) and with imapflow.
+ * session was told — with Python's imaplib (three sessions, a script), with imapflow, and for
+ * live SEARCH / SORT results (RFC 5267 UPDATE) over a raw connection.
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RawImapClient } from "../../services/imap/test/support/imap-raw-client.js";
 import { openInbox } from "../support/imap-client.js";
 import { startTestSandbox, type TestRun, type TestSandbox } from "../support/sandbox.js";
 
@@ -22,6 +24,16 @@ describe("live sync through SMTP, the API and IMAP", () => {
   afterAll(async () => {
     await sb.close();
   });
+
+  /** One message over SMTP, its subject as its text and Message-ID; resolves once stored. */
+  const deliver = (to: string, subject: string) =>
+    nodemailer.createTransport({ host: "127.0.0.1", port: sb.ports.smtp, ignoreTLS: true }).sendMail({
+      from: "app@example.com",
+      to,
+      subject,
+      text: subject,
+      messageId: `<${subject}@x.test>`,
+    });
 
   it("imaplib: three sessions keep the right numbering while SMTP, the API and IMAP change the mailbox", async () => {
     const run = await sb.createRun();
@@ -49,14 +61,7 @@ describe("live sync through SMTP, the API and IMAP", () => {
   it("imapflow: two sessions follow SMTP delivery, an API PATCH and DELETE, and a MOVE", async () => {
     const run: TestRun = await sb.createRun();
     const address = run.address("flow");
-    const send = (subject: string) =>
-      nodemailer.createTransport({ host: "127.0.0.1", port: sb.ports.smtp, ignoreTLS: true }).sendMail({
-        from: "app@example.com",
-        to: address,
-        subject,
-        text: subject,
-        messageId: `<${subject}@x.test>`,
-      });
+    const send = (subject: string) => deliver(address, subject);
     for (const s of ["m1", "m2", "m3"]) await send(s);
     const open = async () => {
       const c = await openInbox(sb, address, run.token);
@@ -119,5 +124,52 @@ describe("live sync through SMTP, the API and IMAP", () => {
     await check(b);
     await a.c.logout();
     await b.c.logout();
+  }, 60_000);
+  it("raw IMAP: live SEARCH and SORT results follow SMTP delivery and API flag changes and deletes", async () => {
+    const run: TestRun = await sb.createRun();
+    const address = run.address("ctx");
+    const send = (subject: string) => deliver(address, subject);
+    await send("b-first");
+    const c = await RawImapClient.connect("127.0.0.1", sb.ports.imap!);
+    await c.ok(`LOGIN "${address}" "${run.token}"`);
+    const caps = (await c.ok("CAPABILITY")).untagged[0]!.toString();
+    for (const cap of ["ESORT", "CONTEXT=SEARCH", "CONTEXT=SORT"]) expect(caps).toContain(` ${cap}`);
+    await c.ok("SELECT INBOX");
+    const unseen = (await c.ok("UID SEARCH RETURN (UPDATE ALL) UNSEEN")).tag;
+    const sorted = (await c.ok("SORT RETURN (UPDATE) (SUBJECT) UTF-8 ALL")).tag;
+    const updates = (reply: { untagged: Buffer[] }) =>
+      reply.untagged.map((u) => u.toString()).filter((l) => l.startsWith("ESEARCH"));
+
+    // SMTP: "a-second" sorts before "b-first"; NOOP checks the store, so no wait is needed.
+    await send("a-second");
+    expect(updates(await c.ok("NOOP"))).toEqual([
+      `ESEARCH (TAG "${unseen}") UID ADDTO (0 2)`,
+      `ESEARCH (TAG "${sorted}") ADDTO (1 2)`,
+    ]);
+
+    const list = (await (await sb.api(run, `/v1/runs/${run.id}/messages?limit=10`)).json()) as {
+      messages: Array<{ id: string; subject: string }>;
+    };
+    const id = (subject: string) => list.messages.find((m) => m.subject === subject)!.id;
+    // API PATCH: read elsewhere, so it leaves the UNSEEN result.
+    const patched = await sb.api(run, `/v1/runs/${run.id}/messages/${id("b-first")}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ seen: true }),
+    });
+    expect(patched.status).toBe(200);
+    expect(updates(await c.ok("NOOP"))).toEqual([`ESEARCH (TAG "${unseen}") UID REMOVEFROM (0 1)`]);
+
+    // API DELETE: the sorted result loses it (position 2, number 1) before its EXPUNGE.
+    await sb.api(run, `/v1/runs/${run.id}/messages/${id("b-first")}`, { method: "DELETE" });
+    const deleted = (await c.ok("NOOP")).untagged.map((u) => u.toString());
+    expect(deleted.filter((l) => l.startsWith("ESEARCH"))).toEqual([
+      `ESEARCH (TAG "${sorted}") REMOVEFROM (2 1)`,
+    ]);
+    expect(deleted.indexOf(`ESEARCH (TAG "${sorted}") REMOVEFROM (2 1)`)).toBeLessThan(
+      deleted.indexOf("1 EXPUNGE"),
+    );
+    await c.ok("LOGOUT");
+    await c.close();
   }, 60_000);
 });

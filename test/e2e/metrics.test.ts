@@ -1,14 +1,9 @@
 import { ImapFlow } from "imapflow";
 import nodemailer, { type Transporter } from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sample } from "../support/metrics.js";
 import { startRedisServer, type TestRedis } from "../support/redis-server.js";
 import { startTestSandbox, type TestRun, type TestSandbox } from "../support/sandbox.js";
-
-/** The value of one series (`name{labels}`) in a scrape, or undefined when absent. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 /**
  * The all-in-one server's /metrics holds every front end's counts: mail over real SMTP, a real

@@ -8,6 +8,8 @@ import { join } from "node:path";
 export interface TestRedis {
   readonly port: number;
   readonly url: string;
+  /** The server's process id while it runs (benchmarks read its CPU time). */
+  readonly pid: number | undefined;
   /** Kills the server (SIGKILL: as abrupt as a crash). */
   stop(): Promise<void>;
   /** Starts it again on the same port: empty, unless started as persistent. */
@@ -107,6 +109,9 @@ export async function startRedisServer(options: RedisOptions = {}): Promise<Test
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return child?.pid;
+    },
     stop: kill,
     restart: async () => {
       await kill();

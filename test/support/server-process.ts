@@ -79,7 +79,11 @@ export async function startServerProcess(
   });
   const banner = await new Promise<string>((resolve, reject) => {
     let text = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${text}`)), 60_000);
+    const timer = setTimeout(() => {
+      // Not left running: nothing else holds it, and a busy machine keeps starting more.
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start:\n${text}`));
+    }, 60_000);
     // The banner goes to stderr; stdout carries the log lines.
     child.stderr?.on("data", (chunk: Buffer) => {
       text += chunk.toString();

@@ -24,7 +24,10 @@ type Command = (argv: string[]) => Promise<number>;
 
 // Loaded on demand: a client command in a CI step should not pay for loading the servers.
 const commands: Record<string, () => Promise<Command>> = {
-  serve: async () => (await import("./commands/serve.js")).serve,
+  serve: async () => {
+    (await import("./young-generation.js")).holdYoungGeneration();
+    return (await import("./commands/serve.js")).serve;
+  },
   run: async () => (await import("./commands/run.js")).runCommand,
   wait: async () => (await import("./commands/wait.js")).waitCommand,
   messages: async () => (await import("./commands/messages.js")).messagesCommand,

@@ -13,7 +13,8 @@ import { type PackedProject, packAndInstall } from "./support/packed.js";
 let project: PackedProject;
 
 beforeAll(async () => {
-  project = await packAndInstall();
+  // Jest 30 for a real CommonJS test run of the SDK (engines: ^20.0.0 and later, like sandmail's).
+  project = await packAndInstall(["jest@^30"]);
 }, 300_000);
 
 afterAll(async () => {
@@ -155,6 +156,55 @@ const { sandmailFixtures } = require("@sandmail/sdk/playwright");
     });
     expect(fromCjs.stderr).toBe("");
     expect(JSON.parse(fromCjs.stdout)).toMatchObject({ hooks: "function", pw: "function", timedOut: true });
+  });
+
+  // Jest's CommonJS runtime has its own require(), which cannot load an ES module whatever Node
+  // allows: a broken or missing CJS build of the SDK fails this suite to load.
+  it("runs a Jest 30 CommonJS test that uses @sandmail/sdk/jest against the server", {
+    timeout: 120_000,
+  }, async () => {
+    const jestTest = `
+const nodemailer = require("nodemailer");
+const { useSandmailRun } = require("@sandmail/sdk/jest");
+
+const mail = useSandmailRun({ beforeEach, afterEach });
+
+test("a sign-up code reaches the test's own run", async () => {
+  const transport = nodemailer.createTransport({ ...mail.run.smtp.nodemailer, host: "127.0.0.1" });
+  await transport.sendMail({ from: "app@shop.example", to: mail.run.address("alice"), subject: "Your code", text: "Your code is 771234" });
+  const message = await mail.run.waitForMessage({ to: "alice" }, { timeout: 20000 });
+  expect(message.subject).toBe("Your code");
+  expect(message.code()).toBe("771234");
+  transport.close();
+});
+`;
+    await writeFile(join(project.dir, "sdk-jest.test.cjs"), jestTest);
+    const jest = await exec(
+      "npx",
+      [
+        "--no",
+        "--",
+        "jest",
+        "--ci",
+        "--json",
+        "--outputFile=jest-result.json",
+        "--testMatch",
+        "**/sdk-jest.test.cjs",
+      ],
+      { cwd: project.dir, env: outsideEnv({ SANDMAIL_URL: server.apiUrl }), timeout: 110_000 },
+    );
+    const written = await readFile(join(project.dir, "jest-result.json"), "utf8").catch(() => {
+      throw new Error(`jest wrote no result (exit ${jest.code}):\n${jest.stderr}`);
+    });
+    const result = JSON.parse(written) as {
+      success: boolean;
+      numPassedTests: number;
+      numFailedTestSuites: number;
+      testResults: Array<{ message: string }>;
+    };
+    expect(result.testResults.map((r) => r.message).join("\n"), jest.stderr).toBe("");
+    expect(result).toMatchObject({ success: true, numPassedTests: 1, numFailedTestSuites: 0 });
+    expect(jest.code).toBe(0);
   });
 });
 

@@ -79,6 +79,10 @@ export const ConfigSchema = z.object({
   /** Bound on the SPF/DKIM/DMARC/ARC checks of one message at ingest. */
   SANDMAIL_AUTH_TIMEOUT_MS: z.coerce.number().int().positive().max(30_000).default(2000),
   SANDMAIL_MAX_WAIT_MS: z.coerce.number().int().positive().default(300_000),
+  /** Waits one run may hold open at once in one API process; one more answers 429 `too_many_waits`. */
+  SANDMAIL_MAX_WAITS_PER_RUN: z.coerce.number().int().positive().default(200),
+  /** Event streams (SSE) one run may hold open at once in one API process; one more answers 429 `too_many_streams`. */
+  SANDMAIL_MAX_STREAMS_PER_RUN: z.coerce.number().int().positive().default(50),
   SANDMAIL_API_KEY: z.string().min(16, "at least 16 characters: a short key is guessed").optional(),
   SANDMAIL_DEFAULT_TOKEN: z.string().min(16).optional(),
   SANDMAIL_TLS_CERT: z.string().min(1).optional(),

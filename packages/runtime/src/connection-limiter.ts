@@ -1,5 +1,6 @@
 import type { Config } from "@sandmail/core";
 import { clientKey } from "./client-key.js";
+import { KeyedSlots } from "./keyed-slots.js";
 
 /**
  * Open connections of one front end, per client address (an IPv6 client per /64, see clientKey)
@@ -8,13 +9,14 @@ import { clientKey } from "./client-key.js";
  * descriptors every other client needs.
  */
 export class ConnectionLimiter {
-  readonly #perClient = new Map<string, number>();
-  #total = 0;
+  readonly #slots: KeyedSlots;
 
   constructor(
     readonly maxPerClient: number,
     readonly maxTotal: number,
-  ) {}
+  ) {
+    this.#slots = new KeyedSlots(maxPerClient, maxTotal);
+  }
 
   /** One front end's limiter from SANDMAIL_MAX_CONNECTIONS_PER_CLIENT and SANDMAIL_MAX_CONNECTIONS. */
   static fromConfig(config: Config): ConnectionLimiter {
@@ -23,19 +25,6 @@ export class ConnectionLimiter {
 
   /** A release function when admitted (call it once, when the connection closes); undefined when refused. */
   admit(address: string | undefined): (() => void) | undefined {
-    const key = clientKey(address);
-    const mine = this.#perClient.get(key) ?? 0;
-    if (mine >= this.maxPerClient || this.#total >= this.maxTotal) return undefined;
-    this.#perClient.set(key, mine + 1);
-    this.#total++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.#total--;
-      const left = (this.#perClient.get(key) ?? 1) - 1;
-      if (left <= 0) this.#perClient.delete(key);
-      else this.#perClient.set(key, left);
-    };
+    return this.#slots.take(clientKey(address));
   }
 }

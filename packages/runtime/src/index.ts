@@ -1,5 +1,6 @@
 export * from "./client-key.js";
 export * from "./connection-limiter.js";
+export * from "./keyed-slots.js";
 export * from "./listeners.js";
 export * from "./logger.js";
 export * from "./login-throttle.js";

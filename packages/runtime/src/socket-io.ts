@@ -3,6 +3,7 @@
  * handlers, the in-place STARTTLS/STLS upgrade, waiting for drain and a bounded close.
  */
 import type { Socket } from "node:net";
+import type { Writable } from "node:stream";
 import { type SecureContext, TLSSocket } from "node:tls";
 
 export interface SocketHandlers {
@@ -50,8 +51,8 @@ export async function upgradeToTls(
   return secure;
 }
 
-/** Resolves when the socket has drained its write buffer or closed. */
-export function drained(socket: Socket): Promise<void> {
+/** Resolves when the socket (or a stream in front of it, IMAP's deflater) has drained its write buffer or closed. */
+export function drained(socket: Writable): Promise<void> {
   if (!socket.writableNeedDrain) return Promise.resolve();
   return new Promise<void>((resolve) => {
     const done = () => {

@@ -1,6 +1,7 @@
 import { link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Config } from "@sandmail/core";
+import { selfSignedCertificate } from "./self-signed.js";
 
 export interface TlsMaterial {
   key: string;
@@ -67,28 +68,14 @@ async function keptSelfSigned(dir: string, make: () => Promise<TlsMaterial>): Pr
 }
 
 export async function selfSignedTls(host = "localhost", domain = "sandmail.test"): Promise<TlsMaterial> {
-  const names = [...new Set([host, "localhost", domain, `*.${domain}`])];
-  // Loaded only when a certificate is made: the X.509 library is most of the start-up code.
-  const { generate } = await import("selfsigned");
-  // EC keys generate in milliseconds; a 2048-bit RSA key can take a second on a small machine.
-  const pems = await generate([{ name: "commonName", value: host }], {
-    keyType: "ec",
-    curve: "P-256",
-    algorithm: "sha256",
-    notAfterDate: new Date(Date.now() + 825 * 86_400_000),
-    extensions: [
-      { name: "basicConstraints", cA: false },
-      { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
-      { name: "extKeyUsage", serverAuth: true },
-      {
-        name: "subjectAltName",
-        altNames: [
-          ...names.map((value) => ({ type: 2 as const, value })),
-          { type: 7 as const, ip: "127.0.0.1" },
-          { type: 7 as const, ip: "::1" },
-        ],
-      },
-    ],
+  const names = [...new Set([host, "localhost", domain, `*.${domain}`, "127.0.0.1", "::1"])];
+  const now = Date.now();
+  const { key, cert } = selfSignedCertificate({
+    commonName: host,
+    altNames: names,
+    // A little in the past, for clients whose clock is behind; 825 days is the most Apple accepts.
+    notBefore: new Date(now - 3_600_000),
+    notAfter: new Date(now + 825 * 86_400_000),
   });
-  return { key: pems.private, cert: pems.cert, selfSigned: true };
+  return { key, cert, selfSigned: true };
 }

@@ -152,7 +152,10 @@ export class Run {
    */
   async waitForMessages(criteria: Criteria, count: number, options: WaitOptions = {}): Promise<Message[]> {
     const res = await this.#wait(criteria, { count }, options);
-    const messages = res.messages.map((data) => new Message(this.#ctx, data));
+    // The server answers at most 64 MiB of messages whole; the rest are read here one by one.
+    const messages: Message[] = [];
+    for (const data of res.messages)
+      messages.push(data.contentOmitted ? await this.message(data.id) : new Message(this.#ctx, data));
     const last = Math.max(res.cursor ?? 0, ...messages.map((m) => m.seq));
     if (last > this.#cursor) this.#cursor = last;
     return messages;

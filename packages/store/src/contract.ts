@@ -29,6 +29,12 @@ export interface CreateRunInput {
   limits: RunLimits;
 }
 
+/** The parts of a stored message that never change (see `MailStore.messageParts`). */
+export type MessageParts = Pick<
+  StoredMessage,
+  "id" | "seq" | "size" | "internalDate" | "summary" | "mime" | "envelope" | "auth"
+>;
+
 export type AppendMeta = Omit<MessageMeta, "mime"> & { mime?: MimeNode };
 
 export interface AppendInput {
@@ -107,6 +113,17 @@ export interface CopyResult {
 }
 
 /** A run with what it holds, as the run list (the API key's view) shows it. */
+/** What `expungedSince` answers: the UIDs that left a mailbox after a mod-sequence. */
+export interface ExpungedUids {
+  /** UIDs expunged from (or moved out of) the mailbox with a modSeq above the one asked for, ascending. */
+  uids: number[];
+  /**
+   * The highest modSeq of the expunges the store no longer remembers (0: it forgot none). The
+   * store keeps a bounded number per mailbox; asked for a modSeq below this, `uids` may miss some.
+   */
+  floor: number;
+}
+
 export interface RunListing {
   run: Run;
   counts: RunCounts;
@@ -174,6 +191,14 @@ export interface MailStore {
   getMessage(runId: string, messageId: string): Promise<StoredMessage | undefined>;
   /** Batch lookup in the order given; undefined where a message does not exist. */
   getMessages(runId: string, messageIds: string[]): Promise<Array<StoredMessage | undefined>>;
+  /**
+   * What never changes about these messages, for a reader that knows their mailbox, UID and flags
+   * from elsewhere (an IMAP session's view, kept current by events); undefined for a message the
+   * store does not have. A store may answer from a per-process cache without asking whether the
+   * message still exists, so one expunged (or whose run was removed) moments ago by another
+   * process may still be answered.
+   */
+  messageParts(runId: string, messageIds: string[]): Promise<Array<MessageParts | undefined>>;
   getRaw(runId: string, messageId: string): Promise<Buffer | undefined>;
   listMessages(runId: string, query?: MessageQuery): Promise<StoredMessage[]>;
   /**
@@ -190,6 +215,12 @@ export interface MailStore {
   moveMessages(runId: string, messageIds: string[], destMailboxId: string): Promise<CopyResult>;
   /** Removes messages for good (IMAP EXPUNGE, API DELETE); returns how many. Emits `message.expunged`. */
   deleteMessages(runId: string, messageIds: string[]): Promise<number>;
+  /**
+   * QRESYNC (RFC 7162): the UIDs that left the mailbox (deleted, moved out, INBOX renamed) with a
+   * modSeq above `sinceModSeq`. Each mailbox remembers its newest `EXPUNGED_KEPT` (store option
+   * `expungedKept`); `floor` says where that memory starts. Fails with `mailbox_not_found`.
+   */
+  expungedSince(runId: string, mailboxId: string, sinceModSeq: number): Promise<ExpungedUids>;
 
   /**
    * \Recent bookkeeping: atomically returns the highest UID already claimed as recent by some

@@ -4,14 +4,20 @@ import {
   nextFaultRngState,
   RUN_ID_PATTERN,
   type SessionTranscript,
+  type StoredMessage,
   type StoreEvent,
 } from "@sandmail/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CreateRunInput, DeliveryCopy, MailStore } from "../src/index.js";
+import type { CreateRunInput, DeliveryCopy, MailStore, MessageParts } from "../src/index.js";
 import { appendInput, collectEvents, metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
 import { describeWebhookContract } from "./webhook-contract.js";
 
-export type StoreFactory = () => Promise<MailStore>;
+/** Options a contract test may ask for; the factory passes them to the store's constructor. */
+export interface ContractStoreOptions {
+  expungedKept?: number;
+}
+
+export type StoreFactory = (options?: ContractStoreOptions) => Promise<MailStore>;
 
 const limits = { maxMessages: 1000, maxBytes: 10_000_000 };
 
@@ -633,6 +639,38 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         expect(await store.getMessages(run.id, [])).toEqual([]);
       });
 
+      it("gives the parts of messages that never change, read or not, moved or flagged since", async () => {
+        const run = await newRun();
+        const a = await store.appendMessage(run.id, appendInput("u@x.test", "parts a"));
+        const b = await store.appendMessage(run.id, appendInput("u@x.test", "parts b"));
+        const fixed = (m: StoredMessage | MessageParts | undefined) =>
+          m && {
+            id: m.id,
+            seq: m.seq,
+            size: m.size,
+            internalDate: m.internalDate,
+            summary: m.summary,
+            mime: m.mime,
+            envelope: m.envelope,
+            auth: m.auth,
+          };
+        // Cold (nothing read yet), then after a read, a flag change and a move.
+        expect((await store.messageParts(run.id, [b.id, "missing", a.id])).map(fixed)).toEqual([
+          fixed(b),
+          undefined,
+          fixed(a),
+        ]);
+        await store.getMessages(run.id, [a.id, b.id]);
+        await store.updateFlags(run.id, [a.id], { op: "add", flags: ["\\Seen"] });
+        const archive = (await store.getMailbox(run.id, "u@x.test", "Archive"))!;
+        await store.moveMessages(run.id, [b.id], archive.id);
+        expect((await store.messageParts(run.id, [a.id, b.id])).map(fixed)).toEqual([fixed(a), fixed(b)]);
+        expect(await store.messageParts(run.id, [])).toEqual([]);
+        await expect(store.messageParts(uniqueRunId(), [a.id])).rejects.toMatchObject({
+          code: "run_not_found",
+        });
+      });
+
       it("lists messages filtered, ordered and paged by seq", async () => {
         const run = await newRun();
         const msgs = [];
@@ -905,6 +943,119 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         expect(await store.claimRecent(run.id, inbox!.id, 0)).toBe(1);
         expect(await store.claimRecent(run.id, inbox!.id, 9)).toBe(1);
         expect(await store.claimRecent(run.id, inbox!.id, 2)).toBe(3);
+      });
+    });
+
+    describe("expunged UIDs (QRESYNC)", () => {
+      const fill = async (runId: string, n: number) => {
+        const out = [];
+        for (let i = 0; i < n; i++)
+          out.push(await store.appendMessage(runId, appendInput("u@x.test", `m${i}`)));
+        return out;
+      };
+
+      it("remembers each UID deleted or moved out with the modSeq of its removal", async () => {
+        const run = await newRun();
+        const m = await fill(run.id, 6);
+        const inbox = (await store.getMailbox(run.id, "u@x.test", "INBOX"))!;
+        const trash = (await store.getMailbox(run.id, "u@x.test", "Trash"))!;
+        const before = inbox.highestModSeq;
+        expect(await store.expungedSince(run.id, inbox.id, 0)).toEqual({ uids: [], floor: 0 });
+
+        await store.deleteMessages(run.id, [m[4]!.id, m[1]!.id]);
+        const afterDelete = (await store.getMailbox(run.id, "u@x.test", "INBOX"))!.highestModSeq;
+        await store.moveMessages(run.id, [m[2]!.id], trash.id);
+        const afterMove = (await store.getMailbox(run.id, "u@x.test", "INBOX"))!.highestModSeq;
+        // A flag change is no expunge.
+        await store.updateFlags(run.id, [m[0]!.id], { op: "add", flags: ["\\Seen"] });
+
+        expect(await store.expungedSince(run.id, inbox.id, before)).toEqual({ uids: [2, 3, 5], floor: 0 });
+        expect(await store.expungedSince(run.id, inbox.id, afterDelete)).toEqual({ uids: [3], floor: 0 });
+        expect(await store.expungedSince(run.id, inbox.id, afterMove)).toEqual({ uids: [], floor: 0 });
+        // Each removal has its own modSeq: between the two deletes, only the later one.
+        const events = await store.eventsSince(run.id, before);
+        const first = events.find((e) => e.type === "message.expunged")!;
+        const later = (await store.expungedSince(run.id, inbox.id, first.seq)).uids;
+        expect(later).toHaveLength(2);
+        expect(later).toContain(3);
+        // The destination lost nothing; a copy removes nothing from the source.
+        expect((await store.expungedSince(run.id, trash.id, 0)).uids).toEqual([]);
+        await store.copyMessages(run.id, [m[0]!.id], trash.id);
+        expect((await store.expungedSince(run.id, inbox.id, afterMove)).uids).toEqual([]);
+      });
+
+      it("counts renaming INBOX as its messages leaving it", async () => {
+        const run = await newRun();
+        await fill(run.id, 3);
+        const inbox = (await store.getMailbox(run.id, "u@x.test", "INBOX"))!;
+        await store.renameMailbox(run.id, "u@x.test", "INBOX", "Old");
+        expect(await store.expungedSince(run.id, inbox.id, inbox.highestModSeq)).toEqual({
+          uids: [1, 2, 3],
+          floor: 0,
+        });
+      });
+
+      it("forgets a deleted mailbox's record; a name created again starts empty", async () => {
+        const run = await newRun();
+        const box = await store.createMailbox(run.id, "u@x.test", "Box");
+        const a = await store.appendMessage(run.id, appendInput("u@x.test", "a", { mailbox: "Box" }));
+        await store.deleteMessages(run.id, [a.id]);
+        expect((await store.expungedSince(run.id, box.id, 0)).uids).toEqual([1]);
+        await store.deleteMailbox(run.id, "u@x.test", "Box");
+        await expect(store.expungedSince(run.id, box.id, 0)).rejects.toMatchObject({
+          code: "mailbox_not_found",
+        });
+        const again = await store.createMailbox(run.id, "u@x.test", "Box");
+        expect(await store.expungedSince(run.id, again.id, 0)).toEqual({ uids: [], floor: 0 });
+      });
+
+      it("refuses unknown runs and mailboxes and malformed mod-sequences", async () => {
+        const run = await newRun();
+        await store.ensureInbox(run.id, "u@x.test");
+        const inbox = (await store.getMailbox(run.id, "u@x.test", "INBOX"))!;
+        await expect(store.expungedSince(uniqueRunId(), inbox.id, 0)).rejects.toMatchObject({
+          code: "run_not_found",
+        });
+        await expect(store.expungedSince(run.id, "mbzz", 0)).rejects.toMatchObject({
+          code: "mailbox_not_found",
+        });
+        for (const bad of [-1, 1.5, Number.NaN, 2 ** 60]) {
+          await expect(store.expungedSince(run.id, inbox.id, bad)).rejects.toMatchObject({
+            code: "invalid_request",
+          });
+        }
+      });
+
+      it("keeps the newest expungedKept per mailbox and reports the highest modSeq it forgot", async () => {
+        const small = await factory({ expungedKept: 3 });
+        try {
+          const run = await small.createRun({ id: uniqueRunId(), ttlSeconds: 600, limits });
+          const m = [];
+          for (let i = 0; i < 6; i++)
+            m.push(await small.appendMessage(run.id, appendInput("u@x.test", `m${i}`)));
+          const inbox = (await small.getMailbox(run.id, "u@x.test", "INBOX"))!;
+          const start = inbox.highestModSeq;
+          // One call removing two, then three calls of one: the bound holds either way.
+          await small.deleteMessages(run.id, [m[0]!.id, m[1]!.id]);
+          for (const i of [2, 3, 4]) await small.deleteMessages(run.id, [m[i]!.id]);
+          const events = (await small.eventsSince(run.id, start)).filter(
+            (e) => e.type === "message.expunged",
+          );
+          const modSeqOf = (uid: number) => events.find((e) => "uid" in e && e.uid === uid)!.seq;
+          const all = await small.expungedSince(run.id, inbox.id, 0);
+          expect(all).toEqual({ uids: [3, 4, 5], floor: modSeqOf(2) });
+          // From the floor on the answer is whole again.
+          expect(await small.expungedSince(run.id, inbox.id, modSeqOf(2))).toEqual({
+            uids: [3, 4, 5],
+            floor: modSeqOf(2),
+          });
+          expect((await small.expungedSince(run.id, inbox.id, modSeqOf(4))).uids).toEqual([5]);
+          // Another mailbox has its own bound.
+          const trash = (await small.getMailbox(run.id, "u@x.test", "Trash"))!;
+          expect(await small.expungedSince(run.id, trash.id, 0)).toEqual({ uids: [], floor: 0 });
+        } finally {
+          await small.close();
+        }
       });
     });
 

@@ -4,7 +4,7 @@ import { MemoryStore } from "../src/index.js";
 import { describeMailStoreContract } from "./contract.js";
 import { appendInput, metaFor, rawMessage } from "./fixtures.js";
 
-describeMailStoreContract("MemoryStore", async () => new MemoryStore());
+describeMailStoreContract("MemoryStore", async (options) => new MemoryStore(options));
 
 describe("MemoryStore specifics", () => {
   it("charges kept transcripts to the memory budget and gives the bytes back as they go", async () => {

@@ -13,8 +13,8 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-describeMailStoreContract("RedisStore on a Redis Cluster (3 masters, 3 replicas)", async () =>
-  RedisStore.connect({ url: cluster.url }),
+describeMailStoreContract("RedisStore on a Redis Cluster (3 masters, 3 replicas)", async (options) =>
+  RedisStore.connect({ url: cluster.url, ...options }),
 );
 
 describe("RedisStore on a Redis Cluster", () => {

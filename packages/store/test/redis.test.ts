@@ -7,7 +7,9 @@ import { appendInput, collectEvents, uniqueRunId } from "./fixtures.js";
 
 const limits = { maxMessages: 1000, maxBytes: 10_000_000 };
 
-describeMailStoreContract("RedisStore", async () => RedisStore.connect({ url: inject("redisUrl") }));
+describeMailStoreContract("RedisStore", async (options) =>
+  RedisStore.connect({ url: inject("redisUrl"), ...options }),
+);
 
 describe("RedisStore across processes", () => {
   let a: RedisStore;
@@ -100,7 +102,7 @@ describe("RedisStore across processes", () => {
   });
 });
 
-describe("RedisStore's per-process message cache", () => {
+describe("RedisStore's per-process caches (message parts, mailbox indexes)", () => {
   let a: RedisStore;
   let b: RedisStore;
   let raw: Redis;
@@ -150,6 +152,97 @@ describe("RedisStore's per-process message cache", () => {
     expect(fresh.id).toBe(old.id);
     expect((await a.getMessage(id, old.id))?.summary.subject).toBe("new body");
     expect((await a.getRaw(id, old.id))?.toString()).toContain("new body");
+  });
+
+  const rows = async (store: RedisStore, runId: string, mailboxId: string) =>
+    (await store.mailboxIndex(runId, mailboxId)).entries();
+
+  it("reads a mailbox's index again whenever another process changed it, and only hands out copies", async () => {
+    const run = await a.createRun({ id: uniqueRunId(), ttlSeconds: 60, limits });
+    const msgs = [];
+    for (const s of ["one", "two", "three"])
+      msgs.push(await a.appendMessage(run.id, appendInput("u@x.test", s)));
+    const inbox = msgs[0]!.mailboxId;
+    const first = await rows(a, run.id, inbox);
+    expect(first.map((r) => r.uid)).toEqual([1, 2, 3]);
+    // A reader owns its copy: changing it changes nothing the next reader gets.
+    const mine = await a.mailboxIndex(run.id, inbox);
+    mine.push(99, "zz", ["\\Seen"], 999);
+    mine.setFlags(0, ["\\Deleted"], 998);
+    expect(await rows(a, run.id, inbox)).toEqual(first);
+
+    await b.updateFlags(run.id, [msgs[1]!.id], { op: "add", flags: ["\\Flagged"] });
+    expect((await rows(a, run.id, inbox))[1]).toMatchObject({ uid: 2, flags: ["\\Flagged"] });
+    const added = await b.appendMessage(run.id, appendInput("u@x.test", "four"));
+    expect((await rows(a, run.id, inbox)).map((r) => r.uid)).toEqual([1, 2, 3, 4]);
+    await b.moveMessages(run.id, [msgs[0]!.id], (await b.getMailbox(run.id, "u@x.test", "Archive"))!.id);
+    await b.deleteMessages(run.id, [msgs[2]!.id]);
+    expect(await rows(a, run.id, inbox)).toEqual([
+      { uid: 2, messageId: msgs[1]!.id, flags: ["\\Flagged"], modSeq: expect.any(Number) },
+      { uid: 4, messageId: added.id, flags: [], modSeq: added.modSeq },
+    ]);
+    // What a itself changes is seen too, and an unchanged index reads the same.
+    await a.updateFlags(run.id, [added.id], { op: "set", flags: ["\\Seen"] });
+    const now = await rows(a, run.id, inbox);
+    expect(now[1]).toMatchObject({ uid: 4, flags: ["\\Seen"] });
+    expect(await rows(b, run.id, inbox)).toEqual(now);
+    expect(await rows(a, run.id, inbox)).toEqual(now);
+  });
+
+  it("never serves the index of a run that was removed and created again with the same id", async () => {
+    const id = uniqueRunId();
+    await a.createRun({ id, ttlSeconds: 60, limits });
+    const old = await a.appendMessage(id, appendInput("u@x.test", "old"));
+    await a.updateFlags(id, [old.id], { op: "add", flags: ["\\Seen"] });
+    expect(await rows(a, id, old.mailboxId)).toMatchObject([{ uid: 1, flags: ["\\Seen"] }]);
+    // Gone without any event, as when Redis expires it or loses its data.
+    await raw.del(...(await raw.keys(`sm:{${id}}:*`)));
+    await b.createRun({ id, ttlSeconds: 60, limits });
+    const fresh = await b.appendMessage(id, appendInput("u@x.test", "new"));
+    const second = await b.appendMessage(id, appendInput("u@x.test", "new 2"));
+    await b.updateFlags(id, [fresh.id], { op: "add", flags: ["\\Flagged"] });
+    expect(fresh.mailboxId).toBe(old.mailboxId);
+    expect(await rows(a, id, old.mailboxId)).toEqual([
+      { uid: 1, messageId: fresh.id, flags: ["\\Flagged"], modSeq: expect.any(Number) },
+      { uid: 2, messageId: second.id, flags: [], modSeq: second.modSeq },
+    ]);
+  });
+
+  it("reads a batch light from the mailbox it was in, and still follows moves, flags and expunges elsewhere", async () => {
+    const run = await a.createRun({ id: uniqueRunId(), ttlSeconds: 60, limits });
+    const msgs = [];
+    for (let i = 0; i < 6; i++) msgs.push(await a.appendMessage(run.id, appendInput("u@x.test", `m${i}`)));
+    const ids = msgs.map((m) => m.id);
+    const before = await a.getMessages(run.id, ids);
+    expect(before.map((m) => m?.uid)).toEqual([1, 2, 3, 4, 5, 6]);
+    const archive = (await b.getMailbox(run.id, "u@x.test", "Archive"))!;
+    await b.moveMessages(run.id, [ids[1]!, ids[4]!], archive.id);
+    await b.updateFlags(run.id, [ids[2]!], { op: "add", flags: ["\\Answered", "$label1"] });
+    await b.deleteMessages(run.id, [ids[3]!]);
+    const after = await a.getMessages(run.id, [...ids, "nosuchid"]);
+    expect(after.map((m) => m && [m.mailbox, m.uid, m.flags, m.seq, m.summary.subject])).toEqual([
+      ["INBOX", 1, [], msgs[0]!.seq, "m0"],
+      ["Archive", 1, [], msgs[1]!.seq, "m1"],
+      ["INBOX", 3, ["\\Answered", "$label1"], msgs[2]!.seq, "m2"],
+      undefined,
+      ["Archive", 2, [], msgs[4]!.seq, "m4"],
+      ["INBOX", 6, [], msgs[5]!.seq, "m5"],
+      undefined,
+    ]);
+    // Whole and light reads agree with a store that has cached nothing.
+    const fresh = await RedisStore.connect(inject("redisUrl"));
+    try {
+      expect(await fresh.getMessages(run.id, ids)).toEqual(after.slice(0, 6));
+    } finally {
+      await fresh.close();
+    }
+    // The moved ones are now hinted to Archive: moving one back is still seen.
+    await b.moveMessages(run.id, [ids[1]!], msgs[0]!.mailboxId);
+    expect(await a.getMessages(run.id, ids.slice(0, 3))).toMatchObject([
+      { mailbox: "INBOX", uid: 1 },
+      { mailbox: "INBOX", uid: 7, seq: msgs[1]!.seq },
+      { mailbox: "INBOX", uid: 3 },
+    ]);
   });
 });
 

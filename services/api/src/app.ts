@@ -91,7 +91,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await scope.register(messageRoutes, { store, access, parsed });
       await scope.register(htmlViewRoutes, { store, access, parsed });
       await scope.register(sessionRoutes, { access });
-      await scope.register(eventRoutes, { store, access, streams: metrics.apiEventStreams });
+      await scope.register(eventRoutes, {
+        store,
+        access,
+        streams: metrics.apiEventStreams,
+        maxPerRun: config.SANDMAIL_MAX_STREAMS_PER_RUN,
+      });
       await scope.register(extractRoutes, { store, access, parsed });
       await scope.register(assertRoutes, { store, access, parsed, checks });
       await scope.register(checkRoutes, { store, access, parsed, checks });

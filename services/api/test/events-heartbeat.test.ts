@@ -29,7 +29,7 @@ async function streamApp(store: MemoryStore): Promise<FastifyInstance> {
     async (scope) => {
       scope.addHook("onRequest", liftQueryToken);
       scope.addHook("onRequest", access.authenticateRun);
-      await scope.register(eventRoutes, { store, access, heartbeatMs: 20, retryMs: 500 });
+      await scope.register(eventRoutes, { store, access, heartbeatMs: 20, retryMs: 500, maxPerRun: 50 });
     },
     { prefix: "/v1/runs/:run" },
   );

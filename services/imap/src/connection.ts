@@ -17,9 +17,13 @@ import {
   upgradeToTls,
 } from "@sandmail/runtime";
 import { commands } from "./commands/index.js";
+import { liveUpdates } from "./commands/live-updates.js";
 import { type CommandContext, type CommandResult, no, type ServiceDeps } from "./commands/types.js";
+import { DeflateLink } from "./deflate-link.js";
 import { atom, type Command, type Value } from "./protocol/ast.js";
+import { UTF8_ACCEPT } from "./protocol/mailbox-name.js";
 import { CommandFramer, type Frame, type FramerEvent, type FramerLimits } from "./protocol/parser.js";
+import { formatSet } from "./protocol/sequence.js";
 import { ParseError, parseFrame } from "./protocol/tokenize.js";
 import { continuation, type Status, statusLine, untagged } from "./protocol/writer.js";
 import { failureReply } from "./session/errors.js";
@@ -75,6 +79,8 @@ export class Connection {
   private readonly transcript: Transcript | undefined;
   private readonly replyLines: ReplyLines | undefined;
   private unbind: () => void = () => {};
+  /** COMPRESS=DEFLATE: set once the client turned it on, for the rest of the connection. */
+  private deflate: DeflateLink | undefined;
 
   constructor(
     socket: Socket,
@@ -109,7 +115,7 @@ export class Connection {
 
   private attach(socket: Socket): void {
     this.unbind = bindSocket(socket, {
-      data: (chunk) => this.receive(chunk),
+      data: (chunk) => (this.deflate ? this.deflate.receive(chunk) : this.receive(chunk)),
       gone: (err) => {
         if (err) this.opts.deps.logger.debug({ err, remote: this.remote }, "imap socket error");
         this.close();
@@ -143,7 +149,7 @@ export class Connection {
     }
     if (events.length === 0) return;
     this.input.push(...events);
-    if (this.input.length > MAX_QUEUED) this.socket.pause();
+    if (this.input.length > MAX_QUEUED) this.inputSource().pause();
     this.wake?.();
   }
 
@@ -155,7 +161,8 @@ export class Connection {
       if (again) return again;
       const event = this.input.shift();
       if (!event) {
-        if (this.socket.isPaused()) this.socket.resume();
+        const source = this.inputSource();
+        if (source.isPaused()) source.resume();
         await new Promise<void>((resolve) => {
           this.wake = resolve;
         });
@@ -173,7 +180,7 @@ export class Connection {
       }
       this.write([statusLine(event.tag, event.status, event.reason, event.code)]);
       if (event.close) {
-        this.bye("Connection closed after a refused literal");
+        this.bye("Connection closed after a refused command");
         return undefined;
       }
     }
@@ -226,6 +233,7 @@ export class Connection {
       return;
     }
     let result: CommandResult;
+    if (this.session.enabled.has(UTF8_ACCEPT)) command.utf8 = true;
     try {
       const args = spec.parse(command.args, command);
       // An update begun while idling is written before anything of this command.
@@ -296,6 +304,7 @@ export class Connection {
         else await this.flushChain;
       },
       startTls: () => this.startTls(),
+      startCompression: () => this.startCompression(),
     };
   }
 
@@ -380,7 +389,9 @@ export class Connection {
         this.bye("The selected mailbox was deleted");
         return;
       }
-      if (!tracker.hasPending()) return;
+      // Live SEARCH/SORT results (RFC 5267) also change with this session's own STOREs.
+      const touched = selection.live?.size ? tracker.takeTouched() : [];
+      if (!tracker.hasPending() && touched.length === 0) return;
       const plan = tracker.plan();
       let recentAbove = Number.POSITIVE_INFINITY;
       if (plan.maxUid > 0) {
@@ -397,12 +408,36 @@ export class Connection {
       if (this.closed || this.session.selection !== selection) return;
       if (point.at === "idle" && !this.idling) return;
       const condstore = this.session.enabled.has("CONDSTORE");
-      for (const u of tracker.flush(expungeAllowed(point), recentAbove, plan)) {
+      const updates = tracker.hasPending() ? tracker.flush(expungeAllowed(point), recentAbove, plan) : [];
+      const live = selection.live;
+      // REMOVEFROM in sequence numbers is valid only before the EXPUNGE (RFC 5267 §4.3.4).
+      if (live)
+        for (const r of live.beforeExpunge(updates.filter((u) => u.type === "expunge")))
+          this.write(untagged(r));
+      // With QRESYNC on, expunges go out as one VANISHED of their UIDs (RFC 7162 §3.2.10).
+      const vanished = this.session.enabled.has("QRESYNC") ? expungedUids(updates) : [];
+      if (vanished.length > 0) this.write(untagged([atom("VANISHED"), atom(formatSet(vanished))]));
+      for (const u of updates) {
+        if (u.type === "expunge" && vanished.length > 0) continue;
         if (u.type === "fetch") {
           for (const response of announceKeywords(selection, u.flags)) this.write(untagged(response));
         }
         this.write(untagged(updateValues(u, condstore)));
       }
+      const held = tracker.heldExpungeModSeq;
+      if (condstore && held !== undefined && point.at === "command-end") {
+        this.write(untagged([atom("OK"), atom(`[HIGHESTMODSEQ ${held - 1}]`), atom("Expunges held back")]));
+      }
+      if (!live?.size) return;
+      // ADDTO after the EXISTS that numbers the new messages (§4.3.3).
+      const changed = [...touched, ...updates.flatMap((u) => (u.type === "fetch" ? [u.uid] : []))];
+      const responses = await liveUpdates(
+        { session: this.session, deps: this.opts.deps },
+        selection,
+        changed,
+      );
+      if (this.closed || this.session.selection !== selection) return;
+      for (const r of responses) this.write(untagged(r));
     };
     const next = this.flushChain.then(run, run).catch((err) => {
       this.opts.deps.logger.error({ err }, "imap update failed");
@@ -445,12 +480,47 @@ export class Connection {
     });
   }
 
+  /** COMPRESS=DEFLATE, after its tagged OK left uncompressed (RFC 4978 §3). */
+  private startCompression(): void {
+    if (this.closed || this.deflate) return;
+    // Anything the client pipelined behind COMPRESS was sent before it could know the answer.
+    this.dropInput();
+    this.framer = new CommandFramer({ ...this.opts.limits, closeOnOverlongLine: true });
+    // The OK must leave before the first compressed byte.
+    while (this.socket.writableCorked) this.socket.uncork();
+    this.deflate = new DeflateLink(
+      this.socket,
+      (chunk) => this.receive(chunk),
+      (err) => {
+        this.opts.deps.logger.info(
+          { err: err.message, remote: this.remote },
+          "imap compressed stream failed",
+        );
+        this.bye("Compressed stream is corrupt");
+      },
+    );
+    this.session.compressed = true;
+  }
+
+  /** Where client bytes come from: the socket, or the inflater once COMPRESS is on. */
+  private inputSource(): NodeJS.ReadableStream {
+    return this.deflate?.input ?? this.socket;
+  }
+
   private tagged(tag: string, status: Status, text: string, code?: string): void {
     this.write([statusLine(tag, status, text, code)]);
   }
 
   private write(chunks: Buffer[]): void {
     if (this.closed || this.socket.destroyed) return;
+    const deflate = this.deflate;
+    if (deflate) {
+      for (const c of chunks) {
+        this.replyLines?.push(c);
+        deflate.write(c);
+      }
+      return;
+    }
     // Replies written in one tick leave in one writev, not a syscall per FETCH line.
     const socket = this.socket;
     if (!socket.writableCorked) {
@@ -465,7 +535,7 @@ export class Connection {
   }
 
   private async drain(): Promise<void> {
-    if (!this.closed) await drained(this.socket);
+    if (!this.closed) await drained(this.deflate?.output ?? this.socket);
   }
 
   private timeout(): void {
@@ -489,8 +559,16 @@ export class Connection {
     this.dropInput();
     this.transcript?.end();
     this.wake?.();
-    endSocket(this.socket);
+    if (this.deflate) this.deflate.close();
+    else endSocket(this.socket);
   }
+}
+
+/** The UIDs the expunge updates remove, ascending. */
+function expungedUids(updates: TrackerUpdate[]): number[] {
+  const uids: number[] = [];
+  for (const u of updates) if (u.type === "expunge") uids.push(u.uid);
+  return uids.sort((a, b) => a - b);
 }
 
 function updateValues(u: TrackerUpdate, condstore: boolean): Value[] {

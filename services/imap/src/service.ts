@@ -14,7 +14,7 @@ import {
 } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import { capabilityList } from "./commands/index.js";
-import type { RunSlots, ServiceDeps } from "./commands/types.js";
+import { COMMAND_SLACK_BYTES, type RunSlots, type ServiceDeps } from "./commands/types.js";
 import { Connection } from "./connection.js";
 
 export interface ImapServiceOptions {
@@ -84,7 +84,7 @@ export function createImapService(options: ImapServiceOptions): ImapService {
     limits: {
       maxLineBytes: options.maxLineBytes ?? 64 * 1024,
       maxLiteralBytes: maxMessage,
-      maxCommandBytes: maxMessage + 1024 * 1024,
+      maxCommandBytes: maxMessage + COMMAND_SLACK_BYTES,
       ...(options.budget ? { budget: options.budget } : {}),
     },
     // Before login only credentials are sent: a literal over 8 KiB is refused unread (BAD [TOOBIG]).

@@ -130,7 +130,7 @@ describe("MailboxTracker against a model", () => {
     ]);
     expect(tracker.at(2)!.uid).toBe(2);
     expect(tracker.at(2)!.gone).toBe(true);
-    expect(tracker.flush(true)).toEqual([{ type: "expunge", seq: 2 }]);
+    expect(tracker.flush(true)).toEqual([{ type: "expunge", seq: 2, uid: 2 }]);
     expect([...tracker.uids()]).toEqual([1, 3, 4]);
   });
 
@@ -150,7 +150,7 @@ describe("MailboxTracker against a model", () => {
     });
     expect(tracker.flush(true)).toEqual([]);
     tracker.noteExpunged([1]);
-    expect(tracker.flush(true)).toEqual([{ type: "expunge", seq: 1 }]);
+    expect(tracker.flush(true)).toEqual([{ type: "expunge", seq: 1, uid: 1 }]);
     tracker.queue({
       type: "message.expunged",
       runId: "r",

@@ -4,6 +4,7 @@ import { type Config, ConfigError, loadConfig } from "@sandmail/core";
 import { createLogger } from "@sandmail/runtime";
 import { logDestination } from "../log-output.js";
 import { ALL_SERVICES, type Sandbox, type ServiceName, startSandbox } from "../serve.js";
+import { releaseYoungGeneration } from "../young-generation.js";
 import { portInUse } from "./port-in-use.js";
 import { flagsHelp, flagToEnv } from "./serve-flags.js";
 
@@ -101,6 +102,7 @@ export async function serve(argv: string[]): Promise<number> {
   const sandbox = await startSandbox({ config, logger, services }).catch((err: unknown) => {
     throw portInUse(err, config) ?? err;
   });
+  releaseYoungGeneration();
   // stderr: stdout carries the log lines (JSON when piped), which the banner must not interleave.
   process.stderr.write(`${banner(sandbox, config)}\n`);
 

@@ -46,7 +46,8 @@ export async function assertBuilt(dirs: readonly string[]): Promise<void> {
   }
 }
 
-export async function packAndInstall(): Promise<PackedProject> {
+/** `also`: more npm packages for the consumer project, installed in the same (one) npm install. */
+export async function packAndInstall(also: readonly string[] = []): Promise<PackedProject> {
   await assertBuilt(["apps/sandmail/dist", "packages/sdk/dist"]);
   const dir = await mkdtemp(join(tmpdir(), "sandmail-packed-"));
   const sandmail = await npmPack("apps/sandmail", dir);
@@ -66,6 +67,7 @@ export async function packAndInstall(): Promise<PackedProject> {
       sandmail,
       sdk,
       "nodemailer@^10",
+      ...also,
     ],
     { cwd: dir, env: outsideEnv(await re2Mirror(dir)), timeout: 240_000 },
   );

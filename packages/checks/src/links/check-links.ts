@@ -1,5 +1,6 @@
-import { type Agent, request } from "undici";
+import type { Agent } from "undici";
 import { guardedAgent, Refused } from "./guarded-agent.js";
+import { loadUndici } from "./undici.js";
 import type { UrlPolicy } from "./url-policy.js";
 
 export interface Redirect {
@@ -46,7 +47,7 @@ export async function checkLinks(urls: readonly string[], options: LinkCheckOpti
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
   const maxRedirects = options.maxRedirects ?? DEFAULTS.maxRedirects;
   const concurrency = Math.max(1, options.concurrency ?? DEFAULTS.concurrency);
-  const agent = guardedAgent(policy, timeoutMs);
+  const agent = await guardedAgent(policy, timeoutMs);
   try {
     const results: LinkResult[] = new Array(urls.length);
     let next = 0;
@@ -150,6 +151,7 @@ async function once(url: URL, method: "HEAD" | "GET", agent: Agent, timeoutMs: n
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new TimeoutError(timeoutMs)), timeoutMs);
   try {
+    const { request } = await loadUndici();
     const res = await request(url, {
       method,
       dispatcher: agent,

@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
-import { Agent } from "undici";
+import type { Agent } from "undici";
+import { loadUndici } from "./undici.js";
 import type { UrlPolicy } from "./url-policy.js";
 
 /** A connection refused by the policy after DNS resolution. */
@@ -10,7 +11,8 @@ export class Refused extends Error {}
  * connect time, so DNS cannot point an allowed name at a metadata service. Used by the link
  * checker and the webhook sender.
  */
-export function guardedAgent(policy: UrlPolicy, connectTimeoutMs: number): Agent {
+export async function guardedAgent(policy: UrlPolicy, connectTimeoutMs: number): Promise<Agent> {
+  const { Agent } = await loadUndici();
   return new Agent({
     connect: {
       timeout: connectTimeoutMs,

@@ -1,4 +1,4 @@
-import { request } from "undici";
+import { loadUndici } from "../links/undici.js";
 import type { SpamEngine, SpamReport, SpamRule } from "./types.js";
 
 export interface RspamdOptions {
@@ -28,6 +28,7 @@ export function rspamdEngine({ url, timeoutMs = 30_000, password }: RspamdOption
   return {
     name: "rspamd",
     async check(raw) {
+      const { request } = await loadUndici();
       const res = await request(endpoint, {
         method: "POST",
         body: raw,

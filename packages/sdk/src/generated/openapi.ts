@@ -1738,6 +1738,11 @@ export type components = {
             auth: components["schemas"]["AuthResults"] | null;
             /** @description Set when the message could not be decoded; raw stays available. */
             parseError?: string;
+            /**
+             * @description Set in a wait's answer for a message left out to keep the answer bounded: a wait answers messages whole while their sizes add up to 64 MiB (the first always), the rest from their stored summary alone (no headers, text, html, attachments, links or codes). Read it whole with GET .../messages/{id}.
+             * @constant
+             */
+            contentOmitted?: true;
         };
         /**
          * @example {
@@ -3625,6 +3630,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The run already holds SANDMAIL_MAX_STREAMS_PER_RUN open streams. Answered as problem+json with code `too_many_streams` and the cap in `limit`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The mail store is unreachable. */
             503: {
                 headers: {
@@ -4786,6 +4800,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["UnexpectedMessageProblem"];
                 };
             };
+            /** @description The run already holds SANDMAIL_MAX_WAITS_PER_RUN open waits. Answered as problem+json with code `too_many_waits` and the cap in `limit`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The mail store is unreachable. */
             503: {
                 headers: {
@@ -4908,6 +4931,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["UnexpectedMessageProblem"];
+                };
+            };
+            /** @description The run already holds SANDMAIL_MAX_WAITS_PER_RUN open waits. Answered as problem+json with code `too_many_waits` and the cap in `limit`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The mail store is unreachable. */

@@ -11,6 +11,7 @@ import {
 } from "../shared/mailbox-names.js";
 import { UidColumns } from "../shared/uid-columns.js";
 import { emit, emitMoved } from "./events.js";
+import { ExpungeLog } from "./expunge-log.js";
 import { removeSorted } from "./sorted.js";
 import {
   bySeqKey,
@@ -196,6 +197,7 @@ function newMailbox(
     unseen: 0,
     recentClaimed: 0,
     index: new UidColumns(),
+    expunged: new ExpungeLog(ctx.expungedKept),
   };
   inbox.byName.set(name, mb);
   state.mailboxes.set(mb.id, mb);
@@ -228,9 +230,11 @@ function renameInbox(
     rec.mailbox = dest;
     rec.modSeq = src.highestModSeq = dest.highestModSeq = ++state.seq;
     dest.index.push(rec.uid, rec.id, rec.flags, rec.modSeq);
+    src.expunged.record(rec.uid, rec.modSeq);
     if (!hasSeen(rec.flags)) dest.unseen++;
     emitMoved(state, rec, src, rec.uid);
   }
+  src.expunged.trim();
   return dest;
 }
 

@@ -18,8 +18,10 @@ import type {
   CopyResult,
   CreateRunInput,
   DeliveryInput,
+  ExpungedUids,
   InboxInfo,
   MailStore,
+  MessageParts,
   MessageQuery,
   RunListing,
   StoreListener,
@@ -31,7 +33,9 @@ import {
   checkAppend,
   checkDelivery,
   checkIds,
+  checkModSeq,
   checkSession,
+  expungedKept,
   normalizeDnsRecords,
 } from "../shared/inputs.js";
 import type { UidColumns } from "../shared/uid-columns.js";
@@ -55,6 +59,8 @@ export interface MemoryStoreOptions {
   budget?: ByteBudget;
   /** Runs held at once; creating one more fails with `too_many_runs`. */
   maxRuns?: number;
+  /** Expunged UIDs each mailbox remembers for QRESYNC; default 10,000 (contract.ts `expungedSince`). */
+  expungedKept?: number;
 }
 
 /**
@@ -77,6 +83,7 @@ export class MemoryStore implements MailStore {
     let lastUidValidity = 0;
     this.#ctx = {
       now,
+      expungedKept: expungedKept(options.expungedKept),
       nextUidValidity: () => {
         lastUidValidity = Math.max(lastUidValidity + 1, Math.floor(now() / 1000));
         return lastUidValidity;
@@ -187,6 +194,10 @@ export class MemoryStore implements MailStore {
     return checkIds(messageIds).map((id) => messages.getMessage(state, id));
   }
 
+  async messageParts(runId: string, messageIds: string[]): Promise<Array<MessageParts | undefined>> {
+    return this.getMessages(runId, messageIds);
+  }
+
   async getRaw(runId: string, messageId: string): Promise<Buffer | undefined> {
     return this.#runs.get(runId).messages.get(messageId)?.raw;
   }
@@ -199,6 +210,11 @@ export class MemoryStore implements MailStore {
 
   async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {
     return messages.mailboxIndex(mailboxes.mailboxRecord(this.#runs.get(runId), mailboxId));
+  }
+
+  async expungedSince(runId: string, mailboxId: string, sinceModSeq: number): Promise<ExpungedUids> {
+    const mb = mailboxes.mailboxRecord(this.#runs.get(runId), mailboxId);
+    return messages.expungedSince(mb, checkModSeq(sinceModSeq));
   }
 
   async updateFlags(

@@ -12,6 +12,7 @@ import type {
   CopyResult,
   DeliveryCopy,
   DeliveryInput,
+  ExpungedUids,
   MessageQuery,
   UpdateFlagsInput,
   UpdateFlagsResult,
@@ -294,6 +295,7 @@ export function copyMessages(state: RunState, messageIds: string[], dest: Mailbo
 
 export function moveMessages(state: RunState, messageIds: string[], dest: MailboxRecord): CopyResult {
   const recs = records(state, messageIds);
+  const sources = mailboxesOf(recs);
   removeFromIndexes(recs);
   const mapping: CopyResult["mapping"] = [];
   for (const rec of recs) {
@@ -305,6 +307,7 @@ export function moveMessages(state: RunState, messageIds: string[], dest: Mailbo
     rec.uid = dest.uidNext++;
     rec.modSeq = from.highestModSeq = dest.highestModSeq = ++state.seq;
     dest.index.push(rec.uid, rec.id, rec.flags, rec.modSeq);
+    from.expunged.record(fromUid, rec.modSeq);
     if (from.address !== dest.address) {
       removeSorted(inboxOf(state, from.address).bySeq, [rec], bySeqKey);
       insertSorted(inboxOf(state, dest.address).bySeq, rec, bySeqKey);
@@ -313,6 +316,7 @@ export function moveMessages(state: RunState, messageIds: string[], dest: Mailbo
     mapping.push({ messageId: rec.id, uid: fromUid, newMessageId: rec.id, newUid: rec.uid });
     emitMoved(state, rec, from, fromUid);
   }
+  for (const mb of sources) mb.expunged.trim();
   return { uidValidity: dest.uidValidity, mapping };
 }
 
@@ -331,6 +335,7 @@ export function deleteMessages(state: RunState, messageIds: string[]): number {
     if (!hasSeen(rec.flags)) mb.unseen--;
     const seq = ++state.seq;
     mb.highestModSeq = seq;
+    mb.expunged.record(rec.uid, seq);
     emit(state, {
       type: "message.expunged",
       runId: state.run.id,
@@ -342,7 +347,13 @@ export function deleteMessages(state: RunState, messageIds: string[]): number {
       modSeq: seq,
     });
   }
+  for (const mb of mailboxesOf(recs)) mb.expunged.trim();
   return recs.length;
+}
+
+/** QRESYNC: UIDs that left the mailbox after `sinceModSeq`. */
+export function expungedSince(mb: MailboxRecord, sinceModSeq: number): ExpungedUids {
+  return mb.expunged.since(sinceModSeq);
 }
 
 /** Distinct existing messages, in the order given. */
@@ -383,6 +394,11 @@ function insert(state: RunState, rec: MessageRecord): void {
   state.budget?.charge(rec.raw.length);
   rec.mailbox.highestModSeq = rec.modSeq;
   if (!hasSeen(rec.flags)) rec.mailbox.unseen++;
+}
+
+/** The mailboxes the messages are in (read before a move changes them). */
+function mailboxesOf(recs: MessageRecord[]): Set<MailboxRecord> {
+  return new Set(recs.map((r) => r.mailbox));
 }
 
 /** Takes the messages out of their mailboxes' UID indexes (before a move changes their UIDs). */

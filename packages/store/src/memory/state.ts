@@ -10,6 +10,7 @@ import type {
 } from "@sandmail/core";
 import type { StoreListener } from "../contract.js";
 import type { UidColumns } from "../shared/uid-columns.js";
+import type { ExpungeLog } from "./expunge-log.js";
 import type { FaultsRecord } from "./faults.js";
 import type { RawSlabs } from "./raw-slabs.js";
 import type { SessionRing } from "./sessions.js";
@@ -59,6 +60,8 @@ export interface MailboxRecord {
   recentClaimed: number;
   /** UIDs ascending, with each message's id, flags and modSeq (the record's, kept in step). */
   index: UidColumns;
+  /** UIDs that left the mailbox, with their modSeq (QRESYNC). */
+  expunged: ExpungeLog;
 }
 
 export interface InboxRecord {
@@ -106,4 +109,6 @@ export interface StoreContext {
   now(): number;
   /** A UIDVALIDITY never handed out before by this store. */
   nextUidValidity(): number;
+  /** Expunged UIDs each mailbox remembers (ExpungeLog). */
+  expungedKept: number;
 }

@@ -1,4 +1,5 @@
 import type { Mailbox, MessageMeta, Run, SpecialUse, StoredMessage, StoreEvent } from "@sandmail/core";
+import type { MessageParts } from "../contract.js";
 import { UidColumns } from "../shared/uid-columns.js";
 import type { FixedParts } from "./message-cache.js";
 
@@ -33,17 +34,40 @@ function parseMeta(json: string): MessageMeta {
 
 type Row = Array<string | number | null>;
 
-/** A GET_MESSAGES / LIST_MESSAGES row; see read_msg in lua/reads.ts. */
-export function decodeMessage(runId: string, row: unknown): StoredMessage | undefined {
-  if (!Array.isArray(row)) return undefined;
-  return withFixedParts(runId, row, fixedParts(row));
+/** What can change about a stored message, and where it is. */
+interface Placement {
+  id: string;
+  seq: number;
+  mailboxId: string;
+  uid: number;
+  flags: string[];
+  modSeq: number;
+  address: string;
+  mailbox: string;
 }
 
-/** What never changes about the message of a whole (not light) row. */
-export function fixedParts(row: unknown[]): FixedParts {
-  const [, , , , , , idate, size, env, meta] = row as Row;
+/** A LIST_MESSAGES row; see read_msg in lua/reads.ts. */
+export function decodeMessage(runId: string, row: unknown): StoredMessage | undefined {
+  if (!Array.isArray(row)) return undefined;
+  const [id, seq, mailboxId, uid, flags, modSeq, idate, size, env, meta, address, mailbox] = row as Row;
+  const placement: Placement = {
+    id: String(id),
+    seq: Number(seq),
+    mailboxId: String(mailboxId),
+    uid: Number(uid),
+    flags: splitFlags(flags),
+    modSeq: Number(modSeq),
+    address: String(address),
+    mailbox: String(mailbox),
+  };
+  return withFixedParts(runId, placement, fixedParts(placement.seq, idate, size, env, meta));
+}
+
+/** What never changes about a message, from its stored fields. */
+function fixedParts(seq: number, idate: unknown, size: unknown, env: unknown, meta: unknown): FixedParts {
   const parsed = parseMeta(String(meta));
   const parts: FixedParts = {
+    seq,
     summary: parsed.summary,
     mime: parsed.mime,
     internalDate: new Date(Number(idate)),
@@ -54,27 +78,128 @@ export function fixedParts(row: unknown[]): FixedParts {
   return parts;
 }
 
-/** A row (a light one: read_msg_light in lua/reads.ts) completed with the message's fixed parts. */
-export function withFixedParts(runId: string, row: unknown[], parts: FixedParts): StoredMessage {
-  const [id, seq, mailboxId, uid, flags, modSeq, , , , , address, mailbox] = row as Row;
-  const msg: StoredMessage = {
-    id: String(id),
+function withFixedParts(runId: string, at: Placement, parts: FixedParts): StoredMessage {
+  return {
+    ...partsOf(at.id, parts),
     runId,
-    seq: Number(seq),
-    mailboxId: String(mailboxId),
-    address: String(address),
-    mailbox: String(mailbox),
-    uid: Number(uid),
-    flags: splitFlags(flags),
-    modSeq: Number(modSeq),
-    internalDate: parts.internalDate,
+    mailboxId: at.mailboxId,
+    address: at.address,
+    mailbox: at.mailbox,
+    uid: at.uid,
+    flags: at.flags,
+    modSeq: at.modSeq,
+  };
+}
+
+/** The MessageParts of a message from its cached fixed parts. */
+export function partsOf(id: string, parts: FixedParts): MessageParts {
+  const out: MessageParts = {
+    id,
+    seq: parts.seq,
     size: parts.size,
+    internalDate: parts.internalDate,
     summary: parts.summary,
     mime: parts.mime,
   };
-  if (parts.envelope) msg.envelope = parts.envelope;
-  if (parts.auth) msg.auth = parts.auth;
-  return msg;
+  if (parts.envelope) out.envelope = parts.envelope;
+  if (parts.auth) out.auth = parts.auth;
+  return out;
+}
+
+const EQUALS = 0x3d;
+
+function placed(
+  id: string,
+  seq: number,
+  mailboxId: string,
+  uid: string,
+  modSeq: string,
+  flags: string,
+  mailbox: [string, string] | undefined,
+): Placement {
+  return {
+    id,
+    seq,
+    mailboxId,
+    uid: Number(uid),
+    flags: splitFlags(flags),
+    modSeq: Number(modSeq),
+    address: mailbox?.[0] ?? "",
+    mailbox: mailbox?.[1] ?? "",
+  };
+}
+
+/**
+ * A GET_MESSAGES reply (lua/reads.ts) for `ids`: the run's incarnation and one message (or
+ * undefined: gone) per id. `cached[i]` is the fixed parts of an id read light; for an id read
+ * whole, `keep` receives its parts (and the length of its stored metadata) and returns the parts
+ * to use. `hint`: the mailbox the request named as likely.
+ */
+export function decodeMessages(
+  runId: string,
+  ids: readonly string[],
+  reply: unknown,
+  cached: ReadonlyArray<FixedParts | undefined>,
+  hint: string | undefined,
+  keep: (id: string, parts: FixedParts, metaBytes: number) => FixedParts,
+): { incarnation: string; messages: Array<StoredMessage | undefined> } {
+  const [incarnation, text, mailboxRows, fixed] = reply as [string, string, Row, Row];
+  const mailboxes = new Map<string, [string, string]>();
+  for (let i = 0; i + 2 < mailboxRows.length; i += 3) {
+    mailboxes.set(String(mailboxRows[i]), [String(mailboxRows[i + 1]), String(mailboxRows[i + 2])]);
+  }
+  const lines = String(text).split("\n");
+  const messages: Array<StoredMessage | undefined> = new Array(ids.length);
+  let f = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const line = lines[i] ?? "";
+    if (line === "") continue;
+    const id = ids[i] as string;
+    let parts = cached[i];
+    let at: Placement;
+    if (line.charCodeAt(0) === EQUALS) {
+      // '=uid modseq flags': still in the hinted mailbox; seq never changes, so it is cached.
+      const a = line.indexOf(" ");
+      const b = line.indexOf(" ", a + 1);
+      const mailboxId = hint as string;
+      at = placed(
+        id,
+        (parts as FixedParts).seq,
+        mailboxId,
+        line.slice(1, a),
+        b < 0 ? line.slice(a + 1) : line.slice(a + 1, b),
+        b < 0 ? "" : line.slice(b + 1),
+        mailboxes.get(mailboxId),
+      );
+    } else {
+      // 'seq mailboxId uid modseq flags': flags last, since they are separated by spaces too.
+      const a = line.indexOf(" ");
+      const b = line.indexOf(" ", a + 1);
+      const c = line.indexOf(" ", b + 1);
+      const d = line.indexOf(" ", c + 1);
+      const mailboxId = line.slice(a + 1, b);
+      const seq = Number(line.slice(0, a));
+      at = placed(
+        id,
+        seq,
+        mailboxId,
+        line.slice(b + 1, c),
+        line.slice(c + 1, d),
+        line.slice(d + 1),
+        mailboxes.get(mailboxId),
+      );
+      if (parts === undefined) {
+        const meta = fixed[f + 3];
+        const env = fixed[f + 2];
+        const metaBytes = String(meta).length + String(env).length;
+        parts = keep(id, fixedParts(seq, fixed[f], fixed[f + 1], env, meta), metaBytes);
+        f += 4;
+      }
+    }
+    (parts as FixedParts).lastMailboxId = at.mailboxId;
+    messages[i] = withFixedParts(runId, at, parts as FixedParts);
+  }
+  return { incarnation: String(incarnation), messages };
 }
 
 /** A mailbox_row from lua/reads.ts. */

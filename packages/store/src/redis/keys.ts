@@ -1,8 +1,31 @@
 import { SandmailError } from "@sandmail/core";
 
 /**
+ * The keys every run has, by their name after the run's prefix. A script declares the ones it
+ * touches in KEYS; the Lua sources build the same names from the prefix (lua/common.ts).
+ */
+export const FIXED_KEYS = [
+  "run",
+  "events",
+  "ev",
+  "seq",
+  "addrs",
+  "dns",
+  "faults",
+  "grey",
+  "dlv",
+  "dlvr",
+  "ssl",
+  "ssh",
+  "whs",
+] as const;
+
+export type FixedKey = (typeof FIXED_KEYS)[number];
+
+/**
  * Key names of one run. Every key starts with `<prefix>{<runId>}:` so the run lives in one
- * cluster slot and its Lua scripts may touch any of its keys.
+ * cluster slot and its Lua scripts may touch any of its keys. `events` is the run's sharded
+ * pub/sub channel, which a cluster also places by the same hash tag.
  */
 export class RunKeys {
   readonly prefix: string;
@@ -17,8 +40,36 @@ export class RunKeys {
     return `${this.prefix}events`;
   }
 
+  fixed(...names: FixedKey[]): string[] {
+    return names.map((name) => this.prefix + name);
+  }
+
   message(messageId: string): string {
     return `${this.prefix}m:${messageId}`;
+  }
+
+  /** An address's keys: folder names to mailbox ids, subscriptions, messages by seq. */
+  address(address: string): string[] {
+    return this.#of(["names", "subs", "aseq"], address);
+  }
+
+  /** A mailbox's keys: its hash, its UID index, its flag lines and the UIDs that left it. */
+  mailbox(mailboxId: string): string[] {
+    return this.#of(["mb", "ix", "fl", "gone"], mailboxId);
+  }
+
+  /** A webhook's keys: its hash, its delivery log and its pending queue. */
+  webhook(webhookId: string): string[] {
+    return this.#of(["wh", "whd", "whq"], webhookId);
+  }
+
+  /** A webhook delivery's keys: its hash and its attempts. */
+  delivery(deliveryId: string): string[] {
+    return this.#of(["dl", "dla"], deliveryId);
+  }
+
+  #of(kinds: string[], id: string): string[] {
+    return kinds.map((kind) => `${this.prefix}${kind}:${id}`);
   }
 }
 

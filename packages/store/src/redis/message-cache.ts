@@ -2,6 +2,9 @@ import type { AuthSummary, Envelope, MessageSummary, MimeNode } from "@sandmail/
 
 /** What never changes about a stored message: everything but its mailbox, UID, flags and modseq. */
 export interface FixedParts {
+  seq: number;
+  /** Not fixed: the mailbox the message was last read in, the likely one next time (a hint). */
+  lastMailboxId?: string;
   summary: MessageSummary;
   mime: MimeNode;
   auth?: AuthSummary;

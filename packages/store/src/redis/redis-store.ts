@@ -21,8 +21,10 @@ import type {
   CopyResult,
   CreateRunInput,
   DeliveryInput,
+  ExpungedUids,
   InboxInfo,
   MailStore,
+  MessageParts,
   MessageQuery,
   RunListing,
   StoreListener,
@@ -38,7 +40,9 @@ import {
   checkCreateRun,
   checkDelivery,
   checkIds,
+  checkModSeq,
   checkSession,
+  expungedKept,
   normalizeDnsRecords,
   runFromInput,
 } from "../shared/inputs.js";
@@ -57,18 +61,19 @@ import {
   decodeIndex,
   decodeMailbox,
   decodeMessage,
+  decodeMessages,
   decodeRun,
-  fixedParts,
   joinFlags,
+  partsOf,
   splitFlags,
-  withFixedParts,
 } from "./codec.js";
 import { checkRedisUrl, openConnection, type RedisConnection, readyWaiter } from "./connection.js";
 import { commitOutcome, toStoreError } from "./errors.js";
+import { IndexCache } from "./index-cache.js";
 import { checkKeyPrefix, RunKeys } from "./keys.js";
-import { MessageCache } from "./message-cache.js";
+import { type FixedParts, MessageCache } from "./message-cache.js";
 import { RunCache } from "./run-cache.js";
-import { defineScripts, type ScriptFn, type ScriptName } from "./scripts.js";
+import { defineScripts, type ScriptFn, type ScriptName, scriptCall } from "./scripts.js";
 import { Subscriptions } from "./subscriptions.js";
 import { TickBatch } from "./tick-batch.js";
 import { RedisWebhooks } from "./webhooks.js";
@@ -90,8 +95,21 @@ export interface RedisStoreOptions {
   commitWaitMs?: number;
   /** A delivery counts as stored once this many replicas have it (WAIT); default 0. */
   waitReplicas?: number;
-  /** Bytes of message metadata and raw bytes kept in this process (message-cache.ts); default 128 MiB. */
+  /**
+   * Bytes of message metadata and raw bytes kept in this process (message-cache.ts), and a
+   * quarter as much again of mailbox indexes (index-cache.ts); default 128 MiB.
+   */
   cacheBytes?: number;
+  /**
+   * Expunged UIDs each mailbox remembers for QRESYNC; default 10,000 (contract.ts `expungedSince`).
+   * Every process sharing the store should use the same value.
+   */
+  expungedKept?: number;
+  /**
+   * Runs every script under the key guard (lua/key-guard.ts): a key a script touches without
+   * declaring it in KEYS fails the call. For tests; default false.
+   */
+  checkKeys?: boolean;
 }
 
 /** Past the commit deadline, how long a script already queued in Redis may still be running. */
@@ -112,6 +130,7 @@ export class RedisStore implements MailStore {
   readonly #subscriptions: Subscriptions;
   readonly #runCache: RunCache;
   readonly #messages: MessageCache;
+  readonly #indexes: IndexCache;
   readonly #existing = new TickBatch<[incarnation: string, exists: boolean]>(async (runId, ids) => {
     const [incarnation, bits] = (await this.#script("smExisting", runId, ids)) as [string, string];
     return ids.map((_, i) => [String(incarnation), bits[i] === "1"]);
@@ -135,13 +154,18 @@ export class RedisStore implements MailStore {
     this.#replicaWaitMs = Math.max(10, Math.min(1000, Math.floor(tuning.commandTimeoutMs / 2)));
     this.#redis = openConnection(options.url, tuning);
     this.#ready = readyWaiter(this.#redis);
-    this.#scripts = defineScripts(this.#redis);
+    this.#scripts = defineScripts(
+      this.#redis,
+      expungedKept(options.expungedKept),
+      options.checkKeys === true,
+    );
     this.#subscriptions = new Subscriptions(
       () => openConnection(options.url, tuning),
       this.#waitMs,
       () => {
         this.#runCache.clear();
         this.#messages.clear();
+        this.#indexes.clear();
       },
     );
     this.webhooks = new RedisWebhooks(
@@ -152,12 +176,17 @@ export class RedisStore implements MailStore {
       this.#prefix,
     );
     this.#messages = new MessageCache(options.cacheBytes ?? 128 * 1024 * 1024);
+    // A row of an index costs about 64 bytes here (columns, id string and its slot).
+    this.#indexes = new IndexCache(Math.floor((options.cacheBytes ?? 128 * 1024 * 1024) / 256));
     this.#runCache = new RunCache({
       watch: (runId, listener) => this.#subscriptions.add(this.#keys(runId).channel, listener, true),
       // Memory hygiene only: every read checks the run's incarnation and the message's existence.
       onEvent: (event) => {
         if (event.type === "message.expunged") this.#messages.drop(event.runId, event.messageId);
-        if (event.type === "run.deleted") this.#messages.dropRun(event.runId);
+        if (event.type === "run.deleted") {
+          this.#messages.dropRun(event.runId);
+          this.#indexes.dropRun(event.runId);
+        }
       },
     });
   }
@@ -213,6 +242,7 @@ export class RedisStore implements MailStore {
     if (!validRunId(runId)) return false;
     this.#runCache.forget(runId);
     this.#messages.dropRun(runId);
+    this.#indexes.dropRun(runId);
     const deleted = (await this.#script("smDeleteRun", runId, [])) === 1;
     await this.#exec(() => this.#redis.zrem(this.#runRegistry, runId));
     return deleted;
@@ -449,8 +479,9 @@ export class RedisStore implements MailStore {
     runId: string,
     args: Array<string | number | Buffer>,
   ): Promise<DeliveryRow[]> {
+    const call = scriptCall("smAppendDelivery", keys, runId, args);
     if (this.#waitReplicas === 0) {
-      return (await this.#scripts.smAppendDelivery(keys.run, keys.prefix, runId, ...args)) as DeliveryRow[];
+      return (await this.#scripts.smAppendDelivery(...call)) as DeliveryRow[];
     }
     // One pipeline: on a cluster it goes to the master that owns the run, which is where WAIT
     // must ask.
@@ -458,7 +489,7 @@ export class RedisStore implements MailStore {
       wait(replicas: number, ms: number): unknown;
       exec(): Promise<Array<[Error | null, unknown]> | null>;
     };
-    pipeline.smAppendDelivery(keys.run, keys.prefix, runId, ...args);
+    pipeline.smAppendDelivery(...call);
     pipeline.wait(this.#waitReplicas, this.#replicaWaitMs);
     const [[scriptErr, rows] = [null, null], [waitErr, acked] = [null, 0]] = (await pipeline.exec()) ?? [];
     if (scriptErr) throw scriptErr;
@@ -478,46 +509,47 @@ export class RedisStore implements MailStore {
     const ids = checkIds(messageIds);
     const known = this.#messages.incarnation(runId);
     // Cached messages are read light: only what can change travels.
-    const light = ids.map((id) => known !== undefined && this.#messages.get(runId, id) !== undefined);
-    let reply = await this.#readMessages(runId, ids, light);
-    const incarnation = String(reply[0]);
-    this.#messages.seen(runId, incarnation);
-    const stale = known !== undefined && known !== incarnation;
-    const out = ids.map((id, i) =>
-      stale ? undefined : this.#fromRow(runId, id, reply[i + 1], light[i] === true),
-    );
-    // The run was created again, or an entry was dropped meanwhile: read those whole.
-    const again = ids.flatMap((_, i) => (stale || (out[i] === null && light[i]) ? [i] : []));
-    if (again.length > 0) {
-      reply = await this.#readMessages(
+    const cached = ids.map((id) => (known === undefined ? undefined : this.#messages.get(runId, id)));
+    let read = await this.#readMessages(runId, ids, cached);
+    if (known !== undefined && read.incarnation !== known) {
+      // The run was created again: what is cached is another message's. Read them whole.
+      this.#messages.seen(runId, read.incarnation);
+      read = await this.#readMessages(
         runId,
-        again.map((i) => ids[i] as string),
-        again.map(() => false),
+        ids,
+        ids.map(() => undefined),
       );
-      this.#messages.seen(runId, String(reply[0]));
-      again.forEach((i, j) => {
-        out[i] = this.#fromRow(runId, ids[i] as string, reply[j + 1], false);
-      });
     }
-    return out.map((m) => m ?? undefined);
+    this.#messages.seen(runId, read.incarnation);
+    return read.messages;
   }
 
-  #readMessages(runId: string, ids: string[], light: boolean[]): Promise<unknown[]> {
-    const flags = light.map((l) => (l ? "1" : "0")).join("");
-    return this.#script("smGetMessages", runId, [flags, ...ids]) as Promise<unknown[]>;
+  async messageParts(runId: string, messageIds: string[]): Promise<Array<MessageParts | undefined>> {
+    const ids = checkIds(messageIds);
+    const known = this.#messages.incarnation(runId) !== undefined;
+    // Cached parts need no round trip: they never change, and the caller knows the rest.
+    const out: Array<MessageParts | undefined> = ids.map((id) => {
+      const parts = known ? this.#messages.get(runId, id) : undefined;
+      return parts && partsOf(id, parts);
+    });
+    const missing = ids.flatMap((id, i) => (out[i] === undefined ? [id] : []));
+    if (missing.length > 0) {
+      const read = await this.getMessages(runId, missing);
+      let j = 0;
+      for (let i = 0; i < ids.length; i++) if (out[i] === undefined) out[i] = read[j++];
+    }
+    return out;
   }
 
-  /** A message from its row; null when a light row's cached parts are gone (read it whole). */
-  #fromRow(runId: string, id: string, row: unknown, light: boolean): StoredMessage | undefined | null {
-    if (!Array.isArray(row)) return undefined;
-    if (light) {
-      const parts = this.#messages.get(runId, id);
-      return parts ? withFixedParts(runId, row, parts) : null;
-    }
-    const parts = fixedParts(row);
-    const metaBytes = String(row[9] ?? "").length + String(row[8] ?? "").length;
-    this.#messages.put(runId, id, parts, metaBytes);
-    return withFixedParts(runId, row, parts);
+  async #readMessages(runId: string, ids: string[], cached: Array<FixedParts | undefined>) {
+    const light = cached.map((parts) => (parts ? "1" : "0")).join("");
+    // Messages are mostly read a mailbox at a time (IMAP FETCH, SEARCH): name the mailbox where
+    // the first cached one was, so the script reads them all from its flag lines at once.
+    const hint = cached.find((parts) => parts?.lastMailboxId !== undefined)?.lastMailboxId;
+    const reply = await this.#script("smGetMessages", runId, [`${hint ?? ""} ${light}`, ...ids]);
+    return decodeMessages(runId, ids, reply, cached, hint, (id, parts, metaBytes) =>
+      this.#messages.put(runId, id, parts, metaBytes),
+    );
   }
 
   async getRaw(runId: string, messageId: string): Promise<Buffer | undefined> {
@@ -559,7 +591,27 @@ export class RedisStore implements MailStore {
   }
 
   async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {
-    return decodeIndex(await this.#script("smMailboxIndex", runId, [String(mailboxId)]));
+    const id = String(mailboxId);
+    const held = this.#indexes.version(runId, id);
+    let [version, body] = (await this.#script("smMailboxIndex", runId, [id, held])) as [string, unknown?];
+    if (body === undefined) {
+      const index = this.#indexes.get(runId, id, String(version));
+      if (index) return index;
+      // Dropped meanwhile (memory bound): read it whole.
+      [version, body] = (await this.#script("smMailboxIndex", runId, [id, ""])) as [string, unknown];
+    }
+    const index = decodeIndex(body);
+    this.#indexes.put(runId, id, String(version), index);
+    return index;
+  }
+
+  async expungedSince(runId: string, mailboxId: string, sinceModSeq: number): Promise<ExpungedUids> {
+    const since = String(checkModSeq(sinceModSeq));
+    const [floor, ...uids] = (await this.#script("smExpungedSince", runId, [
+      String(mailboxId),
+      since,
+    ])) as string[];
+    return { uids: uids.map(Number).sort((a, b) => a - b), floor: Number(floor) };
   }
 
   async updateFlags(
@@ -756,7 +808,7 @@ export class RedisStore implements MailStore {
 
   #script(name: ScriptName, runId: string, args: Array<string | number | Buffer>): Promise<unknown> {
     const keys = this.#keys(runId);
-    return this.#exec(() => this.#scripts[name](keys.run, keys.prefix, runId, ...args));
+    return this.#exec(() => this.#scripts[name](...scriptCall(name, keys, runId, args)));
   }
 
   /**

@@ -1,6 +1,9 @@
+import { Cluster } from "ioredis";
 import type { RedisConnection } from "./connection.js";
+import { FIXED_KEYS, type RunKeys } from "./keys.js";
 import { PRELUDE } from "./lua/common.js";
 import { FIRE_FAULT, GET_FAULTS, GREYLIST_ATTEMPT, SET_FAULTS } from "./lua/faults.js";
+import { keyGuard } from "./lua/key-guard.js";
 import {
   CLAIM_RECENT,
   CREATE_MAILBOX,
@@ -13,6 +16,7 @@ import { APPEND, APPEND_DELIVERY, COPY, DELETE_MESSAGES, MOVE, UPDATE_FLAGS } fr
 import {
   EVENTS_SINCE,
   EXISTING,
+  EXPUNGED_SINCE,
   GET_DNS,
   GET_MAILBOX,
   GET_MESSAGES,
@@ -27,73 +31,196 @@ import { CREATE_RUN, DELETE_RUN, SET_DNS } from "./lua/runs.js";
 import { ADD_SESSION, GET_SESSION, LIST_SESSIONS } from "./lua/sessions.js";
 import { WH_ADD, WH_CREATE, WH_DELETE, WH_DELIVERIES, WH_LIST, WH_RECORD, WH_RETRY } from "./lua/webhooks.js";
 
+type Arg = string | number | Buffer;
+
+/**
+ * One script: its Lua, and the keys it touches besides the run hash (always KEYS[1]), named from
+ * its arguments (ARGV[3] on; `a` below). `discovers` marks a script that also touches keys it
+ * finds in the data or allocates itself (a message's mailbox, an address's folders, the id of a
+ * new message): no caller can name those before the call. Such keys are still the run's (same
+ * prefix, so the same slot); the key guard (lua/key-guard.ts) holds both rules.
+ */
+interface Script {
+  lua: string;
+  keys: (k: RunKeys, a: readonly Arg[]) => string[];
+  discovers?: true;
+}
+
+const none = (): string[] => [];
+const str = (a: readonly Arg[], i: number): string => String(a[i] ?? "");
+const from = (a: readonly Arg[], i: number): string[] => a.slice(i).map(String);
+const messages = (k: RunKeys, ids: string[]): string[] => ids.map((id) => k.message(id));
+/** An address's keys, with the run-wide ones its first message or folder touches. */
+const withAddress = (k: RunKeys, address: string): string[] => [
+  ...k.fixed("addrs", "seq", "ev", "events"),
+  ...k.address(address),
+];
+
 const writes = {
-  smCreateRun: CREATE_RUN,
-  smDeleteRun: DELETE_RUN,
-  smSetDns: SET_DNS,
-  smSetFaults: SET_FAULTS,
-  smFireFault: FIRE_FAULT,
-  smGreylistAttempt: GREYLIST_ATTEMPT,
-  smEnsureInbox: ENSURE_INBOX,
-  smCreateMailbox: CREATE_MAILBOX,
-  smDeleteMailbox: DELETE_MAILBOX,
-  smRenameMailbox: RENAME_MAILBOX,
-  smSetSubscribed: SET_SUBSCRIBED,
-  smClaimRecent: CLAIM_RECENT,
-  smAppend: APPEND,
-  smAppendDelivery: APPEND_DELIVERY,
-  smUpdateFlags: UPDATE_FLAGS,
-  smCopy: COPY,
-  smMove: MOVE,
-  smDeleteMessages: DELETE_MESSAGES,
-  smWhCreate: WH_CREATE,
-  smWhDelete: WH_DELETE,
-  smWhAdd: WH_ADD,
-  smWhRecord: WH_RECORD,
-  smWhRetry: WH_RETRY,
-  smAddSession: ADD_SESSION,
-};
+  smCreateRun: { lua: CREATE_RUN, keys: none },
+  smDeleteRun: { lua: DELETE_RUN, keys: (k) => k.fixed(...FIXED_KEYS), discovers: true },
+  smSetDns: { lua: SET_DNS, keys: (k) => k.fixed("dns", "events") },
+  smSetFaults: { lua: SET_FAULTS, keys: (k) => k.fixed("faults", "grey", "events") },
+  smFireFault: { lua: FIRE_FAULT, keys: (k) => k.fixed("faults") },
+  smGreylistAttempt: { lua: GREYLIST_ATTEMPT, keys: (k) => k.fixed("faults", "grey") },
+  smEnsureInbox: { lua: ENSURE_INBOX, keys: (k, a) => withAddress(k, str(a, 0)), discovers: true },
+  smCreateMailbox: { lua: CREATE_MAILBOX, keys: (k, a) => withAddress(k, str(a, 0)), discovers: true },
+  smDeleteMailbox: { lua: DELETE_MAILBOX, keys: (k, a) => withAddress(k, str(a, 0)), discovers: true },
+  smRenameMailbox: { lua: RENAME_MAILBOX, keys: (k, a) => withAddress(k, str(a, 0)), discovers: true },
+  smSetSubscribed: { lua: SET_SUBSCRIBED, keys: (k, a) => withAddress(k, str(a, 0)), discovers: true },
+  smClaimRecent: { lua: CLAIM_RECENT, keys: (k, a) => k.mailbox(str(a, 0)) },
+  smAppend: { lua: APPEND, keys: (k, a) => withAddress(k, str(a, 0)), discovers: true },
+  // ARGV: delivery id, not-after, body, then 7 per copy starting with its address.
+  smAppendDelivery: {
+    lua: APPEND_DELIVERY,
+    keys: (k, a) => [
+      ...k.fixed("dlv", "dlvr"),
+      ...a.flatMap((_, i) => (i >= 3 && (i - 3) % 7 === 0 ? withAddress(k, str(a, i)) : [])),
+    ],
+    discovers: true,
+  },
+  smUpdateFlags: {
+    lua: UPDATE_FLAGS,
+    keys: (k, a) => [...k.fixed("seq", "ev", "events"), ...messages(k, from(a, 3))],
+    discovers: true,
+  },
+  smCopy: {
+    lua: COPY,
+    keys: (k, a) => [...k.fixed("seq", "ev", "events"), ...k.mailbox(str(a, 0)), ...messages(k, from(a, 1))],
+    discovers: true,
+  },
+  smMove: {
+    lua: MOVE,
+    keys: (k, a) => [...k.fixed("seq", "ev", "events"), ...k.mailbox(str(a, 0)), ...messages(k, from(a, 1))],
+    discovers: true,
+  },
+  smDeleteMessages: {
+    lua: DELETE_MESSAGES,
+    keys: (k, a) => [...k.fixed("seq", "ev", "events"), ...messages(k, from(a, 0))],
+    discovers: true,
+  },
+  smWhCreate: { lua: WH_CREATE, keys: (k, a) => [...k.fixed("whs"), ...k.webhook(str(a, 0))] },
+  smWhDelete: {
+    lua: WH_DELETE,
+    keys: (k, a) => [...k.fixed("whs"), ...k.webhook(str(a, 0))],
+    discovers: true,
+  },
+  // ARGV: webhook id, through seq, createdAt, keep, then 4 per delivery starting with its id.
+  smWhAdd: {
+    lua: WH_ADD,
+    keys: (k, a) => [
+      ...k.webhook(str(a, 0)),
+      ...a.flatMap((_, i) => (i >= 4 && i % 4 === 0 ? k.delivery(str(a, i)) : [])),
+    ],
+    discovers: true,
+  },
+  smWhRecord: { lua: WH_RECORD, keys: (k, a) => k.delivery(str(a, 0)), discovers: true },
+  smWhRetry: { lua: WH_RETRY, keys: (k, a) => k.delivery(str(a, 0)), discovers: true },
+  smAddSession: { lua: ADD_SESSION, keys: (k) => k.fixed("ssl", "ssh") },
+} satisfies Record<string, Script>;
 
 const reads = {
-  smGetMessages: GET_MESSAGES,
-  smExisting: EXISTING,
-  smListMessages: LIST_MESSAGES,
-  smMailboxIndex: MAILBOX_INDEX,
-  smListMailboxes: LIST_MAILBOXES,
-  smGetMailbox: GET_MAILBOX,
-  smListInboxes: LIST_INBOXES,
-  smRunCounts: RUN_COUNTS,
-  smEventsSince: EVENTS_SINCE,
-  smGetDns: GET_DNS,
-  smGetFaults: GET_FAULTS,
-  smWhList: WH_LIST,
-  smWhDeliveries: WH_DELIVERIES,
-  smListSessions: LIST_SESSIONS,
-  smGetSession: GET_SESSION,
-};
+  // ARGV: '<mailbox hint> <light flags>', then the ids.
+  smGetMessages: {
+    lua: GET_MESSAGES,
+    keys: (k, a) => {
+      const hint = str(a, 0).split(" ")[0] ?? "";
+      return [...(hint ? k.mailbox(hint) : []), ...messages(k, from(a, 1))];
+    },
+    discovers: true,
+  },
+  smExisting: { lua: EXISTING, keys: (k, a) => messages(k, from(a, 0)) },
+  // ARGV: address ('' = any), mailbox id ('' = any), ...
+  smListMessages: {
+    lua: LIST_MESSAGES,
+    keys: (k, a) => [
+      ...k.fixed("seq"),
+      ...(str(a, 0) ? k.address(str(a, 0)) : []),
+      ...(str(a, 1) ? k.mailbox(str(a, 1)) : []),
+    ],
+    discovers: true,
+  },
+  smMailboxIndex: { lua: MAILBOX_INDEX, keys: (k, a) => k.mailbox(str(a, 0)), discovers: true },
+  smListMailboxes: { lua: LIST_MAILBOXES, keys: (k, a) => k.address(str(a, 0)), discovers: true },
+  // ARGV: address, name ('' when by id), mailbox id ('' when by name).
+  smGetMailbox: {
+    lua: GET_MAILBOX,
+    keys: (k, a) => [...(str(a, 0) ? k.address(str(a, 0)) : []), ...(str(a, 2) ? k.mailbox(str(a, 2)) : [])],
+    discovers: true,
+  },
+  smListInboxes: { lua: LIST_INBOXES, keys: (k) => k.fixed("addrs"), discovers: true },
+  smRunCounts: { lua: RUN_COUNTS, keys: (k) => k.fixed("addrs") },
+  smEventsSince: { lua: EVENTS_SINCE, keys: (k) => k.fixed("ev") },
+  smExpungedSince: { lua: EXPUNGED_SINCE, keys: (k, a) => k.mailbox(str(a, 0)) },
+  smGetDns: { lua: GET_DNS, keys: (k) => k.fixed("dns") },
+  smGetFaults: { lua: GET_FAULTS, keys: (k) => k.fixed("faults") },
+  smWhList: { lua: WH_LIST, keys: (k) => k.fixed("whs"), discovers: true },
+  // ARGV: delivery ids; or '' and a webhook id for that webhook's log.
+  smWhDeliveries: {
+    lua: WH_DELIVERIES,
+    keys: (k, a) => (str(a, 0) === "" ? k.webhook(str(a, 1)) : from(a, 0).flatMap((id) => k.delivery(id))),
+    discovers: true,
+  },
+  smListSessions: { lua: LIST_SESSIONS, keys: (k) => k.fixed("ssl") },
+  smGetSession: { lua: GET_SESSION, keys: (k) => k.fixed("ssh") },
+} satisfies Record<string, Script>;
 
 export type ScriptName = keyof typeof writes | keyof typeof reads;
 
-/** A script call: KEYS[1] = run hash, then ARGV = prefix, run id, arguments. */
-export type ScriptFn = (
-  runKey: string,
-  prefix: string,
-  runId: string,
-  ...args: Array<string | number | Buffer>
-) => Promise<unknown>;
+const SCRIPTS: Record<ScriptName, Script> = { ...writes, ...reads };
 
-/** Registers every script on the connection (EVALSHA, falling back to EVAL after a server restart). */
-export function defineScripts(redis: RedisConnection): Record<ScriptName, ScriptFn> {
-  for (const [name, body] of Object.entries(writes)) {
-    redis.defineCommand(name, { numberOfKeys: 1, lua: PRELUDE + body });
+/** The scripts that touch keys no caller can name beforehand (see Script). */
+export const DISCOVERING_SCRIPTS: ReadonlySet<ScriptName> = new Set(
+  (Object.keys(SCRIPTS) as ScriptName[]).filter((name) => SCRIPTS[name].discovers),
+);
+
+export const SCRIPT_NAMES = Object.keys(SCRIPTS) as ScriptName[];
+
+/**
+ * The whole argument list of a call: the number of keys, KEYS (the run hash, then every key the
+ * script touches that its arguments name), then ARGV = prefix, run id, the script's arguments.
+ */
+export function scriptCall(name: ScriptName, keys: RunKeys, runId: string, args: readonly Arg[]): Arg[] {
+  const declared = [...new Set([keys.run, ...SCRIPTS[name].keys(keys, args)])];
+  return [declared.length, ...declared, keys.prefix, runId, ...args];
+}
+
+/**
+ * The Lua Redis runs for a script (its SHA1 names it in Redis's script cache). `expungedKept`:
+ * the store option, a constant of the source.
+ */
+export function scriptSource(name: ScriptName, expungedKept: number, checkKeys = false): string {
+  const script = SCRIPTS[name];
+  const body = `local EXPUNGED_KEPT = ${expungedKept}\n${PRELUDE}${name in reads ? READ_PRELUDE : ""}${script.lua}`;
+  return checkKeys ? keyGuard(name, script.discovers === true) + body : body;
+}
+
+/** A script as a command of the connection (or of a pipeline): call it with scriptCall's list. */
+export type ScriptFn = (...call: Arg[]) => Promise<unknown>;
+
+/**
+ * Registers every script on the connection (EVALSHA, falling back to EVAL after a server
+ * restart). `checkKeys` wraps each in the key guard: a script touching a key it did not declare
+ * (or one outside its run) fails instead of running.
+ */
+export function defineScripts(
+  redis: RedisConnection,
+  expungedKept: number,
+  checkKeys = false,
+): Record<ScriptName, ScriptFn> {
+  for (const name of SCRIPT_NAMES) {
+    redis.defineCommand(name, { lua: scriptSource(name, expungedKept, checkKeys), readOnly: name in reads });
   }
-  for (const [name, body] of Object.entries(reads)) {
-    redis.defineCommand(name, { numberOfKeys: 1, lua: PRELUDE + READ_PRELUDE + body, readOnly: true });
+  // ioredis puts an auto-pipelined call in the batch of its first argument's slot, and a script's
+  // first argument is now its number of keys: on a cluster, calls for runs in other slots would
+  // share a batch, which ioredis refuses. There scripts travel unbatched (still without waiting
+  // for each other's replies), routed by KEYS[1]; a single server has one batch for all anyway.
+  if (redis instanceof Cluster) {
+    const ignored = redis.options.autoPipeliningIgnoredCommands ?? [];
+    redis.options.autoPipeliningIgnoredCommands = [...ignored, ...SCRIPT_NAMES];
   }
   const commands = redis as unknown as Record<ScriptName, ScriptFn>;
   const out = {} as Record<ScriptName, ScriptFn>;
-  for (const name of [...Object.keys(writes), ...Object.keys(reads)] as ScriptName[]) {
-    out[name] = commands[name].bind(redis);
-  }
+  for (const name of SCRIPT_NAMES) out[name] = commands[name].bind(redis);
   return out;
 }

@@ -139,3 +139,23 @@ export function messageIdFor(seq: number): string {
 }
 
 export const EVENTS_KEPT = 10_000;
+
+/** Expunged UIDs remembered per mailbox for QRESYNC (contract.ts `expungedSince`). */
+export const EXPUNGED_KEPT = 10_000;
+
+/** A store's `expungedKept` option, checked. */
+export function expungedKept(value: number | undefined): number {
+  if (value === undefined) return EXPUNGED_KEPT;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new SandmailError("invalid_request", "expungedKept must be a positive integer");
+  }
+  return value;
+}
+
+/** A mod-sequence argument: a non-negative safe integer. */
+export function checkModSeq(value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new SandmailError("invalid_request", "a mod-sequence must be a non-negative integer");
+  }
+  return value;
+}

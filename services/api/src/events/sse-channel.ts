@@ -1,5 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { EventBuffer, Session } from "better-sse";
+import type { EventBuffer, Session } from "better-sse";
+
+type BetterSse = typeof import("better-sse");
+// Loaded with the first event stream: most servers (and every CLI client) never open one.
+let loading: Promise<BetterSse> | undefined;
 
 /** One framed server-sent event. */
 export interface SseEvent {
@@ -22,11 +26,13 @@ export interface SseChannelOptions {
 export class SseChannel {
   readonly #session: Session;
   readonly #res: ServerResponse;
+  readonly #sse: BetterSse;
   #lastId = -1;
 
-  private constructor(session: Session, res: ServerResponse) {
+  private constructor(session: Session, res: ServerResponse, sse: BetterSse) {
     this.#session = session;
     this.#res = res;
+    this.#sse = sse;
   }
 
   /** Sends the response head and the retry hint; resolves once events can be written. */
@@ -35,7 +41,9 @@ export class SseChannel {
     res: ServerResponse,
     options: SseChannelOptions,
   ): Promise<SseChannel> {
-    const session = new Session(req, res, {
+    loading ??= import("better-sse");
+    const sse = await loading;
+    const session = new sse.Session(req, res, {
       retry: options.retryMs,
       // Event ids are the run's seqs, parsed and validated by the route, not by the framer.
       trustClientEventId: false,
@@ -47,7 +55,7 @@ export class SseChannel {
       session.once("connected", () => resolve());
       session.once("disconnected", () => resolve());
     });
-    return new SseChannel(session, res);
+    return new SseChannel(session, res, sse);
   }
 
   get isOpen(): boolean {
@@ -64,7 +72,7 @@ export class SseChannel {
   /** Writes the events in one chunk; resolves when the socket can take more (or has closed). */
   async send(events: SseEvent[]): Promise<void> {
     if (events.length === 0 || !this.isOpen) return;
-    const buffer = new EventBuffer();
+    const buffer = new this.#sse.EventBuffer();
     for (const e of events) buffer.push(e.data, e.type, String(e.id));
     this.#write(buffer);
     this.#lastId = events[events.length - 1]?.id ?? this.#lastId;
@@ -78,7 +86,7 @@ export class SseChannel {
   ping(position?: number): void {
     if (!this.isOpen) return;
     const advance = position !== undefined && position > this.#lastId;
-    const buffer = new EventBuffer().comment(" ping");
+    const buffer = new this.#sse.EventBuffer().comment(" ping");
     if (advance) buffer.id(String(position));
     this.#write(buffer.dispatch());
     if (advance) this.#lastId = position;

@@ -1,4 +1,6 @@
+import { SandmailError } from "@sandmail/core";
 import type { ActiveGauge } from "@sandmail/metrics";
+import { KeyedSlots } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { eventFilter } from "../events/event-filter.js";
@@ -8,7 +10,7 @@ import { runSecurity } from "../plugins/openapi.js";
 import type { RunAccess } from "../plugins/run-access.js";
 import { RunParams } from "../schemas/common.js";
 import { EventStream, EventsHeaders, EventsQuery } from "../schemas/events.js";
-import { problemResponses } from "../schemas/problem.js";
+import { problemResponses, tooManyResponse } from "../schemas/problem.js";
 
 export interface EventRoutesOptions {
   store: MailStore;
@@ -19,6 +21,8 @@ export interface EventRoutesOptions {
   retryMs?: number;
   /** Counts the open streams (`sandmail_api_event_streams_active`). */
   streams?: ActiveGauge;
+  /** Streams one run may hold open at once (SANDMAIL_MAX_STREAMS_PER_RUN); one more answers 429. */
+  maxPerRun: number;
 }
 
 /** GET /v1/runs/{run}/events; registered under the run-scoped prefix. */
@@ -28,6 +32,7 @@ export const eventRoutes: FastifyPluginAsyncZod<EventRoutesOptions> = async (app
   const retryMs = options.retryMs ?? 2_000;
   // Open streams of this instance: a hijacked response would otherwise hold close() forever.
   const open = new Set<RunEventStream>();
+  const perRun = new KeyedSlots(options.maxPerRun);
   app.addHook("preClose", async () => {
     for (const stream of open) stream.end();
   });
@@ -60,6 +65,10 @@ export const eventRoutes: FastifyPluginAsyncZod<EventRoutesOptions> = async (app
             content: { "text/event-stream": { schema: EventStream } },
           },
           ...problemResponses(400, 401, 404, 503),
+          ...tooManyResponse(
+            "too_many_streams",
+            "The run already holds SANDMAIL_MAX_STREAMS_PER_RUN open streams.",
+          ),
         },
       },
     },
@@ -68,29 +77,43 @@ export const eventRoutes: FastifyPluginAsyncZod<EventRoutesOptions> = async (app
       // Bad input, or a store that cannot subscribe, is answered as problem+json before the stream starts.
       const filter = eventFilter(request.query);
       const after = request.headers["last-event-id"] ?? request.query.after;
+      // Each open stream holds a store subscription and a socket: a run gets a bounded number.
+      const slot = perRun.take(run.id);
+      if (!slot)
+        throw new SandmailError(
+          "too_many_streams",
+          `run ${run.id} already has ${perRun.maxPerKey} open event streams on this server (SANDMAIL_MAX_STREAMS_PER_RUN); close one first`,
+          { limit: perRun.maxPerKey },
+        );
       let stream: RunEventStream | undefined;
       let ended = false;
       let release: (() => void) | undefined;
-      stream = await streamRunEvents({
-        store,
-        runId: run.id,
-        filter,
-        after,
-        heartbeatMs,
-        log: request.log,
-        open: async () => {
-          reply.hijack();
-          const channel = await SseChannel.open(request.raw, reply.raw, { retryMs });
-          // Counted only once open: from here on the stream's end is reported through onEnd.
-          release = options.streams?.hold();
-          return channel;
-        },
-        onEnd: () => {
-          ended = true;
-          release?.();
-          if (stream) open.delete(stream);
-        },
-      });
+      try {
+        stream = await streamRunEvents({
+          store,
+          runId: run.id,
+          filter,
+          after,
+          heartbeatMs,
+          log: request.log,
+          open: async () => {
+            reply.hijack();
+            const channel = await SseChannel.open(request.raw, reply.raw, { retryMs });
+            // Counted only once open: from here on the stream's end is reported through onEnd.
+            release = options.streams?.hold();
+            return channel;
+          },
+          onEnd: () => {
+            ended = true;
+            slot();
+            release?.();
+            if (stream) open.delete(stream);
+          },
+        });
+      } catch (err) {
+        slot();
+        throw err;
+      }
       // A client gone before the stream was set up has already ended it.
       if (!ended) open.add(stream);
     },

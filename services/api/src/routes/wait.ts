@@ -1,17 +1,19 @@
 import { type Config, type Run, SandmailError } from "@sandmail/core";
 import type { ActiveGauge } from "@sandmail/metrics";
+import { KeyedSlots } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { runSecurity } from "../plugins/openapi.js";
 import type { RunAccess } from "../plugins/run-access.js";
 import { RunParams } from "../schemas/common.js";
-import { problemResponses } from "../schemas/problem.js";
+import { problemResponses, tooManyResponse } from "../schemas/problem.js";
 import { json } from "../schemas/responses.js";
 import { DEFAULT_WAIT_MS, WaitResult, waitBody, waitProblemResponses, waitQuery } from "../schemas/wait.js";
 import { sendJson } from "../support/json-stream.js";
 import { messageDetailView, messageSummaryView } from "../views/message.js";
-import type { ParsedMessages } from "../views/parsed-messages.js";
+import { type ParsedMessages, summaryOnly } from "../views/parsed-messages.js";
+import { wholeCount } from "../wait/answer-budget.js";
 import { type Criteria, type CriteriaInput, compileCriteria } from "../wait/criteria.js";
 import { messageBrief, timeoutDetail, unexpectedDetail } from "../wait/report.js";
 import { RunFeeds } from "../wait/run-feeds.js";
@@ -49,6 +51,7 @@ export const waitRoutes: FastifyPluginAsyncZod<WaitRoutesOptions> = async (app, 
   const feeds = options.feeds ?? new RunFeeds(store);
   const active = new Set<AbortController>();
   const maxWaitMs = config.SANDMAIL_MAX_WAIT_MS;
+  const perRun = new KeyedSlots(config.SANDMAIL_MAX_WAITS_PER_RUN);
 
   // Waits may be held for minutes: end them on shutdown instead of holding the close up.
   app.addHook("preClose", async () => {
@@ -68,6 +71,14 @@ export const waitRoutes: FastifyPluginAsyncZod<WaitRoutesOptions> = async (app, 
     const count = input.count ?? 1;
     const timeoutMs = Math.min(input.timeout ?? DEFAULT_WAIT_MS, maxWaitMs);
     const expect = input.expect ?? "some";
+    // Each held wait costs a subscription listener and memory: a run gets a bounded number.
+    const slot = perRun.take(run.id);
+    if (!slot)
+      throw new SandmailError(
+        "too_many_waits",
+        `run ${run.id} already has ${perRun.maxPerKey} open waits on this server (SANDMAIL_MAX_WAITS_PER_RUN); let some answer first`,
+        { limit: perRun.maxPerKey },
+      );
     const controller = new AbortController();
     // 'close' before the answer is written means the client went away: release the wait at once.
     const onClose = () => {
@@ -91,6 +102,7 @@ export const waitRoutes: FastifyPluginAsyncZod<WaitRoutesOptions> = async (app, 
         },
       );
     } finally {
+      slot();
       release?.();
       active.delete(controller);
       reply.raw.off("close", onClose);
@@ -98,8 +110,11 @@ export const waitRoutes: FastifyPluginAsyncZod<WaitRoutesOptions> = async (app, 
 
     switch (outcome.kind) {
       case "matched": {
+        const whole = wholeCount(outcome.messages);
         const messages = await Promise.all(
-          outcome.messages.map(async (msg) => {
+          outcome.messages.map(async (msg, i) => {
+            if (i >= whole)
+              return { ...messageDetailView(msg, summaryOnly(msg)), contentOmitted: true as const };
             const entry = await parsed.get(run, msg);
             return messageDetailView(msg, entry.parsed, entry.error);
           }),
@@ -151,6 +166,7 @@ export const waitRoutes: FastifyPluginAsyncZod<WaitRoutesOptions> = async (app, 
     200: json(WaitResult, "The matching messages, in arrival order."),
     ...problemResponses(400, 401, 404, 503),
     ...waitProblemResponses,
+    ...tooManyResponse("too_many_waits", "The run already holds SANDMAIL_MAX_WAITS_PER_RUN open waits."),
   };
 
   app.get(

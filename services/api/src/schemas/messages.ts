@@ -146,6 +146,14 @@ export const MessageDetail = z
       .string()
       .optional()
       .describe("Set when the message could not be decoded; raw stays available."),
+    contentOmitted: z
+      .literal(true)
+      .optional()
+      .describe(
+        "Set in a wait's answer for a message left out to keep the answer bounded: a wait answers messages whole " +
+          "while their sizes add up to 64 MiB (the first always), the rest from their stored summary alone " +
+          "(no headers, text, html, attachments, links or codes). Read it whole with GET .../messages/{id}.",
+      ),
   })
   .meta({ id: "MessageDetail" });
 

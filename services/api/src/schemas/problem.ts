@@ -99,3 +99,13 @@ export function problemResponses<S extends number>(...statuses: S[]) {
   }
   return out;
 }
+
+/** The 429 of a per-run cap (open waits, event streams): its own description and stable code. */
+export function tooManyResponse(code: "too_many_waits" | "too_many_streams", description: string) {
+  return {
+    429: {
+      description: `${description} Answered as problem+json with code \`${code}\` and the cap in \`limit\`.`,
+      content: { "application/problem+json": { schema: Problem } },
+    },
+  };
+}

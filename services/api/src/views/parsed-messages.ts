@@ -64,7 +64,7 @@ export class ParsedMessages {
       if (this.#work && raw.length >= WORKER_MIN_BYTES) return { parsed: await decodeAside(this.#work, raw) };
       return { parsed: await parseMessage(raw) };
     } catch (err) {
-      return { parsed: fromSummary(msg), error: err instanceof Error ? err.message : String(err) };
+      return { parsed: summaryOnly(msg), error: err instanceof Error ? err.message : String(err) };
     }
   }
 }
@@ -83,7 +83,8 @@ async function decodeAside(work: WorkerPool, raw: Buffer): Promise<ParsedMessage
   return parsed;
 }
 
-function fromSummary(msg: StoredMessage): ParsedMessage {
+/** What the stored summary knows of a message, as a decoded one with no headers, bodies or parts. */
+export function summaryOnly(msg: StoredMessage): ParsedMessage {
   const { summary } = msg;
   return {
     headers: [],

@@ -2,24 +2,18 @@ import type { SessionSummary, SessionTranscript, TranscriptLine } from "@sandmai
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** The wire form: times as ISO strings; `bytes` is the store's budget bookkeeping, not shown. */
 export function summaryView(s: SessionSummary) {
-  return {
-    id: s.id,
-    protocol: s.protocol,
-    client: s.client,
-    tls: s.tls,
-    user: s.user,
-    startedAt: iso(s.startedAt),
-    endedAt: iso(s.endedAt),
-    commands: s.commands,
-  };
+  const { bytes: _bytes, ...shown } = s;
+  return { ...shown, startedAt: iso(s.startedAt), endedAt: iso(s.endedAt) };
 }
 
 export function transcriptView(s: SessionTranscript) {
+  const { lines, omitted, ...summary } = s;
   return {
-    ...summaryView(s),
-    omitted: s.omitted,
-    lines: s.lines.map((l: TranscriptLine) => ({ at: iso(l.at), from: l.from, text: l.text })),
+    ...summaryView(summary),
+    omitted,
+    lines: lines.map((l: TranscriptLine) => ({ at: iso(l.at), from: l.from, text: l.text })),
   };
 }
 

@@ -2,6 +2,7 @@ import { isSandmailError, type Run, SandmailError, type StoredMessage } from "@s
 import type { ParsedMessage } from "@sandmail/mime";
 import type { MailStore } from "@sandmail/store";
 import type { ParsedMessages } from "../views/parsed-messages.js";
+import { wholeCount } from "./answer-budget.js";
 import { type Criteria, matchMessage } from "./criteria.js";
 import type { FeedItem, RunFeeds } from "./run-feeds.js";
 
@@ -284,17 +285,20 @@ class Wait {
     while (this.#matched.size >= wanted) {
       const picked = [...this.#matched.values()].sort((a, b) => a.seq - b.seq).slice(0, wanted);
       // Read state and folder can change after arrival: read them again. Otherwise the record in
-      // hand will do, and decoding it below proves it still exists.
-      const current = this.req.criteria.dependsOnState
-        ? await this.deps.store.getMessages(
-            this.req.run.id,
-            picked.map((m) => m.id),
-          )
-        : picked;
+      // hand will do, and decoding it below proves it still exists. Messages the answer leaves
+      // out for size are not decoded at all; reading them again proves they exist.
+      const whole = wholeCount(picked);
+      const current =
+        this.req.criteria.dependsOnState || whole < picked.length
+          ? await this.deps.store.getMessages(
+              this.req.run.id,
+              picked.map((m) => m.id),
+            )
+          : picked;
       const kept: StoredMessage[] = [];
       for (const [i, old] of picked.entries()) {
         const msg = current[i];
-        if (msg && this.req.criteria.matchesStored(msg) && (await this.#decodable(msg))) {
+        if (msg && this.req.criteria.matchesStored(msg) && (i >= whole || (await this.#decodable(msg)))) {
           this.#matched.set(msg.seq, msg);
           kept.push(msg);
         } else {

@@ -1,6 +1,6 @@
-import { guardedAgent, type UrlPolicy } from "@sandmail/checks";
+import { guardedAgent, loadUndici, type UrlPolicy } from "@sandmail/checks";
 import { Webhook as Signer } from "standardwebhooks";
-import { type Agent, request } from "undici";
+import type { Agent } from "undici";
 
 export interface SendResult {
   ok: boolean;
@@ -17,14 +17,13 @@ export interface SendResult {
  * what undici needs to free the socket.
  */
 export class WebhookSender {
-  readonly #agent: Agent;
+  /** Made at the first delivery: a server whose runs have no webhooks never loads undici. */
+  #agent: Promise<Agent> | undefined;
 
   constructor(
     private readonly policy: UrlPolicy,
     private readonly timeoutMs: number,
-  ) {
-    this.#agent = guardedAgent(policy, timeoutMs);
-  }
+  ) {}
 
   async send(url: string, secret: string, messageId: string, body: string): Promise<SendResult> {
     const started = performance.now();
@@ -50,9 +49,11 @@ export class WebhookSender {
       return done(null, `cannot sign: ${errorText(err)}`);
     }
     try {
+      this.#agent ??= guardedAgent(this.policy, this.timeoutMs);
+      const [{ request }, dispatcher] = await Promise.all([loadUndici(), this.#agent]);
       const res = await request(target, {
         method: "POST",
-        dispatcher: this.#agent,
+        dispatcher,
         headers: {
           "content-type": "application/json",
           "user-agent": "sandmail-webhooks",
@@ -73,8 +74,8 @@ export class WebhookSender {
     }
   }
 
-  close(): Promise<void> {
-    return this.#agent.close();
+  async close(): Promise<void> {
+    await (await this.#agent)?.close();
   }
 }
 

@@ -4,7 +4,6 @@ import { type Config, SandmailError } from "@sandmail/core";
 import type { MailStore, Webhook, WebhookEvent } from "@sandmail/store";
 import type { ParsedMessages } from "../views/parsed-messages.js";
 import { type AttemptQueue, MemoryAttemptQueue } from "./attempt-queue.js";
-import { BullAttemptQueue } from "./bullmq-queue.js";
 import { parseRetrySchedule } from "./retry-schedule.js";
 import { WebhookDispatcher } from "./webhook-dispatcher.js";
 import { refuseTarget, WebhookSender } from "./webhook-sender.js";
@@ -39,8 +38,9 @@ export class WebhookService {
     onError?: (err: unknown) => void,
   ): Promise<WebhookService> {
     const policy = parseUrlPolicy(config.SANDMAIL_WEBHOOK_ALLOW, "SANDMAIL_WEBHOOK_ALLOW");
+    // BullMQ (and ioredis under it) loads only with Redis: a fifth of an in-memory server's start-up.
     const queue: AttemptQueue = config.REDIS_URL
-      ? new BullAttemptQueue(config.REDIS_URL)
+      ? new (await import("./bullmq-queue.js")).BullAttemptQueue(config.REDIS_URL)
       : new MemoryAttemptQueue();
     const dispatcher = new WebhookDispatcher({
       store,

@@ -13,6 +13,8 @@ export class Args {
   constructor(
     private readonly tokens: readonly Token[],
     private readonly command: string,
+    /** UTF8=ACCEPT is on: mailbox names are UTF-8 as sent (see Command.utf8). */
+    private readonly utf8 = false,
   ) {}
 
   get remaining(): number {
@@ -55,7 +57,7 @@ export class Args {
   /** A mailbox name (modified UTF-7 decoded, INBOX normalised). */
   mailbox(what = "mailbox name"): string {
     // An invalid name is a MailboxNameError: NO, as Dovecot answers, since the syntax was right.
-    return decodeMailboxName(this.astring(what));
+    return decodeMailboxName(this.astring(what), this.utf8);
   }
 
   list(what: string): Token[] {

@@ -1,5 +1,5 @@
 /** COPY and MOVE (RFC 6851), with COPYUID (RFC 4315). */
-import { atom } from "../protocol/ast.js";
+import { atom, type Command } from "../protocol/ast.js";
 import { formatSet } from "../protocol/sequence.js";
 import { findMailbox } from "../session/folders.js";
 import { Args } from "./args.js";
@@ -7,8 +7,8 @@ import { resolveTargets } from "./targets.js";
 import { type CommandContext, type CommandResult, defineCommand, no, ok, SELECTED } from "./types.js";
 
 function parse(command: string) {
-  return (tokens: ConstructorParameters<typeof Args>[0]) => {
-    const args = new Args(tokens, command);
+  return (tokens: ConstructorParameters<typeof Args>[0], cmd: Command) => {
+    const args = new Args(tokens, command, cmd.utf8);
     const ranges = args.sequenceSet();
     const name = args.mailbox("destination mailbox");
     args.end();

@@ -1,10 +1,12 @@
 import { atom } from "../protocol/ast.js";
+import { UTF8_ACCEPT } from "../protocol/mailbox-name.js";
 import { Args } from "./args.js";
 import { CONDSTORE, enableCondstore } from "./condstore.js";
+import { enableQresync, QRESYNC } from "./qresync.js";
 import { AUTHENTICATED, defineCommand, ok } from "./types.js";
 
 /** Extensions that can be enabled. */
-const ENABLEABLE = new Set<string>([CONDSTORE]);
+const ENABLEABLE = new Set<string>([CONDSTORE, QRESYNC, UTF8_ACCEPT]);
 
 export default defineCommand({
   name: "ENABLE",
@@ -21,6 +23,7 @@ export default defineCommand({
     ctx.send([atom("ENABLED"), ...enabled.map((n) => atom(n))]);
     for (const n of enabled) {
       if (n === CONDSTORE) enableCondstore(ctx);
+      else if (n === QRESYNC) enableQresync(ctx);
       else ctx.session.enabled.add(n);
     }
     return ok("ENABLE completed");

@@ -5,17 +5,26 @@
  */
 import type { StoredMessage } from "@sandmail/core";
 import { sectionBytes } from "@sandmail/mime";
-import { type BinaryError, binaryPart, bodyStructure, envelopeWire, TimeSlicer } from "../content/index.js";
-import { atom, literal, literal8, type Value } from "../protocol/ast.js";
+import {
+  type BinaryError,
+  binaryPart,
+  bodyStructure,
+  envelopeWire,
+  envelopeWireCached,
+  TimeSlicer,
+} from "../content/index.js";
+import { atom, literal, literal8, type Token, type Value } from "../protocol/ast.js";
 import { ChunkList, writeValue } from "../protocol/writer.js";
 import { announceKeywords, flagValues } from "../session/keywords.js";
 import { ArgError, Args, formatDateTime } from "./args.js";
-import { condstoreOn, enableCondstore, modifierPairs, modSeqArg } from "./condstore.js";
+import { condstoreOn, enableCondstore, modSeqArg } from "./condstore.js";
 import { type FetchItem, needsRaw, parseFetchItems, setsSeen } from "./fetch-items.js";
+import { qresyncOn, sendVanishedEarlier } from "./qresync.js";
 import { resolveIndexes, resolveTargets, type Target } from "./targets.js";
-import { type CommandContext, defineCommand, no, ok, SELECTED } from "./types.js";
+import { bad, type CommandContext, defineCommand, no, ok, SELECTED } from "./types.js";
 
 const BATCH = 256;
+const LIGHT_BATCH = 512;
 
 export default defineCommand({
   name: "FETCH",
@@ -26,20 +35,20 @@ export default defineCommand({
     const args = new Args(tokens, "FETCH");
     const ranges = args.sequenceSet();
     const items = parseFetchItems(args.next("data items"));
-    let changedSince: number | undefined;
-    if (args.remaining > 0) {
-      // fetch-modifiers (RFC 7162 §3.1.4): CHANGEDSINCE only (VANISHED belongs to QRESYNC).
-      for (const [name, value] of modifierPairs(args.list("FETCH modifiers"), "FETCH")) {
-        if (name !== "CHANGEDSINCE") throw new ArgError(`FETCH: unsupported modifier ${name.slice(0, 20)}`);
-        changedSince = modSeqArg(value, "FETCH CHANGEDSINCE", false);
-      }
-    }
+    const { changedSince, vanished } = args.remaining > 0 ? fetchModifiers(args.list("FETCH modifiers")) : {};
     args.end();
-    return { ranges, items, changedSince };
+    return { ranges, items, changedSince, vanished };
   },
-  async handler(ctx, { ranges, items, changedSince }) {
+  async handler(ctx, { ranges, items, changedSince, vanished }) {
     const byUid = ctx.command.uid;
     const selection = ctx.session.selected;
+    if (vanished) {
+      // RFC 7162 §3.2.6: UID FETCH only, with CHANGEDSINCE, once QRESYNC is on.
+      if (!byUid) return bad("VANISHED needs UID FETCH");
+      if (changedSince === undefined) return bad("VANISHED used without CHANGEDSINCE");
+      if (!qresyncOn(ctx)) return bad("QRESYNC is not enabled");
+      await sendVanishedEarlier(ctx, changedSince, ranges);
+    }
     let wanted =
       byUid && !items.some((i) => i.kind === "UID") ? [{ kind: "UID" } as FetchItem, ...items] : items;
     const modseq = changedSince !== undefined || wanted.some((i) => i.kind === "MODSEQ");
@@ -52,8 +61,10 @@ export default defineCommand({
       return ok("FETCH completed");
     }
     const targets = resolveTargets(selection, ranges, byUid).filter((t) => !t.message.gone);
-    for (let i = 0; i < targets.length; i += BATCH) {
-      const failed = await fetchBatch(ctx, targets.slice(i, i + BATCH), wanted, changedSince ?? 0);
+    // Batches of metadata alone are larger: fewer store round trips, and little held at once.
+    const batch = wanted.every((i) => i.kind === "ENVELOPE" || !needsRaw([i])) ? LIGHT_BATCH : BATCH;
+    for (let i = 0; i < targets.length; i += batch) {
+      const failed = await fetchBatch(ctx, targets.slice(i, i + batch), wanted, changedSince ?? 0);
       await ctx.drain();
       // RFC 3516 §4.3: a part BINARY cannot decode ends the FETCH (the messages before it answered).
       if (failed === "UNKNOWN-CTE") return no("Unknown Content-Transfer-Encoding", failed);
@@ -62,6 +73,23 @@ export default defineCommand({
     return ok("FETCH completed");
   },
 });
+
+/**
+ * fetch-modifiers (RFC 7162 §3.1.4, §3.2.6): `CHANGEDSINCE n` and `VANISHED` (no value; its
+ * preconditions need the session, so the handler checks them).
+ */
+function fetchModifiers(tokens: Token[]): { changedSince?: number; vanished?: boolean } {
+  const out: { changedSince?: number; vanished?: boolean } = {};
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const name = t.type === "atom" && !t.section ? t.value.toUpperCase() : "";
+    if (name === "VANISHED") out.vanished = true;
+    else if (name === "CHANGEDSINCE" && out.changedSince === undefined)
+      out.changedSince = modSeqArg(tokens[++i], "FETCH CHANGEDSINCE", false);
+    else throw new ArgError(`FETCH: unsupported modifier ${name.slice(0, 20)}`);
+  }
+  return out;
+}
 
 /**
  * Items the session's own view answers: the dispatcher brought it up to date with the store
@@ -73,7 +101,7 @@ const VIEW_ITEMS = new Set<FetchItem["kind"]>(["UID", "FLAGS", "MODSEQ"]);
 /** Bytes written between waits for the socket to drain. */
 const CHUNK = 64 * 1024;
 
-async function fetchFromView(
+export async function fetchFromView(
   ctx: CommandContext,
   indexes: readonly number[],
   items: FetchItem[],
@@ -168,17 +196,38 @@ async function fetchBatch(
   const selection = ctx.session.selected;
   const { tracker, readOnly } = selection;
   const ids = fullBatch.map((t) => t.message.messageId);
-  const [allMessages, allRaws] = await Promise.all([
-    store.getMessages(runId, ids),
-    needsRaw(items) ? Promise.all(ids.map((id) => store.getRaw(runId, id))) : Promise.resolve(undefined),
-  ]);
+  const rawItems = items.filter((i) => needsRaw([i]));
+  let allMessages: Array<StoredMessage | undefined>;
+  let allRaws: Array<Buffer | undefined> | undefined;
+  // Which messages' bytes are read (and must still exist): all of them, or, when only ENVELOPE
+  // needs them, those whose ENVELOPE is not built yet; a warm FETCH ENVELOPE reads no bytes.
+  let wantsRaw: (i: number) => boolean = () => false;
+  if (rawItems.length > 0 && rawItems.every((i) => i.kind === "ENVELOPE")) {
+    allMessages = await store.getMessages(runId, ids);
+    const msgs = allMessages;
+    wantsRaw = (i) => !!msgs[i] && !envelopeWireCached(msgs[i].mime);
+    allRaws = await Promise.all(ids.map((id, i) => (wantsRaw(i) ? store.getRaw(runId, id) : undefined)));
+  } else if (rawItems.length > 0) {
+    [allMessages, allRaws] = await Promise.all([
+      store.getMessages(runId, ids),
+      Promise.all(ids.map((id) => store.getRaw(runId, id))),
+    ]);
+    wantsRaw = () => true;
+  } else {
+    allMessages = await store.getMessages(runId, ids);
+  }
   // Expunged or moved away meanwhile (its event may still be in flight from another process):
   // the EXPUNGE comes when allowed; its new UID elsewhere must never show here.
   const current = (i: number) => {
     const msg = allMessages[i];
     const raw = allRaws?.[i];
     const target = fullBatch[i]!;
-    if (!msg || (allRaws && !raw) || msg.uid !== target.message.uid || msg.mailboxId !== tracker.mailboxId)
+    if (
+      !msg ||
+      (wantsRaw(i) && !raw) ||
+      msg.uid !== target.message.uid ||
+      msg.mailboxId !== tracker.mailboxId
+    )
       return undefined;
     return { msg, raw: raw as Buffer };
   };

@@ -1,8 +1,10 @@
 /** The one table of commands the dispatcher consults. */
 import append from "./append.js";
 import authenticate from "./authenticate.js";
+import cancelUpdate from "./cancelupdate.js";
 import capability from "./capability.js";
 import check from "./check.js";
+import compress from "./compress.js";
 import { copy, move } from "./copy.js";
 import enable from "./enable.js";
 import { close, expunge, unselect } from "./expunge.js";
@@ -30,6 +32,7 @@ const all: CommandSpec[] = [
   noop,
   logout,
   starttls,
+  compress,
   authenticate,
   login,
   select,
@@ -49,6 +52,7 @@ const all: CommandSpec[] = [
   expunge,
   search,
   sort,
+  cancelUpdate,
   thread,
   fetch,
   store,
@@ -80,15 +84,20 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "NAMESPACE",
     "UIDPLUS",
     "MULTIAPPEND",
+    "CATENATE",
     "BINARY",
     "MOVE",
     "UNSELECT",
     "CHILDREN",
     "CONDSTORE",
+    "QRESYNC",
     "ESEARCH",
     "SEARCHRES",
     "SORT",
     "SORT=DISPLAY",
+    "ESORT",
+    "CONTEXT=SEARCH",
+    "CONTEXT=SORT",
     "THREAD=ORDEREDSUBJECT",
     "THREAD=REFERENCES",
     "SPECIAL-USE",
@@ -98,6 +107,8 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "QUOTA=RES-STORAGE",
     "QUOTA=RES-MESSAGE",
     "XLIST",
+    "COMPRESS=DEFLATE",
+    "UTF8=ACCEPT",
     `APPENDLIMIT=${options.appendLimit}`,
   ];
 }

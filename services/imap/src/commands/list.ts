@@ -4,9 +4,9 @@
  */
 import { byFolderName } from "@sandmail/store";
 import { TimeSlicer } from "../content/index.js";
-import { atom, type Token, type Value } from "../protocol/ast.js";
+import { atom, type Command, type Token, type Value } from "../protocol/ast.js";
 import { listMatcher } from "../protocol/list-pattern.js";
-import { DELIMITER, decodeListPattern, encodeMailboxName } from "../protocol/mailbox-name.js";
+import { DELIMITER, decodeListPattern, mailboxNameValue, UTF8_ACCEPT } from "../protocol/mailbox-name.js";
 import { foldersOf, type VisibleFolder } from "../session/folders.js";
 import { ArgError, Args, tokenText } from "./args.js";
 import { sendStatus, statusItems } from "./status.js";
@@ -34,8 +34,9 @@ function optionName(t: Token, command: string): string {
  * accepted, and a repeated STATUS replaces the earlier one, as Dovecot does.
  */
 function parseList(command: string, allowExtended: boolean) {
-  return (tokens: Token[]): ListArgs => {
-    const args = new Args(tokens, command);
+  return (tokens: Token[], cmd: Command): ListArgs => {
+    const args = new Args(tokens, command, cmd.utf8);
+    const utf8 = cmd.utf8 === true;
     const select = { subscribed: false, specialUse: false, recursive: false };
     const returns: ListArgs["returns"] = { subscribed: false };
     let extended = false;
@@ -52,14 +53,14 @@ function parseList(command: string, allowExtended: boolean) {
         throw new ArgError(`${command}: RECURSIVEMATCH needs another selection option`);
       }
     }
-    const reference = decodeListPattern(args.astring("reference"));
+    const reference = decodeListPattern(args.astring("reference"), utf8);
     const t = args.next("mailbox pattern");
     let patterns: string[];
     if (t.type === "list" && allowExtended) {
       extended = true;
-      patterns = t.items.map((i) => decodeListPattern(tokenText(i, `${command} pattern`)));
+      patterns = t.items.map((i) => decodeListPattern(tokenText(i, `${command} pattern`), utf8));
     } else {
-      patterns = [decodeListPattern(tokenText(t, `${command} pattern`))];
+      patterns = [decodeListPattern(tokenText(t, `${command} pattern`), utf8)];
     }
     if (allowExtended && args.remaining > 0) {
       extended = true;
@@ -144,6 +145,7 @@ function ancestors(name: string): string[] {
 
 async function run(ctx: CommandContext, kind: Kind, a: ListArgs) {
   const { runId } = ctx.session.user;
+  const utf8 = ctx.session.enabled.has(UTF8_ACCEPT);
   if (kind !== "LSUB" && !a.extended && a.patterns.length === 1 && a.patterns[0] === "") {
     // The hierarchy delimiter and root of the reference (RFC 3501 §6.3.8).
     ctx.send([atom(kind), [atom("\\Noselect")], DELIMITER, ""]);
@@ -204,7 +206,7 @@ async function run(ctx: CommandContext, kind: Kind, a: ListArgs) {
   rows.sort((x, y) => byFolderName(x.folder, y.folder));
   for (const row of rows) {
     if (slicer.due()) await slicer.pause();
-    const line: Value[] = [atom(kind), row.attrs, DELIMITER, encodeMailboxName(row.folder.name)];
+    const line: Value[] = [atom(kind), row.attrs, DELIMITER, mailboxNameValue(row.folder.name, utf8)];
     if (row.childInfo) line.push([atom("CHILDINFO"), ["SUBSCRIBED"]]);
     ctx.send(line);
     // LIST-STATUS (RFC 5819): STATUS right after the LIST line of each selected mailbox.

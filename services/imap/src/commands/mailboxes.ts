@@ -1,12 +1,13 @@
 /** CREATE, DELETE, RENAME, SUBSCRIBE and UNSUBSCRIBE: folder management over the store. */
 import { isSandmailError } from "@sandmail/core";
+import type { Command } from "../protocol/ast.js";
 import { DELIMITER } from "../protocol/mailbox-name.js";
 import { foldersOf, type Place } from "../session/folders.js";
 import { Args } from "./args.js";
 import { AUTHENTICATED, type CommandContext, type CommandResult, defineCommand, no, ok } from "./types.js";
 
-const oneName = (command: string) => (tokens: ConstructorParameters<typeof Args>[0]) => {
-  const args = new Args(tokens, command);
+const oneName = (command: string) => (tokens: ConstructorParameters<typeof Args>[0], cmd: Command) => {
+  const args = new Args(tokens, command, cmd.utf8);
   const name = args.mailbox();
   args.end();
   return name;
@@ -27,53 +28,50 @@ async function place(ctx: CommandContext, name: string): Promise<Place | Command
 
 const isPlace = (p: Place | CommandResult): p is Place => "address" in p;
 
-export const create = defineCommand({
-  name: "CREATE",
-  states: AUTHENTICATED,
-  parse: oneName("CREATE"),
-  async handler(ctx, visibleName) {
-    const where = await place(ctx, visibleName);
-    if (!isPlace(where)) return where;
-    const { address, name } = where;
-    const { runId } = ctx.session.user;
-    const { store } = ctx.deps;
-    if (name === "INBOX") return no("INBOX always exists", "ALREADYEXISTS");
-    if (name.split(DELIMITER).some((p) => p === "")) return no("Empty hierarchy level in name", "CANNOT");
-    if (await store.getMailbox(runId, address, name)) return no("Mailbox already exists", "ALREADYEXISTS");
-    // The store creates missing superior levels too, as RFC 3501 §6.3.3 asks.
-    await store.createMailbox(runId, address, name);
-    return ok("CREATE completed");
-  },
+/** A command on one mailbox name that must resolve to a store place before anything else. */
+const placeCommand = (
+  name: string,
+  act: (ctx: CommandContext, where: Place, runId: string) => Promise<CommandResult>,
+) =>
+  defineCommand({
+    name,
+    states: AUTHENTICATED,
+    parse: oneName(name),
+    async handler(ctx, visibleName) {
+      const where = await place(ctx, visibleName);
+      return isPlace(where) ? act(ctx, where, ctx.session.user.runId) : where;
+    },
+  });
+
+export const create = placeCommand("CREATE", async (ctx, { address, name }, runId) => {
+  const { store } = ctx.deps;
+  if (name === "INBOX") return no("INBOX always exists", "ALREADYEXISTS");
+  if (name.split(DELIMITER).some((p) => p === "")) return no("Empty hierarchy level in name", "CANNOT");
+  if (await store.getMailbox(runId, address, name)) return no("Mailbox already exists", "ALREADYEXISTS");
+  // The store creates missing superior levels too, as RFC 3501 §6.3.3 asks.
+  await store.createMailbox(runId, address, name);
+  return ok("CREATE completed");
 });
 
-export const del = defineCommand({
-  name: "DELETE",
-  states: AUTHENTICATED,
-  parse: oneName("DELETE"),
-  async handler(ctx, visibleName) {
-    const where = await place(ctx, visibleName);
-    if (!isPlace(where)) return where;
-    const { address, name } = where;
-    const { runId } = ctx.session.user;
-    const { store } = ctx.deps;
-    if (name === "INBOX") return no("INBOX cannot be deleted", "CANNOT");
-    const all = await store.listMailboxes(runId, address);
-    const target = all.find((m) => m.name === name);
-    if (!target) return no("Mailbox does not exist", "NONEXISTENT");
-    if (all.some((m) => m.name.startsWith(name + DELIMITER))) {
-      return no("Mailbox has children; delete them first", "INUSE");
-    }
-    if (ctx.session.selection?.mailbox.id === target.id) ctx.session.deselect();
-    await store.deleteMailbox(runId, address, name);
-    return ok("DELETE completed");
-  },
+export const del = placeCommand("DELETE", async (ctx, { address, name }, runId) => {
+  const { store } = ctx.deps;
+  if (name === "INBOX") return no("INBOX cannot be deleted", "CANNOT");
+  const all = await store.listMailboxes(runId, address);
+  const target = all.find((m) => m.name === name);
+  if (!target) return no("Mailbox does not exist", "NONEXISTENT");
+  if (all.some((m) => m.name.startsWith(name + DELIMITER))) {
+    return no("Mailbox has children; delete them first", "INUSE");
+  }
+  if (ctx.session.selection?.mailbox.id === target.id) ctx.session.deselect();
+  await store.deleteMailbox(runId, address, name);
+  return ok("DELETE completed");
 });
 
 export const rename = defineCommand({
   name: "RENAME",
   states: AUTHENTICATED,
-  parse(tokens) {
-    const args = new Args(tokens, "RENAME");
+  parse(tokens, cmd) {
+    const args = new Args(tokens, "RENAME", cmd.utf8);
     const from = args.mailbox("existing mailbox name");
     const to = args.mailbox("new mailbox name");
     args.end();
@@ -99,19 +97,11 @@ export const rename = defineCommand({
   },
 });
 
-export const subscribe = defineCommand({
-  name: "SUBSCRIBE",
-  states: AUTHENTICATED,
-  parse: oneName("SUBSCRIBE"),
-  async handler(ctx, visibleName) {
-    const where = await place(ctx, visibleName);
-    if (!isPlace(where)) return where;
-    const { runId } = ctx.session.user;
-    if (!(await ctx.deps.store.getMailbox(runId, where.address, where.name)))
-      return no("Mailbox does not exist", "NONEXISTENT");
-    await ctx.deps.store.setSubscribed(runId, where.address, where.name, true);
-    return ok("SUBSCRIBE completed");
-  },
+export const subscribe = placeCommand("SUBSCRIBE", async (ctx, { address, name }, runId) => {
+  if (!(await ctx.deps.store.getMailbox(runId, address, name)))
+    return no("Mailbox does not exist", "NONEXISTENT");
+  await ctx.deps.store.setSubscribed(runId, address, name, true);
+  return ok("SUBSCRIBE completed");
 });
 
 export const unsubscribe = defineCommand({

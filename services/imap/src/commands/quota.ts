@@ -6,7 +6,7 @@
  */
 import type { Value } from "../protocol/ast.js";
 import { atom } from "../protocol/ast.js";
-import { encodeMailboxName } from "../protocol/mailbox-name.js";
+import { mailboxNameValue, UTF8_ACCEPT } from "../protocol/mailbox-name.js";
 import { findMailbox } from "../session/folders.js";
 import { Args, tokenText } from "./args.js";
 import { AUTHENTICATED, type CommandContext, defineCommand, no, ok } from "./types.js";
@@ -33,8 +33,8 @@ async function sendQuota(ctx: CommandContext): Promise<boolean> {
 export const getQuotaRoot = defineCommand({
   name: "GETQUOTAROOT",
   states: AUTHENTICATED,
-  parse(tokens) {
-    const args = new Args(tokens, "GETQUOTAROOT");
+  parse(tokens, cmd) {
+    const args = new Args(tokens, "GETQUOTAROOT", cmd.utf8);
     const name = args.mailbox();
     args.end();
     return name;
@@ -42,7 +42,7 @@ export const getQuotaRoot = defineCommand({
   async handler(ctx, name) {
     const found = await findMailbox(ctx.deps.store, ctx.session.user, name);
     if (!found) return no("Mailbox does not exist", "NONEXISTENT");
-    ctx.send([atom("QUOTAROOT"), encodeMailboxName(name), QUOTA_ROOT]);
+    ctx.send([atom("QUOTAROOT"), mailboxNameValue(name, ctx.session.enabled.has(UTF8_ACCEPT)), QUOTA_ROOT]);
     if (!(await sendQuota(ctx))) return no("The run is gone");
     return ok("GETQUOTAROOT completed");
   },

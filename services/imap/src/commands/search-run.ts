@@ -5,7 +5,8 @@
  * header text that is not cached yet). Large or many messages are decoded in time slices, so no
  * search holds the event loop for long.
  */
-import type { StoredMessage } from "@sandmail/core";
+import type { MimeNode } from "@sandmail/core";
+import type { MessageParts } from "@sandmail/store";
 import { matchSearch, needsRawFor, prepareSearch, type SearchKey, TimeSlicer } from "../content/index.js";
 import { textCached } from "../content/message-text.js";
 import type { CommandContext } from "./types.js";
@@ -32,9 +33,18 @@ function needsContent(key: SearchKey): boolean {
   }
 }
 
+/** What a hit tells its caller: the message as the session's view has it, with its fixed parts. */
+export interface SearchedMessage {
+  uid: number;
+  modSeq: number;
+  internalDate: Date;
+  size: number;
+  mime: MimeNode;
+}
+
 export interface SearchHit {
   seq: number;
-  message: StoredMessage;
+  message: SearchedMessage;
   /** The stored bytes (empty unless they were read for this message). */
   raw: () => Buffer;
 }
@@ -42,11 +52,20 @@ export interface SearchHit {
 export interface SearchRunOptions {
   /** The caller reads top-level header fields of every hit (SORT, THREAD). */
   headers?: boolean;
+  /** Only these sequence numbers (ascending, all known to the client), not the whole mailbox. */
+  seqs?: readonly number[];
 }
 
-/** Runs `key` over the selected mailbox in sequence order, calling `onHit` for each match. */
+/**
+ * Runs `key` over the selected mailbox (or `options.seqs` of it) in sequence order, calling
+ * `onHit` for each match. Needs no command: live results (RFC 5267 UPDATE) are re-checked with
+ * it at update time. UID, flags and mod-sequence come from the session's view (brought up to
+ * date before a command, and by the flush that reports updates); the store gives only what never
+ * changes, which a RedisStore answers from its per-process cache without a round trip once the
+ * messages were read.
+ */
 export async function searchMailbox(
-  ctx: CommandContext,
+  ctx: Pick<CommandContext, "session" | "deps">,
   key: SearchKey,
   onHit: (hit: SearchHit) => void,
   options: SearchRunOptions = {},
@@ -57,47 +76,57 @@ export async function searchMailbox(
   const count = tracker.count;
   const maxUid = count > 0 ? tracker.at(count)!.uid : 0;
   const content = needsContent(key);
-  const needsRaw = (m: StoredMessage): boolean =>
+  const needsRaw = (m: MessageParts): boolean =>
     (content && needsRawFor(key, m.mime)) || (options.headers === true && !textCached(m.mime, "headers"));
   const { searchResult } = ctx.session.selected;
   const saved = searchResult && searchResult.length > 0 ? new Set(searchResult) : undefined;
   const slicer = new TimeSlicer();
-  for (let start = 1; start <= count; start += BATCH) {
+  const only = options.seqs;
+  const total = only ? only.length : count;
+  for (let start = 0; start < total; start += BATCH) {
     const seqs: number[] = [];
-    for (let s = start; s < start + BATCH && s <= count; s++) seqs.push(s);
+    for (let k = start; k < start + BATCH && k < total; k++) seqs.push(only ? only[k]! : k + 1);
     const tracked = seqs.map((s) => tracker.at(s)!);
     const ids = tracked.map((m) => m.messageId);
-    const messages = await store.getMessages(runId, ids);
+    const parts = await store.messageParts(runId, ids);
     // Bytes only for messages whose searchable content is not cached yet.
-    const raws = messages.some((m) => m && needsRaw(m))
-      ? await Promise.all(
-          messages.map((m, i) => (m && needsRaw(m) ? store.getRaw(runId, ids[i]!) : undefined)),
-        )
+    const raws = parts.some((m) => m && needsRaw(m))
+      ? await Promise.all(parts.map((m, i) => (m && needsRaw(m) ? store.getRaw(runId, ids[i]!) : undefined)))
       : undefined;
     for (let i = 0; i < seqs.length; i++) {
       const seq = seqs[i]!;
-      const msg = messages[i];
-      // Moved away meanwhile (its event may still be in flight): no longer this mailbox's.
-      if (!msg || tracked[i]!.gone || msg.uid !== tracked[i]!.uid) continue;
+      const fixed = parts[i];
+      const view = tracked[i]!;
+      // Expunged meanwhile (its EXPUNGE not yet reported): nothing to match.
+      if (!fixed || view.gone || (raws && needsRaw(fixed) && !raws[i])) continue;
       const bytes = raws?.[i];
       const raw = () => bytes ?? Buffer.alloc(0);
       // Large or many messages: decode in slices and let other connections in between.
-      if (bytes) await prepareSearch(key, msg.mime, raw, slicer);
+      if (bytes) await prepareSearch(key, fixed.mime, raw, slicer);
       const match = matchSearch(key, {
         seq,
-        uid: msg.uid,
-        flags: msg.flags,
-        internalDate: msg.internalDate,
-        size: msg.size,
-        modSeq: msg.modSeq,
+        uid: view.uid,
+        flags: view.flags,
+        internalDate: fixed.internalDate,
+        size: fixed.size,
+        modSeq: view.modSeq,
         raw,
-        root: msg.mime,
-        recent: tracked[i]!.recent,
+        root: fixed.mime,
+        recent: view.recent,
         maxSeq: count,
         maxUid,
         ...(saved ? { saved } : {}),
       });
-      if (match) onHit({ seq, message: msg, raw });
+      if (match) {
+        const message = {
+          uid: view.uid,
+          modSeq: view.modSeq,
+          internalDate: fixed.internalDate,
+          size: fixed.size,
+          mime: fixed.mime,
+        };
+        onHit({ seq, message, raw });
+      }
       if (slicer.due()) await slicer.pause();
     }
   }

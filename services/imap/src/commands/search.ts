@@ -1,67 +1,28 @@
 /** SEARCH and UID SEARCH: keys compiled by the content layer, evaluated by search-run.ts. */
 import { compileSearch, type SearchKey } from "../content/index.js";
-import { atom, type Token, type Value } from "../protocol/ast.js";
-import { formatSet } from "../protocol/sequence.js";
-import { ArgError } from "./args.js";
+import { atom, type Token } from "../protocol/ast.js";
 import { enableCondstore, searchUsesModSeq } from "./condstore.js";
+import { freezeKey, openLiveContext, refuseUpdate, reusedTag } from "./live-updates.js";
+import {
+  answersNothing,
+  esearchResponse,
+  parseReturn,
+  type ReturnOptions,
+  savedResult,
+} from "./search-return.js";
 import { searchMailbox } from "./search-run.js";
 import { defineCommand, ok, SELECTED } from "./types.js";
-
-/** ESEARCH result options (RFC 4731) and SEARCHRES's SAVE (RFC 5182). */
-const RETURN_OPTIONS = new Set(["MIN", "MAX", "ALL", "COUNT", "SAVE"]);
 
 interface SearchArgs {
   key: SearchKey;
   /** RETURN options: the answer is an ESEARCH response; absent for the RFC 3501 SEARCH response. */
-  options?: Set<string>;
+  options?: ReturnOptions;
 }
 
 function parseSearch(tokens: Token[]): SearchArgs {
-  const first = tokens[0];
-  if (first?.type !== "atom" || first.section || first.value.toUpperCase() !== "RETURN") {
-    return { key: compileSearch(tokens) };
-  }
-  const list = tokens[1];
-  if (list?.type !== "list") throw new ArgError("SEARCH: RETURN needs a list of options");
-  const options = new Set<string>();
-  for (const t of list.items) {
-    const name = t.type === "atom" && !t.section ? t.value.toUpperCase() : "";
-    if (!RETURN_OPTIONS.has(name)) throw new ArgError("SEARCH: unsupported RETURN option");
-    options.add(name);
-  }
-  // RETURN () means ALL (RFC 4731 §3.1).
-  if (options.size === 0) options.add("ALL");
-  return { key: compileSearch(tokens.slice(2)), options };
-}
-
-/** `* ESEARCH (TAG "t") [UID] MIN.. MAX.. COUNT.. ALL..`; MIN, MAX and ALL only when something matched. */
-function esearchResponse(
-  tag: string,
-  uid: boolean,
-  options: Set<string>,
-  hits: readonly number[],
-  modSeq: number | undefined,
-): Value[] {
-  const out: Value[] = [atom("ESEARCH"), [atom("TAG"), tag]];
-  if (uid) out.push(atom("UID"));
-  if (hits.length > 0 && options.has("MIN")) out.push(atom("MIN"), hits[0]!);
-  if (hits.length > 0 && options.has("MAX")) out.push(atom("MAX"), hits[hits.length - 1]!);
-  if (options.has("COUNT")) out.push(atom("COUNT"), hits.length);
-  if (hits.length > 0 && options.has("ALL")) out.push(atom("ALL"), atom(formatSet(hits)));
-  if (modSeq !== undefined && hits.length > 0) out.push(atom("MODSEQ"), modSeq);
-  return out;
-}
-
-/**
- * What SAVE keeps (RFC 5182 §2.4): with MIN and/or MAX alone only those messages, otherwise every
- * match. `uids` ascend.
- */
-function savedResult(options: Set<string>, uids: number[]): number[] {
-  if (options.has("ALL") || options.has("COUNT") || (!options.has("MIN") && !options.has("MAX"))) return uids;
-  if (uids.length === 0) return [];
-  const out = options.has("MIN") ? [uids[0]!] : [];
-  if (options.has("MAX") && uids[uids.length - 1] !== out[0]) out.push(uids[uids.length - 1]!);
-  return out;
+  const { options, used } = parseReturn(tokens, "SEARCH");
+  const key = compileSearch(tokens.slice(used));
+  return options ? { key, options } : { key };
 }
 
 export default defineCommand({
@@ -79,7 +40,12 @@ export default defineCommand({
     let topModSeq = 0;
     const uids: number[] = [];
     const selection = ctx.session.selected;
-    const save = options?.has("SAVE") === true;
+    const update = options?.names.has("UPDATE") === true;
+    const reused = update ? reusedTag(ctx) : undefined;
+    if (reused) return reused;
+    // Numbers and `$` as they are now, before this command's own SAVE (RFC 5267 §4.3).
+    const liveKey = update ? freezeKey(key, selection) : undefined;
+    const save = options?.names.has("SAVE") === true;
     // A SAVE search that fails leaves `$` empty (RFC 5182 §2.1).
     if (save) selection.searchResult = [];
     await searchMailbox(ctx, key, ({ seq, message }) => {
@@ -89,9 +55,10 @@ export default defineCommand({
     });
     if (options && save) selection.searchResult = savedResult(options, uids);
     if (options) {
-      // RETURN (SAVE) alone answers no ESEARCH (RFC 5182 §2.4).
-      if (!(save && options.size === 1))
+      if (!answersNothing(options))
         ctx.send(esearchResponse(ctx.command.tag, byUid, options, hits, modseq ? topModSeq : undefined));
+      if (liveKey && !refuseUpdate(ctx, false))
+        openLiveContext(selection, { tag: ctx.command.tag, uid: byUid, key: liveKey }, { uids });
     } else {
       ctx.send([
         atom("SEARCH"),

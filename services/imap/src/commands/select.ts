@@ -1,25 +1,46 @@
-import { atom } from "../protocol/ast.js";
+import { atom, type Command } from "../protocol/ast.js";
 import { findMailbox } from "../session/folders.js";
 import { flagsResponses, viewFlagFacts } from "../session/keywords.js";
 import { ArgError, Args } from "./args.js";
 import { CONDSTORE } from "./condstore.js";
-import { AUTHENTICATED, type CommandContext, type CommandResult, defineCommand, no, ok } from "./types.js";
+import { fetchFromView } from "./fetch.js";
+import {
+  parseQresyncParams,
+  QRESYNC,
+  type QresyncParams,
+  qresyncOn,
+  sendVanishedEarlier,
+} from "./qresync.js";
+import { resolveIndexes } from "./targets.js";
+import {
+  AUTHENTICATED,
+  bad,
+  type CommandContext,
+  type CommandResult,
+  defineCommand,
+  no,
+  ok,
+} from "./types.js";
 
 interface OpenArgs {
   name: string;
   condstore: boolean;
+  qresync?: QresyncParams;
 }
 
 async function open(
   ctx: CommandContext,
-  { name, condstore }: OpenArgs,
+  { name, condstore, qresync }: OpenArgs,
   readOnly: boolean,
 ): Promise<CommandResult> {
   const { store } = ctx.deps;
   // Selecting again (or failing to) leaves the previous mailbox without an EXPUNGE (RFC 3501 §6.3.1).
+  // A server offering QRESYNC marks where the old mailbox's responses end (RFC 7162 §3.2.11).
+  if (ctx.session.selection) ctx.send([atom("OK"), atom("[CLOSED]"), atom("Previous mailbox closed")]);
   ctx.session.deselect();
+  if (qresync && !qresyncOn(ctx)) return bad("QRESYNC is not enabled");
   // SELECT (CONDSTORE) is a CONDSTORE enabling command even when the mailbox does not exist.
-  if (condstore) ctx.session.enabled.add(CONDSTORE);
+  if (condstore || qresync) ctx.session.enabled.add(CONDSTORE);
   const mailbox = (await findMailbox(store, ctx.session.user, name))?.mailbox;
   if (!mailbox) return no(`Mailbox does not exist: ${name}`, "NONEXISTENT");
   const tracker = await ctx.openMailbox(mailbox, readOnly);
@@ -34,28 +55,46 @@ async function open(
   ctx.send([atom("OK"), atom(`[UIDNEXT ${uidNext}]`), atom("Predicted next UID")]);
   // Always sent (RFC 7162 §3.1.2.1): every mailbox keeps mod-sequences, so NOMODSEQ never applies.
   ctx.send([atom("OK"), atom(`[HIGHESTMODSEQ ${tracker.selectedModSeq}]`), atom("Highest")]);
+  if (qresync && qresync.uidValidity === mailbox.uidValidity) await resync(ctx, qresync);
   return ok(`${readOnly ? "EXAMINE" : "SELECT"} completed`, readOnly ? "READ-ONLY" : "READ-WRITE");
 }
 
-function parse(command: string) {
-  return (tokens: Parameters<typeof parseName>[0]) => parseName(tokens, command);
+/**
+ * What changed since the client's last visit (RFC 7162 §3.2.5.2): the UIDs gone, then a FETCH for
+ * each message changed, both within the UIDs it says it knows.
+ */
+async function resync(ctx: CommandContext, { modSeq, knownUids }: QresyncParams): Promise<void> {
+  await sendVanishedEarlier(ctx, modSeq, knownUids);
+  const selection = ctx.session.selected;
+  const indexes = knownUids
+    ? resolveIndexes(selection, knownUids, true)
+    : Array.from({ length: selection.tracker.count }, (_, i) => i);
+  await fetchFromView(ctx, indexes, [{ kind: "UID" }, { kind: "FLAGS" }, { kind: "MODSEQ" }], modSeq);
 }
 
-function parseName(tokens: ConstructorParameters<typeof Args>[0], command: string): OpenArgs {
-  const args = new Args(tokens, command);
+function parse(command: string) {
+  return (tokens: Parameters<typeof parseName>[0], cmd: Command) => parseName(tokens, command, cmd.utf8);
+}
+
+function parseName(tokens: ConstructorParameters<typeof Args>[0], command: string, utf8 = false): OpenArgs {
+  const args = new Args(tokens, command, utf8);
   const name = args.mailbox();
   let condstore = false;
+  let qresync: QresyncParams | undefined;
   if (args.remaining > 0) {
-    // select-params (RFC 4466): only CONDSTORE is offered; QRESYNC is not.
-    for (const p of args.list("select parameters")) {
-      if (p.type !== "atom" || p.section || p.value.toUpperCase() !== CONDSTORE) {
-        throw new ArgError(`${command}: unsupported select parameter`);
-      }
-      condstore = true;
+    // select-params (RFC 4466): CONDSTORE, and QRESYNC with its value list.
+    const params = args.list("select parameters");
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!;
+      const key = p.type === "atom" && !p.section ? p.value.toUpperCase() : "";
+      if (key === CONDSTORE) condstore = true;
+      // Given twice, the last one counts, as with Dovecot.
+      else if (key === QRESYNC) qresync = parseQresyncParams(params[++i]);
+      else throw new ArgError(`${command}: unsupported select parameter`);
     }
   }
   args.end();
-  return { name, condstore };
+  return qresync ? { name, condstore, qresync } : { name, condstore };
 }
 
 export const select = defineCommand({

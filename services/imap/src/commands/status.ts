@@ -1,6 +1,6 @@
 import type { Mailbox } from "@sandmail/core";
 import { atom, type Token, type Value } from "../protocol/ast.js";
-import { encodeMailboxName } from "../protocol/mailbox-name.js";
+import { mailboxNameValue, UTF8_ACCEPT } from "../protocol/mailbox-name.js";
 import { findMailbox, foldersOf } from "../session/folders.js";
 import { ArgError, Args } from "./args.js";
 import { enableCondstore } from "./condstore.js";
@@ -31,8 +31,8 @@ export function statusItems(tokens: Token[], command: string): string[] {
 export default defineCommand({
   name: "STATUS",
   states: AUTHENTICATED,
-  parse(tokens) {
-    const args = new Args(tokens, "STATUS");
+  parse(tokens, cmd) {
+    const args = new Args(tokens, "STATUS", cmd.utf8);
     const name = args.mailbox();
     const items = statusItems(args.list("status items"), "STATUS");
     args.end();
@@ -65,7 +65,8 @@ export async function sendStatus(ctx: CommandContext, mb: Mailbox, items: readon
     else if (item === "DELETED-STORAGE") values.push(Math.ceil(deleted!.bytes / 1024));
     else values.push(recent);
   }
-  ctx.send([atom("STATUS"), encodeMailboxName(foldersOf(ctx.session.user).visible(mb)), values]);
+  const name = foldersOf(ctx.session.user).visible(mb);
+  ctx.send([atom("STATUS"), mailboxNameValue(name, ctx.session.enabled.has(UTF8_ACCEPT)), values]);
 }
 
 /** Messages no session has claimed as \Recent yet; STATUS only reads the mark, it claims nothing. */

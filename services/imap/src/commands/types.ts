@@ -36,6 +36,9 @@ export const bad = (text: string, code?: string): CommandResult => ({
   ...(code ? { code } : {}),
 });
 
+/** What one command may carry beyond APPENDLIMIT (MULTIAPPEND's several messages, command text). */
+export const COMMAND_SLACK_BYTES = 1024 * 1024;
+
 export interface ServiceDeps {
   config: Config;
   store: MailStore;
@@ -81,6 +84,8 @@ export interface CommandContext {
   setIdle(on: boolean): Promise<void>;
   /** Upgrades the connection to TLS (STARTTLS, after its tagged OK). */
   startTls(): Promise<void>;
+  /** Turns COMPRESS=DEFLATE on in both directions (after its tagged OK). */
+  startCompression(): void;
 }
 
 export interface CommandSpec<A = unknown> {

@@ -89,6 +89,11 @@ export function envelope(raw: Buffer, root: MimeNode): Value {
   return value;
 }
 
+/** Whether `envelopeWire` answers for this tree without reading the bytes. */
+export function envelopeWireCached(root: MimeNode): boolean {
+  return wireCache.has(root);
+}
+
 /**
  * The same ENVELOPE already serialized, as an Atom (which the writer sends verbatim): FETCH sends
  * it for every message, and serializing ten nested lists of strings each time costs more than the

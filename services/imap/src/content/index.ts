@@ -6,7 +6,7 @@ export type { ImapAddress } from "./address.js";
 export { parseAddressList } from "./address.js";
 export { type BinaryError, binaryPart } from "./binary.js";
 export { bodyStructure } from "./body-structure.js";
-export { envelope, envelopeWire } from "./envelope.js";
+export { envelope, envelopeWire, envelopeWireCached } from "./envelope.js";
 export { BadCharsetError, ImapSyntaxError, SupportedCharsets } from "./errors.js";
 export type { SearchKey } from "./search-key.js";
 export { compileSearch, parseSearchDate } from "./search-key.js";

@@ -14,7 +14,7 @@ import type { TimeSlicer } from "./time-slice.js";
 export interface SearchContext {
   seq: number;
   uid: number;
-  flags: string[];
+  flags: readonly string[];
   internalDate: Date;
   size: number;
   modSeq: number;
@@ -31,7 +31,7 @@ export interface SearchContext {
   saved?: ReadonlySet<number>;
 }
 
-function hasFlag(flags: string[], flag: string): boolean {
+function hasFlag(flags: readonly string[], flag: string): boolean {
   if (flag.startsWith("\\")) {
     const lower = flag.toLowerCase();
     for (const f of flags) if (f.toLowerCase() === lower) return true;

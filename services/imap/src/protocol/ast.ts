@@ -39,6 +39,11 @@ export interface Command {
   name: string;
   uid: boolean;
   args: Token[];
+  /**
+   * UTF8=ACCEPT was on when the command was read (RFC 6855 §3): its mailbox names are UTF-8, not
+   * modified UTF-7. Set by the connection, which knows the session; the tokenizer does not.
+   */
+  utf8?: boolean;
 }
 
 /** A value in a response, serialized by the writer. */
@@ -49,6 +54,7 @@ export type Value =
   | string // quoted when safe, else a literal (the writer decides)
   | Atom
   | Literal
+  | Utf8Quoted
   | Value[]; // parenthesized list
 
 export class Atom {
@@ -61,6 +67,14 @@ export class Literal {
     readonly bytes: Buffer,
     readonly binary = false,
   ) {}
+}
+
+/**
+ * Text sent as a quoted string even when it holds UTF-8, which RFC 6855 §3 allows once the client
+ * enabled UTF8=ACCEPT (mailbox names then); a literal only where quoting cannot carry it.
+ */
+export class Utf8Quoted {
+  constructor(readonly text: string) {}
 }
 
 export const atom = (value: string): Atom => new Atom(value);

@@ -2,17 +2,21 @@
  * Mailbox names: modified UTF-7 on the wire (RFC 3501 §5.1.3), UTF-8 in the store. INBOX is
  * case-insensitive; the hierarchy delimiter is "/".
  */
+import { Utf8Quoted, type Value } from "./ast.js";
 import { decodeModifiedUtf7, encodeModifiedUtf7, ModifiedUtf7Error } from "./modified-utf7.js";
 
 export const DELIMITER = "/";
 
+/** The ENABLE name under which mailbox names are UTF-8 both ways (RFC 6855). */
+export const UTF8_ACCEPT = "UTF8=ACCEPT";
+
 export class MailboxNameError extends Error {}
 
-/** Wire name (bytes of an astring) -> stored name. */
-export function decodeMailboxName(wire: string): string {
+/** Wire name (bytes of an astring) -> stored name; under UTF8=ACCEPT (`utf8`) it is UTF-8 as sent. */
+export function decodeMailboxName(wire: string, utf8 = false): string {
   // Raw 8-bit names are taken as UTF-8 (some clients send them); otherwise decode modified UTF-7.
   let decoded = wire;
-  if (!/[^\x20-\x7e]/.test(wire)) {
+  if (!utf8 && !/[^\x20-\x7e]/.test(wire)) {
     try {
       decoded = decodeModifiedUtf7(wire);
     } catch (err) {
@@ -34,9 +38,14 @@ export function encodeMailboxName(name: string): string {
   return encodeModifiedUtf7(name);
 }
 
+/** Stored name -> the value a response carries: UTF-8 quoted under UTF8=ACCEPT, else modified UTF-7. */
+export function mailboxNameValue(name: string, utf8: boolean): Value {
+  return utf8 ? new Utf8Quoted(name) : encodeModifiedUtf7(name);
+}
+
 /** LIST patterns may carry modified UTF-7 like names do; one that does not decode is taken as sent. */
-export function decodeListPattern(wire: string): string {
-  if (!wire.includes("&")) return wire;
+export function decodeListPattern(wire: string, utf8 = false): string {
+  if (utf8 || !wire.includes("&")) return wire;
   try {
     return decodeModifiedUtf7(wire);
   } catch {

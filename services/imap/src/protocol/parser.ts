@@ -42,6 +42,11 @@ export interface FramerLimits {
    */
   closeOnOversizedNonSync?: boolean;
   /**
+   * A line over maxLineBytes ends the connection at once instead of being read to its end and
+   * thrown away: under COMPRESS a few kilobytes can inflate into gigabytes of one line.
+   */
+  closeOnOverlongLine?: boolean;
+  /**
    * The process's memory budget: a literal is reserved in it when announced, before any of its
    * bytes is kept; one that does not fit is refused (`NO [LIMIT]`) and never read.
    */
@@ -57,7 +62,8 @@ type Mode =
   | "line" // reading a command line
   | "literal" // reading literal bytes
   | "discard-literal" // throwing away a refused non-synchronizing literal
-  | "discard-line"; // throwing away the rest of a refused line
+  | "discard-line" // throwing away the rest of a refused line
+  | "closed"; // refused in a way that ends the connection: nothing more is read
 
 export class CommandFramer {
   private mode: Mode = "line";
@@ -88,6 +94,8 @@ export class CommandFramer {
     let pos = 0;
     while (pos < chunk.length) {
       switch (this.mode) {
+        case "closed":
+          return events;
         case "literal":
         case "discard-literal": {
           const take = Math.min(this.literalRemaining, chunk.length - pos);
@@ -129,6 +137,13 @@ export class CommandFramer {
       if (this.mode === "line" && this.lineLength + (pos - start) > this.limits.maxLineBytes) {
         this.appendLine(chunk.subarray(start, pos));
         this.reject("Command line too long", "TOOBIG", false);
+        if (this.limits.closeOnOverlongLine) {
+          this.finishRejection(events, true);
+          this.mode = "closed";
+          this.lineChunks = [];
+          this.lineLength = 0;
+          return chunk.length;
+        }
         this.mode = "discard-line";
         return pos;
       }

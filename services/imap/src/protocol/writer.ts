@@ -3,7 +3,7 @@
  * literals otherwise (8-bit, CR/LF, quotes in bulk, long text); message bodies are passed
  * through as their own Buffers so large literals are never copied.
  */
-import { Atom, Literal, type Value } from "./ast.js";
+import { Atom, Literal, Utf8Quoted, type Value } from "./ast.js";
 
 const CRLF = Buffer.from("\r\n");
 const MAX_QUOTED = 1024;
@@ -43,8 +43,16 @@ function quotable(b: Buffer): boolean {
   return true;
 }
 
-function writeBytes(out: ChunkList, b: Buffer, forceLiteral: boolean, binary = false): void {
-  if ((!forceLiteral || b.length === 0) && quotable(b)) {
+/** Quotable as RFC 6855's UTF-8 quoted string: no controls (CR, LF, NUL...) and not too long. */
+function utf8Quotable(b: Buffer): boolean {
+  if (b.length > MAX_QUOTED) return false;
+  for (const c of b) if (c < 0x20 || c === 0x7f) return false;
+  return true;
+}
+
+function writeBytes(out: ChunkList, b: Buffer, forceLiteral: boolean, binary = false, utf8 = false): void {
+  if ((!forceLiteral || b.length === 0) && (utf8 ? utf8Quotable(b) : quotable(b))) {
+    // latin1 carries each byte as one char; the ChunkList turns them back into the same bytes.
     out.str(`"${b.toString("latin1").replace(/[\\"]/g, "\\$&")}"`);
     return;
   }
@@ -61,6 +69,7 @@ export function writeValue(out: ChunkList, v: Value): void {
     else writeBytes(out, Buffer.from(v, "utf8"), false);
   } else if (v instanceof Atom) out.str(v.value);
   else if (v instanceof Literal) writeBytes(out, v.bytes, true, v.binary);
+  else if (v instanceof Utf8Quoted) writeBytes(out, Buffer.from(v.text, "utf8"), false, false, true);
   else if (Array.isArray(v)) {
     out.str("(");
     v.forEach((item, i) => {

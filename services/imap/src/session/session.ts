@@ -3,6 +3,7 @@
  * how this connection sees it. Pure state; the connection does the I/O.
  */
 import type { LoginIdentity, Mailbox } from "@sandmail/core";
+import type { LiveResults } from "./live-results.js";
 import type { MailboxTracker } from "./tracker.js";
 
 export type SessionState = "not-authenticated" | "authenticated" | "selected" | "logout";
@@ -18,6 +19,8 @@ export interface Selection {
   keywords: Set<string>;
   /** SEARCHRES `$`: UIDs saved by the last SEARCH RETURN (SAVE), ascending; empty after SELECT. */
   searchResult?: number[];
+  /** RFC 5267 UPDATE contexts, kept current at each update point; gone with the selection. */
+  live?: LiveResults;
 }
 
 export class Session {
@@ -27,6 +30,8 @@ export class Session {
   /** Extensions turned on with ENABLE. */
   readonly enabled = new Set<string>();
   tls: boolean;
+  /** COMPRESS=DEFLATE is on (RFC 4978): a second COMPRESS is refused. */
+  compressed = false;
 
   constructor(tls: boolean) {
     this.tls = tls;

@@ -28,7 +28,7 @@ export interface TrackedMessage {
 }
 
 export type TrackerUpdate =
-  | { type: "expunge"; seq: number }
+  | { type: "expunge"; seq: number; uid: number }
   | { type: "exists"; count: number }
   | { type: "recent"; count: number }
   | { type: "fetch"; seq: number; uid: number; flags: readonly string[]; modSeq: number; recent: boolean };
@@ -64,11 +64,19 @@ export class MailboxTracker {
   /** How many messages of the view carry GONE / CHANGED (flush skips its scans at 0). */
   private goneCount = 0;
   private changedCount = 0;
+  /** Lowest modSeq of the expunges applied but not yet reported (Infinity: none known). */
+  private heldFloor = Number.POSITIVE_INFINITY;
   /** Highest UID applied to the view. */
   private maxUid: number;
   /** Highest UID / modSeq this session has heard of (applied or queued). */
   private heardUid: number;
   private heardModSeq: number;
+  /**
+   * UIDs whose flags this session changed itself since the last `takeTouched` (their FETCH went
+   * out with the command, so no update reports them); kept only while someone watches (live
+   * SEARCH/SORT results, RFC 5267), so it cannot grow unread.
+   */
+  private touched: Set<number> | undefined;
   /** Set when the mailbox itself disappeared; the connection must end the session. */
   removed = false;
   /** HIGHESTMODSEQ of the state the index showed (what SELECT reports). */
@@ -151,6 +159,15 @@ export class MailboxTracker {
     return this.maxUid;
   }
 
+  /**
+   * When expunges made elsewhere are held back (a FETCH, STORE or SEARCH by number), the lowest
+   * of their modSeqs; undefined when none is held. RFC 7162 §3.2: a client that saw higher MODSEQs
+   * meanwhile must be told a HIGHESTMODSEQ below this, or a resync from there would miss them.
+   */
+  get heldExpungeModSeq(): number | undefined {
+    return this.goneCount > 0 && Number.isFinite(this.heldFloor) ? this.heldFloor : undefined;
+  }
+
   /** The highest modSeq this session has heard of: its HIGHESTMODSEQ. */
   get highestModSeq(): number {
     return this.heardModSeq;
@@ -216,6 +233,8 @@ export class MailboxTracker {
    */
   reconcile(index: UidColumns, uidNextBefore: number, highestModSeq: number): void {
     const view = this.view;
+    // An expunge found here was not heard of: its modSeq is above everything heard so far.
+    const goneAbove = this.heardModSeq;
     for (let k = 0; k < index.length; k++) {
       const uid = index.uid(k);
       const i = view.indexOf(uid);
@@ -235,7 +254,7 @@ export class MailboxTracker {
     for (let i = 0; i < view.length; i++) {
       const uid = view.uid(i);
       if (!this.isGone(i) && uid < uidNextBefore && index.indexOf(uid) < 0)
-        this.push({ kind: "gone", uid, modSeq: 0 });
+        this.push({ kind: "gone", uid, modSeq: goneAbove + 1 });
     }
     if (highestModSeq > this.heardModSeq) this.heardModSeq = highestModSeq;
     if (uidNextBefore - 1 > this.heardUid) this.heardUid = uidNextBefore - 1;
@@ -261,9 +280,23 @@ export class MailboxTracker {
     return { count: this.pending.length, maxUid };
   }
 
+  /** Starts or stops recording this session's own flag changes for `takeTouched`. */
+  watchTouched(on: boolean): void {
+    this.touched = on ? (this.touched ?? new Set()) : undefined;
+  }
+
+  /** This session's own flag changes since the last call, then forgotten. */
+  takeTouched(): number[] {
+    if (!this.touched || this.touched.size === 0) return [];
+    const out = [...this.touched];
+    this.touched.clear();
+    return out;
+  }
+
   /** This session's own STORE: its FETCH responses carry these flags, so the event is no news. */
   noteFlags(uid: number, flags: readonly string[], modSeq: number): void {
     if (modSeq > this.heardModSeq) this.heardModSeq = modSeq;
+    this.touched?.add(uid);
     const i = this.view.indexOf(uid);
     if (i < 0) return;
     if (modSeq >= this.view.modSeq(i)) {
@@ -301,7 +334,7 @@ export class MailboxTracker {
         if (!((marks[i] as number) & GONE)) continue;
         if (i < this.reported) {
           this.reported--;
-          updates.push({ type: "expunge", seq: i + 1 });
+          updates.push({ type: "expunge", seq: i + 1, uid: view.uid(i) });
         }
       }
       // One compaction pass, however many went.
@@ -309,6 +342,7 @@ export class MailboxTracker {
         if ((marks[i] as number) & GONE && (marks[i] as number) & CHANGED) this.changedCount--;
       view.removeWhere((i) => ((marks[i] as number) & GONE) !== 0);
       this.goneCount = 0;
+      this.heldFloor = Number.POSITIVE_INFINITY;
     }
     if (this.changedCount > 0) {
       for (let i = 0; i < this.reported; i++) {
@@ -382,6 +416,7 @@ export class MailboxTracker {
     const i = view.indexOf(c.uid);
     if (i < 0) return;
     if (c.kind === "gone") {
+      if (!this.isGone(i) && c.modSeq < this.heldFloor) this.heldFloor = c.modSeq;
       this.mark(i, GONE);
       return;
     }

@@ -5,6 +5,7 @@
 import { type DovecotServer, startDovecot } from "../support/dovecot.js";
 import { type ImapReply, RawImapClient } from "../support/imap-raw-client.js";
 import { startServer, type TestServer } from "../support/server.js";
+import { appendAll, loadFixtures } from "./fixtures.js";
 
 export type Side = "dovecot" | "sandmail";
 
@@ -39,6 +40,21 @@ export async function startPair(setup: (client: RawImapClient) => Promise<void>)
       await sandmail.close();
     },
   };
+}
+
+/**
+ * The pair with the 40-message corpus in INBOX and `generated` messages (see generated.ts) in
+ * Gen, APPENDed in the same order to both, so both number their UIDs alike.
+ */
+export async function startCorpusPair(
+  generated: ReadonlyArray<{ raw: Buffer; flags: string[]; internalDate: Date }>,
+) {
+  const fixtures = loadFixtures();
+  return startPair(async (client) => {
+    await client.ok("CREATE Gen");
+    await appendAll(client, "INBOX", fixtures);
+    await appendAll(client, "Gen", generated);
+  });
 }
 
 /** Each command sent to both; where their answers (as `answer` reads them) differ, the diff. */

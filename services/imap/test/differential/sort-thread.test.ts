@@ -9,9 +9,8 @@ import { skipWithoutTool } from "../../../../test/support/tools.js";
 import { isDovecotAvailable } from "../support/dovecot.js";
 import type { ImapReply, RawImapClient } from "../support/imap-raw-client.js";
 import { fetchedUids } from "../support/imap-response.js";
-import { appendAll, loadFixtures } from "./fixtures.js";
 import { generateMessages } from "./generated.js";
-import { type ServerPair, startPair } from "./pair.js";
+import { type ServerPair, startCorpusPair } from "./pair.js";
 
 const available = isDovecotAvailable();
 
@@ -130,13 +129,7 @@ describe.skipIf(skipWithoutTool(available))("SORT, THREAD and SEARCHRES vs Dovec
   const sides = {} as Record<"dovecot" | "sandmail", Side>;
 
   beforeAll(async () => {
-    const fixtures = loadFixtures();
-    const generated = generateMessages();
-    pair = await startPair(async (client) => {
-      await client.ok("CREATE Gen");
-      await appendAll(client, "INBOX", fixtures);
-      await appendAll(client, "Gen", generated);
-    });
+    pair = await startCorpusPair(generateMessages());
     for (const name of ["dovecot", "sandmail"] as const) {
       const client = pair.clients[name];
       const uids = new Map<string, number[]>();

@@ -3,7 +3,7 @@
  * (a line plus any literals it announces) and turns FETCH/SEARCH data into the Value shape of
  * src/protocol/ast.ts, so a reference server's answer can be compared with ours.
  */
-import { Atom, Literal, type Value } from "../../src/protocol/ast.js";
+import { Atom, Literal, Utf8Quoted, type Value } from "../../src/protocol/ast.js";
 
 /**
  * Length of the first complete response in buf, or -1 when more bytes are needed.
@@ -130,5 +130,6 @@ export function canonical(v: Value): string {
   if (typeof v === "string") return JSON.stringify(v);
   if (v instanceof Literal) return JSON.stringify(v.bytes.toString("utf8"));
   if (v instanceof Atom) return v.value;
+  if (v instanceof Utf8Quoted) return JSON.stringify(v.text);
   return `(${v.map(canonical).join(" ")})`;
 }

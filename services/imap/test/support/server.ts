@@ -2,7 +2,7 @@
 import { type Config, loadConfig } from "@sandmail/core";
 import { indexMessage } from "@sandmail/mime";
 import { selfSignedTls, silentLogger } from "@sandmail/runtime";
-import { MemoryStore } from "@sandmail/store";
+import { MemoryStore, type MemoryStoreOptions } from "@sandmail/store";
 import { createImapService, type ImapServiceOptions } from "../../src/index.js";
 
 export interface TestServer {
@@ -21,6 +21,7 @@ let tlsCache: Promise<{ key: string; cert: string }> | undefined;
 export async function startServer(
   extra: Partial<ImapServiceOptions> = {},
   env: Record<string, string> = {},
+  storeOptions: MemoryStoreOptions = {},
 ): Promise<TestServer> {
   const config = loadConfig({
     SANDMAIL_IMAP_PORT: "0",
@@ -28,7 +29,7 @@ export async function startServer(
     SANDMAIL_LOG_LEVEL: "silent",
     ...env,
   });
-  const store = new MemoryStore();
+  const store = new MemoryStore(storeOptions);
   tlsCache ??= selfSignedTls();
   const tls = await tlsCache;
   const service = createImapService({ config, store, tls, logger: silentLogger(), ...extra });

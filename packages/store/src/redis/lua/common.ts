@@ -114,6 +114,19 @@ local function fl_set(mbid, id, uid, modseq, flags)
   touch(k)
 end
 
+-- gone:<mailbox> remembers the UIDs that left it, scored by modseq (QRESYNC), the newest
+-- EXPUNGED_KEPT of them (set by scripts.ts); 'gfloor' in the mailbox hash is the highest modseq
+-- forgotten.
+local function note_gone(mbid, uid, modseq)
+  local k = P .. 'gone:' .. mbid
+  redis.call('ZADD', k, modseq, uid)
+  touch(k)
+  if redis.call('ZCARD', k) > EXPUNGED_KEPT then
+    local oldest = redis.call('ZPOPMIN', k)
+    redis.call('HSET', P .. 'mb:' .. mbid, 'gfloor', oldest[2])
+  end
+end
+
 local function index_remove(mbid, addr, id, flags, keep_seq)
   redis.call('ZREM', P .. 'ix:' .. mbid, id)
   redis.call('HDEL', P .. 'fl:' .. mbid, id)

@@ -36,7 +36,7 @@ for _, mid in ipairs(ids) do
 end
 redis.call('HINCRBY', RUN, 'msgs', 0 - #ids)
 redis.call('HINCRBY', RUN, 'bytes', 0 - bytes)
-redis.call('UNLINK', ix, P .. 'mb:' .. id, P .. 'fl:' .. id)
+redis.call('UNLINK', ix, P .. 'mb:' .. id, P .. 'fl:' .. id, P .. 'gone:' .. id)
 redis.call('HDEL', nk, name)
 emit({type = 'mailbox.deleted', runId = RUNID, seq = next_seq(), mailboxId = id, address = addr, name = name})
 return 1
@@ -71,6 +71,7 @@ if from == 'INBOX' then
     fl_set(dest, id, uid, seq, redis.call('HGET', mk, 'flags'))
     redis.call('HSET', sk, 'hms', seq)
     redis.call('HSET', dk, 'hms', seq)
+    note_gone(src, uid, seq)
     emit({type = 'message.moved', runId = RUNID, seq = seq, messageId = id, address = addr,
       fromMailboxId = src, fromUid = uid, mailboxId = dest, uid = uid,
       flags = redis.call('HGET', mk, 'flags'), modSeq = seq})

@@ -206,6 +206,7 @@ for _, id in ipairs(existing(4)) do
   end
   redis.call('HSET', fk, 'hms', seq)
   redis.call('HSET', dk, 'hms', seq)
+  note_gone(from, fromUid, seq)
   mapping[#mapping + 1] = {id, fromUid, id, uid}
   emit({type = 'message.moved', runId = RUNID, seq = seq, messageId = id, address = d[1],
     fromMailboxId = from, fromUid = fromUid, mailboxId = dest, uid = uid, flags = m[2], modSeq = seq})
@@ -228,6 +229,7 @@ for _, id in ipairs(ids) do
   redis.call('HINCRBY', RUN, 'bytes', 0 - tonumber(m[4]))
   local seq = next_seq()
   redis.call('HSET', mk, 'hms', seq)
+  note_gone(m[1], tonumber(m[2]), seq)
   emit({type = 'message.expunged', runId = RUNID, seq = seq, messageId = id, mailboxId = m[1], address = addr,
     uid = tonumber(m[2]), modSeq = seq})
 end

@@ -19,7 +19,7 @@ local seq = next_seq()
 for _, addr in ipairs(redis.call('SMEMBERS', P .. 'addrs')) do
   local nk = P .. 'names:' .. addr
   for _, id in ipairs(redis.call('HVALS', nk)) do
-    redis.call('UNLINK', P .. 'mb:' .. id, P .. 'ix:' .. id, P .. 'fl:' .. id)
+    redis.call('UNLINK', P .. 'mb:' .. id, P .. 'ix:' .. id, P .. 'fl:' .. id, P .. 'gone:' .. id)
   end
   redis.call('UNLINK', nk, P .. 'subs:' .. addr, P .. 'aseq:' .. addr)
 end
