@@ -68,6 +68,27 @@ describe("RedisStore across processes", () => {
     await vi.waitFor(async () => expect(await a.activeFaults(run.id)).toBeUndefined(), { timeout: 5000 });
   });
 
+  it("keeps its run cache current through the run's cache channel, and hears no message's event there", async () => {
+    const run = await a.createRun({ id: uniqueRunId(), ttlSeconds: 60, limits });
+    const events = `sm:{${run.id}}:events`;
+    const cache = `sm:{${run.id}}:cache`;
+    const subscribers = async (channel: string) =>
+      Number(((await raw.call("PUBSUB", "SHARDNUMSUB", channel)) as [string, number])[1]);
+    // Both route and authenticate mail for the run from their caches, as SMTP processes do.
+    expect(await a.getRun(run.id)).toBeDefined();
+    expect(await b.getRun(run.id)).toBeDefined();
+    expect(await b.getDnsRecords(run.id)).toEqual([]);
+    await b.appendMessage(run.id, appendInput("u@x.test", "ingested"));
+    expect(await subscribers(cache)).toBe(2);
+    // Nobody listens to the run's events, so no message's event travels to either process.
+    expect(await subscribers(events)).toBe(0);
+    const records = [{ name: "x.test", type: "TXT" as const, values: ["v=spf1 -all"] }];
+    await a.setDnsRecords(run.id, records);
+    await vi.waitFor(async () => expect(await b.getDnsRecords(run.id)).toEqual(records), { timeout: 5000 });
+    await a.deleteRun(run.id);
+    await vi.waitFor(async () => expect(await b.getRun(run.id)).toBeUndefined(), { timeout: 5000 });
+  });
+
   it("allocates unique seqs and UIDs under concurrent appends from both", async () => {
     const run = await a.createRun({ id: uniqueRunId(), ttlSeconds: 60, limits });
     const appends = Array.from({ length: 40 }, (_, i) =>

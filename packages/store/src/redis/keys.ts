@@ -7,6 +7,7 @@ import { SandmailError } from "@sandmail/core";
 export const FIXED_KEYS = [
   "run",
   "events",
+  "cache",
   "ev",
   "seq",
   "addrs",
@@ -24,8 +25,8 @@ export type FixedKey = (typeof FIXED_KEYS)[number];
 
 /**
  * Key names of one run. Every key starts with `<prefix>{<runId>}:` so the run lives in one
- * cluster slot and its Lua scripts may touch any of its keys. `events` is the run's sharded
- * pub/sub channel, which a cluster also places by the same hash tag.
+ * cluster slot and its Lua scripts may touch any of its keys. `events` and `cache` are the run's
+ * sharded pub/sub channels, which a cluster also places by the same hash tag.
  */
 export class RunKeys {
   readonly prefix: string;
@@ -38,6 +39,11 @@ export class RunKeys {
 
   get channel(): string {
     return `${this.prefix}events`;
+  }
+
+  /** The run caches' channel: run.deleted, cache.dns and cache.faults, never a message's event. */
+  get cacheChannel(): string {
+    return `${this.prefix}cache`;
   }
 
   fixed(...names: FixedKey[]): string[] {

@@ -179,10 +179,12 @@ export class RedisStore implements MailStore {
     // A row of an index costs about 64 bytes here (columns, id string and its slot).
     this.#indexes = new IndexCache(Math.floor((options.cacheBytes ?? 128 * 1024 * 1024) / 256));
     this.#runCache = new RunCache({
-      watch: (runId, listener) => this.#subscriptions.add(this.#keys(runId).channel, listener, true),
-      // Memory hygiene only: every read checks the run's incarnation and the message's existence.
+      // The run's cache channel, not its events: a process that only ingests would otherwise be
+      // sent every message's event back (a write in Redis, a read and a parse here per message).
+      watch: (runId, listener) => this.#subscriptions.add(this.#keys(runId).cacheChannel, listener, true),
+      // Memory hygiene only: every read checks the run's incarnation and the message's existence
+      // (an expunged message's entry ages out of the LRU).
       onEvent: (event) => {
-        if (event.type === "message.expunged") this.#messages.drop(event.runId, event.messageId);
         if (event.type === "run.deleted") {
           this.#messages.dropRun(event.runId);
           this.#indexes.dropRun(event.runId);

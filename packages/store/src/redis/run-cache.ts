@@ -15,7 +15,7 @@ interface Entry {
 }
 
 export interface RunCacheOptions {
-  /** Subscribes to a run's events (internal ones included); resolves once the subscription is live. */
+  /** Subscribes to the run's cache channel (keys.ts); resolves once the subscription is live. */
   watch(runId: string, listener: StoreListener): Promise<() => void>;
   /** Every event of a watched run, after the cache's own handling. */
   onEvent?: StoreListener;
@@ -29,7 +29,7 @@ export interface RunCacheOptions {
  * What never changes about a run (id, token, limits, expiry) and what rarely does (its DNS
  * records and SMTP fault rules), kept per process so that routing a recipient and checking a message's
  * authentication cost no Redis round trip. An entry is kept only while this process is
- * subscribed to the run's events: `run.deleted` drops it, the DNS script's `cache.dns` message
+ * subscribed to the run's cache channel: `run.deleted` drops it, the DNS script's `cache.dns` message
  * drops its records (`cache.faults`: its fault rules), and a lost subscriber connection (possibly missed messages) drops all.
  * Absent runs are never cached: a run created by another process is found at once.
  */

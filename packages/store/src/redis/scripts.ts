@@ -59,8 +59,8 @@ const withAddress = (k: RunKeys, address: string): string[] => [
 const writes = {
   smCreateRun: { lua: CREATE_RUN, keys: none },
   smDeleteRun: { lua: DELETE_RUN, keys: (k) => k.fixed(...FIXED_KEYS), discovers: true },
-  smSetDns: { lua: SET_DNS, keys: (k) => k.fixed("dns", "events") },
-  smSetFaults: { lua: SET_FAULTS, keys: (k) => k.fixed("faults", "grey", "events") },
+  smSetDns: { lua: SET_DNS, keys: (k) => k.fixed("dns", "cache") },
+  smSetFaults: { lua: SET_FAULTS, keys: (k) => k.fixed("faults", "grey", "cache") },
   smFireFault: { lua: FIRE_FAULT, keys: (k) => k.fixed("faults") },
   smGreylistAttempt: { lua: GREYLIST_ATTEMPT, keys: (k) => k.fixed("faults", "grey") },
   smEnsureInbox: { lua: ENSURE_INBOX, keys: (k, a) => withAddress(k, str(a, 0)), discovers: true },

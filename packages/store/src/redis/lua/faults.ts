@@ -28,7 +28,7 @@ if ARGV[3] ~= '' then
   touch(K)
 end
 -- Not a StoreEvent: tells every process's run cache (run-cache.ts) to forget the rules.
-redis.call('SPUBLISH', P .. 'events', cjson.encode({type = 'cache.faults', runId = RUNID}))
+redis.call('SPUBLISH', P .. 'cache', cjson.encode({type = 'cache.faults', runId = RUNID}))
 return gen
 `;
 

@@ -32,7 +32,9 @@ for i = 1, #ids, 1000 do
 end
 ${WH_DROP_ALL}
 redis.call('UNLINK', P .. 'seq', P .. 'ev', P .. 'dns', P .. 'faults', P .. 'grey', P .. 'addrs', P .. 'dlv', P .. 'dlvr', P .. 'ssl', P .. 'ssh', RUN)
-redis.call('SPUBLISH', P .. 'events', cjson.encode({type = 'run.deleted', runId = RUNID, seq = seq}))
+local gone = cjson.encode({type = 'run.deleted', runId = RUNID, seq = seq})
+redis.call('SPUBLISH', P .. 'events', gone)
+redis.call('SPUBLISH', P .. 'cache', gone)
 return 1
 `;
 
@@ -41,6 +43,6 @@ export const SET_DNS = lua`
 need_run()
 redis.call('SET', P .. 'dns', ARGV[3], 'PXAT', EXP)
 -- Not a StoreEvent: tells every process's run cache (run-cache.ts) to forget the records.
-redis.call('SPUBLISH', P .. 'events', cjson.encode({type = 'cache.dns', runId = RUNID}))
+redis.call('SPUBLISH', P .. 'cache', cjson.encode({type = 'cache.dns', runId = RUNID}))
 return 1
 `;
