@@ -167,6 +167,36 @@ describe("SMTP transcripts", () => {
     ]);
   });
 
+  it("records every reply line as the client received it, an own enhanced status code once", async () => {
+    const run = await sb.createRun();
+    // A reply whose text carries its own enhanced code: the wire shows that one alone.
+    const rule = {
+      stage: "rcpt",
+      action: "reply",
+      code: 451,
+      message: "4.7.1 Greylisted, try again",
+      count: 1,
+    };
+    const put = await sb.api(run, `/v1/runs/${run.id}/faults`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ rules: [rule] }),
+    });
+    expect(put.status).toBe(200);
+    const received = await dialog(sb.ports.smtp ?? 0, [
+      [undefined, /^220 /m],
+      ["EHLO client.example", /^250 /m],
+      ["MAIL FROM:<app@example.com>", /^250 /m],
+      [`RCPT TO:<${run.address("u")}>`, /^451 /m],
+      ["QUIT", /^221 /m],
+    ]);
+    expect(received).toContain("451 4.7.1 Greylisted, try again\r\n");
+    const [session] = await sessionsWhen(run, (s) => s.length === 1);
+    const { json } = await transcript(run, session!.id);
+    const wire = received.split("\r\n").filter(Boolean);
+    expect(json.lines.filter((l) => l.from === "server").map((l) => l.text)).toEqual(wire);
+  });
+
   it("keeps no session for a failed login, and shows a shared session's other runs only as a marker", async () => {
     const a = await sb.createRun();
     const b = await sb.createRun();

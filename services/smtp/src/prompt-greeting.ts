@@ -46,9 +46,17 @@ export class PromptConnection extends SMTPConnection {
 
   override send(code: number, data?: string | string[] | null, context?: string | false): void {
     const own = typeof data === "string" && OWN_ENHANCED_CODE.test(data);
+    this.replying(code, data, own ? false : context);
     super.send(code, data, own ? false : context);
     if (!this._closing && !this._closed) this.#armDeadline();
   }
+
+  /** Called with each reply as the library will format it (the context decided): for subclasses that record replies. */
+  protected replying(
+    _code: number,
+    _data: string | string[] | null | undefined,
+    _context: string | false | undefined,
+  ): void {}
 
   override _onClose(): void {
     clearTimeout(this.#deadline);

@@ -36,18 +36,26 @@ class TranscriptConnection extends PromptConnection {
     super._onCommand(command, callback);
   }
 
-  override send(code: number, data?: string | string[], context?: string | false): void {
-    // Only what the stock send() really writes (the same condition, the same line format).
+  protected override replying(
+    code: number,
+    data: string | string[] | null | undefined,
+    context: string | false | undefined,
+  ): void {
+    // Only what the stock send() really writes (the same condition, the same line format, with
+    // the context PromptConnection decided: a reply carrying its own enhanced code shows it once).
     const socket = this._socket;
-    if (!this._upgrading && socket && !socket.destroyed && socket.readyState === "open") {
-      const enhanced = this._getEnhancedStatusCode(code, context);
-      const texts = Array.isArray(data) ? data : [data ?? ""];
-      texts.forEach((text, i) => {
-        const sep = i < texts.length - 1 ? "-" : " ";
-        this.transcript.server(`${code}${sep}${enhanced ? `${enhanced} ` : ""}${text}`.trimEnd());
-      });
+    if (this._upgrading || !socket || socket.destroyed || socket.readyState !== "open") return;
+    const enhanced = this._getEnhancedStatusCode(code, context);
+    const prefix = enhanced ? ` ${enhanced} ` : " ";
+    if (!Array.isArray(data)) {
+      this.transcript.server(`${code}${prefix}${data ?? ""}`.trimEnd());
+      return;
     }
-    super.send(code, data, context);
+    const last = data.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const sep = i < last ? `-${prefix.slice(1)}` : prefix;
+      this.transcript.server(`${code}${sep}${data[i] ?? ""}`.trimEnd());
+    }
   }
 
   protected override openData(command: Buffer, callback: () => void): void {
