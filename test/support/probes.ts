@@ -3,15 +3,21 @@ import { connect, type Socket } from "node:net";
 function readUntil(socket: Socket, done: (text: string) => boolean): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = "";
+    // Both listeners go when done: a probe connection reads thousands of replies.
+    const onError = (err: Error) => {
+      socket.off("data", onData);
+      reject(err);
+    };
     const onData = (chunk: Buffer) => {
       text += chunk.toString("latin1");
       if (done(text)) {
         socket.off("data", onData);
+        socket.off("error", onError);
         resolve(text);
       }
     };
     socket.on("data", onData);
-    socket.once("error", reject);
+    socket.once("error", onError);
   });
 }
 

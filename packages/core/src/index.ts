@@ -8,5 +8,7 @@ export * from "./extraction.js";
 export * from "./faults.js";
 export * from "./ids.js";
 export * from "./login.js";
+export * from "./loop-budget.js";
 export * from "./lower-bound.js";
+export * from "./shared-bytes.js";
 export * from "./transcripts.js";

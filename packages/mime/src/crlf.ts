@@ -41,3 +41,30 @@ export function normalizeCrlf(raw: Buffer): Buffer {
   }
   return out;
 }
+
+const CR_BYTE = Buffer.from([CR]);
+const CRLF_BYTES = Buffer.from([CR, LF]);
+
+/**
+ * normalizeCrlf over a stream of chunks, chunk by chunk as they arrive, so a large message is
+ * never scanned (or copied) in one go. A chunk that is already clean comes back as is; a CR at
+ * a chunk's end waits for the next chunk, which tells whether an LF follows it.
+ */
+export class CrlfNormalizer {
+  #heldCr = false;
+
+  push(chunk: Buffer): Buffer {
+    let bytes = chunk;
+    if (this.#heldCr) bytes = Buffer.concat([CR_BYTE, bytes]);
+    this.#heldCr = bytes.length > 0 && bytes[bytes.length - 1] === CR;
+    if (this.#heldCr) bytes = bytes.subarray(0, bytes.length - 1);
+    return normalizeCrlf(bytes);
+  }
+
+  /** What is still held at the end of the stream: a last bare CR, as CRLF. */
+  end(): Buffer {
+    const rest = this.#heldCr ? CRLF_BYTES : Buffer.alloc(0);
+    this.#heldCr = false;
+    return rest;
+  }
+}

@@ -1,5 +1,5 @@
 export * from "./auth/index.js";
-export { isCrlfClean, normalizeCrlf } from "./crlf.js";
+export { CrlfNormalizer, isCrlfClean, normalizeCrlf } from "./crlf.js";
 export {
   decodeCharset,
   decodeTextPieces,

@@ -1,5 +1,4 @@
 export {
-  bytesForWorker,
   createWorkerPool,
   type WorkerPool,
   type WorkerPoolOptions,

@@ -27,8 +27,6 @@ export interface WorkerPool {
     options: {
       /** Counted from the call: time waiting for a free thread counts too. */
       timeoutMs: number;
-      /** Buffers handed over instead of copied (see bytesForWorker); unusable here afterwards. */
-      transferList?: ArrayBuffer[];
     },
   ): Promise<TaskOutput<N>>;
   close(): Promise<void>;
@@ -47,10 +45,10 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
     idleTimeout: options.idleTimeoutMs ?? 30_000,
   });
   return {
-    async run(task, input, { timeoutMs, transferList }) {
+    async run(task, input, { timeoutMs }) {
       const signal = AbortSignal.timeout(timeoutMs);
       try {
-        return await piscina.run({ task, input }, { signal, ...(transferList ? { transferList } : {}) });
+        return await piscina.run({ task, input }, { signal });
       } catch (err) {
         if (signal.aborted) throw new WorkTimeoutError(task, timeoutMs);
         throw err;
@@ -58,20 +56,4 @@ export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
     },
     close: () => piscina.close({ force: true }),
   };
-}
-
-/**
- * Message bytes for a task: one exact-size copy of `parts`, its memory handed to the worker rather
- * than copied again. Never transfer a stored message's own buffer: it may be a view into a slab
- * shared with other messages, which a transfer would detach.
- */
-export function bytesForWorker(...parts: Uint8Array[]): { bytes: Uint8Array; transferList: ArrayBuffer[] } {
-  const size = parts.reduce((sum, part) => sum + part.byteLength, 0);
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    bytes.set(part, at);
-    at += part.byteLength;
-  }
-  return { bytes, transferList: [bytes.buffer] };
 }

@@ -10,7 +10,10 @@ import {
   systemDnsFallback,
 } from "@sandmail/mime";
 
-/** Bytes arrive in a worker as a plain Uint8Array: view them as a Buffer again, without a copy. */
+/**
+ * Bytes arrive in a worker as a plain Uint8Array, on shared memory (core's sharedBytes): view them
+ * as a Buffer again, without a copy.
+ */
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -19,6 +19,7 @@ import {
 import { commands } from "./commands/index.js";
 import { liveUpdates } from "./commands/live-updates.js";
 import { type CommandContext, type CommandResult, no, type ServiceDeps } from "./commands/types.js";
+import { TimeSlicer } from "./content/index.js";
 import { DeflateLink } from "./deflate-link.js";
 import { atom, type Command, type Value } from "./protocol/ast.js";
 import { UTF8_ACCEPT } from "./protocol/mailbox-name.js";
@@ -408,7 +409,11 @@ export class Connection {
       if (this.closed || this.session.selection !== selection) return;
       if (point.at === "idle" && !this.idling) return;
       const condstore = this.session.enabled.has("CONDSTORE");
-      const updates = tracker.hasPending() ? tracker.flush(expungeAllowed(point), recentAbove, plan) : [];
+      const slicer = new TimeSlicer();
+      const updates = tracker.hasPending()
+        ? await tracker.flushSliced(expungeAllowed(point), recentAbove, plan, slicer)
+        : [];
+      if (this.closed) return;
       const live = selection.live;
       // REMOVEFROM in sequence numbers is valid only before the EXPUNGE (RFC 5267 §4.3.4).
       if (live)
@@ -417,12 +422,18 @@ export class Connection {
       // With QRESYNC on, expunges go out as one VANISHED of their UIDs (RFC 7162 §3.2.10).
       const vanished = this.session.enabled.has("QRESYNC") ? expungedUids(updates) : [];
       if (vanished.length > 0) this.write(untagged([atom("VANISHED"), atom(formatSet(vanished))]));
+      // Thousands of updates (a STORE 1:* elsewhere) are written in time slices. Nothing else of
+      // this connection writes meanwhile: commands and the end of IDLE wait for flushChain.
       for (const u of updates) {
         if (u.type === "expunge" && vanished.length > 0) continue;
         if (u.type === "fetch") {
           for (const response of announceKeywords(selection, u.flags)) this.write(untagged(response));
         }
         this.write(untagged(updateValues(u, condstore)));
+        if (slicer.due()) {
+          await slicer.pause();
+          if (this.closed) return;
+        }
       }
       const held = tracker.heldExpungeModSeq;
       if (condstore && held !== undefined && point.at === "command-end") {

@@ -1,6 +1,7 @@
 import type { StoreEvent } from "@sandmail/core";
 import { type MailboxEntry, UidColumns } from "@sandmail/store";
 import { describe, expect, it } from "vitest";
+import { TimeSlicer } from "../src/content/index.js";
 import { MailboxTracker } from "../src/session/tracker.js";
 
 function columns(entries: MailboxEntry[]): UidColumns {
@@ -162,5 +163,76 @@ describe("MailboxTracker against a model", () => {
       modSeq: 6,
     });
     expect(tracker.flush(true)).toEqual([]);
+  });
+});
+
+describe("MailboxTracker.flushSliced", () => {
+  it("returns what flush returns, pausing between changes, and leaves later events for the next flush", async () => {
+    const initial = Array.from({ length: 50 }, (_, i) => ({
+      uid: i + 1,
+      messageId: `m${i + 1}`,
+      flags: [],
+      modSeq: i + 1,
+    }));
+    const plain = new MailboxTracker("mb", columns(initial), 0);
+    const sliced = new MailboxTracker("mb", columns(initial), 0);
+    const base = { runId: "r", address: "a", mailboxId: "mb" };
+    let modSeq = 100;
+    const events: StoreEvent[] = [];
+    for (let round = 0; round < 3; round++)
+      for (let uid = 1; uid <= 50; uid++) {
+        const flags = round % 2 ? ["\\Seen"] : ["\\Flagged", `k${round}`];
+        events.push({
+          ...base,
+          type: "message.flags",
+          seq: ++modSeq,
+          messageId: `m${uid}`,
+          uid,
+          flags,
+          modSeq,
+        });
+      }
+    events.push({ ...base, type: "message.expunged", seq: ++modSeq, messageId: "m7", uid: 7, modSeq });
+    events.push({
+      ...base,
+      type: "message.added",
+      seq: ++modSeq,
+      messageId: "m51",
+      uid: 51,
+      flags: [],
+      modSeq,
+    });
+    for (const e of events) {
+      plain.queue(e);
+      sliced.queue(e);
+    }
+    // A slicer always due: a pause after every change, the most interleaving there can be.
+    const slicer = new TimeSlicer(0);
+    let pauses = 0;
+    const pause = slicer.pause.bind(slicer);
+    slicer.pause = async () => {
+      pauses++;
+      // Arrives while the flush is paused: not part of it.
+      if (pauses === 10)
+        sliced.queue({
+          ...base,
+          type: "message.added",
+          seq: 999,
+          messageId: "m52",
+          uid: 52,
+          flags: [],
+          modSeq: 999,
+        });
+      await pause();
+    };
+    const expected = plain.flush(true, 40, plain.plan());
+    const got = await sliced.flushSliced(true, 40, sliced.plan(), slicer);
+    expect(pauses).toBe(events.length);
+    expect(got).toEqual(expected);
+    expect(got.filter((u) => u.type === "fetch")).toHaveLength(49);
+    expect(sliced.flush(true)).toEqual([
+      { type: "exists", count: 51 },
+      { type: "recent", count: 50 },
+    ]);
   });
 });

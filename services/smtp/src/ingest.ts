@@ -33,8 +33,10 @@ export interface Route {
 
 /** One finished SMTP transaction, ready to be stored. */
 export interface Delivery {
-  /** The DATA bytes as received (dot-unstuffed, line endings not yet normalized). */
+  /** The DATA bytes as received (dot-unstuffed); line endings are normalized here unless `crlfNormalized`. */
   raw: Buffer;
+  /** Every line ending of `raw` is CRLF already (readMessage did it as the bytes arrived). */
+  crlfNormalized?: boolean;
   routes: Route[];
   mailFrom: string;
   helo: string;
@@ -207,7 +209,7 @@ export function createIngest(options: IngestOptions): Ingest {
     if (delivery.routes.length === 0) throw new TypeError("delivery has no routes");
 
     const queueId = queuePrefix + (++queueCounter).toString(16).toUpperCase().padStart(8, "0");
-    const raw = normalizeCrlf(delivery.raw);
+    const raw = delivery.crlfNormalized ? delivery.raw : normalizeCrlf(delivery.raw);
     const receivedAt = new Date();
     const summary = safeSummary(raw, logger);
 

@@ -1,3 +1,4 @@
+import { sharedBytes } from "@sandmail/core";
 import {
   type AuthContext,
   type AuthResults,
@@ -6,7 +7,7 @@ import {
   type UnsignedAuthMemo,
 } from "@sandmail/mime";
 import type { Logger } from "@sandmail/runtime";
-import { bytesForWorker, type WorkerPool, WorkTimeoutError } from "@sandmail/work";
+import { type WorkerPool, WorkTimeoutError } from "@sandmail/work";
 
 /**
  * Messages from this size on are checked on a worker thread. Below it the work is short (DKIM is
@@ -43,12 +44,13 @@ export function createAuthChecker(options: AuthCheckerOptions): AuthChecker {
       return authenticateMessage(raw, context, memo ? { memo } : {});
     const limitMs = options.authLimitMs ?? authTimeoutMs + AUTH_GRACE_MS;
     const { fallback, ...plain } = context;
-    const { bytes, transferList } = bytesForWorker(raw);
     try {
+      // Shared, not copied: the thread reads the very bytes that are stored (read-message.ts).
+      const bytes = await sharedBytes(raw);
       return await work.run(
         "authenticate",
         { raw: bytes, context: plain, dnsFallback: fallback !== undefined },
-        { timeoutMs: limitMs, transferList },
+        { timeoutMs: limitMs },
       );
     } catch (err) {
       const reason =

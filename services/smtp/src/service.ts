@@ -271,6 +271,7 @@ export function createSmtpService(options: SmtpServiceOptions): SmtpService {
         const result = await faults.run(point || undefined, () =>
           ingest.deliver({
             raw,
+            crlfNormalized: true,
             routes,
             mailFrom: mailFrom ? mailFrom.address : "",
             helo: session.hostNameAppearsAs || "unknown",

@@ -175,7 +175,14 @@ export class MemoryStore implements MailStore {
 
   async appendDelivery(runId: string, input: DeliveryInput): Promise<StoredMessage[]> {
     const copies = checkDelivery(input);
-    return messages.appendDelivery(this.#ctx, this.#runs.get(runId), input, copies);
+    let kept: Buffer[] | undefined;
+    if (input.body.length >= messages.ASSEMBLE_ASIDE_BYTES) {
+      const aside = await messages.assembleCopies(this.#runs.get(runId), input, copies);
+      // The atomic step below, in this same turn, charges what it keeps.
+      aside.release();
+      kept = aside.kept;
+    }
+    return messages.appendDelivery(this.#ctx, this.#runs.get(runId), input, copies, kept);
   }
 
   async getMessage(runId: string, messageId: string): Promise<StoredMessage | undefined> {

@@ -1,4 +1,5 @@
 import {
+  concatShared,
   DefaultFolders,
   type Envelope,
   SandmailError,
@@ -64,12 +65,50 @@ const deliveries = new WeakMap<RunState, Map<string, string[]>>();
 // Only a retry right after an unknown outcome needs the answer: keep the newest few.
 const DELIVERIES_KEPT = 1000;
 
-/** All copies or none: every check runs before the first change. */
+/** Deliveries with a body from this size on are copied into place before the atomic step. */
+export const ASSEMBLE_ASIDE_BYTES = 1024 * 1024;
+
+/**
+ * Each copy's bytes (its head, then the shared body) for a large delivery, copied a slice per turn
+ * of the event loop (one 25 MiB copy in one go held SMTP, IMAP and HTTP for tens of ms, sixteen at
+ * once for far longer), for appendDelivery to keep as they are. The quota and the budget are
+ * checked first, so a delivery that cannot fit is refused before anything is copied, and the bytes
+ * are held in the budget while they are copied: `release` gives them back, to be called in the
+ * same turn as the atomic step, which charges what it keeps.
+ */
+export async function assembleCopies(
+  state: RunState,
+  input: DeliveryInput,
+  copies: DeliveryCopy[],
+): Promise<{ kept: Buffer[]; release(): void }> {
+  // A retry of a delivery that was stored: appendDelivery answers with those messages, nothing to copy.
+  if (deliveries.get(state)?.has(input.deliveryId)) return { kept: [], release: () => {} };
+  let bytes = 0;
+  for (const copy of copies) bytes += copy.head.length + input.body.length;
+  checkQuota(state, copies.length, bytes);
+  const { budget } = state;
+  budget?.reserve(bytes);
+  const release = () => budget?.release(bytes);
+  try {
+    const kept: Buffer[] = [];
+    for (const copy of copies) kept.push(await concatShared([copy.head, input.body]));
+    return { kept, release };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+/**
+ * All copies or none: every check runs before the first change. `kept`, when given, holds each
+ * copy's bytes already in place (assembleCopies).
+ */
 export function appendDelivery(
   ctx: StoreContext,
   state: RunState,
   input: DeliveryInput,
   copies: DeliveryCopy[],
+  kept?: Buffer[],
 ): StoredMessage[] {
   let done = deliveries.get(state);
   const earlier = done?.get(input.deliveryId);
@@ -88,7 +127,10 @@ export function appendDelivery(
   const stored = copies.map((copy, i) => {
     const { address, folder, flags } = targets[i] as (typeof targets)[number];
     const mb = ensureInbox(ctx, state, address).byName.get(folder) as MailboxRecord;
-    return store(ctx, state, mb, flags, copy.head, input.body, copy);
+    const assembled = kept?.[i];
+    return assembled
+      ? store(ctx, state, mb, flags, assembled, undefined, copy, true)
+      : store(ctx, state, mb, flags, copy.head, input.body, copy);
   });
   if (!done) {
     done = new Map();
@@ -127,6 +169,8 @@ function store(
   /** Bytes kept right after `raw` (a delivery's shared body after a copy's head), copied once. */
   rest: Buffer | undefined,
   input: Omit<AppendInput, "raw" | "address">,
+  /** `raw` is a copy of the run's own already (assembleCopies): kept as it is. */
+  inPlace = false,
 ): MessageRecord {
   const seq = ++state.seq;
   const rec: MessageRecord = {
@@ -137,7 +181,7 @@ function store(
     flags: flags.length ? flags : NO_FLAGS,
     modSeq: seq,
     internalDate: input.internalDate ? new Date(input.internalDate).getTime() : ctx.now(),
-    raw: state.raw.keep(raw, rest),
+    raw: inPlace ? raw : state.raw.keep(raw, rest),
     envelope: input.envelope && keptEnvelope(input.envelope),
     meta: keptMeta(input.meta),
     indexMime: input.meta.mime === undefined ? input.indexMime : undefined,

@@ -17,6 +17,7 @@ import {
 import { problemResponses } from "../schemas/problem.js";
 import { json } from "../schemas/responses.js";
 import { contentDisposition, safeMediaType } from "../support/content-disposition.js";
+import { sendJson } from "../support/json-stream.js";
 import { findMessage } from "../views/find-message.js";
 import { messageDetailView, messageSummaryView } from "../views/message.js";
 import type { ParsedMessages } from "../views/parsed-messages.js";
@@ -77,11 +78,11 @@ export const messageRoutes: FastifyPluginAsyncZod<MessageRoutesOptions> = async 
         response: { 200: json(MessageDetail, "The full message."), ...problemResponses(400, 401, 404) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const run = access.runOf(request);
       const msg = await findMessage(store, run, request.params.id);
       const entry = await parsed.get(run, msg);
-      return messageDetailView(msg, entry.parsed, entry.error);
+      return sendJson(reply, messageDetailView(msg, entry.parsed, entry.error));
     },
   );
 

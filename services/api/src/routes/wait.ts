@@ -10,6 +10,7 @@ import { RunParams } from "../schemas/common.js";
 import { problemResponses, tooManyResponse } from "../schemas/problem.js";
 import { json } from "../schemas/responses.js";
 import { DEFAULT_WAIT_MS, WaitResult, waitBody, waitProblemResponses, waitQuery } from "../schemas/wait.js";
+import { sendJson } from "../support/json-stream.js";
 import { messageDetailView, messageSummaryView } from "../views/message.js";
 import { type ParsedMessages, summaryOnly } from "../views/parsed-messages.js";
 import { wholeCount } from "../wait/answer-budget.js";
@@ -118,7 +119,7 @@ export const waitRoutes: FastifyPluginAsyncZod<WaitRoutesOptions> = async (app, 
             return messageDetailView(msg, entry.parsed, entry.error);
           }),
         );
-        return { messages, cursor: outcome.messages.at(-1)?.seq ?? criteria.after };
+        return sendJson(reply, { messages, cursor: outcome.messages.at(-1)?.seq ?? criteria.after });
       }
       case "none":
         return { messages: [], cursor: outcome.cursor };

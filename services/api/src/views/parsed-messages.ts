@@ -1,7 +1,7 @@
-import { type Run, SandmailError, type StoredMessage } from "@sandmail/core";
+import { type Run, SandmailError, type StoredMessage, sharedBytes } from "@sandmail/core";
 import { extractContent, type MessageContent, type ParsedMessage, parseMessage } from "@sandmail/mime";
 import type { MailStore } from "@sandmail/store";
-import { bytesForWorker, type WorkerPool } from "@sandmail/work";
+import type { WorkerPool } from "@sandmail/work";
 import { LRUCache } from "lru-cache";
 
 export interface ParsedEntry {
@@ -71,11 +71,9 @@ export class ParsedMessages {
 
 /** Decodes on a worker thread and keeps its links and codes, found there too, with the result. */
 async function decodeAside(work: WorkerPool, raw: Buffer): Promise<ParsedMessage> {
-  const { bytes, transferList } = bytesForWorker(raw);
-  const { parsed, content } = await work.run("readMessage", bytes, {
-    timeoutMs: DECODE_LIMIT_MS,
-    transferList,
-  });
+  // Large messages are stored on shared memory (the memory store): the thread reads them in place.
+  const bytes = await sharedBytes(raw);
+  const { parsed, content } = await work.run("readMessage", bytes, { timeoutMs: DECODE_LIMIT_MS });
   // Bytes come back from a thread as plain Uint8Arrays.
   for (const attachment of parsed.attachments) {
     const c = attachment.content as Uint8Array;

@@ -1,5 +1,6 @@
 /** STORE and UID STORE, with CONDSTORE's UNCHANGEDSINCE modifier (RFC 7162 §3.1.3). */
-import type { FlagOperation } from "@sandmail/store";
+import type { FlagOperation, UpdateFlagsResult } from "@sandmail/store";
+import { TimeSlicer } from "../content/index.js";
 import { atom, type Value } from "../protocol/ast.js";
 import { formatSet } from "../protocol/sequence.js";
 import { announceKeywords, flagValues } from "../session/keywords.js";
@@ -7,6 +8,13 @@ import { ArgError, Args, flagList } from "./args.js";
 import { condstoreOn, enableCondstore, modifierPairs, modSeqArg } from "./condstore.js";
 import { resolveTargets } from "./targets.js";
 import { defineCommand, no, ok, SELECTED } from "./types.js";
+
+/**
+ * Messages per store call. A STORE over a whole large mailbox is cut into batches so the event
+ * loop is not held for the whole update (each message is changed, and checked against
+ * UNCHANGEDSINCE, on its own either way: RFC 3501 does not make a STORE atomic across messages).
+ */
+const BATCH = 256;
 
 export default defineCommand({
   name: "STORE",
@@ -50,15 +58,21 @@ export default defineCommand({
     // in the store when moved: changing it would change the message in its new folder.
     const live = targets.filter((t) => !t.message.gone);
     if (live.length === 0) return ok("STORE completed");
-    const result = await ctx.deps.store.updateFlags(
-      runId,
-      live.map((t) => t.message.messageId),
-      { op, flags, ...(unchangedSince !== undefined ? { unchangedSince } : {}) },
-    );
+    const slicer = new TimeSlicer();
+    const result: UpdateFlagsResult = { updated: [], conflicts: [] };
+    const input = { op, flags, ...(unchangedSince !== undefined ? { unchangedSince } : {}) };
+    for (let start = 0; start < live.length; start += BATCH) {
+      const ids = live.slice(start, start + BATCH).map((t) => t.message.messageId);
+      const batch = await ctx.deps.store.updateFlags(runId, ids, input);
+      result.updated.push(...batch.updated);
+      result.conflicts.push(...batch.conflicts);
+      if (slicer.due()) await slicer.pause();
+    }
     for (const u of result.updated) {
       tracker.noteFlags(u.uid, u.flags, u.modSeq);
       // Announced even for .SILENT: the mailbox's flag set changed (Dovecot does the same).
       for (const response of announceKeywords(selection, u.flags)) ctx.send(response);
+      if (slicer.due()) await slicer.pause();
     }
     const condstore = condstoreOn(ctx);
     const updated = new Set(result.updated.map((u) => u.messageId));
@@ -74,6 +88,7 @@ export default defineCommand({
       if (!silent) items.push(atom("FLAGS"), flagValues(m.flags, m.recent));
       if (condstore) items.push(atom("MODSEQ"), [m.modSeq]);
       ctx.send([t.seq, atom("FETCH"), items]);
+      if (slicer.due()) await slicer.pause();
     }
     if (conflicts.size > 0) {
       const failed = targets

@@ -15,6 +15,7 @@
  */
 import type { StoreEvent } from "@sandmail/core";
 import type { UidColumns } from "@sandmail/store";
+import type { TimeSlicer } from "../content/time-slice.js";
 
 /** One message of the view, read at the moment `at` or `byUid` was called. */
 export interface TrackedMessage {
@@ -320,11 +321,38 @@ export class MailboxTracker {
    * `plan` (from `plan()`) limits the flush to the changes queued when the claim was made.
    */
   flush(allowExpunge: boolean, recentAbove = Number.POSITIVE_INFINITY, plan?: FlushPlan): TrackerUpdate[] {
+    for (const c of this.take(plan)) this.apply(c, recentAbove);
+    return this.collect(allowExpunge);
+  }
+
+  /**
+   * `flush`, pausing between changes when the slicer's time is up: 20,000 queued flag changes
+   * (two STORE 1:* elsewhere) must not hold the event loop. The caller must not touch the
+   * tracker until this settles; changes queued meanwhile wait for the next flush, as with `plan`.
+   */
+  async flushSliced(
+    allowExpunge: boolean,
+    recentAbove: number,
+    plan: FlushPlan | undefined,
+    slicer: TimeSlicer,
+  ): Promise<TrackerUpdate[]> {
+    for (const c of this.take(plan)) {
+      this.apply(c, recentAbove);
+      if (slicer.due()) await slicer.pause();
+    }
+    return this.collect(allowExpunge);
+  }
+
+  /** Removes and returns the changes the flush applies: those `plan` counted, or all. */
+  private take(plan: FlushPlan | undefined): Change[] {
     const count = plan ? Math.min(plan.count, this.pending.length) : this.pending.length;
     const changes = this.pending.slice(0, count);
     this.pending = this.pending.slice(count);
-    for (const c of changes) this.apply(c, recentAbove);
+    return changes;
+  }
 
+  /** The updates that announce the applied changes, marking them reported. */
+  private collect(allowExpunge: boolean): TrackerUpdate[] {
     const view = this.view;
     const marks = view.marks;
     const updates: TrackerUpdate[] = [];
