@@ -14,16 +14,13 @@
  * Dovecot also answers `BINARY[HEADER]`, `BINARY[1.MIME]` and a partial on BINARY.SIZE; RFC 3516
  * allows none of them and sandmail answers BAD, so they are not in the script.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { skipWithoutTool } from "../../../../test/support/tools.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { Atom, Literal, type Value } from "../../src/protocol/ast.js";
-import { isDovecotAvailable } from "../support/dovecot.js";
+import { describeWithDovecot } from "../support/dovecot.js";
 import type { ImapReply } from "../support/imap-raw-client.js";
 import { canonical, fetchItems, parseValues } from "../support/imap-response.js";
 import { imapDateTime, loadFixtures } from "./fixtures.js";
 import { type ServerPair, scriptDiffs, startPair } from "./pair.js";
-
-const available = isDovecotAvailable();
 
 const encoded = (cte: string, body: string) =>
   Buffer.from(
@@ -107,7 +104,7 @@ function answer(reply: ImapReply): string[] {
   return lines;
 }
 
-describe.skipIf(skipWithoutTool(available))("BINARY vs Dovecot", () => {
+describeWithDovecot("BINARY vs Dovecot", () => {
   let pair: ServerPair;
 
   beforeAll(async () => {

@@ -4,14 +4,11 @@
  * mailbox on both servers, then every message made is compared byte for byte. URLs leave out
  * UIDVALIDITY, which differs between the two; replies compare by status and response code name.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { skipWithoutTool } from "../../../../test/support/tools.js";
-import { isDovecotAvailable } from "../support/dovecot.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeWithDovecot } from "../support/dovecot.js";
 import type { ImapReply } from "../support/imap-raw-client.js";
 import { appendAll, loadFixtures } from "./fixtures.js";
 import { type ServerPair, type Side, startPair } from "./pair.js";
-
-const available = isDovecotAvailable();
 
 const text = (s: string) => Buffer.from(s);
 
@@ -35,7 +32,7 @@ const SCRIPT: Array<Array<string | Buffer>> = [
 
 const outcome = (reply: ImapReply) => `${reply.status} ${/^\[([A-Z-]+)/.exec(reply.text)?.[1] ?? ""}`;
 
-describe.skipIf(skipWithoutTool(available))("CATENATE vs Dovecot", () => {
+describeWithDovecot("CATENATE vs Dovecot", () => {
   let pair: ServerPair;
 
   beforeAll(async () => {

@@ -11,8 +11,7 @@
  */
 import type { MessageMeta } from "@sandmail/core";
 import { indexMessage, sectionBytes } from "@sandmail/mime";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { skipWithoutTool } from "../../../../test/support/tools.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   bodyStructure,
   compileSearch,
@@ -22,12 +21,10 @@ import {
 } from "../../src/content/index.js";
 import { Literal, type Value } from "../../src/protocol/ast.js";
 import { parseFrame } from "../../src/protocol/tokenize.js";
-import { type DovecotServer, isDovecotAvailable, startDovecot } from "../support/dovecot.js";
+import { type DovecotServer, describeWithDovecot, startDovecot } from "../support/dovecot.js";
 import { RawImapClient } from "../support/imap-raw-client.js";
 import { canonical, fetchItems, parseValues } from "../support/imap-response.js";
 import { type Fixture, imapDateTime, loadFixtures } from "./fixtures.js";
-
-const available = isDovecotAvailable();
 
 /** Sections fetched from every message; many do not exist in a given message, on purpose. */
 const SECTIONS = [
@@ -157,7 +154,7 @@ function canon(v: Value | undefined): string {
   return v === undefined ? "<missing>" : canonical(v);
 }
 
-describe.skipIf(skipWithoutTool(available))("content layer vs Dovecot (differential)", () => {
+describeWithDovecot("content layer vs Dovecot (differential)", () => {
   let dovecot: DovecotServer;
   let client: RawImapClient;
   const fixtures = loadFixtures();

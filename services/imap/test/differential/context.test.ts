@@ -6,14 +6,11 @@
  * are followed through a second session's STORE, EXPUNGE and APPEND and the first session's own
  * STORE. Both servers number UIDs from 1 in append order, so answers compare as they are.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { skipWithoutTool } from "../../../../test/support/tools.js";
-import { isDovecotAvailable } from "../support/dovecot.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeWithDovecot } from "../support/dovecot.js";
 import { type ImapReply, RawImapClient } from "../support/imap-raw-client.js";
 import { generateMessages } from "./generated.js";
 import { type ServerPair, type Side, startCorpusPair } from "./pair.js";
-
-const available = isDovecotAvailable();
 
 const RETURN_SCRIPT = [
   "SORT RETURN (MIN MAX COUNT ALL) (SUBJECT) UTF-8 ALL",
@@ -75,7 +72,7 @@ function corpusMessage(n: number, subject: string): Buffer {
   );
 }
 
-describe.skipIf(skipWithoutTool(available))("ESORT and CONTEXT=SEARCH vs Dovecot (differential)", () => {
+describeWithDovecot("ESORT and CONTEXT=SEARCH vs Dovecot (differential)", () => {
   let pair: ServerPair;
   const others = {} as Record<Side, RawImapClient>;
 

@@ -15,15 +15,12 @@
  * - STATUS items compare as a set (each server orders them its own way).
  * - UIDVALIDITY and HIGHESTMODSEQ are numbered by each server: compared as present.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { skipWithoutTool } from "../../../../test/support/tools.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { Atom, Literal, type Value } from "../../src/protocol/ast.js";
-import { isDovecotAvailable } from "../support/dovecot.js";
+import { describeWithDovecot } from "../support/dovecot.js";
 import { canonical, parseValues } from "../support/imap-response.js";
 import { imapDateTime, loadFixtures } from "./fixtures.js";
 import { type ServerPair, scriptDiffs, startPair } from "./pair.js";
-
-const available = isDovecotAvailable();
 
 /** Parents are created explicitly: sandmail's store creates them, Dovecot's Maildir++ does not. */
 const FOLDERS = [
@@ -139,7 +136,7 @@ function answer(command: string, untagged: Buffer[]): string[] {
   return rows.sort();
 }
 
-describe.skipIf(skipWithoutTool(available))("LIST-EXTENDED and LIST-STATUS vs Dovecot", () => {
+describeWithDovecot("LIST-EXTENDED and LIST-STATUS vs Dovecot", () => {
   let pair: ServerPair;
 
   beforeAll(async () => {

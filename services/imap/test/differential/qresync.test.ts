@@ -15,17 +15,14 @@
  *   status, not its text. Other untagged OKs (COPYUID, UIDNEXT...) are other tests' business.
  * - Both servers number UIDs 1, 2, ... in APPEND order, so UIDs compare as they are.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { skipWithoutTool } from "../../../../test/support/tools.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { Atom } from "../../src/protocol/ast.js";
-import { isDovecotAvailable } from "../support/dovecot.js";
+import { describeWithDovecot } from "../support/dovecot.js";
 import { type ImapReply, RawImapClient } from "../support/imap-raw-client.js";
 import { canonical, fetchItems, parseValues } from "../support/imap-response.js";
 import { appendAll, loadFixtures } from "./fixtures.js";
 import { generateMessages } from "./generated.js";
 import { type ServerPair, type Side, startPair } from "./pair.js";
-
-const available = isDovecotAvailable();
 
 /**
  * `MARK x` records the selected mailbox's HIGHESTMODSEQ as `{x}`; `other: ...` runs on a second
@@ -123,7 +120,7 @@ function fetchLine(line: string): string {
   return items.has("UID") ? `FETCH (${parts.join(" ")})` : `${values[0]} FETCH (${parts.join(" ")})`;
 }
 
-describe.skipIf(skipWithoutTool(available))("QRESYNC vs Dovecot (differential)", () => {
+describeWithDovecot("QRESYNC vs Dovecot (differential)", () => {
   let pair: ServerPair;
   const others = {} as Record<Side, RawImapClient>;
   const names = { dovecot: new Map<string, string>(), sandmail: new Map<string, string>() };

@@ -17,16 +17,13 @@
  * - Only FETCH and SEARCH responses are compared; other untagged data (EXISTS, response codes,
  *   texts) differs in wording between servers and is checked by the protocol tests.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { skipWithoutTool } from "../../../../test/support/tools.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { Atom, type Value } from "../../src/protocol/ast.js";
-import { isDovecotAvailable } from "../support/dovecot.js";
+import { describeWithDovecot } from "../support/dovecot.js";
 import type { RawImapClient } from "../support/imap-raw-client.js";
 import { canonical, fetchedUids, fetchItems, parseValues } from "../support/imap-response.js";
 import { appendAll, loadFixtures } from "./fixtures.js";
 import { type ServerPair, startPair } from "./pair.js";
-
-const available = isDovecotAvailable();
 
 interface Side {
   client: RawImapClient;
@@ -175,7 +172,7 @@ function esearchResult(untagged: Buffer[], side: Side, uid: boolean, tag: string
   return items.sort().join(" ");
 }
 
-describe.skipIf(skipWithoutTool(available))("sandmail IMAP vs Dovecot (end-to-end differential)", () => {
+describeWithDovecot("sandmail IMAP vs Dovecot (end-to-end differential)", () => {
   let pair: ServerPair;
   const sides: Record<"dovecot" | "sandmail", Side> = {} as Record<"dovecot" | "sandmail", Side>;
   const fixtures = loadFixtures();

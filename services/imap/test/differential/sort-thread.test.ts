@@ -4,15 +4,12 @@
  * Answers compare as sequences of positions (UIDs mapped to the n-th message, since the servers
  * number independently); the order is compared exactly, ties included.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { skipWithoutTool } from "../../../../test/support/tools.js";
-import { isDovecotAvailable } from "../support/dovecot.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeWithDovecot } from "../support/dovecot.js";
 import type { ImapReply, RawImapClient } from "../support/imap-raw-client.js";
 import { fetchedUids } from "../support/imap-response.js";
 import { generateMessages } from "./generated.js";
 import { type ServerPair, startCorpusPair } from "./pair.js";
-
-const available = isDovecotAvailable();
 
 const MAILBOXES = ["INBOX", "Gen"] as const;
 
@@ -124,7 +121,7 @@ function answer(reply: ImapReply, kind: string, uid: boolean, uids: number[]): s
     .replace(/\d+/g, (n) => String(uid ? uids.indexOf(Number(n)) + 1 : Number(n)));
 }
 
-describe.skipIf(skipWithoutTool(available))("SORT, THREAD and SEARCHRES vs Dovecot (differential)", () => {
+describeWithDovecot("SORT, THREAD and SEARCHRES vs Dovecot (differential)", () => {
   let pair: ServerPair;
   const sides = {} as Record<"dovecot" | "sandmail", Side>;
 

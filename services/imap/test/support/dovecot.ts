@@ -9,6 +9,8 @@ import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/p
 import net from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
+import { beforeAll, describe } from "vitest";
+import { assertTool, skipWithoutTool } from "../../../../test/support/tools.js";
 
 const CANDIDATES = ["/usr/sbin/dovecot", "/usr/local/sbin/dovecot"];
 
@@ -233,4 +235,17 @@ export async function startDovecot(
   const text = `${stderr}\n${await log()}`;
   await rm(dir, { recursive: true, force: true });
   throw new Error(`dovecot did not start: ${text.trim()}`);
+}
+
+/**
+ * A differential suite against Dovecot: skipped with a note when run by hand without Dovecot;
+ * under CI (SANDMAIL_REQUIRE_TOOLS=1) it runs and fails first thing with the install hint, so a
+ * differential suite can never vanish silently.
+ */
+export function describeWithDovecot(name: string, body: () => void): void {
+  const available = isDovecotAvailable();
+  describe.skipIf(skipWithoutTool(available))(name, () => {
+    beforeAll(() => assertTool(available, "dovecot", "apt-get install dovecot-imapd"));
+    body();
+  });
 }
