@@ -39,6 +39,17 @@ export function concatShared(parts: readonly Uint8Array[]): Promise<Buffer> {
   });
 }
 
+/**
+ * `parts` joined in one Buffer: at once on ordinary memory when the join is one step's copy or
+ * less (most mail: no queue, no turn waited, no SharedArrayBuffer, and too small for any worker
+ * thread, which sharedBytes would copy it for anyway), else through concatShared.
+ */
+export function joinBytes(parts: readonly Uint8Array[]): Promise<Buffer> {
+  let size = 0;
+  for (const part of parts) size += part.byteLength;
+  return size <= STEP_BYTES ? Promise.resolve(Buffer.concat(parts, size)) : concatShared(parts);
+}
+
 /** `bytes` on shared memory: as they are when they already are, else a copy (concatShared). */
 export function sharedBytes(bytes: Uint8Array): Promise<Uint8Array> {
   return isShared(bytes) ? Promise.resolve(bytes) : concatShared([bytes]);

@@ -1,10 +1,10 @@
 import type { Readable } from "node:stream";
-import { type ByteBudget, concatShared, loopBusy } from "@sandmail/core";
+import { type ByteBudget, joinBytes, loopBusy } from "@sandmail/core";
 import { CrlfNormalizer } from "@sandmail/mime";
 
 export interface ReadResult {
   /**
-   * The message bytes with every line ending CRLF, on shared memory (see concatShared), or
+   * The message bytes with every line ending CRLF, a large message's on shared memory (joinBytes), or
    * undefined when they were not kept (see `refused`); then they were drained.
    */
   raw: Buffer | undefined;
@@ -66,7 +66,7 @@ export function readMessage(stream: Readable, maxBytes: number, budget?: ByteBud
         drop("too-big");
       if (!refused && !keep(crlf.end())) drop("storage-full");
       if (refused) return resolve({ raw: undefined, bytes, refused, reserved });
-      concatShared(chunks).then(
+      joinBytes(chunks).then(
         (raw) => resolve({ raw, bytes, refused, reserved }),
         (err: unknown) => {
           drop("storage-full");

@@ -1,6 +1,4 @@
-import { SandmailError } from "@sandmail/core";
 import type { ActiveGauge } from "@sandmail/metrics";
-import { KeyedSlots } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { eventFilter } from "../events/event-filter.js";
@@ -11,6 +9,7 @@ import type { RunAccess } from "../plugins/run-access.js";
 import { RunParams } from "../schemas/common.js";
 import { EventStream, EventsHeaders, EventsQuery } from "../schemas/events.js";
 import { problemResponses, tooManyResponse } from "../schemas/problem.js";
+import { runCap } from "../support/run-caps.js";
 
 export interface EventRoutesOptions {
   store: MailStore;
@@ -32,7 +31,13 @@ export const eventRoutes: FastifyPluginAsyncZod<EventRoutesOptions> = async (app
   const retryMs = options.retryMs ?? 2_000;
   // Open streams of this instance: a hijacked response would otherwise hold close() forever.
   const open = new Set<RunEventStream>();
-  const perRun = new KeyedSlots(options.maxPerRun);
+  // Each open stream holds a store subscription and a socket: a run gets a bounded number.
+  const perRun = runCap(
+    options.maxPerRun,
+    "too_many_streams",
+    "open event streams",
+    "SANDMAIL_MAX_STREAMS_PER_RUN",
+  );
   app.addHook("preClose", async () => {
     for (const stream of open) stream.end();
   });
@@ -77,14 +82,7 @@ export const eventRoutes: FastifyPluginAsyncZod<EventRoutesOptions> = async (app
       // Bad input, or a store that cannot subscribe, is answered as problem+json before the stream starts.
       const filter = eventFilter(request.query);
       const after = request.headers["last-event-id"] ?? request.query.after;
-      // Each open stream holds a store subscription and a socket: a run gets a bounded number.
       const slot = perRun.take(run.id);
-      if (!slot)
-        throw new SandmailError(
-          "too_many_streams",
-          `run ${run.id} already has ${perRun.maxPerKey} open event streams on this server (SANDMAIL_MAX_STREAMS_PER_RUN); close one first`,
-          { limit: perRun.maxPerKey },
-        );
       let stream: RunEventStream | undefined;
       let ended = false;
       let release: (() => void) | undefined;

@@ -1,6 +1,5 @@
 import { type Config, type Run, SandmailError } from "@sandmail/core";
 import type { ActiveGauge } from "@sandmail/metrics";
-import { KeyedSlots } from "@sandmail/runtime";
 import type { MailStore } from "@sandmail/store";
 import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
@@ -11,6 +10,7 @@ import { problemResponses, tooManyResponse } from "../schemas/problem.js";
 import { json } from "../schemas/responses.js";
 import { DEFAULT_WAIT_MS, WaitResult, waitBody, waitProblemResponses, waitQuery } from "../schemas/wait.js";
 import { sendJson } from "../support/json-stream.js";
+import { runCap } from "../support/run-caps.js";
 import { messageDetailView, messageSummaryView } from "../views/message.js";
 import { type ParsedMessages, summaryOnly } from "../views/parsed-messages.js";
 import { wholeCount } from "../wait/answer-budget.js";
@@ -51,7 +51,13 @@ export const waitRoutes: FastifyPluginAsyncZod<WaitRoutesOptions> = async (app, 
   const feeds = options.feeds ?? new RunFeeds(store);
   const active = new Set<AbortController>();
   const maxWaitMs = config.SANDMAIL_MAX_WAIT_MS;
-  const perRun = new KeyedSlots(config.SANDMAIL_MAX_WAITS_PER_RUN);
+  // Each held wait costs a subscription listener and memory: a run gets a bounded number.
+  const perRun = runCap(
+    config.SANDMAIL_MAX_WAITS_PER_RUN,
+    "too_many_waits",
+    "open waits",
+    "SANDMAIL_MAX_WAITS_PER_RUN",
+  );
 
   // Waits may be held for minutes: end them on shutdown instead of holding the close up.
   app.addHook("preClose", async () => {
@@ -71,14 +77,7 @@ export const waitRoutes: FastifyPluginAsyncZod<WaitRoutesOptions> = async (app, 
     const count = input.count ?? 1;
     const timeoutMs = Math.min(input.timeout ?? DEFAULT_WAIT_MS, maxWaitMs);
     const expect = input.expect ?? "some";
-    // Each held wait costs a subscription listener and memory: a run gets a bounded number.
     const slot = perRun.take(run.id);
-    if (!slot)
-      throw new SandmailError(
-        "too_many_waits",
-        `run ${run.id} already has ${perRun.maxPerKey} open waits on this server (SANDMAIL_MAX_WAITS_PER_RUN); let some answer first`,
-        { limit: perRun.maxPerKey },
-      );
     const controller = new AbortController();
     // 'close' before the answer is written means the client went away: release the wait at once.
     const onClose = () => {
