@@ -4,7 +4,7 @@ import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runPython } from "../support/python.js";
 import { startTestSandbox, type TestRun, type TestSandbox } from "../support/sandbox.js";
-import { startServerProcess } from "../support/server-process.js";
+import { type ServerProcess, startServerProcess } from "../support/server-process.js";
 
 /** Counts a store's live subscriptions, so a test can await a wait going live or being released. */
 function trackSubscriptions(store: MailStore) {
@@ -218,9 +218,16 @@ const startSmtpProcess = (redisUrl: string) =>
   startServerProcess({ services: "smtp", env: { REDIS_URL: redisUrl, SANDMAIL_CATCH_ALL: "false" } });
 
 describe("a wait on one process wakes for mail ingested by another sharing Redis", () => {
+  // Started before the test: a second process from sources can take tens of seconds to start on a
+  // loaded machine (the whole suite on 2 cores), which the 30 s test budget is not for.
+  let smtp: ServerProcess;
+  beforeAll(async () => {
+    smtp = await startSmtpProcess(inject("redisUrl"));
+  });
+  afterAll(() => smtp?.stop());
+
   it("API here, SMTP in a second process", async () => {
     const redisUrl = inject("redisUrl");
-    const smtp = await startSmtpProcess(redisUrl);
     const store = await RedisStore.connect(redisUrl);
     const subscriptions = trackSubscriptions(store);
     const sb = await startTestSandbox({ SANDMAIL_CATCH_ALL: "false" }, { store, services: ["api"] });
@@ -246,7 +253,6 @@ describe("a wait on one process wakes for mail ingested by another sharing Redis
     } finally {
       await sb.close();
       await store.close();
-      await smtp.stop();
     }
   });
 });
