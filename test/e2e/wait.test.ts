@@ -9,26 +9,30 @@ import { type ServerProcess, startServerProcess } from "../support/server-proces
 /** Counts a store's live subscriptions, so a test can await a wait going live or being released. */
 function trackSubscriptions(store: MailStore) {
   const changes = new EventTarget();
+  // Per run: a server on a shared Redis also subscribes to other runs (their webhooks, say).
+  const perRun = new Map<string, number>();
+  const count = (runId?: string) =>
+    runId === undefined ? [...perRun.values()].reduce((a, b) => a + b, 0) : (perRun.get(runId) ?? 0);
   const tracker = {
-    active: 0,
-    async untilActive(n: number): Promise<void> {
-      while (tracker.active !== n) await once(changes, "change");
+    /** Until `n` subscriptions are open: to `runId`'s events, or in all. */
+    async untilActive(n: number, runId?: string): Promise<void> {
+      while (count(runId) !== n) await once(changes, "change");
     },
   };
-  const set = (n: number) => {
-    tracker.active = n;
+  const add = (runId: string, d: number) => {
+    perRun.set(runId, count(runId) + d);
     changes.dispatchEvent(new Event("change"));
   };
   const subscribe = store.subscribe.bind(store);
   store.subscribe = async (runId: string, listener: StoreListener) => {
     const unsubscribe = await subscribe(runId, listener);
-    set(tracker.active + 1);
+    add(runId, 1);
     let done = false;
     return () => {
       if (done) return;
       done = true;
       unsubscribe();
-      set(tracker.active - 1);
+      add(runId, -1);
     };
   };
   return tracker;
@@ -235,7 +239,7 @@ describe("a wait on one process wakes for mail ingested by another sharing Redis
       const run = await sb.createRun({ label: "cross-process" });
       const before = sb.api(run, `/v1/runs/${run.id}/messages/wait?subject=first&timeout=60000`);
       // Live before the mail is sent: only the Redis event can wake it.
-      await subscriptions.untilActive(1);
+      await subscriptions.untilActive(1, run.id);
       expect((await python(smtp.ports.smtp!, run.address("x"), "first, from the other process")).trim()).toBe(
         "250",
       );
@@ -243,9 +247,9 @@ describe("a wait on one process wakes for mail ingested by another sharing Redis
       expect(res.status).toBe(200);
       const body = (await res.json()) as WaitBody;
       expect(body.messages[0]?.subject).toBe("first, from the other process");
-      await subscriptions.untilActive(0);
+      await subscriptions.untilActive(0, run.id);
       const next = sb.api(run, `/v1/runs/${run.id}/messages/wait?after=${body.cursor}&timeout=60000`);
-      await subscriptions.untilActive(1);
+      await subscriptions.untilActive(1, run.id);
       await python(smtp.ports.smtp!, run.address("x"), "second, from the other process");
       const res2 = await next;
       expect(res2.status).toBe(200);
