@@ -12,7 +12,8 @@ import { PromptConnection, PromptGreetingServer } from "./prompt-greeting.js";
  * would see every byte, but STARTTLS swaps the socket inside the library, so it would record
  * ciphertext from then on and have to re-parse DATA. The connection's own line I/O is the one
  * place that sees exactly the lines in both directions, in clear: `_onCommand` receives every
- * client line (commands and AUTH continuations, which arrive while `_nextHandler` is set), `send`
+ * client line (commands and AUTH continuations, which arrive while `_nextHandler` is set) and hands
+ * it decoded to `_redactCredentials` first thing, where it is recorded; `send`
  * is the single write site of replies, and `openData` (smtp-server's `handler_DATA`, after the
  * fault hook) opens the body stream. This subclass records there; like prompt-greeting.ts it
  * mirrors smtp-server 3.21.6's internals, to be re-checked when upgrading.
@@ -30,15 +31,19 @@ class TranscriptConnection extends PromptConnection {
   /** The body stream DATA opened, whose size the transcript shows once the message is in. */
   #body: { dataBytes: number } | undefined;
 
-  override _onCommand(command: Buffer, callback?: () => void): void {
+  /**
+   * Called by the stock `_onCommand` first thing with every client line already as a string (it
+   * is what the library logs): recording here spares a second decoding of each line.
+   */
+  override _redactCredentials(commandName: string, line: string): { commandName: string; line: string } {
     // An AUTH exchange in progress: the line is a SASL response (credentials), never shown.
     if (this._nextHandler) this.transcript.client(REDACTED);
     else {
-      const line = (command ?? "").toString();
-      const first = line.charCodeAt(0) | 0x20;
-      this.transcript.client(first === 0x61 && /^AUTH\b/i.test(line) ? keepWords(line, 2) : line);
+      // `AUTH<space or tab>...`, in any case: the check is by pattern, not the library's command name.
+      const a = (line.charCodeAt(0) | 0x20) === 0x61;
+      this.transcript.client(a && /^AUTH\b/i.test(line) ? keepWords(line, 2) : line);
     }
-    super._onCommand(command, callback);
+    return super._redactCredentials(commandName, line);
   }
 
   protected override replying(
