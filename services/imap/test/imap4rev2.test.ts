@@ -188,6 +188,22 @@ describe("IMAP4rev2 (RFC 9051)", () => {
     c.close();
   });
 
+  it("names the run view's mailboxes as they are listed, with OLDNAME for another spelling", async () => {
+    const c = await RawClient.open(server.port);
+    expect(await c.command(`LOGIN ${server.runId} ${server.token}`)).toMatch(/OK/);
+    expect(await c.command("ENABLE IMAP4rev2")).toMatch(/ENABLED IMAP4rev2/);
+    const shouted = server.address.toUpperCase();
+    expect(await c.command(`CREATE "${server.address}/INBOX/RunView"`)).toMatch(/^t\d+ OK/m);
+    expect(await c.command(`SELECT "${shouted}/inbox"`)).toContain(
+      `* LIST (\\HasChildren) "/" "${server.address}/INBOX" ("OLDNAME" ("${shouted}/inbox"))\r\n`,
+    );
+    // The address level is a level of the hierarchy that cannot be selected, as for rev1.
+    expect(await c.command('LIST "" "%"')).toContain(
+      `* LIST (\\Noselect \\HasChildren) "/" "${server.address}"\r\n`,
+    );
+    c.close();
+  });
+
   it("fetches BINARY sections decoded", async () => {
     const body = Buffer.from("binary \x00\x01 body\r\n", "latin1");
     const raw = Buffer.from(

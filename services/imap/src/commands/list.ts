@@ -231,11 +231,11 @@ async function run(ctx: CommandContext, kind: Kind, a: ListArgs) {
  * (RFC 9051 §6.3.2, §6.3.4, §6.3.6).
  */
 export async function sendListLine(ctx: CommandContext, mailbox: Mailbox, supplied?: string): Promise<void> {
-  const folders = foldersOf(ctx.session.user);
-  const name = folders.visible(mailbox);
-  const below = `${name}${DELIMITER}`;
-  const all = await folders.list(ctx.deps.store, ctx.session.user.runId);
-  const parents = new Set(all.some((f) => f.name.startsWith(below)) ? [name] : []);
+  const name = foldersOf(ctx.session.user).visible(mailbox);
+  // Children live in the mailbox's own inbox, whichever view: one listing of it, not the run's.
+  const below = `${mailbox.name}${DELIMITER}`;
+  const siblings = await ctx.deps.store.listMailboxes(ctx.session.user.runId, mailbox.address);
+  const parents = new Set(siblings.some((m) => m.name.startsWith(below)) ? [name] : []);
   const attrs = attributes({ name, mailbox }, parents, "LIST", { returns: { subscribed: false } });
   const utf8 = utf8Names(ctx.session);
   const line: Value[] = [atom("LIST"), attrs, DELIMITER, mailboxNameValue(name, utf8)];
