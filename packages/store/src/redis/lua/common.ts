@@ -139,6 +139,14 @@ local function index_remove(mbid, addr, id, flags, keep_seq)
   end
 end
 
+-- The mailbox COPY or MOVE writes to: its key and {address, uidValidity}.
+local function target_mailbox(mbid)
+  local k = P .. 'mb:' .. mbid
+  local d = redis.call('HMGET', k, 'address', 'uidv')
+  if not d[1] then fail('mailbox_not_found') end
+  return k, d
+end
+
 -- Distinct ids of existing messages, in the order given (ARGV[from]..).
 local function existing(from)
   local out, seen = {}, {}

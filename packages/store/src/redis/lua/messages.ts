@@ -145,9 +145,7 @@ return {updated, conflicts}
 export const COPY = lua`
 need_run()
 local dest = ARGV[3]
-local dk = P .. 'mb:' .. dest
-local d = redis.call('HMGET', dk, 'address', 'uidv')
-if not d[1] then fail('mailbox_not_found') end
+local dk, d = target_mailbox(dest)
 local ids = existing(4)
 local bytes = 0
 for _, id in ipairs(ids) do bytes = bytes + tonumber(redis.call('HGET', P .. 'm:' .. id, 'size')) end
@@ -178,10 +176,7 @@ return {tonumber(d[2]), mapping}
 export const MOVE = lua`
 need_run()
 local dest = ARGV[3]
-local dk = P .. 'mb:' .. dest
-local d = redis.call('HMGET', dk, 'address', 'uidv')
-if not d[1] then fail('mailbox_not_found') end
-local dix = P .. 'ix:' .. dest
+local dk, d = target_mailbox(dest)
 local mapping = {}
 for _, id in ipairs(existing(4)) do
   local k = P .. 'm:' .. id
