@@ -80,9 +80,9 @@ describe("the key guard", () => {
       await expect(scripts.smSetDns(2, keys.run, keys.channel, keys.prefix, run.id, "[]")).rejects.toThrow(
         /key_guard smSetDns: SET on sm:\{[^}]+\}:dns, not declared in KEYS/,
       );
-      // A script that may discover keys still has to declare the run's fixed ones.
-      await expect(scripts.smEnsureInbox(1, keys.run, keys.prefix, run.id, "u@x.test")).rejects.toThrow(
-        /key_guard smEnsureInbox: SADD on sm:\{[^}]+\}:addrs, not declared in KEYS/,
+      // A run-wide key a script reads first is declared like any other.
+      await expect(scripts.smEnsureInbox(1, keys.run, keys.prefix, run.id, "u@x.test", "")).rejects.toThrow(
+        /key_guard smEnsureInbox: SISMEMBER on sm:\{[^}]+\}:addrs, not declared in KEYS/,
       );
       // Another run's prefix in ARGV: its keys are outside the declared run.
       const other = new RunKeys("sm:", uniqueRunId());
