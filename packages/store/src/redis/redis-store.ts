@@ -70,11 +70,11 @@ import {
 import { checkRedisUrl, openConnection, type RedisConnection, readyWaiter } from "./connection.js";
 import { commitOutcome, toStoreError } from "./errors.js";
 import { IndexCache } from "./index-cache.js";
+import { KeyHints } from "./key-hints.js";
 import { checkKeyPrefix, RunKeys } from "./keys.js";
 import { type FixedParts, MessageCache } from "./message-cache.js";
-import { RunCache } from "./run-cache.js";
-import { KeyHints } from "./key-hints.js";
 import { NewIds } from "./new-ids.js";
+import { RunCache } from "./run-cache.js";
 import {
   defineScripts,
   KEY_ROUNDS,
@@ -717,7 +717,12 @@ export class RedisStore implements MailStore {
   async moveMessages(runId: string, messageIds: string[], destMailboxId: string): Promise<CopyResult> {
     const ids = checkIds(messageIds);
     return decodeCopy(
-      await this.#script("smMove", runId, [String(destMailboxId), ...ids], this.#cachedMailboxKeys(runId, ids)),
+      await this.#script(
+        "smMove",
+        runId,
+        [String(destMailboxId), ...ids],
+        this.#cachedMailboxKeys(runId, ids),
+      ),
     );
   }
 

@@ -84,7 +84,10 @@ const writes = {
   smFireFault: { lua: FIRE_FAULT, keys: (k) => k.fixed("faults") },
   smGreylistAttempt: { lua: GREYLIST_ATTEMPT, keys: (k) => k.fixed("faults", "grey") },
   // ARGV: address, then the ids of its default folders should it be new.
-  smEnsureInbox: { lua: ENSURE_INBOX, keys: (k, a) => [...withAddress(k, str(a, 0)), ...newMailboxes(k, a, 1)] },
+  smEnsureInbox: {
+    lua: ENSURE_INBOX,
+    keys: (k, a) => [...withAddress(k, str(a, 0)), ...newMailboxes(k, a, 1)],
+  },
   smCreateMailbox: {
     lua: CREATE_MAILBOX,
     keys: (k, a) => [...withAddress(k, str(a, 0)), ...newMailboxes(k, a, 2)],

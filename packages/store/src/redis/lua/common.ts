@@ -43,17 +43,6 @@ end
 -- Every key a run owns expires with the run.
 local function touch(k) redis.call('PEXPIREAT', k, EXP) end
 
-local DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz'
-local function b36(n)
-  local s = ''
-  repeat
-    local r = n % 36
-    s = string.sub(DIGITS, r + 1, r + 1) .. s
-    n = math.floor(n / 36)
-  until n == 0
-  return s
-end
-
 local function next_seq() return redis.call('HINCRBY', RUN, 'seq', 1) end
 
 local function has_seen(flags) return string.find(' ' .. flags .. ' ', ' \\Seen ', 1, true) ~= nil end

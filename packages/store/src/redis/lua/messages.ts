@@ -33,10 +33,11 @@ need_run()
 local addr, name, raw = ARGV[3], ARGV[4], ARGV[5]
 local pool = id_pool(ARGV[11])
 local mbid = plan_target(addr, name, pool, {})
-if not mbid then fail('mailbox_not_found') end
 need_keys()
-check_quota(1, #raw)
+-- As the memory store: the address gets its folders even when the append then fails.
 ensure_inbox(addr, pool)
+if not mbid then fail('mailbox_not_found') end
+check_quota(1, #raw)
 return put_message(addr, mbid, ARGV[10], raw, ARGV[6], ARGV[7], ARGV[8], ARGV[9])
 `;
 

@@ -4,7 +4,7 @@ import { lua } from "./common.js";
 export const CREATE_RUN = lua`
 if redis.call('EXISTS', RUN) == 1 then fail('run_exists') end
 redis.call('HSET', RUN, 'token', ARGV[3], 'createdAt', ARGV[5], 'expiresAt', ARGV[6],
-  'maxMessages', ARGV[7], 'maxBytes', ARGV[8], 'seq', 0, 'uidv', ARGV[9], 'mbn', 0, 'msgs', 0, 'bytes', 0)
+  'maxMessages', ARGV[7], 'maxBytes', ARGV[8], 'seq', 0, 'uidv', ARGV[9], 'msgs', 0, 'bytes', 0)
 if ARGV[4] ~= '' then redis.call('HSET', RUN, 'label', ARGV[4]) end
 redis.call('PEXPIREAT', RUN, ARGV[6])
 return 1
