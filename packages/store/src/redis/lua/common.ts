@@ -176,6 +176,16 @@ local function index_remove(mbid, addr, id, flags, keep_seq)
   end
 end
 
+-- The mailbox COPY or MOVE writes to: its key and {address, uidValidity}. Its address's seq
+-- index, which the messages join, is wanted (need_keys).
+local function target_mailbox(mbid)
+  local k = P .. 'mb:' .. mbid
+  local d = redis.call('HMGET', k, 'address', 'uidv')
+  if not d[1] then fail('mailbox_not_found') end
+  want(P .. 'aseq:' .. d[1])
+  return k, d
+end
+
 -- Distinct ids of existing messages, in the order given (ARGV[from]..).
 local function existing(from)
   local out, seen = {}, {}

@@ -181,10 +181,7 @@ return {updated, conflicts}
 export const COPY = lua`
 need_run()
 local dest = ARGV[3]
-local dk = P .. 'mb:' .. dest
-local d = redis.call('HMGET', dk, 'address', 'uidv')
-if not d[1] then fail('mailbox_not_found') end
-want(P .. 'aseq:' .. d[1])
+local dk, d = target_mailbox(dest)
 need_keys()
 local ids, nids = existing(5), id_pool(ARGV[4])
 pool_has(nids, #ids)
@@ -217,10 +214,7 @@ return {tonumber(d[2]), mapping}
 export const MOVE = lua`
 need_run()
 local dest = ARGV[3]
-local dk = P .. 'mb:' .. dest
-local d = redis.call('HMGET', dk, 'address', 'uidv')
-if not d[1] then fail('mailbox_not_found') end
-want(P .. 'aseq:' .. d[1])
+local dk, d = target_mailbox(dest)
 local ids, rows = existing(4), {}
 for i, id in ipairs(ids) do
   rows[i] = redis.call('HMGET', P .. 'm:' .. id, 'uid', 'flags', 'mb', 'seq')
