@@ -12,7 +12,15 @@ import {
   RENAME_MAILBOX,
   SET_SUBSCRIBED,
 } from "./lua/mailboxes.js";
-import { APPEND, APPEND_DELIVERY, COPY, DELETE_MESSAGES, MOVE, UPDATE_FLAGS } from "./lua/messages.js";
+import {
+  APPEND,
+  APPEND_DELIVERY,
+  COPY,
+  DELETE_MESSAGES,
+  MOVE,
+  SET_MIME,
+  UPDATE_FLAGS,
+} from "./lua/messages.js";
 import {
   EVENTS_SINCE,
   EXISTING,
@@ -78,6 +86,15 @@ const writes = {
       ...a.flatMap((_, i) => (i >= 3 && (i - 3) % 7 === 0 ? withAddress(k, str(a, i)) : [])),
     ],
     discovers: true,
+  },
+  // ARGV: incarnation, then message id and tree pairs.
+  smSetMime: {
+    lua: SET_MIME,
+    keys: (k, a) =>
+      messages(
+        k,
+        from(a, 1).filter((_, i) => i % 2 === 0),
+      ),
   },
   smUpdateFlags: {
     lua: UPDATE_FLAGS,
