@@ -43,9 +43,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // Each request would otherwise log two info lines: too much for CI runs that read thousands of mails.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
+    // Every route validates and serializes through its zod schemas. Given as the factories (not
+    // set afterwards), fastify never loads its defaults, ajv and fast-json-stringify, which would
+    // add about a tenth to the server's start-up.
+    schemaController: {
+      compilersFactory: {
+        buildValidator: () => validatorCompiler,
+        buildSerializer: () => serializerCompiler,
+      },
+    },
   });
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app);
   const metrics = options.metrics ?? createMetrics();
   installRequestMetrics(app, metrics);
