@@ -7,15 +7,15 @@
 
 import { createRequire } from "node:module";
 import { StringDecoder } from "node:string_decoder";
-import { lazy } from "@sandmail/core";
+import { loadOnce } from "@sandmail/core";
 
 // Loaded on first use: libmime's charset tables (iconv-lite, encoding-japanese) are most of what a
 // server would otherwise load and build before it listens, and plain UTF-8 mail never needs them.
 const require = createRequire(import.meta.url);
-const libmime = lazy(() => (require("libmime") as typeof import("libmime")).default);
-const charsets = lazy(() => require("libmime/lib/charset.js") as typeof import("libmime/lib/charset.js"));
-const libqp = lazy(() => (require("libqp") as typeof import("libqp")).default);
-const libbase64 = lazy(() => (require("libbase64") as typeof import("libbase64")).default);
+const libmime = loadOnce(() => (require("libmime") as typeof import("libmime")).default);
+const charsets = loadOnce(() => require("libmime/lib/charset.js") as typeof import("libmime/lib/charset.js"));
+const libqp = loadOnce(() => (require("libqp") as typeof import("libqp")).default);
+const libbase64 = loadOnce(() => (require("libbase64") as typeof import("libbase64")).default);
 
 /** Decodes RFC 2047 encoded-words; text that is not valid encoded-words is returned as is. */
 export function decodeWords(text: string): string {

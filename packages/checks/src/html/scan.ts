@@ -1,9 +1,9 @@
 import { createRequire } from "node:module";
-import { lazy } from "@sandmail/core";
+import { loadOnce } from "@sandmail/core";
 
-// Loaded on the first check of an HTML body, not at start-up (see lazy()).
+// Loaded on the first check of an HTML body, not at start-up (see loadOnce()).
 const require = createRequire(import.meta.url);
-const htmlparser2 = lazy(() => require("htmlparser2") as typeof import("htmlparser2"));
+const htmlparser2 = loadOnce(() => require("htmlparser2") as typeof import("htmlparser2"));
 
 interface HtmlImage {
   src: string;

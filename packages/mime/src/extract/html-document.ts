@@ -1,10 +1,10 @@
 import { createRequire } from "node:module";
-import { lazy } from "@sandmail/core";
+import { loadOnce } from "@sandmail/core";
 import { collapseWhitespace, normalizeText } from "./normalize-text.js";
 
-// Loaded on the first HTML body, not at start-up (see lazy()).
+// Loaded on the first HTML body, not at start-up (see loadOnce()).
 const require = createRequire(import.meta.url);
-const htmlparser2 = lazy(() => require("htmlparser2") as typeof import("htmlparser2"));
+const htmlparser2 = loadOnce(() => require("htmlparser2") as typeof import("htmlparser2"));
 
 /** An `<a href>` or `<area href>` as written, before any filtering. */
 export interface HtmlAnchor {

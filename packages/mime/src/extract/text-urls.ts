@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { lazy } from "@sandmail/core";
+import { loadOnce } from "@sandmail/core";
 import type LinkifyIt from "linkify-it";
 
 const require = createRequire(import.meta.url);
@@ -14,13 +14,13 @@ export interface TextUrl {
 // Links a reader can follow: an explicit scheme (http, https, ftp, mailto) or a www. host.
 // Bare domains ("example.com") and bare addresses are left out: in mail they are mostly
 // sender names, footers and recipient addresses, not links.
-// Both are built on first use, not at start-up (see lazy()).
-const links = lazy(() => {
+// Both are built on first use, not at start-up (see loadOnce()).
+const links = loadOnce(() => {
   const Linkify = require("linkify-it") as typeof LinkifyIt;
   return new Linkify({}, { fuzzyLink: true, fuzzyEmail: false, fuzzyIP: false });
 });
 // Everything that looks like a URL or address, so that digits inside them are never taken for codes.
-const everything = lazy(() => {
+const everything = loadOnce(() => {
   const Linkify = require("linkify-it") as typeof LinkifyIt;
   return new Linkify({}, { fuzzyLink: true, fuzzyEmail: true, fuzzyIP: true });
 });

@@ -1,10 +1,10 @@
 import { createRequire } from "node:module";
-import { lazy } from "@sandmail/core";
+import { loadOnce } from "@sandmail/core";
 import type { ParsedMessage } from "@sandmail/mime";
 
-// Loaded on the first wait that reads an HTML body, not at start-up (see lazy()).
+// Loaded on the first wait that reads an HTML body, not at start-up (see loadOnce()).
 const require = createRequire(import.meta.url);
-const htmlToText = lazy(() => require("html-to-text") as typeof import("html-to-text"));
+const htmlToText = loadOnce(() => require("html-to-text") as typeof import("html-to-text"));
 
 // Keyed by the parsed view the parse cache shares, so a thousand waits convert a message once.
 const converted = new WeakMap<ParsedMessage, string>();
