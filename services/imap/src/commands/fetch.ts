@@ -16,6 +16,7 @@ import {
 import { atom, literal, literal8, type Token, type Value } from "../protocol/ast.js";
 import { ChunkList, writeValue } from "../protocol/writer.js";
 import { announceKeywords, flagValues } from "../session/keywords.js";
+import { showsRecent } from "../session/revision.js";
 import { ArgError, Args, formatDateTime } from "./args.js";
 import { condstoreOn, enableCondstore, modSeqArg } from "./condstore.js";
 import { type FetchItem, needsRaw, parseFetchItems, setsSeen } from "./fetch-items.js";
@@ -111,6 +112,7 @@ export async function fetchFromView(
   const { tracker } = selection;
   const view = tracker.columns;
   const withFlags = items.some((i) => i.kind === "FLAGS");
+  const showRecent = showsRecent(ctx.session);
   // A flag list is serialized (and its keywords announced) once per distinct list and \Recent.
   const flagText = new Map<number, string>();
   let text = "";
@@ -125,7 +127,7 @@ export async function fetchFromView(
       if (kind === "UID") line += `UID ${view.uid(i)}`;
       else if (kind === "MODSEQ") line += `MODSEQ (${modSeq})`;
       else {
-        const recent = tracker.isRecent(i);
+        const recent = showRecent && tracker.isRecent(i);
         const key = (view.flagIds[i] as number) * 2 + (recent ? 1 : 0);
         let flags = flagText.get(key);
         if (flags === undefined) {
@@ -196,26 +198,23 @@ async function fetchBatch(
   const selection = ctx.session.selected;
   const { tracker, readOnly } = selection;
   const ids = fullBatch.map((t) => t.message.messageId);
-  const rawItems = items.filter((i) => needsRaw([i]));
-  let allMessages: Array<StoredMessage | undefined>;
-  let allRaws: Array<Buffer | undefined> | undefined;
   // Which messages' bytes are read (and must still exist): all of them, or, when only ENVELOPE
   // needs them, those whose ENVELOPE is not built yet; a warm FETCH ENVELOPE reads no bytes.
-  let wantsRaw: (i: number) => boolean = () => false;
-  if (rawItems.length > 0 && rawItems.every((i) => i.kind === "ENVELOPE")) {
-    allMessages = await store.getMessages(runId, ids);
-    const msgs = allMessages;
-    wantsRaw = (i) => !!msgs[i] && !envelopeWireCached(msgs[i].mime);
-    allRaws = await Promise.all(ids.map((id, i) => (wantsRaw(i) ? store.getRaw(runId, id) : undefined)));
-  } else if (rawItems.length > 0) {
-    [allMessages, allRaws] = await Promise.all([
-      store.getMessages(runId, ids),
-      Promise.all(ids.map((id) => store.getRaw(runId, id))),
-    ]);
-    wantsRaw = () => true;
-  } else {
-    allMessages = await store.getMessages(runId, ids);
-  }
+  const rawItems = items.filter((i) => needsRaw([i]));
+  const rawForAll = rawItems.some((i) => i.kind !== "ENVELOPE");
+  const readRaws = (wanted: (i: number) => boolean) =>
+    Promise.all(ids.map((id, i) => (wanted(i) ? store.getRaw(runId, id) : undefined)));
+  // Bytes every message needs are read alongside the messages, not after them.
+  const [allMessages, rawsForAll] = await Promise.all([
+    store.getMessages(runId, ids),
+    rawForAll ? readRaws(() => true) : undefined,
+  ]);
+  const wantsRaw = (i: number): boolean => {
+    if (rawForAll) return true;
+    const msg = allMessages[i];
+    return rawItems.length > 0 && !!msg && !envelopeWireCached(msg.mime);
+  };
+  const allRaws = rawsForAll ?? (rawItems.length > 0 ? await readRaws(wantsRaw) : undefined);
   // Expunged or moved away meanwhile (its event may still be in flight from another process):
   // the EXPUNGE comes when allowed; its new UID elsewhere must never show here.
   const current = (i: number) => {
@@ -271,7 +270,7 @@ async function fetchBatch(
     if (msg.modSeq <= changedSince) return;
     tracker.noteFlags(msg.uid, msg.flags, msg.modSeq);
     const out: Value[] = [];
-    const flags = flagValues(msg.flags, target.message.recent);
+    const flags = flagValues(msg.flags, target.message.recent && showsRecent(ctx.session));
     for (const item of items) appendItem(out, item, msg, raw, flags, binary.parts[i]);
     const withFlags = reportFlags || items.some((it) => it.kind === "FLAGS");
     if (withFlags) for (const response of announceKeywords(selection, msg.flags)) ctx.send(response);

@@ -6,16 +6,23 @@ import { lua } from "./common.js";
  */
 export const READ_PRELUDE = lua`
 local function read_msg(id)
-  local m = redis.call('HMGET', P .. 'm:' .. id, 'seq', 'mb', 'uid', 'flags', 'modseq', 'idate', 'size', 'env', 'meta')
+  local m = redis.call('HMGET', P .. 'm:' .. id, 'seq', 'mb', 'uid', 'flags', 'modseq', 'idate', 'size', 'env', 'meta',
+    'mime')
   if not m[1] then return false end
   local mb = redis.call('HMGET', P .. 'mb:' .. m[2], 'address', 'name')
-  return {id, m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], mb[1] or '', mb[2] or ''}
+  return {id, m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], mb[1] or '', mb[2] or '', m[10] or ''}
 end
 
 -- Which incarnation of the run this is: a run deleted and created again starts its ids anew.
 local function incarnation()
   local r = redis.call('HMGET', RUN, 'createdAt', 'token')
   return r[1] .. ':' .. r[2]
+end
+
+-- Wants the keys mailbox_row reads beyond mb:<id> (declared or wanted by the caller).
+local function mailbox_row_keys(id)
+  local addr = redis.call('HGET', P .. 'mb:' .. id, 'address')
+  if addr then want(P .. 'subs:' .. addr) end
 end
 
 local function mailbox_row(id)
@@ -33,21 +40,21 @@ end
  * a line per id: '=uid modseq flags' for a light one still in the hinted mailbox (read from the
  * mailbox's flag lines, one HMGET for them all), 'seq mailboxId uid modseq flags' otherwise, or
  * empty when the message is gone; `mailboxes` is flat {id, address, name} once per mailbox met;
- * `fixed` is flat {idate, size, env, meta} per whole message found, in order. One string and a
+ * `fixed` is flat {idate, size, env, meta, mime} per whole message found, in order (mime: the
+ * MIME tree's JSON when it was stored apart from meta, see SET_MIME; '' otherwise). One string and a
  * few bulk replies, not a dozen per message: the reader parses a 512-message batch in a fraction
  * of the time.
  */
 export const GET_MESSAGES = lua`
 need_run()
 local hint, light = string.match(ARGV[3], '^(%S*) (%d*)$')
-local lines, mailboxes, fixed, met = {}, {}, {}, {}
+local lines, mailboxes, fixed, met, order = {}, {}, {}, {}, {}
+-- Mailboxes are read once every message is: their keys may have to be asked for first.
 local function meet(mbid)
   if met[mbid] then return end
   met[mbid] = true
-  local mb = redis.call('HMGET', P .. 'mb:' .. mbid, 'address', 'name')
-  mailboxes[#mailboxes + 1] = mbid
-  mailboxes[#mailboxes + 1] = mb[1] or ''
-  mailboxes[#mailboxes + 1] = mb[2] or ''
+  order[#order + 1] = mbid
+  want(P .. 'mb:' .. mbid)
 end
 -- fl:<mailbox> holds 'uid modseq flags' of exactly the messages in it (lua/common.ts).
 local hinted = {}
@@ -74,7 +81,7 @@ for i = 4, #ARGV do
     local k = P .. 'm:' .. ARGV[i]
     local whole = string.sub(light, i - 3, i - 3) ~= '1'
     local m
-    if whole then m = redis.call('HMGET', k, 'seq', 'mb', 'uid', 'modseq', 'flags', 'idate', 'size', 'env', 'meta')
+    if whole then m = redis.call('HMGET', k, 'seq', 'mb', 'uid', 'modseq', 'flags', 'idate', 'size', 'env', 'meta', 'mime')
     else m = redis.call('HMGET', k, 'seq', 'mb', 'uid', 'modseq', 'flags') end
     if m[1] then
       lines[i - 3] = m[1] .. ' ' .. m[2] .. ' ' .. m[3] .. ' ' .. m[4] .. ' ' .. (m[5] or '')
@@ -84,11 +91,19 @@ for i = 4, #ARGV do
         fixed[#fixed + 1] = m[7]
         fixed[#fixed + 1] = m[8] or ''
         fixed[#fixed + 1] = m[9]
+        fixed[#fixed + 1] = m[10] or ''
       end
     else
       lines[i - 3] = ''
     end
   end
+end
+need_keys()
+for _, mbid in ipairs(order) do
+  local mb = redis.call('HMGET', P .. 'mb:' .. mbid, 'address', 'name')
+  mailboxes[#mailboxes + 1] = mbid
+  mailboxes[#mailboxes + 1] = mb[1] or ''
+  mailboxes[#mailboxes + 1] = mb[2] or ''
 end
 return {incarnation(), table.concat(lines, '\n'), mailboxes, fixed}
 `;
@@ -103,9 +118,10 @@ if mbid ~= '' then
   local rows = {}
   local maddr = redis.call('HGET', P .. 'mb:' .. mbid, 'address')
   if maddr and (addr == '' or addr == maddr) then
+    -- A message's seq is its score in the run's seq index: no need to read each message.
     for _, id in ipairs(redis.call('ZRANGE', P .. 'ix:' .. mbid, 0, -1)) do
-      local seq = tonumber(redis.call('HGET', P .. 'm:' .. id, 'seq'))
-      if seq > after and seq < before then rows[#rows + 1] = {seq, id} end
+      local seq = tonumber(redis.call('ZSCORE', P .. 'seq', id))
+      if seq and seq > after and seq < before then rows[#rows + 1] = {seq, id} end
     end
   end
   if asc then table.sort(rows, function(a, b) return a[1] < b[1] end)
@@ -123,6 +139,13 @@ else
     ids = redis.call('ZREVRANGEBYSCORE', k, hi, lo, 'LIMIT', 0, limit)
   end
 end
+for _, id in ipairs(ids) do want(P .. 'm:' .. id) end
+need_keys()
+for _, id in ipairs(ids) do
+  local mb = redis.call('HGET', P .. 'm:' .. id, 'mb')
+  if mb then want(P .. 'mb:' .. mb) end
+end
+need_keys()
 local out = {}
 for i, id in ipairs(ids) do out[i] = read_msg(id) end
 return out
@@ -153,6 +176,8 @@ if n == redis.call('ZCARD', P .. 'ix:' .. mbid) then
   return {version, table.concat(lines, '\n')}
 end
 local rows = redis.call('ZRANGE', P .. 'ix:' .. mbid, 0, -1, 'WITHSCORES')
+for i = 1, #rows, 2 do want(P .. 'm:' .. rows[i]) end
+need_keys()
 local out = {'-'}
 for i = 1, #rows, 2 do
   local m = redis.call('HMGET', P .. 'm:' .. rows[i], 'flags', 'modseq')
@@ -175,8 +200,11 @@ return {incarnation(), table.concat(bits)}
 /** ARGV: address. */
 export const LIST_MAILBOXES = lua`
 need_run()
+local ids = redis.call('HVALS', P .. 'names:' .. ARGV[3])
+for _, id in ipairs(ids) do want(P .. 'mb:' .. id) end
+need_keys()
 local out = {}
-for _, id in ipairs(redis.call('HVALS', P .. 'names:' .. ARGV[3])) do
+for _, id in ipairs(ids) do
   out[#out + 1] = mailbox_row(id)
 end
 return out
@@ -188,16 +216,28 @@ need_run()
 local id = ARGV[5]
 if id == '' then id = redis.call('HGET', P .. 'names:' .. ARGV[3], ARGV[4]) end
 if not id then return false end
+want(P .. 'mb:' .. id)
+need_keys()
+mailbox_row_keys(id)
+need_keys()
 return mailbox_row(id)
 `;
 
 /** Returns flat {address, messages, unseen, ...}. */
 export const LIST_INBOXES = lua`
 need_run()
+local addrs, folders = redis.call('SMEMBERS', P .. 'addrs'), {}
+for _, addr in ipairs(addrs) do want(P .. 'names:' .. addr) end
+need_keys()
+for i, addr in ipairs(addrs) do
+  folders[i] = redis.call('HVALS', P .. 'names:' .. addr)
+  for _, id in ipairs(folders[i]) do want(P .. 'mb:' .. id) end
+end
+need_keys()
 local out = {}
-for _, addr in ipairs(redis.call('SMEMBERS', P .. 'addrs')) do
+for i, addr in ipairs(addrs) do
   local n, unseen = 0, 0
-  for _, id in ipairs(redis.call('HVALS', P .. 'names:' .. addr)) do
+  for _, id in ipairs(folders[i]) do
     local m = redis.call('HMGET', P .. 'mb:' .. id, 'n', 'unseen')
     n = n + tonumber(m[1])
     unseen = unseen + tonumber(m[2])
