@@ -54,6 +54,7 @@ import {
   normalizeMailboxName,
   parentNames,
 } from "../shared/mailbox-names.js";
+import { recipientKeys } from "../shared/recipients.js";
 import { summaryOf } from "../shared/sessions.js";
 import type { UidColumns } from "../shared/uid-columns.js";
 import {
@@ -365,6 +366,7 @@ export class RedisStore implements MailStore {
       input.envelope ? JSON.stringify(input.envelope) : "",
       joinFlags(flags),
       internalDate.getTime(),
+      JSON.stringify(recipientKeys(meta.summary, input.envelope)),
     ])) as [string, number, number, string];
     const msg: StoredMessage = {
       id: String(id),
@@ -413,6 +415,7 @@ export class RedisStore implements MailStore {
         copy.envelope ? JSON.stringify(copy.envelope) : "",
         joinFlags(t.flags),
         t.internalDate.getTime(),
+        JSON.stringify(recipientKeys(copy.meta.summary, copy.envelope)),
       );
     });
     const rows = await this.#commit(keys, runId, args, deadline);
@@ -588,6 +591,7 @@ export class RedisStore implements MailStore {
       bound(query.beforeSeq, MAX_SEQ),
       limit,
       query.order === "asc" ? "asc" : "desc",
+      query.recipient === undefined ? "" : `=${query.recipient.toLowerCase()}`,
     ])) as unknown[];
     return rows.map((row) => decodeMessage(runId, row)).filter((m): m is StoredMessage => m !== undefined);
   }

@@ -50,6 +50,9 @@ const none = (): string[] => [];
 const str = (a: readonly Arg[], i: number): string => String(a[i] ?? "");
 const from = (a: readonly Arg[], i: number): string[] => a.slice(i).map(String);
 const messages = (k: RunKeys, ids: string[]): string[] => ids.map((id) => k.message(id));
+/** The recipient index keys of a message, from its JSON list of recipient keys (an argument). */
+const recipients = (k: RunKeys, json: string): string[] =>
+  json === "" ? [] : [...k.fixed("rcpts"), ...(JSON.parse(json) as string[]).map((key) => k.recipient(key))];
 /** An address's keys, with the run-wide ones its first message or folder touches. */
 const withAddress = (k: RunKeys, address: string): string[] => [
   ...k.fixed("addrs", "seq", "ev", "events"),
@@ -69,13 +72,20 @@ const writes = {
   smRenameMailbox: { lua: RENAME_MAILBOX, keys: (k, a) => withAddress(k, str(a, 0)), discovers: true },
   smSetSubscribed: { lua: SET_SUBSCRIBED, keys: (k, a) => withAddress(k, str(a, 0)), discovers: true },
   smClaimRecent: { lua: CLAIM_RECENT, keys: (k, a) => k.mailbox(str(a, 0)) },
-  smAppend: { lua: APPEND, keys: (k, a) => withAddress(k, str(a, 0)), discovers: true },
-  // ARGV: delivery id, not-after, body, then 7 per copy starting with its address.
+  smAppend: {
+    lua: APPEND,
+    keys: (k, a) => [...withAddress(k, str(a, 0)), ...recipients(k, str(a, 7))],
+    discovers: true,
+  },
+  // ARGV: delivery id, not-after, body, then 8 per copy starting with its address and ending
+  // with its recipient keys.
   smAppendDelivery: {
     lua: APPEND_DELIVERY,
     keys: (k, a) => [
       ...k.fixed("dlv", "dlvr"),
-      ...a.flatMap((_, i) => (i >= 3 && (i - 3) % 7 === 0 ? withAddress(k, str(a, i)) : [])),
+      ...a.flatMap((_, i) =>
+        i >= 3 && (i - 3) % 8 === 0 ? [...withAddress(k, str(a, i)), ...recipients(k, str(a, i + 7))] : [],
+      ),
     ],
     discovers: true,
   },
@@ -86,7 +96,11 @@ const writes = {
   },
   smCopy: {
     lua: COPY,
-    keys: (k, a) => [...k.fixed("seq", "ev", "events"), ...k.mailbox(str(a, 0)), ...messages(k, from(a, 1))],
+    keys: (k, a) => [
+      ...k.fixed("seq", "ev", "events", "rcpts"),
+      ...k.mailbox(str(a, 0)),
+      ...messages(k, from(a, 1)),
+    ],
     discovers: true,
   },
   smMove: {
@@ -130,13 +144,14 @@ const reads = {
     discovers: true,
   },
   smExisting: { lua: EXISTING, keys: (k, a) => messages(k, from(a, 0)) },
-  // ARGV: address ('' = any), mailbox id ('' = any), ...
+  // ARGV: address ('' = any), mailbox id ('' = any), 4 more, '=' and a recipient ('' = any).
   smListMessages: {
     lua: LIST_MESSAGES,
     keys: (k, a) => [
       ...k.fixed("seq"),
       ...(str(a, 0) ? k.address(str(a, 0)) : []),
       ...(str(a, 1) ? k.mailbox(str(a, 1)) : []),
+      ...(str(a, 6) ? [k.recipient(str(a, 6).slice(1)), ...k.address(str(a, 6).slice(1))] : []),
     ],
     discovers: true,
   },

@@ -152,8 +152,29 @@ local function existing(from)
   return out
 end
 
+-- rcpt:<key> holds the messages a recipient key (shared/recipients.ts) finds, scored by seq; the
+-- message hash keeps its keys in 'rk' (a JSON array, made by the client, which lowercases them
+-- as JavaScript does), so they can be taken out when it leaves; 'rcpts' names every such key
+-- the run has used, for DELETE_RUN.
+local function rcpt_add(rk, id, seq)
+  if not rk or rk == '' or rk == '[]' then return end
+  local rs = P .. 'rcpts'
+  for _, key in ipairs(cjson.decode(rk)) do
+    local k = P .. 'rcpt:' .. key
+    redis.call('ZADD', k, seq, id)
+    touch(k)
+    redis.call('SADD', rs, key)
+  end
+  touch(rs)
+end
+
+local function rcpt_remove(rk, id)
+  if not rk or rk == '' or rk == '[]' then return end
+  for _, key in ipairs(cjson.decode(rk)) do redis.call('ZREM', P .. 'rcpt:' .. key, id) end
+end
+
 -- Stores one message in an existing mailbox; the caller has checked quota and mailbox.
-local function put_message(addr, mbid, raw, meta, env, flags, idate)
+local function put_message(addr, mbid, raw, meta, env, flags, idate, rk)
   local seq = next_seq()
   local id = b36(seq)
   local mk = P .. 'mb:' .. mbid
@@ -161,9 +182,10 @@ local function put_message(addr, mbid, raw, meta, env, flags, idate)
   local k = P .. 'm:' .. id
   local size = #raw
   redis.call('HSET', k, 'seq', seq, 'mb', mbid, 'uid', uid, 'flags', flags, 'modseq', seq, 'idate', idate,
-    'size', size, 'env', env, 'meta', meta, 'raw', raw)
+    'size', size, 'env', env, 'meta', meta, 'raw', raw, 'rk', rk)
   touch(k)
   index_add(mbid, addr, id, uid, seq, flags)
+  rcpt_add(rk, id, seq)
   fl_set(mbid, id, uid, seq, flags)
   redis.call('HSET', mk, 'hms', seq)
   redis.call('HINCRBY', RUN, 'msgs', 1)

@@ -29,7 +29,9 @@ local ids = redis.call('ZRANGE', ix, 0, -1)
 local bytes = 0
 for _, mid in ipairs(ids) do
   local mk = P .. 'm:' .. mid
-  bytes = bytes + tonumber(redis.call('HGET', mk, 'size'))
+  local m = redis.call('HMGET', mk, 'size', 'rk')
+  bytes = bytes + tonumber(m[1])
+  rcpt_remove(m[2], mid)
   redis.call('UNLINK', mk)
   redis.call('ZREM', P .. 'seq', mid)
   redis.call('ZREM', P .. 'aseq:' .. addr, mid)

@@ -1,8 +1,8 @@
 import { lua } from "./common.js";
 
 /**
- * ARGV: address, mailbox name, raw, meta JSON, envelope JSON ('' = none), flags, internalDate.
- * Returns {id, seq, uid, mailboxId}.
+ * ARGV: address, mailbox name, raw, meta JSON, envelope JSON ('' = none), flags, internalDate,
+ * recipient keys JSON. Returns {id, seq, uid, mailboxId}.
  */
 export const APPEND = lua`
 need_run()
@@ -11,12 +11,13 @@ ensure_inbox(addr)
 local mbid = redis.call('HGET', P .. 'names:' .. addr, name)
 if not mbid then fail('mailbox_not_found') end
 check_quota(1, #raw)
-return put_message(addr, mbid, raw, ARGV[6], ARGV[7], ARGV[8], ARGV[9])
+return put_message(addr, mbid, raw, ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10])
 `;
 
 /**
  * One message to several inboxes, all copies or none. ARGV: delivery id, not-after (epoch ms),
- * body, then per copy: address, mailbox name, head, meta JSON, envelope JSON, flags, internalDate.
+ * body, then per copy: address, mailbox name, head, meta JSON, envelope JSON, flags, internalDate,
+ * recipient keys JSON.
  * Returns {{id, seq, uid, mailboxId}...}. A delivery id seen before returns that call's answer
  * and stores nothing; past not-after (by Redis's clock) it stores nothing, so a caller that gave
  * up waiting knows a late execution cannot store what it answered 451 for.
@@ -30,7 +31,7 @@ if done then return cjson.decode(done) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if now >= tonumber(ARGV[4]) then fail('delivery_expired') end
-local F, FIRST = 7, 6
+local F, FIRST = 8, 6
 local n = (#ARGV - FIRST + 1) / F
 local bytes = 0
 for i = 0, n - 1 do
@@ -52,7 +53,8 @@ for i = 0, n - 1 do
   local addr = ARGV[b]
   ensure_inbox(addr)
   local mbid = redis.call('HGET', P .. 'names:' .. addr, ARGV[b + 1])
-  out[#out + 1] = put_message(addr, mbid, ARGV[b + 2] .. body, ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6])
+  out[#out + 1] = put_message(addr, mbid, ARGV[b + 2] .. body, ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6],
+    ARGV[b + 7])
 end
 -- Only a retry after an unknown outcome needs the answer: forget deliveries after an hour.
 redis.call('HSET', dh, did, cjson.encode(out))
@@ -154,15 +156,16 @@ for _, id in ipairs(ids) do bytes = bytes + tonumber(redis.call('HGET', P .. 'm:
 check_quota(#ids, bytes)
 local mapping = {}
 for _, id in ipairs(ids) do
-  local m = redis.call('HMGET', P .. 'm:' .. id, 'uid', 'flags', 'idate', 'size', 'env', 'meta', 'raw')
+  local m = redis.call('HMGET', P .. 'm:' .. id, 'uid', 'flags', 'idate', 'size', 'env', 'meta', 'raw', 'rk')
   local seq = next_seq()
   local nid = b36(seq)
   local uid = redis.call('HINCRBY', dk, 'uidnext', 1) - 1
   local k = P .. 'm:' .. nid
   redis.call('HSET', k, 'seq', seq, 'mb', dest, 'uid', uid, 'flags', m[2], 'modseq', seq, 'idate', m[3],
-    'size', m[4], 'env', m[5], 'meta', m[6], 'raw', m[7])
+    'size', m[4], 'env', m[5], 'meta', m[6], 'raw', m[7], 'rk', m[8] or '')
   touch(k)
   index_add(dest, d[1], nid, uid, seq, m[2])
+  rcpt_add(m[8], nid, seq)
   fl_set(dest, nid, uid, seq, m[2])
   redis.call('HSET', dk, 'hms', seq)
   redis.call('HINCRBY', RUN, 'msgs', 1)
@@ -220,10 +223,11 @@ need_run()
 local ids = existing(3)
 for _, id in ipairs(ids) do
   local k = P .. 'm:' .. id
-  local m = redis.call('HMGET', k, 'mb', 'uid', 'flags', 'size')
+  local m = redis.call('HMGET', k, 'mb', 'uid', 'flags', 'size', 'rk')
   local mk = P .. 'mb:' .. m[1]
   local addr = redis.call('HGET', mk, 'address')
   index_remove(m[1], addr, id, m[3], false)
+  rcpt_remove(m[5], id)
   redis.call('UNLINK', k)
   redis.call('HINCRBY', RUN, 'msgs', -1)
   redis.call('HINCRBY', RUN, 'bytes', 0 - tonumber(m[4]))

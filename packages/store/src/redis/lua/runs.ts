@@ -23,6 +23,7 @@ for _, addr in ipairs(redis.call('SMEMBERS', P .. 'addrs')) do
   end
   redis.call('UNLINK', nk, P .. 'subs:' .. addr, P .. 'aseq:' .. addr)
 end
+for _, key in ipairs(redis.call('SMEMBERS', P .. 'rcpts')) do redis.call('UNLINK', P .. 'rcpt:' .. key) end
 local ids = redis.call('ZRANGE', P .. 'seq', 0, -1)
 -- Many keys per UNLINK: one command per message would hold the server far longer.
 for i = 1, #ids, 1000 do
@@ -31,7 +32,7 @@ for i = 1, #ids, 1000 do
   redis.call('UNLINK', unpack(batch))
 end
 ${WH_DROP_ALL}
-redis.call('UNLINK', P .. 'seq', P .. 'ev', P .. 'dns', P .. 'faults', P .. 'grey', P .. 'addrs', P .. 'dlv', P .. 'dlvr', P .. 'ssl', P .. 'ssh', RUN)
+redis.call('UNLINK', P .. 'seq', P .. 'ev', P .. 'dns', P .. 'faults', P .. 'grey', P .. 'addrs', P .. 'dlv', P .. 'dlvr', P .. 'ssl', P .. 'ssh', P .. 'rcpts', RUN)
 local gone = cjson.encode({type = 'run.deleted', runId = RUNID, seq = seq})
 redis.call('SPUBLISH', P .. 'events', gone)
 redis.call('SPUBLISH', P .. 'cache', gone)
