@@ -19,6 +19,7 @@ import {
   DELETE_MESSAGES,
   MOVE,
   PLAN_TARGET,
+  SET_MIME,
   UPDATE_FLAGS,
 } from "./lua/messages.js";
 import {
@@ -126,6 +127,15 @@ const writes = {
           : [],
       ),
     ],
+  },
+  // ARGV: incarnation, then message id and tree pairs.
+  smSetMime: {
+    lua: SET_MIME,
+    keys: (k, a) =>
+      messages(
+        k,
+        from(a, 1).filter((_, i) => i % 2 === 0),
+      ),
   },
   smUpdateFlags: {
     lua: UPDATE_FLAGS,
