@@ -10,5 +10,6 @@ export * from "./ids.js";
 export * from "./login.js";
 export * from "./loop-budget.js";
 export * from "./lower-bound.js";
+export * from "./mime-prepend.js";
 export * from "./shared-bytes.js";
 export * from "./transcripts.js";

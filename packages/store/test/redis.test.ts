@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { startRedisServer, type TestRedis } from "../../../test/support/redis-server.js";
 import { RedisStore } from "../src/index.js";
 import { describeMailStoreContract } from "./contract.js";
-import { appendInput, collectEvents, uniqueRunId } from "./fixtures.js";
+import { appendInput, collectEvents, metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
 
 const limits = { maxMessages: 1000, maxBytes: 10_000_000 };
 
@@ -120,6 +120,54 @@ describe("RedisStore across processes", () => {
     }
     expect(await a.deleteRun(run.id)).toBe(true);
     expect(await raw.keys(`*${run.id}*`)).toEqual([]);
+  });
+
+  it("sends a large body ahead of its delivery a MiB per command, and keeps no copy of it", async () => {
+    const run = await a.createRun({
+      id: uniqueRunId(),
+      ttlSeconds: 60,
+      limits: { ...limits, maxBytes: 1e8 },
+    });
+    const setranges = async () =>
+      Number(/cmdstat_setrange:calls=(\d+)/.exec(await raw.info("commandstats"))?.[1] ?? 0);
+    const body = rawMessage("large", "y".repeat(5 * 1024 * 1024));
+    const before = await setranges();
+    const [m] = await a.appendDelivery(run.id, {
+      deliveryId: uniqueRunId("d"),
+      body,
+      copies: [{ address: "u@x.test", head: Buffer.from("Received: x\r\n"), meta: metaFor(body, "large") }],
+    });
+    expect(await setranges()).toBeGreaterThanOrEqual(before + 5);
+    expect(
+      (await b.getRaw(run.id, m!.id))?.equals(Buffer.concat([Buffer.from("Received: x\r\n"), body])),
+    ).toBe(true);
+    expect(await raw.keys(`sm:{${run.id}}:up:*`)).toEqual([]);
+  });
+
+  it("stores nothing, and keeps no uploaded body, when a large delivery's script runs past its deadline", async () => {
+    // A deadline already passed when the script runs: the 451 case, which must leave nothing.
+    const late = await RedisStore.connect({ url: inject("redisUrl"), commitWaitMs: 1 });
+    try {
+      const run = await late.createRun({
+        id: uniqueRunId(),
+        ttlSeconds: 60,
+        limits: { ...limits, maxBytes: 1e8 },
+      });
+      const body = rawMessage("late", "z".repeat(3 * 1024 * 1024));
+      await expect(
+        late.appendDelivery(run.id, {
+          deliveryId: uniqueRunId("d"),
+          body,
+          copies: [
+            { address: "u@x.test", head: Buffer.from("Received: x\r\n"), meta: metaFor(body, "late") },
+          ],
+        }),
+      ).rejects.toMatchObject({ code: "store_unavailable" });
+      expect(await late.runCounts(run.id)).toEqual({ messages: 0, bytes: 0, inboxes: 0 });
+      expect(await raw.keys(`sm:{${run.id}}:up:*`)).toEqual([]);
+    } finally {
+      await late.close();
+    }
   });
 });
 

@@ -5,6 +5,7 @@ import {
   type FaultRuleState,
   type Mailbox,
   type MessageMeta,
+  type MimeNode,
   newRunId,
   RUN_ID_PATTERN,
   type Run,
@@ -15,6 +16,7 @@ import {
   type StoredMessage,
   type StoreEvent,
   type TranscriptLimits,
+  treeAfterPrepend,
 } from "@sandmail/core";
 import type {
   AppendInput,
@@ -76,6 +78,7 @@ import { RunCache } from "./run-cache.js";
 import { defineScripts, type ScriptFn, type ScriptName, scriptCall } from "./scripts.js";
 import { Subscriptions } from "./subscriptions.js";
 import { TickBatch } from "./tick-batch.js";
+import { UPLOAD_ABOVE_BYTES, uploadInSlices } from "./upload.js";
 import { RedisWebhooks } from "./webhooks.js";
 
 export interface RedisStoreOptions {
@@ -114,6 +117,8 @@ export interface RedisStoreOptions {
 
 /** Past the commit deadline, how long a script already queued in Redis may still be running. */
 const COMMIT_GRACE_MS = 1000;
+/** How much longer an uploaded body is kept than the script may still run: clocks disagree. */
+const UPLOAD_SLACK_MS = 60_000;
 
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 const FLAG_OPS = new Set(["add", "remove", "set"]);
@@ -395,14 +400,30 @@ export class RedisStore implements MailStore {
       flags: normalizeFlags(copy.flags),
       internalDate: copy.internalDate ? new Date(copy.internalDate) : new Date(),
     }));
-    // Other processes read the tree from Redis: build it now when it was left to the store.
-    const metas = copies.map((copy) =>
-      copy.meta.mime === undefined
-        ? appendedMeta(copy, Buffer.concat([copy.head, input.body]))
-        : (copy.meta as MessageMeta),
-    );
+    // Other processes read the tree from Redis: build it now when it was left to the store, from
+    // the body once for all copies (a copy's head only moves it along), never joining a copy's
+    // bytes just to index them.
+    let bodyTree: MimeNode | undefined;
+    const metas = copies.map((copy): MessageMeta => {
+      if (copy.meta.mime !== undefined) return copy.meta as MessageMeta;
+      bodyTree ??= appendedMeta(copy, input.body).mime;
+      return { ...copy.meta, mime: treeAfterPrepend(bodyTree, copy.head.length) };
+    });
     const deadline = Date.now() + this.#commitWaitMs;
-    const args: Array<string | number | Buffer> = [input.deliveryId, deadline, input.body];
+    // A large body goes ahead of the script, a slice per command (upload.ts); the script takes it
+    // from there. Its key outlives every retry of the script and then expires: a delivery that never
+    // ran leaves nothing, and one that ran took the body into the message and deleted the key.
+    const uploaded = input.body.length > UPLOAD_ABOVE_BYTES;
+    if (uploaded) {
+      const ttl = this.#commitWaitMs + COMMIT_GRACE_MS + UPLOAD_SLACK_MS;
+      await this.#exec(() => uploadInSlices(this.#redis, keys.upload(input.deliveryId), input.body, ttl));
+    }
+    const args: Array<string | number | Buffer> = [
+      input.deliveryId,
+      deadline,
+      uploaded ? "" : input.body,
+      uploaded ? "1" : "",
+    ];
     copies.forEach((copy, i) => {
       const t = targets[i] as (typeof targets)[number];
       args.push(

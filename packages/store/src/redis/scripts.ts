@@ -70,12 +70,13 @@ const writes = {
   smSetSubscribed: { lua: SET_SUBSCRIBED, keys: (k, a) => withAddress(k, str(a, 0)), discovers: true },
   smClaimRecent: { lua: CLAIM_RECENT, keys: (k, a) => k.mailbox(str(a, 0)) },
   smAppend: { lua: APPEND, keys: (k, a) => withAddress(k, str(a, 0)), discovers: true },
-  // ARGV: delivery id, not-after, body, then 7 per copy starting with its address.
+  // ARGV: delivery id, not-after, body, uploaded, then 7 per copy starting with its address.
   smAppendDelivery: {
     lua: APPEND_DELIVERY,
     keys: (k, a) => [
       ...k.fixed("dlv", "dlvr"),
-      ...a.flatMap((_, i) => (i >= 3 && (i - 3) % 7 === 0 ? withAddress(k, str(a, i)) : [])),
+      k.upload(str(a, 0)),
+      ...a.flatMap((_, i) => (i >= 4 && (i - 4) % 7 === 0 ? withAddress(k, str(a, i)) : [])),
     ],
     discovers: true,
   },

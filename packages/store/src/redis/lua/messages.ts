@@ -16,10 +16,12 @@ return put_message(addr, mbid, raw, ARGV[6], ARGV[7], ARGV[8], ARGV[9])
 
 /**
  * One message to several inboxes, all copies or none. ARGV: delivery id, not-after (epoch ms),
- * body, then per copy: address, mailbox name, head, meta JSON, envelope JSON, flags, internalDate.
+ * body, uploaded ('1': the body is not in ARGV but in the key up:<delivery id>, sent ahead in
+ * slices), then per copy: address, mailbox name, head, meta JSON, envelope JSON, flags, internalDate.
  * Returns {{id, seq, uid, mailboxId}...}. A delivery id seen before returns that call's answer
  * and stores nothing; past not-after (by Redis's clock) it stores nothing, so a caller that gave
- * up waiting knows a late execution cannot store what it answered 451 for.
+ * up waiting knows a late execution cannot store what it answered 451 for. An uploaded body is
+ * deleted whatever follows; one that is gone (expired) stores nothing either.
  */
 export const APPEND_DELIVERY = lua`
 need_run()
@@ -27,10 +29,16 @@ local did, body = ARGV[3], ARGV[5]
 local dz, dh = P .. 'dlv', P .. 'dlvr'
 local done = redis.call('HGET', dh, did)
 if done then return cjson.decode(done) end
+if ARGV[6] == '1' then
+  local up = P .. 'up:' .. did
+  body = redis.call('GET', up)
+  if not body then fail('delivery_expired') end
+  redis.call('DEL', up)
+end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if now >= tonumber(ARGV[4]) then fail('delivery_expired') end
-local F, FIRST = 7, 6
+local F, FIRST = 7, 7
 local n = (#ARGV - FIRST + 1) / F
 local bytes = 0
 for i = 0, n - 1 do
