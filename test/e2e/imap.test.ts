@@ -56,7 +56,8 @@ describe("IMAP and the API share one mailbox state", () => {
       expect(found).toHaveLength(1);
       const uid = (found as number[])[0] ?? 0;
       const fetched = await imap.fetchOne(String(uid), { source: true }, { uid: true });
-      expect(fetched && fetched.source?.toString()).toContain("body of first");
+      if (!fetched) throw new Error(`FETCH found no message with UID ${uid}`);
+      expect(fetched.source?.toString()).toContain("body of first");
       await imap.messageFlagsAdd(String(uid), ["\\Seen", "\\Flagged"], { uid: true });
     } finally {
       lock.release();

@@ -63,6 +63,12 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/** What serve needs of an SMTP, IMAP or POP3 service: plain and implicit-TLS listeners, one close. */
+interface MailFrontEnd {
+  listen(): Promise<{ port: number; tlsPort: number }>;
+  close(): Promise<void>;
+}
+
 /** Over the limit an HTTP client gets a 503 problem+json and the connection closes, before its request is read. */
 function limitHttpConnections(server: Server, limiter: ConnectionLimiter): void {
   const body = JSON.stringify({
@@ -119,46 +125,25 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const defaultRun = await catchAll?.ensure();
     const tls = options.tls ?? (await loadTlsMaterial(config));
 
+    // What every mail front end is given: SMTP and IMAP also count into metrics and reserve
+    // what they read in the memory budget (POP3 only reads what is stored).
+    const shared = { config, store, tls, logger, loginThrottle };
+    const counted = { ...shared, metrics, budget };
+    /** Listens with one mail front end, closed with the process; answers the ports it got. */
+    const start = async (service: MailFrontEnd) => {
+      const bound = await service.listen();
+      closers.push(() => service.close());
+      return bound;
+    };
     if (services.has("smtp")) {
-      const smtp = createSmtpService({
-        config,
-        store,
-        tls,
-        logger,
-        metrics,
-        loginThrottle,
-        work,
-        budget,
-        ...(catchAll ? { catchAll } : {}),
-      });
-      const bound = await smtp.listen();
-      ports.smtp = bound.port;
-      ports.smtps = bound.tlsPort;
-      closers.push(() => smtp.close());
+      const smtp = createSmtpService({ ...counted, work, ...(catchAll ? { catchAll } : {}) });
+      ({ port: ports.smtp, tlsPort: ports.smtps } = await start(smtp));
     }
-
     if (services.has("imap")) {
-      const imap = createImapService({
-        config,
-        store,
-        tls,
-        logger,
-        metrics,
-        loginThrottle,
-        budget,
-      });
-      const bound = await imap.listen();
-      ports.imap = bound.port;
-      ports.imaps = bound.tlsPort;
-      closers.push(() => imap.close());
+      ({ port: ports.imap, tlsPort: ports.imaps } = await start(createImapService(counted)));
     }
-
     if (services.has("pop3")) {
-      const pop3 = createPop3Service({ config, store, tls, logger, loginThrottle });
-      const bound = await pop3.listen();
-      ports.pop3 = bound.port;
-      ports.pop3s = bound.tlsPort;
-      closers.push(() => pop3.close());
+      ({ port: ports.pop3, tlsPort: ports.pop3s } = await start(createPop3Service(shared)));
     }
 
     if (services.has("api")) {

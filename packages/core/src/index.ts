@@ -7,6 +7,7 @@ export * from "./events.js";
 export * from "./extraction.js";
 export * from "./faults.js";
 export * from "./ids.js";
+export * from "./load-once.js";
 export * from "./login.js";
 export * from "./loop-budget.js";
 export * from "./lower-bound.js";

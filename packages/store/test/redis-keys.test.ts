@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type TestRedis } from "../../../test/support/redis-server.js";
 import { RedisStore } from "../src/index.js";
 import { RunKeys } from "../src/redis/keys.js";
-import { defineScripts, SCRIPT_NAMES, scriptCall, scriptSource } from "../src/redis/scripts.js";
+import { defineScripts, neededKeys, SCRIPT_NAMES, scriptCall, scriptSource } from "../src/redis/scripts.js";
 import { expungedKept } from "../src/shared/inputs.js";
 import { describeMailStoreContract } from "./contract.js";
-import { appendInput, uniqueRunId } from "./fixtures.js";
+import { appendInput, metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
 
 /*
  * Every script runs under the key guard (src/redis/lua/key-guard.ts) through the whole store
@@ -80,9 +80,9 @@ describe("the key guard", () => {
       await expect(scripts.smSetDns(2, keys.run, keys.channel, keys.prefix, run.id, "[]")).rejects.toThrow(
         /key_guard smSetDns: SET on sm:\{[^}]+\}:dns, not declared in KEYS/,
       );
-      // A script that may discover keys still has to declare the run's fixed ones.
-      await expect(scripts.smEnsureInbox(1, keys.run, keys.prefix, run.id, "u@x.test")).rejects.toThrow(
-        /key_guard smEnsureInbox: SADD on sm:\{[^}]+\}:addrs, not declared in KEYS/,
+      // A run-wide key a script reads first is declared like any other.
+      await expect(scripts.smEnsureInbox(1, keys.run, keys.prefix, run.id, "u@x.test", "")).rejects.toThrow(
+        /key_guard smEnsureInbox: SISMEMBER on sm:\{[^}]+\}:addrs, not declared in KEYS/,
       );
       // Another run's prefix in ARGV: its keys are outside the declared run.
       const other = new RunKeys("sm:", uniqueRunId());
@@ -91,6 +91,104 @@ describe("the key guard", () => {
       ).rejects.toThrow(/key_guard smGetDns: KEYS\[1\] is not the run hash/);
     } finally {
       await store.close();
+    }
+  });
+
+  it("a script asks for the keys it finds in the data, writes nothing, and runs once they are declared", async () => {
+    const scripts = defineScripts(raw, expungedKept(undefined), true);
+    const store = await RedisStore.connect({ url: redis.url, checkKeys: true });
+    try {
+      const run = await store.createRun({
+        id: uniqueRunId(),
+        ttlSeconds: 60,
+        limits: { maxMessages: 5, maxBytes: 1e6 },
+      });
+      const msg = await store.appendMessage(run.id, appendInput("u@x.test", "asked"));
+      const keys = new RunKeys("sm:", run.id);
+      // Only the message's key from its id: its mailbox's keys are in the data.
+      const args = ["add", "\\Seen", "", msg.id];
+      const err = await scripts
+        .smUpdateFlags(...scriptCall("smUpdateFlags", keys, run.id, args))
+        .catch((e) => e);
+      const asked = neededKeys(err, keys);
+      expect(asked).toEqual([`${keys.prefix}mb:${msg.mailboxId}`, `${keys.prefix}fl:${msg.mailboxId}`]);
+      expect(await raw.hget(keys.message(msg.id), "flags")).toBe("");
+      const [updated] = (await scripts.smUpdateFlags(
+        ...scriptCall("smUpdateFlags", keys, run.id, args, asked),
+      )) as [unknown[]];
+      expect(updated).toHaveLength(1);
+      expect(await raw.hget(keys.message(msg.id), "flags")).toBe("\\Seen");
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("fails a script that touches keys found in the data without asking for them", async () => {
+    const store = await RedisStore.connect({ url: redis.url });
+    try {
+      const run = await store.createRun({
+        id: uniqueRunId(),
+        ttlSeconds: 60,
+        limits: { maxMessages: 5, maxBytes: 1e6 },
+      });
+      const msg = await store.appendMessage(run.id, appendInput("u@x.test", "regressed"));
+      const keys = new RunKeys("sm:", run.id);
+      // The script as it would be had it stopped asking: need_keys does nothing.
+      const guarded = scriptSource("smDeleteMessages", expungedKept(undefined), true);
+      const regressed = guarded.replace(
+        "local function need_keys()",
+        "local function need_keys() end\nlocal function asked()",
+      );
+      expect(regressed).not.toBe(guarded);
+      const call = scriptCall("smDeleteMessages", keys, run.id, [msg.id]) as [number, ...string[]];
+      await expect(raw.eval(regressed, ...call)).rejects.toThrow(
+        /key_guard smDeleteMessages: \w+ on sm:\{[^}]+\}:(mb|ix|fl|gone):\S+, not declared in KEYS/,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("ingests with one script call per delivery once this process knows where its copies go", async () => {
+    const store = await RedisStore.connect({ url: redis.url });
+    const other = await RedisStore.connect({ url: redis.url });
+    const scriptCalls = async () => {
+      const info = await raw.info("commandstats");
+      return [...info.matchAll(/^cmdstat_eval(?:sha)?:calls=(\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    const body = rawMessage("counted", "one body");
+    const delivery = (n: number) => ({
+      deliveryId: uniqueRunId("d"),
+      body,
+      copies: ["a@x.test", "b@x.test"].map((address) => {
+        const head = Buffer.from(`Received: ${n} for <${address}>\r\n`);
+        return { address, head, meta: metaFor(Buffer.concat([head, body]), "counted") };
+      }),
+    });
+    try {
+      const run = await store.createRun({
+        id: uniqueRunId(),
+        ttlSeconds: 60,
+        limits: { maxMessages: 50, maxBytes: 1e6 },
+      });
+      let before = await scriptCalls();
+      // New addresses: the caller hands ids for their folders, so even the first is one call.
+      await store.appendDelivery(run.id, delivery(0));
+      expect((await scriptCalls()) - before).toBe(1);
+      before = await scriptCalls();
+      for (let i = 1; i <= 10; i++) await store.appendDelivery(run.id, delivery(i));
+      expect((await scriptCalls()) - before).toBe(10);
+      // Another process learns the inboxes' keys once (the script asks), then one call each.
+      before = await scriptCalls();
+      await other.appendDelivery(run.id, delivery(11));
+      expect((await scriptCalls()) - before).toBe(2);
+      before = await scriptCalls();
+      for (let i = 12; i <= 16; i++) await other.appendDelivery(run.id, delivery(i));
+      expect((await scriptCalls()) - before).toBe(5);
+      expect((await store.runCounts(run.id)).messages).toBe(34);
+    } finally {
+      await store.close();
+      await other.close();
     }
   });
 });

@@ -81,18 +81,14 @@ export class DeflateLink {
     this.deflate.write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
   }
 
-  /** Reads no more: the connection is closing and what the client still sends is not wanted. */
-  stopInput(): void {
-    this.inflate.destroy();
-  }
-
   /**
    * Ends the connection: nothing more is inflated (a bomb would go on and on), the compressed
    * stream is finished with the last reply and then ends the socket; a peer that never reads
    * does not hold it open.
    */
   close(): void {
-    this.stopInput();
+    // What the client still sends is not wanted.
+    this.inflate.destroy();
     if (this.deflate.destroyed) this.socket.end();
     else {
       this.writePending();

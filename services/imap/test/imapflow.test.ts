@@ -125,9 +125,10 @@ describe("imapflow against sandmail IMAP", () => {
     expect((await server.store.getRaw(server.runId, stored!.id))?.equals(raw)).toBe(true);
     await c.mailboxOpen("Binary");
     const msg = await c.fetchOne(String(uid), { bodyParts: ["1", "2", "3"] }, { uid: true, binary: true });
-    expect(msg && msg.bodyParts?.get("1")?.toString()).toBe("café crème");
-    expect(msg && msg.bodyParts?.get("2")?.equals(pdf)).toBe(true);
-    expect(msg && msg.bodyParts?.get("3")?.equals(pdf)).toBe(true);
+    if (!msg) throw new Error(`FETCH found no message with UID ${uid}`);
+    expect(msg.bodyParts?.get("1")?.toString()).toBe("café crème");
+    expect(msg.bodyParts?.get("2")?.equals(pdf)).toBe(true);
+    expect(msg.bodyParts?.get("3")?.equals(pdf)).toBe(true);
     await c.logout();
   });
 

@@ -72,10 +72,19 @@ import {
 import { checkRedisUrl, openConnection, type RedisConnection, readyWaiter } from "./connection.js";
 import { commitOutcome, toStoreError } from "./errors.js";
 import { IndexCache } from "./index-cache.js";
+import { KeyHints } from "./key-hints.js";
 import { checkKeyPrefix, RunKeys } from "./keys.js";
 import { type FixedParts, MessageCache } from "./message-cache.js";
+import { NewIds } from "./new-ids.js";
 import { RunCache } from "./run-cache.js";
-import { defineScripts, type ScriptFn, type ScriptName, scriptCall } from "./scripts.js";
+import {
+  defineScripts,
+  KEY_ROUNDS,
+  neededKeys,
+  type ScriptFn,
+  type ScriptName,
+  scriptCall,
+} from "./scripts.js";
 import { Subscriptions } from "./subscriptions.js";
 import { TickBatch } from "./tick-batch.js";
 import { UPLOAD_ABOVE_BYTES, uploadInSlices } from "./upload.js";
@@ -136,6 +145,8 @@ export class RedisStore implements MailStore {
   readonly #runCache: RunCache;
   readonly #messages: MessageCache;
   readonly #indexes: IndexCache;
+  readonly #keyHints = new KeyHints();
+  readonly #newIds = new NewIds();
   readonly #existing = new TickBatch<[incarnation: string, exists: boolean]>(async (runId, ids) => {
     const [incarnation, bits] = (await this.#script("smExisting", runId, ids)) as [string, string];
     return ids.map((_, i) => [String(incarnation), bits[i] === "1"]);
@@ -171,6 +182,7 @@ export class RedisStore implements MailStore {
         this.#runCache.clear();
         this.#messages.clear();
         this.#indexes.clear();
+        this.#keyHints.clear();
       },
     );
     this.webhooks = new RedisWebhooks(
@@ -193,6 +205,7 @@ export class RedisStore implements MailStore {
         if (event.type === "run.deleted") {
           this.#messages.dropRun(event.runId);
           this.#indexes.dropRun(event.runId);
+          this.#keyHints.dropRun(event.runId);
         }
       },
     });
@@ -250,6 +263,7 @@ export class RedisStore implements MailStore {
     this.#runCache.forget(runId);
     this.#messages.dropRun(runId);
     this.#indexes.dropRun(runId);
+    this.#keyHints.dropRun(runId);
     const deleted = (await this.#script("smDeleteRun", runId, [])) === 1;
     await this.#exec(() => this.#redis.zrem(this.#runRegistry, runId));
     return deleted;
@@ -284,7 +298,7 @@ export class RedisStore implements MailStore {
   }
 
   async ensureInbox(runId: string, address: string): Promise<void> {
-    await this.#script("smEnsureInbox", runId, [checkAddress(address)]);
+    await this.#script("smEnsureInbox", runId, [checkAddress(address), this.#inboxIds()]);
   }
 
   async listInboxes(runId: string): Promise<InboxInfo[]> {
@@ -319,10 +333,13 @@ export class RedisStore implements MailStore {
 
   async createMailbox(runId: string, address: string, name: string): Promise<Mailbox> {
     const folder = normalizeMailboxName(name);
+    const parents = parentNames(folder);
+    const fresh = Array.from({ length: parents.length + 1 }, () => this.#newIds.mailbox());
     const id = await this.#script("smCreateMailbox", runId, [
       checkAddress(address),
       folder,
-      ...parentNames(folder),
+      [this.#inboxIds(), ...fresh].join(" "),
+      ...parents,
     ]);
     return this.#mailboxAfterChange(runId, String(id));
   }
@@ -334,7 +351,7 @@ export class RedisStore implements MailStore {
       await this.currentSeq(runId);
       throw new SandmailError("mailbox_protected", "INBOX cannot be deleted");
     }
-    await this.#script("smDeleteMailbox", runId, [addr, folder]);
+    await this.#script("smDeleteMailbox", runId, [addr, folder], [], `${addr}\0${folder}`);
   }
 
   async renameMailbox(runId: string, address: string, from: string, to: string): Promise<Mailbox> {
@@ -346,13 +363,26 @@ export class RedisStore implements MailStore {
         throw new SandmailError("invalid_request", "a mailbox cannot be renamed into itself");
       }
     }
-    const id = await this.#script("smRenameMailbox", runId, [addr, src, dst, ...parentNames(dst)]);
+    const parents = parentNames(dst);
+    const fresh = Array.from({ length: parents.length + 1 }, () => this.#newIds.mailbox()).join(" ");
+    const id = await this.#script(
+      "smRenameMailbox",
+      runId,
+      [addr, src, dst, fresh, ...parents],
+      [],
+      `${addr}\0${src}`,
+    );
     return this.#mailboxAfterChange(runId, String(id));
   }
 
   async setSubscribed(runId: string, address: string, name: string, subscribed: boolean): Promise<void> {
     const folder = normalizeMailboxName(name);
-    await this.#script("smSetSubscribed", runId, [checkAddress(address), folder, subscribed ? "1" : "0"]);
+    await this.#script("smSetSubscribed", runId, [
+      checkAddress(address),
+      folder,
+      subscribed ? "1" : "0",
+      this.#inboxIds(),
+    ]);
   }
 
   async appendMessage(runId: string, input: AppendInput): Promise<StoredMessage> {
@@ -362,15 +392,26 @@ export class RedisStore implements MailStore {
     const address = checkAddress(input.address);
     const internalDate = input.internalDate ? new Date(input.internalDate) : new Date();
     const meta = appendedMeta(input, input.raw);
-    const [id, seq, uid, mailboxId] = (await this.#script("smAppend", runId, [
-      address,
-      folder,
-      input.raw,
-      JSON.stringify(meta),
-      input.envelope ? JSON.stringify(input.envelope) : "",
-      joinFlags(flags),
-      internalDate.getTime(),
-    ])) as [string, number, number, string];
+    const target = this.#targetKeys(runId, address, folder);
+    const messageId = this.#newIds.message();
+    const [id, seq, uid, mailboxId] = (await this.#script(
+      "smAppend",
+      runId,
+      (fresh) => [
+        address,
+        folder,
+        input.raw,
+        JSON.stringify(meta),
+        input.envelope ? JSON.stringify(input.envelope) : "",
+        joinFlags(flags),
+        internalDate.getTime(),
+        messageId,
+        fresh || target.length === 0 ? this.#inboxIds() : "",
+      ],
+      target,
+      undefined,
+    )) as [string, number, number, string];
+    this.#learnTarget(runId, address, folder, String(mailboxId));
     const msg: StoredMessage = {
       id: String(id),
       runId,
@@ -418,25 +459,36 @@ export class RedisStore implements MailStore {
       const ttl = this.#commitWaitMs + COMMIT_GRACE_MS + UPLOAD_SLACK_MS;
       await this.#exec(() => uploadInSlices(this.#redis, keys.upload(input.deliveryId), input.body, ttl));
     }
-    const args: Array<string | number | Buffer> = [
-      input.deliveryId,
-      deadline,
-      uploaded ? "" : input.body,
-      uploaded ? "1" : "",
-    ];
-    copies.forEach((copy, i) => {
+    const known = targets.map((t) => this.#targetKeys(runId, t.address, t.folder));
+    const messageIds = copies.map(() => this.#newIds.message());
+    const args = (fresh: boolean) => {
+      const out: Array<string | number | Buffer> = [
+        input.deliveryId,
+        deadline,
+        uploaded ? "" : input.body,
+        uploaded ? "1" : "",
+      ];
+      copies.forEach((copy, i) => {
+        const t = targets[i] as (typeof targets)[number];
+        out.push(
+          t.address,
+          t.folder,
+          copy.head,
+          JSON.stringify(metas[i]),
+          copy.envelope ? JSON.stringify(copy.envelope) : "",
+          joinFlags(t.flags),
+          t.internalDate.getTime(),
+          messageIds[i] as string,
+          fresh || known[i]?.length === 0 ? this.#inboxIds() : "",
+        );
+      });
+      return out;
+    };
+    const rows = await this.#commit(keys, runId, args, known.flat(), deadline);
+    rows.forEach(([, , , mailboxId], i) => {
       const t = targets[i] as (typeof targets)[number];
-      args.push(
-        t.address,
-        t.folder,
-        copy.head,
-        JSON.stringify(metas[i]),
-        copy.envelope ? JSON.stringify(copy.envelope) : "",
-        joinFlags(t.flags),
-        t.internalDate.getTime(),
-      );
+      this.#learnTarget(runId, t.address, t.folder, String(mailboxId));
     });
-    const rows = await this.#commit(keys, runId, args, deadline);
     return rows.map(([id, seq, uid, mailboxId], i) => {
       const copy = copies[i] as (typeof copies)[number];
       const t = targets[i] as (typeof targets)[number];
@@ -469,7 +521,8 @@ export class RedisStore implements MailStore {
   async #commit(
     keys: RunKeys,
     runId: string,
-    args: Array<string | number | Buffer>,
+    args: (fresh: boolean) => Array<string | number | Buffer>,
+    extra: readonly string[],
     deadline: number,
   ): Promise<DeliveryRow[]> {
     let maybeStored = false;
@@ -477,7 +530,10 @@ export class RedisStore implements MailStore {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.#ready(this.#waitMs);
-        return await this.#deliverOnce(keys, runId, args);
+        // A need_keys or need_ids answer stored nothing: asked again at once with what it wants.
+        return await this.#withKeys("smAppendDelivery", keys, runId, extra, undefined, (declared, fresh) =>
+          this.#deliverOnce(keys, runId, args(fresh), declared),
+        );
       } catch (err) {
         const outcome = commitOutcome(err);
         if (outcome === "refused") throw toStoreError(err);
@@ -501,8 +557,9 @@ export class RedisStore implements MailStore {
     keys: RunKeys,
     runId: string,
     args: Array<string | number | Buffer>,
+    declared: readonly string[],
   ): Promise<DeliveryRow[]> {
-    const call = scriptCall("smAppendDelivery", keys, runId, args);
+    const call = scriptCall("smAppendDelivery", keys, runId, args, declared);
     if (this.#waitReplicas === 0) {
       return (await this.#scripts.smAppendDelivery(...call)) as DeliveryRow[];
     }
@@ -569,7 +626,12 @@ export class RedisStore implements MailStore {
     // Messages are mostly read a mailbox at a time (IMAP FETCH, SEARCH): name the mailbox where
     // the first cached one was, so the script reads them all from its flag lines at once.
     const hint = cached.find((parts) => parts?.lastMailboxId !== undefined)?.lastMailboxId;
-    const reply = await this.#script("smGetMessages", runId, [`${hint ?? ""} ${light}`, ...ids]);
+    const reply = await this.#script(
+      "smGetMessages",
+      runId,
+      [`${hint ?? ""} ${light}`, ...ids],
+      this.#cachedMailboxKeys(runId, ids),
+    );
     return decodeMessages(runId, ids, reply, cached, hint, (id, parts, metaBytes) =>
       this.#messages.put(runId, id, parts, metaBytes),
     );
@@ -649,12 +711,13 @@ export class RedisStore implements MailStore {
     if (since !== undefined && !Number.isFinite(since)) {
       throw new SandmailError("invalid_request", "unchangedSince must be a number");
     }
-    const [updated, conflicts] = (await this.#script("smUpdateFlags", runId, [
-      input.op,
-      joinFlags(flags),
-      since === undefined ? "" : Math.floor(since),
-      ...checkIds(messageIds),
-    ])) as [Array<[string, number, string, number]>, string[]];
+    const ids = checkIds(messageIds);
+    const [updated, conflicts] = (await this.#script(
+      "smUpdateFlags",
+      runId,
+      [input.op, joinFlags(flags), since === undefined ? "" : Math.floor(since), ...ids],
+      this.#cachedMailboxKeys(runId, ids),
+    )) as [Array<[string, number, string, number]>, string[]];
     return {
       updated: updated.map(([messageId, uid, f, modSeq]) => ({
         messageId: String(messageId),
@@ -667,15 +730,26 @@ export class RedisStore implements MailStore {
   }
 
   async copyMessages(runId: string, messageIds: string[], destMailboxId: string): Promise<CopyResult> {
-    return decodeCopy(await this.#script("smCopy", runId, [String(destMailboxId), ...checkIds(messageIds)]));
+    const ids = checkIds(messageIds);
+    const newIds = ids.map(() => this.#newIds.message()).join(" ");
+    return decodeCopy(await this.#script("smCopy", runId, [String(destMailboxId), newIds, ...ids]));
   }
 
   async moveMessages(runId: string, messageIds: string[], destMailboxId: string): Promise<CopyResult> {
-    return decodeCopy(await this.#script("smMove", runId, [String(destMailboxId), ...checkIds(messageIds)]));
+    const ids = checkIds(messageIds);
+    return decodeCopy(
+      await this.#script(
+        "smMove",
+        runId,
+        [String(destMailboxId), ...ids],
+        this.#cachedMailboxKeys(runId, ids),
+      ),
+    );
   }
 
   async deleteMessages(runId: string, messageIds: string[]): Promise<number> {
-    return Number(await this.#script("smDeleteMessages", runId, checkIds(messageIds)));
+    const ids = checkIds(messageIds);
+    return Number(await this.#script("smDeleteMessages", runId, ids, this.#cachedMailboxKeys(runId, ids)));
   }
 
   async claimRecent(runId: string, mailboxId: string, upToUid?: number): Promise<number> {
@@ -829,9 +903,86 @@ export class RedisStore implements MailStore {
     }
   }
 
-  #script(name: ScriptName, runId: string, args: Array<string | number | Buffer>): Promise<unknown> {
+  /**
+   * Runs a script, declaring besides the keys its arguments name the `extra` ones the caller
+   * expects it to need and those it needed last time for this `hint`. A script that finds more
+   * in the data fails with need_keys before touching them; it runs again with them declared.
+   */
+  #script(
+    name: ScriptName,
+    runId: string,
+    args: Array<string | number | Buffer> | ((fresh: boolean) => Array<string | number | Buffer>),
+    extra: readonly string[] = [],
+    hint: string | undefined = "",
+  ): Promise<unknown> {
     const keys = this.#keys(runId);
-    return this.#exec(() => this.#scripts[name](...scriptCall(name, keys, runId, args)));
+    return this.#exec(() =>
+      this.#withKeys(name, keys, runId, extra, hint, (declared, fresh) =>
+        this.#scripts[name](
+          ...scriptCall(name, keys, runId, typeof args === "function" ? args(fresh) : args, declared),
+        ),
+      ),
+    );
+  }
+
+  /**
+   * Calls `call` until the script has every key it needs declared: those of `extra`, those it
+   * asked for under `hint` before (none remembered when `hint` is undefined), and those it asks
+   * for now (need_keys). `fresh` turns true when the script wanted ids for an address's new
+   * folders that the caller, believing the address known, left out (need_ids).
+   */
+  async #withKeys<T>(
+    name: ScriptName,
+    keys: RunKeys,
+    runId: string,
+    extra: readonly string[],
+    hint: string | undefined,
+    call: (declared: readonly string[], fresh: boolean) => Promise<T>,
+  ): Promise<T> {
+    let declared = [...extra, ...(hint === undefined ? [] : this.#keyHints.get(runId, name, hint))];
+    let fresh = false;
+    for (let round = 1; ; round++) {
+      try {
+        return await call(declared, fresh);
+      } catch (err) {
+        const more = neededKeys(err, keys);
+        const needIds = more === undefined && /^need_ids\b/.test(err instanceof Error ? err.message : "");
+        if (more === undefined && !needIds) throw err;
+        if (round >= KEY_ROUNDS) {
+          throw new SandmailError("store_unavailable", `${name}: its keys kept changing under it`);
+        }
+        if (needIds) fresh = true;
+        if (more !== undefined) {
+          if (hint !== undefined) this.#keyHints.add(runId, name, hint, more);
+          declared = [...declared, ...more];
+        }
+      }
+    }
+  }
+
+  /** The keys of the mailbox a copy for (address, folder) went to last, if this process knows it. */
+  #targetKeys(runId: string, address: string, folder: string): string[] {
+    return this.#keyHints.get(runId, "target", `${address}\0${folder}`);
+  }
+
+  #learnTarget(runId: string, address: string, folder: string, mailboxId: string): void {
+    this.#keyHints.add(runId, "target", `${address}\0${folder}`, this.#keys(runId).mailbox(mailboxId));
+  }
+
+  /** Ids for an address's default folders, should the script find the address new. */
+  #inboxIds(): string {
+    return Array.from({ length: DEFAULT_FOLDERS }, () => this.#newIds.mailbox()).join(" ");
+  }
+
+  /** The keys of the mailboxes the messages were last seen in (message-cache.ts), as hints. */
+  #cachedMailboxKeys(runId: string, ids: readonly string[]): string[] {
+    const keys = this.#keys(runId);
+    const known = new Set<string>();
+    for (const id of ids) {
+      const mailboxId = this.#messages.get(runId, id)?.lastMailboxId;
+      if (mailboxId !== undefined) known.add(mailboxId);
+    }
+    return [...known].flatMap((id) => keys.mailbox(id));
   }
 
   /**
@@ -856,6 +1007,9 @@ export class RedisStore implements MailStore {
 }
 
 type DeliveryRow = [string, number, number, string];
+
+/** INBOX, Sent, Drafts, Trash, Junk and Archive: what a new address gets (lua/common.ts). */
+const DEFAULT_FOLDERS = 6;
 
 /** Stored on the master, not yet on enough replicas: retried like any unknown outcome. */
 class ReplicationPending extends Error {

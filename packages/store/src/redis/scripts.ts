@@ -12,7 +12,15 @@ import {
   RENAME_MAILBOX,
   SET_SUBSCRIBED,
 } from "./lua/mailboxes.js";
-import { APPEND, APPEND_DELIVERY, COPY, DELETE_MESSAGES, MOVE, UPDATE_FLAGS } from "./lua/messages.js";
+import {
+  APPEND,
+  APPEND_DELIVERY,
+  COPY,
+  DELETE_MESSAGES,
+  MOVE,
+  PLAN_TARGET,
+  UPDATE_FLAGS,
+} from "./lua/messages.js";
 import {
   EVENTS_SINCE,
   EXISTING,
@@ -35,15 +43,15 @@ type Arg = string | number | Buffer;
 
 /**
  * One script: its Lua, and the keys it touches besides the run hash (always KEYS[1]), named from
- * its arguments (ARGV[3] on; `a` below). `discovers` marks a script that also touches keys it
- * finds in the data or allocates itself (a message's mailbox, an address's folders, the id of a
- * new message): no caller can name those before the call. Such keys are still the run's (same
- * prefix, so the same slot); the key guard (lua/key-guard.ts) holds both rules.
+ * its arguments (ARGV[3] on; `a` below), new messages' and mailboxes' ids included (the caller
+ * chooses them, new-ids.ts). Keys a script finds in the data (a message's mailbox, an address's
+ * folders) the caller adds when it knows them, and the script asks for the rest (need_keys,
+ * lua/common.ts) before touching them. Every key is declared (Redis Cluster's rule) and the run's
+ * (same prefix, so the same slot); the key guard (lua/key-guard.ts) holds both rules.
  */
 interface Script {
   lua: string;
   keys: (k: RunKeys, a: readonly Arg[]) => string[];
-  discovers?: true;
 }
 
 const none = (): string[] => [];
@@ -55,57 +63,81 @@ const withAddress = (k: RunKeys, address: string): string[] => [
   ...k.fixed("addrs", "seq", "ev", "events"),
   ...k.address(address),
 ];
+/** The keys of the new mailboxes whose ids (space-separated) argument i holds. */
+const newMailboxes = (k: RunKeys, a: readonly Arg[], i: number): string[] =>
+  str(a, i)
+    .split(" ")
+    .filter(Boolean)
+    .flatMap((id) => k.mailbox(id));
+/** An address, with its new message's key (argument m) and new mailboxes (argument p). */
+const newMessage = (k: RunKeys, a: readonly Arg[], at: number, m: number, p: number): string[] => [
+  ...withAddress(k, str(a, at)),
+  k.message(str(a, m)),
+  ...newMailboxes(k, a, p),
+];
 
 const writes = {
   smCreateRun: { lua: CREATE_RUN, keys: none },
-  smDeleteRun: { lua: DELETE_RUN, keys: (k) => k.fixed(...FIXED_KEYS), discovers: true },
+  smDeleteRun: { lua: DELETE_RUN, keys: (k) => k.fixed(...FIXED_KEYS) },
   smSetDns: { lua: SET_DNS, keys: (k) => k.fixed("dns", "cache") },
   smSetFaults: { lua: SET_FAULTS, keys: (k) => k.fixed("faults", "grey", "cache") },
   smFireFault: { lua: FIRE_FAULT, keys: (k) => k.fixed("faults") },
   smGreylistAttempt: { lua: GREYLIST_ATTEMPT, keys: (k) => k.fixed("faults", "grey") },
-  smEnsureInbox: { lua: ENSURE_INBOX, keys: (k, a) => withAddress(k, str(a, 0)), discovers: true },
-  smCreateMailbox: { lua: CREATE_MAILBOX, keys: (k, a) => withAddress(k, str(a, 0)), discovers: true },
-  smDeleteMailbox: { lua: DELETE_MAILBOX, keys: (k, a) => withAddress(k, str(a, 0)), discovers: true },
-  smRenameMailbox: { lua: RENAME_MAILBOX, keys: (k, a) => withAddress(k, str(a, 0)), discovers: true },
-  smSetSubscribed: { lua: SET_SUBSCRIBED, keys: (k, a) => withAddress(k, str(a, 0)), discovers: true },
+  // ARGV: address, then the ids of its default folders should it be new.
+  smEnsureInbox: {
+    lua: ENSURE_INBOX,
+    keys: (k, a) => [...withAddress(k, str(a, 0)), ...newMailboxes(k, a, 1)],
+  },
+  smCreateMailbox: {
+    lua: CREATE_MAILBOX,
+    keys: (k, a) => [...withAddress(k, str(a, 0)), ...newMailboxes(k, a, 2)],
+  },
+  smDeleteMailbox: { lua: DELETE_MAILBOX, keys: (k, a) => withAddress(k, str(a, 0)) },
+  smRenameMailbox: {
+    lua: RENAME_MAILBOX,
+    keys: (k, a) => [...withAddress(k, str(a, 0)), ...newMailboxes(k, a, 3)],
+  },
+  smSetSubscribed: {
+    lua: SET_SUBSCRIBED,
+    keys: (k, a) => [...withAddress(k, str(a, 0)), ...newMailboxes(k, a, 3)],
+  },
   smClaimRecent: { lua: CLAIM_RECENT, keys: (k, a) => k.mailbox(str(a, 0)) },
-  smAppend: { lua: APPEND, keys: (k, a) => withAddress(k, str(a, 0)), discovers: true },
-  // ARGV: delivery id, not-after, body, uploaded, then 7 per copy starting with its address.
+  // ARGV: address, folder, 5 more, the message's id, ids of the address's folders should it be new.
+  smAppend: { lua: PLAN_TARGET + APPEND, keys: (k, a) => newMessage(k, a, 0, 7, 8) },
+  // ARGV: delivery id, not-after, body, uploaded, then 9 per copy starting with its address (as
+  // smAppend's).
   smAppendDelivery: {
-    lua: APPEND_DELIVERY,
+    lua: PLAN_TARGET + APPEND_DELIVERY,
     keys: (k, a) => [
       ...k.fixed("dlv", "dlvr"),
       k.upload(str(a, 0)),
-      ...a.flatMap((_, i) => (i >= 4 && (i - 4) % 7 === 0 ? withAddress(k, str(a, i)) : [])),
+      ...a.flatMap((_, i) => (i >= 4 && (i - 4) % 9 === 0 ? newMessage(k, a, i, i + 7, i + 8) : [])),
     ],
-    discovers: true,
   },
   smUpdateFlags: {
     lua: UPDATE_FLAGS,
     keys: (k, a) => [...k.fixed("seq", "ev", "events"), ...messages(k, from(a, 3))],
-    discovers: true,
   },
+  // ARGV: destination mailbox, the copies' new ids (space-separated), ids...
   smCopy: {
     lua: COPY,
-    keys: (k, a) => [...k.fixed("seq", "ev", "events"), ...k.mailbox(str(a, 0)), ...messages(k, from(a, 1))],
-    discovers: true,
+    keys: (k, a) => [
+      ...k.fixed("seq", "ev", "events"),
+      ...k.mailbox(str(a, 0)),
+      ...messages(k, str(a, 1).split(" ").filter(Boolean)),
+      ...messages(k, from(a, 2)),
+    ],
   },
   smMove: {
     lua: MOVE,
     keys: (k, a) => [...k.fixed("seq", "ev", "events"), ...k.mailbox(str(a, 0)), ...messages(k, from(a, 1))],
-    discovers: true,
   },
   smDeleteMessages: {
     lua: DELETE_MESSAGES,
     keys: (k, a) => [...k.fixed("seq", "ev", "events"), ...messages(k, from(a, 0))],
-    discovers: true,
   },
   smWhCreate: { lua: WH_CREATE, keys: (k, a) => [...k.fixed("whs"), ...k.webhook(str(a, 0))] },
-  smWhDelete: {
-    lua: WH_DELETE,
-    keys: (k, a) => [...k.fixed("whs"), ...k.webhook(str(a, 0))],
-    discovers: true,
-  },
+  smWhDelete: { lua: WH_DELETE, keys: (k, a) => [...k.fixed("whs"), ...k.webhook(str(a, 0))] },
   // ARGV: webhook id, through seq, createdAt, keep, then 4 per delivery starting with its id.
   smWhAdd: {
     lua: WH_ADD,
@@ -113,10 +145,9 @@ const writes = {
       ...k.webhook(str(a, 0)),
       ...a.flatMap((_, i) => (i >= 4 && i % 4 === 0 ? k.delivery(str(a, i)) : [])),
     ],
-    discovers: true,
   },
-  smWhRecord: { lua: WH_RECORD, keys: (k, a) => k.delivery(str(a, 0)), discovers: true },
-  smWhRetry: { lua: WH_RETRY, keys: (k, a) => k.delivery(str(a, 0)), discovers: true },
+  smWhRecord: { lua: WH_RECORD, keys: (k, a) => k.delivery(str(a, 0)) },
+  smWhRetry: { lua: WH_RETRY, keys: (k, a) => k.delivery(str(a, 0)) },
   smAddSession: { lua: ADD_SESSION, keys: (k) => k.fixed("ssl", "ssh") },
 } satisfies Record<string, Script>;
 
@@ -128,7 +159,6 @@ const reads = {
       const hint = str(a, 0).split(" ")[0] ?? "";
       return [...(hint ? k.mailbox(hint) : []), ...messages(k, from(a, 1))];
     },
-    discovers: true,
   },
   smExisting: { lua: EXISTING, keys: (k, a) => messages(k, from(a, 0)) },
   // ARGV: address ('' = any), mailbox id ('' = any), ...
@@ -139,28 +169,25 @@ const reads = {
       ...(str(a, 0) ? k.address(str(a, 0)) : []),
       ...(str(a, 1) ? k.mailbox(str(a, 1)) : []),
     ],
-    discovers: true,
   },
-  smMailboxIndex: { lua: MAILBOX_INDEX, keys: (k, a) => k.mailbox(str(a, 0)), discovers: true },
-  smListMailboxes: { lua: LIST_MAILBOXES, keys: (k, a) => k.address(str(a, 0)), discovers: true },
+  smMailboxIndex: { lua: MAILBOX_INDEX, keys: (k, a) => k.mailbox(str(a, 0)) },
+  smListMailboxes: { lua: LIST_MAILBOXES, keys: (k, a) => k.address(str(a, 0)) },
   // ARGV: address, name ('' when by id), mailbox id ('' when by name).
   smGetMailbox: {
     lua: GET_MAILBOX,
     keys: (k, a) => [...(str(a, 0) ? k.address(str(a, 0)) : []), ...(str(a, 2) ? k.mailbox(str(a, 2)) : [])],
-    discovers: true,
   },
-  smListInboxes: { lua: LIST_INBOXES, keys: (k) => k.fixed("addrs"), discovers: true },
+  smListInboxes: { lua: LIST_INBOXES, keys: (k) => k.fixed("addrs") },
   smRunCounts: { lua: RUN_COUNTS, keys: (k) => k.fixed("addrs") },
   smEventsSince: { lua: EVENTS_SINCE, keys: (k) => k.fixed("ev") },
   smExpungedSince: { lua: EXPUNGED_SINCE, keys: (k, a) => k.mailbox(str(a, 0)) },
   smGetDns: { lua: GET_DNS, keys: (k) => k.fixed("dns") },
   smGetFaults: { lua: GET_FAULTS, keys: (k) => k.fixed("faults") },
-  smWhList: { lua: WH_LIST, keys: (k) => k.fixed("whs"), discovers: true },
+  smWhList: { lua: WH_LIST, keys: (k) => k.fixed("whs") },
   // ARGV: delivery ids; or '' and a webhook id for that webhook's log.
   smWhDeliveries: {
     lua: WH_DELIVERIES,
     keys: (k, a) => (str(a, 0) === "" ? k.webhook(str(a, 1)) : from(a, 0).flatMap((id) => k.delivery(id))),
-    discovers: true,
   },
   smListSessions: { lua: LIST_SESSIONS, keys: (k) => k.fixed("ssl") },
   smGetSession: { lua: GET_SESSION, keys: (k) => k.fixed("ssh") },
@@ -170,20 +197,39 @@ export type ScriptName = keyof typeof writes | keyof typeof reads;
 
 const SCRIPTS: Record<ScriptName, Script> = { ...writes, ...reads };
 
-/** The scripts that touch keys no caller can name beforehand (see Script). */
-export const DISCOVERING_SCRIPTS: ReadonlySet<ScriptName> = new Set(
-  (Object.keys(SCRIPTS) as ScriptName[]).filter((name) => SCRIPTS[name].discovers),
-);
-
 export const SCRIPT_NAMES = Object.keys(SCRIPTS) as ScriptName[];
 
 /**
  * The whole argument list of a call: the number of keys, KEYS (the run hash, then every key the
  * script touches that its arguments name), then ARGV = prefix, run id, the script's arguments.
  */
-export function scriptCall(name: ScriptName, keys: RunKeys, runId: string, args: readonly Arg[]): Arg[] {
-  const declared = [...new Set([keys.run, ...SCRIPTS[name].keys(keys, args)])];
+export function scriptCall(
+  name: ScriptName,
+  keys: RunKeys,
+  runId: string,
+  args: readonly Arg[],
+  extra: readonly string[] = [],
+): Arg[] {
+  const declared = [...new Set([keys.run, ...SCRIPTS[name].keys(keys, args), ...extra])];
   return [declared.length, ...declared, keys.prefix, runId, ...args];
+}
+
+/** Rounds of need_keys a call may take (one per level of keys found in the data, plus races). */
+export const KEY_ROUNDS = 12;
+
+/**
+ * The keys a script's need_keys failure names (lua/common.ts), or undefined for any other error.
+ * Every one must be the run's: a script never asks for another slot's key.
+ */
+export function neededKeys(err: unknown, keys: RunKeys): string[] | undefined {
+  const message = err instanceof Error ? err.message : "";
+  const json = /^need_keys (\[.*\])/.exec(message)?.[1];
+  if (json === undefined) return undefined;
+  const names = JSON.parse(json) as unknown;
+  if (!Array.isArray(names) || names.some((k) => typeof k !== "string" || !k.startsWith(keys.prefix))) {
+    throw new Error(`a script asked for keys outside its run: ${message.slice(0, 200)}`);
+  }
+  return names as string[];
 }
 
 /**
@@ -193,7 +239,7 @@ export function scriptCall(name: ScriptName, keys: RunKeys, runId: string, args:
 export function scriptSource(name: ScriptName, expungedKept: number, checkKeys = false): string {
   const script = SCRIPTS[name];
   const body = `local EXPUNGED_KEPT = ${expungedKept}\n${PRELUDE}${name in reads ? READ_PRELUDE : ""}${script.lua}`;
-  return checkKeys ? keyGuard(name, script.discovers === true) + body : body;
+  return checkKeys ? keyGuard(name) + body : body;
 }
 
 /** A script as a command of the connection (or of a pipeline): call it with scriptCall's list. */

@@ -133,7 +133,7 @@ export function checkSession(session: SessionTranscript, limits: TranscriptLimit
   }
 }
 
-/** Message ids are the run sequence number of the message's arrival, in base 36: short and unique. */
+/** The MemoryStore's message ids: the run sequence number of the message's arrival, in base 36. */
 export function messageIdFor(seq: number): string {
   return seq.toString(36);
 }

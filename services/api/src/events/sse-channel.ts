@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { loadOnce } from "@sandmail/core";
 import type { EventBuffer, Session } from "better-sse";
 
 type BetterSse = typeof import("better-sse");
 // Loaded with the first event stream: most servers (and every CLI client) never open one.
-let loading: Promise<BetterSse> | undefined;
+const loadBetterSse = loadOnce((): Promise<BetterSse> => import("better-sse"));
 
 /** One framed server-sent event. */
 export interface SseEvent {
@@ -41,8 +42,7 @@ export class SseChannel {
     res: ServerResponse,
     options: SseChannelOptions,
   ): Promise<SseChannel> {
-    loading ??= import("better-sse");
-    const sse = await loading;
+    const sse = await loadBetterSse();
     const session = new sse.Session(req, res, {
       retry: options.retryMs,
       // Event ids are the run's seqs, parsed and validated by the route, not by the framer.

@@ -196,26 +196,23 @@ async function fetchBatch(
   const selection = ctx.session.selected;
   const { tracker, readOnly } = selection;
   const ids = fullBatch.map((t) => t.message.messageId);
-  const rawItems = items.filter((i) => needsRaw([i]));
-  let allMessages: Array<StoredMessage | undefined>;
-  let allRaws: Array<Buffer | undefined> | undefined;
   // Which messages' bytes are read (and must still exist): all of them, or, when only ENVELOPE
   // needs them, those whose ENVELOPE is not built yet; a warm FETCH ENVELOPE reads no bytes.
-  let wantsRaw: (i: number) => boolean = () => false;
-  if (rawItems.length > 0 && rawItems.every((i) => i.kind === "ENVELOPE")) {
-    allMessages = await store.getMessages(runId, ids);
-    const msgs = allMessages;
-    wantsRaw = (i) => !!msgs[i] && !envelopeWireCached(msgs[i].mime);
-    allRaws = await Promise.all(ids.map((id, i) => (wantsRaw(i) ? store.getRaw(runId, id) : undefined)));
-  } else if (rawItems.length > 0) {
-    [allMessages, allRaws] = await Promise.all([
-      store.getMessages(runId, ids),
-      Promise.all(ids.map((id) => store.getRaw(runId, id))),
-    ]);
-    wantsRaw = () => true;
-  } else {
-    allMessages = await store.getMessages(runId, ids);
-  }
+  const rawItems = items.filter((i) => needsRaw([i]));
+  const rawForAll = rawItems.some((i) => i.kind !== "ENVELOPE");
+  const readRaws = (wanted: (i: number) => boolean) =>
+    Promise.all(ids.map((id, i) => (wanted(i) ? store.getRaw(runId, id) : undefined)));
+  // Bytes every message needs are read alongside the messages, not after them.
+  const [allMessages, rawsForAll] = await Promise.all([
+    store.getMessages(runId, ids),
+    rawForAll ? readRaws(() => true) : undefined,
+  ]);
+  const wantsRaw = (i: number): boolean => {
+    if (rawForAll) return true;
+    const msg = allMessages[i];
+    return rawItems.length > 0 && !!msg && !envelopeWireCached(msg.mime);
+  };
+  const allRaws = rawsForAll ?? (rawItems.length > 0 ? await readRaws(wantsRaw) : undefined);
   // Expunged or moved away meanwhile (its event may still be in flight from another process):
   // the EXPUNGE comes when allowed; its new UID elsewhere must never show here.
   const current = (i: number) => {

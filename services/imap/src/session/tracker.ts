@@ -186,14 +186,7 @@ export class MailboxTracker {
   queue(event: StoreEvent): void {
     switch (event.type) {
       case "message.added":
-        if (event.mailboxId !== this.mailboxId) return;
-        this.push({
-          kind: "add",
-          uid: event.uid,
-          messageId: event.messageId,
-          flags: event.flags,
-          modSeq: event.modSeq,
-        });
+        if (event.mailboxId === this.mailboxId) this.pushArrival(event);
         return;
       case "message.flags":
         if (event.mailboxId !== this.mailboxId) return;
@@ -206,14 +199,7 @@ export class MailboxTracker {
       case "message.moved":
         if (event.fromMailboxId === this.mailboxId)
           this.push({ kind: "gone", uid: event.fromUid, modSeq: event.modSeq });
-        if (event.mailboxId === this.mailboxId)
-          this.push({
-            kind: "add",
-            uid: event.uid,
-            messageId: event.messageId,
-            flags: event.flags,
-            modSeq: event.modSeq,
-          });
+        if (event.mailboxId === this.mailboxId) this.pushArrival(event);
         return;
       case "mailbox.deleted":
         if (event.mailboxId === this.mailboxId) this.removed = true;
@@ -424,6 +410,12 @@ export class MailboxTracker {
     this.view.marks[i] = m & ~bit;
     if (bit === GONE) this.goneCount--;
     else if (bit === CHANGED) this.changedCount--;
+  }
+
+  /** Queues the message an add or a move (its destination side) brought into this mailbox. */
+  private pushArrival(event: Extract<StoreEvent, { type: "message.added" | "message.moved" }>): void {
+    const { uid, messageId, flags, modSeq } = event;
+    this.push({ kind: "add", uid, messageId, flags, modSeq });
   }
 
   private push(change: Change): void {

@@ -18,6 +18,23 @@ local EVENTS_KEPT = 10000
 
 local function fail(code) error({err = code}) end
 
+-- Redis Cluster's rule: every key a script touches is declared in KEYS. A key the script finds
+-- in the data (a message's mailbox, an address's folders) or that the caller did not name is
+-- noted by want(); need_keys() then fails the call before anything is read from those keys or
+-- written anywhere, naming them all (scripts.ts), and the caller runs it again with them
+-- declared. A script calls want() for one level of keys, then need_keys(), then reads them.
+local DECLARED, MISSING, ASKED = {}, {}, {}
+for _, k in ipairs(KEYS) do DECLARED[k] = true end
+local function want(k)
+  if not DECLARED[k] and not ASKED[k] then
+    ASKED[k] = true
+    MISSING[#MISSING + 1] = k
+  end
+end
+local function need_keys()
+  if #MISSING > 0 then error({err = 'need_keys ' .. cjson.encode(MISSING)}) end
+end
+
 local function need_run()
   EXP = redis.call('HGET', RUN, 'expiresAt')
   if not EXP then fail('run_not_found') end
@@ -25,17 +42,6 @@ end
 
 -- Every key a run owns expires with the run.
 local function touch(k) redis.call('PEXPIREAT', k, EXP) end
-
-local DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz'
-local function b36(n)
-  local s = ''
-  repeat
-    local r = n % 36
-    s = string.sub(DIGITS, r + 1, r + 1) .. s
-    n = math.floor(n / 36)
-  until n == 0
-  return s
-end
 
 local function next_seq() return redis.call('HINCRBY', RUN, 'seq', 1) end
 
@@ -57,11 +63,31 @@ local DEFAULTS = {
   {'Trash', '\\Trash'}, {'Junk', '\\Junk'}, {'Archive', '\\Archive'},
 }
 
-local function new_mailbox(addr, name, su)
+-- Ids of new mailboxes and messages are the caller's (new-ids.ts), so it can declare their keys:
+-- a pool of them from one argument, taken in order. A script counts what it will take before its
+-- first write and fails need_ids when the caller gave too few (it gives none where it believes
+-- the address exists already).
+local function id_pool(s)
+  local pool = {n = 0}
+  for id in string.gmatch(s or '', '%S+') do pool[#pool + 1] = id end
+  return pool
+end
+local function pool_has(pool, count)
+  if #pool - pool.n < count then fail('need_ids') end
+end
+local function take(pool)
+  pool.n = pool.n + 1
+  return pool[pool.n]
+end
+
+-- The keys of a mailbox a message is stored in, moved out of or read from.
+local function want_mailbox(mbid)
+  for _, kind in ipairs({'mb:', 'ix:', 'fl:', 'gone:'}) do want(P .. kind .. mbid) end
+end
+
+local function new_mailbox(addr, name, su, id)
   local seq = next_seq()
-  local n = redis.call('HINCRBY', RUN, 'mbn', 1)
   local uidv = redis.call('HINCRBY', RUN, 'uidv', 1)
-  local id = 'mb' .. b36(n)
   local k = P .. 'mb:' .. id
   redis.call('HSET', k, 'address', addr, 'name', name, 'su', su, 'uidv', uidv, 'uidnext', 1,
     'hms', seq, 'n', 0, 'unseen', 0, 'recent', 0)
@@ -73,23 +99,34 @@ local function new_mailbox(addr, name, su)
   return id
 end
 
-local function ensure_inbox(addr)
+local function known_address(addr) return redis.call('SISMEMBER', P .. 'addrs', addr) == 1 end
+
+-- The default folders of an address met for the first time, with ids from the pool.
+local function ensure_inbox(addr, pool)
+  if known_address(addr) then return end
+  pool_has(pool, #DEFAULTS)
   local ak = P .. 'addrs'
-  if redis.call('SADD', ak, addr) == 0 then return end
+  redis.call('SADD', ak, addr)
   touch(ak)
   local sk = P .. 'subs:' .. addr
   for _, d in ipairs(DEFAULTS) do
-    new_mailbox(addr, d[1], d[2])
+    new_mailbox(addr, d[1], d[2], take(pool))
     redis.call('SADD', sk, d[1])
   end
   touch(sk)
 end
 
-local function create_missing(addr, names, from)
-  local nk = P .. 'names:' .. addr
+-- The names (names[from]..) an address lacks; create_missing makes them.
+local function missing_names(addr, names, from)
+  local nk, out = P .. 'names:' .. addr, {}
   for i = from, #names do
-    if redis.call('HEXISTS', nk, names[i]) == 0 then new_mailbox(addr, names[i], '') end
+    if redis.call('HEXISTS', nk, names[i]) == 0 then out[#out + 1] = names[i] end
   end
+  return out
+end
+
+local function create_missing(addr, names, pool)
+  for _, name in ipairs(names) do new_mailbox(addr, name, '', take(pool)) end
 end
 
 local function index_add(mbid, addr, id, uid, seq, flags)
@@ -139,6 +176,16 @@ local function index_remove(mbid, addr, id, flags, keep_seq)
   end
 end
 
+-- The mailbox COPY or MOVE writes to: its key and {address, uidValidity}. Its address's seq
+-- index, which the messages join, is wanted (need_keys).
+local function target_mailbox(mbid)
+  local k = P .. 'mb:' .. mbid
+  local d = redis.call('HMGET', k, 'address', 'uidv')
+  if not d[1] then fail('mailbox_not_found') end
+  want(P .. 'aseq:' .. d[1])
+  return k, d
+end
+
 -- Distinct ids of existing messages, in the order given (ARGV[from]..).
 local function existing(from)
   local out, seen = {}, {}
@@ -153,9 +200,8 @@ local function existing(from)
 end
 
 -- Stores one message in an existing mailbox; the caller has checked quota and mailbox.
-local function put_message(addr, mbid, raw, meta, env, flags, idate)
+local function put_message(addr, mbid, id, raw, meta, env, flags, idate)
   local seq = next_seq()
-  local id = b36(seq)
   local mk = P .. 'mb:' .. mbid
   local uid = redis.call('HINCRBY', mk, 'uidnext', 1) - 1
   local k = P .. 'm:' .. id

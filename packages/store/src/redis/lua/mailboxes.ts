@@ -1,20 +1,26 @@
 import { lua } from "./common.js";
 
-/** ARGV: address. */
+/** ARGV: address, ids for its default folders (space-separated). */
 export const ENSURE_INBOX = lua`
 need_run()
-ensure_inbox(ARGV[3])
+ensure_inbox(ARGV[3], id_pool(ARGV[4]))
 return 1
 `;
 
-/** ARGV: address, name, missing parents (outermost first)... Returns the new mailbox id. */
+/**
+ * ARGV: address, name, new mailbox ids (space-separated: the address's defaults, then one per
+ * mailbox created), missing parents (outermost first)... Returns the new mailbox id.
+ */
 export const CREATE_MAILBOX = lua`
 need_run()
 local addr, name = ARGV[3], ARGV[4]
-ensure_inbox(addr)
+local pool = id_pool(ARGV[5])
+ensure_inbox(addr, pool)
 if redis.call('HEXISTS', P .. 'names:' .. addr, name) == 1 then fail('mailbox_exists') end
-create_missing(addr, ARGV, 5)
-return new_mailbox(addr, name, '')
+local parents = missing_names(addr, ARGV, 6)
+pool_has(pool, #parents + 1)
+create_missing(addr, parents, pool)
+return new_mailbox(addr, name, '', take(pool))
 `;
 
 /** ARGV: address, name (never INBOX: the client refuses that first). */
@@ -24,8 +30,12 @@ local addr, name = ARGV[3], ARGV[4]
 local nk = P .. 'names:' .. addr
 local id = redis.call('HGET', nk, name)
 if not id then fail('mailbox_not_found') end
+want_mailbox(id)
+need_keys()
 local ix = P .. 'ix:' .. id
 local ids = redis.call('ZRANGE', ix, 0, -1)
+for _, mid in ipairs(ids) do want(P .. 'm:' .. mid) end
+need_keys()
 local bytes = 0
 for _, mid in ipairs(ids) do
   local mk = P .. 'm:' .. mid
@@ -43,22 +53,30 @@ return 1
 `;
 
 /**
- * ARGV: address, from, to, missing parents of 'to'... Returns the id of the mailbox now named
- * 'to'. Renaming INBOX moves its messages into a new mailbox (RFC 3501 §6.3.5).
+ * ARGV: address, from, to, new mailbox ids (space-separated: one per mailbox created), missing
+ * parents of 'to'... Returns the id of the mailbox now named 'to'. Renaming INBOX moves its
+ * messages into a new mailbox (RFC 3501 §6.3.5).
  */
 export const RENAME_MAILBOX = lua`
 need_run()
 local addr, from, to = ARGV[3], ARGV[4], ARGV[5]
+local pool = id_pool(ARGV[6])
 local nk = P .. 'names:' .. addr
 local src = redis.call('HGET', nk, from)
 if not src then fail('mailbox_not_found') end
 if to == 'INBOX' or redis.call('HEXISTS', nk, to) == 1 then fail('mailbox_exists') end
 
 if from == 'INBOX' then
-  create_missing(addr, ARGV, 6)
-  local dest = new_mailbox(addr, to, '')
-  local sk, dk = P .. 'mb:' .. src, P .. 'mb:' .. dest
+  want_mailbox(src)
+  need_keys()
   local ids = redis.call('ZRANGE', P .. 'ix:' .. src, 0, -1, 'WITHSCORES')
+  for i = 1, #ids, 2 do want(P .. 'm:' .. ids[i]) end
+  need_keys()
+  local parents = missing_names(addr, ARGV, 7)
+  pool_has(pool, #parents + 1)
+  create_missing(addr, parents, pool)
+  local dest = new_mailbox(addr, to, '', take(pool))
+  local sk, dk = P .. 'mb:' .. src, P .. 'mb:' .. dest
   local dix = P .. 'ix:' .. dest
   local unseen = redis.call('HGET', sk, 'unseen')
   redis.call('HSET', dk, 'uidnext', redis.call('HGET', sk, 'uidnext'), 'n', #ids / 2, 'unseen', unseen)
@@ -92,6 +110,10 @@ for i = 1, #all, 2 do
     moving[#moving + 1] = {all[i + 1], name, new}
   end
 end
+for _, m in ipairs(moving) do want(P .. 'mb:' .. m[1]) end
+need_keys()
+local parents = missing_names(addr, ARGV, 7)
+pool_has(pool, #parents)
 local subs = P .. 'subs:' .. addr
 for _, m in ipairs(moving) do redis.call('HDEL', nk, m[2]) end
 for _, m in ipairs(moving) do
@@ -101,15 +123,15 @@ for _, m in ipairs(moving) do
   emit({type = 'mailbox.renamed', runId = RUNID, seq = next_seq(), mailboxId = m[1], address = addr,
     name = m[3], oldName = m[2]})
 end
-create_missing(addr, ARGV, 6)
+create_missing(addr, missing_names(addr, ARGV, 7), pool)
 return src
 `;
 
-/** ARGV: address, name, '1' to subscribe or '0'. */
+/** ARGV: address, name, '1' to subscribe or '0', ids for the address's default folders. */
 export const SET_SUBSCRIBED = lua`
 need_run()
 local addr = ARGV[3]
-ensure_inbox(addr)
+ensure_inbox(addr, id_pool(ARGV[6]))
 local k = P .. 'subs:' .. addr
 if ARGV[5] == '1' then redis.call('SADD', k, ARGV[4]) else redis.call('SREM', k, ARGV[4]) end
 touch(k)

@@ -1,27 +1,56 @@
 import { lua } from "./common.js";
 
 /**
- * ARGV: address, mailbox name, raw, meta JSON, envelope JSON ('' = none), flags, internalDate.
- * Returns {id, seq, uid, mailboxId}.
+ * Where a copy for (addr, name) goes: the mailbox's id, with its keys wanted, or nil when the
+ * address has no such folder. An address met for the first time gets its default folders with
+ * ids from the pool (planned[addr] remembers that pool for a second copy to the same address).
+ */
+export const PLAN_TARGET = lua`
+local function plan_target(addr, name, pool, planned)
+  local mbid
+  if planned[addr] then pool = planned[addr] end
+  if planned[addr] or not known_address(addr) then
+    pool_has(pool, #DEFAULTS)
+    planned[addr] = pool
+    for i, d in ipairs(DEFAULTS) do
+      if d[1] == name then mbid = pool[i] end
+    end
+  else
+    mbid = redis.call('HGET', P .. 'names:' .. addr, name)
+  end
+  if mbid then want_mailbox(mbid) end
+  return mbid
+end
+`;
+
+/**
+ * ARGV: address, mailbox name, raw, meta JSON, envelope JSON ('' = none), flags, internalDate,
+ * the new message's id, ids for the address's default folders if it is new (space-separated, or
+ * '' when the caller believes it exists). Returns {id, seq, uid, mailboxId}.
  */
 export const APPEND = lua`
 need_run()
 local addr, name, raw = ARGV[3], ARGV[4], ARGV[5]
-ensure_inbox(addr)
-local mbid = redis.call('HGET', P .. 'names:' .. addr, name)
+local pool = id_pool(ARGV[11])
+local mbid = plan_target(addr, name, pool, {})
+need_keys()
+-- As the memory store: the address gets its folders even when the append then fails.
+ensure_inbox(addr, pool)
 if not mbid then fail('mailbox_not_found') end
 check_quota(1, #raw)
-return put_message(addr, mbid, raw, ARGV[6], ARGV[7], ARGV[8], ARGV[9])
+return put_message(addr, mbid, ARGV[10], raw, ARGV[6], ARGV[7], ARGV[8], ARGV[9])
 `;
 
 /**
  * One message to several inboxes, all copies or none. ARGV: delivery id, not-after (epoch ms),
  * body, uploaded ('1': the body is not in ARGV but in the key up:<delivery id>, sent ahead in
- * slices), then per copy: address, mailbox name, head, meta JSON, envelope JSON, flags, internalDate.
+ * slices), then per copy: address, mailbox name, head, meta JSON, envelope JSON, flags,
+ * internalDate, the copy's message id, ids for the address's default folders ('' as in APPEND).
  * Returns {{id, seq, uid, mailboxId}...}. A delivery id seen before returns that call's answer
  * and stores nothing; past not-after (by Redis's clock) it stores nothing, so a caller that gave
- * up waiting knows a late execution cannot store what it answered 451 for. An uploaded body is
- * deleted whatever follows; one that is gone (expired) stores nothing either.
+ * up waiting knows a late execution cannot store what it answered 451 for. An uploaded body that
+ * is gone (expired) stores nothing either; the call that ends the delivery deletes it, but for a
+ * refusal naming a missing mailbox, which leaves it to expire.
  */
 export const APPEND_DELIVERY = lua`
 need_run()
@@ -29,38 +58,43 @@ local did, body = ARGV[3], ARGV[5]
 local dz, dh = P .. 'dlv', P .. 'dlvr'
 local done = redis.call('HGET', dh, did)
 if done then return cjson.decode(done) end
-if ARGV[6] == '1' then
-  local up = P .. 'up:' .. did
-  body = redis.call('GET', up)
-  if not body then fail('delivery_expired') end
-  redis.call('DEL', up)
-end
+-- An uploaded body is read only once the keys are declared: a call that must ask for keys runs
+-- again and needs it then.
+local up = ARGV[6] == '1' and P .. 'up:' .. did or nil
+local size = up and redis.call('STRLEN', up) or #body
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if now >= tonumber(ARGV[4]) then fail('delivery_expired') end
-local F, FIRST = 7, 7
+if now >= tonumber(ARGV[4]) then
+  if up then redis.call('DEL', up) end
+  fail('delivery_expired')
+end
+local F, FIRST = 9, 7
 local n = (#ARGV - FIRST + 1) / F
 local bytes = 0
+local planned, targets, pools = {}, {}, {}
 for i = 0, n - 1 do
   local b = FIRST + i * F
-  local addr, name = ARGV[b], ARGV[b + 1]
-  local found
-  if redis.call('SISMEMBER', P .. 'addrs', addr) == 1 then
-    found = redis.call('HEXISTS', P .. 'names:' .. addr, name) == 1
-  else
-    for _, d in ipairs(DEFAULTS) do if d[1] == name then found = true end end
-  end
-  if not found then fail('mailbox_not_found') end
-  bytes = bytes + #ARGV[b + 2] + #body
+  local addr = ARGV[b]
+  pools[i] = id_pool(ARGV[b + 8])
+  targets[i] = plan_target(addr, ARGV[b + 1], pools[i], planned)
+  if not targets[i] then fail('mailbox_not_found') end
+  bytes = bytes + #ARGV[b + 2] + size
+end
+need_keys()
+if up then
+  body = redis.call('GET', up)
+  redis.call('DEL', up)
+  -- Gone (expired): nothing is stored, as past not-after.
+  if not body then fail('delivery_expired') end
 end
 check_quota(n, bytes)
 local out = {}
 for i = 0, n - 1 do
   local b = FIRST + i * F
   local addr = ARGV[b]
-  ensure_inbox(addr)
-  local mbid = redis.call('HGET', P .. 'names:' .. addr, ARGV[b + 1])
-  out[#out + 1] = put_message(addr, mbid, ARGV[b + 2] .. body, ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6])
+  ensure_inbox(addr, planned[addr] or pools[i])
+  out[#out + 1] = put_message(addr, targets[i], ARGV[b + 7], ARGV[b + 2] .. body, ARGV[b + 3], ARGV[b + 4],
+    ARGV[b + 5], ARGV[b + 6])
 end
 -- Only a retry after an unknown outcome needs the answer: forget deliveries after an hour.
 redis.call('HSET', dh, did, cjson.encode(out))
@@ -81,7 +115,7 @@ return out
  */
 export const UPDATE_FLAGS = lua`
 need_run()
-local op, want, since = ARGV[3], ARGV[4], tonumber(ARGV[5])
+local op, wanted, since = ARGV[3], ARGV[4], tonumber(ARGV[5])
 
 local function split(s)
   local t = {}
@@ -91,7 +125,7 @@ end
 
 -- The new flag string, or nil when nothing changes (flags compare case-insensitively).
 local function apply(cur)
-  local c, w = split(cur), split(want)
+  local c, w = split(cur), split(wanted)
   local have = {}
   for _, f in ipairs(c) do have[string.lower(f)] = true end
   local out = {}
@@ -122,10 +156,17 @@ local function apply(cur)
   return table.concat(out, ' ')
 end
 
+local ids, rows = existing(6), {}
+for i, id in ipairs(ids) do
+  rows[i] = redis.call('HMGET', P .. 'm:' .. id, 'flags', 'modseq', 'mb', 'uid')
+  want(P .. 'mb:' .. rows[i][3])
+  want(P .. 'fl:' .. rows[i][3])
+end
+need_keys()
 local updated, conflicts = {}, {}
-for _, id in ipairs(existing(6)) do
+for i, id in ipairs(ids) do
   local k = P .. 'm:' .. id
-  local m = redis.call('HMGET', k, 'flags', 'modseq', 'mb', 'uid')
+  local m = rows[i]
   if since and tonumber(m[2]) > since then
     conflicts[#conflicts + 1] = id
   else
@@ -149,14 +190,17 @@ end
 return {updated, conflicts}
 `;
 
-/** ARGV: destination mailbox id, ids... Returns {uidValidity, {{id, uid, newId, newUid}...}}. */
+/**
+ * ARGV: destination mailbox id, new ids (space-separated, one per id), ids... Returns
+ * {uidValidity, {{id, uid, newId, newUid}...}}.
+ */
 export const COPY = lua`
 need_run()
 local dest = ARGV[3]
-local dk = P .. 'mb:' .. dest
-local d = redis.call('HMGET', dk, 'address', 'uidv')
-if not d[1] then fail('mailbox_not_found') end
-local ids = existing(4)
+local dk, d = target_mailbox(dest)
+need_keys()
+local ids, nids = existing(5), id_pool(ARGV[4])
+pool_has(nids, #ids)
 local bytes = 0
 for _, id in ipairs(ids) do bytes = bytes + tonumber(redis.call('HGET', P .. 'm:' .. id, 'size')) end
 check_quota(#ids, bytes)
@@ -164,7 +208,7 @@ local mapping = {}
 for _, id in ipairs(ids) do
   local m = redis.call('HMGET', P .. 'm:' .. id, 'uid', 'flags', 'idate', 'size', 'env', 'meta', 'raw')
   local seq = next_seq()
-  local nid = b36(seq)
+  local nid = take(nids)
   local uid = redis.call('HINCRBY', dk, 'uidnext', 1) - 1
   local k = P .. 'm:' .. nid
   redis.call('HSET', k, 'seq', seq, 'mb', dest, 'uid', uid, 'flags', m[2], 'modseq', seq, 'idate', m[3],
@@ -186,17 +230,26 @@ return {tonumber(d[2]), mapping}
 export const MOVE = lua`
 need_run()
 local dest = ARGV[3]
-local dk = P .. 'mb:' .. dest
-local d = redis.call('HMGET', dk, 'address', 'uidv')
-if not d[1] then fail('mailbox_not_found') end
-local dix = P .. 'ix:' .. dest
+local dk, d = target_mailbox(dest)
+local ids, rows = existing(4), {}
+for i, id in ipairs(ids) do
+  rows[i] = redis.call('HMGET', P .. 'm:' .. id, 'uid', 'flags', 'mb', 'seq')
+  want_mailbox(rows[i][3])
+end
+need_keys()
+local faddrs = {}
+for i = 1, #ids do
+  faddrs[i] = redis.call('HGET', P .. 'mb:' .. rows[i][3], 'address')
+  want(P .. 'aseq:' .. faddrs[i])
+end
+need_keys()
 local mapping = {}
-for _, id in ipairs(existing(4)) do
+for i, id in ipairs(ids) do
   local k = P .. 'm:' .. id
-  local m = redis.call('HMGET', k, 'uid', 'flags', 'mb', 'seq')
+  local m = rows[i]
   local from, fromUid, seqOfMsg = m[3], tonumber(m[1]), tonumber(m[4])
   local fk = P .. 'mb:' .. from
-  local faddr = redis.call('HGET', fk, 'address')
+  local faddr = faddrs[i]
   local sameAddr = faddr == d[1]
   index_remove(from, faddr, id, m[2], sameAddr)
   local uid = redis.call('HINCRBY', dk, 'uidnext', 1) - 1
@@ -225,12 +278,22 @@ return {tonumber(d[2]), mapping}
 /** ARGV: ids... Returns how many were deleted. */
 export const DELETE_MESSAGES = lua`
 need_run()
-local ids = existing(3)
-for _, id in ipairs(ids) do
+local ids, rows, addrs = existing(3), {}, {}
+for i, id in ipairs(ids) do
+  rows[i] = redis.call('HMGET', P .. 'm:' .. id, 'mb', 'uid', 'flags', 'size')
+  want_mailbox(rows[i][1])
+end
+need_keys()
+for i = 1, #ids do
+  addrs[i] = redis.call('HGET', P .. 'mb:' .. rows[i][1], 'address')
+  want(P .. 'aseq:' .. addrs[i])
+end
+need_keys()
+for i, id in ipairs(ids) do
   local k = P .. 'm:' .. id
-  local m = redis.call('HMGET', k, 'mb', 'uid', 'flags', 'size')
+  local m = rows[i]
   local mk = P .. 'mb:' .. m[1]
-  local addr = redis.call('HGET', mk, 'address')
+  local addr = addrs[i]
   index_remove(m[1], addr, id, m[3], false)
   redis.call('UNLINK', k)
   redis.call('HINCRBY', RUN, 'msgs', -1)

@@ -18,6 +18,12 @@ local function incarnation()
   return r[1] .. ':' .. r[2]
 end
 
+-- Wants the keys mailbox_row reads beyond mb:<id> (declared or wanted by the caller).
+local function mailbox_row_keys(id)
+  local addr = redis.call('HGET', P .. 'mb:' .. id, 'address')
+  if addr then want(P .. 'subs:' .. addr) end
+end
+
 local function mailbox_row(id)
   local m = redis.call('HMGET', P .. 'mb:' .. id, 'address', 'name', 'su', 'uidv', 'uidnext', 'hms', 'n', 'unseen')
   if not m[1] then return false end
@@ -40,14 +46,13 @@ end
 export const GET_MESSAGES = lua`
 need_run()
 local hint, light = string.match(ARGV[3], '^(%S*) (%d*)$')
-local lines, mailboxes, fixed, met = {}, {}, {}, {}
+local lines, mailboxes, fixed, met, order = {}, {}, {}, {}, {}
+-- Mailboxes are read once every message is: their keys may have to be asked for first.
 local function meet(mbid)
   if met[mbid] then return end
   met[mbid] = true
-  local mb = redis.call('HMGET', P .. 'mb:' .. mbid, 'address', 'name')
-  mailboxes[#mailboxes + 1] = mbid
-  mailboxes[#mailboxes + 1] = mb[1] or ''
-  mailboxes[#mailboxes + 1] = mb[2] or ''
+  order[#order + 1] = mbid
+  want(P .. 'mb:' .. mbid)
 end
 -- fl:<mailbox> holds 'uid modseq flags' of exactly the messages in it (lua/common.ts).
 local hinted = {}
@@ -90,6 +95,13 @@ for i = 4, #ARGV do
     end
   end
 end
+need_keys()
+for _, mbid in ipairs(order) do
+  local mb = redis.call('HMGET', P .. 'mb:' .. mbid, 'address', 'name')
+  mailboxes[#mailboxes + 1] = mbid
+  mailboxes[#mailboxes + 1] = mb[1] or ''
+  mailboxes[#mailboxes + 1] = mb[2] or ''
+end
 return {incarnation(), table.concat(lines, '\n'), mailboxes, fixed}
 `;
 
@@ -103,9 +115,10 @@ if mbid ~= '' then
   local rows = {}
   local maddr = redis.call('HGET', P .. 'mb:' .. mbid, 'address')
   if maddr and (addr == '' or addr == maddr) then
+    -- A message's seq is its score in the run's seq index: no need to read each message.
     for _, id in ipairs(redis.call('ZRANGE', P .. 'ix:' .. mbid, 0, -1)) do
-      local seq = tonumber(redis.call('HGET', P .. 'm:' .. id, 'seq'))
-      if seq > after and seq < before then rows[#rows + 1] = {seq, id} end
+      local seq = tonumber(redis.call('ZSCORE', P .. 'seq', id))
+      if seq and seq > after and seq < before then rows[#rows + 1] = {seq, id} end
     end
   end
   if asc then table.sort(rows, function(a, b) return a[1] < b[1] end)
@@ -123,6 +136,13 @@ else
     ids = redis.call('ZREVRANGEBYSCORE', k, hi, lo, 'LIMIT', 0, limit)
   end
 end
+for _, id in ipairs(ids) do want(P .. 'm:' .. id) end
+need_keys()
+for _, id in ipairs(ids) do
+  local mb = redis.call('HGET', P .. 'm:' .. id, 'mb')
+  if mb then want(P .. 'mb:' .. mb) end
+end
+need_keys()
 local out = {}
 for i, id in ipairs(ids) do out[i] = read_msg(id) end
 return out
@@ -153,6 +173,8 @@ if n == redis.call('ZCARD', P .. 'ix:' .. mbid) then
   return {version, table.concat(lines, '\n')}
 end
 local rows = redis.call('ZRANGE', P .. 'ix:' .. mbid, 0, -1, 'WITHSCORES')
+for i = 1, #rows, 2 do want(P .. 'm:' .. rows[i]) end
+need_keys()
 local out = {'-'}
 for i = 1, #rows, 2 do
   local m = redis.call('HMGET', P .. 'm:' .. rows[i], 'flags', 'modseq')
@@ -175,8 +197,11 @@ return {incarnation(), table.concat(bits)}
 /** ARGV: address. */
 export const LIST_MAILBOXES = lua`
 need_run()
+local ids = redis.call('HVALS', P .. 'names:' .. ARGV[3])
+for _, id in ipairs(ids) do want(P .. 'mb:' .. id) end
+need_keys()
 local out = {}
-for _, id in ipairs(redis.call('HVALS', P .. 'names:' .. ARGV[3])) do
+for _, id in ipairs(ids) do
   out[#out + 1] = mailbox_row(id)
 end
 return out
@@ -188,16 +213,28 @@ need_run()
 local id = ARGV[5]
 if id == '' then id = redis.call('HGET', P .. 'names:' .. ARGV[3], ARGV[4]) end
 if not id then return false end
+want(P .. 'mb:' .. id)
+need_keys()
+mailbox_row_keys(id)
+need_keys()
 return mailbox_row(id)
 `;
 
 /** Returns flat {address, messages, unseen, ...}. */
 export const LIST_INBOXES = lua`
 need_run()
+local addrs, folders = redis.call('SMEMBERS', P .. 'addrs'), {}
+for _, addr in ipairs(addrs) do want(P .. 'names:' .. addr) end
+need_keys()
+for i, addr in ipairs(addrs) do
+  folders[i] = redis.call('HVALS', P .. 'names:' .. addr)
+  for _, id in ipairs(folders[i]) do want(P .. 'mb:' .. id) end
+end
+need_keys()
 local out = {}
-for _, addr in ipairs(redis.call('SMEMBERS', P .. 'addrs')) do
+for i, addr in ipairs(addrs) do
   local n, unseen = 0, 0
-  for _, id in ipairs(redis.call('HVALS', P .. 'names:' .. addr)) do
+  for _, id in ipairs(folders[i]) do
     local m = redis.call('HMGET', P .. 'mb:' .. id, 'n', 'unseen')
     n = n + tonumber(m[1])
     unseen = unseen + tonumber(m[2])

@@ -24,8 +24,15 @@ return cursor
 export const WH_DELETE = lua`
 need_run()
 local id = ARGV[3]
-if redis.call('ZREM', P .. 'whs', id) == 0 then return 0 end
-for _, did in ipairs(redis.call('ZRANGE', P .. 'whd:' .. id, 0, -1)) do
+if redis.call('ZSCORE', P .. 'whs', id) == false then return 0 end
+local log = redis.call('ZRANGE', P .. 'whd:' .. id, 0, -1)
+for _, did in ipairs(log) do
+  want(P .. 'dl:' .. did)
+  want(P .. 'dla:' .. did)
+end
+need_keys()
+redis.call('ZREM', P .. 'whs', id)
+for _, did in ipairs(log) do
   redis.call('UNLINK', P .. 'dl:' .. did, P .. 'dla:' .. did)
 end
 redis.call('UNLINK', P .. 'wh:' .. id, P .. 'whd:' .. id, P .. 'whq:' .. id)
@@ -45,6 +52,31 @@ if not cursor then fail('webhook_not_found') end
 cursor = tonumber(cursor)
 local q = P .. 'whq:' .. wid
 local log = P .. 'whd:' .. wid
+-- The log's oldest finished deliveries go once it is over 'keep' (below): their keys are asked
+-- for first, the oldest ones that many at a time until enough of them are finished.
+local adding, c = 0, cursor
+for i = 7, #ARGV, 4 do
+  if tonumber(ARGV[i + 2]) > c then
+    adding = adding + 1
+    c = tonumber(ARGV[i + 2])
+  end
+end
+local excess = redis.call('ZCARD', log) + adding - tonumber(ARGV[6])
+local old = adding > 0 and excess > 0 and redis.call('ZRANGE', log, 0, -1) or {}
+local finished, asked = 0, 0
+while finished < excess and asked < #old do
+  local from = asked + 1
+  -- At least 64 at a time, so a run of pending ones costs few rounds.
+  asked = math.min(#old, asked + math.max(excess - finished, 64))
+  for j = from, asked do
+    want(P .. 'dl:' .. old[j])
+    want(P .. 'dla:' .. old[j])
+  end
+  need_keys()
+  for j = from, asked do
+    if redis.call('HGET', P .. 'dl:' .. old[j], 'status') ~= 'pending' then finished = finished + 1 end
+  end
+end
 local out = {redis.call('LLEN', q) == 0 and 1 or 0}
 for i = 7, #ARGV, 4 do
   local eseq = tonumber(ARGV[i + 2])
@@ -65,9 +97,9 @@ if #out > 1 then
   touch(q)
   touch(log)
   -- Keep the log bounded: the oldest finished deliveries go; pending ones stay.
-  local excess = redis.call('ZCARD', log) - tonumber(ARGV[6])
   if excess > 0 then
-    for _, did in ipairs(redis.call('ZRANGE', log, 0, -1)) do
+    for j = 1, asked do
+      local did = old[j]
       if excess <= 0 then break end
       if redis.call('HGET', P .. 'dl:' .. did, 'status') ~= 'pending' then
         redis.call('UNLINK', P .. 'dl:' .. did, P .. 'dla:' .. did)
@@ -92,6 +124,8 @@ local dk = P .. 'dl:' .. did
 local d = redis.call('HMGET', dk, 'wh', 'attempt')
 if not d[1] then return false end
 local q = P .. 'whq:' .. d[1]
+want(q)
+need_keys()
 if tonumber(d[2]) < tonumber(ARGV[4]) then
   redis.call('HSET', dk, 'attempt', ARGV[4], 'status', ARGV[5], 'next', ARGV[6])
   local ak = P .. 'dla:' .. did
@@ -112,6 +146,8 @@ local d = redis.call('HMGET', dk, 'wh', 'status', 'attempt')
 if not d[1] then return -1 end
 if d[2] == 'pending' then return 0 end
 local q = P .. 'whq:' .. d[1]
+want(q)
+need_keys()
 local idle = redis.call('LLEN', q) == 0
 redis.call('HSET', dk, 'status', 'pending', 'round', d[3], 'next', '')
 redis.call('RPUSH', q, did)
@@ -122,8 +158,11 @@ return idle and 2 or 1
 /** Returns rows {id, url, events, secret, created, cursor}, oldest first. */
 export const WH_LIST = lua`
 need_run()
+local ids = redis.call('ZRANGE', P .. 'whs', 0, -1)
+for _, id in ipairs(ids) do want(P .. 'wh:' .. id) end
+need_keys()
 local out = {}
-for _, id in ipairs(redis.call('ZRANGE', P .. 'whs', 0, -1)) do
+for _, id in ipairs(ids) do
   local h = redis.call('HMGET', P .. 'wh:' .. id, 'url', 'events', 'secret', 'created', 'cursor')
   if h[1] then out[#out + 1] = {id, h[1], h[2], h[3], h[4], h[5]} end
 end
@@ -137,6 +176,11 @@ local ids
 if ARGV[3] == '' then
   if redis.call('EXISTS', P .. 'wh:' .. ARGV[4]) == 0 then fail('webhook_not_found') end
   ids = redis.call('ZRANGE', P .. 'whd:' .. ARGV[4], 0, -1)
+  for _, id in ipairs(ids) do
+    want(P .. 'dl:' .. id)
+    want(P .. 'dla:' .. id)
+  end
+  need_keys()
 else
   ids = {}
   for i = 3, #ARGV do ids[#ids + 1] = ARGV[i] end
@@ -151,15 +195,4 @@ for _, id in ipairs(ids) do
   end
 end
 return out
-`;
-
-/** Part of DELETE_RUN: every key of the run's webhooks. */
-export const WH_DROP_ALL = lua`
-for _, wid in ipairs(redis.call('ZRANGE', P .. 'whs', 0, -1)) do
-  for _, did in ipairs(redis.call('ZRANGE', P .. 'whd:' .. wid, 0, -1)) do
-    redis.call('UNLINK', P .. 'dl:' .. did, P .. 'dla:' .. did)
-  end
-  redis.call('UNLINK', P .. 'wh:' .. wid, P .. 'whd:' .. wid, P .. 'whq:' .. wid)
-end
-redis.call('UNLINK', P .. 'whs')
 `;

@@ -1,0 +1,38 @@
+/** Keys remembered per script call site; more are dropped oldest first. */
+const KEYS_PER_HINT = 64;
+
+/**
+ * The keys a script needed beyond those its arguments name (a message's mailbox, an address's
+ * folders: found in the data, see need_keys in lua/common.ts), remembered per run, script and a
+ * hint of the caller's (an address and folder, say), so the next such call declares them up front
+ * and takes one round trip. A key remembered that the data no longer leads to is declared for
+ * nothing, which Redis allows: the hints only ever cost a few bytes of KEYS, never correctness.
+ */
+export class KeyHints {
+  readonly #hints = new Map<string, string[]>();
+
+  constructor(private readonly max = 4096) {}
+
+  get(runId: string, script: string, hint = ""): string[] {
+    return this.#hints.get(`${runId}\0${script}\0${hint}`) ?? [];
+  }
+
+  add(runId: string, script: string, hint: string, keys: readonly string[]): void {
+    const at = `${runId}\0${script}\0${hint}`;
+    const merged = [...new Set([...(this.#hints.get(at) ?? []), ...keys])].slice(-KEYS_PER_HINT);
+    this.#hints.delete(at);
+    this.#hints.set(at, merged);
+    if (this.#hints.size > this.max) {
+      const oldest = this.#hints.keys().next().value;
+      if (oldest !== undefined) this.#hints.delete(oldest);
+    }
+  }
+
+  dropRun(runId: string): void {
+    for (const at of this.#hints.keys()) if (at.startsWith(`${runId}\0`)) this.#hints.delete(at);
+  }
+
+  clear(): void {
+    this.#hints.clear();
+  }
+}
