@@ -162,4 +162,21 @@ describe("deployment files", () => {
     for (const [, uses] of readme.matchAll(/uses: ([\w-]+\/[\w-]+)@/g))
       if (uses?.startsWith("sandmail/") || uses === slug) expect(uses).toBe(slug);
   });
+
+  it("gives each published package a README whose links work on the npm page: absolute, into the one repository", async () => {
+    const repo = "https://github.com/sandmail/sandmail";
+    for (const dir of ["apps/sandmail", "packages/sdk"]) {
+      const readme = await readFile(join(repoRoot, dir, "README.md"), "utf8");
+      // [text](target) and <https://...> autolinks; an in-page #anchor works anywhere.
+      const targets = [
+        ...[...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1] ?? ""),
+        ...[...readme.matchAll(/<(https?:[^>]+)>/g)].map((m) => m[1] ?? ""),
+      ].filter((t) => !t.startsWith("#"));
+      expect(targets.length, dir).toBeGreaterThan(0);
+      for (const target of targets) {
+        expect(target, `${dir}/README.md`).toMatch(/^https:\/\//);
+        if (target.includes("github.com")) expect(target.startsWith(repo), target).toBe(true);
+      }
+    }
+  });
 });

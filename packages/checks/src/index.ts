@@ -11,6 +11,7 @@ export {
   type Redirect,
 } from "./links/check-links.js";
 export { guardedAgent } from "./links/guarded-agent.js";
+export { describeRequestFailure } from "./links/request-failure.js";
 export { loadUndici } from "./links/undici.js";
 export { parseUrlPolicy, type UrlPolicy } from "./links/url-policy.js";
 export { parseRspamdAnswer, rspamdEngine } from "./spam/rspamd.js";

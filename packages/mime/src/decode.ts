@@ -5,17 +5,23 @@
  * functions, so both see the same text for the same bytes.
  */
 
+import { createRequire } from "node:module";
 import { StringDecoder } from "node:string_decoder";
-import libbase64 from "libbase64";
-import libmime from "libmime";
-import { decode as decodeWithCharset } from "libmime/lib/charset.js";
-import libqp from "libqp";
+import { loadOnce } from "@sandmail/core";
+
+// Loaded on first use: libmime's charset tables (iconv-lite, encoding-japanese) are most of what a
+// server would otherwise load and build before it listens, and plain UTF-8 mail never needs them.
+const require = createRequire(import.meta.url);
+const libmime = loadOnce(() => (require("libmime") as typeof import("libmime")).default);
+const charsets = loadOnce(() => require("libmime/lib/charset.js") as typeof import("libmime/lib/charset.js"));
+const libqp = loadOnce(() => (require("libqp") as typeof import("libqp")).default);
+const libbase64 = loadOnce(() => (require("libbase64") as typeof import("libbase64")).default);
 
 /** Decodes RFC 2047 encoded-words; text that is not valid encoded-words is returned as is. */
 export function decodeWords(text: string): string {
   if (!text.includes("=?")) return text;
   try {
-    return libmime.decodeWords(text);
+    return libmime().decodeWords(text);
   } catch {
     return text;
   }
@@ -77,7 +83,7 @@ export function* decodeTransferPieces(body: Buffer, encoding: string, strict = f
     const end = kind === "base64" ? base64Cut(body, start) : qpCut(body, start);
     const piece = body.subarray(start, end);
     if (strict && !wellEncoded(piece, kind)) throw new MalformedEncodingError(`malformed ${kind} body`);
-    yield kind === "base64" ? libbase64.decode(piece.toString("latin1")) : libqp.decode(piece);
+    yield kind === "base64" ? libbase64().decode(piece.toString("latin1")) : libqp().decode(piece);
     start = end;
   }
 }
@@ -119,7 +125,7 @@ const UTF8_LABELS = new Set(["utf-8", "utf8", "us-ascii", "ascii"]);
  */
 export function decodeCharset(bytes: Buffer, charset: string | undefined): string {
   if (charset === undefined || UTF8_LABELS.has(charset.toLowerCase())) return bytes.toString("utf8");
-  return decodeWithCharset(bytes, charset);
+  return charsets().decode(bytes, charset);
 }
 
 /**

@@ -42,6 +42,33 @@ export function indexMimeTree(raw: Buffer): MimeNode {
 }
 
 /**
+ * `indexMimeTree` for bytes that must be stored whatever they hold. The indexer should cope with
+ * anything, but a message it chokes on is still kept (byte for byte) rather than refused: its
+ * tree is then the whole message as one opaque text/plain part. `onError` hears why.
+ */
+export function indexMimeTreeOrOpaque(raw: Buffer, onError?: (err: unknown) => void): MimeNode {
+  try {
+    return indexMimeTree(raw);
+  } catch (err) {
+    onError?.(err);
+    const blank = raw.indexOf("\r\n\r\n");
+    const headerEnd = blank < 0 ? raw.length : blank + 4;
+    return {
+      part: "",
+      headerStart: 0,
+      headerEnd,
+      bodyStart: headerEnd,
+      bodyEnd: raw.length,
+      contentType: "text/plain",
+      params: { charset: "us-ascii" },
+      encoding: "7bit",
+      lines: raw.subarray(headerEnd).toString("latin1").split("\r\n").length,
+      children: [],
+    };
+  }
+}
+
+/**
  * The summary alone (what `indexMessage` returns as `summary`), from the top-level header block
  * without walking the body: what routing, listing and waits need when a message arrives.
  */

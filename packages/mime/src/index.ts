@@ -11,7 +11,7 @@ export {
 export * from "./extract/index.js";
 export { findHeaderEnd, type HeaderField, parseHeaderBlock, unfold } from "./header-block.js";
 export { fieldValue, type LocatedField, locateFields } from "./header-fields.js";
-export { indexMessage, indexMimeTree, summarizeMessage } from "./index-message.js";
+export { indexMessage, indexMimeTree, indexMimeTreeOrOpaque, summarizeMessage } from "./index-message.js";
 export { internString } from "./intern.js";
 export { type MimeValue, parseMimeValue } from "./mime-params.js";
 export { countLines } from "./mime-tree.js";

@@ -51,9 +51,12 @@ export async function upgradeToTls(
   return secure;
 }
 
-/** Resolves when the socket (or a stream in front of it, IMAP's deflater) has drained its write buffer or closed. */
+/**
+ * Resolves when the socket (or a stream in front of it: IMAP's deflater, an HTTP response) has
+ * drained its write buffer or closed. One already destroyed has emitted its last 'close'.
+ */
 export function drained(socket: Writable): Promise<void> {
-  if (!socket.writableNeedDrain) return Promise.resolve();
+  if (!socket.writableNeedDrain || socket.destroyed) return Promise.resolve();
   return new Promise<void>((resolve) => {
     const done = () => {
       socket.off("drain", done);

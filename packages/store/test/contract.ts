@@ -7,6 +7,7 @@ import {
   type StoredMessage,
   type StoreEvent,
 } from "@sandmail/core";
+import { indexMimeTree } from "@sandmail/mime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreateRunInput, DeliveryCopy, MailStore, MessageParts } from "../src/index.js";
 import { appendInput, collectEvents, metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
@@ -219,7 +220,7 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         const run = await newRun({ limits: { maxMessages: 10, maxBytes: 100_000_000 } });
         // Large enough that the RedisStore sends it ahead of its script in slices (upload.ts).
         const big = rawMessage("large", "x".repeat(5 * 1024 * 1024 + 123));
-        const tree = (raw: Buffer) => metaFor(raw, "large").mime;
+        const tree = indexMimeTree;
         const recipients = ["a@x.test", "b@x.test"];
         const stored = await store.appendDelivery(run.id, {
           deliveryId: uniqueRunId("d"),
@@ -245,6 +246,43 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
           messages: 2,
           bytes: stored.reduce((n, m) => n + m.size, 0),
         });
+      });
+
+      it("builds each copy's MIME tree from its own bytes when the delivery leaves it to the store", async () => {
+        const run = await newRun();
+        const shared = Buffer.from(
+          "From: a@example.com\r\nSubject: lazy\r\nMIME-Version: 1.0\r\n" +
+            'Content-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\n' +
+            "Content-Type: text/plain\r\n\r\nhi\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>hi</p>\r\n--b--\r\n",
+        );
+        const heads = ["a@x.test", "second.longer@x.test"].map((a) =>
+          Buffer.from(`Received: for <${a}>\r\n`),
+        );
+        const { mime: _, ...meta } = metaFor(shared, "lazy");
+        const stored = await store.appendDelivery(run.id, {
+          deliveryId: uniqueRunId("d"),
+          body: shared,
+          copies: heads.map((head, i) => ({
+            address: i === 0 ? "a@x.test" : "second.longer@x.test",
+            head,
+            meta,
+            indexMime: indexMimeTree,
+          })),
+        });
+        const trees = heads.map((head) => indexMimeTree(Buffer.concat([head, shared])));
+        expect(trees[0]?.children).toHaveLength(2);
+        expect(trees[1]?.bodyEnd).toBeGreaterThan(trees[0]?.bodyEnd ?? 0);
+        const listed = await store.listMessages(run.id, { order: "asc" });
+        expect(listed.map((m) => m.mime)).toEqual(trees);
+        for (const [i, m] of stored.entries()) {
+          expect((await store.getMessage(run.id, m.id))?.mime).toEqual(trees[i]);
+          expect((await store.messageParts(run.id, [m.id]))[0]?.mime).toEqual(trees[i]);
+          expect(m.mime).toEqual(trees[i]);
+        }
+        const archive = await store.getMailbox(run.id, "a@x.test", "Archive");
+        const copied = await store.copyMessages(run.id, [stored[0]!.id], archive!.id);
+        const copy = await store.getMessage(run.id, copied.mapping[0]!.newMessageId);
+        expect(copy?.mime).toEqual(trees[0]);
       });
 
       it("stores nothing of a delivery the quota cannot hold whole", async () => {

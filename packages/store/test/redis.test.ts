@@ -1,3 +1,4 @@
+import { indexMimeTree } from "@sandmail/mime";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { startRedisServer, type TestRedis } from "../../../test/support/redis-server.js";
@@ -174,6 +175,45 @@ describe("RedisStore across processes", () => {
       expect(await raw.keys(`sm:{${run.id}}:up:*`)).toEqual([]);
     } finally {
       await late.close();
+    }
+  });
+
+  it("leaves a small delivery's MIME tree to its first reader, which keeps it in Redis for the others", async () => {
+    const run = await a.createRun({ id: uniqueRunId(), ttlSeconds: 300, limits });
+    const deliver = (body: Buffer) => {
+      const { mime: _, ...meta } = metaFor(body, "lazy");
+      const head = Buffer.from("Received: for <u@x.test>\r\n");
+      return a.appendDelivery(run.id, {
+        deliveryId: uniqueRunId("d"),
+        body,
+        copies: [{ address: "u@x.test", head, meta, indexMime: indexMimeTree }],
+      });
+    };
+    const [small] = await deliver(rawMessage("small"));
+    const [large] = await deliver(rawMessage("large", "x".repeat(100 * 1024)));
+    const fields = (id: string) => raw.hmget(`sm:{${run.id}}:m:${id}`, "meta", "mime");
+    // At delivery: the small message's tree is nowhere yet; the large one's is in its metadata.
+    const [smallMeta, smallTree] = await fields(small!.id);
+    expect(JSON.parse(smallMeta!)).not.toHaveProperty("mime");
+    expect(smallTree).toBeNull();
+    expect(JSON.parse((await fields(large!.id))[0]!).mime).toEqual(
+      indexMimeTree((await a.getRaw(run.id, large!.id))!),
+    );
+    // b reads it first: builds it from the bytes and writes it beside the message.
+    const tree = indexMimeTree((await a.getRaw(run.id, small!.id))!);
+    expect((await b.getMessage(run.id, small!.id))?.mime).toEqual(tree);
+    await vi.waitFor(async () => expect((await fields(small!.id))[1]).not.toBeNull(), { timeout: 5000 });
+    expect(JSON.parse((await fields(small!.id))[1]!)).toEqual(tree);
+    // A third process reads the kept tree, without the bytes.
+    const c = await RedisStore.connect(inject("redisUrl"));
+    try {
+      expect((await c.getMessage(run.id, small!.id))?.mime).toEqual(tree);
+      expect((await c.listMessages(run.id, { order: "asc" })).map((m) => m.mime)).toEqual([
+        tree,
+        (await a.getMessage(run.id, large!.id))?.mime,
+      ]);
+    } finally {
+      await c.close();
     }
   });
 });

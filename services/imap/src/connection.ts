@@ -22,13 +22,13 @@ import { type CommandContext, type CommandResult, no, type ServiceDeps } from ".
 import { TimeSlicer } from "./content/index.js";
 import { DeflateLink } from "./deflate-link.js";
 import { atom, type Command, type Value } from "./protocol/ast.js";
-import { UTF8_ACCEPT } from "./protocol/mailbox-name.js";
 import { CommandFramer, type Frame, type FramerEvent, type FramerLimits } from "./protocol/parser.js";
 import { formatSet } from "./protocol/sequence.js";
 import { ParseError, parseFrame } from "./protocol/tokenize.js";
 import { continuation, type Status, statusLine, untagged } from "./protocol/writer.js";
 import { failureReply } from "./session/errors.js";
 import { announceKeywords, flagValues } from "./session/keywords.js";
+import { showsRecent, utf8Names } from "./session/revision.js";
 import { type Identity, Session } from "./session/session.js";
 import { MailboxTracker, type TrackerUpdate } from "./session/tracker.js";
 import { frameText, ReplyLines, redactCommand } from "./session/transcript-lines.js";
@@ -234,7 +234,7 @@ export class Connection {
       return;
     }
     let result: CommandResult;
-    if (this.session.enabled.has(UTF8_ACCEPT)) command.utf8 = true;
+    if (utf8Names(this.session)) command.utf8 = true;
     try {
       const args = spec.parse(command.args, command);
       // An update begun while idling is written before anything of this command.
@@ -409,6 +409,7 @@ export class Connection {
       if (this.closed || this.session.selection !== selection) return;
       if (point.at === "idle" && !this.idling) return;
       const condstore = this.session.enabled.has("CONDSTORE");
+      const recent = showsRecent(this.session);
       const slicer = new TimeSlicer();
       const updates = tracker.hasPending()
         ? await tracker.flushSliced(expungeAllowed(point), recentAbove, plan, slicer)
@@ -429,7 +430,9 @@ export class Connection {
         if (u.type === "fetch") {
           for (const response of announceKeywords(selection, u.flags)) this.write(untagged(response));
         }
-        this.write(untagged(updateValues(u, condstore)));
+        // RFC 9051 removed `* n RECENT`; a rev2 session's FETCH FLAGS carry no \Recent either.
+        if (u.type === "recent" && !recent) continue;
+        this.write(untagged(updateValues(u, condstore, recent)));
         if (slicer.due()) {
           await slicer.pause();
           if (this.closed) return;
@@ -582,7 +585,7 @@ function expungedUids(updates: TrackerUpdate[]): number[] {
   return uids.sort((a, b) => a - b);
 }
 
-function updateValues(u: TrackerUpdate, condstore: boolean): Value[] {
+function updateValues(u: TrackerUpdate, condstore: boolean, showRecent: boolean): Value[] {
   switch (u.type) {
     case "expunge":
       return [u.seq, atom("EXPUNGE")];
@@ -598,7 +601,7 @@ function updateValues(u: TrackerUpdate, condstore: boolean): Value[] {
           atom("UID"),
           u.uid,
           atom("FLAGS"),
-          flagValues(u.flags, u.recent),
+          flagValues(u.flags, u.recent && showRecent),
           // RFC 7162 §3.2: once CONDSTORE is on, every unsolicited FETCH carries MODSEQ.
           ...(condstore ? [atom("MODSEQ"), [u.modSeq]] : []),
         ],

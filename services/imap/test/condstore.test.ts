@@ -1,7 +1,8 @@
 /** CONDSTORE (RFC 7162) over real sockets: raw protocol checks, then imapflow using it. */
-import { ImapFlow } from "imapflow";
+
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RawImapClient } from "./support/imap-raw-client.js";
+import { imapflowClient } from "./support/imapflow-client.js";
 import { message, seed, startServer, type TestServer } from "./support/server.js";
 
 let server: TestServer;
@@ -89,15 +90,7 @@ describe("CONDSTORE", () => {
   });
 
   it("imapflow syncs with CONDSTORE: changedSince returns only what changed", async () => {
-    const client = new ImapFlow({
-      host: "127.0.0.1",
-      port: server.port,
-      secure: false,
-      auth: { user: server.address, pass: server.token },
-      logger: false,
-      tls: { rejectUnauthorized: false },
-      doSTARTTLS: false,
-    });
+    const client = imapflowClient(server, { doSTARTTLS: false, disableAutoIdle: false });
     await client.connect();
     const mb = await client.mailboxOpen("INBOX");
     expect(typeof mb.highestModseq).toBe("bigint");

@@ -4,9 +4,10 @@
  * next visit; and a raw client checks what Dovecot cannot show: the answer once the store has
  * forgotten older expunges, the hold on VANISHED during FETCH by number, and hostile ranges.
  */
-import { ImapFlow } from "imapflow";
+import type { ImapFlow } from "imapflow";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RawImapClient } from "./support/imap-raw-client.js";
+import { imapflowClient } from "./support/imapflow-client.js";
 import { message, seed, startServer, type TestServer } from "./support/server.js";
 
 type ExpungeEvent = { path: string; uid?: number; seq?: number; vanished: boolean; earlier?: boolean };
@@ -40,16 +41,7 @@ async function freshMailbox(name: string, count: number): Promise<{ id: string; 
 }
 
 function flow(qresync: boolean): ImapFlow {
-  const c = new ImapFlow({
-    host: "127.0.0.1",
-    port: server.port,
-    secure: false,
-    auth: { user: server.address, pass: server.token },
-    logger: false,
-    tls: { rejectUnauthorized: false },
-    qresync,
-  });
-  c.on("error", () => {});
+  const c = imapflowClient(server, { qresync, disableAutoIdle: false });
   open.push(c);
   return c;
 }

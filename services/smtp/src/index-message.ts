@@ -1,11 +1,11 @@
 import type { MessageSummary, MimeNode } from "@sandmail/core";
-import { indexMimeTree, summarizeMessage } from "@sandmail/mime";
+import { indexMimeTreeOrOpaque, summarizeMessage } from "@sandmail/mime";
 import type { Logger } from "@sandmail/runtime";
 
 /*
  * The indexers should cope with anything, but a message the parser chokes on must still be
  * stored (byte for byte) rather than bounced with a 451 the sender would retry forever. The
- * fallbacks treat the whole message as one opaque text/plain part with an empty summary.
+ * fallbacks give an empty summary and a tree of one opaque text/plain part.
  */
 
 /** The summary, taken before the 250 (routing, listing and waits read it). */
@@ -23,25 +23,8 @@ export function safeSummary(raw: Buffer, logger: Logger): MessageSummary {
 
 /** The MIME tree builder the store calls with its stored bytes, when the tree is first read. */
 export function safeMimeIndexer(logger: Logger): (raw: Buffer) => MimeNode {
-  return (raw) => {
-    try {
-      return indexMimeTree(raw);
-    } catch (err) {
-      logger.warn({ err, bytes: raw.length }, "could not parse message, indexing it as opaque text");
-      const blank = raw.indexOf("\r\n\r\n");
-      const headerEnd = blank < 0 ? raw.length : blank + 4;
-      return {
-        part: "",
-        headerStart: 0,
-        headerEnd,
-        bodyStart: headerEnd,
-        bodyEnd: raw.length,
-        contentType: "text/plain",
-        params: { charset: "us-ascii" },
-        encoding: "7bit",
-        lines: raw.subarray(headerEnd).toString("latin1").split("\r\n").length,
-        children: [],
-      };
-    }
-  };
+  return (raw) =>
+    indexMimeTreeOrOpaque(raw, (err) =>
+      logger.warn({ err, bytes: raw.length }, "could not parse message, indexing it as opaque text"),
+    );
 }

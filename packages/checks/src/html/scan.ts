@@ -1,4 +1,9 @@
-import { Parser } from "htmlparser2";
+import { createRequire } from "node:module";
+import { loadOnce } from "@sandmail/core";
+
+// Loaded on the first check of an HTML body, not at start-up (see loadOnce()).
+const require = createRequire(import.meta.url);
+const htmlparser2 = loadOnce(() => require("htmlparser2") as typeof import("htmlparser2"));
 
 interface HtmlImage {
   src: string;
@@ -16,7 +21,7 @@ export interface HtmlScan {
 export function scanHtml(html: string): HtmlScan {
   const images: HtmlImage[] = [];
   const hrefs: string[] = [];
-  const parser = new Parser(
+  const parser = new (htmlparser2().Parser)(
     {
       onopentag(name, attrs) {
         if (name === "img" && attrs.src !== undefined) images.push({ src: attrs.src.trim(), alt: attrs.alt });

@@ -1,5 +1,6 @@
 import type { Agent } from "undici";
 import { guardedAgent, Refused } from "./guarded-agent.js";
+import { describeRequestFailure, isTimeout } from "./request-failure.js";
 import { loadUndici } from "./undici.js";
 import type { UrlPolicy } from "./url-policy.js";
 
@@ -104,7 +105,7 @@ async function checkOne(
     try {
       ({ status, location } = await probe(current, agent, timeoutMs));
     } catch (err) {
-      return done(null, null, describe(err, timeoutMs));
+      return done(null, null, describeRequestFailure(err, timeoutMs));
     }
     if (status >= 300 && status < 400 && location !== undefined) {
       redirects.push({ url: current.href, status });
@@ -175,25 +176,4 @@ class TimeoutError extends Error {
   constructor(timeoutMs: number) {
     super(`timed out after ${timeoutMs} ms`);
   }
-}
-
-function isTimeout(err: unknown): boolean {
-  const name = (err as { name?: string; code?: string })?.name;
-  const code = (err as { code?: string })?.code;
-  return (
-    name === "TimeoutError" ||
-    name === "AbortError" ||
-    code === "UND_ERR_HEADERS_TIMEOUT" ||
-    code === "UND_ERR_CONNECT_TIMEOUT"
-  );
-}
-
-function describe(err: unknown, timeoutMs: number): string {
-  if (isTimeout(err)) return `timed out after ${timeoutMs} ms`;
-  const cause = (err as { cause?: unknown })?.cause;
-  const inner = cause instanceof Error ? cause : err;
-  if (inner instanceof Refused) return inner.message;
-  const code = (inner as { code?: string })?.code;
-  const message = inner instanceof Error ? inner.message : String(inner);
-  return code && !message.includes(code) ? `${code}: ${message}` : message;
 }

@@ -1,5 +1,10 @@
-import { Parser } from "htmlparser2";
+import { createRequire } from "node:module";
+import { loadOnce } from "@sandmail/core";
 import { collapseWhitespace, normalizeText } from "./normalize-text.js";
+
+// Loaded on the first HTML body, not at start-up (see loadOnce()).
+const require = createRequire(import.meta.url);
+const htmlparser2 = loadOnce(() => require("htmlparser2") as typeof import("htmlparser2"));
 
 /** An `<a href>` or `<area href>` as written, before any filtering. */
 export interface HtmlAnchor {
@@ -110,7 +115,7 @@ export function readHtml(html: string): HtmlDocument {
     pushOutside(" ");
   };
 
-  const parser = new Parser(
+  const parser = new (htmlparser2().Parser)(
     {
       onopentag(name, attribs) {
         if (name === "base" && attribs.href && !base) {

@@ -1,4 +1,12 @@
-import type { Mailbox, MessageMeta, Run, SpecialUse, StoredMessage, StoreEvent } from "@sandmail/core";
+import type {
+  Mailbox,
+  MessageMeta,
+  MimeNode,
+  Run,
+  SpecialUse,
+  StoredMessage,
+  StoreEvent,
+} from "@sandmail/core";
 import type { MessageParts } from "../contract.js";
 import { UidColumns } from "../shared/uid-columns.js";
 import type { FixedParts } from "./message-cache.js";
@@ -49,7 +57,7 @@ interface Placement {
 /** A LIST_MESSAGES row; see read_msg in lua/reads.ts. */
 export function decodeMessage(runId: string, row: unknown): StoredMessage | undefined {
   if (!Array.isArray(row)) return undefined;
-  const [id, seq, mailboxId, uid, flags, modSeq, idate, size, env, meta, address, mailbox] = row as Row;
+  const [id, seq, mailboxId, uid, flags, modSeq, idate, size, env, meta, address, mailbox, mime] = row as Row;
   const placement: Placement = {
     id: String(id),
     seq: Number(seq),
@@ -60,16 +68,27 @@ export function decodeMessage(runId: string, row: unknown): StoredMessage | unde
     address: String(address),
     mailbox: String(mailbox),
   };
-  return withFixedParts(runId, placement, fixedParts(placement.seq, idate, size, env, meta));
+  return withFixedParts(runId, placement, fixedParts(placement.seq, idate, size, env, meta, mime));
 }
 
-/** What never changes about a message, from its stored fields. */
-function fixedParts(seq: number, idate: unknown, size: unknown, env: unknown, meta: unknown): FixedParts {
+/**
+ * What never changes about a message, from its stored fields. The MIME tree is in `meta`, or
+ * apart in `mime` once a reader built it; when it is in neither (a delivery left it to its
+ * first reader, lazy-mime.ts) `mime` is undefined here and the caller builds it from the bytes.
+ */
+function fixedParts(
+  seq: number,
+  idate: unknown,
+  size: unknown,
+  env: unknown,
+  meta: unknown,
+  mime: unknown,
+): FixedParts {
   const parsed = parseMeta(String(meta));
   const parts: FixedParts = {
     seq,
     summary: parsed.summary,
-    mime: parsed.mime,
+    mime: parsed.mime ?? (mime ? (JSON.parse(String(mime)) as MimeNode) : (undefined as unknown as MimeNode)),
     internalDate: new Date(Number(idate)),
     size: Number(size),
   };
@@ -191,9 +210,10 @@ export function decodeMessages(
       if (parts === undefined) {
         const meta = fixed[f + 3];
         const env = fixed[f + 2];
-        const metaBytes = String(meta).length + String(env).length;
-        parts = keep(id, fixedParts(seq, fixed[f], fixed[f + 1], env, meta), metaBytes);
-        f += 4;
+        const mime = fixed[f + 4];
+        const metaBytes = String(meta).length + String(env).length + String(mime).length;
+        parts = keep(id, fixedParts(seq, fixed[f], fixed[f + 1], env, meta, mime), metaBytes);
+        f += 5;
       }
     }
     (parts as FixedParts).lastMailboxId = at.mailboxId;

@@ -4,7 +4,6 @@ import {
   type FaultRule,
   type FaultRuleState,
   type Mailbox,
-  type MessageMeta,
   type MimeNode,
   newRunId,
   RUN_ID_PATTERN,
@@ -74,6 +73,7 @@ import { commitOutcome, toStoreError } from "./errors.js";
 import { IndexCache } from "./index-cache.js";
 import { KeyHints } from "./key-hints.js";
 import { checkKeyPrefix, RunKeys } from "./keys.js";
+import { LAZY_MIME_MAX_BYTES, mimeFromRaw } from "./lazy-mime.js";
 import { type FixedParts, MessageCache } from "./message-cache.js";
 import { NewIds } from "./new-ids.js";
 import { RunCache } from "./run-cache.js";
@@ -441,12 +441,14 @@ export class RedisStore implements MailStore {
       flags: normalizeFlags(copy.flags),
       internalDate: copy.internalDate ? new Date(copy.internalDate) : new Date(),
     }));
-    // Other processes read the tree from Redis: build it now when it was left to the store, from
-    // the body once for all copies (a copy's head only moves it along), never joining a copy's
-    // bytes just to index them.
+    // A tree left to the store is built by the first reader of a small message (lazy-mime.ts);
+    // a large one's now, so that no reader has to pull its bytes to list it: from the body, once
+    // for all copies (a copy's head only moves it along), never joining head and body to index them.
     let bodyTree: MimeNode | undefined;
-    const metas = copies.map((copy): MessageMeta => {
-      if (copy.meta.mime !== undefined) return copy.meta as MessageMeta;
+    const metas = copies.map((copy) => {
+      if (copy.meta.mime !== undefined || copy.head.length + input.body.length <= LAZY_MIME_MAX_BYTES) {
+        return copy.meta;
+      }
       bodyTree ??= appendedMeta(copy, input.body).mime;
       return { ...copy.meta, mime: treeAfterPrepend(bodyTree, copy.head.length) };
     });
@@ -492,6 +494,7 @@ export class RedisStore implements MailStore {
     return rows.map(([id, seq, uid, mailboxId], i) => {
       const copy = copies[i] as (typeof copies)[number];
       const t = targets[i] as (typeof targets)[number];
+      let mime = metas[i]?.mime;
       const msg: StoredMessage = {
         id: String(id),
         runId,
@@ -505,7 +508,11 @@ export class RedisStore implements MailStore {
         internalDate: t.internalDate,
         size: copy.head.length + input.body.length,
         summary: copy.meta.summary,
-        mime: (metas[i] as MessageMeta).mime,
+        // Built only if the caller reads it, with the caller's indexer, as the memory store does.
+        get mime() {
+          mime ??= appendedMeta(copy, Buffer.concat([copy.head, input.body])).mime;
+          return mime;
+        },
       };
       if (copy.envelope) msg.envelope = copy.envelope;
       if (copy.meta.auth) msg.auth = copy.meta.auth;
@@ -632,9 +639,64 @@ export class RedisStore implements MailStore {
       [`${hint ?? ""} ${light}`, ...ids],
       this.#cachedMailboxKeys(runId, ids),
     );
-    return decodeMessages(runId, ids, reply, cached, hint, (id, parts, metaBytes) =>
-      this.#messages.put(runId, id, parts, metaBytes),
+    // Parts without their tree are cached only once it is built, so no reader meets them.
+    const treeless: Array<[id: string, parts: FixedParts, metaBytes: number]> = [];
+    const read = decodeMessages(runId, ids, reply, cached, hint, (id, parts, metaBytes) => {
+      if (parts.mime !== undefined) return this.#messages.put(runId, id, parts, metaBytes);
+      treeless.push([id, parts, metaBytes]);
+      return parts;
+    });
+    if (treeless.length === 0) return read;
+    const built = await this.#buildTrees(
+      runId,
+      treeless.map(([id]) => id),
+      read.incarnation,
     );
+    for (const [id, parts, metaBytes] of treeless) {
+      const tree = built.get(id);
+      if (!tree) continue;
+      parts.mime = tree.mime;
+      parts.raw = tree.raw;
+      this.#messages.put(runId, id, parts, metaBytes);
+    }
+    return { incarnation: read.incarnation, messages: withTrees(read.messages, built) };
+  }
+
+  /**
+   * The trees of messages stored without one (lazy-mime.ts), built from their bytes, read in one
+   * round trip; then kept in Redis for other readers, not waited for. A message missing from the
+   * answer is gone (deleted meanwhile, or its run created again since `incarnation`).
+   */
+  async #buildTrees(
+    runId: string,
+    ids: string[],
+    incarnation: string | undefined,
+  ): Promise<Map<string, { mime: MimeNode; raw: Buffer }>> {
+    const keys = this.#keys(runId);
+    const results = await this.#exec(() => {
+      const pipeline = this.#redis.pipeline().hmget(keys.run, "createdAt", "token");
+      for (const id of ids) pipeline.hgetBuffer(keys.message(id), "raw");
+      return pipeline.exec();
+    });
+    const [[runErr, run] = [], ...raws] = results ?? [];
+    if (runErr) throw toStoreError(runErr);
+    const [createdAt, token] = (run ?? []) as Array<string | null>;
+    if (!createdAt || !token) throw new SandmailError("run_not_found", `run ${runId} not found`);
+    const built = new Map<string, { mime: MimeNode; raw: Buffer }>();
+    const now = `${createdAt}:${token}`;
+    if (incarnation !== undefined && now !== incarnation) return built;
+    const keep: string[] = [];
+    ids.forEach((id, i) => {
+      const [err, raw] = raws[i] ?? [];
+      if (err) throw toStoreError(err);
+      if (!Buffer.isBuffer(raw) || built.has(id)) return;
+      const mime = mimeFromRaw(raw);
+      built.set(id, { mime, raw });
+      keep.push(id, JSON.stringify(mime));
+    });
+    // Only saves later readers the work: losing it (Redis away, this store closing) costs nothing.
+    if (keep.length > 0) this.#script("smSetMime", runId, [now, ...keep]).catch(() => {});
+    return built;
   }
 
   async getRaw(runId: string, messageId: string): Promise<Buffer | undefined> {
@@ -672,7 +734,13 @@ export class RedisStore implements MailStore {
       limit,
       query.order === "asc" ? "asc" : "desc",
     ])) as unknown[];
-    return rows.map((row) => decodeMessage(runId, row)).filter((m): m is StoredMessage => m !== undefined);
+    const messages = rows
+      .map((row) => decodeMessage(runId, row))
+      .filter((m): m is StoredMessage => m !== undefined);
+    const treeless = messages.flatMap((m) => (m.mime === undefined ? [m.id] : []));
+    if (treeless.length === 0) return messages;
+    const built = await this.#buildTrees(runId, treeless, undefined);
+    return withTrees(messages, built).filter((m): m is StoredMessage => m !== undefined);
   }
 
   async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {
@@ -1014,6 +1082,20 @@ const DEFAULT_FOLDERS = 6;
 /** Stored on the master, not yet on enough replicas: retried like any unknown outcome. */
 class ReplicationPending extends Error {
   override name = "ReplicationPending";
+}
+
+/** Messages with the trees `#buildTrees` built put in; one left without a tree was gone. */
+function withTrees(
+  messages: Array<StoredMessage | undefined>,
+  built: ReadonlyMap<string, { mime: MimeNode }>,
+): Array<StoredMessage | undefined> {
+  return messages.map((m) => {
+    if (m === undefined || m.mime !== undefined) return m;
+    const tree = built.get(m.id);
+    if (!tree) return undefined;
+    m.mime = tree.mime;
+    return m;
+  });
 }
 
 function errorText(err: unknown): string {

@@ -19,6 +19,7 @@ import {
   DELETE_MESSAGES,
   MOVE,
   PLAN_TARGET,
+  SET_MIME,
   UPDATE_FLAGS,
 } from "./lua/messages.js";
 import {
@@ -113,6 +114,15 @@ const writes = {
       k.upload(str(a, 0)),
       ...a.flatMap((_, i) => (i >= 4 && (i - 4) % 9 === 0 ? newMessage(k, a, i, i + 7, i + 8) : [])),
     ],
+  },
+  // ARGV: incarnation, then message id and tree pairs.
+  smSetMime: {
+    lua: SET_MIME,
+    keys: (k, a) =>
+      messages(
+        k,
+        from(a, 1).filter((_, i) => i % 2 === 0),
+      ),
   },
   smUpdateFlags: {
     lua: UPDATE_FLAGS,

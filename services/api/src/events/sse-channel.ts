@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { loadOnce } from "@sandmail/core";
+import { drained } from "@sandmail/runtime";
 import type { EventBuffer, Session } from "better-sse";
 
 type BetterSse = typeof import("better-sse");
@@ -76,7 +77,7 @@ export class SseChannel {
     for (const e of events) buffer.push(e.data, e.type, String(e.id));
     this.#write(buffer);
     this.#lastId = events[events.length - 1]?.id ?? this.#lastId;
-    await this.#drained();
+    await drained(this.#res);
   }
 
   /**
@@ -109,19 +110,5 @@ export class SseChannel {
   // before it still holds: a write after end would raise an unhandled 'error' on the response.
   #write(buffer: EventBuffer): void {
     void this.#session.batch(buffer);
-  }
-
-  #drained(): Promise<void> {
-    const res = this.#res;
-    if (!res.writableNeedDrain || res.destroyed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        res.off("drain", done);
-        res.off("close", done);
-        resolve();
-      };
-      res.once("drain", done);
-      res.once("close", done);
-    });
   }
 }

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import fastifyStatic from "@fastify/static";
 import { SandmailError } from "@sandmail/core";
-import type { FastifyInstance, FastifyPluginAsync } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from "fastify";
+import { lazyApp } from "../plugins/lazy-app.js";
 
 export interface UiOptions {
   /** The built web UI (services/web/dist): index.html and hashed files under assets/. */
@@ -51,9 +51,30 @@ function uiNotBuilt(app: FastifyInstance): void {
   app.get("/ui/*", { schema: { hide: true } }, notBuilt);
 }
 
+/** The UI's files, served by @fastify/static on an instance of their own (see lazyApp). */
+async function filesApp(root: string): Promise<FastifyInstance> {
+  const { default: fastifyStatic } = await import("@fastify/static");
+  const files = Fastify({ logger: false, routerOptions: { ignoreTrailingSlash: true } });
+  await files.register(fastifyStatic, {
+    root,
+    prefix: "/ui/",
+    // /ui and /ui/ are one route (the router ignores trailing slashes); it is declared below.
+    index: false,
+    cacheControl: false,
+    etag: true,
+    lastModified: true,
+    setHeaders(res, filePath) {
+      const hashed = filePath.startsWith(join(root, "assets"));
+      res.header("cache-control", hashed ? IMMUTABLE : "no-cache");
+    },
+  });
+  files.get("/ui/", (_request, reply) => reply.sendFile("index.html"));
+  return files;
+}
+
 /**
- * GET / (redirect) and /ui/: the single-page app, served from `ui.root`. Without a built UI the
- * routes answer a problem saying so, instead of a bare 404.
+ * GET / (redirect) and /ui/: the single-page app, served from `ui.root` once a browser first asks
+ * for it. Without a built UI the routes answer a problem saying so, instead of a bare 404.
  */
 export function uiRoutes(ui: UiOptions | undefined): FastifyPluginAsync {
   return async (app) => {
@@ -66,19 +87,9 @@ export function uiRoutes(ui: UiOptions | undefined): FastifyPluginAsync {
     app.addHook("onSend", async (_request, reply) => {
       reply.headers(securityHeaders);
     });
-    await app.register(fastifyStatic, {
-      root: ui.root,
-      prefix: "/ui/",
-      // /ui and /ui/ are one route (the router ignores trailing slashes); it is declared below.
-      index: false,
-      cacheControl: false,
-      etag: true,
-      lastModified: true,
-      setHeaders(res, filePath) {
-        const hashed = filePath.startsWith(join(ui.root, "assets"));
-        res.header("cache-control", hashed ? IMMUTABLE : "no-cache");
-      },
-    });
-    app.get("/ui/", { schema: { hide: true } }, (_request, reply) => reply.sendFile("index.html"));
+    const files = lazyApp(() => filesApp(ui.root));
+    app.addHook("onClose", () => files.close());
+    app.get("/ui", { schema: { hide: true } }, files.forward);
+    app.get("/ui/*", { schema: { hide: true } }, files.forward);
   };
 }

@@ -1,5 +1,10 @@
+import { createRequire } from "node:module";
+import { loadOnce } from "@sandmail/core";
 import type { ParsedMessage } from "@sandmail/mime";
-import { convert } from "html-to-text";
+
+// Loaded on the first wait that reads an HTML body, not at start-up (see loadOnce()).
+const require = createRequire(import.meta.url);
+const htmlToText = loadOnce(() => require("html-to-text") as typeof import("html-to-text"));
 
 // Keyed by the parsed view the parse cache shares, so a thousand waits convert a message once.
 const converted = new WeakMap<ParsedMessage, string>();
@@ -12,7 +17,7 @@ export function htmlAsText(parsed: ParsedMessage): string | undefined {
   if (parsed.html === undefined) return undefined;
   let text = converted.get(parsed);
   if (text === undefined) {
-    text = convert(parsed.html, { wordwrap: false });
+    text = htmlToText().convert(parsed.html, { wordwrap: false });
     converted.set(parsed, text);
   }
   return text;

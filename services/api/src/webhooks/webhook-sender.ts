@@ -1,4 +1,4 @@
-import { guardedAgent, loadUndici, type UrlPolicy } from "@sandmail/checks";
+import { describeRequestFailure, guardedAgent, loadUndici, type UrlPolicy } from "@sandmail/checks";
 import { Webhook as Signer } from "standardwebhooks";
 import type { Agent } from "undici";
 
@@ -70,7 +70,7 @@ export class WebhookSender {
       res.body.resume();
       return done(res.statusCode, null);
     } catch (err) {
-      return done(null, describeFailure(err, this.timeoutMs));
+      return done(null, describeRequestFailure(err, this.timeoutMs));
     }
   }
 
@@ -85,14 +85,6 @@ export function refuseTarget(policy: UrlPolicy, url: URL): string | undefined {
   if (url.username || url.password) return "credentials in the URL are not allowed";
   const refused = policy.refuseHost(url.hostname);
   return refused ? `${url.hostname}: ${refused}` : undefined;
-}
-
-function describeFailure(err: unknown, timeoutMs: number): string {
-  const cause = (err as { cause?: unknown }).cause;
-  const name = (err as { name?: string }).name ?? "";
-  if (name === "TimeoutError" || name === "AbortError" || /Timeout/.test(name))
-    return `no answer within ${timeoutMs} ms`;
-  return errorText(cause instanceof Error ? cause : err);
 }
 
 function errorText(err: unknown): string {

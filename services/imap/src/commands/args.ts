@@ -3,7 +3,7 @@
  * which the dispatcher answers with BAD; nothing here touches the store.
  */
 import type { Token } from "../protocol/ast.js";
-import { decodeMailboxName } from "../protocol/mailbox-name.js";
+import { normalizeInbox, suppliedMailboxName } from "../protocol/mailbox-name.js";
 import { parseSequenceSet, type SeqRange, SequenceSetError } from "../protocol/sequence.js";
 
 export class ArgError extends Error {}
@@ -57,7 +57,13 @@ export class Args {
   /** A mailbox name (modified UTF-7 decoded, INBOX normalised). */
   mailbox(what = "mailbox name"): string {
     // An invalid name is a MailboxNameError: NO, as Dovecot answers, since the syntax was right.
-    return decodeMailboxName(this.astring(what), this.utf8);
+    return this.namedMailbox(what).name;
+  }
+
+  /** A mailbox name normalised (`name`) and as the client wrote it (`supplied`, for OLDNAME). */
+  namedMailbox(what = "mailbox name"): { name: string; supplied: string } {
+    const supplied = suppliedMailboxName(this.astring(what), this.utf8);
+    return { name: normalizeInbox(supplied), supplied };
   }
 
   list(what: string): Token[] {

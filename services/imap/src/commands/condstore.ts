@@ -2,7 +2,7 @@
  * CONDSTORE (RFC 7162) pieces shared by SELECT, STATUS, FETCH, STORE, SEARCH and ENABLE:
  * turning the extension on for a session and reading mod-sequence arguments.
  */
-import type { SearchKey } from "../content/index.js";
+import { type SearchKey, someSearchLeaf } from "../content/index.js";
 import { atom, type Token } from "../protocol/ast.js";
 import { ArgError } from "./args.js";
 import type { CommandContext } from "./types.js";
@@ -64,16 +64,5 @@ export function modifierPairs(items: Token[], what: string): Map<string, Token> 
 
 /** Whether a SEARCH uses the MODSEQ key: its result then ends with `(MODSEQ n)` (RFC 7162 §3.1.5). */
 export function searchUsesModSeq(key: SearchKey): boolean {
-  switch (key.type) {
-    case "modseq":
-      return true;
-    case "and":
-      return key.keys.some(searchUsesModSeq);
-    case "or":
-      return searchUsesModSeq(key.left) || searchUsesModSeq(key.right);
-    case "not":
-      return searchUsesModSeq(key.key);
-    default:
-      return false;
-  }
+  return someSearchLeaf(key, (leaf) => leaf.type === "modseq");
 }

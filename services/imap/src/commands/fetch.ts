@@ -16,6 +16,7 @@ import {
 import { atom, literal, literal8, type Token, type Value } from "../protocol/ast.js";
 import { ChunkList, writeValue } from "../protocol/writer.js";
 import { announceKeywords, flagValues } from "../session/keywords.js";
+import { showsRecent } from "../session/revision.js";
 import { ArgError, Args, formatDateTime } from "./args.js";
 import { condstoreOn, enableCondstore, modSeqArg } from "./condstore.js";
 import { type FetchItem, needsRaw, parseFetchItems, setsSeen } from "./fetch-items.js";
@@ -111,6 +112,7 @@ export async function fetchFromView(
   const { tracker } = selection;
   const view = tracker.columns;
   const withFlags = items.some((i) => i.kind === "FLAGS");
+  const showRecent = showsRecent(ctx.session);
   // A flag list is serialized (and its keywords announced) once per distinct list and \Recent.
   const flagText = new Map<number, string>();
   let text = "";
@@ -125,7 +127,7 @@ export async function fetchFromView(
       if (kind === "UID") line += `UID ${view.uid(i)}`;
       else if (kind === "MODSEQ") line += `MODSEQ (${modSeq})`;
       else {
-        const recent = tracker.isRecent(i);
+        const recent = showRecent && tracker.isRecent(i);
         const key = (view.flagIds[i] as number) * 2 + (recent ? 1 : 0);
         let flags = flagText.get(key);
         if (flags === undefined) {
@@ -268,7 +270,7 @@ async function fetchBatch(
     if (msg.modSeq <= changedSince) return;
     tracker.noteFlags(msg.uid, msg.flags, msg.modSeq);
     const out: Value[] = [];
-    const flags = flagValues(msg.flags, target.message.recent);
+    const flags = flagValues(msg.flags, target.message.recent && showsRecent(ctx.session));
     for (const item of items) appendItem(out, item, msg, raw, flags, binary.parts[i]);
     const withFlags = reportFlags || items.some((it) => it.kind === "FLAGS");
     if (withFlags) for (const response of announceKeywords(selection, msg.flags)) ctx.send(response);

@@ -74,6 +74,8 @@ export const commands: ReadonlyMap<string, CommandSpec> = new Map(all.map((c) =>
 export function capabilityList(options: { tls: boolean; appendLimit: number }): string[] {
   return [
     "IMAP4rev1",
+    // RFC 9051, beside rev1 (imaplib needs IMAP4REV1); a session turns it on with ENABLE IMAP4rev2.
+    "IMAP4rev2",
     ...(options.tls ? [] : ["STARTTLS"]),
     "AUTH=PLAIN",
     "SASL-IR",
@@ -103,6 +105,7 @@ export function capabilityList(options: { tls: boolean; appendLimit: number }): 
     "SPECIAL-USE",
     "LIST-EXTENDED",
     "LIST-STATUS",
+    "STATUS=SIZE",
     "QUOTA",
     "QUOTA=RES-STORAGE",
     "QUOTA=RES-MESSAGE",

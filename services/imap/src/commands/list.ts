@@ -2,12 +2,14 @@
  * LIST, LSUB and XLIST over the folders the session sees (session/folders.ts). Special-use attributes are always
  * included (RFC 6154 allows it), so `LIST "" "*" RETURN (SPECIAL-USE)` needs no other option.
  */
+import type { Mailbox } from "@sandmail/core";
 import { byFolderName } from "@sandmail/store";
 import { TimeSlicer } from "../content/index.js";
 import { atom, type Command, type Token, type Value } from "../protocol/ast.js";
 import { listMatcher } from "../protocol/list-pattern.js";
-import { DELIMITER, decodeListPattern, mailboxNameValue, UTF8_ACCEPT } from "../protocol/mailbox-name.js";
+import { DELIMITER, decodeListPattern, mailboxNameValue } from "../protocol/mailbox-name.js";
 import { foldersOf, type VisibleFolder } from "../session/folders.js";
+import { utf8Names } from "../session/revision.js";
 import { ArgError, Args, tokenText } from "./args.js";
 import { sendStatus, statusItems } from "./status.js";
 import { AUTHENTICATED, type CommandContext, defineCommand, ok } from "./types.js";
@@ -104,10 +106,17 @@ async function parentNames(all: readonly { name: string }[], slicer: TimeSlicer)
   return parents;
 }
 
-function attributes(folder: VisibleFolder, parents: Set<string>, kind: Kind, a: ListArgs): Value[] {
+function attributes(
+  folder: VisibleFolder,
+  parents: Set<string>,
+  kind: Kind,
+  a: Pick<ListArgs, "returns">,
+): Value[] {
   const { name, mailbox: mb } = folder;
   const attrs: string[] = [];
-  // The run-wide view's address level is not a mailbox.
+  // The run-wide view's address level is not a mailbox; it is always there, a level of the
+  // hierarchy that cannot be selected (\Noselect, also for IMAP4rev2: RFC 9051 keeps \NonExistent
+  // for names listed only because of a selection option or RECURSIVEMATCH, as below in run()).
   if (!mb) attrs.push("\\Noselect");
   attrs.push(parents.has(name) ? "\\HasChildren" : "\\HasNoChildren");
   if (!mb) return attrs.map((x) => atom(x));
@@ -145,7 +154,7 @@ function ancestors(name: string): string[] {
 
 async function run(ctx: CommandContext, kind: Kind, a: ListArgs) {
   const { runId } = ctx.session.user;
-  const utf8 = ctx.session.enabled.has(UTF8_ACCEPT);
+  const utf8 = utf8Names(ctx.session);
   if (kind !== "LSUB" && !a.extended && a.patterns.length === 1 && a.patterns[0] === "") {
     // The hierarchy delimiter and root of the reference (RFC 3501 §6.3.8).
     ctx.send([atom(kind), [atom("\\Noselect")], DELIMITER, ""]);
@@ -214,6 +223,24 @@ async function run(ctx: CommandContext, kind: Kind, a: ListArgs) {
       await sendStatus(ctx, row.folder.mailbox, a.returns.status);
   }
   return ok(`${kind} completed`);
+}
+
+/**
+ * One mailbox's `* LIST (attributes) "/" name`, as LIST would answer it, with `("OLDNAME"
+ * (supplied))` when the client named it otherwise: IMAP4rev2's SELECT, CREATE and RENAME answers
+ * (RFC 9051 §6.3.2, §6.3.4, §6.3.6).
+ */
+export async function sendListLine(ctx: CommandContext, mailbox: Mailbox, supplied?: string): Promise<void> {
+  const name = foldersOf(ctx.session.user).visible(mailbox);
+  // Children live in the mailbox's own inbox, whichever view: one listing of it, not the run's.
+  const below = `${mailbox.name}${DELIMITER}`;
+  const siblings = await ctx.deps.store.listMailboxes(ctx.session.user.runId, mailbox.address);
+  const parents = new Set(siblings.some((m) => m.name.startsWith(below)) ? [name] : []);
+  const attrs = attributes({ name, mailbox }, parents, "LIST", { returns: { subscribed: false } });
+  const utf8 = utf8Names(ctx.session);
+  const line: Value[] = [atom("LIST"), attrs, DELIMITER, mailboxNameValue(name, utf8)];
+  if (supplied !== undefined && supplied !== name) line.push(["OLDNAME", [mailboxNameValue(supplied, utf8)]]);
+  ctx.send(line);
 }
 
 export const list = defineCommand({

@@ -6,8 +6,9 @@
  */
 import type { Value } from "../protocol/ast.js";
 import { atom } from "../protocol/ast.js";
-import { mailboxNameValue, UTF8_ACCEPT } from "../protocol/mailbox-name.js";
+import { mailboxNameValue } from "../protocol/mailbox-name.js";
 import { findMailbox } from "../session/folders.js";
+import { utf8Names } from "../session/revision.js";
 import { Args, tokenText } from "./args.js";
 import { AUTHENTICATED, type CommandContext, defineCommand, no, ok } from "./types.js";
 
@@ -42,7 +43,7 @@ export const getQuotaRoot = defineCommand({
   async handler(ctx, name) {
     const found = await findMailbox(ctx.deps.store, ctx.session.user, name);
     if (!found) return no("Mailbox does not exist", "NONEXISTENT");
-    ctx.send([atom("QUOTAROOT"), mailboxNameValue(name, ctx.session.enabled.has(UTF8_ACCEPT)), QUOTA_ROOT]);
+    ctx.send([atom("QUOTAROOT"), mailboxNameValue(name, utf8Names(ctx.session)), QUOTA_ROOT]);
     if (!(await sendQuota(ctx))) return no("The run is gone");
     return ok("GETQUOTAROOT completed");
   },

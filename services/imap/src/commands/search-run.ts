@@ -7,7 +7,14 @@
  */
 import type { MimeNode } from "@sandmail/core";
 import type { MessageParts } from "@sandmail/store";
-import { matchSearch, needsRawFor, prepareSearch, type SearchKey, TimeSlicer } from "../content/index.js";
+import {
+  matchSearch,
+  needsRawFor,
+  prepareSearch,
+  type SearchKey,
+  someSearchLeaf,
+  TimeSlicer,
+} from "../content/index.js";
 import { textCached } from "../content/message-text.js";
 import type { CommandContext } from "./types.js";
 
@@ -15,22 +22,18 @@ const BATCH = 512;
 
 /** Keys that read the message's bytes (headers, body, Date); others use the index only. */
 function needsContent(key: SearchKey): boolean {
-  switch (key.type) {
-    case "header":
-    case "body":
-    case "text":
-      return true;
-    case "date":
-      return key.field === "sent";
-    case "and":
-      return key.keys.some(needsContent);
-    case "or":
-      return needsContent(key.left) || needsContent(key.right);
-    case "not":
-      return needsContent(key.key);
-    default:
-      return false;
-  }
+  return someSearchLeaf(key, (leaf) => {
+    switch (leaf.type) {
+      case "header":
+      case "body":
+      case "text":
+        return true;
+      case "date":
+        return leaf.field === "sent";
+      default:
+        return false;
+    }
+  });
 }
 
 /** What a hit tells its caller: the message as the session's view has it, with its fixed parts. */

@@ -1,6 +1,7 @@
 /** SEARCH and UID SEARCH: keys compiled by the content layer, evaluated by search-run.ts. */
 import { compileSearch, type SearchKey } from "../content/index.js";
 import { atom, type Token } from "../protocol/ast.js";
+import { isRev2 } from "../session/revision.js";
 import { enableCondstore, searchUsesModSeq } from "./condstore.js";
 import { freezeKey, openLiveContext, refuseUpdate, reusedTag } from "./live-updates.js";
 import {
@@ -31,7 +32,10 @@ export default defineCommand({
   uid: true,
   expungeAllowed: (command) => command.uid,
   parse: parseSearch,
-  async handler(ctx, { key, options }) {
+  async handler(ctx, args) {
+    const { key } = args;
+    // IMAP4rev2 has no SEARCH response: a SEARCH without RETURN means RETURN (ALL) (RFC 9051 §6.4.4).
+    const options = args.options ?? (isRev2(ctx.session) ? { names: new Set(["ALL"]) } : undefined);
     const byUid = ctx.command.uid;
     const hits: number[] = [];
     // CONDSTORE: a MODSEQ search reports the highest mod-sequence of what it found.

@@ -1,9 +1,11 @@
 import { atom, type Command } from "../protocol/ast.js";
 import { findMailbox } from "../session/folders.js";
 import { flagsResponses, viewFlagFacts } from "../session/keywords.js";
+import { isRev2 } from "../session/revision.js";
 import { ArgError, Args } from "./args.js";
 import { CONDSTORE } from "./condstore.js";
 import { fetchFromView } from "./fetch.js";
+import { sendListLine } from "./list.js";
 import {
   parseQresyncParams,
   QRESYNC,
@@ -24,13 +26,15 @@ import {
 
 interface OpenArgs {
   name: string;
+  /** The name as the client wrote it (decoded, before INBOX and trailing delimiters are normalized). */
+  supplied: string;
   condstore: boolean;
   qresync?: QresyncParams;
 }
 
 async function open(
   ctx: CommandContext,
-  { name, condstore, qresync }: OpenArgs,
+  { name, supplied, condstore, qresync }: OpenArgs,
   readOnly: boolean,
 ): Promise<CommandResult> {
   const { store } = ctx.deps;
@@ -49,12 +53,16 @@ async function open(
   const uidNext = Math.max(mailbox.uidNext, tracker.highestUid + 1);
   for (const response of flagsResponses(keywords, readOnly)) ctx.send(response);
   ctx.send([tracker.count, atom("EXISTS")]);
-  ctx.send([tracker.recentCount, atom("RECENT")]);
-  if (firstUnseen) ctx.send([atom("OK"), atom(`[UNSEEN ${firstUnseen}]`), atom("First unseen")]);
+  // IMAP4rev2 dropped RECENT and the UNSEEN code from SELECT's answer (RFC 9051 §6.3.2, Appendix E).
+  const rev2 = isRev2(ctx.session);
+  if (!rev2) ctx.send([tracker.recentCount, atom("RECENT")]);
+  if (firstUnseen && !rev2) ctx.send([atom("OK"), atom(`[UNSEEN ${firstUnseen}]`), atom("First unseen")]);
   ctx.send([atom("OK"), atom(`[UIDVALIDITY ${mailbox.uidValidity}]`), atom("UIDs valid")]);
   ctx.send([atom("OK"), atom(`[UIDNEXT ${uidNext}]`), atom("Predicted next UID")]);
   // Always sent (RFC 7162 §3.1.2.1): every mailbox keeps mod-sequences, so NOMODSEQ never applies.
   ctx.send([atom("OK"), atom(`[HIGHESTMODSEQ ${tracker.selectedModSeq}]`), atom("Highest")]);
+  // RFC 9051 §6.3.2: a rev2 SELECT answers the mailbox's LIST line, with OLDNAME if it was named otherwise.
+  if (rev2) await sendListLine(ctx, mailbox, supplied);
   if (qresync && qresync.uidValidity === mailbox.uidValidity) await resync(ctx, qresync);
   return ok(`${readOnly ? "EXAMINE" : "SELECT"} completed`, readOnly ? "READ-ONLY" : "READ-WRITE");
 }
@@ -78,7 +86,7 @@ function parse(command: string) {
 
 function parseName(tokens: ConstructorParameters<typeof Args>[0], command: string, utf8 = false): OpenArgs {
   const args = new Args(tokens, command, utf8);
-  const name = args.mailbox();
+  const { name, supplied } = args.namedMailbox();
   let condstore = false;
   let qresync: QresyncParams | undefined;
   if (args.remaining > 0) {
@@ -94,7 +102,7 @@ function parseName(tokens: ConstructorParameters<typeof Args>[0], command: strin
     }
   }
   args.end();
-  return qresync ? { name, condstore, qresync } : { name, condstore };
+  return qresync ? { name, supplied, condstore, qresync } : { name, supplied, condstore };
 }
 
 export const select = defineCommand({

@@ -1,7 +1,8 @@
 import type { Mailbox } from "@sandmail/core";
 import { atom, type Token, type Value } from "../protocol/ast.js";
-import { mailboxNameValue, UTF8_ACCEPT } from "../protocol/mailbox-name.js";
+import { mailboxNameValue } from "../protocol/mailbox-name.js";
 import { findMailbox, foldersOf } from "../session/folders.js";
+import { utf8Names } from "../session/revision.js";
 import { ArgError, Args } from "./args.js";
 import { enableCondstore } from "./condstore.js";
 import { AUTHENTICATED, type CommandContext, defineCommand, no, ok } from "./types.js";
@@ -16,6 +17,8 @@ const ITEMS = new Set([
   // RFC 9208 §4.2 (with QUOTA=RES-MESSAGE / QUOTA=RES-STORAGE): what an EXPUNGE would free.
   "DELETED",
   "DELETED-STORAGE",
+  // RFC 8438 (STATUS=SIZE, part of IMAP4rev2): the mailbox's total octets.
+  "SIZE",
 ]);
 
 /** A status-att list as STATUS and LIST ... RETURN (STATUS (...)) (RFC 5819) take it. */
@@ -51,8 +54,11 @@ export async function sendStatus(ctx: CommandContext, mb: Mailbox, items: readon
   // STATUS (HIGHESTMODSEQ) is a CONDSTORE enabling command (RFC 7162 §3.1).
   if (items.includes("HIGHESTMODSEQ")) enableCondstore(ctx);
   const recent = items.includes("RECENT") ? await recentCount(ctx, mb) : 0;
-  const deleted =
-    items.includes("DELETED") || items.includes("DELETED-STORAGE") ? await deletedCounts(ctx, mb) : undefined;
+  const withSize = items.includes("SIZE");
+  const sizes =
+    withSize || items.includes("DELETED") || items.includes("DELETED-STORAGE")
+      ? await sizeCounts(ctx, mb, withSize)
+      : undefined;
   const values: Value[] = [];
   for (const item of items) {
     values.push(atom(item));
@@ -61,12 +67,13 @@ export async function sendStatus(ctx: CommandContext, mb: Mailbox, items: readon
     else if (item === "UIDVALIDITY") values.push(mb.uidValidity);
     else if (item === "UNSEEN") values.push(mb.unseen);
     else if (item === "HIGHESTMODSEQ") values.push(mb.highestModSeq);
-    else if (item === "DELETED") values.push(deleted!.messages);
-    else if (item === "DELETED-STORAGE") values.push(Math.ceil(deleted!.bytes / 1024));
+    else if (item === "DELETED") values.push(sizes!.deleted);
+    else if (item === "DELETED-STORAGE") values.push(Math.ceil(sizes!.deletedBytes / 1024));
+    else if (item === "SIZE") values.push(sizes!.bytes);
     else values.push(recent);
   }
   const name = foldersOf(ctx.session.user).visible(mb);
-  ctx.send([atom("STATUS"), mailboxNameValue(name, ctx.session.enabled.has(UTF8_ACCEPT)), values]);
+  ctx.send([atom("STATUS"), mailboxNameValue(name, utf8Names(ctx.session)), values]);
 }
 
 /** Messages no session has claimed as \Recent yet; STATUS only reads the mark, it claims nothing. */
@@ -78,14 +85,32 @@ async function recentCount(ctx: CommandContext, mb: Mailbox): Promise<number> {
   return index.length - index.lowerBound(claimed + 1);
 }
 
-/** Messages flagged \Deleted in a mailbox, and their bytes. */
-async function deletedCounts(ctx: CommandContext, mb: Mailbox): Promise<{ messages: number; bytes: number }> {
+/**
+ * Messages flagged \Deleted in a mailbox and their bytes; with `all`, also every message's bytes
+ * (STATUS SIZE). Only the messages whose size is needed are read.
+ */
+async function sizeCounts(
+  ctx: CommandContext,
+  mb: Mailbox,
+  all: boolean,
+): Promise<{ deleted: number; deletedBytes: number; bytes: number }> {
   const { runId } = ctx.session.user;
   const index = await ctx.deps.store.mailboxIndex(runId, mb.id);
   const ids: string[] = [];
-  for (let i = 0; i < index.length; i++) if (index.flags(i).includes("\\Deleted")) ids.push(index.id(i));
-  if (ids.length === 0) return { messages: 0, bytes: 0 };
-  let bytes = 0;
-  for (const m of await ctx.deps.store.getMessages(runId, ids)) bytes += m?.size ?? 0;
-  return { messages: ids.length, bytes };
+  const deleted: boolean[] = [];
+  for (let i = 0; i < index.length; i++) {
+    const isDeleted = index.flags(i).includes("\\Deleted");
+    if (!all && !isDeleted) continue;
+    ids.push(index.id(i));
+    deleted.push(isDeleted);
+  }
+  const out = { deleted: deleted.filter(Boolean).length, deletedBytes: 0, bytes: 0 };
+  if (ids.length === 0) return out;
+  const messages = await ctx.deps.store.getMessages(runId, ids);
+  messages.forEach((m, i) => {
+    const size = m?.size ?? 0;
+    out.bytes += size;
+    if (deleted[i]) out.deletedBytes += size;
+  });
+  return out;
 }

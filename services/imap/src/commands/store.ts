@@ -4,6 +4,7 @@ import { TimeSlicer } from "../content/index.js";
 import { atom, type Value } from "../protocol/ast.js";
 import { formatSet } from "../protocol/sequence.js";
 import { announceKeywords, flagValues } from "../session/keywords.js";
+import { showsRecent } from "../session/revision.js";
 import { ArgError, Args, flagList } from "./args.js";
 import { condstoreOn, enableCondstore, modifierPairs, modSeqArg } from "./condstore.js";
 import { resolveTargets } from "./targets.js";
@@ -85,7 +86,7 @@ export default defineCommand({
       if (silent && !(condstore && updated.has(m.messageId))) continue;
       const items: Value[] = [];
       if (byUid || condstore) items.push(atom("UID"), m.uid);
-      if (!silent) items.push(atom("FLAGS"), flagValues(m.flags, m.recent));
+      if (!silent) items.push(atom("FLAGS"), flagValues(m.flags, m.recent && showsRecent(ctx.session)));
       if (condstore) items.push(atom("MODSEQ"), [m.modSeq]);
       ctx.send([t.seq, atom("FETCH"), items]);
       if (slicer.due()) await slicer.pause();

@@ -26,6 +26,26 @@ export type SearchKey =
   | { type: "saved" }
   | { type: "modseq"; min: number };
 
+/** A key that tests the message itself: anything but AND, OR and NOT. */
+export type SearchLeaf = Exclude<SearchKey, { type: "and" | "or" | "not" }>;
+
+/**
+ * Whether some test of the key, below its ANDs, ORs and NOTs, passes `test`: the one walk for
+ * the questions asked of a key before it runs (does it read content, use MODSEQ, ...).
+ */
+export function someSearchLeaf(key: SearchKey, test: (leaf: SearchLeaf) => boolean): boolean {
+  switch (key.type) {
+    case "and":
+      return key.keys.some((k) => someSearchLeaf(k, test));
+    case "or":
+      return someSearchLeaf(key.left, test) || someSearchLeaf(key.right, test);
+    case "not":
+      return someSearchLeaf(key.key, test);
+    default:
+      return test(key);
+  }
+}
+
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
 const FLAG_KEYS: Record<string, [string, boolean]> = {

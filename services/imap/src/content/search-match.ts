@@ -6,7 +6,7 @@ import {
   sentDayOf,
   textCached,
 } from "./message-text.js";
-import type { SearchKey } from "./search-key.js";
+import { type SearchKey, someSearchLeaf } from "./search-key.js";
 import { inSequenceSet } from "./sequence-set.js";
 import type { TimeSlicer } from "./time-slice.js";
 
@@ -106,46 +106,20 @@ export function matchSearch(key: SearchKey, msg: SearchContext): boolean {
  * only the messages it has not seen before.
  */
 export function needsRawFor(key: SearchKey, root: MimeNode): boolean {
-  switch (key.type) {
-    case "header":
-      return !textCached(root, "headers");
-    case "date":
-      return key.field === "sent" && !textCached(root, "headers");
-    case "body":
-      return key.needle !== "" && !textCached(root, "body");
-    case "text":
-      return key.needle !== "" && !textCached(root, "text");
-    case "and":
-      return key.keys.some((k) => needsRawFor(k, root));
-    case "or":
-      return needsRawFor(key.left, root) || needsRawFor(key.right, root);
-    case "not":
-      return needsRawFor(key.key, root);
-    default:
-      return false;
-  }
-}
-
-/** Which of the decoded texts (BODY, TEXT) a key searches. */
-function textsNeeded(key: SearchKey, out: { body: boolean; text: boolean }): void {
-  switch (key.type) {
-    case "body":
-      if (key.needle !== "") out.body = true;
-      return;
-    case "text":
-      if (key.needle !== "") out.text = true;
-      return;
-    case "and":
-      for (const k of key.keys) textsNeeded(k, out);
-      return;
-    case "or":
-      textsNeeded(key.left, out);
-      textsNeeded(key.right, out);
-      return;
-    case "not":
-      textsNeeded(key.key, out);
-      return;
-  }
+  return someSearchLeaf(key, (leaf) => {
+    switch (leaf.type) {
+      case "header":
+        return !textCached(root, "headers");
+      case "date":
+        return leaf.field === "sent" && !textCached(root, "headers");
+      case "body":
+        return leaf.needle !== "" && !textCached(root, "body");
+      case "text":
+        return leaf.needle !== "" && !textCached(root, "text");
+      default:
+        return false;
+    }
+  });
 }
 
 /**
@@ -158,8 +132,9 @@ export async function prepareSearch(
   raw: () => Buffer,
   slicer: TimeSlicer,
 ): Promise<void> {
-  const need = { body: false, text: false };
-  textsNeeded(key, need);
-  if (need.body) await prepareSearchableText(root, raw, false, slicer);
-  if (need.text) await prepareSearchableText(root, raw, true, slicer);
+  // Only the decoded texts (BODY, TEXT) the key searches.
+  if (someSearchLeaf(key, (leaf) => leaf.type === "body" && leaf.needle !== ""))
+    await prepareSearchableText(root, raw, false, slicer);
+  if (someSearchLeaf(key, (leaf) => leaf.type === "text" && leaf.needle !== ""))
+    await prepareSearchableText(root, raw, true, slicer);
 }

@@ -14,6 +14,15 @@ export class MailboxNameError extends Error {}
 
 /** Wire name (bytes of an astring) -> stored name; under UTF8=ACCEPT (`utf8`) it is UTF-8 as sent. */
 export function decodeMailboxName(wire: string, utf8 = false): string {
+  return normalizeInbox(suppliedMailboxName(wire, utf8));
+}
+
+/**
+ * The name a client meant, before normalization: decoded and checked, the trailing delimiters
+ * (RFC 3501 §6.3.3's "create below" hint) dropped, INBOX's case as written. IMAP4rev2 reports a
+ * name it normalized further with OLDNAME (RFC 9051 §6.3.2).
+ */
+export function suppliedMailboxName(wire: string, utf8 = false): string {
   // Raw 8-bit names are taken as UTF-8 (some clients send them); otherwise decode modified UTF-7.
   let decoded = wire;
   if (!utf8 && !/[^\x20-\x7e]/.test(wire)) {
@@ -30,7 +39,7 @@ export function decodeMailboxName(wire: string, utf8 = false): string {
   }
   let name = decoded;
   while (name.endsWith(DELIMITER) && name.length > 1) name = name.slice(0, -1);
-  return normalizeInbox(name);
+  return name;
 }
 
 /** Stored name -> wire name. */

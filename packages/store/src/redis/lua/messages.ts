@@ -110,6 +110,28 @@ return out
 `;
 
 /**
+ * MIME trees built by the first reader of messages delivered without one (lazy-mime.ts), so
+ * that later readers in any process find them. A tree never changes: it is written at most
+ * once, and it is no change a reader could see (no seq, no event). ARGV: the run's incarnation
+ * the trees were built in ('createdAt:token', as reads name it), then message id and tree JSON
+ * pairs. Returns how many were written.
+ */
+export const SET_MIME = lua`
+need_run()
+local r = redis.call('HMGET', RUN, 'createdAt', 'token')
+if r[1] .. ':' .. r[2] ~= ARGV[3] then return 0 end
+local n = 0
+for i = 4, #ARGV - 1, 2 do
+  local k = P .. 'm:' .. ARGV[i]
+  if redis.call('EXISTS', k) == 1 and redis.call('HEXISTS', k, 'mime') == 0 then
+    redis.call('HSET', k, 'mime', ARGV[i + 1])
+    n = n + 1
+  end
+end
+return n
+`;
+
+/**
  * ARGV: op (add|remove|set), flags (space-separated, normalized), unchangedSince ('' = none), ids...
  * Returns {{id, uid, flags, modSeq}...}, {conflicting ids...}.
  */
@@ -206,13 +228,14 @@ for _, id in ipairs(ids) do bytes = bytes + tonumber(redis.call('HGET', P .. 'm:
 check_quota(#ids, bytes)
 local mapping = {}
 for _, id in ipairs(ids) do
-  local m = redis.call('HMGET', P .. 'm:' .. id, 'uid', 'flags', 'idate', 'size', 'env', 'meta', 'raw')
+  local m = redis.call('HMGET', P .. 'm:' .. id, 'uid', 'flags', 'idate', 'size', 'env', 'meta', 'raw', 'mime')
   local seq = next_seq()
   local nid = take(nids)
   local uid = redis.call('HINCRBY', dk, 'uidnext', 1) - 1
   local k = P .. 'm:' .. nid
   redis.call('HSET', k, 'seq', seq, 'mb', dest, 'uid', uid, 'flags', m[2], 'modseq', seq, 'idate', m[3],
     'size', m[4], 'env', m[5], 'meta', m[6], 'raw', m[7])
+  if m[8] then redis.call('HSET', k, 'mime', m[8]) end
   touch(k)
   index_add(dest, d[1], nid, uid, seq, m[2])
   fl_set(dest, nid, uid, seq, m[2])

@@ -6,10 +6,11 @@ import { lua } from "./common.js";
  */
 export const READ_PRELUDE = lua`
 local function read_msg(id)
-  local m = redis.call('HMGET', P .. 'm:' .. id, 'seq', 'mb', 'uid', 'flags', 'modseq', 'idate', 'size', 'env', 'meta')
+  local m = redis.call('HMGET', P .. 'm:' .. id, 'seq', 'mb', 'uid', 'flags', 'modseq', 'idate', 'size', 'env', 'meta',
+    'mime')
   if not m[1] then return false end
   local mb = redis.call('HMGET', P .. 'mb:' .. m[2], 'address', 'name')
-  return {id, m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], mb[1] or '', mb[2] or ''}
+  return {id, m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], mb[1] or '', mb[2] or '', m[10] or ''}
 end
 
 -- Which incarnation of the run this is: a run deleted and created again starts its ids anew.
@@ -39,7 +40,8 @@ end
  * a line per id: '=uid modseq flags' for a light one still in the hinted mailbox (read from the
  * mailbox's flag lines, one HMGET for them all), 'seq mailboxId uid modseq flags' otherwise, or
  * empty when the message is gone; `mailboxes` is flat {id, address, name} once per mailbox met;
- * `fixed` is flat {idate, size, env, meta} per whole message found, in order. One string and a
+ * `fixed` is flat {idate, size, env, meta, mime} per whole message found, in order (mime: the
+ * MIME tree's JSON when it was stored apart from meta, see SET_MIME; '' otherwise). One string and a
  * few bulk replies, not a dozen per message: the reader parses a 512-message batch in a fraction
  * of the time.
  */
@@ -79,7 +81,7 @@ for i = 4, #ARGV do
     local k = P .. 'm:' .. ARGV[i]
     local whole = string.sub(light, i - 3, i - 3) ~= '1'
     local m
-    if whole then m = redis.call('HMGET', k, 'seq', 'mb', 'uid', 'modseq', 'flags', 'idate', 'size', 'env', 'meta')
+    if whole then m = redis.call('HMGET', k, 'seq', 'mb', 'uid', 'modseq', 'flags', 'idate', 'size', 'env', 'meta', 'mime')
     else m = redis.call('HMGET', k, 'seq', 'mb', 'uid', 'modseq', 'flags') end
     if m[1] then
       lines[i - 3] = m[1] .. ' ' .. m[2] .. ' ' .. m[3] .. ' ' .. m[4] .. ' ' .. (m[5] or '')
@@ -89,6 +91,7 @@ for i = 4, #ARGV do
         fixed[#fixed + 1] = m[7]
         fixed[#fixed + 1] = m[8] or ''
         fixed[#fixed + 1] = m[9]
+        fixed[#fixed + 1] = m[10] or ''
       end
     else
       lines[i - 3] = ''
