@@ -6,6 +6,7 @@ import { RedisStore } from "../src/index.js";
 import { RunKeys } from "../src/redis/keys.js";
 import { defineScripts, scriptCall } from "../src/redis/scripts.js";
 import { appendedMeta, expungedKept } from "../src/shared/inputs.js";
+import { recipientKeys } from "../src/shared/recipients.js";
 import { describeMailStoreContract } from "./contract.js";
 import { appendInput, collectEvents, metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
 
@@ -290,6 +291,7 @@ describe("RedisStore's per-process caches (message parts, mailbox indexes)", () 
       Date.now(),
       messageId,
       folderIds.join(" "),
+      JSON.stringify(recipientKeys(input.meta.summary, undefined)),
     ]);
     const [id, , , mailboxId] = (await scripts.smAppend(...call)) as string[];
     return { id: String(id), mailboxId: String(mailboxId) };

@@ -55,6 +55,7 @@ import {
   normalizeMailboxName,
   parentNames,
 } from "../shared/mailbox-names.js";
+import { recipientKeys } from "../shared/recipients.js";
 import { summaryOf } from "../shared/sessions.js";
 import type { UidColumns } from "../shared/uid-columns.js";
 import {
@@ -407,6 +408,7 @@ export class RedisStore implements MailStore {
         internalDate.getTime(),
         messageId,
         fresh || target.length === 0 ? this.#inboxIds() : "",
+        JSON.stringify(recipientKeys(meta.summary, input.envelope)),
       ],
       target,
       undefined,
@@ -482,6 +484,7 @@ export class RedisStore implements MailStore {
           t.internalDate.getTime(),
           messageIds[i] as string,
           fresh || known[i]?.length === 0 ? this.#inboxIds() : "",
+          JSON.stringify(recipientKeys(copy.meta.summary, copy.envelope)),
         );
       });
       return out;
@@ -733,6 +736,7 @@ export class RedisStore implements MailStore {
       bound(query.beforeSeq, MAX_SEQ),
       limit,
       query.order === "asc" ? "asc" : "desc",
+      query.recipient === undefined ? "" : `=${query.recipient.toLowerCase()}`,
     ])) as unknown[];
     const messages = rows
       .map((row) => decodeMessage(runId, row))
