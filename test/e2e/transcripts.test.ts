@@ -5,7 +5,7 @@
  */
 import net from "node:net";
 import nodemailer from "nodemailer";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { openInbox } from "../support/imap-client.js";
 import { runPython } from "../support/python.js";
 import { startTestSandbox, type TestRun, type TestSandbox } from "../support/sandbox.js";
@@ -195,6 +195,48 @@ describe("SMTP transcripts", () => {
     const { json } = await transcript(run, session!.id);
     const wire = received.split("\r\n").filter(Boolean);
     expect(json.lines.filter((l) => l.from === "server").map((l) => l.text)).toEqual(wire);
+  });
+
+  it("keeps the same lines in the RedisStore, which serializes them", async () => {
+    const box = await startTestSandbox({ REDIS_URL: inject("redisUrl") });
+    try {
+      const run = await box.createRun();
+      const body = "Subject: r\r\n\r\nhello\r\n";
+      const received = await dialog(box.ports.smtp ?? 0, [
+        [undefined, /^220 /m],
+        ["EHLO client.example", /^250 /m],
+        ["MAIL FROM:<app@example.com>", /^250 /m],
+        [`RCPT TO:<${run.address("u")}>`, /^250 /m],
+        ["DATA", /^354 /m],
+        [`${body}.`, /^250 /m],
+        ["QUIT", /^221 /m],
+      ]);
+      const listed = async () =>
+        ((await (await box.api(run, `/v1/runs/${run.id}/sessions`)).json()) as { sessions: Summary[] })
+          .sessions;
+      await vi.waitFor(
+        async () => {
+          if ((await listed()).length !== 1) throw new Error("session not kept yet");
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+      const [session] = await listed();
+      const res = await box.api(run, `/v1/runs/${run.id}/sessions/${session!.id}`);
+      const { lines } = (await res.json()) as Transcript;
+      const wire = received.split("\r\n").filter(Boolean);
+      expect(lines.filter((l) => l.from === "server").map((l) => l.text)).toEqual(wire);
+      expect(wire.filter((l) => l.startsWith("250-")).length).toBeGreaterThan(2);
+      expect(lines.filter((l) => l.from === "client").map((l) => l.text)).toEqual([
+        "EHLO client.example",
+        "MAIL FROM:<app@example.com>",
+        `RCPT TO:<${run.address("u")}>`,
+        "DATA",
+        `[message body: ${body.length} bytes]`,
+        "QUIT",
+      ]);
+    } finally {
+      await box.close();
+    }
   });
 
   it("keeps no session for a failed login, and shows a shared session's other runs only as a marker", async () => {

@@ -120,6 +120,36 @@ describe("wait over real SMTP and HTTP", () => {
     expect(body.messages[0]?.text).toContain("sent by smtplib");
   });
 
+  it("a wait without `after` finds an old message behind a long history; `to=` lists answer as a scan does", async () => {
+    const lead = run.address("lead");
+    await send("Old notice", { to: run.address("zed"), cc: `"Team Lead" <${lead}>` });
+    // More history than one scan batch after it, none of it for lead.
+    for (let i = 0; i < 220; i++) await send(`filler ${i}`);
+    type Listed = { messages: Array<{ id: string; subject: string }> };
+    const list = async (query: string) => {
+      const res = await sb.api(run, `/v1/runs/${run.id}/messages?limit=100&${query}`);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as Listed).messages.map((m) => m.id);
+    };
+    // Exact `to` (from the recipient index): the copy in zed's inbox (Cc) and the one in lead's.
+    const exact = await wait(`to=${encodeURIComponent(`"${lead.toUpperCase()}"`)}&count=2&timeout=1000`);
+    expect(exact.status).toBe(200);
+    const copies = ((await exact.json()) as WaitBody).messages;
+    expect(copies.map((m) => m.subject)).toEqual(["Old notice", "Old notice"]);
+    // By content (a scan of the whole history), and by display name (the index again).
+    const scanned = await wait(`subject=${encodeURIComponent('"Old notice"')}&count=2&timeout=1000`);
+    expect(((await scanned.json()) as WaitBody).messages.map((m) => m.id)).toEqual(copies.map((m) => m.id));
+    const named = await wait(`to=${encodeURIComponent('"team lead"')}&count=2&timeout=1000`);
+    expect(((await named.json()) as WaitBody).messages.map((m) => m.id)).toEqual(copies.map((m) => m.id));
+    // The list: exact (index) and contains (scan) agree, newest first.
+    const newestFirst = copies.map((m) => m.id).reverse();
+    expect(await list(`to=${encodeURIComponent(`"${lead}"`)}`)).toEqual(newestFirst);
+    expect(await list(`to=${encodeURIComponent(lead)}`)).toEqual(newestFirst);
+    expect(await list(`to=${encodeURIComponent('"Team Lead"')}&inbox=${encodeURIComponent(lead)}`)).toEqual([
+      newestFirst[0],
+    ]);
+  }, 60_000);
+
   it("times out with 408 naming what arrived instead", async () => {
     const before = await latest();
     await python(smtpPort(), run.address("carol"), "Your invoice");

@@ -31,7 +31,11 @@ export interface SessionSummary {
 }
 
 export interface SessionTranscript extends SessionSummary {
-  lines: TranscriptLine[];
+  /**
+   * May be a getter that builds the lines when read (what the recorder hands a store): a store
+   * reads it only to answer for one session, and serializes with JSON.stringify (its `toJSON`).
+   */
+  readonly lines: TranscriptLine[];
   /**
    * Lines left out from the middle of a session longer than its budget (the start and the end
    * are kept); 0 for most sessions.

@@ -78,6 +78,13 @@ export interface DeliveryInput {
 export interface MessageQuery {
   address?: string;
   mailboxId?: string;
+  /**
+   * Only messages for this recipient, ignoring case (JavaScript's toLowerCase on both sides):
+   * one whose inbox address, a To or Cc address or display name, or an envelope recipient
+   * equals it. An index answers it (see shared/recipients.ts), so a wait or list for one
+   * address reads that address's messages, not the run's.
+   */
+  recipient?: string;
   /** Only messages with seq > afterSeq. */
   afterSeq?: number;
   /** Only messages with seq < beforeSeq (paging newest-first). */

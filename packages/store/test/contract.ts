@@ -9,7 +9,7 @@ import {
 } from "@sandmail/core";
 import { indexMimeTree } from "@sandmail/mime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CreateRunInput, DeliveryCopy, MailStore, MessageParts } from "../src/index.js";
+import type { CreateRunInput, DeliveryCopy, MailStore, MessageParts, MessageQuery } from "../src/index.js";
 import { appendInput, collectEvents, metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
 import { describeWebhookContract } from "./webhook-contract.js";
 
@@ -214,6 +214,38 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         }
         const added = (await sub.until(14)).filter((e) => e.type === "message.added");
         expect(added.map((e) => e.seq)).toEqual(stored.map((m) => m.seq));
+      });
+
+      it("stores a large delivery byte for byte in every copy, its MIME tree left to the store", async () => {
+        const run = await newRun({ limits: { maxMessages: 10, maxBytes: 100_000_000 } });
+        // Large enough that the RedisStore sends it ahead of its script in slices (upload.ts).
+        const big = rawMessage("large", "x".repeat(5 * 1024 * 1024 + 123));
+        const tree = indexMimeTree;
+        const recipients = ["a@x.test", "b@x.test"];
+        const stored = await store.appendDelivery(run.id, {
+          deliveryId: uniqueRunId("d"),
+          body: big,
+          copies: recipients.map((address) => ({
+            address,
+            head: Buffer.from(`Received: for <${address}> by a host with a long name\r\n`),
+            meta: { summary: metaFor(big, "large").summary },
+            indexMime: tree,
+          })),
+        });
+        for (const [i, m] of stored.entries()) {
+          const raw = (await store.getRaw(run.id, m.id)) as Buffer;
+          const head = `Received: for <${recipients[i]}> by a host with a long name\r\n`;
+          expect(raw.length).toBe(head.length + big.length);
+          expect(raw.subarray(0, head.length).toString()).toBe(head);
+          expect(raw.subarray(head.length).equals(big)).toBe(true);
+          expect(m.size).toBe(raw.length);
+          // The tree the store keeps is the one of the copy's own bytes.
+          expect((await store.getMessage(run.id, m.id))?.mime).toEqual(tree(raw));
+        }
+        expect(await store.runCounts(run.id)).toMatchObject({
+          messages: 2,
+          bytes: stored.reduce((n, m) => n + m.size, 0),
+        });
       });
 
       it("builds each copy's MIME tree from its own bytes when the delivery leaves it to the store", async () => {
@@ -779,6 +811,98 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
           all[4],
           all[5],
         ]);
+      });
+
+      it("lists a recipient's messages: inbox, To and Cc addresses and names, envelope, any case", async () => {
+        const run = await newRun();
+        const withRecipients = (address: string, subject: string, to: string, envelope?: string[]) => {
+          const input = appendInput(address, subject);
+          input.meta.summary.to = [{ name: "Team Lead", address: to }];
+          input.meta.summary.cc = [{ name: "", address: "cc@corp.example" }];
+          if (envelope)
+            input.envelope = {
+              mailFrom: "app@corp.example",
+              rcptTo: envelope,
+              clientAddress: "127.0.0.1",
+              helo: "corp.example",
+              tls: false,
+            };
+          return store.appendMessage(run.id, input);
+        };
+        const m0 = await withRecipients("a@x.test", "m0", "Lead@Corp.example", [
+          "a@x.test",
+          "Hidden@BCC.example",
+        ]);
+        const m1 = await store.appendMessage(run.id, appendInput("b@x.test", "m1"));
+        const m2 = await withRecipients("a@x.test", "m2", "lead@corp.example");
+        const m3 = await store.appendMessage(run.id, appendInput("a@x.test", "m3"));
+        const ids = (list: { id: string }[]) => list.map((m) => m.id);
+        const of = async (recipient: string, query: Omit<MessageQuery, "recipient"> = {}) =>
+          ids(await store.listMessages(run.id, { recipient, order: "asc", ...query }));
+
+        expect(await of("LEAD@corp.example")).toEqual([m0.id, m2.id]);
+        expect(await of("lead@corp.example", { order: "desc" })).toEqual([m2.id, m0.id]);
+        expect(await of("lead@corp.example", { afterSeq: m0.seq })).toEqual([m2.id]);
+        expect(await of("lead@corp.example", { beforeSeq: m2.seq })).toEqual([m0.id]);
+        expect(await of("lead@corp.example", { order: "desc", limit: 1 })).toEqual([m2.id]);
+        expect(await of("team lead")).toEqual([m0.id, m2.id]);
+        expect(await of("cc@corp.example")).toEqual([m0.id, m2.id]);
+        expect(await of("hidden@bcc.example")).toEqual([m0.id]);
+        // The inbox address (a's inbox, and m0's envelope too: listed once) and the To address.
+        expect(await of("a@x.test")).toEqual([m0.id, m2.id, m3.id]);
+        expect(await of("a@x.test", { order: "desc", limit: 2 })).toEqual([m3.id, m2.id]);
+        expect(await of("b@x.test")).toEqual([m1.id]);
+        expect(await of("b@example.com")).toEqual([m1.id, m3.id]);
+        expect(await of("b@example.com", { address: "a@x.test" })).toEqual([m3.id]);
+        expect(await of("nobody@x.test")).toEqual([]);
+        expect(await of("lead@corp.example", { limit: 0 })).toEqual([]);
+        const aInbox = (await store.getMailbox(run.id, "a@x.test", "INBOX"))!;
+        expect(await of("lead@corp.example", { mailboxId: aInbox.id })).toEqual([m0.id, m2.id]);
+
+        // A move to another inbox changes the inbox address, not the header or envelope recipients.
+        const bArchive = (await store.getMailbox(run.id, "b@x.test", "Archive"))!;
+        await store.moveMessages(run.id, [m2.id], bArchive.id);
+        expect(await of("a@x.test")).toEqual([m0.id, m3.id]);
+        expect(await of("b@x.test")).toEqual([m1.id, m2.id]);
+        expect(await of("lead@corp.example")).toEqual([m0.id, m2.id]);
+        expect(await of("lead@corp.example", { mailboxId: aInbox.id })).toEqual([m0.id]);
+        expect(await of("lead@corp.example", { address: "b@x.test" })).toEqual([m2.id]);
+        // A copy is found under the same recipients; expunges and folder deletes leave the index.
+        const bInbox = (await store.getMailbox(run.id, "b@x.test", "INBOX"))!;
+        const copy = (await store.copyMessages(run.id, [m0.id], bInbox.id)).mapping[0]!.newMessageId;
+        expect(await of("hidden@bcc.example")).toEqual([m0.id, copy]);
+        await store.deleteMessages(run.id, [m0.id]);
+        expect(await of("hidden@bcc.example")).toEqual([copy]);
+        await store.deleteMailbox(run.id, "b@x.test", "Archive");
+        expect(await of("lead@corp.example")).toEqual([copy]);
+        expect(await of("team lead", { order: "desc" })).toEqual([copy]);
+      });
+
+      it("merges a recipient's inbox and index in seq order past a page of either", async () => {
+        const run = await newRun();
+        const all: string[] = [];
+        for (let i = 0; i < 450; i++) {
+          // Runs of each kind longer than a page, then alternating, so page edges fall everywhere.
+          const inInbox = i < 210 ? true : i < 420 ? false : i % 2 === 0;
+          const input = appendInput(inInbox ? "p@x.test" : `other${i % 3}@x.test`, `m${i}`);
+          input.envelope = {
+            mailFrom: "app@corp.example",
+            rcptTo: [inInbox ? "p@x.test" : "P@X.test"],
+            clientAddress: "127.0.0.1",
+            helo: "corp.example",
+            tls: false,
+          };
+          all.push((await store.appendMessage(run.id, input)).id);
+        }
+        const ids = (list: { id: string }[]) => list.map((m) => m.id);
+        expect(ids(await store.listMessages(run.id, { recipient: "p@x.test", order: "asc" }))).toEqual(all);
+        expect(ids(await store.listMessages(run.id, { recipient: "p@x.test" }))).toEqual([...all].reverse());
+        expect(
+          ids(await store.listMessages(run.id, { recipient: "p@x.test", order: "asc", limit: 300 })),
+        ).toEqual(all.slice(0, 300));
+        const others = await store.listMessages(run.id, { recipient: "p@x.test", address: "other1@x.test" });
+        expect(others.length).toBeGreaterThan(60);
+        expect(others.every((m) => m.address === "other1@x.test")).toBe(true);
       });
 
       it("serves a mailbox index ordered by UID", async () => {

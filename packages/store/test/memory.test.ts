@@ -39,6 +39,47 @@ describe("MemoryStore specifics", () => {
     await store.close();
   });
 
+  it("keeps the newest sessions in order and the budget exact while a full ring turns over many times", async () => {
+    const budget = new ByteBudget(1e6);
+    const store = new MemoryStore({ budget });
+    await store.createRun({ id: "busy", ttlSeconds: 60, limits: { maxMessages: 10, maxBytes: 1e6 } });
+    const ring = { maxSessions: 5, maxBytes: 1e6 };
+    for (let i = 0; i < 500; i++) {
+      await store.addSession(
+        "busy",
+        {
+          id: `s${i}`,
+          protocol: "smtp",
+          client: "127.0.0.1",
+          tls: false,
+          user: null,
+          startedAt: i,
+          endedAt: i + 1,
+          commands: 1,
+          bytes: 100 + (i % 7),
+          omitted: 0,
+          lines: [{ at: i, from: "client", text: `line ${i}` }],
+        },
+        ring,
+      );
+    }
+    expect((await store.listSessions("busy")).map((s) => s.id)).toEqual([
+      "s499",
+      "s498",
+      "s497",
+      "s496",
+      "s495",
+    ]);
+    expect(budget.used).toBe([495, 496, 497, 498, 499].reduce((n, i) => n + 100 + (i % 7), 0));
+    expect((await store.getSession("busy", "s497"))?.lines).toEqual([
+      { at: 497, from: "client", text: "line 497" },
+    ]);
+    expect(await store.getSession("busy", "s494")).toBeUndefined();
+    await store.deleteRun("busy");
+    expect(budget.used).toBe(0);
+    await store.close();
+  });
+
   it("drops expired runs on the sweep, without anyone touching them", async () => {
     let now = 1_000_000;
     const store = new MemoryStore({ now: () => now });

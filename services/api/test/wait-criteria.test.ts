@@ -94,6 +94,11 @@ describe("criteria, as wait and as list filters", () => {
     ["to contains", `to=${q("bob@")}`, ["reset"]],
     ["to exact ignores case", `to=${q('"CAROL@{domain}"')}`, ["htmlOnly"]],
     ["to exact does not match a part", `to=${q('"carol"')}`, []],
+    // Exact `to` values are answered from the recipient index: header, envelope and inbox address.
+    ["to exact, header To or inbox", `to=${q('"ALICE@{domain}"')}`, ["welcome", "bcc"]],
+    ["to exact, envelope or inbox only", `to=${q('"dave@{domain}"')}`, ["bcc"]],
+    ["to exact within an inbox", `inbox=${q("dave@{domain}")}&to=${q('"alice@{domain}"')}`, ["bcc"]],
+    ["to exact, no such recipient", `to=${q('"erin@{domain}"')}`, []],
     ["to regex", `to=${q("/^(alice|carol)@/")}`, ["welcome", "htmlOnly", "bcc"]],
     ["to matches the envelope (BCC)", `to=${q("dave@")}`, ["bcc"]],
     ["from by display name", `from=${q("shop team")}`, ["welcome"]],

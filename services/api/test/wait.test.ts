@@ -134,6 +134,51 @@ describe("wait for messages", () => {
     expect(res.json().messages[0].id).toBe(welcome.id);
   });
 
+  it("a wait after a cursor that found nothing does not hide older mail from a wait without one", async () => {
+    const { store, run, wait } = await setup();
+    const welcome = await seed(store, run, { subject: "Welcome" });
+    const other = await seed(store, run, { subject: "Other" });
+    expect((await wait(`subject=Welcome&after=${welcome.seq}&timeout=1`)).statusCode).toBe(408);
+    expect((await wait(`subject=Welcome&after=${other.seq}&timeout=1`)).statusCode).toBe(408);
+    const res = await wait("subject=Welcome&timeout=1");
+    expect(res.statusCode).toBe(200);
+    expect(res.json().messages[0].id).toBe(welcome.id);
+  });
+
+  it("waits with the same criteria arriving together read the history once between them", async () => {
+    const { store, run, wait } = await setup();
+    // More than one scan batch, so reading the history takes several store queries.
+    let last = 0;
+    for (let i = 0; i < 450; i++) last = (await seed(store, run, { subject: `Other ${i}` })).seq;
+    store.queries.length = 0;
+    const answers = await Promise.all([1, 2, 3, 4].map(() => wait("subject=Welcome&timeout=1")));
+    expect(answers.map((r) => r.statusCode)).toEqual([408, 408, 408, 408]);
+    // One waiter read the history (three batches); the others started at its mark.
+    const historyReads = store.queries.filter((q) => (q.afterSeq ?? 0) < last);
+    expect(historyReads.map((q) => q.afterSeq)).toHaveLength(3);
+    expect(historyReads[0]?.afterSeq).toBe(0);
+    // The mark never hides mail that comes after it, however the waits were queued.
+    const welcome = await seed(store, run, { subject: "Welcome" });
+    const res = await wait("subject=Welcome&timeout=1");
+    expect(res.json().messages[0].id).toBe(welcome.id);
+  });
+
+  it("a wait for an exact `to` reads that recipient's messages, not the run's", async () => {
+    const { store, run, wait } = await setup();
+    const bob = `bob@${run.id}.sandmail.test`;
+    for (let i = 0; i < 5; i++) await seed(store, run, { subject: `Other ${i}` });
+    const forBob = await seed(store, run, { subject: "Hi", to: bob });
+    store.queries.length = 0;
+    const res = await wait(`to=${encodeURIComponent(`"${bob.toUpperCase()}"`)}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().messages[0].id).toBe(forBob.id);
+    expect(store.queries[0]).toMatchObject({ recipient: bob, afterSeq: 0 });
+    // `to` contains: every message may match, so the run is scanned.
+    store.queries.length = 0;
+    expect((await wait("to=bob&timeout=1")).statusCode).toBe(200);
+    expect(store.queries[0]?.recipient).toBeUndefined();
+  });
+
   it("POST takes the same criteria and controls as JSON", async () => {
     const { store, run, post } = await setup();
     const msg = await seed(store, run, { subject: "Welcome!" });

@@ -12,7 +12,8 @@ import { PromptConnection, PromptGreetingServer } from "./prompt-greeting.js";
  * would see every byte, but STARTTLS swaps the socket inside the library, so it would record
  * ciphertext from then on and have to re-parse DATA. The connection's own line I/O is the one
  * place that sees exactly the lines in both directions, in clear: `_onCommand` receives every
- * client line (commands and AUTH continuations, which arrive while `_nextHandler` is set), `send`
+ * client line (commands and AUTH continuations, which arrive while `_nextHandler` is set) and hands
+ * it decoded to `_redactCredentials` first thing, where it is recorded; `send`
  * is the single write site of replies, and `openData` (smtp-server's `handler_DATA`, after the
  * fault hook) opens the body stream. This subclass records there; like prompt-greeting.ts it
  * mirrors smtp-server 3.21.6's internals, to be re-checked when upgrading.
@@ -27,13 +28,22 @@ class TranscriptConnection extends PromptConnection {
     super(server, socket, socketOptions);
   }
 
-  override _onCommand(command: Buffer, callback?: () => void): void {
-    const line = (command ?? "").toString();
+  /** The body stream DATA opened, whose size the transcript shows once the message is in. */
+  #body: { dataBytes: number } | undefined;
+
+  /**
+   * Called by the stock `_onCommand` first thing with every client line already as a string (it
+   * is what the library logs): recording here spares a second decoding of each line.
+   */
+  override _redactCredentials(commandName: string, line: string): { commandName: string; line: string } {
     // An AUTH exchange in progress: the line is a SASL response (credentials), never shown.
     if (this._nextHandler) this.transcript.client(REDACTED);
-    else if (/^AUTH\b/i.test(line)) this.transcript.client(keepWords(line, 2));
-    else this.transcript.client(line);
-    super._onCommand(command, callback);
+    else {
+      // `AUTH<space or tab>...`, in any case: the check is by pattern, not the library's command name.
+      const a = (line.charCodeAt(0) | 0x20) === 0x61;
+      this.transcript.client(a && /^AUTH\b/i.test(line) ? keepWords(line, 2) : line);
+    }
+    return super._redactCredentials(commandName, line);
   }
 
   protected override replying(
@@ -41,43 +51,35 @@ class TranscriptConnection extends PromptConnection {
     data: string | string[] | null | undefined,
     context: string | false | undefined,
   ): void {
-    // Only what the stock send() really writes (the same condition, the same line format, with
-    // the context PromptConnection decided: a reply carrying its own enhanced code shows it once).
+    // Only what the stock send() really writes (the same condition, with the context
+    // PromptConnection decided: a reply carrying its own enhanced code shows it once). The lines
+    // are formatted as send() formats them when the transcript is read (CodedReply).
     const socket = this._socket;
     if (this._upgrading || !socket || socket.destroyed || socket.readyState !== "open") return;
-    const enhanced = this._getEnhancedStatusCode(code, context);
-    const prefix = enhanced ? ` ${enhanced} ` : " ";
-    if (!Array.isArray(data)) {
-      this.transcript.server(`${code}${prefix}${data ?? ""}`.trimEnd());
-      return;
-    }
-    const last = data.length - 1;
-    for (let i = 0; i <= last; i++) {
-      const sep = i < last ? `-${prefix.slice(1)}` : prefix;
-      this.transcript.server(`${code}${sep}${data[i] ?? ""}`.trimEnd());
-    }
+    this.#bodyDone();
+    this.transcript.reply(code, this._getEnhancedStatusCode(code, context), data);
   }
 
   protected override openData(command: Buffer, callback: () => void): void {
     super.openData(command, callback);
-    const stream = this._dataStream;
+    // The 354 is out; the body's size is recorded before the next reply (the one to the
+    // message) or when the client leaves mid-message: no listener or closure per message.
     const parser = this._parser;
-    if (!stream || !parser) return;
-    let told = false;
-    const tell = () => {
-      if (told) return;
-      told = true;
-      this.transcript.clientData(`[message body: ${parser.dataBytes} bytes]`);
-    };
-    // 'end' comes before the reply is sent; 'close' alone when the client left mid-message.
-    stream.once("end", tell);
-    stream.once("close", tell);
+    if (this._dataStream && parser) this.#body = parser;
+  }
+
+  #bodyDone(): void {
+    const body = this.#body;
+    if (!body) return;
+    this.#body = undefined;
+    this.transcript.clientData(`[message body: ${body.dataBytes} bytes]`);
   }
 
   override _onClose(): void {
     const wasClosed = this._closed;
     super._onClose();
     if (wasClosed) return;
+    this.#bodyDone();
     if (this.secure) this.transcript.secured();
     (this._server as TranscriptServer).forget(this.id);
     this.transcript.end();

@@ -1,3 +1,4 @@
+export { OTHER_RUN_LINE } from "./line-buffer.js";
 export * from "./recorder.js";
 export * from "./redact.js";
-export { OTHER_RUN_LINE, REDACTED, Transcript } from "./transcript.js";
+export { REDACTED, Transcript } from "./transcript.js";

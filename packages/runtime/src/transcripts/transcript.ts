@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
-import type { SessionProtocol, SessionTranscript, TranscriptLimits, TranscriptLine } from "@sandmail/core";
+import type { SessionProtocol, TranscriptLimits, TranscriptLine } from "@sandmail/core";
 import type { MailStore } from "@sandmail/store";
 import type { Logger } from "../logger.js";
-import { clip, LineBuffer } from "./line-buffer.js";
+import { CodedReply, clip, LineBuffer } from "./line-buffer.js";
+import { RecordedSession } from "./recorded-session.js";
 
-/** What a line concerning another run is shown as in a run's copy of a shared session. */
-export const OTHER_RUN_LINE = "[concerns another run]";
 export const REDACTED = "[redacted]";
 
 /**
@@ -32,20 +31,20 @@ export interface TranscriptSink {
  * ends, the transcript goes to the ring of every run the session touched (logged in as it,
  * delivered to it), and nowhere when it touched none. The protocol code decides what a line
  * shows: it passes bodies and literals as sizes and secrets as `[redacted]` (see redact.ts).
+ *
+ * Every session pays for recording and few are ever read, so recording keeps lines as they came
+ * (see LineBuffer) and the store gets them formatted only when someone reads them (RecordedSession).
  */
 export class Transcript {
   readonly id = nextId();
-  readonly #buffer: LineBuffer;
-  readonly #runs = new Set<string>();
   readonly #startedAt = Date.now();
+  readonly #buffer: LineBuffer;
+  /** The runs the session touched; one for nearly every session, so an array, not a Set. */
+  readonly #runs: string[] = [];
   #user: string | null = null;
   #commands = 0;
+  /** The run the next server line concerns alone (after an RCPT routed to it). */
   #pendingScope: string | undefined;
-  /**
-   * Lines that concern one run alone (an RCPT and its reply), rare enough to be kept aside: the
-   * lines themselves go to the store as they are. Weak, so lines the buffer drops are forgotten.
-   */
-  #scopes: WeakMap<TranscriptLine, string> | undefined;
   #ended = false;
 
   constructor(
@@ -54,33 +53,41 @@ export class Transcript {
     private tls: boolean,
     private readonly sink: TranscriptSink,
   ) {
-    this.#buffer = new LineBuffer(Math.min(sink.limits.maxBytes, MAX_SESSION_BYTES));
+    this.#buffer = new LineBuffer(Math.min(sink.limits.maxBytes, MAX_SESSION_BYTES), this.#startedAt);
   }
 
   /** A command line (or a continuation line) the client sent. */
   client(text: string): void {
     this.#commands++;
-    this.#push("client", text);
+    this.#push("client", clip(text));
   }
 
   /** Something the client sent that is not a command: a message body's size, a literal's size. */
   clientData(text: string): void {
-    this.#push("client", text);
+    this.#push("client", clip(text));
   }
 
   /** A reply line the server wrote. */
   server(text: string): void {
-    this.#push("server", text);
+    this.#push("server", clip(text));
   }
 
-  #push(from: TranscriptLine["from"], text: string): void {
+  /**
+   * An SMTP reply as smtp-server's `send` writes it: `code`, the enhanced status code it carries
+   * ('' for none) and its text, one string or one per line. Formatted into lines when read.
+   */
+  reply(code: number, enhanced: string, data: string | readonly unknown[] | null | undefined): void {
+    this.#push("server", new CodedReply(code, enhanced, data));
+  }
+
+  #push(from: TranscriptLine["from"], entry: string | CodedReply): void {
     if (this.#ended) return;
-    const line: TranscriptLine = { at: Date.now(), from, text: clip(text) };
+    let scope: string | undefined;
     if (from === "server" && this.#pendingScope !== undefined) {
-      this.#scopeLine(line, this.#pendingScope);
+      scope = this.#pendingScope;
       this.#pendingScope = undefined;
     }
-    this.#buffer.push(line);
+    this.#buffer.push(from, entry, Date.now(), scope);
   }
 
   /** The session logged in (or authenticated) as `user`, into `runId`. */
@@ -91,7 +98,7 @@ export class Transcript {
 
   /** The session concerns `runId` (a recipient of it, a login to it): it is kept for that run. */
   touch(runId: string): void {
-    this.#runs.add(runId);
+    if (!this.#runs.includes(runId)) this.#runs.push(runId);
   }
 
   /**
@@ -100,14 +107,8 @@ export class Transcript {
    */
   scope(runId: string): void {
     this.touch(runId);
-    const last = this.#buffer.last;
-    if (last?.from === "client") this.#scopeLine(last, runId);
+    if (this.#buffer.lastFromClient) this.#buffer.scopeLast(runId);
     this.#pendingScope = runId;
-  }
-
-  #scopeLine(line: TranscriptLine, runId: string): void {
-    this.#scopes ??= new WeakMap();
-    this.#scopes.set(line, runId);
   }
 
   /** The session switched to TLS (STARTTLS, STLS). */
@@ -119,35 +120,32 @@ export class Transcript {
   end(): void {
     if (this.#ended) return;
     this.#ended = true;
-    if (this.#runs.size === 0) return;
+    if (this.#runs.length === 0) return;
     const { store, limits, logger } = this.sink;
-    const lines = this.#buffer.lines();
+    const endedAt = Date.now();
     // A session of one run shows every line as it is (a scope can only name that run).
-    const scopes = this.#runs.size > 1 ? this.#scopes : undefined;
+    const shared = this.#runs.length > 1;
     for (const runId of this.#runs) {
-      const record: SessionTranscript = {
-        id: this.id,
-        protocol: this.protocol,
-        client: this.clientAddress,
-        tls: this.tls,
-        user: this.#user,
-        startedAt: this.#startedAt,
-        endedAt: Date.now(),
-        commands: this.#commands,
-        bytes: this.#buffer.bytes,
-        omitted: this.#buffer.omitted,
-        lines: scopes ? lines.map((l) => viewFor(l, scopes.get(l), runId)) : lines,
-      };
+      const record = new RecordedSession(
+        {
+          id: this.id,
+          protocol: this.protocol,
+          client: this.clientAddress,
+          tls: this.tls,
+          user: this.#user,
+          startedAt: this.#startedAt,
+          endedAt,
+          commands: this.#commands,
+          bytes: this.#buffer.bytes,
+          omitted: this.#buffer.omitted,
+        },
+        this.#buffer,
+        shared ? runId : undefined,
+      );
       store.addSession(runId, record, limits).catch((err: unknown) => {
         // A run deleted or expired while the session lasted has nowhere to keep it.
         logger.debug({ err, run: runId, session: this.id }, "transcript not kept");
       });
     }
   }
-}
-
-function viewFor(line: TranscriptLine, scope: string | undefined, runId: string): TranscriptLine {
-  return scope === undefined || scope === runId
-    ? line
-    : { at: line.at, from: line.from, text: OTHER_RUN_LINE };
 }

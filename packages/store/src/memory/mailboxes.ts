@@ -12,6 +12,7 @@ import {
 import { UidColumns } from "../shared/uid-columns.js";
 import { emit, emitMoved } from "./events.js";
 import { ExpungeLog } from "./expunge-log.js";
+import { unindexRecipients } from "./recipients.js";
 import { removeSorted } from "./sorted.js";
 import {
   bySeqKey,
@@ -97,6 +98,7 @@ export function deleteMailbox(state: RunState, address: string, name: string): v
   }
   removeSorted(state.bySeq, recs, bySeqKey);
   removeSorted(inbox.bySeq, recs, bySeqKey);
+  unindexRecipients(state, recs);
   mb.index = new UidColumns();
   inbox.byName.delete(folder);
   state.mailboxes.delete(mb.id);

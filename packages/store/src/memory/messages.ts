@@ -23,7 +23,8 @@ import { normalizeMailboxName } from "../shared/mailbox-names.js";
 import type { UidColumns } from "../shared/uid-columns.js";
 import { emit, emitAdded, emitMoved } from "./events.js";
 import { ensureInbox } from "./mailboxes.js";
-import { insertSorted, lowerBound, removeSorted } from "./sorted.js";
+import { indexRecipients, mergedRange, recipientSources, unindexRecipients } from "./recipients.js";
+import { insertSorted, removeSorted } from "./sorted.js";
 import {
   bySeqKey,
   type InboxRecord,
@@ -201,29 +202,30 @@ export function listMessages(
   query: MessageQuery,
   address: string | undefined,
 ): StoredMessage[] {
-  // The narrowest list already in seq order: a folder's messages are read from its inbox's list
-  // (its own index is in UID order, which a move makes differ from seq order).
-  let source = state.bySeq;
+  // The narrowest lists already in seq order: a folder's messages are read from its inbox's list
+  // (its own index is in UID order, which a move makes differ from seq order); a recipient's from
+  // the recipient index.
+  let sources: MessageRecord[][] = [state.bySeq];
   let mailbox: MailboxRecord | undefined;
   if (query.mailboxId !== undefined) {
     mailbox = state.mailboxes.get(query.mailboxId);
     if (!mailbox) return [];
     if (address !== undefined && mailbox.address !== address) return [];
-    source = inboxOf(state, mailbox.address).bySeq;
+    sources = [inboxOf(state, mailbox.address).bySeq];
   } else if (address !== undefined) {
     const inbox = state.inboxes.get(address);
     if (!inbox) return [];
-    source = inbox.bySeq;
+    sources = [inbox.bySeq];
   }
-  const lo = query.afterSeq === undefined ? 0 : lowerBound(source, query.afterSeq + 1, bySeqKey);
-  const hi = query.beforeSeq === undefined ? source.length : lowerBound(source, query.beforeSeq, bySeqKey);
+  if (query.recipient !== undefined) sources = recipientSources(state, query.recipient);
   const limit = query.limit === undefined ? Number.POSITIVE_INFINITY : Math.max(0, query.limit);
   const out: StoredMessage[] = [];
-  const asc = query.order === "asc";
-  for (let k = 0; k < hi - lo && out.length < limit; k++) {
-    const rec = source[asc ? lo + k : hi - 1 - k] as MessageRecord;
+  if (limit === 0) return out;
+  for (const rec of mergedRange(sources, query.afterSeq, query.beforeSeq, query.order === "asc")) {
     if (mailbox !== undefined && rec.mailbox !== mailbox) continue;
+    if (address !== undefined && rec.mailbox.address !== address) continue;
     out.push(messageView(rec, state.run.id));
+    if (out.length >= limit) break;
   }
   return out;
 }
@@ -324,6 +326,7 @@ export function deleteMessages(state: RunState, messageIds: string[]): number {
   const recs = records(state, messageIds);
   removeFromIndexes(recs);
   removeSorted(state.bySeq, recs, bySeqKey);
+  unindexRecipients(state, recs);
   for (const [address, group] of groupBy(recs, (r) => r.mailbox.address)) {
     removeSorted(inboxOf(state, address).bySeq, group, bySeqKey);
   }
@@ -388,6 +391,7 @@ function insert(state: RunState, rec: MessageRecord): void {
   state.messages.set(rec.id, rec);
   insertSorted(state.bySeq, rec, bySeqKey);
   insertSorted(inboxOf(state, rec.mailbox.address).bySeq, rec, bySeqKey);
+  indexRecipients(state, rec);
   rec.mailbox.index.push(rec.uid, rec.id, rec.flags, rec.modSeq);
   state.bytes += rec.raw.length;
   // checkQuota saw it fit earlier in this same synchronous step.

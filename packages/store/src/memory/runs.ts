@@ -46,6 +46,7 @@ export class RunRegistry {
       mailboxes: new Map(),
       messages: new Map(),
       bySeq: [],
+      byRecipient: new Map(),
       raw: new RawSlabs(),
       bytes: 0,
       budget,
@@ -107,6 +108,7 @@ export class RunRegistry {
     // Release the mail now rather than when the last stray reference to the state goes.
     state.messages.clear();
     state.bySeq = [];
+    state.byRecipient.clear();
     state.mailboxes.clear();
     state.inboxes.clear();
     state.events = [];

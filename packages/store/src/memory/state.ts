@@ -83,6 +83,8 @@ export interface RunState {
   messages: Map<string, MessageRecord>;
   /** Sorted by seq ascending. */
   bySeq: MessageRecord[];
+  /** Messages by recipientKeys (shared/recipients.ts), each list sorted by seq ascending. */
+  byRecipient: Map<string, MessageRecord[]>;
   bytes: number;
   /** The process's memory budget `bytes` is also charged to, when there is one. */
   budget: ByteBudget | undefined;

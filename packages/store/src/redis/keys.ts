@@ -19,6 +19,7 @@ export const FIXED_KEYS = [
   "ssl",
   "ssh",
   "whs",
+  "rcpts",
 ] as const;
 
 export type FixedKey = (typeof FIXED_KEYS)[number];
@@ -54,9 +55,19 @@ export class RunKeys {
     return `${this.prefix}m:${messageId}`;
   }
 
+  /** A large delivery's body, sent ahead of its script (upload.ts). */
+  upload(deliveryId: string): string {
+    return `${this.prefix}up:${deliveryId}`;
+  }
+
   /** An address's keys: folder names to mailbox ids, subscriptions, messages by seq. */
   address(address: string): string[] {
     return this.#of(["names", "subs", "aseq"], address);
+  }
+
+  /** The messages a recipient key (shared/recipients.ts) finds, scored by seq. */
+  recipient(key: string): string {
+    return `${this.prefix}rcpt:${key}`;
   }
 
   /** A mailbox's keys: its hash, its UID index, its flag lines and the UIDs that left it. */

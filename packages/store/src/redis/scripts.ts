@@ -64,6 +64,13 @@ const withAddress = (k: RunKeys, address: string): string[] => [
   ...k.fixed("addrs", "seq", "ev", "events"),
   ...k.address(address),
 ];
+/** The recipient index keys of a new message, from its JSON list of recipient keys (argument i). */
+const recipients = (k: RunKeys, a: readonly Arg[], i: number): string[] => {
+  const json = str(a, i);
+  return json === ""
+    ? []
+    : [...k.fixed("rcpts"), ...(JSON.parse(json) as string[]).map((key) => k.recipient(key))];
+};
 /** The keys of the new mailboxes whose ids (space-separated) argument i holds. */
 const newMailboxes = (k: RunKeys, a: readonly Arg[], i: number): string[] =>
   str(a, i)
@@ -103,14 +110,24 @@ const writes = {
     keys: (k, a) => [...withAddress(k, str(a, 0)), ...newMailboxes(k, a, 3)],
   },
   smClaimRecent: { lua: CLAIM_RECENT, keys: (k, a) => k.mailbox(str(a, 0)) },
-  // ARGV: address, folder, 5 more, the message's id, ids of the address's folders should it be new.
-  smAppend: { lua: PLAN_TARGET + APPEND, keys: (k, a) => newMessage(k, a, 0, 7, 8) },
-  // ARGV: delivery id, not-after, body, then 9 per copy starting with its address (as smAppend's).
+  // ARGV: address, folder, 5 more, the message's id, ids of the address's folders should it be
+  // new, its recipient keys (JSON).
+  smAppend: {
+    lua: PLAN_TARGET + APPEND,
+    keys: (k, a) => [...newMessage(k, a, 0, 7, 8), ...recipients(k, a, 9)],
+  },
+  // ARGV: delivery id, not-after, body, uploaded, then 10 per copy starting with its address (as
+  // smAppend's).
   smAppendDelivery: {
     lua: PLAN_TARGET + APPEND_DELIVERY,
     keys: (k, a) => [
       ...k.fixed("dlv", "dlvr"),
-      ...a.flatMap((_, i) => (i >= 3 && (i - 3) % 9 === 0 ? newMessage(k, a, i, i + 7, i + 8) : [])),
+      k.upload(str(a, 0)),
+      ...a.flatMap((_, i) =>
+        i >= 4 && (i - 4) % 10 === 0
+          ? [...newMessage(k, a, i, i + 7, i + 8), ...recipients(k, a, i + 9)]
+          : [],
+      ),
     ],
   },
   // ARGV: incarnation, then message id and tree pairs.
@@ -130,7 +147,7 @@ const writes = {
   smCopy: {
     lua: COPY,
     keys: (k, a) => [
-      ...k.fixed("seq", "ev", "events"),
+      ...k.fixed("seq", "ev", "events", "rcpts"),
       ...k.mailbox(str(a, 0)),
       ...messages(k, str(a, 1).split(" ").filter(Boolean)),
       ...messages(k, from(a, 2)),
@@ -169,13 +186,14 @@ const reads = {
     },
   },
   smExisting: { lua: EXISTING, keys: (k, a) => messages(k, from(a, 0)) },
-  // ARGV: address ('' = any), mailbox id ('' = any), ...
+  // ARGV: address ('' = any), mailbox id ('' = any), 4 more, '=' and a recipient ('' = any).
   smListMessages: {
     lua: LIST_MESSAGES,
     keys: (k, a) => [
       ...k.fixed("seq"),
       ...(str(a, 0) ? k.address(str(a, 0)) : []),
       ...(str(a, 1) ? k.mailbox(str(a, 1)) : []),
+      ...(str(a, 6) ? [k.recipient(str(a, 6).slice(1)), ...k.address(str(a, 6).slice(1))] : []),
     ],
   },
   smMailboxIndex: { lua: MAILBOX_INDEX, keys: (k, a) => k.mailbox(str(a, 0)) },

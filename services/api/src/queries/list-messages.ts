@@ -11,6 +11,8 @@ export interface ListMessagesInput {
   after?: number | undefined;
   /** Further criteria (those of the wait route), checked on each candidate. */
   filter?: ((m: StoredMessage) => boolean | Promise<boolean>) | undefined;
+  /** A recipient index that holds every message the filter passes (MessageQuery.recipient). */
+  recipient?: string | undefined;
 }
 
 export interface MessagePage {
@@ -31,6 +33,7 @@ export async function listMessagePage(
   let keep: ((m: StoredMessage) => boolean) | undefined;
   if (input.inbox !== undefined) base.address = input.inbox;
   if (input.after !== undefined) base.afterSeq = input.after;
+  if (input.recipient !== undefined) base.recipient = input.recipient;
   if (input.mailbox !== undefined) {
     if (input.inbox !== undefined) {
       const mailbox = await store.getMailbox(runId, input.inbox, input.mailbox);

@@ -57,7 +57,11 @@ export const messageRoutes: FastifyPluginAsyncZod<MessageRoutesOptions> = async 
     async (request) => {
       const run = access.runOf(request);
       const filter = listFilter(request.query, parsed, run);
-      const page = await listMessagePage(store, run.id, { ...request.query, filter });
+      const page = await listMessagePage(store, run.id, {
+        ...request.query,
+        filter: filter?.test,
+        recipient: filter?.recipient,
+      });
       return {
         messages: page.messages.map(messageSummaryView),
         ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}),

@@ -69,7 +69,7 @@ export const waitRoutes: FastifyPluginAsyncZod<WaitRoutesOptions> = async (app, 
   const markFor = (run: Run, input: WaitInput, criteria: Criteria) => {
     if (criteria.dependsOnState) return {};
     const key = JSON.stringify([input.inbox, input.to, input.from, input.subject, input.text, input.header]);
-    return { mark: { from: marks.get(run, key), raise: (seq: number) => marks.raise(run, key, seq) } };
+    return { mark: marks.mark(run, key) };
   };
 
   const answer = async (run: Run, input: WaitInput, reply: FastifyReply) => {

@@ -7,6 +7,7 @@ import {
   matcherProblem,
 } from "@sandmail/matcher";
 import type { ParsedMessage } from "@sandmail/mime";
+import type { MessageQuery } from "@sandmail/store";
 import { htmlAsText } from "./html-text.js";
 
 /** A header criterion: the field name, and a value criterion (absent: the field only has to exist). */
@@ -63,6 +64,11 @@ export interface Criteria {
   readonly needsContent: boolean;
   /** True when a message's match can change after arrival (read state, folder). */
   readonly dependsOnState: boolean;
+  /**
+   * The store's indexes that hold every message these criteria can match: the inbox's, and the
+   * recipient index for a `to` it can answer (see indexedRecipient). Empty: the whole run.
+   */
+  readonly source: Pick<MessageQuery, "address" | "recipient">;
   /** Everything decidable from the stored record alone; never reads the message's bytes. */
   matchesStored(msg: StoredMessage): boolean;
   /** The text and header criteria against the decoded message. */
@@ -81,6 +87,19 @@ function addressForms(values: AddressValue[], out: string[]): void {
     out.push(address);
     if (name) out.push(name, `${name} <${address}>`);
   }
+}
+
+/**
+ * The recipient index key (MessageQuery.recipient) that holds every message a `to` criterion
+ * matches, or undefined when only a scan can tell. The index holds each recipient's address and
+ * display name, lowercased, and the inbox address, but not the `name <address>` form: an `equals`
+ * (any case or exact) with no `<` in it can only equal a form the index holds, so the index is a
+ * superset of its matches, and matchesStored then decides each. `contains` and patterns (`to=bob`
+ * also matches `abob@x` and `Bob Smith`) scan.
+ */
+export function indexedRecipient(to: CompiledMatcher | undefined): string | undefined {
+  if (to?.kind !== "equals" || to.value === "" || to.value.includes("<")) return undefined;
+  return to.value.toLowerCase();
 }
 
 function compile(field: string, input: MatcherSpec, caseless = false): CompiledMatcher {
@@ -177,8 +196,13 @@ export function compileCriteria(input: CriteriaInput): Criteria {
     return parts.length ? parts.join(", ") : "any message";
   };
 
+  const recipient = indexedRecipient(to);
   return {
     after,
+    source: {
+      ...(inbox !== undefined ? { address: inbox } : {}),
+      ...(recipient !== undefined ? { recipient } : {}),
+    },
     ...(inbox !== undefined ? { inbox } : {}),
     ...(mailbox !== undefined ? { mailbox } : {}),
     ...(unread !== undefined ? { unread } : {}),

@@ -2,6 +2,12 @@ import { isSandmailError, type Run, type StoredMessage } from "@sandmail/core";
 import type { ParsedMessages } from "../views/parsed-messages.js";
 import { type CriteriaInput, compileCriteria, matchMessage } from "./criteria.js";
 
+export interface ListFilter {
+  test(msg: StoredMessage): Promise<boolean>;
+  /** The recipient index that holds every message the filter can pass (criteria.source). */
+  recipient?: string;
+}
+
 /**
  * The wait criteria as a filter for the message list, or undefined when none is given. `inbox`,
  * `mailbox` and `after` are left to the list query, which the store answers directly.
@@ -10,12 +16,13 @@ export function listFilter(
   input: Omit<CriteriaInput, "inbox" | "mailbox" | "after">,
   parsed: ParsedMessages,
   run: Run,
-): ((msg: StoredMessage) => Promise<boolean>) | undefined {
+): ListFilter | undefined {
   const { to, from, subject, text, header, unread } = input;
   const given = { to, from, subject, text, header, unread };
   if (Object.values(given).every((v) => v === undefined)) return undefined;
   const criteria = compileCriteria(given);
-  return async (msg) => {
+  const { recipient } = criteria.source;
+  const test = async (msg: StoredMessage) => {
     try {
       return await matchMessage(criteria, msg, async () => (await parsed.get(run, msg)).parsed);
     } catch (err) {
@@ -24,4 +31,5 @@ export function listFilter(
       throw err;
     }
   };
+  return recipient === undefined ? { test } : { test, recipient };
 }

@@ -1,10 +1,11 @@
-import { isSandmailError, type Run, SandmailError, type StoredMessage } from "@sandmail/core";
+import { isSandmailError, loopBusy, type Run, SandmailError, type StoredMessage } from "@sandmail/core";
 import type { ParsedMessage } from "@sandmail/mime";
 import type { MailStore } from "@sandmail/store";
 import type { ParsedMessages } from "../views/parsed-messages.js";
 import { wholeCount } from "./answer-budget.js";
 import { type Criteria, matchMessage } from "./criteria.js";
 import type { FeedItem, RunFeeds } from "./run-feeds.js";
+import type { ScanMark } from "./scan-marks.js";
 
 export type Expectation = "some" | "none";
 
@@ -20,10 +21,9 @@ export interface WaitRequest {
   signal: AbortSignal;
   /**
    * Where earlier waits with these criteria found no match (see scan-marks.ts): the first scan
-   * starts past it, and `raise` is told how far this wait found none. Only for criteria that
-   * read content alone.
+   * starts past it, and raises it as it finds none. Only for criteria that read content alone.
    */
-  mark?: { from: number; raise(seq: number): void };
+  mark?: ScanMark;
 }
 
 export interface WaitDeps {
@@ -79,14 +79,17 @@ class Wait {
   #fail: ((err: unknown) => void) | undefined;
   #done = false;
 
+  // The mark, when this wait's look at the history starts at or below it (`after` <= the mark):
+  // only then does finding nothing tell anything about the messages up to the mark's seq.
+  #mark: ScanMark | undefined;
+
   constructor(
     private readonly deps: WaitDeps,
     private readonly req: WaitRequest,
   ) {
-    // Messages up to the mark are known not to match: as good as looked at.
-    const start = Math.max(req.criteria.after, req.mark?.from ?? 0);
-    this.#high = start;
-    this.#scannedTo = start;
+    this.#high = req.criteria.after;
+    this.#scannedTo = req.criteria.after;
+    if (req.mark && req.mark.from >= req.criteria.after) this.#mark = req.mark;
   }
 
   async run(): Promise<WaitOutcome> {
@@ -105,8 +108,7 @@ class Wait {
       if (this.#done) return await outcome;
       timer = setTimeout(() => this.#step(() => this.#expire()), this.req.timeoutMs);
       this.#step(async () => {
-        await this.#scan(this.#scannedTo, true);
-        if (this.#matched.size === 0) this.req.mark?.raise(this.#scannedTo);
+        await this.#firstScan();
         this.#live = true;
         for (const item of this.#early.splice(0)) await this.#handle(item);
         await this.#decide();
@@ -219,6 +221,15 @@ class Wait {
     return (await this.deps.parsed.get(this.req.run, msg)).parsed;
   }
 
+  /** #consider for criteria that need no content: the same bookkeeping, synchronously. */
+  #considerStored(msg: StoredMessage): void {
+    const fresh = msg.seq > this.#high;
+    if (fresh) this.#high = msg.seq;
+    if (this.#matched.has(msg.seq)) return;
+    if (this.req.criteria.matchesStored(msg)) this.#matched.set(msg.seq, msg);
+    else if (fresh) this.#noteUnmatched(msg);
+  }
+
   /** Looks at one message above the high-water mark (or one a lost event skipped). */
   async #consider(msg: StoredMessage): Promise<void> {
     const fresh = msg.seq > this.#high;
@@ -241,6 +252,22 @@ class Wait {
     return this.#matched.size >= (this.req.expect === "none" ? 1 : this.req.count);
   }
 
+  /**
+   * The look at stored mail. With a mark, after the waits with the same criteria queued before
+   * this one (which raise the mark as they go), from the mark: so many waiters arriving at once
+   * with the same criteria scan the history once between them, not once each.
+   */
+  async #firstScan(): Promise<void> {
+    const mark = this.#mark;
+    if (!mark) return this.#scan(this.#scannedTo, true);
+    await mark.exclusive(async () => {
+      if (this.#done) return;
+      // Messages up to the mark are known not to match: as good as looked at.
+      this.#high = this.#scannedTo = Math.max(this.#scannedTo, mark.from);
+      await this.#scan(this.#scannedTo, true);
+    });
+  }
+
   /** Stored messages above `from` in seq order; the first scan stops once the answer is known. */
   async #scan(from: number, first: boolean): Promise<void> {
     const { store } = this.deps;
@@ -251,10 +278,12 @@ class Wait {
         order: "asc",
         afterSeq: after,
         limit: SCAN_BATCH,
-        ...(criteria.inbox !== undefined ? { address: criteria.inbox } : {}),
+        ...criteria.source,
       });
       for (const msg of batch) {
-        await this.#consider(msg);
+        // Criteria on stored fields alone are decided here without a promise per message.
+        if (criteria.needsContent) await this.#consider(msg);
+        else this.#considerStored(msg);
         after = msg.seq;
         if (first && this.#enough()) {
           this.#scannedTo = after;
@@ -262,10 +291,16 @@ class Wait {
         }
       }
       if (batch.length < SCAN_BATCH) break;
+      if (first && this.#matched.size === 0) this.#mark?.raise(after);
+      // A long history is read a slice per turn of the event loop, so other requests, SMTP and
+      // IMAP get it in between; a waiter that left stops the scan.
+      if (loopBusy()) await new Promise((resolve) => setImmediate(resolve));
+      if (this.#done) return;
     }
     if (first) {
       this.#scannedTo = Math.max(after, from);
       this.#scanComplete = true;
+      if (this.#matched.size === 0) this.#mark?.raise(this.#scannedTo);
     }
   }
 
@@ -331,7 +366,7 @@ class Wait {
   async #expire(): Promise<void> {
     await this.#catchUp();
     if (await this.#decide()) return;
-    if (this.#matched.size === 0) this.req.mark?.raise(this.#high);
+    if (this.#matched.size === 0) this.#mark?.raise(this.#high);
     if (this.req.expect === "none") {
       this.#finish({ kind: "none", cursor: this.#high });
       return;

@@ -200,16 +200,48 @@ local function existing(from)
 end
 
 -- Stores one message in an existing mailbox; the caller has checked quota and mailbox.
-local function put_message(addr, mbid, id, raw, meta, env, flags, idate)
+-- rcpt:<key> holds the messages a recipient key (shared/recipients.ts) finds, scored by seq; the
+-- message hash keeps its keys in 'rk' (a JSON array, made by the client, which lowercases them
+-- as JavaScript does), so they can be taken out when it leaves; 'rcpts' names every such key
+-- the run has used, for DELETE_RUN. Adding: the keys come from the caller, declared. Removing:
+-- they come from the message, so want_rcpts() asks for them before need_keys().
+local function rcpt_list(rk)
+  if not rk or rk == '' or rk == '[]' then return {} end
+  return cjson.decode(rk)
+end
+
+local function rcpt_add(rk, id, seq)
+  local keys = rcpt_list(rk)
+  if #keys == 0 then return end
+  local rs = P .. 'rcpts'
+  for _, key in ipairs(keys) do
+    local k = P .. 'rcpt:' .. key
+    redis.call('ZADD', k, seq, id)
+    touch(k)
+    redis.call('SADD', rs, key)
+  end
+  touch(rs)
+end
+
+local function want_rcpts(rk)
+  for _, key in ipairs(rcpt_list(rk)) do want(P .. 'rcpt:' .. key) end
+end
+
+local function rcpt_remove(rk, id)
+  for _, key in ipairs(rcpt_list(rk)) do redis.call('ZREM', P .. 'rcpt:' .. key, id) end
+end
+
+local function put_message(addr, mbid, id, raw, meta, env, flags, idate, rk)
   local seq = next_seq()
   local mk = P .. 'mb:' .. mbid
   local uid = redis.call('HINCRBY', mk, 'uidnext', 1) - 1
   local k = P .. 'm:' .. id
   local size = #raw
   redis.call('HSET', k, 'seq', seq, 'mb', mbid, 'uid', uid, 'flags', flags, 'modseq', seq, 'idate', idate,
-    'size', size, 'env', env, 'meta', meta, 'raw', raw)
+    'size', size, 'env', env, 'meta', meta, 'raw', raw, 'rk', rk)
   touch(k)
   index_add(mbid, addr, id, uid, seq, flags)
+  rcpt_add(rk, id, seq)
   fl_set(mbid, id, uid, seq, flags)
   redis.call('HSET', mk, 'hms', seq)
   redis.call('HINCRBY', RUN, 'msgs', 1)

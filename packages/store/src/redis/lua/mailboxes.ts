@@ -36,10 +36,18 @@ local ix = P .. 'ix:' .. id
 local ids = redis.call('ZRANGE', ix, 0, -1)
 for _, mid in ipairs(ids) do want(P .. 'm:' .. mid) end
 need_keys()
+local rows = {}
+for i, mid in ipairs(ids) do
+  rows[i] = redis.call('HMGET', P .. 'm:' .. mid, 'size', 'rk')
+  want_rcpts(rows[i][2])
+end
+need_keys()
 local bytes = 0
-for _, mid in ipairs(ids) do
+for i, mid in ipairs(ids) do
   local mk = P .. 'm:' .. mid
-  bytes = bytes + tonumber(redis.call('HGET', mk, 'size'))
+  local m = rows[i]
+  bytes = bytes + tonumber(m[1])
+  rcpt_remove(m[2], mid)
   redis.call('UNLINK', mk)
   redis.call('ZREM', P .. 'seq', mid)
   redis.call('ZREM', P .. 'aseq:' .. addr, mid)

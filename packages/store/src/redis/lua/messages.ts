@@ -26,7 +26,7 @@ end
 /**
  * ARGV: address, mailbox name, raw, meta JSON, envelope JSON ('' = none), flags, internalDate,
  * the new message's id, ids for the address's default folders if it is new (space-separated, or
- * '' when the caller believes it exists). Returns {id, seq, uid, mailboxId}.
+ * '' when the caller believes it exists), its recipient keys (JSON). Returns {id, seq, uid, mailboxId}.
  */
 export const APPEND = lua`
 need_run()
@@ -38,16 +38,20 @@ need_keys()
 ensure_inbox(addr, pool)
 if not mbid then fail('mailbox_not_found') end
 check_quota(1, #raw)
-return put_message(addr, mbid, ARGV[10], raw, ARGV[6], ARGV[7], ARGV[8], ARGV[9])
+return put_message(addr, mbid, ARGV[10], raw, ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[12])
 `;
 
 /**
  * One message to several inboxes, all copies or none. ARGV: delivery id, not-after (epoch ms),
- * body, then per copy: address, mailbox name, head, meta JSON, envelope JSON, flags, internalDate,
- * the copy's message id, ids for the address's default folders ('' as in APPEND).
+ * body, uploaded ('1': the body is not in ARGV but in the key up:<delivery id>, sent ahead in
+ * slices), then per copy: address, mailbox name, head, meta JSON, envelope JSON, flags,
+ * internalDate, the copy's message id, ids for the address's default folders ('' as in APPEND),
+ * its recipient keys (JSON).
  * Returns {{id, seq, uid, mailboxId}...}. A delivery id seen before returns that call's answer
  * and stores nothing; past not-after (by Redis's clock) it stores nothing, so a caller that gave
- * up waiting knows a late execution cannot store what it answered 451 for.
+ * up waiting knows a late execution cannot store what it answered 451 for. An uploaded body that
+ * is gone (expired) stores nothing either; the call that ends the delivery deletes it, but for a
+ * refusal naming a missing mailbox, which leaves it to expire.
  */
 export const APPEND_DELIVERY = lua`
 need_run()
@@ -55,10 +59,17 @@ local did, body = ARGV[3], ARGV[5]
 local dz, dh = P .. 'dlv', P .. 'dlvr'
 local done = redis.call('HGET', dh, did)
 if done then return cjson.decode(done) end
+-- An uploaded body is read only once the keys are declared: a call that must ask for keys runs
+-- again and needs it then.
+local up = ARGV[6] == '1' and P .. 'up:' .. did or nil
+local size = up and redis.call('STRLEN', up) or #body
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if now >= tonumber(ARGV[4]) then fail('delivery_expired') end
-local F, FIRST = 9, 6
+if now >= tonumber(ARGV[4]) then
+  if up then redis.call('DEL', up) end
+  fail('delivery_expired')
+end
+local F, FIRST = 10, 7
 local n = (#ARGV - FIRST + 1) / F
 local bytes = 0
 local planned, targets, pools = {}, {}, {}
@@ -68,9 +79,15 @@ for i = 0, n - 1 do
   pools[i] = id_pool(ARGV[b + 8])
   targets[i] = plan_target(addr, ARGV[b + 1], pools[i], planned)
   if not targets[i] then fail('mailbox_not_found') end
-  bytes = bytes + #ARGV[b + 2] + #body
+  bytes = bytes + #ARGV[b + 2] + size
 end
 need_keys()
+if up then
+  body = redis.call('GET', up)
+  redis.call('DEL', up)
+  -- Gone (expired): nothing is stored, as past not-after.
+  if not body then fail('delivery_expired') end
+end
 check_quota(n, bytes)
 local out = {}
 for i = 0, n - 1 do
@@ -78,7 +95,7 @@ for i = 0, n - 1 do
   local addr = ARGV[b]
   ensure_inbox(addr, planned[addr] or pools[i])
   out[#out + 1] = put_message(addr, targets[i], ARGV[b + 7], ARGV[b + 2] .. body, ARGV[b + 3], ARGV[b + 4],
-    ARGV[b + 5], ARGV[b + 6])
+    ARGV[b + 5], ARGV[b + 6], ARGV[b + 9])
 end
 -- Only a retry after an unknown outcome needs the answer: forget deliveries after an hour.
 redis.call('HSET', dh, did, cjson.encode(out))
@@ -207,21 +224,28 @@ local dk, d = target_mailbox(dest)
 need_keys()
 local ids, nids = existing(5), id_pool(ARGV[4])
 pool_has(nids, #ids)
+local rks = {}
+for i, id in ipairs(ids) do
+  rks[i] = redis.call('HGET', P .. 'm:' .. id, 'rk')
+  want_rcpts(rks[i])
+end
+need_keys()
 local bytes = 0
 for _, id in ipairs(ids) do bytes = bytes + tonumber(redis.call('HGET', P .. 'm:' .. id, 'size')) end
 check_quota(#ids, bytes)
 local mapping = {}
-for _, id in ipairs(ids) do
+for i, id in ipairs(ids) do
   local m = redis.call('HMGET', P .. 'm:' .. id, 'uid', 'flags', 'idate', 'size', 'env', 'meta', 'raw', 'mime')
   local seq = next_seq()
   local nid = take(nids)
   local uid = redis.call('HINCRBY', dk, 'uidnext', 1) - 1
   local k = P .. 'm:' .. nid
   redis.call('HSET', k, 'seq', seq, 'mb', dest, 'uid', uid, 'flags', m[2], 'modseq', seq, 'idate', m[3],
-    'size', m[4], 'env', m[5], 'meta', m[6], 'raw', m[7])
+    'size', m[4], 'env', m[5], 'meta', m[6], 'raw', m[7], 'rk', rks[i] or '')
   if m[8] then redis.call('HSET', k, 'mime', m[8]) end
   touch(k)
   index_add(dest, d[1], nid, uid, seq, m[2])
+  rcpt_add(rks[i], nid, seq)
   fl_set(dest, nid, uid, seq, m[2])
   redis.call('HSET', dk, 'hms', seq)
   redis.call('HINCRBY', RUN, 'msgs', 1)
@@ -287,8 +311,9 @@ export const DELETE_MESSAGES = lua`
 need_run()
 local ids, rows, addrs = existing(3), {}, {}
 for i, id in ipairs(ids) do
-  rows[i] = redis.call('HMGET', P .. 'm:' .. id, 'mb', 'uid', 'flags', 'size')
+  rows[i] = redis.call('HMGET', P .. 'm:' .. id, 'mb', 'uid', 'flags', 'size', 'rk')
   want_mailbox(rows[i][1])
+  want_rcpts(rows[i][5])
 end
 need_keys()
 for i = 1, #ids do
@@ -302,6 +327,7 @@ for i, id in ipairs(ids) do
   local mk = P .. 'mb:' .. m[1]
   local addr = addrs[i]
   index_remove(m[1], addr, id, m[3], false)
+  rcpt_remove(m[5], id)
   redis.call('UNLINK', k)
   redis.call('HINCRBY', RUN, 'msgs', -1)
   redis.call('HINCRBY', RUN, 'bytes', 0 - tonumber(m[4]))

@@ -108,13 +108,55 @@ end
 return {incarnation(), table.concat(lines, '\n'), mailboxes, fixed}
 `;
 
-/** ARGV: address ('' = any), mailbox id ('' = any), afterSeq, beforeSeq, limit (-1 = all), 'asc'|'desc'. */
+/**
+ * ARGV: address ('' = any), mailbox id ('' = any), afterSeq, beforeSeq, limit (-1 = all),
+ * 'asc'|'desc', '=' and a recipient key ('' = any). A recipient's messages are those of its
+ * recipient index and of the inbox of that address (a move changes a message's inbox, not its
+ * recipient keys), merged by seq a page at a time, each once, then kept when in the index of the
+ * address and mailbox asked for.
+ */
 export const LIST_MESSAGES = lua`
 need_run()
 local addr, mbid = ARGV[3], ARGV[4]
 local after, before, limit, asc = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8] == 'asc'
 local ids = {}
-if mbid ~= '' then
+if ARGV[9] ~= '' then
+  local rcpt = string.sub(ARGV[9], 2)
+  local sources = {P .. 'rcpt:' .. rcpt, P .. 'aseq:' .. rcpt}
+  local n = limit > 0 and math.max(limit, 64) or 200
+  local lo, hi = after, before
+  -- In the address's or mailbox's index (keys the arguments name, so declared).
+  local function wanted(id)
+    if addr ~= '' and not redis.call('ZSCORE', P .. 'aseq:' .. addr, id) then return false end
+    if mbid ~= '' and not redis.call('ZSCORE', P .. 'ix:' .. mbid, id) then return false end
+    return true
+  end
+  while limit ~= 0 do
+    local rows, edge = {}, nil
+    for _, k in ipairs(sources) do
+      local r
+      if asc then r = redis.call('ZRANGEBYSCORE', k, '(' .. lo, '(' .. hi, 'WITHSCORES', 'LIMIT', 0, n)
+      else r = redis.call('ZREVRANGEBYSCORE', k, '(' .. hi, '(' .. lo, 'WITHSCORES', 'LIMIT', 0, n) end
+      for i = 1, #r, 2 do rows[#rows + 1] = {tonumber(r[i + 1]), r[i]} end
+      -- A full page: this list may go on past its last seq, so only rows up to it are final.
+      if #r == 2 * n then
+        local last = tonumber(r[#r])
+        if edge == nil or (asc and last < edge) or (not asc and last > edge) then edge = last end
+      end
+    end
+    if asc then table.sort(rows, function(a, b) return a[1] < b[1] end)
+    else table.sort(rows, function(a, b) return a[1] > b[1] end) end
+    local prev
+    for _, row in ipairs(rows) do
+      if edge ~= nil and ((asc and row[1] > edge) or (not asc and row[1] < edge)) then break end
+      if row[1] ~= prev and wanted(row[2]) then ids[#ids + 1] = row[2] end
+      prev = row[1]
+      if limit > 0 and #ids >= limit then break end
+    end
+    if edge == nil or (limit > 0 and #ids >= limit) then break end
+    if asc then lo = edge else hi = edge end
+  end
+elseif mbid ~= '' then
   local rows = {}
   local maddr = redis.call('HGET', P .. 'mb:' .. mbid, 'address')
   if maddr and (addr == '' or addr == maddr) then

@@ -21,6 +21,8 @@ if not EXP then return 0 end
 local addrs = redis.call('SMEMBERS', P .. 'addrs')
 local ids = redis.call('ZRANGE', P .. 'seq', 0, -1)
 local whs = redis.call('ZRANGE', P .. 'whs', 0, -1)
+local rcpts = redis.call('SMEMBERS', P .. 'rcpts')
+for _, key in ipairs(rcpts) do want(P .. 'rcpt:' .. key) end
 for _, addr in ipairs(addrs) do
   for _, kind in ipairs({'names:', 'subs:', 'aseq:'}) do want(P .. kind .. addr) end
 end
@@ -61,6 +63,7 @@ for _, id in ipairs(mbs) do
   for _, kind in ipairs({'mb:', 'ix:', 'fl:', 'gone:'}) do drop(P .. kind .. id) end
 end
 for _, id in ipairs(ids) do drop(P .. 'm:' .. id) end
+for _, key in ipairs(rcpts) do drop(P .. 'rcpt:' .. key) end
 for _, wid in ipairs(whs) do
   for _, kind in ipairs({'wh:', 'whd:', 'whq:'}) do drop(P .. kind .. wid) end
 end
@@ -69,7 +72,7 @@ for _, did in ipairs(dls) do
   drop(P .. 'dla:' .. did)
 end
 if #batch > 0 then redis.call('UNLINK', unpack(batch)) end
-redis.call('UNLINK', P .. 'seq', P .. 'ev', P .. 'dns', P .. 'faults', P .. 'grey', P .. 'addrs', P .. 'dlv', P .. 'dlvr', P .. 'ssl', P .. 'ssh', P .. 'whs', RUN)
+redis.call('UNLINK', P .. 'seq', P .. 'ev', P .. 'dns', P .. 'faults', P .. 'grey', P .. 'addrs', P .. 'dlv', P .. 'dlvr', P .. 'ssl', P .. 'ssh', P .. 'whs', P .. 'rcpts', RUN)
 local gone = cjson.encode({type = 'run.deleted', runId = RUNID, seq = seq})
 redis.call('SPUBLISH', P .. 'events', gone)
 redis.call('SPUBLISH', P .. 'cache', gone)
