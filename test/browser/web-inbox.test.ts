@@ -68,6 +68,10 @@ describe.skipIf(chromiumMissing())("web inbox in a real browser", () => {
     ).messages;
     const id = summary!.id;
 
+    // The inbox's unread badge counts it.
+    const badge = page.getByRole("button", { name: `${alice}, 1 unread` }).locator(".count");
+    await expect.poll(() => badge.textContent(), { timeout: 5000 }).toBe("1 unread");
+
     // Open it: the HTML preview renders in its frame.
     await row.click();
     const preview = page.frameLocator('iframe[title="HTML preview"]');
@@ -79,6 +83,28 @@ describe.skipIf(chromiumMissing())("web inbox in a real browser", () => {
     // A string, evaluated in the page: the test process has no DOM types.
     expect(await page.evaluate("navigator.clipboard.readText()")).toBe("482913");
     await page.getByRole("button", { name: "Copy code 482913" }).filter({ hasText: "Copied" }).waitFor();
+
+    // The Authentication tab: one row per check with the result the API reports, "n/a" for one
+    // that did not run, and the unsigned message's DKIM row saying so.
+    await page.getByRole("tab", { name: "Authentication" }).click();
+    const { auth } = (await (await sb.api(run, `/v1/runs/${run.id}/messages/${id}`)).json()) as {
+      auth: {
+        spf?: { result: string };
+        dkim: unknown[];
+        dmarc?: { result: string };
+        arc?: { result: string };
+      };
+    };
+    expect(auth.dkim).toEqual([]);
+    const checks = page.locator("table.auth tbody tr");
+    await expect.poll(() => checks.locator("th").allTextContents()).toEqual(["SPF", "DKIM", "DMARC", "ARC"]);
+    expect(await checks.locator("td:nth-child(2)").allTextContents()).toEqual([
+      auth.spf?.result ?? "n/a",
+      "none",
+      auth.dmarc?.result ?? "n/a",
+      auth.arc?.result ?? "n/a",
+    ]);
+    expect(await checks.nth(1).locator("td:nth-child(3)").textContent()).toBe("no signature");
 
     // Mark read: the store (and so the API and IMAP) has \Seen.
     await page.getByRole("button", { name: "Mark read" }).click();

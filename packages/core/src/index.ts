@@ -11,5 +11,6 @@ export * from "./load-once.js";
 export * from "./login.js";
 export * from "./loop-budget.js";
 export * from "./lower-bound.js";
+export * from "./mime-prepend.js";
 export * from "./shared-bytes.js";
 export * from "./transcripts.js";

@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Registry } from "prom-client";
 import { ActiveGauge } from "./active-gauge.js";
+import { registerLoopStall } from "./loop-stall.js";
 
 export const METRIC_PREFIX = "sandmail_";
 
@@ -13,7 +14,7 @@ export const SMTP_RESULTS: readonly SmtpResult[] = ["accepted", "rejected", "fai
 export interface MetricsOptions {
   /**
    * Adds Node's process metrics (CPU, memory, event loop lag, GC, handles) with the sandmail_
-   * prefix. Only the process owner should ask: they describe the process, and each registry
+   * prefix, and sandmail_event_loop_stall_max_seconds (loop-stall.ts). Only the process owner should ask: they describe the process, and each registry
    * that collects them starts its own event-loop and GC observers.
    */
   processMetrics?: boolean;
@@ -44,8 +45,11 @@ export interface SandmailMetrics {
 
 export function createMetrics(options: MetricsOptions = {}): SandmailMetrics {
   const registry = new Registry();
-  if (options.processMetrics) collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
   const name = (suffix: string) => `${METRIC_PREFIX}${suffix}`;
+  if (options.processMetrics) {
+    collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
+    registerLoopStall(registry, name("event_loop_stall_max_seconds"));
+  }
 
   const smtpMessages = new Counter({
     name: name("smtp_messages_total"),

@@ -9,6 +9,10 @@ async function samples(text: Promise<string>, name: string): Promise<string[]> {
     .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
 }
 
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
 describe("createMetrics", () => {
   it("exposes every SMTP outcome at 0 before any mail, then counts each", async () => {
     const metrics = createMetrics();
@@ -84,5 +88,23 @@ describe("createMetrics", () => {
     expect(withProcess).toMatch(/^sandmail_process_cpu_user_seconds_total \d/m);
     expect(withProcess).toMatch(/^sandmail_nodejs_heap_size_used_bytes \d/m);
     expect(withProcess).not.toMatch(/^process_cpu/m);
+    expect(plain).not.toContain("event_loop_stall");
+  });
+
+  it("reports the longest event-loop stall since the last scrape, then starts again", async () => {
+    const { registry } = createMetrics({ processMetrics: true });
+    const stall = async () =>
+      Number(/^sandmail_event_loop_stall_max_seconds (\S+)$/m.exec(await registry.metrics())?.[1]);
+    await stall();
+    // Holds the loop for 150 ms of CPU time (longer on the clock when the machine is loaded): a
+    // stall of this process's own, not a wait for a CPU.
+    const start = process.cpuUsage();
+    while (cpuMs(process.cpuUsage(start)) < 150);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const held = await stall();
+    expect(held).toBeGreaterThan(0.1);
+    expect(held).toBeLessThan(5);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(await stall()).toBeLessThan(held);
   });
 });

@@ -1,5 +1,8 @@
+import { readdirSync } from "node:fs";
+import { treeAfterPrepend } from "@sandmail/core";
 import { describe, expect, it } from "vitest";
-import { findHeaderEnd, foldHeader, parseHeaderBlock, prependHeaders } from "../src/index.js";
+import { findHeaderEnd, foldHeader, indexMimeTree, parseHeaderBlock, prependHeaders } from "../src/index.js";
+import { fixture, fixtureDir } from "./support/fixtures.js";
 
 describe("parseHeaderBlock", () => {
   it("unfolds values, keeps raw lines and offsets, in order", () => {
@@ -65,5 +68,29 @@ describe("prependHeaders", () => {
   it("keeps a word longer than a line whole", () => {
     const word = "x".repeat(120);
     expect(foldHeader("X-Long", `${word} tail`)).toBe(`X-Long: ${word}\r\n tail\r\n`);
+  });
+});
+
+describe("treeAfterPrepend", () => {
+  const trace: Array<[string, string]> = [
+    [
+      "Received",
+      "from client.example.com ([192.0.2.1]) by sandmail.test with ESMTP id ABC; Mon, 01 Jan 2024 10:00:00 +0000",
+    ],
+    ["Authentication-Results", "sandmail.test; spf=pass smtp.mailfrom=example.com"],
+  ];
+  const messages = readdirSync(fixtureDir).filter((name) => name.endsWith(".eml"));
+
+  it.each(messages)("gives %s with trace fields in front the tree indexing it whole gives", (name) => {
+    const raw = fixture(name);
+    const whole = prependHeaders(raw, trace);
+    expect(treeAfterPrepend(indexMimeTree(raw), whole.length - raw.length)).toEqual(indexMimeTree(whole));
+  });
+
+  it("also for a message with no header and one with no blank line", () => {
+    for (const raw of [Buffer.from("\r\nbody only\r\n"), Buffer.from("Subject: no body")]) {
+      const whole = prependHeaders(raw, trace);
+      expect(treeAfterPrepend(indexMimeTree(raw), whole.length - raw.length)).toEqual(indexMimeTree(whole));
+    }
   });
 });

@@ -216,6 +216,38 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         expect(added.map((e) => e.seq)).toEqual(stored.map((m) => m.seq));
       });
 
+      it("stores a large delivery byte for byte in every copy, its MIME tree left to the store", async () => {
+        const run = await newRun({ limits: { maxMessages: 10, maxBytes: 100_000_000 } });
+        // Large enough that the RedisStore sends it ahead of its script in slices (upload.ts).
+        const big = rawMessage("large", "x".repeat(5 * 1024 * 1024 + 123));
+        const tree = indexMimeTree;
+        const recipients = ["a@x.test", "b@x.test"];
+        const stored = await store.appendDelivery(run.id, {
+          deliveryId: uniqueRunId("d"),
+          body: big,
+          copies: recipients.map((address) => ({
+            address,
+            head: Buffer.from(`Received: for <${address}> by a host with a long name\r\n`),
+            meta: { summary: metaFor(big, "large").summary },
+            indexMime: tree,
+          })),
+        });
+        for (const [i, m] of stored.entries()) {
+          const raw = (await store.getRaw(run.id, m.id)) as Buffer;
+          const head = `Received: for <${recipients[i]}> by a host with a long name\r\n`;
+          expect(raw.length).toBe(head.length + big.length);
+          expect(raw.subarray(0, head.length).toString()).toBe(head);
+          expect(raw.subarray(head.length).equals(big)).toBe(true);
+          expect(m.size).toBe(raw.length);
+          // The tree the store keeps is the one of the copy's own bytes.
+          expect((await store.getMessage(run.id, m.id))?.mime).toEqual(tree(raw));
+        }
+        expect(await store.runCounts(run.id)).toMatchObject({
+          messages: 2,
+          bytes: stored.reduce((n, m) => n + m.size, 0),
+        });
+      });
+
       it("builds each copy's MIME tree from its own bytes when the delivery leaves it to the store", async () => {
         const run = await newRun();
         const shared = Buffer.from(

@@ -127,6 +127,58 @@ describe("RedisStore across processes", () => {
     expect(await raw.keys(`*${run.id}*`)).toEqual([]);
   });
 
+  it("sends a large body ahead of its delivery a MiB per command, and keeps no copy of it", async () => {
+    const run = await a.createRun({
+      id: uniqueRunId(),
+      ttlSeconds: 60,
+      limits: { ...limits, maxBytes: 1e8 },
+    });
+    const setranges = async () =>
+      Number(/cmdstat_setrange:calls=(\d+)/.exec(await raw.info("commandstats"))?.[1] ?? 0);
+    const body = rawMessage("large", "y".repeat(5 * 1024 * 1024));
+    // The inbox is b's: a does not know its keys, so its script first asks for them and runs again,
+    // the uploaded body still there for the second call.
+    await b.appendMessage(run.id, appendInput("u@x.test", "first"));
+    const before = await setranges();
+    const [m] = await a.appendDelivery(run.id, {
+      deliveryId: uniqueRunId("d"),
+      body,
+      copies: [{ address: "u@x.test", head: Buffer.from("Received: x\r\n"), meta: metaFor(body, "large") }],
+    });
+    expect(await setranges()).toBeGreaterThanOrEqual(before + 5);
+    expect(m?.uid).toBe(2);
+    expect(
+      (await b.getRaw(run.id, m!.id))?.equals(Buffer.concat([Buffer.from("Received: x\r\n"), body])),
+    ).toBe(true);
+    expect(await raw.keys(`sm:{${run.id}}:up:*`)).toEqual([]);
+  });
+
+  it("stores nothing, and keeps no uploaded body, when a large delivery's script runs past its deadline", async () => {
+    // A deadline already passed when the script runs: the 451 case, which must leave nothing.
+    const late = await RedisStore.connect({ url: inject("redisUrl"), commitWaitMs: 1 });
+    try {
+      const run = await late.createRun({
+        id: uniqueRunId(),
+        ttlSeconds: 60,
+        limits: { ...limits, maxBytes: 1e8 },
+      });
+      const body = rawMessage("late", "z".repeat(3 * 1024 * 1024));
+      await expect(
+        late.appendDelivery(run.id, {
+          deliveryId: uniqueRunId("d"),
+          body,
+          copies: [
+            { address: "u@x.test", head: Buffer.from("Received: x\r\n"), meta: metaFor(body, "late") },
+          ],
+        }),
+      ).rejects.toMatchObject({ code: "store_unavailable" });
+      expect(await late.runCounts(run.id)).toEqual({ messages: 0, bytes: 0, inboxes: 0 });
+      expect(await raw.keys(`sm:{${run.id}}:up:*`)).toEqual([]);
+    } finally {
+      await late.close();
+    }
+  });
+
   it("leaves a small delivery's MIME tree to its first reader, which keeps it in Redis for the others", async () => {
     const run = await a.createRun({ id: uniqueRunId(), ttlSeconds: 300, limits });
     const deliver = (body: Buffer) => {

@@ -265,6 +265,17 @@ function Result({ value }: { value: string }) {
   return <span class={`result result-${value}`}>{value}</span>;
 }
 
+/** One check of the authentication table: "n/a" when it did not run, details joined by dashes. */
+function AuthRow(props: { check: string; result: string | undefined; details: unknown[] }) {
+  return (
+    <tr>
+      <th scope="row">{props.check}</th>
+      <td>{props.result ? <Result value={props.result} /> : "n/a"}</td>
+      <td>{props.details.filter(Boolean).join(" — ")}</td>
+    </tr>
+  );
+}
+
 function AuthTab({ message }: { message: Detail }) {
   const auth = message.auth;
   if (!auth) return <p class="muted">No authentication results: this message did not arrive over SMTP.</p>;
@@ -278,53 +289,26 @@ function AuthTab({ message }: { message: Detail }) {
         </tr>
       </thead>
       <tbody>
-        <tr>
-          <th scope="row">SPF</th>
-          <td>{auth.spf ? <Result value={auth.spf.result} /> : "n/a"}</td>
-          <td>{auth.spf ? [auth.spf.domain, auth.spf.reason].filter(Boolean).join(" — ") : ""}</td>
-        </tr>
-        {auth.dkim.length === 0 && (
-          <tr>
-            <th scope="row">DKIM</th>
-            <td>
-              <Result value="none" />
-            </td>
-            <td>no signature</td>
-          </tr>
-        )}
+        <AuthRow check="SPF" result={auth.spf?.result} details={[auth.spf?.domain, auth.spf?.reason]} />
+        {auth.dkim.length === 0 && <AuthRow check="DKIM" result="none" details={["no signature"]} />}
         {auth.dkim.map((d, i) => (
-          <tr key={i}>
-            <th scope="row">DKIM</th>
-            <td>
-              <Result value={d.result} />
-            </td>
-            <td>
-              {[`d=${d.domain}`, `s=${d.selector}`, d.algorithm, d.aligned ? "aligned" : undefined, d.reason]
-                .filter(Boolean)
-                .join(" — ")}
-            </td>
-          </tr>
+          <AuthRow
+            key={i}
+            check="DKIM"
+            result={d.result}
+            details={[`d=${d.domain}`, `s=${d.selector}`, d.algorithm, d.aligned && "aligned", d.reason]}
+          />
         ))}
-        <tr>
-          <th scope="row">DMARC</th>
-          <td>{auth.dmarc ? <Result value={auth.dmarc.result} /> : "n/a"}</td>
-          <td>
-            {auth.dmarc
-              ? [auth.dmarc.domain, auth.dmarc.policy && `p=${auth.dmarc.policy}`, auth.dmarc.reason]
-                  .filter(Boolean)
-                  .join(" — ")
-              : ""}
-          </td>
-        </tr>
-        <tr>
-          <th scope="row">ARC</th>
-          <td>{auth.arc ? <Result value={auth.arc.result} /> : "n/a"}</td>
-          <td>
-            {auth.arc
-              ? [auth.arc.instance && `i=${auth.arc.instance}`, auth.arc.reason].filter(Boolean).join(" — ")
-              : ""}
-          </td>
-        </tr>
+        <AuthRow
+          check="DMARC"
+          result={auth.dmarc?.result}
+          details={[auth.dmarc?.domain, auth.dmarc?.policy && `p=${auth.dmarc.policy}`, auth.dmarc?.reason]}
+        />
+        <AuthRow
+          check="ARC"
+          result={auth.arc?.result}
+          details={[auth.arc?.instance && `i=${auth.arc.instance}`, auth.arc?.reason]}
+        />
       </tbody>
     </table>
   );

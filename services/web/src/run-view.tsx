@@ -159,12 +159,7 @@ export function RunView({ run, message }: { run: string; message: string | undef
                 <span class={`addr${inbox.unseen ? " unread" : ""}`}>
                   {shortAddress(inbox.address, state.run?.domain)}
                 </span>
-                {inbox.unseen > 0 && (
-                  <span class="count">
-                    {inbox.unseen}
-                    <span class="visually-hidden"> unread</span>
-                  </span>
-                )}
+                <UnreadCount count={inbox.unseen} />
               </button>
               {scope.inbox === inbox.address && state.folders.length > 0 && (
                 <ul class="folders">
@@ -177,12 +172,7 @@ export function RunView({ run, message }: { run: string; message: string | undef
                         onClick={() => select({ inbox: inbox.address, mailbox: f.name })}
                       >
                         <span class={f.unseen ? "unread" : ""}>{f.name}</span>
-                        {f.unseen > 0 && (
-                          <span class="count">
-                            {f.unseen}
-                            <span class="visually-hidden"> unread</span>
-                          </span>
-                        )}
+                        <UnreadCount count={f.unseen} />
                       </button>
                     </li>
                   ))}
@@ -246,5 +236,16 @@ export function RunView({ run, message }: { run: string; message: string | undef
         <SettingsPanel run={run} domain={state.run.domain} onClose={() => setSettings(false)} />
       )}
     </div>
+  );
+}
+
+/** The unread badge of an inbox or folder; nothing when all is read. */
+function UnreadCount({ count }: { count: number }) {
+  if (count <= 0) return null;
+  return (
+    <span class="count">
+      {count}
+      <span class="visually-hidden"> unread</span>
+    </span>
   );
 }

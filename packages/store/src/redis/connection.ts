@@ -87,6 +87,10 @@ export function openConnection(url: string, tuning: ConnectionTuning): RedisConn
     // Calls made in the same tick (an IMAP FETCH reading 256 messages, concurrent SMTP sessions)
     // travel in one pipeline: one round trip instead of one per call.
     enableAutoPipelining: true,
+    // A pipeline is joined into one buffer before it is written: the slices of a large body
+    // (upload.ts) go out one command at a time, each copied when it is sent, so a turn of the
+    // event loop never copies more of them than it has time for.
+    autoPipeliningIgnoredCommands: ["setrange"],
   };
   const connection = isClusterUrl(url) ? openCluster(parseClusterUrl(url), options) : new Redis(url, options);
   // Failures surface through the calls that fail; an unhandled 'error' event would crash.
@@ -111,10 +115,17 @@ export function openQueueConnection(url: string): RedisConnection {
 }
 
 function openCluster(url: ClusterUrl, options: RedisOptions): Cluster {
-  const { enableOfflineQueue, retryStrategy: _r, enableAutoPipelining, ...perNode } = options;
+  const {
+    enableOfflineQueue,
+    retryStrategy: _r,
+    enableAutoPipelining,
+    autoPipeliningIgnoredCommands,
+    ...perNode
+  } = options;
   return new Cluster(url.nodes, {
     enableOfflineQueue: enableOfflineQueue ?? false,
     enableAutoPipelining: enableAutoPipelining ?? false,
+    autoPipeliningIgnoredCommands: autoPipeliningIgnoredCommands ?? [],
     // Events travel over sharded pub/sub (SSUBSCRIBE): one subscriber connection per master.
     shardedSubscribers: true,
     // A failover moves slots; MOVED and CLUSTERDOWN are retried by the client for a while.

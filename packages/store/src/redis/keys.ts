@@ -55,6 +55,11 @@ export class RunKeys {
     return `${this.prefix}m:${messageId}`;
   }
 
+  /** A large delivery's body, sent ahead of its script (upload.ts). */
+  upload(deliveryId: string): string {
+    return `${this.prefix}up:${deliveryId}`;
+  }
+
   /** An address's keys: folder names to mailbox ids, subscriptions, messages by seq. */
   address(address: string): string[] {
     return this.#of(["names", "subs", "aseq"], address);

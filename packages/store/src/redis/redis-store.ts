@@ -15,6 +15,7 @@ import {
   type StoredMessage,
   type StoreEvent,
   type TranscriptLimits,
+  treeAfterPrepend,
 } from "@sandmail/core";
 import type {
   AppendInput,
@@ -87,6 +88,7 @@ import {
 } from "./scripts.js";
 import { Subscriptions } from "./subscriptions.js";
 import { TickBatch } from "./tick-batch.js";
+import { UPLOAD_ABOVE_BYTES, uploadInSlices } from "./upload.js";
 import { RedisWebhooks } from "./webhooks.js";
 
 export interface RedisStoreOptions {
@@ -125,6 +127,8 @@ export interface RedisStoreOptions {
 
 /** Past the commit deadline, how long a script already queued in Redis may still be running. */
 const COMMIT_GRACE_MS = 1000;
+/** How much longer an uploaded body is kept than the script may still run: clocks disagree. */
+const UPLOAD_SLACK_MS = 60_000;
 
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 const FLAG_OPS = new Set(["add", "remove", "set"]);
@@ -440,17 +444,34 @@ export class RedisStore implements MailStore {
       internalDate: copy.internalDate ? new Date(copy.internalDate) : new Date(),
     }));
     // A tree left to the store is built by the first reader of a small message (lazy-mime.ts);
-    // a large one's now, so that no reader has to pull its bytes to list it.
-    const metas = copies.map((copy) =>
-      copy.meta.mime !== undefined || copy.head.length + input.body.length <= LAZY_MIME_MAX_BYTES
-        ? copy.meta
-        : appendedMeta(copy, Buffer.concat([copy.head, input.body])),
-    );
+    // a large one's now, so that no reader has to pull its bytes to list it: from the body, once
+    // for all copies (a copy's head only moves it along), never joining head and body to index them.
+    let bodyTree: MimeNode | undefined;
+    const metas = copies.map((copy) => {
+      if (copy.meta.mime !== undefined || copy.head.length + input.body.length <= LAZY_MIME_MAX_BYTES) {
+        return copy.meta;
+      }
+      bodyTree ??= appendedMeta(copy, input.body).mime;
+      return { ...copy.meta, mime: treeAfterPrepend(bodyTree, copy.head.length) };
+    });
     const deadline = Date.now() + this.#commitWaitMs;
+    // A large body goes ahead of the script, a slice per command (upload.ts); the script takes it
+    // from there. Its key outlives every retry of the script and then expires: a delivery that never
+    // ran leaves nothing, and one that ran took the body into the message and deleted the key.
+    const uploaded = input.body.length > UPLOAD_ABOVE_BYTES;
+    if (uploaded) {
+      const ttl = this.#commitWaitMs + COMMIT_GRACE_MS + UPLOAD_SLACK_MS;
+      await this.#exec(() => uploadInSlices(this.#redis, keys.upload(input.deliveryId), input.body, ttl));
+    }
     const known = targets.map((t) => this.#targetKeys(runId, t.address, t.folder));
     const messageIds = copies.map(() => this.#newIds.message());
     const args = (fresh: boolean) => {
-      const out: Array<string | number | Buffer> = [input.deliveryId, deadline, input.body];
+      const out: Array<string | number | Buffer> = [
+        input.deliveryId,
+        deadline,
+        uploaded ? "" : input.body,
+        uploaded ? "1" : "",
+      ];
       copies.forEach((copy, i) => {
         const t = targets[i] as (typeof targets)[number];
         out.push(

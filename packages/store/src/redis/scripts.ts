@@ -116,13 +116,15 @@ const writes = {
     lua: PLAN_TARGET + APPEND,
     keys: (k, a) => [...newMessage(k, a, 0, 7, 8), ...recipients(k, a, 9)],
   },
-  // ARGV: delivery id, not-after, body, then 10 per copy starting with its address (as smAppend's).
+  // ARGV: delivery id, not-after, body, uploaded, then 10 per copy starting with its address (as
+  // smAppend's).
   smAppendDelivery: {
     lua: PLAN_TARGET + APPEND_DELIVERY,
     keys: (k, a) => [
       ...k.fixed("dlv", "dlvr"),
+      k.upload(str(a, 0)),
       ...a.flatMap((_, i) =>
-        i >= 3 && (i - 3) % 10 === 0
+        i >= 4 && (i - 4) % 10 === 0
           ? [...newMessage(k, a, i, i + 7, i + 8), ...recipients(k, a, i + 9)]
           : [],
       ),

@@ -5,6 +5,7 @@ const ALL_KEYS = ["DEL", "UNLINK", "EXISTS"];
 const NO_KEYS = ["TIME"];
 const FIRST_KEY = [
   "GET",
+  "STRLEN",
   "SET",
   "PEXPIREAT",
   "SPUBLISH",

@@ -43,12 +43,15 @@ return put_message(addr, mbid, ARGV[10], raw, ARGV[6], ARGV[7], ARGV[8], ARGV[9]
 
 /**
  * One message to several inboxes, all copies or none. ARGV: delivery id, not-after (epoch ms),
- * body, then per copy: address, mailbox name, head, meta JSON, envelope JSON, flags, internalDate,
- * the copy's message id, ids for the address's default folders ('' as in APPEND), its recipient
- * keys (JSON).
+ * body, uploaded ('1': the body is not in ARGV but in the key up:<delivery id>, sent ahead in
+ * slices), then per copy: address, mailbox name, head, meta JSON, envelope JSON, flags,
+ * internalDate, the copy's message id, ids for the address's default folders ('' as in APPEND),
+ * its recipient keys (JSON).
  * Returns {{id, seq, uid, mailboxId}...}. A delivery id seen before returns that call's answer
  * and stores nothing; past not-after (by Redis's clock) it stores nothing, so a caller that gave
- * up waiting knows a late execution cannot store what it answered 451 for.
+ * up waiting knows a late execution cannot store what it answered 451 for. An uploaded body that
+ * is gone (expired) stores nothing either; the call that ends the delivery deletes it, but for a
+ * refusal naming a missing mailbox, which leaves it to expire.
  */
 export const APPEND_DELIVERY = lua`
 need_run()
@@ -56,10 +59,17 @@ local did, body = ARGV[3], ARGV[5]
 local dz, dh = P .. 'dlv', P .. 'dlvr'
 local done = redis.call('HGET', dh, did)
 if done then return cjson.decode(done) end
+-- An uploaded body is read only once the keys are declared: a call that must ask for keys runs
+-- again and needs it then.
+local up = ARGV[6] == '1' and P .. 'up:' .. did or nil
+local size = up and redis.call('STRLEN', up) or #body
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if now >= tonumber(ARGV[4]) then fail('delivery_expired') end
-local F, FIRST = 10, 6
+if now >= tonumber(ARGV[4]) then
+  if up then redis.call('DEL', up) end
+  fail('delivery_expired')
+end
+local F, FIRST = 10, 7
 local n = (#ARGV - FIRST + 1) / F
 local bytes = 0
 local planned, targets, pools = {}, {}, {}
@@ -69,9 +79,15 @@ for i = 0, n - 1 do
   pools[i] = id_pool(ARGV[b + 8])
   targets[i] = plan_target(addr, ARGV[b + 1], pools[i], planned)
   if not targets[i] then fail('mailbox_not_found') end
-  bytes = bytes + #ARGV[b + 2] + #body
+  bytes = bytes + #ARGV[b + 2] + size
 end
 need_keys()
+if up then
+  body = redis.call('GET', up)
+  redis.call('DEL', up)
+  -- Gone (expired): nothing is stored, as past not-after.
+  if not body then fail('delivery_expired') end
+end
 check_quota(n, bytes)
 local out = {}
 for i = 0, n - 1 do
