@@ -138,8 +138,9 @@ describe.skipIf(chromiumMissing())("web inbox: run list, themes, small screens, 
     await page.getByRole("button", { name: "SMTP/IMAP settings" }).click();
     const dialog = page.getByRole("dialog", { name: "Connection settings" });
     await dialog.waitFor();
+    // The dialog opens before its settings arrive from the API; read it once they have.
+    await expect.poll(async () => (await dialog.textContent()) ?? "").toContain(String(settings.smtp.port));
     const text = (await dialog.textContent()) ?? "";
-    expect(text).toContain(String(settings.smtp.port));
     expect(text).toContain(String(settings.imap.port));
     expect(text).toContain(settings.smtp.username);
     expect(text).toContain("Thunderbird");
