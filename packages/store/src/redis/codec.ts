@@ -98,16 +98,17 @@ function fixedParts(
 }
 
 function withFixedParts(runId: string, at: Placement, parts: FixedParts): StoredMessage {
-  return {
-    ...partsOf(at.id, parts),
-    runId,
-    mailboxId: at.mailboxId,
-    address: at.address,
-    mailbox: at.mailbox,
-    uid: at.uid,
-    flags: at.flags,
-    modSeq: at.modSeq,
-  };
+  // Completes partsOf's fresh object in place (same keys, same order) instead of spreading it into
+  // a second one: a FETCH over 10,000 cached messages built 20,000 objects for 10,000 answers.
+  const out = partsOf(at.id, parts) as StoredMessage;
+  out.runId = runId;
+  out.mailboxId = at.mailboxId;
+  out.address = at.address;
+  out.mailbox = at.mailbox;
+  out.uid = at.uid;
+  out.flags = at.flags;
+  out.modSeq = at.modSeq;
+  return out;
 }
 
 /** The MessageParts of a message from its cached fixed parts. */
