@@ -77,6 +77,10 @@ const newMailboxes = (k: RunKeys, a: readonly Arg[], i: number): string[] =>
     .split(" ")
     .filter(Boolean)
     .flatMap((id) => k.mailbox(id));
+/** Keys of a script on the address in argument 0 that may create the mailboxes argument `ids` names. */
+const addressAndNewMailboxes =
+  (ids: number): Script["keys"] =>
+  (k, a) => [...withAddress(k, str(a, 0)), ...newMailboxes(k, a, ids)];
 /** An address, with its new message's key (argument m) and new mailboxes (argument p). */
 const newMessage = (k: RunKeys, a: readonly Arg[], at: number, m: number, p: number): string[] => [
   ...withAddress(k, str(a, at)),
@@ -94,20 +98,20 @@ const writes = {
   // ARGV: address, then the ids of its default folders should it be new.
   smEnsureInbox: {
     lua: ENSURE_INBOX,
-    keys: (k, a) => [...withAddress(k, str(a, 0)), ...newMailboxes(k, a, 1)],
+    keys: addressAndNewMailboxes(1),
   },
   smCreateMailbox: {
     lua: CREATE_MAILBOX,
-    keys: (k, a) => [...withAddress(k, str(a, 0)), ...newMailboxes(k, a, 2)],
+    keys: addressAndNewMailboxes(2),
   },
   smDeleteMailbox: { lua: DELETE_MAILBOX, keys: (k, a) => withAddress(k, str(a, 0)) },
   smRenameMailbox: {
     lua: RENAME_MAILBOX,
-    keys: (k, a) => [...withAddress(k, str(a, 0)), ...newMailboxes(k, a, 3)],
+    keys: addressAndNewMailboxes(3),
   },
   smSetSubscribed: {
     lua: SET_SUBSCRIBED,
-    keys: (k, a) => [...withAddress(k, str(a, 0)), ...newMailboxes(k, a, 3)],
+    keys: addressAndNewMailboxes(3),
   },
   smClaimRecent: { lua: CLAIM_RECENT, keys: (k, a) => k.mailbox(str(a, 0)) },
   // ARGV: address, folder, 5 more, the message's id, ids of the address's folders should it be
