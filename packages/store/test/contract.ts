@@ -216,6 +216,33 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         expect(added.map((e) => e.seq)).toEqual(stored.map((m) => m.seq));
       });
 
+      it("announces each copy, and answers its retry, as stored, whatever characters its address holds", async () => {
+        const run = await newRun();
+        const sub = await collectEvents(store, run.id);
+        const odd = ['"quote\\"and\\\\back"@x.test', "ünï/côde@x.test", "plain@x.test"];
+        const input = delivery(uniqueRunId("d"), odd);
+        const stored = await store.appendDelivery(run.id, input);
+        expect(stored.map((m) => m.address)).toEqual(odd.map((a) => a.toLowerCase()));
+        const answer = (ms: StoredMessage[]) =>
+          ms.map(({ id, seq, uid, mailboxId }) => ({ id, seq, uid, mailboxId }));
+        expect(answer(await store.appendDelivery(run.id, input))).toEqual(answer(stored));
+        const added = (await sub.until(3 * 7)).filter((e) => e.type === "message.added");
+        expect(added).toEqual(
+          stored.map((m) => ({
+            type: "message.added",
+            runId: run.id,
+            seq: m.seq,
+            messageId: m.id,
+            mailboxId: m.mailboxId,
+            address: m.address,
+            uid: m.uid,
+            flags: [],
+            modSeq: m.modSeq,
+          })),
+        );
+        expect(await store.eventsSince(run.id, 0)).toEqual(sub.events);
+      });
+
       it("stores a large delivery byte for byte in every copy, its MIME tree left to the store", async () => {
         const run = await newRun({ limits: { maxMessages: 10, maxBytes: 100_000_000 } });
         // Large enough that the RedisStore sends it ahead of its script in slices (upload.ts).

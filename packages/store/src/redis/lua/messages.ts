@@ -103,7 +103,7 @@ end
 -- for when the delivery's seqs pass a multiple of 100 (each takes one at least). Both keep this
 -- delivery, so nothing empties them.
 redis.call('HSET', dh, did, cjson.encode(out))
-redis.call('ZADD', dz, now, did)
+redis.call('ZADD', dz, str(now), did)
 touch_once(dh, 'dlvr')
 touch_once(dz, 'dlv')
 if math.floor(RC.seq / 100) > math.floor(RC.seq0 / 100) then
