@@ -1,6 +1,6 @@
 import { register as globalRegister } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { createMetrics } from "../src/index.js";
+import { createMetrics, startLoopStallMeter } from "../src/index.js";
 
 /** The sample lines of one metric in the text exposition, without HELP/TYPE. */
 async function samples(text: Promise<string>, name: string): Promise<string[]> {
@@ -106,5 +106,20 @@ describe("createMetrics", () => {
     expect(held).toBeLessThan(5);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(await stall()).toBeLessThan(held);
+  });
+
+  it("a stall meter counts a stall that has just ended, before the loop's next turn", () => {
+    const meter = startLoopStallMeter();
+    try {
+      // Held for 150 ms of CPU time, then read at once: no timer has run since.
+      const start = process.cpuUsage();
+      while (cpuMs(process.cpuUsage(start)) < 150);
+      const held = meter.take();
+      expect(held).toBeGreaterThan(100);
+      // Counted once: the next read starts from this one.
+      expect(meter.take()).toBeLessThan(held);
+    } finally {
+      meter.stop();
+    }
   });
 });
