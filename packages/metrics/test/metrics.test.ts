@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { register as globalRegister } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { createMetrics, startLoopStallMeter } from "../src/index.js";
@@ -122,4 +123,19 @@ describe("createMetrics", () => {
       meter.stop();
     }
   });
+
+  it.runIf(existsSync("/proc/thread-self/schedstat"))(
+    "a stall meter does not count time the thread was blocked off the CPU",
+    () => {
+      // Blocked 150 ms without running, as when the garbage collector waits for its helper
+      // threads while a loaded machine keeps them off the CPU: no work of this thread held it.
+      const meter = startLoopStallMeter();
+      try {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
+        expect(meter.take()).toBeLessThan(50);
+      } finally {
+        meter.stop();
+      }
+    },
+  );
 });
