@@ -2,42 +2,64 @@ import { lua } from "./common.js";
 
 /**
  * Where a copy for (addr, name) goes: the mailbox's id, with its keys wanted, or nil when the
- * address has no such folder. An address met for the first time gets its default folders with
- * ids from the pool (planned[addr] remembers that pool for a second copy to the same address).
+ * address has no such folder. Only what the copy needs is planned: a new address's INBOX, and a
+ * default folder not made yet (the others wait for the first listing, common.ts make_defaults),
+ * default i with the i-th id of the pool. planned[addr] remembers the plan for a second copy to
+ * the same address; make_planned carries it out once every check has passed.
  */
 export const PLAN_TARGET = lua`
+local function default_index(name)
+  for i, d in ipairs(DEFAULTS) do
+    if d[1] == name then return i end
+  end
+end
+
 local function plan_target(addr, name, pool, planned)
-  local mbid
-  if planned[addr] then pool = planned[addr] end
-  if planned[addr] or not known_address(addr) then
-    pool_has(pool, #DEFAULTS)
-    planned[addr] = pool
-    for i, d in ipairs(DEFAULTS) do
-      if d[1] == name then mbid = pool[i] end
+  local plan = planned[addr]
+  if not plan then
+    local known = known_address(addr)
+    plan = {pool = pool, known = known, full = known and defaults_made(addr), make = {}}
+    planned[addr] = plan
+  end
+  local mbid = plan.known and redis.call('HGET', P .. 'names:' .. addr, name) or nil
+  if not mbid and not plan.full then
+    local i = default_index(name)
+    if i then
+      pool_has(plan.pool, #DEFAULTS)
+      plan.make[i] = true
+      if not plan.known then plan.make[1] = true end
+      mbid = plan.pool[i]
     end
-  else
-    mbid = redis.call('HGET', P .. 'names:' .. addr, name)
   end
   if mbid then want_mailbox(mbid) end
   return mbid
+end
+
+local function make_planned(addr, planned)
+  local plan = planned[addr]
+  if plan.made then return end
+  plan.made = true
+  if not plan.known then add_address(addr) end
+  for i = 1, #DEFAULTS do
+    if plan.make[i] then new_default(addr, i, plan.pool[i]) end
+  end
 end
 `;
 
 /**
  * ARGV: address, mailbox name, raw, meta JSON, envelope JSON ('' = none), flags, internalDate,
- * the new message's id, ids for the address's default folders if it is new (space-separated, or
- * '' when the caller believes it exists), its recipient keys (JSON). Returns {id, seq, uid, mailboxId}.
+ * the new message's id, ids for the address's default folders should the folder need making
+ * (space-separated, or '' when the caller believes it exists), its recipient keys (JSON). Returns {id, seq, uid, mailboxId}.
  */
 export const APPEND = lua`
 need_run()
 local addr, name, raw = ARGV[3], ARGV[4], ARGV[5]
-local pool = id_pool(ARGV[11])
-local mbid = plan_target(addr, name, pool, {})
-need_keys()
--- As the memory store: the address gets its folders even when the append then fails.
-ensure_inbox(addr, pool)
+local planned = {}
+local mbid = plan_target(addr, name, id_pool(ARGV[11]), planned)
 if not mbid then fail('mailbox_not_found') end
+need_keys()
 check_quota(1, #raw)
+make_planned(addr, planned)
 return put_message(addr, mbid, ARGV[10], raw, ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[12])
 `;
 
@@ -93,7 +115,7 @@ local out = {}
 for i = 0, n - 1 do
   local b = FIRST + i * F
   local addr = ARGV[b]
-  ensure_inbox(addr, planned[addr] or pools[i])
+  make_planned(addr, planned)
   out[#out + 1] = put_message(addr, targets[i], ARGV[b + 7], ARGV[b + 2] .. body, ARGV[b + 3], ARGV[b + 4],
     ARGV[b + 5], ARGV[b + 6], ARGV[b + 9])
 end
