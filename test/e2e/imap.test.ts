@@ -131,7 +131,7 @@ describe("IMAP and the API share one mailbox state", () => {
         ["Sent", "\\Sent", true],
         ["Trash", "\\Trash", true],
       ]);
-      expect((await client.status("INBOX", { messages: true })).messages).toBe(1);
+      expect(await client.status("INBOX", { messages: true })).toMatchObject({ messages: 1 });
       expect(await made()).toEqual(["INBOX", "Sent", "Drafts", "Trash", "Junk", "Archive"]);
       await client.mailboxDelete("Junk");
     } finally {
