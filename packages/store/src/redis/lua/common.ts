@@ -122,7 +122,9 @@ end
 
 -- Makes what an address lacks of its default folders, with ids from the pool (default i takes
 -- the pool's i-th id), and remembers they were made. Only an address that exists unless
--- 'create' (a new one gets them all). Returns whether the address exists (now).
+-- 'create' (a new one gets them all). Returns whether the address exists (now). A script calls it
+-- first, as the memory store does, and it stands on its own: a call that goes on to fail or to
+-- ask for keys (need_keys) has made them, once; the call run again finds them made.
 local function make_defaults(addr, pool, create)
   local known = known_address(addr)
   if known and defaults_made(addr) then return true end

@@ -4,8 +4,9 @@ import { lua } from "./common.js";
  * Where a copy for (addr, name) goes: the mailbox's id, with its keys wanted, or nil when the
  * address has no such folder. Only what the copy needs is planned: a new address's INBOX, and a
  * default folder not made yet (the others wait for the first listing, common.ts make_defaults),
- * default i with the i-th id of the pool. planned[addr] remembers the plan for a second copy to
- * the same address; make_planned carries it out once every check has passed.
+ * default i with the i-th id of the pool. planned[addr] remembers the plan (made only when a
+ * folder was missing) for a second copy to the same address; make_planned carries it out once
+ * every check has passed.
  */
 export const PLAN_TARGET = lua`
 local function default_index(name)
@@ -16,14 +17,16 @@ end
 
 local function plan_target(addr, name, pool, planned)
   local plan = planned[addr]
-  if not plan then
-    local known = known_address(addr)
-    plan = {pool = pool, known = known, full = known and defaults_made(addr), make = {}}
-    planned[addr] = plan
-  end
-  local mbid = plan.known and redis.call('HGET', P .. 'names:' .. addr, name) or nil
-  if not mbid and not plan.full then
-    local i = default_index(name)
+  local mbid
+  -- The common case, a folder that exists, is one command.
+  if not plan or plan.known then mbid = redis.call('HGET', P .. 'names:' .. addr, name) or nil end
+  if not mbid then
+    if not plan then
+      local known = known_address(addr)
+      plan = {pool = pool, known = known, full = known and defaults_made(addr), make = {}}
+      planned[addr] = plan
+    end
+    local i = not plan.full and default_index(name)
     if i then
       pool_has(plan.pool, #DEFAULTS)
       plan.make[i] = true
@@ -37,7 +40,7 @@ end
 
 local function make_planned(addr, planned)
   local plan = planned[addr]
-  if plan.made then return end
+  if not plan or plan.made then return end
   plan.made = true
   if not plan.known then add_address(addr) end
   for i = 1, #DEFAULTS do
