@@ -68,6 +68,7 @@ import {
   joinFlags,
   partsOf,
   splitFlags,
+  wireBytes,
 } from "./codec.js";
 import {
   checkRedisUrl,
@@ -474,11 +475,12 @@ export class RedisStore implements MailStore {
     }
     const known = targets.map((t) => this.#targetKeys(runId, t.address, t.folder));
     const messageIds = copies.map(() => this.#newIds.message());
+    const body = uploaded ? "" : wireBytes(input.body);
     const args = (fresh: boolean) => {
       const out: Array<string | number | Buffer> = [
         input.deliveryId,
         deadline,
-        uploaded ? "" : input.body,
+        uploaded ? "" : body,
         uploaded ? "1" : "",
       ];
       copies.forEach((copy, i) => {
@@ -486,7 +488,7 @@ export class RedisStore implements MailStore {
         out.push(
           t.address,
           t.folder,
-          copy.head,
+          wireBytes(copy.head),
           JSON.stringify(metas[i]),
           copy.envelope ? JSON.stringify(copy.envelope) : "",
           joinFlags(t.flags),
