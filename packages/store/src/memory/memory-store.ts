@@ -136,11 +136,11 @@ export class MemoryStore implements MailStore {
   }
 
   async listMailboxes(runId: string, address: string): Promise<Mailbox[]> {
-    return mailboxes.listMailboxes(this.#runs.get(runId), checkAddress(address));
+    return mailboxes.listMailboxes(this.#ctx, this.#runs.get(runId), checkAddress(address));
   }
 
   async getMailbox(runId: string, address: string, name: string): Promise<Mailbox | undefined> {
-    return mailboxes.findMailbox(this.#runs.get(runId), checkAddress(address), name);
+    return mailboxes.findMailbox(this.#ctx, this.#runs.get(runId), checkAddress(address), name);
   }
 
   async getMailboxById(runId: string, mailboxId: string): Promise<Mailbox | undefined> {
@@ -154,7 +154,7 @@ export class MemoryStore implements MailStore {
 
   async deleteMailbox(runId: string, address: string, name: string): Promise<void> {
     const state = this.#runs.get(runId);
-    mailboxes.deleteMailbox(state, checkAddress(address), name);
+    mailboxes.deleteMailbox(this.#ctx, state, checkAddress(address), name);
   }
 
   async renameMailbox(runId: string, address: string, from: string, to: string): Promise<Mailbox> {

@@ -1,11 +1,4 @@
-import {
-  concatShared,
-  DefaultFolders,
-  type Envelope,
-  SandmailError,
-  type StoredMessage,
-  storageFull,
-} from "@sandmail/core";
+import { concatShared, type Envelope, SandmailError, type StoredMessage, storageFull } from "@sandmail/core";
 import type {
   AppendInput,
   AppendMeta,
@@ -22,7 +15,7 @@ import { checkAddress, checkIds, messageIdFor } from "../shared/inputs.js";
 import { normalizeMailboxName } from "../shared/mailbox-names.js";
 import type { UidColumns } from "../shared/uid-columns.js";
 import { emit, emitAdded, emitMoved } from "./events.js";
-import { ensureInbox } from "./mailboxes.js";
+import { targetMailbox } from "./mailboxes.js";
 import { indexRecipients, mergedRange, recipientSources, unindexRecipients } from "./recipients.js";
 import { insertSorted, removeSorted } from "./sorted.js";
 import {
@@ -117,9 +110,9 @@ export function appendDelivery(
   const targets = copies.map((copy) => {
     const address = checkAddress(copy.address);
     const folder = normalizeMailboxName(copy.mailbox ?? "INBOX");
-    const inbox = state.inboxes.get(address);
-    const exists = inbox ? inbox.byName.has(folder) : DefaultFolders.some((f) => f.name === folder);
-    if (!exists) throw new SandmailError("mailbox_not_found", `no mailbox ${folder}`);
+    if (!targetMailbox(ctx, state, address, folder, false)) {
+      throw new SandmailError("mailbox_not_found", `no mailbox ${folder}`);
+    }
     return { address, folder, flags: normalizeFlags(copy.flags) };
   });
   let bytes = 0;
@@ -127,7 +120,7 @@ export function appendDelivery(
   checkQuota(state, copies.length, bytes);
   const stored = copies.map((copy, i) => {
     const { address, folder, flags } = targets[i] as (typeof targets)[number];
-    const mb = ensureInbox(ctx, state, address).byName.get(folder) as MailboxRecord;
+    const mb = targetMailbox(ctx, state, address, folder, true) as MailboxRecord;
     const assembled = kept?.[i];
     return assembled
       ? store(ctx, state, mb, flags, assembled, undefined, copy, true)
@@ -153,10 +146,11 @@ export function appendMessage(
 ): StoredMessage {
   const folder = normalizeMailboxName(input.mailbox ?? "INBOX");
   const flags = normalizeFlags(input.flags);
-  const inbox = ensureInbox(ctx, state, address);
-  const mb = inbox.byName.get(folder);
-  if (!mb) throw new SandmailError("mailbox_not_found", `no mailbox ${folder}`);
+  if (!targetMailbox(ctx, state, address, folder, false)) {
+    throw new SandmailError("mailbox_not_found", `no mailbox ${folder}`);
+  }
   checkQuota(state, 1, input.raw.length);
+  const mb = targetMailbox(ctx, state, address, folder, true) as MailboxRecord;
   return messageView(store(ctx, state, mb, flags, input.raw, undefined, input), state.run.id);
 }
 

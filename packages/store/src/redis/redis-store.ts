@@ -309,7 +309,24 @@ export class RedisStore implements MailStore {
   }
 
   async ensureInbox(runId: string, address: string): Promise<void> {
-    await this.#script("smEnsureInbox", runId, [checkAddress(address), this.#inboxIds()]);
+    await this.#script("smEnsureInbox", runId, [checkAddress(address), this.#inboxIds(), "1"]);
+  }
+
+  /**
+   * A read of an address's folders: `read` answers 0 while the address's default folders are not
+   * made yet (lua/reads.ts); they are made then (a write, once per address) and the read runs
+   * again. An address that does not exist gets nothing made and reads `none`.
+   */
+  async #withDefaults(
+    runId: string,
+    address: string,
+    read: () => Promise<unknown>,
+    none: unknown,
+  ): Promise<unknown> {
+    const reply = await read();
+    if (reply !== 0) return reply;
+    const exists = await this.#script("smEnsureInbox", runId, [address, this.#inboxIds(), ""]);
+    return Number(exists) === 1 ? read() : none;
   }
 
   async listInboxes(runId: string): Promise<InboxInfo[]> {
@@ -322,7 +339,13 @@ export class RedisStore implements MailStore {
   }
 
   async listMailboxes(runId: string, address: string): Promise<Mailbox[]> {
-    const rows = (await this.#script("smListMailboxes", runId, [checkAddress(address)])) as unknown[];
+    const addr = checkAddress(address);
+    const rows = (await this.#withDefaults(
+      runId,
+      addr,
+      () => this.#script("smListMailboxes", runId, [addr]),
+      [],
+    )) as unknown[];
     return rows
       .map(decodeMailbox)
       .filter((m): m is Mailbox => m !== undefined)
@@ -331,7 +354,15 @@ export class RedisStore implements MailStore {
 
   async getMailbox(runId: string, address: string, name: string): Promise<Mailbox | undefined> {
     const folder = lookupName(name);
-    return decodeMailbox(await this.#script("smGetMailbox", runId, [checkAddress(address), folder, ""]));
+    const addr = checkAddress(address);
+    return decodeMailbox(
+      await this.#withDefaults(
+        runId,
+        addr,
+        () => this.#script("smGetMailbox", runId, [addr, folder, ""]),
+        false,
+      ),
+    );
   }
 
   async getMailboxById(runId: string, mailboxId: string): Promise<Mailbox | undefined> {
@@ -362,7 +393,13 @@ export class RedisStore implements MailStore {
       await this.currentSeq(runId);
       throw new SandmailError("mailbox_protected", "INBOX cannot be deleted");
     }
-    await this.#script("smDeleteMailbox", runId, [addr, folder], [], `${addr}\0${folder}`);
+    await this.#script(
+      "smDeleteMailbox",
+      runId,
+      (fresh) => [addr, folder, fresh ? this.#inboxIds() : ""],
+      [],
+      `${addr}\0${folder}`,
+    );
   }
 
   async renameMailbox(runId: string, address: string, from: string, to: string): Promise<Mailbox> {
@@ -375,11 +412,12 @@ export class RedisStore implements MailStore {
       }
     }
     const parents = parentNames(dst);
-    const fresh = Array.from({ length: parents.length + 1 }, () => this.#newIds.mailbox()).join(" ");
+    const ids = Array.from({ length: parents.length + 1 }, () => this.#newIds.mailbox()).join(" ");
     const id = await this.#script(
       "smRenameMailbox",
       runId,
-      [addr, src, dst, fresh, ...parents],
+      // The address's default folders' ids only when the script finds them not made (need_ids).
+      (fresh) => [addr, src, dst, fresh ? `${this.#inboxIds()} ${ids}` : ids, ...parents],
       [],
       `${addr}\0${src}`,
     );

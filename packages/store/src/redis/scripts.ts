@@ -61,7 +61,7 @@ const from = (a: readonly Arg[], i: number): string[] => a.slice(i).map(String);
 const messages = (k: RunKeys, ids: string[]): string[] => ids.map((id) => k.message(id));
 /** An address's keys, with the run-wide ones its first message or folder touches. */
 const withAddress = (k: RunKeys, address: string): string[] => [
-  ...k.fixed("addrs", "seq", "ev", "events"),
+  ...k.fixed("addrs", "full", "seq", "ev", "events"),
   ...k.address(address),
 ];
 /** The recipient index keys of a new message, from its JSON list of recipient keys (argument i). */
@@ -95,7 +95,8 @@ const writes = {
   smSetFaults: { lua: SET_FAULTS, keys: (k) => k.fixed("faults", "grey", "cache") },
   smFireFault: { lua: FIRE_FAULT, keys: (k) => k.fixed("faults") },
   smGreylistAttempt: { lua: GREYLIST_ATTEMPT, keys: (k) => k.fixed("faults", "grey") },
-  // ARGV: address, then the ids of its default folders should it be new.
+  // ARGV: address, then the ids of its default folders should they not be made yet, then '1' to
+  // make a new address too.
   smEnsureInbox: {
     lua: ENSURE_INBOX,
     keys: addressAndNewMailboxes(1),
@@ -104,7 +105,7 @@ const writes = {
     lua: CREATE_MAILBOX,
     keys: addressAndNewMailboxes(2),
   },
-  smDeleteMailbox: { lua: DELETE_MAILBOX, keys: (k, a) => withAddress(k, str(a, 0)) },
+  smDeleteMailbox: { lua: DELETE_MAILBOX, keys: addressAndNewMailboxes(2) },
   smRenameMailbox: {
     lua: RENAME_MAILBOX,
     keys: addressAndNewMailboxes(3),
@@ -201,11 +202,17 @@ const reads = {
     ],
   },
   smMailboxIndex: { lua: MAILBOX_INDEX, keys: (k, a) => k.mailbox(str(a, 0)) },
-  smListMailboxes: { lua: LIST_MAILBOXES, keys: (k, a) => k.address(str(a, 0)) },
+  smListMailboxes: {
+    lua: LIST_MAILBOXES,
+    keys: (k, a) => [...k.fixed("addrs", "full"), ...k.address(str(a, 0))],
+  },
   // ARGV: address, name ('' when by id), mailbox id ('' when by name).
   smGetMailbox: {
     lua: GET_MAILBOX,
-    keys: (k, a) => [...(str(a, 0) ? k.address(str(a, 0)) : []), ...(str(a, 2) ? k.mailbox(str(a, 2)) : [])],
+    keys: (k, a) => [
+      ...(str(a, 0) ? [...k.fixed("addrs", "full"), ...k.address(str(a, 0))] : []),
+      ...(str(a, 2) ? k.mailbox(str(a, 2)) : []),
+    ],
   },
   smListInboxes: { lua: LIST_INBOXES, keys: (k) => k.fixed("addrs") },
   smRunCounts: { lua: RUN_COUNTS, keys: (k) => k.fixed("addrs") },
