@@ -547,6 +547,43 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         });
       });
 
+      it("makes what a delivery's copies to one new address need, once, in one step", async () => {
+        const run = await newRun();
+        const copy = (mailbox: string) => ({
+          address: "two@x.test",
+          mailbox,
+          head: Buffer.from(`X-Copy: ${mailbox}\r\n`),
+          meta: metaFor(rawMessage("copies"), "copies"),
+        });
+        const stored = await store.appendDelivery(run.id, {
+          deliveryId: uniqueRunId("d"),
+          body: rawMessage("copies"),
+          copies: [copy("Sent"), copy("INBOX"), copy("Sent")],
+        });
+        expect(stored.map((m) => [m.mailbox, m.uid])).toEqual([
+          ["Sent", 1],
+          ["INBOX", 1],
+          ["Sent", 2],
+        ]);
+        const events = await store.eventsSince(run.id, 0);
+        expect(events.map((e) => [e.type, (e as { name?: string }).name])).toEqual([
+          ["mailbox.created", "INBOX"],
+          ["mailbox.created", "Sent"],
+          ["message.added", undefined],
+          ["message.added", undefined],
+          ["message.added", undefined],
+        ]);
+        expect(new Set(stored.map((m) => m.mailboxId)).size).toBe(2);
+        await expect(
+          store.appendDelivery(run.id, {
+            deliveryId: uniqueRunId("d"),
+            body: rawMessage("copies"),
+            copies: [copy("Drafts"), copy("Nope")],
+          }),
+        ).rejects.toMatchObject({ code: "mailbox_not_found" });
+        expect(await store.currentSeq(run.id)).toBe(events.at(-1)!.seq);
+      });
+
       it("makes nothing for a folder that does not exist, nor for a listing of an unknown address", async () => {
         const run = await newRun();
         await expect(

@@ -1,5 +1,6 @@
 import {
   type ActiveFaults,
+  DefaultFolders,
   type DnsRecord,
   type FaultRule,
   type FaultRuleState,
@@ -455,7 +456,7 @@ export class RedisStore implements MailStore {
         joinFlags(flags),
         internalDate.getTime(),
         messageId,
-        fresh || target.length === 0 ? this.#inboxIds() : "",
+        fresh || target.length === 0 ? this.#targetIds(folder) : "",
         JSON.stringify(recipientKeys(meta.summary, input.envelope)),
       ],
       target,
@@ -532,7 +533,7 @@ export class RedisStore implements MailStore {
           joinFlags(t.flags),
           t.internalDate.getTime(),
           messageIds[i] as string,
-          fresh || known[i]?.length === 0 ? this.#inboxIds() : "",
+          fresh || known[i]?.length === 0 ? this.#targetIds(t.folder) : "",
           JSON.stringify(recipientKeys(copy.meta.summary, copy.envelope)),
         );
       });
@@ -1091,9 +1092,19 @@ export class RedisStore implements MailStore {
     this.#keyHints.add(runId, "target", `${address}\0${folder}`, this.#keys(runId).mailbox(mailboxId));
   }
 
-  /** Ids for an address's default folders, should the script find the address new. */
+  /** Ids for an address's default folders, should the script find them not made. */
   #inboxIds(): string {
     return Array.from({ length: DEFAULT_FOLDERS }, () => this.#newIds.mailbox()).join(" ");
+  }
+
+  /**
+   * Ids for what a copy to `folder` may have to make (lua/messages.ts plan_target): a new
+   * address's INBOX, and the folder itself when it is another default folder not made yet.
+   */
+  #targetIds(folder: string): string {
+    if (folder === "INBOX") return this.#newIds.mailbox();
+    if (!DefaultFolders.some((f) => f.name === folder)) return "";
+    return `${this.#newIds.mailbox()} ${this.#newIds.mailbox()}`;
   }
 
   /** The keys of the mailboxes the messages were last seen in (message-cache.ts), as hints. */

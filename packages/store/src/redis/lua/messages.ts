@@ -4,9 +4,9 @@ import { lua } from "./common.js";
  * Where a copy for (addr, name) goes: the mailbox's id, with its keys wanted, or nil when the
  * address has no such folder. Only what the copy needs is planned: a new address's INBOX, and a
  * default folder not made yet (the others wait for the first listing, common.ts make_defaults),
- * default i with the i-th id of the pool. planned[addr] remembers the plan (made only when a
- * folder was missing) for a second copy to the same address; make_planned carries it out once
- * every check has passed.
+ * with ids taken from the pool in order. planned[addr] remembers the plan (made only when a folder
+ * was missing) for a second copy to the same address; make_planned carries it out once every
+ * check has passed.
  */
 export const PLAN_TARGET = lua`
 local function default_index(name)
@@ -23,15 +23,20 @@ local function plan_target(addr, name, pool, planned)
   if not mbid then
     if not plan then
       local known = known_address(addr)
-      plan = {pool = pool, known = known, full = known and defaults_made(addr), make = {}}
+      plan = {pool = id_pool(''), known = known, full = known and defaults_made(addr), make = {}}
       planned[addr] = plan
     end
+    -- Every copy's ids serve the address's plan.
+    for _, id in ipairs(pool) do plan.pool[#plan.pool + 1] = id end
     local i = not plan.full and default_index(name)
     if i then
-      pool_has(plan.pool, #DEFAULTS)
-      plan.make[i] = true
-      if not plan.known then plan.make[1] = true end
-      mbid = plan.pool[i]
+      for _, j in ipairs(plan.known and {i} or {1, i}) do
+        if not plan.make[j] then
+          pool_has(plan.pool, 1)
+          plan.make[j] = take(plan.pool)
+        end
+      end
+      mbid = plan.make[i]
     end
   end
   if mbid then want_mailbox(mbid) end
@@ -44,15 +49,16 @@ local function make_planned(addr, planned)
   plan.made = true
   if not plan.known then add_address(addr) end
   for i = 1, #DEFAULTS do
-    if plan.make[i] then new_default(addr, i, plan.pool[i]) end
+    if plan.make[i] then new_default(addr, i, plan.make[i]) end
   end
 end
 `;
 
 /**
  * ARGV: address, mailbox name, raw, meta JSON, envelope JSON ('' = none), flags, internalDate,
- * the new message's id, ids for the address's default folders should the folder need making
- * (space-separated, or '' when the caller believes it exists), its recipient keys (JSON). Returns {id, seq, uid, mailboxId}.
+ * the new message's id, ids for the folders the copy may have to make (space-separated: a new
+ * address's INBOX, then the folder if another default; '' when the caller believes it exists),
+ * its recipient keys (JSON). Returns {id, seq, uid, mailboxId}.
  */
 export const APPEND = lua`
 load_run()
@@ -72,7 +78,7 @@ return out
  * One message to several inboxes, all copies or none. ARGV: delivery id, not-after (epoch ms),
  * body, uploaded ('1': the body is not in ARGV but in the key up:<delivery id>, sent ahead in
  * slices), then per copy: address, mailbox name, head, meta JSON, envelope JSON, flags,
- * internalDate, the copy's message id, ids for the address's default folders ('' as in APPEND),
+ * internalDate, the copy's message id, ids for the folders it may have to make (as in APPEND),
  * its recipient keys (JSON).
  * Returns {{id, seq, uid, mailboxId}...}. A delivery id seen before returns that call's answer
  * and stores nothing; past not-after (by Redis's clock) it stores nothing, so a caller that gave
