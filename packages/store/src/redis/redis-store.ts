@@ -73,8 +73,15 @@ import {
   joinFlags,
   partsOf,
   splitFlags,
+  wireBytes,
 } from "./codec.js";
-import { checkRedisUrl, openConnection, type RedisConnection, readyWaiter } from "./connection.js";
+import {
+  checkRedisUrl,
+  openConnection,
+  type RedisConnection,
+  readyWaiter,
+  writeBatcher,
+} from "./connection.js";
 import { commitOutcome, toStoreError } from "./errors.js";
 import { IndexCache } from "./index-cache.js";
 import { KeyHints } from "./key-hints.js";
@@ -159,6 +166,8 @@ export class RedisStore implements MailStore {
   });
   readonly #prefix: string;
   readonly #ready: (ms: number) => Promise<void>;
+  /** Holds this turn's writes to Redis for one write at its end (connection.ts). */
+  readonly #batchWrites: () => void;
   readonly #waitMs: number;
   readonly #commitWaitMs: number;
   readonly #waitReplicas: number;
@@ -176,6 +185,7 @@ export class RedisStore implements MailStore {
     this.#replicaWaitMs = Math.max(10, Math.min(1000, Math.floor(tuning.commandTimeoutMs / 2)));
     this.#redis = openConnection(options.url, tuning);
     this.#ready = readyWaiter(this.#redis);
+    this.#batchWrites = writeBatcher(this.#redis);
     this.#scripts = defineScripts(
       this.#redis,
       expungedKept(options.expungedKept),
@@ -508,11 +518,12 @@ export class RedisStore implements MailStore {
     }
     const known = targets.map((t) => this.#targetKeys(runId, t.address, t.folder));
     const messageIds = copies.map(() => this.#newIds.message());
+    const body = uploaded ? "" : wireBytes(input.body);
     const args = (fresh: boolean) => {
       const out: Array<string | number | Buffer> = [
         input.deliveryId,
         deadline,
-        uploaded ? "" : input.body,
+        uploaded ? "" : body,
         uploaded ? "1" : "",
       ];
       copies.forEach((copy, i) => {
@@ -520,7 +531,7 @@ export class RedisStore implements MailStore {
         out.push(
           t.address,
           t.folder,
-          copy.head,
+          wireBytes(copy.head),
           JSON.stringify(metas[i]),
           copy.envelope ? JSON.stringify(copy.envelope) : "",
           joinFlags(t.flags),
@@ -613,6 +624,7 @@ export class RedisStore implements MailStore {
     declared: readonly string[],
   ): Promise<DeliveryRow[]> {
     const call = scriptCall("smAppendDelivery", keys, runId, args, declared);
+    this.#batchWrites();
     if (this.#waitReplicas === 0) {
       return (await this.#scripts.smAppendDelivery(...call)) as DeliveryRow[];
     }
