@@ -256,6 +256,41 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         });
       });
 
+      it("keeps a delivery's bytes exactly, whether its head and body are ASCII or 8-bit", async () => {
+        const run = await newRun({ limits: { maxMessages: 20, maxBytes: 100_000_000 } });
+        const ascii = Buffer.from("Subject: plain\r\n\r\nall ASCII \x00\x01\x7f\r\n");
+        const eightBit = Buffer.concat([
+          Buffer.from("Subject: bytes\r\nContent-Type: text/plain; charset=latin1\r\n\r\n"),
+          Buffer.from([0xff, 0xfe, 0x00, 0xe9, 0x80, 0x0d, 0x0a, 0xc3, 0x28, 0x0d, 0x0a]),
+        ]);
+        const heads = [
+          Buffer.from("Received: for <a@x.test>\r\n"),
+          Buffer.from("X-Latin: caf\xe9\r\n", "latin1"),
+        ];
+        // Around the size below which the RedisStore sends ASCII bytes as a string (codec.ts wireBytes).
+        const sized = (n: number, last: number) =>
+          Buffer.concat([Buffer.from("Subject: sized\r\n\r\n"), Buffer.alloc(n, "a"), Buffer.from([last])]);
+        const bodies = [
+          ascii,
+          eightBit,
+          sized(64 * 1024 - 40, 0x0a),
+          sized(64 * 1024, 0x0a),
+          sized(64 * 1024 - 40, 0xe9),
+        ];
+        for (const body of bodies) {
+          for (const head of heads) {
+            const [m] = await store.appendDelivery(run.id, {
+              deliveryId: uniqueRunId("d"),
+              body,
+              copies: [{ address: "a@x.test", head, meta: metaFor(Buffer.concat([head, body]), "bytes") }],
+            });
+            const raw = await store.getRaw(run.id, m!.id);
+            expect(raw?.equals(Buffer.concat([head, body]))).toBe(true);
+            expect(m!.size).toBe(head.length + body.length);
+          }
+        }
+      });
+
       it("builds each copy's MIME tree from its own bytes when the delivery leaves it to the store", async () => {
         const run = await newRun();
         const shared = Buffer.from(

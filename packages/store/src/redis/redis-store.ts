@@ -69,8 +69,15 @@ import {
   joinFlags,
   partsOf,
   splitFlags,
+  wireBytes,
 } from "./codec.js";
-import { checkRedisUrl, openConnection, type RedisConnection, readyWaiter } from "./connection.js";
+import {
+  checkRedisUrl,
+  openConnection,
+  type RedisConnection,
+  readyWaiter,
+  writeBatcher,
+} from "./connection.js";
 import { commitOutcome, toStoreError } from "./errors.js";
 import { IndexCache } from "./index-cache.js";
 import { KeyHints } from "./key-hints.js";
@@ -155,6 +162,8 @@ export class RedisStore implements MailStore {
   });
   readonly #prefix: string;
   readonly #ready: (ms: number) => Promise<void>;
+  /** Holds this turn's writes to Redis for one write at its end (connection.ts). */
+  readonly #batchWrites: () => void;
   readonly #waitMs: number;
   readonly #commitWaitMs: number;
   readonly #waitReplicas: number;
@@ -172,6 +181,7 @@ export class RedisStore implements MailStore {
     this.#replicaWaitMs = Math.max(10, Math.min(1000, Math.floor(tuning.commandTimeoutMs / 2)));
     this.#redis = openConnection(options.url, tuning);
     this.#ready = readyWaiter(this.#redis);
+    this.#batchWrites = writeBatcher(this.#redis);
     this.#scripts = defineScripts(
       this.#redis,
       expungedKept(options.expungedKept),
@@ -504,11 +514,12 @@ export class RedisStore implements MailStore {
     }
     const known = targets.map((t) => this.#targetKeys(runId, t.address, t.folder));
     const messageIds = copies.map(() => this.#newIds.message());
+    const body = uploaded ? "" : wireBytes(input.body);
     const args = (fresh: boolean) => {
       const out: Array<string | number | Buffer> = [
         input.deliveryId,
         deadline,
-        uploaded ? "" : input.body,
+        uploaded ? "" : body,
         uploaded ? "1" : "",
       ];
       copies.forEach((copy, i) => {
@@ -516,7 +527,7 @@ export class RedisStore implements MailStore {
         out.push(
           t.address,
           t.folder,
-          copy.head,
+          wireBytes(copy.head),
           JSON.stringify(metas[i]),
           copy.envelope ? JSON.stringify(copy.envelope) : "",
           joinFlags(t.flags),
@@ -609,6 +620,7 @@ export class RedisStore implements MailStore {
     declared: readonly string[],
   ): Promise<DeliveryRow[]> {
     const call = scriptCall("smAppendDelivery", keys, runId, args, declared);
+    this.#batchWrites();
     if (this.#waitReplicas === 0) {
       return (await this.#scripts.smAppendDelivery(...call)) as DeliveryRow[];
     }

@@ -236,6 +236,9 @@ const SCRIPTS: Record<ScriptName, Script> = { ...writes, ...reads };
 
 export const SCRIPT_NAMES = Object.keys(SCRIPTS) as ScriptName[];
 
+/** Scripts sent as soon as they are called, never in an auto-pipelined batch (defineScripts). */
+const UNBATCHED: ScriptName[] = ["smAppendDelivery"];
+
 /**
  * The whole argument list of a call: the number of keys, KEYS (the run hash, then every key the
  * script touches that its arguments name), then ARGV = prefix, run id, the script's arguments.
@@ -299,10 +302,13 @@ export function defineScripts(
   // first argument is now its number of keys: on a cluster, calls for runs in other slots would
   // share a batch, which ioredis refuses. There scripts travel unbatched (still without waiting
   // for each other's replies), routed by KEYS[1]; a single server has one batch for all anyway.
-  if (redis instanceof Cluster) {
-    const ignored = redis.options.autoPipeliningIgnoredCommands ?? [];
-    redis.options.autoPipeliningIgnoredCommands = [...ignored, ...SCRIPT_NAMES];
-  }
+  // The delivery script skips auto-pipelining everywhere: an SMTP reply waits on it, and a batch
+  // waits for the replies of the one before it (connection.ts writeBatcher batches its writes).
+  const ignored = redis.options.autoPipeliningIgnoredCommands ?? [];
+  redis.options.autoPipeliningIgnoredCommands = [
+    ...ignored,
+    ...(redis instanceof Cluster ? SCRIPT_NAMES : UNBATCHED),
+  ];
   const commands = redis as unknown as Record<ScriptName, ScriptFn>;
   const out = {} as Record<ScriptName, ScriptFn>;
   for (const name of SCRIPT_NAMES) out[name] = commands[name].bind(redis);
