@@ -206,7 +206,14 @@ export interface MailStore {
    */
   listRuns(limit?: number): Promise<RunListing[]>;
 
-  /** Creates the address's default folders if absent (idempotent). */
+  /**
+   * Creates the address's default folders if absent (idempotent). A delivery or APPEND to a new
+   * address makes only the folder it stores into (and INBOX); the other defaults are made the first
+   * time the address's folders are listed or one is looked up by name (listMailboxes, getMailbox,
+   * and every change by name), with their `mailbox.created` events, once per address: a default
+   * deleted or renamed after that never comes back. A listing or lookup of an address never met
+   * makes nothing.
+   */
   ensureInbox(runId: string, address: string): Promise<void>;
   listInboxes(runId: string): Promise<InboxInfo[]>;
   listMailboxes(runId: string, address: string): Promise<Mailbox[]>;
