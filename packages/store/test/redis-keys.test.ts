@@ -191,4 +191,39 @@ describe("the key guard", () => {
       await other.close();
     }
   });
+
+  it("reads the folders of an address whose defaults are made in one script call, made or not by this process", async () => {
+    const store = await RedisStore.connect({ url: redis.url });
+    const other = await RedisStore.connect({ url: redis.url });
+    const scriptCalls = async () => {
+      const info = await raw.info("commandstats");
+      return [...info.matchAll(/^cmdstat_eval(?:sha)?:calls=(\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    const callsOf = async (fn: () => Promise<unknown>) => {
+      const before = await scriptCalls();
+      await fn();
+      return (await scriptCalls()) - before;
+    };
+    try {
+      const run = await store.createRun({
+        id: uniqueRunId(),
+        ttlSeconds: 60,
+        limits: { maxMessages: 50, maxBytes: 1e6 },
+      });
+      await store.appendMessage(run.id, appendInput("u@x.test", "first"));
+      // The first listing finds the defaults not made (one read), makes them (one write), asks for
+      // their keys and reads them: four calls, once.
+      expect(await callsOf(() => store.listMailboxes(run.id, "u@x.test"))).toBe(4);
+      expect(await callsOf(() => store.listMailboxes(run.id, "u@x.test"))).toBe(1);
+      // A process that did not make them: it learns the folders' keys once, then one call each.
+      expect(await callsOf(() => other.listMailboxes(run.id, "u@x.test"))).toBe(2);
+      expect(await callsOf(() => other.listMailboxes(run.id, "u@x.test"))).toBe(1);
+      expect(await callsOf(() => other.getMailbox(run.id, "u@x.test", "Junk"))).toBe(2);
+      expect(await callsOf(() => other.getMailbox(run.id, "u@x.test", "Junk"))).toBe(1);
+      expect((await other.listMailboxes(run.id, "u@x.test")).map((m) => m.name)).toHaveLength(6);
+    } finally {
+      await store.close();
+      await other.close();
+    }
+  });
 });

@@ -46,15 +46,22 @@ describe("RedisStore across processes", () => {
     expect(fromB.seq).toBeGreaterThan(msg.seq);
     await b.updateFlags(run.id, [msg.id], { op: "add", flags: ["\\Seen"] });
     expect((await a.getMessage(run.id, msg.id))?.flags).toEqual(["\\Seen"]);
-    const events = await eventsAtB.until(9);
+    const events = await eventsAtB.until(4);
     expect(events.map((e) => e.type)).toEqual([
-      ...Array.from({ length: 6 }, () => "mailbox.created"),
+      "mailbox.created",
       "message.added",
       "message.added",
       "message.flags",
     ]);
-    expect(events[6]).toMatchObject({ messageId: msg.id, seq: msg.seq });
+    expect(events[1]).toMatchObject({ messageId: msg.id, seq: msg.seq });
     expect(await a.eventsSince(run.id, 0)).toEqual(events);
+    // The rest of the default folders, made by the first listing in a, are b's to see too.
+    const listed = await a.listMailboxes(run.id, "u@x.test");
+    expect(listed).toHaveLength(6);
+    expect(await b.listMailboxes(run.id, "u@x.test")).toEqual(listed);
+    const made = (await eventsAtB.until(9)).slice(4);
+    expect(made.map((e) => e.type)).toEqual(Array.from({ length: 5 }, () => "mailbox.created"));
+    expect(await b.eventsSince(run.id, 0)).toHaveLength(9);
   });
 
   it("applies one set of fault rules in both: new rules seen at once, counts shared", async () => {
@@ -107,22 +114,63 @@ describe("RedisStore across processes", () => {
 
   it("keeps every key of a run under its hash tag with the run's expiry, and deletes them all", async () => {
     const run = await a.createRun({ id: uniqueRunId(), ttlSeconds: 300, limits });
+    const expiresAt = run.expiresAt.getTime();
+    // Every key the run owns, with the expiry Redis holds for it (ms since the epoch; -1: none).
+    const expiries = async () => {
+      const keys = await raw.keys(`*${run.id}*`);
+      const at = await Promise.all(keys.map((k) => raw.call("PEXPIRETIME", k) as Promise<number>));
+      return Object.fromEntries(keys.map((k, i) => [k, at[i]]));
+    };
+    const allExpireWithRun = async () => {
+      const all = await expiries();
+      for (const key of Object.keys(all)) expect(key.startsWith(`sm:{${run.id}}:`)).toBe(true);
+      expect(Object.entries(all).filter(([, at]) => at !== expiresAt)).toEqual([]);
+      return Object.keys(all);
+    };
+    const deliver = (n: number, ...addresses: string[]) => {
+      const body = rawMessage(`d${n}`);
+      return a.appendDelivery(run.id, {
+        deliveryId: uniqueRunId("d"),
+        body,
+        copies: addresses.map((address) => {
+          const head = Buffer.from(`Received: ${n} for <${address}>\r\n`);
+          return { address, head, meta: metaFor(Buffer.concat([head, body]), `d${n}`) };
+        }),
+      });
+    };
     const m = await a.appendMessage(run.id, appendInput("u@x.test", "k"));
     await a.createMailbox(run.id, "u@x.test", "Folder/Child");
-    await a.copyMessages(run.id, [m.id], (await a.getMailbox(run.id, "u@x.test", "Folder"))!.id);
+    const folder = (await a.getMailbox(run.id, "u@x.test", "Folder"))!.id;
+    await a.copyMessages(run.id, [m.id], folder);
     await a.moveMessages(run.id, [m.id], (await a.getMailbox(run.id, "u@x.test", "Trash"))!.id);
     await a.setSubscribed(run.id, "u@x.test", "Folder", true);
     await a.setDnsRecords(run.id, [{ name: "x.test", type: "TXT", values: ["v=spf1 -all"] }]);
     await a.setFaults(run.id, [{ stage: "rcpt", action: "greylist" }]);
     await a.greylistAttempt(run.id, (await a.activeFaults(run.id))!.generation, 0, "s|r");
-    const keys = await raw.keys(`*${run.id}*`);
-    expect(keys.length).toBeGreaterThan(10);
-    for (const key of keys) {
-      expect(key.startsWith(`sm:{${run.id}}:`)).toBe(true);
-      const pttl = await raw.pttl(key);
-      expect(pttl).toBeGreaterThan(0);
-      expect(pttl).toBeLessThanOrEqual(300_000);
-    }
+    const delivered = [...(await deliver(1, "u@x.test", "v@x.test")), ...(await deliver(2, "v@x.test"))];
+    await a.updateFlags(run.id, [delivered[0]!.id], { op: "add", flags: ["\\Seen"] });
+    // Across addresses: v's message leaves v's indexes for u's.
+    await a.moveMessages(run.id, [delivered[1]!.id], folder);
+    expect((await allExpireWithRun()).length).toBeGreaterThan(10);
+
+    // Emptied indexes (the run's, an address's, a mailbox's, a recipient's) are gone; those made
+    // again by the next messages get the run's expiry again.
+    const all = await a.listMessages(run.id);
+    expect(
+      await a.deleteMessages(
+        run.id,
+        all.map((x) => x.id),
+      ),
+    ).toBe(all.length);
+    expect(await raw.exists(`sm:{${run.id}}:seq`, `sm:{${run.id}}:aseq:v@x.test`)).toBe(0);
+    await deliver(3, "v@x.test");
+    const copied = await a.appendMessage(run.id, appendInput("u@x.test", "again"));
+    await a.copyMessages(run.id, [copied.id], folder);
+    await a.moveMessages(run.id, [copied.id], (await a.getMailbox(run.id, "v@x.test", "Archive"))!.id);
+    await a.deleteMailbox(run.id, "u@x.test", "Folder");
+    await deliver(4, "u@x.test");
+    await allExpireWithRun();
+
     expect(await a.deleteRun(run.id)).toBe(true);
     expect(await raw.keys(`*${run.id}*`)).toEqual([]);
   });

@@ -61,7 +61,7 @@ const from = (a: readonly Arg[], i: number): string[] => a.slice(i).map(String);
 const messages = (k: RunKeys, ids: string[]): string[] => ids.map((id) => k.message(id));
 /** An address's keys, with the run-wide ones its first message or folder touches. */
 const withAddress = (k: RunKeys, address: string): string[] => [
-  ...k.fixed("addrs", "seq", "ev", "events"),
+  ...k.fixed("addrs", "full", "seq", "ev", "events"),
   ...k.address(address),
 ];
 /** The recipient index keys of a new message, from its JSON list of recipient keys (argument i). */
@@ -95,7 +95,8 @@ const writes = {
   smSetFaults: { lua: SET_FAULTS, keys: (k) => k.fixed("faults", "grey", "cache") },
   smFireFault: { lua: FIRE_FAULT, keys: (k) => k.fixed("faults") },
   smGreylistAttempt: { lua: GREYLIST_ATTEMPT, keys: (k) => k.fixed("faults", "grey") },
-  // ARGV: address, then the ids of its default folders should it be new.
+  // ARGV: address, then the ids of its default folders should they not be made yet, then '1' to
+  // make a new address too.
   smEnsureInbox: {
     lua: ENSURE_INBOX,
     keys: addressAndNewMailboxes(1),
@@ -104,7 +105,7 @@ const writes = {
     lua: CREATE_MAILBOX,
     keys: addressAndNewMailboxes(2),
   },
-  smDeleteMailbox: { lua: DELETE_MAILBOX, keys: (k, a) => withAddress(k, str(a, 0)) },
+  smDeleteMailbox: { lua: DELETE_MAILBOX, keys: addressAndNewMailboxes(2) },
   smRenameMailbox: {
     lua: RENAME_MAILBOX,
     keys: addressAndNewMailboxes(3),
@@ -201,11 +202,17 @@ const reads = {
     ],
   },
   smMailboxIndex: { lua: MAILBOX_INDEX, keys: (k, a) => k.mailbox(str(a, 0)) },
-  smListMailboxes: { lua: LIST_MAILBOXES, keys: (k, a) => k.address(str(a, 0)) },
+  smListMailboxes: {
+    lua: LIST_MAILBOXES,
+    keys: (k, a) => [...k.fixed("addrs", "full"), ...k.address(str(a, 0))],
+  },
   // ARGV: address, name ('' when by id), mailbox id ('' when by name).
   smGetMailbox: {
     lua: GET_MAILBOX,
-    keys: (k, a) => [...(str(a, 0) ? k.address(str(a, 0)) : []), ...(str(a, 2) ? k.mailbox(str(a, 2)) : [])],
+    keys: (k, a) => [
+      ...(str(a, 0) ? [...k.fixed("addrs", "full"), ...k.address(str(a, 0))] : []),
+      ...(str(a, 2) ? k.mailbox(str(a, 2)) : []),
+    ],
   },
   smListInboxes: { lua: LIST_INBOXES, keys: (k) => k.fixed("addrs") },
   smRunCounts: { lua: RUN_COUNTS, keys: (k) => k.fixed("addrs") },
@@ -228,6 +235,9 @@ export type ScriptName = keyof typeof writes | keyof typeof reads;
 const SCRIPTS: Record<ScriptName, Script> = { ...writes, ...reads };
 
 export const SCRIPT_NAMES = Object.keys(SCRIPTS) as ScriptName[];
+
+/** Scripts sent as soon as they are called, never in an auto-pipelined batch (defineScripts). */
+const UNBATCHED: ScriptName[] = ["smAppendDelivery"];
 
 /**
  * The whole argument list of a call: the number of keys, KEYS (the run hash, then every key the
@@ -292,10 +302,13 @@ export function defineScripts(
   // first argument is now its number of keys: on a cluster, calls for runs in other slots would
   // share a batch, which ioredis refuses. There scripts travel unbatched (still without waiting
   // for each other's replies), routed by KEYS[1]; a single server has one batch for all anyway.
-  if (redis instanceof Cluster) {
-    const ignored = redis.options.autoPipeliningIgnoredCommands ?? [];
-    redis.options.autoPipeliningIgnoredCommands = [...ignored, ...SCRIPT_NAMES];
-  }
+  // The delivery script skips auto-pipelining everywhere: an SMTP reply waits on it, and a batch
+  // waits for the replies of the one before it (connection.ts writeBatcher batches its writes).
+  const ignored = redis.options.autoPipeliningIgnoredCommands ?? [];
+  redis.options.autoPipeliningIgnoredCommands = [
+    ...ignored,
+    ...(redis instanceof Cluster ? SCRIPT_NAMES : UNBATCHED),
+  ];
   const commands = redis as unknown as Record<ScriptName, ScriptFn>;
   const out = {} as Record<ScriptName, ScriptFn>;
   for (const name of SCRIPT_NAMES) out[name] = commands[name].bind(redis);

@@ -14,9 +14,24 @@ local P = ARGV[1]
 local RUNID = ARGV[2]
 local RUN = KEYS[1]
 local EXP
-local EVENTS_KEPT = 10000
+-- The tags of the run's keys that have their expiry once for all (touch_once): the run hash's 'kx'.
+local KX
+-- ev keeps the newest EVENTS_KEPT events: an event whose seq is a multiple of EVENTS_TRIM trims it
+-- back to them (every seq but DELETE_RUN's is an event's), so it never holds more than
+-- EVENTS_KEPT + EVENTS_TRIM - 1.
+local EVENTS_KEPT, EVENTS_TRIM = 10000, 100
 
-local function fail(code) error({err = code}) end
+-- The run's counters, when the script read them with load_run: next_seq and put_message count
+-- here, and save_run writes them back in one command at the end (a script is atomic).
+local RC
+local function save_run() redis.call('HSET', RUN, 'seq', RC.seq, 'msgs', RC.msgs, 'bytes', RC.bytes) end
+
+local function fail(code)
+  -- A script that fails after writing (APPEND: an address's new folders, then no such mailbox)
+  -- keeps the seqs those writes took.
+  if RC and RC.seq ~= RC.seq0 then save_run() end
+  error({err = code})
+end
 
 -- Redis Cluster's rule: every key a script touches is declared in KEYS. A key the script finds
 -- in the data (a message's mailbox, an address's folders) or that the caller did not name is
@@ -36,14 +51,40 @@ local function need_keys()
 end
 
 local function need_run()
-  EXP = redis.call('HGET', RUN, 'expiresAt')
+  local r = redis.call('HMGET', RUN, 'expiresAt', 'kx')
+  EXP, KX = r[1], r[2] or ''
   if not EXP then fail('run_not_found') end
 end
 
--- Every key a run owns expires with the run.
+-- need_run, with the run's counters (RC) in the same read.
+local function load_run()
+  local r = redis.call('HMGET', RUN, 'expiresAt', 'kx', 'seq', 'msgs', 'bytes', 'maxMessages', 'maxBytes')
+  EXP, KX = r[1], r[2] or ''
+  if not EXP then fail('run_not_found') end
+  RC = {seq = tonumber(r[3]), msgs = tonumber(r[4]), bytes = tonumber(r[5]), maxm = tonumber(r[6]),
+    maxb = tonumber(r[7])}
+  RC.seq0 = RC.seq
+end
+
+-- Every key a run owns expires with the run. A key gets its expiry when it is made: a key that
+-- can be emptied (Redis then deletes it) and made again needs it again each time.
 local function touch(k) redis.call('PEXPIREAT', k, EXP) end
 
-local function next_seq() return redis.call('HINCRBY', RUN, 'seq', 1) end
+-- For a key nothing empties while the run lives (ev, dlv, dlvr): its expiry once, noted under
+-- its tag in the run hash's 'kx'. Called once the key exists.
+local function touch_once(k, tag)
+  if string.find(' ' .. KX .. ' ', ' ' .. tag .. ' ', 1, true) then return end
+  if redis.call('PEXPIREAT', k, EXP) == 1 then
+    KX = KX .. ' ' .. tag
+    redis.call('HSET', RUN, 'kx', KX)
+  end
+end
+
+local function next_seq()
+  if not RC then return redis.call('HINCRBY', RUN, 'seq', 1) end
+  RC.seq = RC.seq + 1
+  return RC.seq
+end
 
 local function has_seen(flags) return string.find(' ' .. flags .. ' ', ' \\Seen ', 1, true) ~= nil end
 
@@ -53,8 +94,8 @@ local function emit(ev)
   local j = cjson.encode(ev)
   local k = P .. 'ev'
   redis.call('ZADD', k, ev.seq, j)
-  redis.call('ZREMRANGEBYRANK', k, 0, -(EVENTS_KEPT + 1))
-  touch(k)
+  touch_once(k, 'ev')
+  if ev.seq % EVENTS_TRIM == 0 then redis.call('ZREMRANGEBYRANK', k, 0, -(EVENTS_KEPT + 1)) end
   redis.call('SPUBLISH', P .. 'events', j)
 end
 
@@ -99,22 +140,62 @@ local function new_mailbox(addr, name, su, id)
   return id
 end
 
-local function known_address(addr) return redis.call('SISMEMBER', P .. 'addrs', addr) == 1 end
+-- Addresses the script found known: one stays known (nothing but DELETE_RUN removes one).
+local KNOWN = {}
+local function known_address(addr)
+  if KNOWN[addr] then return true end
+  KNOWN[addr] = redis.call('SISMEMBER', P .. 'addrs', addr) == 1 or nil
+  return KNOWN[addr] == true
+end
 
--- The default folders of an address met for the first time, with ids from the pool.
-local function ensure_inbox(addr, pool)
-  if known_address(addr) then return end
-  pool_has(pool, #DEFAULTS)
+-- 'full' holds the addresses whose default folders were made: a delivery makes only the folder
+-- it stores into (INBOX for a new address), the rest wait for the first time anything asks for
+-- the address's folders, and a default the user deleted after that never comes back.
+local function defaults_made(addr) return redis.call('SISMEMBER', P .. 'full', addr) == 1 end
+
+local function new_default(addr, i, id)
+  local d = DEFAULTS[i]
+  new_mailbox(addr, d[1], d[2], id)
+  local sk = P .. 'subs:' .. addr
+  redis.call('SADD', sk, d[1])
+  touch(sk)
+end
+
+local function add_address(addr)
   local ak = P .. 'addrs'
   redis.call('SADD', ak, addr)
   touch(ak)
-  local sk = P .. 'subs:' .. addr
-  for _, d in ipairs(DEFAULTS) do
-    new_mailbox(addr, d[1], d[2], take(pool))
-    redis.call('SADD', sk, d[1])
-  end
-  touch(sk)
+  KNOWN[addr] = true
 end
+
+-- Makes what an address lacks of its default folders, with ids from the pool (default i takes
+-- the pool's i-th id), and remembers they were made. Only an address that exists unless
+-- 'create' (a new one gets them all). Returns whether the address exists (now). A script calls it
+-- first, as the memory store does, and it stands on its own: a call that goes on to fail or to
+-- ask for keys (need_keys) has made them, once; the call run again finds them made.
+local function make_defaults(addr, pool, create)
+  local known = known_address(addr)
+  if known and defaults_made(addr) then return true end
+  if not known and not create then return false end
+  local nk, todo = P .. 'names:' .. addr, {}
+  for i, d in ipairs(DEFAULTS) do
+    if not known or redis.call('HEXISTS', nk, d[1]) == 0 then todo[#todo + 1] = i end
+  end
+  local base = pool.n
+  if #todo > 0 then
+    pool_has(pool, #DEFAULTS)
+    pool.n = base + #DEFAULTS
+  end
+  if not known then add_address(addr) end
+  for _, i in ipairs(todo) do new_default(addr, i, pool[base + i]) end
+  local fk = P .. 'full'
+  redis.call('SADD', fk, addr)
+  touch(fk)
+  return true
+end
+
+-- An address's default folders, the address made if new.
+local function ensure_inbox(addr, pool) make_defaults(addr, pool, true) end
 
 -- The names (names[from]..) an address lacks; create_missing makes them.
 local function missing_names(addr, names, from)
@@ -129,26 +210,48 @@ local function create_missing(addr, names, pool)
   for _, name in ipairs(names) do new_mailbox(addr, name, '', take(pool)) end
 end
 
-local function index_add(mbid, addr, id, uid, seq, flags)
-  local ix = P .. 'ix:' .. mbid
+-- A mailbox's counters, read once for a message stored in it (mb_load), counted here, and
+-- written back with its highest modseq (mb_save). ix:<mailbox> and fl:<mailbox> hold an entry per
+-- message in the mailbox, 'n' of them: each is gone, with its expiry, exactly when n is 0.
+local function mb_load(mbid)
+  local k = P .. 'mb:' .. mbid
+  local r = redis.call('HMGET', k, 'uidnext', 'n', 'unseen')
+  return {id = mbid, k = k, uidnext = tonumber(r[1]), n = tonumber(r[2]), unseen = tonumber(r[3])}
+end
+local function take_uid(c)
+  c.uidnext = c.uidnext + 1
+  return c.uidnext - 1
+end
+local function mb_save(c, hms)
+  redis.call('HSET', c.k, 'uidnext', c.uidnext, 'n', c.n, 'unseen', c.unseen, 'hms', hms)
+end
+
+local function ix_add(c, id, uid, flags)
+  local ix = P .. 'ix:' .. c.id
   redis.call('ZADD', ix, uid, id)
-  touch(ix)
+  if c.n == 0 then touch(ix) end
+  c.n = c.n + 1
+  if not has_seen(flags) then c.unseen = c.unseen + 1 end
+end
+
+-- seq holds an entry per message of the run: seq_made says it was empty (no messages, or a MOVE
+-- took the message out of it).
+local function index_add(c, addr, id, uid, seq, flags, seq_made)
+  ix_add(c, id, uid, flags)
   local sk = P .. 'seq'
   redis.call('ZADD', sk, seq, id)
-  touch(sk)
+  if seq_made then touch(sk) end
   local ak = P .. 'aseq:' .. addr
   redis.call('ZADD', ak, seq, id)
   touch(ak)
-  local mk = P .. 'mb:' .. mbid
-  redis.call('HINCRBY', mk, 'n', 1)
-  if not has_seen(flags) then redis.call('HINCRBY', mk, 'unseen', 1) end
 end
 
 -- fl:<mailbox> holds every message's 'uid modseq flags' in one hash: SELECT reads it whole.
-local function fl_set(mbid, id, uid, modseq, flags)
+-- 'kept': the hash exists (the mailbox has messages, counting this one's old entry).
+local function fl_set(mbid, id, uid, modseq, flags, kept)
   local k = P .. 'fl:' .. mbid
   redis.call('HSET', k, id, uid .. ' ' .. modseq .. ' ' .. flags)
-  touch(k)
+  if not kept then touch(k) end
 end
 
 -- gone:<mailbox> remembers the UIDs that left it, scored by modseq (QRESYNC), the newest
@@ -176,14 +279,13 @@ local function index_remove(mbid, addr, id, flags, keep_seq)
   end
 end
 
--- The mailbox COPY or MOVE writes to: its key and {address, uidValidity}. Its address's seq
--- index, which the messages join, is wanted (need_keys).
+-- The mailbox COPY or MOVE writes to: its {address, uidValidity}. Its address's seq index, which
+-- the messages join, is wanted (need_keys).
 local function target_mailbox(mbid)
-  local k = P .. 'mb:' .. mbid
-  local d = redis.call('HMGET', k, 'address', 'uidv')
+  local d = redis.call('HMGET', P .. 'mb:' .. mbid, 'address', 'uidv')
   if not d[1] then fail('mailbox_not_found') end
   want(P .. 'aseq:' .. d[1])
-  return k, d
+  return d
 end
 
 -- Distinct ids of existing messages, in the order given (ARGV[from]..).
@@ -213,14 +315,15 @@ end
 local function rcpt_add(rk, id, seq)
   local keys = rcpt_list(rk)
   if #keys == 0 then return end
-  local rs = P .. 'rcpts'
+  local rs, added = P .. 'rcpts', 0
   for _, key in ipairs(keys) do
     local k = P .. 'rcpt:' .. key
     redis.call('ZADD', k, seq, id)
     touch(k)
-    redis.call('SADD', rs, key)
+    added = added + redis.call('SADD', rs, key)
   end
-  touch(rs)
+  -- Nothing empties rcpts: it is made by an SADD that adds.
+  if added > 0 then touch(rs) end
 end
 
 local function want_rcpts(rk)
@@ -231,30 +334,29 @@ local function rcpt_remove(rk, id)
   for _, key in ipairs(rcpt_list(rk)) do redis.call('ZREM', P .. 'rcpt:' .. key, id) end
 end
 
+-- After load_run.
 local function put_message(addr, mbid, id, raw, meta, env, flags, idate, rk)
   local seq = next_seq()
-  local mk = P .. 'mb:' .. mbid
-  local uid = redis.call('HINCRBY', mk, 'uidnext', 1) - 1
+  local c = mb_load(mbid)
+  local uid = take_uid(c)
   local k = P .. 'm:' .. id
   local size = #raw
   redis.call('HSET', k, 'seq', seq, 'mb', mbid, 'uid', uid, 'flags', flags, 'modseq', seq, 'idate', idate,
     'size', size, 'env', env, 'meta', meta, 'raw', raw, 'rk', rk)
   touch(k)
-  index_add(mbid, addr, id, uid, seq, flags)
+  fl_set(mbid, id, uid, seq, flags, c.n > 0)
+  index_add(c, addr, id, uid, seq, flags, RC.msgs == 0)
   rcpt_add(rk, id, seq)
-  fl_set(mbid, id, uid, seq, flags)
-  redis.call('HSET', mk, 'hms', seq)
-  redis.call('HINCRBY', RUN, 'msgs', 1)
-  redis.call('HINCRBY', RUN, 'bytes', size)
+  mb_save(c, seq)
+  RC.msgs = RC.msgs + 1
+  RC.bytes = RC.bytes + size
   emit({type = 'message.added', runId = RUNID, seq = seq, messageId = id, mailboxId = mbid, address = addr,
     uid = uid, flags = flags, modSeq = seq})
   return {id, seq, uid, mbid}
 end
 
+-- After load_run.
 local function check_quota(messages, bytes)
-  local r = redis.call('HMGET', RUN, 'msgs', 'bytes', 'maxMessages', 'maxBytes')
-  if tonumber(r[1]) + messages > tonumber(r[3]) or tonumber(r[2]) + bytes > tonumber(r[4]) then
-    fail('quota_exceeded')
-  end
+  if RC.msgs + messages > RC.maxm or RC.bytes + bytes > RC.maxb then fail('quota_exceeded') end
 end
 `;

@@ -2,50 +2,83 @@ import { lua } from "./common.js";
 
 /**
  * Where a copy for (addr, name) goes: the mailbox's id, with its keys wanted, or nil when the
- * address has no such folder. An address met for the first time gets its default folders with
- * ids from the pool (planned[addr] remembers that pool for a second copy to the same address).
+ * address has no such folder. Only what the copy needs is planned: a new address's INBOX, and a
+ * default folder not made yet (the others wait for the first listing, common.ts make_defaults),
+ * with ids taken from the pool in order. planned[addr] remembers the plan (made only when a folder
+ * was missing) for a second copy to the same address; make_planned carries it out once every
+ * check has passed.
  */
 export const PLAN_TARGET = lua`
+local function default_index(name)
+  for i, d in ipairs(DEFAULTS) do
+    if d[1] == name then return i end
+  end
+end
+
 local function plan_target(addr, name, pool, planned)
+  local plan = planned[addr]
   local mbid
-  if planned[addr] then pool = planned[addr] end
-  if planned[addr] or not known_address(addr) then
-    pool_has(pool, #DEFAULTS)
-    planned[addr] = pool
-    for i, d in ipairs(DEFAULTS) do
-      if d[1] == name then mbid = pool[i] end
+  -- The common case, a folder that exists, is one command.
+  if not plan or plan.known then mbid = redis.call('HGET', P .. 'names:' .. addr, name) or nil end
+  if not mbid then
+    if not plan then
+      local known = known_address(addr)
+      plan = {pool = id_pool(''), known = known, full = known and defaults_made(addr), make = {}}
+      planned[addr] = plan
     end
-  else
-    mbid = redis.call('HGET', P .. 'names:' .. addr, name)
+    -- Every copy's ids serve the address's plan.
+    for _, id in ipairs(pool) do plan.pool[#plan.pool + 1] = id end
+    local i = not plan.full and default_index(name)
+    if i then
+      for _, j in ipairs(plan.known and {i} or {1, i}) do
+        if not plan.make[j] then
+          pool_has(plan.pool, 1)
+          plan.make[j] = take(plan.pool)
+        end
+      end
+      mbid = plan.make[i]
+    end
   end
   if mbid then want_mailbox(mbid) end
   return mbid
+end
+
+local function make_planned(addr, planned)
+  local plan = planned[addr]
+  if not plan or plan.made then return end
+  plan.made = true
+  if not plan.known then add_address(addr) end
+  for i = 1, #DEFAULTS do
+    if plan.make[i] then new_default(addr, i, plan.make[i]) end
+  end
 end
 `;
 
 /**
  * ARGV: address, mailbox name, raw, meta JSON, envelope JSON ('' = none), flags, internalDate,
- * the new message's id, ids for the address's default folders if it is new (space-separated, or
- * '' when the caller believes it exists), its recipient keys (JSON). Returns {id, seq, uid, mailboxId}.
+ * the new message's id, ids for the folders the copy may have to make (space-separated: a new
+ * address's INBOX, then the folder if another default; '' when the caller believes it exists),
+ * its recipient keys (JSON). Returns {id, seq, uid, mailboxId}.
  */
 export const APPEND = lua`
-need_run()
+load_run()
 local addr, name, raw = ARGV[3], ARGV[4], ARGV[5]
-local pool = id_pool(ARGV[11])
-local mbid = plan_target(addr, name, pool, {})
-need_keys()
--- As the memory store: the address gets its folders even when the append then fails.
-ensure_inbox(addr, pool)
+local planned = {}
+local mbid = plan_target(addr, name, id_pool(ARGV[11]), planned)
 if not mbid then fail('mailbox_not_found') end
+need_keys()
 check_quota(1, #raw)
-return put_message(addr, mbid, ARGV[10], raw, ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[12])
+make_planned(addr, planned)
+local out = put_message(addr, mbid, ARGV[10], raw, ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[12])
+save_run()
+return out
 `;
 
 /**
  * One message to several inboxes, all copies or none. ARGV: delivery id, not-after (epoch ms),
  * body, uploaded ('1': the body is not in ARGV but in the key up:<delivery id>, sent ahead in
  * slices), then per copy: address, mailbox name, head, meta JSON, envelope JSON, flags,
- * internalDate, the copy's message id, ids for the address's default folders ('' as in APPEND),
+ * internalDate, the copy's message id, ids for the folders it may have to make (as in APPEND),
  * its recipient keys (JSON).
  * Returns {{id, seq, uid, mailboxId}...}. A delivery id seen before returns that call's answer
  * and stores nothing; past not-after (by Redis's clock) it stores nothing, so a caller that gave
@@ -54,7 +87,7 @@ return put_message(addr, mbid, ARGV[10], raw, ARGV[6], ARGV[7], ARGV[8], ARGV[9]
  * refusal naming a missing mailbox, which leaves it to expire.
  */
 export const APPEND_DELIVERY = lua`
-need_run()
+load_run()
 local did, body = ARGV[3], ARGV[5]
 local dz, dh = P .. 'dlv', P .. 'dlvr'
 local done = redis.call('HGET', dh, did)
@@ -93,20 +126,25 @@ local out = {}
 for i = 0, n - 1 do
   local b = FIRST + i * F
   local addr = ARGV[b]
-  ensure_inbox(addr, planned[addr] or pools[i])
+  make_planned(addr, planned)
   out[#out + 1] = put_message(addr, targets[i], ARGV[b + 7], ARGV[b + 2] .. body, ARGV[b + 3], ARGV[b + 4],
     ARGV[b + 5], ARGV[b + 6], ARGV[b + 9])
 end
--- Only a retry after an unknown outcome needs the answer: forget deliveries after an hour.
+-- Only a retry after an unknown outcome needs the answer: forget deliveries after an hour, looked
+-- for when the delivery's seqs pass a multiple of 100 (each takes one at least). Both keep this
+-- delivery, so nothing empties them.
 redis.call('HSET', dh, did, cjson.encode(out))
 redis.call('ZADD', dz, now, did)
-touch(dh)
-touch(dz)
-local old = redis.call('ZRANGEBYSCORE', dz, '-inf', now - 3600000, 'LIMIT', 0, 100)
-if #old > 0 then
-  redis.call('HDEL', dh, unpack(old))
-  redis.call('ZREM', dz, unpack(old))
+touch_once(dh, 'dlvr')
+touch_once(dz, 'dlv')
+if math.floor(RC.seq / 100) > math.floor(RC.seq0 / 100) then
+  local old = redis.call('ZRANGEBYSCORE', dz, '-inf', now - 3600000, 'LIMIT', 0, 200)
+  if #old > 0 then
+    redis.call('HDEL', dh, unpack(old))
+    redis.call('ZREM', dz, unpack(old))
+  end
 end
+save_run()
 return out
 `;
 
@@ -201,7 +239,7 @@ for i, id in ipairs(ids) do
       if now and not was then redis.call('HINCRBY', mk, 'unseen', -1) end
       local seq = next_seq()
       redis.call('HSET', k, 'flags', nf, 'modseq', seq)
-      fl_set(m[3], id, m[4], seq, nf)
+      fl_set(m[3], id, m[4], seq, nf, true)
       redis.call('HSET', mk, 'hms', seq)
       local uid = tonumber(m[4])
       updated[#updated + 1] = {id, uid, nf, seq}
@@ -218,9 +256,9 @@ return {updated, conflicts}
  * {uidValidity, {{id, uid, newId, newUid}...}}.
  */
 export const COPY = lua`
-need_run()
+load_run()
 local dest = ARGV[3]
-local dk, d = target_mailbox(dest)
+local d = target_mailbox(dest)
 need_keys()
 local ids, nids = existing(5), id_pool(ARGV[4])
 pool_has(nids, #ids)
@@ -238,22 +276,24 @@ for i, id in ipairs(ids) do
   local m = redis.call('HMGET', P .. 'm:' .. id, 'uid', 'flags', 'idate', 'size', 'env', 'meta', 'raw', 'mime')
   local seq = next_seq()
   local nid = take(nids)
-  local uid = redis.call('HINCRBY', dk, 'uidnext', 1) - 1
+  local c = mb_load(dest)
+  local uid = take_uid(c)
   local k = P .. 'm:' .. nid
   redis.call('HSET', k, 'seq', seq, 'mb', dest, 'uid', uid, 'flags', m[2], 'modseq', seq, 'idate', m[3],
     'size', m[4], 'env', m[5], 'meta', m[6], 'raw', m[7], 'rk', rks[i] or '')
   if m[8] then redis.call('HSET', k, 'mime', m[8]) end
   touch(k)
-  index_add(dest, d[1], nid, uid, seq, m[2])
+  fl_set(dest, nid, uid, seq, m[2], c.n > 0)
+  index_add(c, d[1], nid, uid, seq, m[2], RC.msgs == 0)
   rcpt_add(rks[i], nid, seq)
-  fl_set(dest, nid, uid, seq, m[2])
-  redis.call('HSET', dk, 'hms', seq)
-  redis.call('HINCRBY', RUN, 'msgs', 1)
-  redis.call('HINCRBY', RUN, 'bytes', tonumber(m[4]))
+  mb_save(c, seq)
+  RC.msgs = RC.msgs + 1
+  RC.bytes = RC.bytes + tonumber(m[4])
   mapping[#mapping + 1] = {id, tonumber(m[1]), nid, uid}
   emit({type = 'message.added', runId = RUNID, seq = seq, messageId = nid, mailboxId = dest, address = d[1],
     uid = uid, flags = m[2], modSeq = seq})
 end
+save_run()
 return {tonumber(d[2]), mapping}
 `;
 
@@ -261,7 +301,7 @@ return {tonumber(d[2]), mapping}
 export const MOVE = lua`
 need_run()
 local dest = ARGV[3]
-local dk, d = target_mailbox(dest)
+local d = target_mailbox(dest)
 local ids, rows = existing(4), {}
 for i, id in ipairs(ids) do
   rows[i] = redis.call('HMGET', P .. 'm:' .. id, 'uid', 'flags', 'mb', 'seq')
@@ -283,21 +323,20 @@ for i, id in ipairs(ids) do
   local faddr = faddrs[i]
   local sameAddr = faddr == d[1]
   index_remove(from, faddr, id, m[2], sameAddr)
-  local uid = redis.call('HINCRBY', dk, 'uidnext', 1) - 1
+  -- Read after index_remove: the destination may be the mailbox the message left.
+  local c = mb_load(dest)
+  local uid = take_uid(c)
   local seq = next_seq()
   redis.call('HSET', k, 'mb', dest, 'uid', uid, 'modseq', seq)
-  fl_set(dest, id, uid, seq, m[2])
+  fl_set(dest, id, uid, seq, m[2], c.n > 0)
   if sameAddr then
-    local ix = P .. 'ix:' .. dest
-    redis.call('ZADD', ix, uid, id)
-    touch(ix)
-    redis.call('HINCRBY', dk, 'n', 1)
-    if not has_seen(m[2]) then redis.call('HINCRBY', dk, 'unseen', 1) end
+    ix_add(c, id, uid, m[2])
   else
-    index_add(dest, d[1], id, uid, seqOfMsg, m[2])
+    -- index_remove took it out of seq, which may have gone with it.
+    index_add(c, d[1], id, uid, seqOfMsg, m[2], true)
   end
   redis.call('HSET', fk, 'hms', seq)
-  redis.call('HSET', dk, 'hms', seq)
+  mb_save(c, seq)
   note_gone(from, fromUid, seq)
   mapping[#mapping + 1] = {id, fromUid, id, uid}
   emit({type = 'message.moved', runId = RUNID, seq = seq, messageId = id, address = d[1],
