@@ -282,8 +282,12 @@ export function scriptSource(name: ScriptName, expungedKept: number, checkKeys =
   return checkKeys ? keyGuard(name) + body : body;
 }
 
-/** A script as a command of the connection (or of a pipeline): call it with scriptCall's list. */
-export type ScriptFn = (...call: Arg[]) => Promise<unknown>;
+/**
+ * A script as a command of the connection (or of a pipeline): call it with scriptCall's list as
+ * one argument, which ioredis flattens. Spread into the call instead, a list of some 100,000 keys
+ * (DELETE_RUN of a run with that many messages and folders) overflows the JavaScript stack.
+ */
+export type ScriptFn = (call: readonly Arg[]) => Promise<unknown>;
 
 /**
  * Registers every script on the connection (EVALSHA, falling back to EVAL after a server
