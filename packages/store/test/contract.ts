@@ -9,7 +9,15 @@ import {
 } from "@sandmail/core";
 import { indexMimeTree } from "@sandmail/mime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CreateRunInput, DeliveryCopy, MailStore, MessageParts, MessageQuery } from "../src/index.js";
+import type {
+  CreateRunInput,
+  DeliveryCopy,
+  MailStore,
+  MessageParts,
+  MessageQuery,
+  ScannedMessage,
+  ScanQuery,
+} from "../src/index.js";
 import { appendInput, collectEvents, metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
 import { describeWebhookContract } from "./webhook-contract.js";
 
@@ -1086,6 +1094,116 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         const others = await store.listMessages(run.id, { recipient: "p@x.test", address: "other1@x.test" });
         expect(others.length).toBeGreaterThan(60);
         expect(others.every((m) => m.address === "other1@x.test")).toBe(true);
+      });
+
+      /** Every call of a scan from afterSeq to done, with what the test saw. */
+      const scanAll = async (runId: string, query: ScanQuery, test: (m: ScannedMessage) => boolean) => {
+        const seen: Array<Pick<ScannedMessage, "id" | "seq" | "address" | "mailbox" | "flags">> = [];
+        const matched: StoredMessage[] = [];
+        let after = query.afterSeq ?? 0;
+        for (let calls = 1; ; calls++) {
+          const res = await store.scanMessages(runId, { ...query, afterSeq: after }, (m) => {
+            const { id, seq, address, mailbox, flags } = m;
+            seen.push({ id, seq, address, mailbox, flags: [...flags] });
+            return test(m);
+          });
+          matched.push(...res.matched);
+          expect(res.scannedTo).toBeGreaterThanOrEqual(after);
+          after = res.scannedTo;
+          if (res.done) return { seen, matched, scannedTo: after, calls };
+          if (calls > 1000) throw new Error("the scan does not end");
+        }
+      };
+
+      it("scans messages in seq order in place, answering those the test passes as listed", async () => {
+        const run = await newRun();
+        const msgs: StoredMessage[] = [];
+        for (let i = 0; i < 6; i++)
+          msgs.push(
+            await store.appendMessage(run.id, appendInput(i % 2 ? "odd@x.test" : "even@x.test", `m${i}`)),
+          );
+        const archive = (await store.getMailbox(run.id, "odd@x.test", "Archive"))!;
+        await store.moveMessages(run.id, [msgs[3]!.id], archive.id);
+        await store.updateFlags(run.id, [msgs[1]!.id], { op: "add", flags: ["\\Seen"] });
+        const listed = await store.listMessages(run.id, { order: "asc" });
+        const odd = (m: ScannedMessage) => Number(m.summary.subject.slice(1)) % 2 === 1;
+
+        const all = await scanAll(run.id, {}, odd);
+        expect(all.seen).toEqual(
+          listed.map(({ id, seq, address, mailbox, flags }) => ({ id, seq, address, mailbox, flags })),
+        );
+        expect(all.matched).toEqual(listed.filter((m) => m.address === "odd@x.test"));
+        expect(all.scannedTo).toBe(msgs[5]!.seq);
+        expect((await scanAll(run.id, { afterSeq: msgs[3]!.seq }, () => true)).matched).toEqual([
+          listed[4],
+          listed[5],
+        ]);
+        // An inbox (any case) or a recipient's messages: only those are looked at.
+        const inbox = await scanAll(run.id, { address: "ODD@x.test" }, () => true);
+        expect(inbox.seen.map((m) => m.id)).toEqual([msgs[1]!.id, msgs[3]!.id, msgs[5]!.id]);
+        expect(inbox.matched.map((m) => m.id)).toEqual([msgs[1]!.id, msgs[3]!.id, msgs[5]!.id]);
+        const recipient = await scanAll(
+          run.id,
+          { recipient: "EVEN@x.test", afterSeq: msgs[0]!.seq },
+          () => true,
+        );
+        expect(recipient.matched.map((m) => m.id)).toEqual([msgs[2]!.id, msgs[4]!.id]);
+        // Nothing to look at: done at once, where it started.
+        expect(await store.scanMessages(run.id, { address: "none@x.test", afterSeq: 2 }, () => true)).toEqual(
+          {
+            matched: [],
+            scannedTo: 2,
+            done: true,
+          },
+        );
+        expect(await store.scanMessages(run.id, { afterSeq: msgs[5]!.seq }, () => true)).toEqual({
+          matched: [],
+          scannedTo: msgs[5]!.seq,
+          done: true,
+        });
+        await expect(store.scanMessages(uniqueRunId(), {}, () => true)).rejects.toMatchObject({
+          code: "run_not_found",
+        });
+      });
+
+      it("stops a scan at its limit of matches, to go on from there", async () => {
+        const run = await newRun();
+        const ids: string[] = [];
+        for (let i = 0; i < 5; i++)
+          ids.push((await store.appendMessage(run.id, appendInput("u@x.test", `m${i}`))).id);
+        const first = await store.scanMessages(run.id, {}, () => true, { limit: 2 });
+        expect(first.matched.map((m) => m.id)).toEqual(ids.slice(0, 2));
+        expect(first.scannedTo).toBe(first.matched[1]!.seq);
+        expect(first.done).toBe(false);
+        const rest = await store.scanMessages(run.id, { afterSeq: first.scannedTo }, () => true, {
+          limit: 3,
+        });
+        expect(rest.matched.map((m) => m.id)).toEqual(ids.slice(2));
+        const none = await store.scanMessages(run.id, {}, () => false, { limit: 1 });
+        expect(none).toMatchObject({ matched: [], done: true });
+      });
+
+      it("scans a long history to the end across calls, each message once", async () => {
+        const run = await newRun();
+        const all: string[] = [];
+        for (let i = 0; i < 450; i++) {
+          const input = appendInput(i < 210 || i % 2 ? "p@x.test" : `other${i % 3}@x.test`, `m${i}`);
+          input.envelope = {
+            mailFrom: "app@corp.example",
+            rcptTo: ["P@x.test"],
+            clientAddress: "127.0.0.1",
+            helo: "corp.example",
+            tls: false,
+          };
+          all.push((await store.appendMessage(run.id, input)).id);
+        }
+        const everything = await scanAll(run.id, {}, (m) => m.summary.subject.endsWith("7"));
+        expect(everything.seen.map((m) => m.id)).toEqual(all);
+        expect(everything.matched.map((m) => m.id)).toEqual(all.filter((_, i) => i % 10 === 7));
+        // The recipient index and the inbox merged, each message once.
+        expect(
+          (await scanAll(run.id, { recipient: "p@x.test" }, () => true)).matched.map((m) => m.id),
+        ).toEqual(all);
       });
 
       it("serves a mailbox index ordered by UID", async () => {

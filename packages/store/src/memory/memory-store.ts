@@ -24,6 +24,9 @@ import type {
   MessageParts,
   MessageQuery,
   RunListing,
+  ScanOptions,
+  ScanQuery,
+  ScanTest,
   StoreListener,
   UpdateFlagsInput,
   UpdateFlagsResult,
@@ -38,6 +41,7 @@ import {
   expungedKept,
   normalizeDnsRecords,
 } from "../shared/inputs.js";
+import { scanLimit } from "../shared/scan.js";
 import type { UidColumns } from "../shared/uid-columns.js";
 import * as events from "./events.js";
 import * as faults from "./faults.js";
@@ -206,6 +210,12 @@ export class MemoryStore implements MailStore {
     const state = this.#runs.get(runId);
     const address = query.address === undefined ? undefined : checkAddress(query.address);
     return messages.listMessages(state, query, address);
+  }
+
+  async scanMessages(runId: string, query: ScanQuery, test: ScanTest, options: ScanOptions = {}) {
+    const state = this.#runs.get(runId);
+    const address = query.address === undefined ? undefined : checkAddress(query.address);
+    return messages.scanMessages(state, query, address, test, scanLimit(options.limit));
   }
 
   async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {

@@ -1,4 +1,12 @@
-import { concatShared, type Envelope, SandmailError, type StoredMessage, storageFull } from "@sandmail/core";
+import {
+  concatShared,
+  type Envelope,
+  loopBusy,
+  type MessageSummary,
+  SandmailError,
+  type StoredMessage,
+  storageFull,
+} from "@sandmail/core";
 import type {
   AppendInput,
   AppendMeta,
@@ -7,6 +15,10 @@ import type {
   DeliveryInput,
   ExpungedUids,
   MessageQuery,
+  ScannedMessage,
+  ScanQuery,
+  ScanResult,
+  ScanTest,
   UpdateFlagsInput,
   UpdateFlagsResult,
 } from "../contract.js";
@@ -17,7 +29,7 @@ import type { UidColumns } from "../shared/uid-columns.js";
 import { emit, emitAdded, emitMoved } from "./events.js";
 import { targetMailbox } from "./mailboxes.js";
 import { indexRecipients, mergedRange, recipientSources, unindexRecipients } from "./recipients.js";
-import { insertSorted, removeSorted } from "./sorted.js";
+import { insertSorted, lowerBound, removeSorted } from "./sorted.js";
 import {
   bySeqKey,
   type InboxRecord,
@@ -222,6 +234,89 @@ export function listMessages(
     if (out.length >= limit) break;
   }
   return out;
+}
+
+/**
+ * A record as a scan's test sees it: one object refilled for each message, so a scan allocates
+ * nothing for the messages it passes over.
+ */
+class ScanView implements ScannedMessage {
+  id!: string;
+  seq!: number;
+  address!: string;
+  mailbox!: string;
+  flags!: readonly string[];
+  summary!: MessageSummary;
+  envelope: Envelope | undefined;
+
+  constructor(rec: MessageRecord) {
+    this.load(rec);
+  }
+
+  load(rec: MessageRecord): this {
+    this.id = rec.id;
+    this.seq = rec.seq;
+    this.address = rec.mailbox.address;
+    this.mailbox = rec.mailbox.name;
+    this.flags = rec.flags;
+    this.summary = rec.meta.summary;
+    this.envelope = rec.envelope;
+    return this;
+  }
+}
+
+// Records tested between looks at the clock (loopBusy): a look costs about as much as a few tests.
+const SCAN_CLOCK_EVERY = 256;
+
+/**
+ * MailStore.scanMessages: the records of the query's seq-ordered list from afterSeq on, each tested
+ * in place, until `limit` matches, the end, or this turn of the event loop has been busy long
+ * enough (loopBusy, shared with the other work that yields).
+ */
+export function scanMessages(
+  state: RunState,
+  query: ScanQuery,
+  address: string | undefined,
+  test: ScanTest,
+  limit: number,
+): ScanResult {
+  const afterSeq = query.afterSeq ?? 0;
+  const matched: StoredMessage[] = [];
+  let scannedTo = afterSeq;
+  let sources: MessageRecord[][] = [state.bySeq];
+  if (address !== undefined) {
+    const inbox = state.inboxes.get(address);
+    if (!inbox) return { matched, scannedTo, done: true };
+    sources = [inbox.bySeq];
+  }
+  if (query.recipient !== undefined) sources = recipientSources(state, query.recipient);
+  let view: ScanView | undefined;
+  let tested = 0;
+  /** Tests one record; true when the scan stops after it. */
+  const visit = (rec: MessageRecord): boolean => {
+    scannedTo = rec.seq;
+    if (address !== undefined && rec.mailbox.address !== address) return false;
+    view = view ? view.load(rec) : new ScanView(rec);
+    if (test(view)) {
+      matched.push(messageView(rec, state.run.id));
+      if (matched.length >= limit) return true;
+    }
+    return ++tested % SCAN_CLOCK_EVERY === 0 && loopBusy();
+  };
+  const only = sources.length === 1 ? (sources[0] as MessageRecord[]) : undefined;
+  if (only) {
+    // One list (the run's or an inbox's): walked by index, the common case.
+    for (let i = lowerBound(only, afterSeq + 1, bySeqKey); i < only.length; i++)
+      if (visit(only[i] as MessageRecord)) return { matched, scannedTo, done: i === only.length - 1 };
+  } else {
+    const records = mergedRange(sources, afterSeq, undefined, true);
+    for (let next = records.next(); !next.done; ) {
+      const stop = visit(next.value);
+      next = records.next();
+      if (stop) return { matched, scannedTo, done: next.done === true };
+    }
+  }
+  return { matched, scannedTo, done: true };
 }
 
 export function mailboxIndex(mb: MailboxRecord): UidColumns {

@@ -29,6 +29,9 @@ import type {
   MessageParts,
   MessageQuery,
   RunListing,
+  ScanOptions,
+  ScanQuery,
+  ScanTest,
   StoreListener,
   UpdateFlagsInput,
   UpdateFlagsResult,
@@ -57,6 +60,7 @@ import {
   parentNames,
 } from "../shared/mailbox-names.js";
 import { recipientKeys } from "../shared/recipients.js";
+import { pagedScan, scanLimit } from "../shared/scan.js";
 import { summaryOf } from "../shared/sessions.js";
 import type { UidColumns } from "../shared/uid-columns.js";
 import {
@@ -796,6 +800,11 @@ export class RedisStore implements MailStore {
     if (treeless.length === 0) return messages;
     const built = await this.#buildTrees(runId, treeless, undefined);
     return withTrees(messages, built).filter((m): m is StoredMessage => m !== undefined);
+  }
+
+  async scanMessages(runId: string, query: ScanQuery, test: ScanTest, options: ScanOptions = {}) {
+    // The reads come a page per round trip already: one page per call.
+    return pagedScan((q) => this.listMessages(runId, q), query, test, scanLimit(options.limit));
   }
 
   async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {
