@@ -75,19 +75,19 @@ describe("the key guard", () => {
       });
       const keys = new RunKeys("sm:", run.id);
       // As declared, the call runs.
-      await expect(scripts.smSetDns(...scriptCall("smSetDns", keys, run.id, ["[]"]))).resolves.toBe(1);
+      await expect(scripts.smSetDns(scriptCall("smSetDns", keys, run.id, ["[]"]))).resolves.toBe(1);
       // The same call with its dns key left out of KEYS (only the run hash and the channel).
-      await expect(scripts.smSetDns(2, keys.run, keys.channel, keys.prefix, run.id, "[]")).rejects.toThrow(
+      await expect(scripts.smSetDns([2, keys.run, keys.channel, keys.prefix, run.id, "[]"])).rejects.toThrow(
         /key_guard smSetDns: SET on sm:\{[^}]+\}:dns, not declared in KEYS/,
       );
       // A run-wide key a script reads first is declared like any other.
-      await expect(scripts.smEnsureInbox(1, keys.run, keys.prefix, run.id, "u@x.test", "")).rejects.toThrow(
+      await expect(scripts.smEnsureInbox([1, keys.run, keys.prefix, run.id, "u@x.test", ""])).rejects.toThrow(
         /key_guard smEnsureInbox: SISMEMBER on sm:\{[^}]+\}:addrs, not declared in KEYS/,
       );
       // Another run's prefix in ARGV: its keys are outside the declared run.
       const other = new RunKeys("sm:", uniqueRunId());
       await expect(
-        scripts.smGetDns(2, keys.run, keys.fixed("dns")[0]!, other.prefix, run.id),
+        scripts.smGetDns([2, keys.run, keys.fixed("dns")[0]!, other.prefix, run.id]),
       ).rejects.toThrow(/key_guard smGetDns: KEYS\[1\] is not the run hash/);
     } finally {
       await store.close();
@@ -108,13 +108,13 @@ describe("the key guard", () => {
       // Only the message's key from its id: its mailbox's keys are in the data.
       const args = ["add", "\\Seen", "", msg.id];
       const err = await scripts
-        .smUpdateFlags(...scriptCall("smUpdateFlags", keys, run.id, args))
+        .smUpdateFlags(scriptCall("smUpdateFlags", keys, run.id, args))
         .catch((e) => e);
       const asked = neededKeys(err, keys);
       expect(asked).toEqual([`${keys.prefix}mb:${msg.mailboxId}`, `${keys.prefix}fl:${msg.mailboxId}`]);
       expect(await raw.hget(keys.message(msg.id), "flags")).toBe("");
       const [updated] = (await scripts.smUpdateFlags(
-        ...scriptCall("smUpdateFlags", keys, run.id, args, asked),
+        scriptCall("smUpdateFlags", keys, run.id, args, asked),
       )) as [unknown[]];
       expect(updated).toHaveLength(1);
       expect(await raw.hget(keys.message(msg.id), "flags")).toBe("\\Seen");

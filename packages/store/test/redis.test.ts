@@ -175,6 +175,25 @@ describe("RedisStore across processes", () => {
     expect(await raw.keys(`*${run.id}*`)).toEqual([]);
   });
 
+  it("deletes a run of 15,000 addresses, whose delete script names over 100,000 keys", async () => {
+    // Each address brings its message, index, folder-name and subscription keys and its INBOX's
+    // four: the one call that deletes them all once overflowed the JavaScript stack in the client.
+    const run = await a.createRun({
+      id: uniqueRunId(),
+      ttlSeconds: 300,
+      limits: { maxMessages: 20_000, maxBytes: 1e9 },
+    });
+    for (let i = 0; i < 15_000; i += 500) {
+      await Promise.all(
+        Array.from({ length: 500 }, (_, j) => a.appendMessage(run.id, appendInput(`u${i + j}@x.test`, "s"))),
+      );
+    }
+    expect((await raw.keys(`sm:{${run.id}}:*`)).length).toBeGreaterThan(100_000);
+    expect(await a.deleteRun(run.id)).toBe(true);
+    expect(await raw.keys(`sm:{${run.id}}:*`)).toEqual([]);
+    expect(await b.getRun(run.id)).toBeUndefined();
+  });
+
   it("sends a large body ahead of its delivery a MiB per command, and keeps no copy of it", async () => {
     const run = await a.createRun({
       id: uniqueRunId(),
@@ -341,7 +360,7 @@ describe("RedisStore's per-process caches (message parts, mailbox indexes)", () 
       folderIds.join(" "),
       JSON.stringify(recipientKeys(input.meta.summary, undefined)),
     ]);
-    const [id, , , mailboxId] = (await scripts.smAppend(...call)) as string[];
+    const [id, , , mailboxId] = (await scripts.smAppend(call)) as string[];
     return { id: String(id), mailboxId: String(mailboxId) };
   };
 

@@ -626,7 +626,7 @@ export class RedisStore implements MailStore {
     const call = scriptCall("smAppendDelivery", keys, runId, args, declared);
     this.#batchWrites();
     if (this.#waitReplicas === 0) {
-      return (await this.#scripts.smAppendDelivery(...call)) as DeliveryRow[];
+      return (await this.#scripts.smAppendDelivery(call)) as DeliveryRow[];
     }
     // One pipeline: on a cluster it goes to the master that owns the run, which is where WAIT
     // must ask.
@@ -634,7 +634,7 @@ export class RedisStore implements MailStore {
       wait(replicas: number, ms: number): unknown;
       exec(): Promise<Array<[Error | null, unknown]> | null>;
     };
-    pipeline.smAppendDelivery(...call);
+    pipeline.smAppendDelivery(call);
     pipeline.wait(this.#waitReplicas, this.#replicaWaitMs);
     const [[scriptErr, rows] = [null, null], [waitErr, acked] = [null, 0]] = (await pipeline.exec()) ?? [];
     if (scriptErr) throw scriptErr;
@@ -1051,7 +1051,7 @@ export class RedisStore implements MailStore {
     return this.#exec(() =>
       this.#withKeys(name, keys, runId, extra, hint, (declared, fresh) =>
         this.#scripts[name](
-          ...scriptCall(name, keys, runId, typeof args === "function" ? args(fresh) : args, declared),
+          scriptCall(name, keys, runId, typeof args === "function" ? args(fresh) : args, declared),
         ),
       ),
     );

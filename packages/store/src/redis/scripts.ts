@@ -125,15 +125,13 @@ const writes = {
   // smAppend's).
   smAppendDelivery: {
     lua: PLAN_TARGET + APPEND_DELIVERY,
-    keys: (k, a) => [
-      ...k.fixed("dlv", "dlvr"),
-      k.upload(str(a, 0)),
-      ...a.flatMap((_, i) =>
-        i >= 4 && (i - 4) % 10 === 0
-          ? [...newMessage(k, a, i, i + 7, i + 8), ...recipients(k, a, i + 9)]
-          : [],
-      ),
-    ],
+    keys: (k, a) => {
+      const out = [...k.fixed("dlv", "dlvr"), k.upload(str(a, 0))];
+      for (let i = 4; i < a.length; i += 10) {
+        out.push(...newMessage(k, a, i, i + 7, i + 8), ...recipients(k, a, i + 9));
+      }
+      return out;
+    },
   },
   // ARGV: incarnation, then message id and tree pairs.
   smSetMime: {
@@ -250,8 +248,15 @@ export function scriptCall(
   args: readonly Arg[],
   extra: readonly string[] = [],
 ): Arg[] {
-  const declared = [...new Set([keys.run, ...SCRIPTS[name].keys(keys, args), ...extra])];
-  return [declared.length, ...declared, keys.prefix, runId, ...args];
+  // Loops rather than spreads: the delivery script makes one of these per message.
+  const declared = new Set([keys.run]);
+  for (const key of SCRIPTS[name].keys(keys, args)) declared.add(key);
+  for (const key of extra) declared.add(key);
+  const call: Arg[] = [declared.size];
+  for (const key of declared) call.push(key);
+  call.push(keys.prefix, runId);
+  for (const arg of args) call.push(arg);
+  return call;
 }
 
 /** Rounds of need_keys a call may take (one per level of keys found in the data, plus races). */
@@ -282,8 +287,12 @@ export function scriptSource(name: ScriptName, expungedKept: number, checkKeys =
   return checkKeys ? keyGuard(name) + body : body;
 }
 
-/** A script as a command of the connection (or of a pipeline): call it with scriptCall's list. */
-export type ScriptFn = (...call: Arg[]) => Promise<unknown>;
+/**
+ * A script as a command of the connection (or of a pipeline): call it with scriptCall's list as
+ * one argument, which ioredis flattens. Spread into the call instead, a list of some 100,000 keys
+ * (DELETE_RUN of a run with that many messages and folders) overflows the JavaScript stack.
+ */
+export type ScriptFn = (call: readonly Arg[]) => Promise<unknown>;
 
 /**
  * Registers every script on the connection (EVALSHA, falling back to EVAL after a server
