@@ -3,16 +3,19 @@
  * 10,000, then 100,000 messages (all to one inbox, plus one early message to another), and at
  * each size the median of several requests for: the first page of the list, the list filtered
  * to the other inbox (`inbox=`), a wait with no match (`timeout=1`; the first one scans the
- * history, later ones start from where it stopped), IMAP SELECT of the big INBOX and FETCH 1:*
+ * history, later ones start from where it stopped; and the server's CPU for a first wait with new
+ * criteria, which reads every message once), IMAP SELECT of the big INBOX and FETCH 1:*
  * FLAGS over it. Flat rows stay flat; rows that must touch every message (FETCH FLAGS) grow.
  */
 
+import { cpuMicros } from "./lib/cpu.js";
 import { ImapLine } from "./lib/imap-line.js";
 import { createRun, type ServerProcess, startServerProcess } from "./lib/server.js";
 import { openSmtp, sampleMessage } from "./lib/smtp-load.js";
 import { summarize, table } from "./lib/stats.js";
 
 const SIZES = [1_000, 10_000, 100_000];
+const FRESH_WAITS = 5;
 
 async function fill(server: ServerProcess, to: string, from: number, until: number): Promise<void> {
   let next = from;
@@ -56,11 +59,18 @@ export async function benchScale(options: { quick?: boolean } = {}): Promise<voi
       const imap = await ImapLine.open(server.ports.imap!);
       await imap.command(`LOGIN ${big} ${run.token}`);
       const firstWait = await median(1, () => get("/messages/wait?subject=no-such-subject&timeout=1", 408));
+      // The server's CPU for a first wait over the whole run: criteria no wait used before, each
+      // scanning every message once (/proc counts in 10 ms ticks, hence several).
+      const cpu0 = cpuMicros(server.pid);
+      for (let i = 0; i < FRESH_WAITS; i++)
+        await get(`/messages/wait?subject=no-such-subject-${size}-${i}&timeout=1`, 408);
+      const freshCpu = (cpuMicros(server.pid) - cpu0) / 1000 / FRESH_WAITS;
       rows.push({
         messages: size.toLocaleString("en"),
         "first page": (await median(15, () => get("/messages?limit=50", 200))).toFixed(2),
         "inbox= filter": (await median(15, () => get(`/messages?inbox=${rare}&limit=50`, 200))).toFixed(2),
         "wait, no match (first)": firstWait.toFixed(2),
+        "first, whole run (server CPU)": freshCpu.toFixed(1),
         "wait, no match (again)": (
           await median(15, () => get("/messages/wait?subject=no-such-subject&timeout=1", 408))
         ).toFixed(2),

@@ -4,6 +4,7 @@
  * `pnpm bench smtp --focus` only the memory store at concurrency 10, both clients, three rounds;
  * `pnpm bench smtp --focus --redis` the same on both stores, with the RedisStore's ratio.
  */
+import { benchFolders } from "./bench-folders.js";
 import { benchIdle } from "./bench-idle.js";
 import { benchImap } from "./bench-imap.js";
 import { benchScale } from "./bench-scale.js";
@@ -32,6 +33,8 @@ const benches: Record<string, () => Promise<void>> = {
   startup: () => benchStartup({ quick }),
   transcripts: () => benchTranscripts({ quick }),
   webhooks: () => benchWebhooks({ quick }),
+  // Store-level; runnable alone by name.
+  folders: () => (only.includes("folders") ? benchFolders({ quick }) : Promise.resolve()),
 };
 
 for (const [name, run] of Object.entries(benches)) {

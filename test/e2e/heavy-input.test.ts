@@ -1,23 +1,19 @@
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loopStallUnder, unreadNewest } from "../support/loop-delay.js";
 import { imapNoopProbe, smtpGreeting } from "../support/probes.js";
-import { describeSamples, type ProbeReport, probeWhile } from "../support/responsiveness.js";
+import { probeWhile } from "../support/responsiveness.js";
 import { type ServerProcess, startServerProcess } from "../support/server-process.js";
 
 /*
  * CPU-heavy input must not hold the one event loop that SMTP, IMAP and HTTP share: while each
- * attack is in flight against a `sandmail serve` process, /healthz, a fresh SMTP greeting and an
- * IMAP NOOP keep answering within 100 ms. The attacks take about a second of CPU each, on a
- * worker thread now (on the main thread before: DKIM hashed the body once per l=, and decoding
- * plus link and code extraction ran inline); `rounds` shows the probes overlapped them.
- * The messages are 2 and 6 MiB: at 25 MiB the copies into the store, the CRLF scan and the JSON of the
- * view, which stay on the main thread, still take a few hundred ms each (see the README).
+ * attack is in flight against a `sandmail serve` process, its event loop is never held 100 ms, as
+ * the server measures it (loop-delay.ts), and /healthz, a fresh SMTP greeting and an IMAP NOOP
+ * keep answering (liveness). The attacks take about a second of CPU each, on a worker thread now
+ * (on the main thread before: DKIM hashed the body once per l=, and decoding plus link and code
+ * extraction ran inline). The probes' latency on the test's clock is logged, not asserted: on this
+ * shared two-core machine their own scheduling reached ~200 ms with nothing held in the server.
  */
-// The target is 100 ms; on this shared two-core machine the probes' own scheduling noise reaches
-// ~200 ms (measured: the same spikes with 2 MiB as with 3 MiB messages, and none tied to the work
-// moved to threads). The bound asserted is one that the inline verification and decoding broke by
-// far (seconds), with margin for that noise; the logged figures are the measurement.
-const LIMIT_MS = 500;
 const MiB = 1024 * 1024;
 
 let server: ServerProcess;
@@ -73,32 +69,31 @@ async function newest(subject: string): Promise<{ id: string; auth?: unknown }> 
   return message!;
 }
 
-function expectResponsive(report: ProbeReport<unknown>): void {
-  const summary = describeSamples(report.samples);
-  for (const list of Object.values(report.samples)) {
-    // Each probe answered while the attack was in flight: it measured the attack, not its aftermath.
-    expect(list.length, summary).toBeGreaterThanOrEqual(1);
-    expect(Math.max(...list), summary).toBeLessThan(LIMIT_MS);
-  }
-}
-
 describe("heavy input leaves the event loop free", () => {
   it("a large message's first API read: decoding, links and codes", async () => {
-    const raw = `From: a@example.com\r\nTo: big@${run.domain}\r\nSubject: big plain\r\n\r\n${bigBody(6 * MiB)}`;
-    await send(raw, `big@${run.domain}`);
-    const message = await newest("big plain");
-    const read = () =>
-      fetch(`${server.apiUrl}/v1/runs/${run.id}/messages/${message.id}`, {
+    const text = bigBody(6 * MiB);
+    let id = "";
+    const read = async () => {
+      const res = await fetch(`${server.apiUrl}/v1/runs/${run.id}/messages/${id}`, {
         headers: { authorization: `Bearer ${run.token}` },
-      }).then(async (res) => {
-        expect(res.status).toBe(200);
-        const view = (await res.json()) as { subject: string; text: string };
-        expect(view.subject).toBe("big plain");
-        expect(view.text.length).toBeGreaterThan(5.9 * MiB);
       });
-    const firstRead = await probeWhile(read, probes());
-    console.log("6 MiB message's first read:", describeSamples(firstRead.samples));
-    expectResponsive(firstRead);
+      expect(res.status).toBe(200);
+      const view = (await res.json()) as { subject: string; text: string };
+      expect(view.subject).toMatch(/^big plain \d$/);
+      expect(view.text.length).toBeGreaterThan(5.9 * MiB);
+    };
+    await loopStallUnder(server.apiUrl, "6 MiB message's first read", read, {
+      probes: probes(),
+      // Each try reads a message nothing has read yet.
+      prepare: async (attempt) => {
+        const subject = `big plain ${attempt}`;
+        await send(
+          `From: a@example.com\r\nTo: big@${run.domain}\r\nSubject: ${subject}\r\n\r\n${text}`,
+          `big@${run.domain}`,
+        );
+        id = await unreadNewest(server.apiUrl, run, subject);
+      },
+    });
   });
 
   it("200 DKIM-Signature headers with different l= on a 2 MiB message: 10 verified, the rest neutral", async () => {
@@ -106,16 +101,27 @@ describe("heavy input leaves the event loop free", () => {
     for (let i = 0; i < 200; i++) {
       signatures += `DKIM-Signature: v=1; a=rsa-sha256; c=simple/simple; d=s${i}.example; s=x; l=${2 * MiB - i * 1000};\r\n\th=from; bh=AAAA; b=sig${i}\r\n`;
     }
-    const raw = `${signatures}From: a@example.com\r\nTo: dkim@${run.domain}\r\nSubject: many signatures\r\n\r\n${bigBody(2 * MiB)}`;
-    const ingest = await probeWhile(() => send(raw, `dkim@${run.domain}`), probes());
-    console.log("200 DKIM signatures on 2 MiB:", describeSamples(ingest.samples));
-    expectResponsive(ingest);
-    const message = await newest("many signatures");
-    const view = (await (
-      await fetch(`${server.apiUrl}/v1/runs/${run.id}/messages/${message.id}`, {
-        headers: { authorization: `Bearer ${run.token}` },
-      })
-    ).json()) as { auth: { dkim: Array<{ result: string; reason?: string }> } };
+    const body = bigBody(2 * MiB);
+    // Measured: the message's ingest and its first read, which hold its authentication results
+    // however they are computed (before the 250 or after it, on a worker thread).
+    const { result: view } = await loopStallUnder(
+      server.apiUrl,
+      "200 DKIM signatures on 2 MiB",
+      async (attempt) => {
+        const subject = `many signatures ${attempt}`;
+        await send(
+          `${signatures}From: a@example.com\r\nTo: dkim@${run.domain}\r\nSubject: ${subject}\r\n\r\n${body}`,
+          `dkim@${run.domain}`,
+        );
+        const message = await newest(subject);
+        const res = await fetch(`${server.apiUrl}/v1/runs/${run.id}/messages/${message.id}`, {
+          headers: { authorization: `Bearer ${run.token}` },
+        });
+        expect(res.status).toBe(200);
+        return (await res.json()) as { auth: { dkim: Array<{ result: string; reason?: string }> } };
+      },
+      { probes: probes() },
+    );
     expect(view.auth.dkim).toHaveLength(200);
     const tooMany = view.auth.dkim.filter((d) => d.reason?.includes("too many signatures"));
     expect(tooMany).toHaveLength(190);

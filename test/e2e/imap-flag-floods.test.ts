@@ -1,17 +1,18 @@
 import { indexMessage } from "@sandmail/mime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RawClient } from "../../services/imap/test/support/raw-client.js";
+import { loopStallUnder } from "../support/loop-delay.js";
 import { imapNoopProbe, smtpGreeting } from "../support/probes.js";
-import { underAttack } from "../support/responsiveness.js";
 import { startTestSandbox, type TestRun, type TestSandbox } from "../support/sandbox.js";
 
 /**
  * Flag changes over a whole large mailbox used to hold the event loop for seconds (issue 13):
  * `STORE 1:*` over 10,000 messages (the store's update, then one FETCH reply per message), and
  * another session's next flush, which writes an untagged FETCH for every message changed
- * elsewhere. While each runs, an IMAP NOOP on a third connection, an SMTP greeting and GET
- * /healthz must keep answering within 100 ms of what they take with no attack (see underAttack:
- * the machine is shared, so the slowest probe of a quiet second before each try is the baseline).
+ * elsewhere. While each runs, the server's event loop is never held 100 ms, as the server
+ * measures it (loop-delay.ts: the machine is shared, and a probe timed by the test's clock measured
+ * its load), and an IMAP NOOP on a third connection, an SMTP greeting and GET /healthz keep
+ * answering (liveness).
  */
 const MESSAGES = 10_000;
 const ATTEMPTS = 3;
@@ -80,8 +81,11 @@ describe("flag floods over 10,000 messages no longer freeze the server", () => {
 
   it("STORE 1:* +FLAGS on 10,000 messages", async () => {
     // Each try must change every message, or the store has nothing to do: a fresh keyword each time.
-    const report = await underAttack("STORE 1:*", probes, (attempt) =>
-      command(storer, `STORE 1:* +FLAGS (\\Seen k${attempt})`),
+    const report = await loopStallUnder(
+      sb.apiUrl,
+      "STORE 1:*",
+      (attempt) => command(storer, `STORE 1:* +FLAGS (\\Seen k${attempt})`),
+      { probes },
     );
     const reply = report.result;
     expect(fetchSeqs(reply)).toEqual(ascending);
@@ -91,15 +95,21 @@ describe("flag floods over 10,000 messages no longer freeze the server", () => {
 
   it("another session's flush of 20,000 flag updates", async () => {
     // Two STOREs by one session queue 20,000 changes for the other; its NOOP writes them.
-    const report = await underAttack("flush of 20,000 updates", probes, () => command(watcher, "NOOP"), {
-      attempts: ATTEMPTS,
-      prepare: async () => {
-        // Whatever earlier tests queued goes out first, outside the measurement.
-        expect(await command(watcher, "NOOP")).toMatch(/OK NOOP/);
-        expect(await storer.command("STORE 1:* +FLAGS.SILENT (\\Flagged)")).toMatch(/OK/);
-        expect(await storer.command("STORE 1:* -FLAGS.SILENT (\\Flagged)")).toMatch(/OK/);
+    const report = await loopStallUnder(
+      sb.apiUrl,
+      "flush of 20,000 updates",
+      () => command(watcher, "NOOP"),
+      {
+        probes,
+        attempts: ATTEMPTS,
+        prepare: async () => {
+          // Whatever earlier tests queued goes out first, outside the measurement.
+          expect(await command(watcher, "NOOP")).toMatch(/OK NOOP/);
+          expect(await storer.command("STORE 1:* +FLAGS.SILENT (\\Flagged)")).toMatch(/OK/);
+          expect(await storer.command("STORE 1:* -FLAGS.SILENT (\\Flagged)")).toMatch(/OK/);
+        },
       },
-    });
+    );
     const reply = report.result;
     expect(fetchSeqs(reply)).toEqual(ascending);
     expect(reply).toMatch(/^\* 1 FETCH \(UID 1 FLAGS \([^)]*\)\)\r\n/m);

@@ -103,6 +103,47 @@ describe("IMAP and the API share one mailbox state", () => {
     expect(draft?.mailbox).toBe("Drafts");
   });
 
+  it("a fresh address's first message makes its INBOX alone; IMAP LIST shows every default folder", async () => {
+    const fresh = run.address("fresh-folders");
+    await send("to a fresh address", fresh);
+    const made = async () =>
+      (await sb.store.eventsSince(run.id, 0))
+        .filter((e) => e.type === "mailbox.created" && e.address === fresh)
+        .map((e) => (e as { name: string }).name);
+    expect(await made()).toEqual(["INBOX"]);
+    const client = new ImapFlow({
+      host: "127.0.0.1",
+      port: sb.ports.imap ?? 0,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user: fresh, pass: run.token },
+      logger: false,
+    });
+    await client.connect();
+    try {
+      const listed = async () =>
+        (await client.list()).map((m) => [m.path, m.specialUse ?? "", m.subscribed]).sort();
+      expect(await listed()).toEqual([
+        ["Archive", "\\Archive", true],
+        ["Drafts", "\\Drafts", true],
+        ["INBOX", "\\Inbox", true],
+        ["Junk", "\\Junk", true],
+        ["Sent", "\\Sent", true],
+        ["Trash", "\\Trash", true],
+      ]);
+      expect(await client.status("INBOX", { messages: true })).toMatchObject({ messages: 1 });
+      expect(await made()).toEqual(["INBOX", "Sent", "Drafts", "Trash", "Junk", "Archive"]);
+      await client.mailboxDelete("Junk");
+    } finally {
+      await client.logout().catch(() => {});
+    }
+    // A deleted default stays deleted: for the next message, the next login and the API.
+    await send("again", fresh);
+    const res = await sb.api(run, `/v1/runs/${run.id}/inboxes/${encodeURIComponent(fresh)}/folders`);
+    const { folders } = (await res.json()) as { folders: Array<{ name: string }> };
+    expect(folders.map((f) => f.name).sort()).toEqual(["Archive", "Drafts", "INBOX", "Sent", "Trash"]);
+  });
+
   it("Python imaplib logs in and reads the inbox; another run's token is refused", async () => {
     await send("for imaplib");
     const script = `

@@ -1,6 +1,6 @@
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loopStallUnder } from "../support/loop-delay.js";
+import { loopStallUnder, unreadNewest } from "../support/loop-delay.js";
 import { startRedisServer, type TestRedis } from "../support/redis-server.js";
 import { type ServerProcess, startServerProcess } from "../support/server-process.js";
 
@@ -68,17 +68,6 @@ describe.each(stores)("large messages leave the event loop free on the %s store"
     return message!.id;
   }
 
-  /** The newest message's id from the plain listing, which reads summaries only, never the bytes. */
-  async function listedNewest(subject: string): Promise<string> {
-    const res = await fetch(`${server.apiUrl}/v1/runs/${run.id}/messages`, {
-      headers: { authorization: `Bearer ${run.token}` },
-    });
-    expect(res.status).toBe(200);
-    const [message] = ((await res.json()) as { messages: Array<{ id: string; subject: string }> }).messages;
-    expect(message?.subject).toBe(subject);
-    return message!.id;
-  }
-
   async function read(id: string): Promise<{ subject: string; text: string }> {
     const res = await fetch(`${server.apiUrl}/v1/runs/${run.id}/messages/${id}`, {
       headers: { authorization: `Bearer ${run.token}` },
@@ -102,7 +91,7 @@ describe.each(stores)("large messages leave the event loop free on the %s store"
       // it would be the first read).
       prepare: async (attempt) => {
         await send(`read@${run.domain}`, `first read ${attempt}`, text);
-        id = await listedNewest(`first read ${attempt}`);
+        id = await unreadNewest(server.apiUrl, run, `first read ${attempt}`);
       },
     });
     expect(report.result.subject).toMatch(/^first read \d$/);

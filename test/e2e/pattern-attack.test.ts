@@ -1,13 +1,16 @@
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loopStallUnder } from "../support/loop-delay.js";
 import { type ServerProcess, startServerProcess } from "../support/server-process.js";
 
 /*
  * issue 13: `GET .../extract?pattern=(a|a)+$` on a 31-character subject once held the event loop
  * for 25.5 s, and `subject=/(a|a)+$/` did the same through waits and lists. Patterns now run on
- * RE2, in time linear in the subject. This runs those requests against a far longer subject while
- * probing /healthz of a `sandmail serve` process (so the probes measure its event loop, not the
- * test's), and compares with the same requests carrying a harmless pattern.
+ * RE2, in time linear in the subject. This runs those requests against a far longer subject on a
+ * `sandmail serve` process: its event loop is never held 100 ms meanwhile, as the server measures
+ * it (loop-delay.ts; /healthz timed by the test's clock measured the shared machine's load), and
+ * /healthz keeps answering. The requests' durations are compared, in the log, with the same
+ * requests carrying a harmless pattern.
  */
 
 const evil = "(a|a)+$";
@@ -39,23 +42,6 @@ beforeAll(async () => {
   expect(wait.status).toBe(200);
 });
 afterAll(() => server?.stop());
-
-/** Probes /healthz back to back until `done` settles; every probe's latency in ms. */
-async function probeWhile(done: Promise<unknown>): Promise<number[]> {
-  const latencies: number[] = [];
-  let finished = false;
-  void done.finally(() => {
-    finished = true;
-  });
-  do {
-    const started = performance.now();
-    const res = await fetch(`${base}/healthz`);
-    await res.arrayBuffer();
-    expect(res.status).toBe(200);
-    latencies.push(performance.now() - started);
-  } while (!finished);
-  return latencies;
-}
 
 function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -101,28 +87,23 @@ async function attack(pattern: string): Promise<number[]> {
 }
 
 describe("catastrophic patterns against a 20,001-character subject", () => {
-  it("answer, and /healthz keeps answering under 100 ms while they run", async () => {
+  it("answer, and the server's event loop is never held 100 ms while they run", async () => {
     // Warm up: the first parse of each message and the lazily loaded parser are not the pattern's doing.
     await attack(benign);
-    const ordinary = attack(benign);
-    const duringOrdinary = await probeWhile(ordinary);
-    const ordinaryDurations = await ordinary;
-    const running = attack(evil);
-    const during = await probeWhile(running);
-    const durations = await running;
-    const worst = Math.max(...during);
+    const ordinary = await attack(benign);
+    const healthz = async () => {
+      const res = await fetch(`${base}/healthz`);
+      await res.arrayBuffer();
+      expect(res.status).toBe(200);
+    };
+    // A backtracking engine held the loop for 25 s on a 31-character subject.
+    const report = await loopStallUnder(base, `requests with ${evil}`, () => attack(evil), {
+      probes: { healthz },
+    });
     console.info(
-      `pattern attack: ${durations.length} requests with ${evil}: median ${median(durations).toFixed(1)} ms ` +
-        `(with ${benign}: ${median(ordinaryDurations).toFixed(1)} ms); /healthz median ` +
-        `${median(during).toFixed(1)} ms, worst ${worst.toFixed(1)} ms over ${during.length} probes ` +
-        `(with ${benign}: median ${median(duringOrdinary).toFixed(1)} ms, worst ${Math.max(...duringOrdinary).toFixed(1)} ms)`,
+      `pattern attack: ${report.result.length} requests with ${evil}: median ${median(report.result).toFixed(1)} ms ` +
+        `(with ${benign}: ${median(ordinary).toFixed(1)} ms)`,
     );
-    expect(during.length).toBeGreaterThan(0);
-    // A backtracking engine held the loop for 25 s on a 31-character subject. The machine is
-    // shared (CI and seven developers on two cores), so a single probe may wait on the scheduler:
-    // nine probes in ten must stay under 100 ms, and none may come near a real stall.
-    expect(quantile(during, 0.9)).toBeLessThan(100);
-    expect(worst).toBeLessThan(500);
   });
 
   it("each message matched the pattern as RE2 reads it, with nothing skipped", async () => {

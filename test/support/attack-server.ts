@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { expect } from "vitest";
+import { loopStallUnder, type StallReport } from "./loop-delay.js";
 import { imapNoopProbe, smtpGreeting } from "./probes.js";
-import { type ProbeReport, probeWhile, underAttack } from "./responsiveness.js";
+import { probeWhile } from "./responsiveness.js";
 import { type ServerProcess, startServerProcess } from "./server-process.js";
 
 /**
@@ -12,12 +13,15 @@ export interface AttackServer {
   server: ServerProcess;
   run: { id: string; token: string; domain: string };
   probes(): Record<string, () => Promise<unknown>>;
-  /** `underAttack` (responsiveness.ts) with this server's probes. */
+  /**
+   * `loopStallUnder` (loop-delay.ts) on this server: its event loop never held 100 ms while the
+   * attack runs, and the three probes still answer meanwhile (liveness).
+   */
   underAttack<T>(
     label: string,
     attack: (attempt: number) => Promise<T>,
-    options?: Parameters<typeof underAttack<T>>[3],
-  ): Promise<ProbeReport<T>>;
+    options?: Omit<NonNullable<Parameters<typeof loopStallUnder<T>>[3]>, "probes">,
+  ): Promise<StallReport<T>>;
   stop(): Promise<void>;
 }
 
@@ -42,7 +46,8 @@ export async function startAttackServer(env: Record<string, string> = {}): Promi
     server,
     run,
     probes,
-    underAttack: (label, attack, options) => underAttack(label, probes(), attack, options),
+    underAttack: (label, attack, options) =>
+      loopStallUnder(server.apiUrl, label, attack, { ...options, probes: probes() }),
     async stop() {
       imap.close();
       await server.stop();

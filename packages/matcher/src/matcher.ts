@@ -74,6 +74,26 @@ function patternOf(spec: MatcherObjectSpec): Pattern {
   return withCase(compilePattern(spec.regex ?? "", spec.flags ?? ""), spec.ignoreCase);
 }
 
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+// The only characters outside ASCII whose lowercase holds an ASCII one: U+0130 (to "i" and a
+// combining dot) and the Kelvin sign U+212A (to "k").
+const LOWERS_TO_ASCII = /[\u0130\u212a]/;
+
+/**
+ * `candidate.toLowerCase().includes(lower)`, without lowercasing (a copy of) every candidate when
+ * `lower` is ASCII: a case-insensitive search for `lower` then finds it exactly where the
+ * lowercased candidate has it. Outside Unicode mode such a search compares ASCII letters in either
+ * case and never pairs a character outside ASCII with an ASCII one, and lowercasing maps ASCII to
+ * ASCII and everything else, one character at a time, to characters outside ASCII, but for the
+ * two above: a candidate holding one of those is lowercased as before.
+ */
+function caselessContains(lower: string): (candidate: string) => boolean {
+  const slow = (c: string) => c.toLowerCase().includes(lower);
+  if (!ASCII_ONLY.test(lower)) return slow;
+  const search = new RegExp(lower.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&"), "i");
+  return (c) => search.test(c) || (LOWERS_TO_ASCII.test(c) && slow(c));
+}
+
 /**
  * The one implementation of string criteria: waits, lists, assertions and every later filter
  * compile through here. Throws MatcherError naming the problem.
@@ -116,12 +136,11 @@ export function compileMatcher(spec: MatcherSpec, options: MatcherOptions = {}):
   const wanted = object.contains ?? "";
   checkValue("contains", wanted, 1);
   const ignoreCase = object.ignoreCase ?? true;
-  const lower = wanted.toLowerCase();
   return {
     kind: "contains",
     value: wanted,
     ignoreCase,
-    test: ignoreCase ? (c) => c.toLowerCase().includes(lower) : (c) => c.includes(wanted),
+    test: ignoreCase ? caselessContains(wanted.toLowerCase()) : (c) => c.includes(wanted),
     describe: () => `contains ${JSON.stringify(wanted)}${ignoreCase ? "" : " (exact case)"}`,
   };
 }

@@ -30,6 +30,52 @@ describe("the text syntax", () => {
   });
 });
 
+describe("contains, ignoring case", () => {
+  // The rule: the candidate lowercased holds the value lowercased (String.prototype.toLowerCase).
+  const rule = (value: string, candidate: string) => candidate.toLowerCase().includes(value.toLowerCase());
+
+  it("answers as the rule for every character, beside ASCII and alone", () => {
+    const values = [
+      "k",
+      "K",
+      "i",
+      "s",
+      "xk",
+      "ky",
+      "I-",
+      "a.b",
+      "[x]",
+      "\\",
+      "$^",
+      "(y|",
+      "/*+?",
+      "ς",
+      "i\u0307",
+    ];
+    const tests = values.map((v) => [v, compileMatcher({ contains: v })] as const);
+    const wrong: string[] = [];
+    for (let cp = 0; cp <= 0x10ffff; cp += cp < 0x10000 ? 1 : 97) {
+      const ch = String.fromCodePoint(cp);
+      for (const candidate of [ch, `x${ch}y`, `${ch}${ch}`, `A.B${ch}`, `(Y|${ch}`]) {
+        for (const [value, matcher] of tests)
+          if (matcher.test(candidate) !== rule(value, candidate))
+            wrong.push(`${JSON.stringify(value)} in ${JSON.stringify(candidate)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("finds ASCII values through the two characters that lowercase to ASCII", () => {
+    // U+0130 lowercases to "i" and a combining dot, the Kelvin sign to "k".
+    expect(compileMatcher("ki").test("\u212a\u0130")).toBe(true);
+    expect(compileMatcher("ik").test("\u0130\u212a")).toBe(false);
+    expect(compileMatcher("kelvin").test("\u212aELVIN")).toBe(true);
+    expect(compileMatcher("ok").test("O\u212a")).toBe(true);
+    expect(compileMatcher("ok").test("O\u017f")).toBe(false);
+    expect(compileMatcher("-s").test("a-\u017f")).toBe(false);
+  });
+});
+
 describe("one ignoreCase rule for every kind", () => {
   it("overrides the kind's default in both directions", () => {
     expect(compileMatcher({ contains: "Code", ignoreCase: false }).test("your code")).toBe(false);

@@ -1,4 +1,5 @@
 export { ActiveGauge } from "./active-gauge.js";
+export { type LoopStallMeter, startLoopStallMeter } from "./loop-stall.js";
 export {
   createMetrics,
   METRIC_PREFIX,

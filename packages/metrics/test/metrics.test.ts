@@ -1,6 +1,7 @@
+import { existsSync } from "node:fs";
 import { register as globalRegister } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { createMetrics } from "../src/index.js";
+import { createMetrics, startLoopStallMeter } from "../src/index.js";
 
 /** The sample lines of one metric in the text exposition, without HELP/TYPE. */
 async function samples(text: Promise<string>, name: string): Promise<string[]> {
@@ -107,4 +108,34 @@ describe("createMetrics", () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(await stall()).toBeLessThan(held);
   });
+
+  it("a stall meter counts a stall that has just ended, before the loop's next turn", () => {
+    const meter = startLoopStallMeter();
+    try {
+      // Held for 150 ms of CPU time, then read at once: no timer has run since.
+      const start = process.cpuUsage();
+      while (cpuMs(process.cpuUsage(start)) < 150);
+      const held = meter.take();
+      expect(held).toBeGreaterThan(100);
+      // Counted once: the next read starts from this one.
+      expect(meter.take()).toBeLessThan(held);
+    } finally {
+      meter.stop();
+    }
+  });
+
+  it.runIf(existsSync("/proc/thread-self/schedstat"))(
+    "a stall meter does not count time the thread was blocked off the CPU",
+    () => {
+      // Blocked 150 ms without running, as when the garbage collector waits for its helper
+      // threads while a loaded machine keeps them off the CPU: no work of this thread held it.
+      const meter = startLoopStallMeter();
+      try {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 150);
+        expect(meter.take()).toBeLessThan(50);
+      } finally {
+        meter.stop();
+      }
+    },
+  );
 });

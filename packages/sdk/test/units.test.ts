@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { criteriaJson, criteriaQuery, matcherText } from "../src/criteria.js";
-import { ensureAsyncDisposeSymbol } from "../src/index.js";
+import { ensureAsyncDisposeSymbol, type FetchLike, Sandmail } from "../src/index.js";
 import { backoffDelay, isTransientNetworkError } from "../src/retry.js";
 
 describe("criteria encoding", () => {
@@ -67,5 +67,28 @@ describe("retry policy", () => {
     expect(backoffDelay(0, backoff, () => 0)).toBe(50);
     expect(backoffDelay(3, backoff, () => 1)).toBe(800);
     expect(backoffDelay(10, backoff, () => 1)).toBe(1000);
+  });
+});
+
+describe("waits", () => {
+  it("always send `after`: the run's cursor (0 at first), or the one given", async () => {
+    const sent: Array<Record<string, unknown>> = [];
+    const fetch: FetchLike = async (url, init) => {
+      const json = (body: unknown) =>
+        new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
+      if (url.endsWith("/messages/wait")) {
+        const body = JSON.parse(String(init.body)) as Record<string, unknown>;
+        sent.push(body);
+        return json({ messages: [], cursor: 7 });
+      }
+      const now = new Date().toISOString();
+      return json({ id: "r1", domain: "r1.sandmail.test", createdAt: now, expiresAt: now, limits: {} });
+    };
+    const run = await new Sandmail({ url: "http://sandmail.invalid", fetch }).run("r1", "token");
+    await run.waitForMessages({ subject: "Welcome" }, 1);
+    await run.waitForMessages({ subject: "Welcome" }, 1);
+    await run.expectNoMessage({ subject: "Welcome" }, 10);
+    await run.waitForMessages({ subject: "Welcome" }, 1, { after: 3 });
+    expect(sent.map((body) => body.after)).toEqual([0, 7, 7, 3]);
   });
 });

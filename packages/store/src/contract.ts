@@ -6,6 +6,7 @@ import type {
   FaultRuleState,
   Mailbox,
   MessageMeta,
+  MessageSummary,
   MimeNode,
   Run,
   RunCounts,
@@ -94,6 +95,43 @@ export interface MessageQuery {
   order?: "asc" | "desc";
 }
 
+/** Which messages a scan looks at: MessageQuery's sources, from `afterSeq` up, in seq order. */
+export type ScanQuery = Pick<MessageQuery, "address" | "recipient" | "afterSeq">;
+
+/**
+ * What a scan's test sees of each message: the stored fields a wait's criteria read. The store
+ * may hand the same object, refilled, for every message: read it during the call, do not keep it
+ * or change it.
+ */
+export interface ScannedMessage {
+  readonly id: string;
+  readonly seq: number;
+  /** Inbox address owning the mailbox. */
+  readonly address: string;
+  /** Folder name. */
+  readonly mailbox: string;
+  readonly flags: readonly string[];
+  readonly summary: MessageSummary;
+  readonly envelope?: Envelope | undefined;
+}
+
+/** A scan's test of one message (see MailStore.scanMessages). */
+export type ScanTest = (msg: ScannedMessage) => boolean;
+
+export interface ScanOptions {
+  /** Stop at this many matches (default: no limit). */
+  limit?: number;
+}
+
+export interface ScanResult {
+  /** The messages the test passed, seq ascending, as listMessages would answer them. */
+  matched: StoredMessage[];
+  /** Every message with afterSeq < seq <= scannedTo was tested (afterSeq when none was). */
+  scannedTo: number;
+  /** True when no message past scannedTo was there when the scan stopped. */
+  done: boolean;
+}
+
 export type { MailboxEntry } from "./shared/uid-columns.js";
 
 export type FlagOperation = "add" | "remove" | "set";
@@ -168,7 +206,14 @@ export interface MailStore {
    */
   listRuns(limit?: number): Promise<RunListing[]>;
 
-  /** Creates the address's default folders if absent (idempotent). */
+  /**
+   * Creates the address's default folders if absent (idempotent). A delivery or APPEND to a new
+   * address makes only the folder it stores into (and INBOX); the other defaults are made the first
+   * time the address's folders are listed or one is looked up by name (listMailboxes, getMailbox,
+   * and every change by name), with their `mailbox.created` events, once per address: a default
+   * deleted or renamed after that never comes back. A listing or lookup of an address never met
+   * makes nothing.
+   */
   ensureInbox(runId: string, address: string): Promise<void>;
   listInboxes(runId: string): Promise<InboxInfo[]>;
   listMailboxes(runId: string, address: string): Promise<Mailbox[]>;
@@ -208,6 +253,13 @@ export interface MailStore {
   messageParts(runId: string, messageIds: string[]): Promise<Array<MessageParts | undefined>>;
   getRaw(runId: string, messageId: string): Promise<Buffer | undefined>;
   listMessages(runId: string, query?: MessageQuery): Promise<StoredMessage[]>;
+  /**
+   * Runs `test` over the messages of `query` in seq order, in place (no page of views is built
+   * for messages the test refuses), and answers those it passed. Does a slice of the work per call,
+   * so the caller's event loop stays free: it stops at `limit` matches, or when its share of the
+   * loop's turn is used up, or at the end; the caller goes on from `scannedTo` until `done`.
+   */
+  scanMessages(runId: string, query: ScanQuery, test: ScanTest, options?: ScanOptions): Promise<ScanResult>;
   /**
    * The mailbox's UID index (UIDs ascending, flags, mod-sequences, ids) in columns, the caller's
    * own copy: SELECT of a large mailbox costs a few memcpys, not an object per message.

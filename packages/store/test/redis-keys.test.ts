@@ -75,19 +75,19 @@ describe("the key guard", () => {
       });
       const keys = new RunKeys("sm:", run.id);
       // As declared, the call runs.
-      await expect(scripts.smSetDns(...scriptCall("smSetDns", keys, run.id, ["[]"]))).resolves.toBe(1);
+      await expect(scripts.smSetDns(scriptCall("smSetDns", keys, run.id, ["[]"]))).resolves.toBe(1);
       // The same call with its dns key left out of KEYS (only the run hash and the channel).
-      await expect(scripts.smSetDns(2, keys.run, keys.channel, keys.prefix, run.id, "[]")).rejects.toThrow(
+      await expect(scripts.smSetDns([2, keys.run, keys.channel, keys.prefix, run.id, "[]"])).rejects.toThrow(
         /key_guard smSetDns: SET on sm:\{[^}]+\}:dns, not declared in KEYS/,
       );
       // A run-wide key a script reads first is declared like any other.
-      await expect(scripts.smEnsureInbox(1, keys.run, keys.prefix, run.id, "u@x.test", "")).rejects.toThrow(
+      await expect(scripts.smEnsureInbox([1, keys.run, keys.prefix, run.id, "u@x.test", ""])).rejects.toThrow(
         /key_guard smEnsureInbox: SISMEMBER on sm:\{[^}]+\}:addrs, not declared in KEYS/,
       );
       // Another run's prefix in ARGV: its keys are outside the declared run.
       const other = new RunKeys("sm:", uniqueRunId());
       await expect(
-        scripts.smGetDns(2, keys.run, keys.fixed("dns")[0]!, other.prefix, run.id),
+        scripts.smGetDns([2, keys.run, keys.fixed("dns")[0]!, other.prefix, run.id]),
       ).rejects.toThrow(/key_guard smGetDns: KEYS\[1\] is not the run hash/);
     } finally {
       await store.close();
@@ -108,13 +108,13 @@ describe("the key guard", () => {
       // Only the message's key from its id: its mailbox's keys are in the data.
       const args = ["add", "\\Seen", "", msg.id];
       const err = await scripts
-        .smUpdateFlags(...scriptCall("smUpdateFlags", keys, run.id, args))
+        .smUpdateFlags(scriptCall("smUpdateFlags", keys, run.id, args))
         .catch((e) => e);
       const asked = neededKeys(err, keys);
       expect(asked).toEqual([`${keys.prefix}mb:${msg.mailboxId}`, `${keys.prefix}fl:${msg.mailboxId}`]);
       expect(await raw.hget(keys.message(msg.id), "flags")).toBe("");
       const [updated] = (await scripts.smUpdateFlags(
-        ...scriptCall("smUpdateFlags", keys, run.id, args, asked),
+        scriptCall("smUpdateFlags", keys, run.id, args, asked),
       )) as [unknown[]];
       expect(updated).toHaveLength(1);
       expect(await raw.hget(keys.message(msg.id), "flags")).toBe("\\Seen");
@@ -186,6 +186,41 @@ describe("the key guard", () => {
       for (let i = 12; i <= 16; i++) await other.appendDelivery(run.id, delivery(i));
       expect((await scriptCalls()) - before).toBe(5);
       expect((await store.runCounts(run.id)).messages).toBe(34);
+    } finally {
+      await store.close();
+      await other.close();
+    }
+  });
+
+  it("reads the folders of an address whose defaults are made in one script call, made or not by this process", async () => {
+    const store = await RedisStore.connect({ url: redis.url });
+    const other = await RedisStore.connect({ url: redis.url });
+    const scriptCalls = async () => {
+      const info = await raw.info("commandstats");
+      return [...info.matchAll(/^cmdstat_eval(?:sha)?:calls=(\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    };
+    const callsOf = async (fn: () => Promise<unknown>) => {
+      const before = await scriptCalls();
+      await fn();
+      return (await scriptCalls()) - before;
+    };
+    try {
+      const run = await store.createRun({
+        id: uniqueRunId(),
+        ttlSeconds: 60,
+        limits: { maxMessages: 50, maxBytes: 1e6 },
+      });
+      await store.appendMessage(run.id, appendInput("u@x.test", "first"));
+      // The first listing finds the defaults not made (one read), makes them (one write), asks for
+      // their keys and reads them: four calls, once.
+      expect(await callsOf(() => store.listMailboxes(run.id, "u@x.test"))).toBe(4);
+      expect(await callsOf(() => store.listMailboxes(run.id, "u@x.test"))).toBe(1);
+      // A process that did not make them: it learns the folders' keys once, then one call each.
+      expect(await callsOf(() => other.listMailboxes(run.id, "u@x.test"))).toBe(2);
+      expect(await callsOf(() => other.listMailboxes(run.id, "u@x.test"))).toBe(1);
+      expect(await callsOf(() => other.getMailbox(run.id, "u@x.test", "Junk"))).toBe(2);
+      expect(await callsOf(() => other.getMailbox(run.id, "u@x.test", "Junk"))).toBe(1);
+      expect((await other.listMailboxes(run.id, "u@x.test")).map((m) => m.name)).toHaveLength(6);
     } finally {
       await store.close();
       await other.close();

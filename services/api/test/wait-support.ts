@@ -1,6 +1,14 @@
 import { EventEmitter, once } from "node:events";
 import type { StoredMessage } from "@sandmail/core";
-import { MemoryStore, type MessageQuery, type StoreListener } from "@sandmail/store";
+import {
+  MemoryStore,
+  type MessageQuery,
+  type ScannedMessage,
+  type ScanOptions,
+  type ScanQuery,
+  type ScanResult,
+  type StoreListener,
+} from "@sandmail/store";
 
 /**
  * A MemoryStore that counts its live subscriptions, so tests can see how many a process holds
@@ -10,7 +18,7 @@ export class CountingStore extends MemoryStore {
   active = 0;
   opened = 0;
   readonly changes = new EventEmitter();
-  /** Runs once, after the next listMessages has computed its answer and before it returns. */
+  /** Runs once, after the next listMessages or scanMessages has its answer and before it returns. */
   onNextList: (() => Promise<void>) | undefined;
 
   override async subscribe(runId: string, listener: StoreListener): Promise<() => void> {
@@ -28,12 +36,25 @@ export class CountingStore extends MemoryStore {
     };
   }
 
-  /** Every listMessages query, in order. */
+  /** Every listMessages and scanMessages query, in order. */
   readonly queries: MessageQuery[] = [];
 
   override async listMessages(runId: string, query?: MessageQuery): Promise<StoredMessage[]> {
     this.queries.push({ ...query });
-    const result = await super.listMessages(runId, query);
+    return this.#afterRead(await super.listMessages(runId, query));
+  }
+
+  override async scanMessages(
+    runId: string,
+    query: ScanQuery,
+    test: (msg: ScannedMessage) => boolean,
+    options?: ScanOptions,
+  ): Promise<ScanResult> {
+    this.queries.push({ ...query });
+    return this.#afterRead(await super.scanMessages(runId, query, test, options));
+  }
+
+  async #afterRead<T>(result: T): Promise<T> {
     const hook = this.onNextList;
     this.onNextList = undefined;
     if (hook) await hook();

@@ -40,14 +40,19 @@ export function listInboxes(state: RunState): InboxInfo[] {
   return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }
 
-export function listMailboxes(state: RunState, address: string): Mailbox[] {
-  const inbox = state.inboxes.get(address);
+export function listMailboxes(ctx: StoreContext, state: RunState, address: string): Mailbox[] {
+  const inbox = knownInbox(ctx, state, address);
   if (!inbox) return [];
   return [...inbox.byName.values()].map((mb) => mailboxView(mb, inbox)).sort(byFolderName);
 }
 
-export function findMailbox(state: RunState, address: string, name: string): Mailbox | undefined {
-  const inbox = state.inboxes.get(address);
+export function findMailbox(
+  ctx: StoreContext,
+  state: RunState,
+  address: string,
+  name: string,
+): Mailbox | undefined {
+  const inbox = knownInbox(ctx, state, address);
   const mb = inbox?.byName.get(lookupName(name));
   return inbox && mb ? mailboxView(mb, inbox) : undefined;
 }
@@ -65,16 +70,73 @@ export function mailboxRecord(state: RunState, mailboxId: string): MailboxRecord
   return mb;
 }
 
+/** The address's inbox with every default folder (made now if they were not yet). */
 export function ensureInbox(ctx: StoreContext, state: RunState, address: string): InboxRecord {
-  let inbox = state.inboxes.get(address);
-  if (inbox) return inbox;
-  inbox = { address, byName: new Map(), subscribed: new Set(), bySeq: [] };
+  return makeDefaults(ctx, state, state.inboxes.get(address) ?? newInbox(state, address));
+}
+
+/** An address that exists, its default folders made; undefined for one never met (nothing made). */
+function knownInbox(ctx: StoreContext, state: RunState, address: string): InboxRecord | undefined {
+  const inbox = state.inboxes.get(address);
+  return inbox && makeDefaults(ctx, state, inbox);
+}
+
+/**
+ * The mailbox a delivery or an APPEND stores into, and only what it needs of the address: a new
+ * address gets its INBOX, and a default folder not made yet is made alone (the rest wait for the
+ * first listing or lookup). Undefined when the folder does not exist, and nothing is made then;
+ * with `make` false nothing is made either way, and a folder that would be made answers `true`.
+ */
+export function targetMailbox(
+  ctx: StoreContext,
+  state: RunState,
+  address: string,
+  folder: string,
+  make: boolean,
+): MailboxRecord | true | undefined {
+  const inbox = state.inboxes.get(address);
+  const mb = inbox?.byName.get(folder);
+  if (mb) return mb;
+  const folderDefault = inbox?.defaultsMade ? undefined : DefaultFolders.find((f) => f.name === folder);
+  if (!folderDefault) return undefined;
+  if (!make) return true;
+  const target = inbox ?? newInbox(state, address);
+  if (!target.byName.has("INBOX")) newDefault(ctx, state, target, DefaultFolders[0] as DefaultFolder);
+  return target.byName.get(folder) ?? newDefault(ctx, state, target, folderDefault);
+}
+
+type DefaultFolder = (typeof DefaultFolders)[number];
+
+function newInbox(state: RunState, address: string): InboxRecord {
+  const inbox: InboxRecord = {
+    address,
+    byName: new Map(),
+    subscribed: new Set(),
+    bySeq: [],
+    defaultsMade: false,
+  };
   state.inboxes.set(address, inbox);
+  return inbox;
+}
+
+function makeDefaults(ctx: StoreContext, state: RunState, inbox: InboxRecord): InboxRecord {
+  if (inbox.defaultsMade) return inbox;
+  inbox.defaultsMade = true;
   for (const folder of DefaultFolders) {
-    newMailbox(ctx, state, inbox, folder.name, folder.specialUse);
-    inbox.subscribed.add(folder.name);
+    if (!inbox.byName.has(folder.name)) newDefault(ctx, state, inbox, folder);
   }
   return inbox;
+}
+
+function newDefault(
+  ctx: StoreContext,
+  state: RunState,
+  inbox: InboxRecord,
+  folder: DefaultFolder,
+): MailboxRecord {
+  const mb = newMailbox(ctx, state, inbox, folder.name, folder.specialUse);
+  inbox.subscribed.add(folder.name);
+  return mb;
 }
 
 export function createMailbox(ctx: StoreContext, state: RunState, address: string, name: string): Mailbox {
@@ -85,10 +147,10 @@ export function createMailbox(ctx: StoreContext, state: RunState, address: strin
   return mailboxView(newMailbox(ctx, state, inbox, folder), inbox);
 }
 
-export function deleteMailbox(state: RunState, address: string, name: string): void {
+export function deleteMailbox(ctx: StoreContext, state: RunState, address: string, name: string): void {
   const folder = normalizeMailboxName(name);
   if (isInbox(folder)) throw new SandmailError("mailbox_protected", "INBOX cannot be deleted");
-  const inbox = state.inboxes.get(address);
+  const inbox = knownInbox(ctx, state, address);
   const mb = inbox?.byName.get(folder);
   if (!inbox || !mb) throw new SandmailError("mailbox_not_found", `no mailbox ${folder}`);
   const recs = recordsOf(state, mb);
@@ -121,7 +183,7 @@ export function renameMailbox(
 ): Mailbox {
   const src = normalizeMailboxName(from);
   const dst = normalizeMailboxName(to);
-  const inbox = state.inboxes.get(address);
+  const inbox = knownInbox(ctx, state, address);
   const mb = inbox?.byName.get(src);
   if (!inbox || !mb) throw new SandmailError("mailbox_not_found", `no mailbox ${src}`);
   if (isInbox(dst) || inbox.byName.has(dst))

@@ -24,6 +24,9 @@ import type {
   MessageParts,
   MessageQuery,
   RunListing,
+  ScanOptions,
+  ScanQuery,
+  ScanTest,
   StoreListener,
   UpdateFlagsInput,
   UpdateFlagsResult,
@@ -38,6 +41,7 @@ import {
   expungedKept,
   normalizeDnsRecords,
 } from "../shared/inputs.js";
+import { scanLimit } from "../shared/scan.js";
 import type { UidColumns } from "../shared/uid-columns.js";
 import * as events from "./events.js";
 import * as faults from "./faults.js";
@@ -136,11 +140,11 @@ export class MemoryStore implements MailStore {
   }
 
   async listMailboxes(runId: string, address: string): Promise<Mailbox[]> {
-    return mailboxes.listMailboxes(this.#runs.get(runId), checkAddress(address));
+    return mailboxes.listMailboxes(this.#ctx, this.#runs.get(runId), checkAddress(address));
   }
 
   async getMailbox(runId: string, address: string, name: string): Promise<Mailbox | undefined> {
-    return mailboxes.findMailbox(this.#runs.get(runId), checkAddress(address), name);
+    return mailboxes.findMailbox(this.#ctx, this.#runs.get(runId), checkAddress(address), name);
   }
 
   async getMailboxById(runId: string, mailboxId: string): Promise<Mailbox | undefined> {
@@ -154,7 +158,7 @@ export class MemoryStore implements MailStore {
 
   async deleteMailbox(runId: string, address: string, name: string): Promise<void> {
     const state = this.#runs.get(runId);
-    mailboxes.deleteMailbox(state, checkAddress(address), name);
+    mailboxes.deleteMailbox(this.#ctx, state, checkAddress(address), name);
   }
 
   async renameMailbox(runId: string, address: string, from: string, to: string): Promise<Mailbox> {
@@ -206,6 +210,12 @@ export class MemoryStore implements MailStore {
     const state = this.#runs.get(runId);
     const address = query.address === undefined ? undefined : checkAddress(query.address);
     return messages.listMessages(state, query, address);
+  }
+
+  async scanMessages(runId: string, query: ScanQuery, test: ScanTest, options: ScanOptions = {}) {
+    const state = this.#runs.get(runId);
+    const address = query.address === undefined ? undefined : checkAddress(query.address);
+    return messages.scanMessages(state, query, address, test, scanLimit(options.limit));
   }
 
   async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {

@@ -1,7 +1,8 @@
 import {
   concatShared,
-  DefaultFolders,
   type Envelope,
+  loopBusy,
+  type MessageSummary,
   SandmailError,
   type StoredMessage,
   storageFull,
@@ -14,6 +15,10 @@ import type {
   DeliveryInput,
   ExpungedUids,
   MessageQuery,
+  ScannedMessage,
+  ScanQuery,
+  ScanResult,
+  ScanTest,
   UpdateFlagsInput,
   UpdateFlagsResult,
 } from "../contract.js";
@@ -22,9 +27,9 @@ import { checkAddress, checkIds, messageIdFor } from "../shared/inputs.js";
 import { normalizeMailboxName } from "../shared/mailbox-names.js";
 import type { UidColumns } from "../shared/uid-columns.js";
 import { emit, emitAdded, emitMoved } from "./events.js";
-import { ensureInbox } from "./mailboxes.js";
+import { targetMailbox } from "./mailboxes.js";
 import { indexRecipients, mergedRange, recipientSources, unindexRecipients } from "./recipients.js";
-import { insertSorted, removeSorted } from "./sorted.js";
+import { insertSorted, lowerBound, removeSorted } from "./sorted.js";
 import {
   bySeqKey,
   type InboxRecord,
@@ -117,9 +122,9 @@ export function appendDelivery(
   const targets = copies.map((copy) => {
     const address = checkAddress(copy.address);
     const folder = normalizeMailboxName(copy.mailbox ?? "INBOX");
-    const inbox = state.inboxes.get(address);
-    const exists = inbox ? inbox.byName.has(folder) : DefaultFolders.some((f) => f.name === folder);
-    if (!exists) throw new SandmailError("mailbox_not_found", `no mailbox ${folder}`);
+    if (!targetMailbox(ctx, state, address, folder, false)) {
+      throw new SandmailError("mailbox_not_found", `no mailbox ${folder}`);
+    }
     return { address, folder, flags: normalizeFlags(copy.flags) };
   });
   let bytes = 0;
@@ -127,7 +132,7 @@ export function appendDelivery(
   checkQuota(state, copies.length, bytes);
   const stored = copies.map((copy, i) => {
     const { address, folder, flags } = targets[i] as (typeof targets)[number];
-    const mb = ensureInbox(ctx, state, address).byName.get(folder) as MailboxRecord;
+    const mb = targetMailbox(ctx, state, address, folder, true) as MailboxRecord;
     const assembled = kept?.[i];
     return assembled
       ? store(ctx, state, mb, flags, assembled, undefined, copy, true)
@@ -153,10 +158,11 @@ export function appendMessage(
 ): StoredMessage {
   const folder = normalizeMailboxName(input.mailbox ?? "INBOX");
   const flags = normalizeFlags(input.flags);
-  const inbox = ensureInbox(ctx, state, address);
-  const mb = inbox.byName.get(folder);
-  if (!mb) throw new SandmailError("mailbox_not_found", `no mailbox ${folder}`);
+  if (!targetMailbox(ctx, state, address, folder, false)) {
+    throw new SandmailError("mailbox_not_found", `no mailbox ${folder}`);
+  }
   checkQuota(state, 1, input.raw.length);
+  const mb = targetMailbox(ctx, state, address, folder, true) as MailboxRecord;
   return messageView(store(ctx, state, mb, flags, input.raw, undefined, input), state.run.id);
 }
 
@@ -228,6 +234,89 @@ export function listMessages(
     if (out.length >= limit) break;
   }
   return out;
+}
+
+/**
+ * A record as a scan's test sees it: one object refilled for each message, so a scan allocates
+ * nothing for the messages it passes over.
+ */
+class ScanView implements ScannedMessage {
+  id!: string;
+  seq!: number;
+  address!: string;
+  mailbox!: string;
+  flags!: readonly string[];
+  summary!: MessageSummary;
+  envelope: Envelope | undefined;
+
+  constructor(rec: MessageRecord) {
+    this.load(rec);
+  }
+
+  load(rec: MessageRecord): this {
+    this.id = rec.id;
+    this.seq = rec.seq;
+    this.address = rec.mailbox.address;
+    this.mailbox = rec.mailbox.name;
+    this.flags = rec.flags;
+    this.summary = rec.meta.summary;
+    this.envelope = rec.envelope;
+    return this;
+  }
+}
+
+// Records tested between looks at the clock (loopBusy): a look costs about as much as a few tests.
+const SCAN_CLOCK_EVERY = 256;
+
+/**
+ * MailStore.scanMessages: the records of the query's seq-ordered list from afterSeq on, each tested
+ * in place, until `limit` matches, the end, or this turn of the event loop has been busy long
+ * enough (loopBusy, shared with the other work that yields).
+ */
+export function scanMessages(
+  state: RunState,
+  query: ScanQuery,
+  address: string | undefined,
+  test: ScanTest,
+  limit: number,
+): ScanResult {
+  const afterSeq = query.afterSeq ?? 0;
+  const matched: StoredMessage[] = [];
+  let scannedTo = afterSeq;
+  let sources: MessageRecord[][] = [state.bySeq];
+  if (address !== undefined) {
+    const inbox = state.inboxes.get(address);
+    if (!inbox) return { matched, scannedTo, done: true };
+    sources = [inbox.bySeq];
+  }
+  if (query.recipient !== undefined) sources = recipientSources(state, query.recipient);
+  let view: ScanView | undefined;
+  let tested = 0;
+  /** Tests one record; true when the scan stops after it. */
+  const visit = (rec: MessageRecord): boolean => {
+    scannedTo = rec.seq;
+    if (address !== undefined && rec.mailbox.address !== address) return false;
+    view = view ? view.load(rec) : new ScanView(rec);
+    if (test(view)) {
+      matched.push(messageView(rec, state.run.id));
+      if (matched.length >= limit) return true;
+    }
+    return ++tested % SCAN_CLOCK_EVERY === 0 && loopBusy();
+  };
+  const only = sources.length === 1 ? (sources[0] as MessageRecord[]) : undefined;
+  if (only) {
+    // One list (the run's or an inbox's): walked by index, the common case.
+    for (let i = lowerBound(only, afterSeq + 1, bySeqKey); i < only.length; i++)
+      if (visit(only[i] as MessageRecord)) return { matched, scannedTo, done: i === only.length - 1 };
+  } else {
+    const records = mergedRange(sources, afterSeq, undefined, true);
+    for (let next = records.next(); !next.done; ) {
+      const stop = visit(next.value);
+      next = records.next();
+      if (stop) return { matched, scannedTo, done: next.done === true };
+    }
+  }
+  return { matched, scannedTo, done: true };
 }
 
 export function mailboxIndex(mb: MailboxRecord): UidColumns {

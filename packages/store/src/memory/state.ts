@@ -71,6 +71,12 @@ export interface InboxRecord {
   subscribed: Set<string>;
   /** The inbox's messages, all folders, sorted by seq ascending: `address` queries read this. */
   bySeq: MessageRecord[];
+  /**
+   * Whether the default folders were made (all at once, the first time anything asked for the
+   * address's folders): a delivery makes only the folder it needs, and a default the user deleted
+   * later never comes back.
+   */
+  defaultsMade: boolean;
 }
 
 export interface RunState {

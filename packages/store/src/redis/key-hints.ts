@@ -19,7 +19,12 @@ export class KeyHints {
 
   add(runId: string, script: string, hint: string, keys: readonly string[]): void {
     const at = `${runId}\0${script}\0${hint}`;
-    const merged = [...new Set([...(this.#hints.get(at) ?? []), ...keys])].slice(-KEYS_PER_HINT);
+    const known = this.#hints.get(at);
+    // Most calls (a delivery's target, say) teach nothing new: only its recency changes.
+    const merged =
+      known && keys.every((key) => known.includes(key))
+        ? known
+        : [...new Set([...(known ?? []), ...keys])].slice(-KEYS_PER_HINT);
     this.#hints.delete(at);
     this.#hints.set(at, merged);
     if (this.#hints.size > this.max) {

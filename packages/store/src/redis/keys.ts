@@ -11,6 +11,7 @@ export const FIXED_KEYS = [
   "ev",
   "seq",
   "addrs",
+  "full",
   "dns",
   "faults",
   "grey",

@@ -1,5 +1,6 @@
 import {
   type ActiveFaults,
+  DefaultFolders,
   type DnsRecord,
   type FaultRule,
   type FaultRuleState,
@@ -28,6 +29,9 @@ import type {
   MessageParts,
   MessageQuery,
   RunListing,
+  ScanOptions,
+  ScanQuery,
+  ScanTest,
   StoreListener,
   UpdateFlagsInput,
   UpdateFlagsResult,
@@ -56,6 +60,7 @@ import {
   parentNames,
 } from "../shared/mailbox-names.js";
 import { recipientKeys } from "../shared/recipients.js";
+import { pagedScan, scanLimit } from "../shared/scan.js";
 import { summaryOf } from "../shared/sessions.js";
 import type { UidColumns } from "../shared/uid-columns.js";
 import {
@@ -68,8 +73,15 @@ import {
   joinFlags,
   partsOf,
   splitFlags,
+  wireBytes,
 } from "./codec.js";
-import { checkRedisUrl, openConnection, type RedisConnection, readyWaiter } from "./connection.js";
+import {
+  checkRedisUrl,
+  openConnection,
+  type RedisConnection,
+  readyWaiter,
+  writeBatcher,
+} from "./connection.js";
 import { commitOutcome, toStoreError } from "./errors.js";
 import { IndexCache } from "./index-cache.js";
 import { KeyHints } from "./key-hints.js";
@@ -154,6 +166,8 @@ export class RedisStore implements MailStore {
   });
   readonly #prefix: string;
   readonly #ready: (ms: number) => Promise<void>;
+  /** Holds this turn's writes to Redis for one write at its end (connection.ts). */
+  readonly #batchWrites: () => void;
   readonly #waitMs: number;
   readonly #commitWaitMs: number;
   readonly #waitReplicas: number;
@@ -171,6 +185,7 @@ export class RedisStore implements MailStore {
     this.#replicaWaitMs = Math.max(10, Math.min(1000, Math.floor(tuning.commandTimeoutMs / 2)));
     this.#redis = openConnection(options.url, tuning);
     this.#ready = readyWaiter(this.#redis);
+    this.#batchWrites = writeBatcher(this.#redis);
     this.#scripts = defineScripts(
       this.#redis,
       expungedKept(options.expungedKept),
@@ -299,7 +314,24 @@ export class RedisStore implements MailStore {
   }
 
   async ensureInbox(runId: string, address: string): Promise<void> {
-    await this.#script("smEnsureInbox", runId, [checkAddress(address), this.#inboxIds()]);
+    await this.#script("smEnsureInbox", runId, [checkAddress(address), this.#inboxIds(), "1"]);
+  }
+
+  /**
+   * A read of an address's folders: `read` answers 0 while the address's default folders are not
+   * made yet (lua/reads.ts); they are made then (a write, once per address) and the read runs
+   * again. An address that does not exist gets nothing made and reads `none`.
+   */
+  async #withDefaults(
+    runId: string,
+    address: string,
+    read: () => Promise<unknown>,
+    none: unknown,
+  ): Promise<unknown> {
+    const reply = await read();
+    if (reply !== 0) return reply;
+    const exists = await this.#script("smEnsureInbox", runId, [address, this.#inboxIds(), ""]);
+    return Number(exists) === 1 ? read() : none;
   }
 
   async listInboxes(runId: string): Promise<InboxInfo[]> {
@@ -312,7 +344,13 @@ export class RedisStore implements MailStore {
   }
 
   async listMailboxes(runId: string, address: string): Promise<Mailbox[]> {
-    const rows = (await this.#script("smListMailboxes", runId, [checkAddress(address)])) as unknown[];
+    const addr = checkAddress(address);
+    const rows = (await this.#withDefaults(
+      runId,
+      addr,
+      () => this.#script("smListMailboxes", runId, [addr]),
+      [],
+    )) as unknown[];
     return rows
       .map(decodeMailbox)
       .filter((m): m is Mailbox => m !== undefined)
@@ -321,7 +359,15 @@ export class RedisStore implements MailStore {
 
   async getMailbox(runId: string, address: string, name: string): Promise<Mailbox | undefined> {
     const folder = lookupName(name);
-    return decodeMailbox(await this.#script("smGetMailbox", runId, [checkAddress(address), folder, ""]));
+    const addr = checkAddress(address);
+    return decodeMailbox(
+      await this.#withDefaults(
+        runId,
+        addr,
+        () => this.#script("smGetMailbox", runId, [addr, folder, ""]),
+        false,
+      ),
+    );
   }
 
   async getMailboxById(runId: string, mailboxId: string): Promise<Mailbox | undefined> {
@@ -352,7 +398,13 @@ export class RedisStore implements MailStore {
       await this.currentSeq(runId);
       throw new SandmailError("mailbox_protected", "INBOX cannot be deleted");
     }
-    await this.#script("smDeleteMailbox", runId, [addr, folder], [], `${addr}\0${folder}`);
+    await this.#script(
+      "smDeleteMailbox",
+      runId,
+      (fresh) => [addr, folder, fresh ? this.#inboxIds() : ""],
+      [],
+      `${addr}\0${folder}`,
+    );
   }
 
   async renameMailbox(runId: string, address: string, from: string, to: string): Promise<Mailbox> {
@@ -365,11 +417,12 @@ export class RedisStore implements MailStore {
       }
     }
     const parents = parentNames(dst);
-    const fresh = Array.from({ length: parents.length + 1 }, () => this.#newIds.mailbox()).join(" ");
+    const ids = Array.from({ length: parents.length + 1 }, () => this.#newIds.mailbox()).join(" ");
     const id = await this.#script(
       "smRenameMailbox",
       runId,
-      [addr, src, dst, fresh, ...parents],
+      // The address's default folders' ids only when the script finds them not made (need_ids).
+      (fresh) => [addr, src, dst, fresh ? `${this.#inboxIds()} ${ids}` : ids, ...parents],
       [],
       `${addr}\0${src}`,
     );
@@ -407,7 +460,7 @@ export class RedisStore implements MailStore {
         joinFlags(flags),
         internalDate.getTime(),
         messageId,
-        fresh || target.length === 0 ? this.#inboxIds() : "",
+        fresh || target.length === 0 ? this.#targetIds(folder) : "",
         JSON.stringify(recipientKeys(meta.summary, input.envelope)),
       ],
       target,
@@ -465,11 +518,12 @@ export class RedisStore implements MailStore {
     }
     const known = targets.map((t) => this.#targetKeys(runId, t.address, t.folder));
     const messageIds = copies.map(() => this.#newIds.message());
+    const body = uploaded ? "" : wireBytes(input.body);
     const args = (fresh: boolean) => {
       const out: Array<string | number | Buffer> = [
         input.deliveryId,
         deadline,
-        uploaded ? "" : input.body,
+        uploaded ? "" : body,
         uploaded ? "1" : "",
       ];
       copies.forEach((copy, i) => {
@@ -477,13 +531,13 @@ export class RedisStore implements MailStore {
         out.push(
           t.address,
           t.folder,
-          copy.head,
+          wireBytes(copy.head),
           JSON.stringify(metas[i]),
           copy.envelope ? JSON.stringify(copy.envelope) : "",
           joinFlags(t.flags),
           t.internalDate.getTime(),
           messageIds[i] as string,
-          fresh || known[i]?.length === 0 ? this.#inboxIds() : "",
+          fresh || known[i]?.length === 0 ? this.#targetIds(t.folder) : "",
           JSON.stringify(recipientKeys(copy.meta.summary, copy.envelope)),
         );
       });
@@ -570,8 +624,9 @@ export class RedisStore implements MailStore {
     declared: readonly string[],
   ): Promise<DeliveryRow[]> {
     const call = scriptCall("smAppendDelivery", keys, runId, args, declared);
+    this.#batchWrites();
     if (this.#waitReplicas === 0) {
-      return (await this.#scripts.smAppendDelivery(...call)) as DeliveryRow[];
+      return (await this.#scripts.smAppendDelivery(call)) as DeliveryRow[];
     }
     // One pipeline: on a cluster it goes to the master that owns the run, which is where WAIT
     // must ask.
@@ -579,7 +634,7 @@ export class RedisStore implements MailStore {
       wait(replicas: number, ms: number): unknown;
       exec(): Promise<Array<[Error | null, unknown]> | null>;
     };
-    pipeline.smAppendDelivery(...call);
+    pipeline.smAppendDelivery(call);
     pipeline.wait(this.#waitReplicas, this.#replicaWaitMs);
     const [[scriptErr, rows] = [null, null], [waitErr, acked] = [null, 0]] = (await pipeline.exec()) ?? [];
     if (scriptErr) throw scriptErr;
@@ -745,6 +800,11 @@ export class RedisStore implements MailStore {
     if (treeless.length === 0) return messages;
     const built = await this.#buildTrees(runId, treeless, undefined);
     return withTrees(messages, built).filter((m): m is StoredMessage => m !== undefined);
+  }
+
+  async scanMessages(runId: string, query: ScanQuery, test: ScanTest, options: ScanOptions = {}) {
+    // The reads come a page per round trip already: one page per call.
+    return pagedScan((q) => this.listMessages(runId, q), query, test, scanLimit(options.limit));
   }
 
   async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {
@@ -991,7 +1051,7 @@ export class RedisStore implements MailStore {
     return this.#exec(() =>
       this.#withKeys(name, keys, runId, extra, hint, (declared, fresh) =>
         this.#scripts[name](
-          ...scriptCall(name, keys, runId, typeof args === "function" ? args(fresh) : args, declared),
+          scriptCall(name, keys, runId, typeof args === "function" ? args(fresh) : args, declared),
         ),
       ),
     );
@@ -1041,9 +1101,19 @@ export class RedisStore implements MailStore {
     this.#keyHints.add(runId, "target", `${address}\0${folder}`, this.#keys(runId).mailbox(mailboxId));
   }
 
-  /** Ids for an address's default folders, should the script find the address new. */
+  /** Ids for an address's default folders, should the script find them not made. */
   #inboxIds(): string {
     return Array.from({ length: DEFAULT_FOLDERS }, () => this.#newIds.mailbox()).join(" ");
+  }
+
+  /**
+   * Ids for what a copy to `folder` may have to make (lua/messages.ts plan_target): a new
+   * address's INBOX, and the folder itself when it is another default folder not made yet.
+   */
+  #targetIds(folder: string): string {
+    if (folder === "INBOX") return this.#newIds.mailbox();
+    if (!DefaultFolders.some((f) => f.name === folder)) return "";
+    return `${this.#newIds.mailbox()} ${this.#newIds.mailbox()}`;
   }
 
   /** The keys of the mailboxes the messages were last seen in (message-cache.ts), as hints. */

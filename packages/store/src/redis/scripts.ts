@@ -61,7 +61,7 @@ const from = (a: readonly Arg[], i: number): string[] => a.slice(i).map(String);
 const messages = (k: RunKeys, ids: string[]): string[] => ids.map((id) => k.message(id));
 /** An address's keys, with the run-wide ones its first message or folder touches. */
 const withAddress = (k: RunKeys, address: string): string[] => [
-  ...k.fixed("addrs", "seq", "ev", "events"),
+  ...k.fixed("addrs", "full", "seq", "ev", "events"),
   ...k.address(address),
 ];
 /** The recipient index keys of a new message, from its JSON list of recipient keys (argument i). */
@@ -95,7 +95,8 @@ const writes = {
   smSetFaults: { lua: SET_FAULTS, keys: (k) => k.fixed("faults", "grey", "cache") },
   smFireFault: { lua: FIRE_FAULT, keys: (k) => k.fixed("faults") },
   smGreylistAttempt: { lua: GREYLIST_ATTEMPT, keys: (k) => k.fixed("faults", "grey") },
-  // ARGV: address, then the ids of its default folders should it be new.
+  // ARGV: address, then the ids of its default folders should they not be made yet, then '1' to
+  // make a new address too.
   smEnsureInbox: {
     lua: ENSURE_INBOX,
     keys: addressAndNewMailboxes(1),
@@ -104,7 +105,7 @@ const writes = {
     lua: CREATE_MAILBOX,
     keys: addressAndNewMailboxes(2),
   },
-  smDeleteMailbox: { lua: DELETE_MAILBOX, keys: (k, a) => withAddress(k, str(a, 0)) },
+  smDeleteMailbox: { lua: DELETE_MAILBOX, keys: addressAndNewMailboxes(2) },
   smRenameMailbox: {
     lua: RENAME_MAILBOX,
     keys: addressAndNewMailboxes(3),
@@ -124,15 +125,13 @@ const writes = {
   // smAppend's).
   smAppendDelivery: {
     lua: PLAN_TARGET + APPEND_DELIVERY,
-    keys: (k, a) => [
-      ...k.fixed("dlv", "dlvr"),
-      k.upload(str(a, 0)),
-      ...a.flatMap((_, i) =>
-        i >= 4 && (i - 4) % 10 === 0
-          ? [...newMessage(k, a, i, i + 7, i + 8), ...recipients(k, a, i + 9)]
-          : [],
-      ),
-    ],
+    keys: (k, a) => {
+      const out = [...k.fixed("dlv", "dlvr"), k.upload(str(a, 0))];
+      for (let i = 4; i < a.length; i += 10) {
+        out.push(...newMessage(k, a, i, i + 7, i + 8), ...recipients(k, a, i + 9));
+      }
+      return out;
+    },
   },
   // ARGV: incarnation, then message id and tree pairs.
   smSetMime: {
@@ -201,11 +200,17 @@ const reads = {
     ],
   },
   smMailboxIndex: { lua: MAILBOX_INDEX, keys: (k, a) => k.mailbox(str(a, 0)) },
-  smListMailboxes: { lua: LIST_MAILBOXES, keys: (k, a) => k.address(str(a, 0)) },
+  smListMailboxes: {
+    lua: LIST_MAILBOXES,
+    keys: (k, a) => [...k.fixed("addrs", "full"), ...k.address(str(a, 0))],
+  },
   // ARGV: address, name ('' when by id), mailbox id ('' when by name).
   smGetMailbox: {
     lua: GET_MAILBOX,
-    keys: (k, a) => [...(str(a, 0) ? k.address(str(a, 0)) : []), ...(str(a, 2) ? k.mailbox(str(a, 2)) : [])],
+    keys: (k, a) => [
+      ...(str(a, 0) ? [...k.fixed("addrs", "full"), ...k.address(str(a, 0))] : []),
+      ...(str(a, 2) ? k.mailbox(str(a, 2)) : []),
+    ],
   },
   smListInboxes: { lua: LIST_INBOXES, keys: (k) => k.fixed("addrs") },
   smRunCounts: { lua: RUN_COUNTS, keys: (k) => k.fixed("addrs") },
@@ -229,6 +234,9 @@ const SCRIPTS: Record<ScriptName, Script> = { ...writes, ...reads };
 
 export const SCRIPT_NAMES = Object.keys(SCRIPTS) as ScriptName[];
 
+/** Scripts sent as soon as they are called, never in an auto-pipelined batch (defineScripts). */
+const UNBATCHED: ScriptName[] = ["smAppendDelivery"];
+
 /**
  * The whole argument list of a call: the number of keys, KEYS (the run hash, then every key the
  * script touches that its arguments name), then ARGV = prefix, run id, the script's arguments.
@@ -240,8 +248,15 @@ export function scriptCall(
   args: readonly Arg[],
   extra: readonly string[] = [],
 ): Arg[] {
-  const declared = [...new Set([keys.run, ...SCRIPTS[name].keys(keys, args), ...extra])];
-  return [declared.length, ...declared, keys.prefix, runId, ...args];
+  // Loops rather than spreads: the delivery script makes one of these per message.
+  const declared = new Set([keys.run]);
+  for (const key of SCRIPTS[name].keys(keys, args)) declared.add(key);
+  for (const key of extra) declared.add(key);
+  const call: Arg[] = [declared.size];
+  for (const key of declared) call.push(key);
+  call.push(keys.prefix, runId);
+  for (const arg of args) call.push(arg);
+  return call;
 }
 
 /** Rounds of need_keys a call may take (one per level of keys found in the data, plus races). */
@@ -272,8 +287,12 @@ export function scriptSource(name: ScriptName, expungedKept: number, checkKeys =
   return checkKeys ? keyGuard(name) + body : body;
 }
 
-/** A script as a command of the connection (or of a pipeline): call it with scriptCall's list. */
-export type ScriptFn = (...call: Arg[]) => Promise<unknown>;
+/**
+ * A script as a command of the connection (or of a pipeline): call it with scriptCall's list as
+ * one argument, which ioredis flattens. Spread into the call instead, a list of some 100,000 keys
+ * (DELETE_RUN of a run with that many messages and folders) overflows the JavaScript stack.
+ */
+export type ScriptFn = (call: readonly Arg[]) => Promise<unknown>;
 
 /**
  * Registers every script on the connection (EVALSHA, falling back to EVAL after a server
@@ -292,10 +311,13 @@ export function defineScripts(
   // first argument is now its number of keys: on a cluster, calls for runs in other slots would
   // share a batch, which ioredis refuses. There scripts travel unbatched (still without waiting
   // for each other's replies), routed by KEYS[1]; a single server has one batch for all anyway.
-  if (redis instanceof Cluster) {
-    const ignored = redis.options.autoPipeliningIgnoredCommands ?? [];
-    redis.options.autoPipeliningIgnoredCommands = [...ignored, ...SCRIPT_NAMES];
-  }
+  // The delivery script skips auto-pipelining everywhere: an SMTP reply waits on it, and a batch
+  // waits for the replies of the one before it (connection.ts writeBatcher batches its writes).
+  const ignored = redis.options.autoPipeliningIgnoredCommands ?? [];
+  redis.options.autoPipeliningIgnoredCommands = [
+    ...ignored,
+    ...(redis instanceof Cluster ? SCRIPT_NAMES : UNBATCHED),
+  ];
   const commands = redis as unknown as Record<ScriptName, ScriptFn>;
   const out = {} as Record<ScriptName, ScriptFn>;
   for (const name of SCRIPT_NAMES) out[name] = commands[name].bind(redis);

@@ -7,7 +7,7 @@ import {
   matcherProblem,
 } from "@sandmail/matcher";
 import type { ParsedMessage } from "@sandmail/mime";
-import type { MessageQuery } from "@sandmail/store";
+import type { MessageQuery, ScannedMessage } from "@sandmail/store";
 import { htmlAsText } from "./html-text.js";
 
 /** A header criterion: the field name, and a value criterion (absent: the field only has to exist). */
@@ -70,7 +70,7 @@ export interface Criteria {
    */
   readonly source: Pick<MessageQuery, "address" | "recipient">;
   /** Everything decidable from the stored record alone; never reads the message's bytes. */
-  matchesStored(msg: StoredMessage): boolean;
+  matchesStored(msg: ScannedMessage): boolean;
   /** The text and header criteria against the decoded message. */
   matchesContent(parsed: ParsedMessage): boolean;
   /** `subject contains "Welcome", unread` for problem details. */
@@ -133,7 +133,7 @@ export function compileCriteria(input: CriteriaInput): Criteria {
   const { unread } = input;
   const after = input.after ?? 0;
 
-  const matchesStored = (msg: StoredMessage): boolean => {
+  const matchesStored = (msg: ScannedMessage): boolean => {
     if (msg.seq <= after) return false;
     if (inbox !== undefined && msg.address.toLowerCase() !== inbox) return false;
     if (

@@ -1,6 +1,6 @@
 import { isSandmailError, loopBusy, type Run, SandmailError, type StoredMessage } from "@sandmail/core";
 import type { ParsedMessage } from "@sandmail/mime";
-import type { MailStore } from "@sandmail/store";
+import type { MailStore, ScannedMessage } from "@sandmail/store";
 import type { ParsedMessages } from "../views/parsed-messages.js";
 import { wholeCount } from "./answer-budget.js";
 import { type Criteria, matchMessage } from "./criteria.js";
@@ -68,7 +68,8 @@ class Wait {
   #scannedTo: number;
   #scanComplete = false;
   readonly #matched = new Map<number, StoredMessage>();
-  readonly #unmatched: StoredMessage[] = [];
+  // The latest non-matches, oldest first: the message, or its id when the store's scan saw it.
+  readonly #unmatched: Array<StoredMessage | string> = [];
   #unmatchedCount = 0;
   #live = false;
   readonly #early: FeedItem[] = [];
@@ -221,15 +222,6 @@ class Wait {
     return (await this.deps.parsed.get(this.req.run, msg)).parsed;
   }
 
-  /** #consider for criteria that need no content: the same bookkeeping, synchronously. */
-  #considerStored(msg: StoredMessage): void {
-    const fresh = msg.seq > this.#high;
-    if (fresh) this.#high = msg.seq;
-    if (this.#matched.has(msg.seq)) return;
-    if (this.req.criteria.matchesStored(msg)) this.#matched.set(msg.seq, msg);
-    else if (fresh) this.#noteUnmatched(msg);
-  }
-
   /** Looks at one message above the high-water mark (or one a lost event skipped). */
   async #consider(msg: StoredMessage): Promise<void> {
     const fresh = msg.seq > this.#high;
@@ -242,14 +234,18 @@ class Wait {
     }
   }
 
-  #noteUnmatched(msg: StoredMessage): void {
+  #noteUnmatched(msg: StoredMessage | string): void {
     this.#unmatchedCount++;
     this.#unmatched.push(msg);
     if (this.#unmatched.length > UNMATCHED_KEPT) this.#unmatched.shift();
   }
 
+  #wanted(): number {
+    return this.req.expect === "none" ? 1 : this.req.count;
+  }
+
   #enough(): boolean {
-    return this.#matched.size >= (this.req.expect === "none" ? 1 : this.req.count);
+    return this.#matched.size >= this.#wanted();
   }
 
   /**
@@ -270,27 +266,17 @@ class Wait {
 
   /** Stored messages above `from` in seq order; the first scan stops once the answer is known. */
   async #scan(from: number, first: boolean): Promise<void> {
-    const { store } = this.deps;
-    const { run, criteria } = this.req;
     let after = from;
     for (;;) {
-      const batch = await store.listMessages(run.id, {
-        order: "asc",
-        afterSeq: after,
-        limit: SCAN_BATCH,
-        ...criteria.source,
-      });
-      for (const msg of batch) {
-        // Criteria on stored fields alone are decided here without a promise per message.
-        if (criteria.needsContent) await this.#consider(msg);
-        else this.#considerStored(msg);
-        after = msg.seq;
-        if (first && this.#enough()) {
-          this.#scannedTo = after;
-          return;
-        }
+      const step = this.req.criteria.needsContent
+        ? await this.#readPage(after, first)
+        : await this.#testInStore(after, first);
+      after = step.scannedTo;
+      if (first && this.#enough()) {
+        this.#scannedTo = after;
+        return;
       }
-      if (batch.length < SCAN_BATCH) break;
+      if (step.done) break;
       if (first && this.#matched.size === 0) this.#mark?.raise(after);
       // A long history is read a slice per turn of the event loop, so other requests, SMTP and
       // IMAP get it in between; a waiter that left stops the scan.
@@ -304,6 +290,53 @@ class Wait {
     }
   }
 
+  /** Criteria that read content: a page of stored messages, each looked at (and decoded if need be). */
+  async #readPage(after: number, first: boolean): Promise<{ scannedTo: number; done: boolean }> {
+    const { run, criteria } = this.req;
+    const batch = await this.deps.store.listMessages(run.id, {
+      order: "asc",
+      afterSeq: after,
+      limit: SCAN_BATCH,
+      ...criteria.source,
+    });
+    let scannedTo = after;
+    for (const msg of batch) {
+      await this.#consider(msg);
+      scannedTo = msg.seq;
+      if (first && this.#enough()) break;
+    }
+    return { scannedTo, done: batch.length < SCAN_BATCH };
+  }
+
+  /**
+   * Criteria on stored fields alone: the store tests its records in place (#testStored), a slice
+   * of the history per call, and hands over only the matches; the first scan stops at enough.
+   */
+  async #testInStore(after: number, first: boolean): Promise<{ scannedTo: number; done: boolean }> {
+    const { run, criteria } = this.req;
+    const { matched, scannedTo, done } = await this.deps.store.scanMessages(
+      run.id,
+      { afterSeq: after, ...criteria.source },
+      this.#testStored,
+      first ? { limit: this.#wanted() - this.#matched.size } : {},
+    );
+    for (const msg of matched) if (!this.#matched.has(msg.seq)) this.#matched.set(msg.seq, msg);
+    return { scannedTo, done };
+  }
+
+  /**
+   * #consider for criteria on stored fields alone: the same bookkeeping, synchronously, on a record the store lends for the
+   * call; a non-match is remembered by id (the report reads the few it shows at the end).
+   */
+  readonly #testStored = (msg: ScannedMessage): boolean => {
+    const fresh = msg.seq > this.#high;
+    if (fresh) this.#high = msg.seq;
+    if (this.#matched.has(msg.seq)) return false;
+    if (this.req.criteria.matchesStored(msg)) return true;
+    if (fresh) this.#noteUnmatched(msg.id);
+    return false;
+  };
+
   /**
    * Looks again at everything after the first scan: messages past an early stop, and any whose
    * event a store reconnect lost. Re-checking a message is harmless: a match is kept by seq.
@@ -315,7 +348,7 @@ class Wait {
 
   /** Answers when enough matches still hold; drops those read, moved or deleted since. */
   async #decide(): Promise<boolean> {
-    const wanted = this.req.expect === "none" ? 1 : this.req.count;
+    const wanted = this.#wanted();
     // Each round either answers or drops at least one match, so this ends.
     while (this.#matched.size >= wanted) {
       const picked = [...this.#matched.values()].sort((a, b) => a.seq - b.seq).slice(0, wanted);
@@ -363,6 +396,14 @@ class Wait {
     }
   }
 
+  /** The latest non-matches, newest first; those known by id are read now (gone ones left out). */
+  async #unmatchedMessages(): Promise<StoredMessage[]> {
+    const ids = this.#unmatched.filter((m): m is string => typeof m === "string");
+    const read = ids.length ? await this.deps.store.getMessages(this.req.run.id, ids) : [];
+    const byId = new Map(read.flatMap((m) => (m ? [[m.id, m] as const] : [])));
+    return this.#unmatched.flatMap((m) => (typeof m === "string" ? (byId.get(m) ?? []) : [m])).reverse();
+  }
+
   async #expire(): Promise<void> {
     await this.#catchUp();
     if (await this.#decide()) return;
@@ -374,7 +415,7 @@ class Wait {
     this.#finish({
       kind: "timeout",
       matched: [...this.#matched.values()].sort((a, b) => a.seq - b.seq),
-      unmatched: [...this.#unmatched].reverse(),
+      unmatched: await this.#unmatchedMessages(),
       unmatchedCount: this.#unmatchedCount,
     });
   }

@@ -157,20 +157,54 @@ local function known_address(addr)
   return KNOWN[addr] == true
 end
 
--- The default folders of an address met for the first time, with ids from the pool.
-local function ensure_inbox(addr, pool)
-  if known_address(addr) then return end
-  pool_has(pool, #DEFAULTS)
+-- 'full' holds the addresses whose default folders were made: a delivery makes only the folder
+-- it stores into (INBOX for a new address), the rest wait for the first time anything asks for
+-- the address's folders, and a default the user deleted after that never comes back.
+local function defaults_made(addr) return redis.call('SISMEMBER', P .. 'full', addr) == 1 end
+
+local function new_default(addr, i, id)
+  local d = DEFAULTS[i]
+  new_mailbox(addr, d[1], d[2], id)
+  local sk = P .. 'subs:' .. addr
+  redis.call('SADD', sk, d[1])
+  touch(sk)
+end
+
+local function add_address(addr)
   local ak = P .. 'addrs'
   redis.call('SADD', ak, addr)
   touch(ak)
-  local sk = P .. 'subs:' .. addr
-  for _, d in ipairs(DEFAULTS) do
-    new_mailbox(addr, d[1], d[2], take(pool))
-    redis.call('SADD', sk, d[1])
-  end
-  touch(sk)
+  KNOWN[addr] = true
 end
+
+-- Makes what an address lacks of its default folders, with ids from the pool (default i takes
+-- the pool's i-th id), and remembers they were made. Only an address that exists unless
+-- 'create' (a new one gets them all). Returns whether the address exists (now). A script calls it
+-- first, as the memory store does, and it stands on its own: a call that goes on to fail or to
+-- ask for keys (need_keys) has made them, once; the call run again finds them made.
+local function make_defaults(addr, pool, create)
+  local known = known_address(addr)
+  if known and defaults_made(addr) then return true end
+  if not known and not create then return false end
+  local nk, todo = P .. 'names:' .. addr, {}
+  for i, d in ipairs(DEFAULTS) do
+    if not known or redis.call('HEXISTS', nk, d[1]) == 0 then todo[#todo + 1] = i end
+  end
+  local base = pool.n
+  if #todo > 0 then
+    pool_has(pool, #DEFAULTS)
+    pool.n = base + #DEFAULTS
+  end
+  if not known then add_address(addr) end
+  for _, i in ipairs(todo) do new_default(addr, i, pool[base + i]) end
+  local fk = P .. 'full'
+  redis.call('SADD', fk, addr)
+  touch(fk)
+  return true
+end
+
+-- An address's default folders, the address made if new.
+local function ensure_inbox(addr, pool) make_defaults(addr, pool, true) end
 
 -- The names (names[from]..) an address lacks; create_missing makes them.
 local function missing_names(addr, names, from)

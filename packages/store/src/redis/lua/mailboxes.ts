@@ -1,10 +1,12 @@
 import { lua } from "./common.js";
 
-/** ARGV: address, ids for its default folders (space-separated). */
+/**
+ * ARGV: address, ids for its default folders (space-separated), '1' to make a new address too
+ * ('': only complete one that exists). Returns 1 when the address exists, 0 otherwise.
+ */
 export const ENSURE_INBOX = lua`
 need_run()
-ensure_inbox(ARGV[3], id_pool(ARGV[4]))
-return 1
+return make_defaults(ARGV[3], id_pool(ARGV[4]), ARGV[5] == '1') and 1 or 0
 `;
 
 /**
@@ -23,10 +25,14 @@ create_missing(addr, parents, pool)
 return new_mailbox(addr, name, '', take(pool))
 `;
 
-/** ARGV: address, name (never INBOX: the client refuses that first). */
+/**
+ * ARGV: address, name (never INBOX: the client refuses that first), ids for the address's default
+ * folders should they not be made yet ('' at first: need_ids asks).
+ */
 export const DELETE_MAILBOX = lua`
 need_run()
 local addr, name = ARGV[3], ARGV[4]
+make_defaults(addr, id_pool(ARGV[5]), false)
 local nk = P .. 'names:' .. addr
 local id = redis.call('HGET', nk, name)
 if not id then fail('mailbox_not_found') end
@@ -61,14 +67,15 @@ return 1
 `;
 
 /**
- * ARGV: address, from, to, new mailbox ids (space-separated: one per mailbox created), missing
- * parents of 'to'... Returns the id of the mailbox now named 'to'. Renaming INBOX moves its
+ * ARGV: address, from, to, new mailbox ids (space-separated: the address's default folders should
+ * they not be made yet, then one per mailbox created), missing parents of 'to'... Returns the id of the mailbox now named 'to'. Renaming INBOX moves its
  * messages into a new mailbox (RFC 3501 §6.3.5).
  */
 export const RENAME_MAILBOX = lua`
 need_run()
 local addr, from, to = ARGV[3], ARGV[4], ARGV[5]
 local pool = id_pool(ARGV[6])
+make_defaults(addr, pool, false)
 local nk = P .. 'names:' .. addr
 local src = redis.call('HGET', nk, from)
 if not src then fail('mailbox_not_found') end

@@ -2,42 +2,73 @@ import { lua } from "./common.js";
 
 /**
  * Where a copy for (addr, name) goes: the mailbox's id, with its keys wanted, or nil when the
- * address has no such folder. An address met for the first time gets its default folders with
- * ids from the pool (planned[addr] remembers that pool for a second copy to the same address).
+ * address has no such folder. Only what the copy needs is planned: a new address's INBOX, and a
+ * default folder not made yet (the others wait for the first listing, common.ts make_defaults),
+ * with ids taken from the pool in order. planned[addr] remembers the plan (made only when a folder
+ * was missing) for a second copy to the same address; make_planned carries it out once every
+ * check has passed.
  */
 export const PLAN_TARGET = lua`
+local function default_index(name)
+  for i, d in ipairs(DEFAULTS) do
+    if d[1] == name then return i end
+  end
+end
+
 local function plan_target(addr, name, pool, planned)
+  local plan = planned[addr]
   local mbid
-  if planned[addr] then pool = planned[addr] end
-  if planned[addr] or not known_address(addr) then
-    pool_has(pool, #DEFAULTS)
-    planned[addr] = pool
-    for i, d in ipairs(DEFAULTS) do
-      if d[1] == name then mbid = pool[i] end
+  -- The common case, a folder that exists, is one command.
+  if not plan or plan.known then mbid = redis.call('HGET', P .. 'names:' .. addr, name) or nil end
+  if not mbid then
+    if not plan then
+      local known = known_address(addr)
+      plan = {pool = id_pool(''), known = known, full = known and defaults_made(addr), make = {}}
+      planned[addr] = plan
     end
-  else
-    mbid = redis.call('HGET', P .. 'names:' .. addr, name)
+    -- Every copy's ids serve the address's plan.
+    for _, id in ipairs(pool) do plan.pool[#plan.pool + 1] = id end
+    local i = not plan.full and default_index(name)
+    if i then
+      for _, j in ipairs(plan.known and {i} or {1, i}) do
+        if not plan.make[j] then
+          pool_has(plan.pool, 1)
+          plan.make[j] = take(plan.pool)
+        end
+      end
+      mbid = plan.make[i]
+    end
   end
   if mbid then want_mailbox(mbid) end
   return mbid
+end
+
+local function make_planned(addr, planned)
+  local plan = planned[addr]
+  if not plan or plan.made then return end
+  plan.made = true
+  if not plan.known then add_address(addr) end
+  for i = 1, #DEFAULTS do
+    if plan.make[i] then new_default(addr, i, plan.make[i]) end
+  end
 end
 `;
 
 /**
  * ARGV: address, mailbox name, raw, meta JSON, envelope JSON ('' = none), flags, internalDate,
- * the new message's id, ids for the address's default folders if it is new (space-separated, or
- * '' when the caller believes it exists), its recipient keys (JSON). Returns {id, seq, uid, mailboxId}.
+ * the new message's id, ids for the folders the copy may have to make (space-separated: a new
+ * address's INBOX, then the folder if another default; '' when the caller believes it exists),
+ * its recipient keys (JSON). Returns {id, seq, uid, mailboxId}.
  */
 export const APPEND = lua`
 load_run()
 local addr, name, raw = ARGV[3], ARGV[4], ARGV[5]
-local pool = id_pool(ARGV[11])
-local mbid = plan_target(addr, name, pool, {})
-need_keys()
--- As the memory store: the address gets its folders even when the append then fails.
-ensure_inbox(addr, pool)
+local planned = {}
+local mbid = plan_target(addr, name, id_pool(ARGV[11]), planned)
 if not mbid then fail('mailbox_not_found') end
+need_keys()
 check_quota(1, #raw)
+make_planned(addr, planned)
 local out = put_message(addr, mbid, ARGV[10], raw, ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[12])
 save_run()
 return out
@@ -47,7 +78,7 @@ return out
  * One message to several inboxes, all copies or none. ARGV: delivery id, not-after (epoch ms),
  * body, uploaded ('1': the body is not in ARGV but in the key up:<delivery id>, sent ahead in
  * slices), then per copy: address, mailbox name, head, meta JSON, envelope JSON, flags,
- * internalDate, the copy's message id, ids for the address's default folders ('' as in APPEND),
+ * internalDate, the copy's message id, ids for the folders it may have to make (as in APPEND),
  * its recipient keys (JSON).
  * Returns {{id, seq, uid, mailboxId}...}. A delivery id seen before returns that call's answer
  * and stores nothing; past not-after (by Redis's clock) it stores nothing, so a caller that gave
@@ -95,7 +126,7 @@ local out = {}
 for i = 0, n - 1 do
   local b = FIRST + i * F
   local addr = ARGV[b]
-  ensure_inbox(addr, planned[addr] or pools[i])
+  make_planned(addr, planned)
   out[#out + 1] = put_message(addr, targets[i], ARGV[b + 7], ARGV[b + 2] .. body, ARGV[b + 3], ARGV[b + 4],
     ARGV[b + 5], ARGV[b + 6], ARGV[b + 9])
 end

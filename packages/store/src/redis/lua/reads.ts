@@ -13,6 +13,13 @@ local function read_msg(id)
   return {id, m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], mb[1] or '', mb[2] or '', m[10] or ''}
 end
 
+-- An address that exists but whose default folders are not made yet (lua/common.ts
+-- make_defaults): the caller makes them (a write) and reads again. One command for an address
+-- whose defaults were made.
+local function defaults_pending(addr)
+  return not defaults_made(addr) and known_address(addr)
+end
+
 -- Which incarnation of the run this is: a run deleted and created again starts its ids anew.
 local function incarnation()
   local r = redis.call('HMGET', RUN, 'createdAt', 'token')
@@ -239,9 +246,10 @@ for i = 3, #ARGV do bits[i - 2] = redis.call('EXISTS', P .. 'm:' .. ARGV[i]) == 
 return {incarnation(), table.concat(bits)}
 `;
 
-/** ARGV: address. */
+/** ARGV: address. Returns 0 when the address's default folders are not made yet. */
 export const LIST_MAILBOXES = lua`
 need_run()
+if defaults_pending(ARGV[3]) then return 0 end
 local ids = redis.call('HVALS', P .. 'names:' .. ARGV[3])
 for _, id in ipairs(ids) do want(P .. 'mb:' .. id) end
 need_keys()
@@ -252,10 +260,14 @@ end
 return out
 `;
 
-/** ARGV: address, name ('' when looking up by id), mailbox id ('' when by name). */
+/**
+ * ARGV: address, name ('' when looking up by id), mailbox id ('' when by name). Returns 0 when
+ * looking up by name in an address whose default folders are not made yet.
+ */
 export const GET_MAILBOX = lua`
 need_run()
 local id = ARGV[5]
+if id == '' and defaults_pending(ARGV[3]) then return 0 end
 if id == '' then id = redis.call('HGET', P .. 'names:' .. ARGV[3], ARGV[4]) end
 if not id then return false end
 want(P .. 'mb:' .. id)

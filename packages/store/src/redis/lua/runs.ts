@@ -72,7 +72,7 @@ for _, did in ipairs(dls) do
   drop(P .. 'dla:' .. did)
 end
 if #batch > 0 then redis.call('UNLINK', unpack(batch)) end
-redis.call('UNLINK', P .. 'seq', P .. 'ev', P .. 'dns', P .. 'faults', P .. 'grey', P .. 'addrs', P .. 'dlv', P .. 'dlvr', P .. 'ssl', P .. 'ssh', P .. 'whs', P .. 'rcpts', RUN)
+redis.call('UNLINK', P .. 'seq', P .. 'ev', P .. 'dns', P .. 'faults', P .. 'grey', P .. 'addrs', P .. 'full', P .. 'dlv', P .. 'dlvr', P .. 'ssl', P .. 'ssh', P .. 'whs', P .. 'rcpts', RUN)
 local gone = cjson.encode({type = 'run.deleted', runId = RUNID, seq = seq})
 redis.call('SPUBLISH', P .. 'events', gone)
 redis.call('SPUBLISH', P .. 'cache', gone)
