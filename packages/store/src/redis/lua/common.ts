@@ -36,8 +36,8 @@ end
 local function save_run() redis.call('HSET', RUN, 'seq', str(RC.seq), 'msgs', str(RC.msgs), 'bytes', str(RC.bytes)) end
 
 local function fail(code)
-  -- A script that fails after writing (APPEND: an address's new folders, then no such mailbox)
-  -- keeps the seqs those writes took.
+  -- Checks come before the first write (above), but should a failure or a need_keys come after
+  -- one that took seqs, those seqs stay taken.
   if RC and RC.seq ~= RC.seq0 then save_run() end
   error({err = code})
 end
@@ -56,7 +56,7 @@ local function want(k)
   end
 end
 local function need_keys()
-  if #MISSING > 0 then error({err = 'need_keys ' .. cjson.encode(MISSING)}) end
+  if #MISSING > 0 then fail('need_keys ' .. cjson.encode(MISSING)) end
 end
 
 local function need_run()
