@@ -1,7 +1,12 @@
 import { existsSync } from "node:fs";
 import { register as globalRegister } from "prom-client";
 import { describe, expect, it } from "vitest";
+import { assertTool, skipWithoutTool } from "../../../test/support/tools.js";
 import { createMetrics, startLoopStallMeter } from "../src/index.js";
+
+// Linux's per-thread schedstat (CONFIG_SCHED_INFO), which the stall meter reads: without it the
+// test is skipped by hand and fails under CI, like any other test that needs a tool.
+const schedstat = existsSync("/proc/thread-self/schedstat");
 
 /** The sample lines of one metric in the text exposition, without HELP/TYPE. */
 async function samples(text: Promise<string>, name: string): Promise<string[]> {
@@ -124,9 +129,10 @@ describe("createMetrics", () => {
     }
   });
 
-  it.runIf(existsSync("/proc/thread-self/schedstat"))(
+  it.skipIf(skipWithoutTool(schedstat))(
     "a stall meter does not count time the thread was blocked off the CPU",
     () => {
+      assertTool(schedstat, "/proc/thread-self/schedstat", "a Linux kernel with CONFIG_SCHED_INFO");
       // Blocked 150 ms without running, as when the garbage collector waits for its helper
       // threads while a loaded machine keeps them off the CPU: no work of this thread held it.
       const meter = startLoopStallMeter();
