@@ -1,6 +1,7 @@
 import { ImapFlow } from "imapflow";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openInbox } from "../support/imap-client.js";
 import { runPython } from "../support/python.js";
 import { startTestSandbox, type TestRun, type TestSandbox } from "../support/sandbox.js";
 
@@ -111,15 +112,7 @@ describe("IMAP and the API share one mailbox state", () => {
         .filter((e) => e.type === "mailbox.created" && e.address === fresh)
         .map((e) => (e as { name: string }).name);
     expect(await made()).toEqual(["INBOX"]);
-    const client = new ImapFlow({
-      host: "127.0.0.1",
-      port: sb.ports.imap ?? 0,
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user: fresh, pass: run.token },
-      logger: false,
-    });
-    await client.connect();
+    const client = await openInbox(sb, fresh, run.token);
     try {
       const listed = async () =>
         (await client.list()).map((m) => [m.path, m.specialUse ?? "", m.subscribed]).sort();

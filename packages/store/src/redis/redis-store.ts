@@ -520,12 +520,7 @@ export class RedisStore implements MailStore {
     const messageIds = copies.map(() => this.#newIds.message());
     const body = uploaded ? "" : wireBytes(input.body);
     const args = (fresh: boolean) => {
-      const out: Array<string | number | Buffer> = [
-        input.deliveryId,
-        deadline,
-        uploaded ? "" : body,
-        uploaded ? "1" : "",
-      ];
+      const out: Array<string | number | Buffer> = [input.deliveryId, deadline, body, uploaded ? "1" : ""];
       copies.forEach((copy, i) => {
         const t = targets[i] as (typeof targets)[number];
         out.push(
