@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import {
   type ActiveFaults,
   DefaultFolders,
@@ -82,6 +83,7 @@ import {
   readyWaiter,
   writeBatcher,
 } from "./connection.js";
+import { DRAIN_EVERY_MS, RunDrainer } from "./drain.js";
 import { commitOutcome, toStoreError } from "./errors.js";
 import { IndexCache } from "./index-cache.js";
 import { KeyHints } from "./key-hints.js";
@@ -173,6 +175,8 @@ export class RedisStore implements MailStore {
   readonly #waitReplicas: number;
   readonly #replicaWaitMs: number;
   readonly webhooks: RedisWebhooks;
+  readonly #drainer: RunDrainer;
+  readonly #drainTimer: ReturnType<typeof setInterval>;
 
   constructor(options: RedisStoreOptions) {
     if (!options) throw new SandmailError("invalid_request", "Redis url missing");
@@ -208,6 +212,18 @@ export class RedisStore implements MailStore {
       (runId) => this.#keys(runId).prefix,
       this.#prefix,
     );
+    this.#drainer = new RunDrainer(
+      () => this.#redis,
+      (fn) => this.#exec(fn),
+      (runId, args) => this.#script("smDrainRun", runId, args),
+      (runId) => this.#keys(runId),
+      this.#prefix,
+    );
+    // Deletions a process stopped midway: now, and from time to time, whoever finds them.
+    const drainQueued = () => void this.#drainer.drainQueued().catch(() => {});
+    drainQueued();
+    this.#drainTimer = setInterval(drainQueued, DRAIN_EVERY_MS);
+    this.#drainTimer.unref();
     this.#messages = new MessageCache(options.cacheBytes ?? 128 * 1024 * 1024);
     // A row of an index costs about 64 bytes here (columns, id string and its slot).
     this.#indexes = new IndexCache(Math.floor((options.cacheBytes ?? 128 * 1024 * 1024) / 256));
@@ -260,6 +276,12 @@ export class RedisStore implements MailStore {
         await this.#exec(() => this.#redis.zadd(this.#runRegistry, run.expiresAt.getTime(), id));
         return run;
       } catch (err) {
+        if (attempt < 5 && /\brun_deleting\b/.test((err as Error).message)) {
+          // A run of this id was deleted and its keys are still being removed: finish that (the
+          // new run must not meet them), or take another id.
+          if (input.id !== undefined) await this.#drainer.drain(id);
+          continue;
+        }
         if (input.id === undefined && attempt < 5 && (err as SandmailError).code === "run_exists") continue;
         throw err;
       }
@@ -280,8 +302,19 @@ export class RedisStore implements MailStore {
     this.#messages.dropRun(runId);
     this.#indexes.dropRun(runId);
     this.#keyHints.dropRun(runId);
-    const deleted = (await this.#script("smDeleteRun", runId, [])) === 1;
+    // The run is gone for everyone in one O(1) step (its run hash becomes its tombstone); its
+    // keys go in bounded steps after it (drain.ts), which this call waits for, though a failure
+    // there leaves them to the queue rather than failing a delete that happened.
+    const gen = randomBytes(8).toString("hex");
+    const deleted = (await this.#script("smDeleteRun", runId, [gen])) === 1;
     await this.#exec(() => this.#redis.zrem(this.#runRegistry, runId));
+    if (deleted) {
+      await this.#drainer
+        .enqueue(runId)
+        .then(() => this.#drainer.drain(runId))
+        // Left to whoever drains the queue next, or, not queued, to the keys' expiry (the run's).
+        .catch(() => {});
+    }
     return deleted;
   }
 
@@ -1011,7 +1044,14 @@ export class RedisStore implements MailStore {
     await this.#exec(() => this.#redis.ping());
   }
 
+  /** Finishes the deletions the store-wide queue names (a process stopped midway); how many. */
+  drainDeletions(): Promise<number> {
+    return this.#drainer.drainQueued();
+  }
+
   async close(): Promise<void> {
+    clearInterval(this.#drainTimer);
+    this.#drainer.close();
     this.#runCache.clear();
     await this.#subscriptions.close();
     await this.#redis.quit().catch(() => this.#redis.disconnect());
