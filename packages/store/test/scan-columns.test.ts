@@ -109,6 +109,48 @@ describe("scan columns", () => {
     expect(candidates(columns, "to", "x.test")).toEqual([1, 2]);
   });
 
+  it("hold each form folded as it folds alone, whatever letters folded by context it has", () => {
+    const unit = fc.constantFrom(
+      ..."aAsS .<>@".split(""),
+      "Σ",
+      "ς",
+      "İ",
+      "\u212a",
+      "\u0301",
+      "'",
+      "\u{10400}",
+    );
+    const text = fc.string({ unit, maxLength: 6 });
+    const address = fc.record({ name: text, address: text });
+    fc.assert(
+      fc.property(
+        fc.array(address, { maxLength: 3 }),
+        fc.array(address, { maxLength: 2 }),
+        text,
+        (to, from, inbox) => {
+          const columns = new ScanColumns();
+          const envelope: Envelope = {
+            mailFrom: "",
+            rcptTo: [inbox],
+            clientAddress: "",
+            helo: "",
+            tls: false,
+          };
+          columns.add(record(1, { from, to, envelope, address: inbox }));
+          const summary = { subject: "", from, to, cc: [] };
+          for (const [field, forms] of [
+            ["to", recipientForms(inbox, summary, envelope)],
+            ["from", senderForms(summary, envelope)],
+          ] as const)
+            for (const form of forms)
+              if (form !== "")
+                expect([field, form, candidates(columns, field, foldCase(form))]).toEqual([field, form, [1]]);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it("agree with the matcher: a subject it accepts is always a candidate for its needle", () => {
     const unit = fc.constantFrom(
       ..."aAsSkK iI.".split(""),

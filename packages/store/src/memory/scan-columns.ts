@@ -69,15 +69,21 @@ class Chunk {
   live = 0;
 }
 
-/** Folded forms, longest first, each left out when an earlier one holds it already (a name in `name <address>`). */
-function foldedForms(forms: string[]): string {
-  const folded = forms.map(foldCase).sort((a, b) => b.length - a.length);
+/**
+ * A message's forms of one field as one text, folded in one go. Taken from the last: a
+ * `name <address>` comes after its name and address (address-forms.ts), which it holds, so they
+ * are left out, as is an envelope address the header has given already. Folding the whole text
+ * folds each form as it would alone: the only letter folded by its context (a capital sigma)
+ * looks no further than the separator or a form's end, neither a letter nor skipped as one.
+ */
+function joinedForms(forms: string[]): string {
   let out = "";
-  for (const form of folded) {
+  for (let i = forms.length - 1; i >= 0; i--) {
+    const form = forms[i] as string;
     if (form === "" || out.includes(form)) continue;
     out = out === "" ? form : out + SEP + form;
   }
-  return out;
+  return foldCase(out);
 }
 
 /** The longest needle the prefilter gives (the rarest, most likely), or undefined when none. */
@@ -110,8 +116,8 @@ export class ScanColumns {
     chunk.live++;
     const { summary } = rec.meta;
     chunk.columns.subject.add(foldCase(summary.subject));
-    chunk.columns.from.add(foldedForms(senderForms(summary, rec.envelope)));
-    chunk.columns.to.add(foldedForms(recipientForms(rec.mailbox.address, summary, rec.envelope)));
+    chunk.columns.from.add(joinedForms(senderForms(summary, rec.envelope)));
+    chunk.columns.to.add(joinedForms(recipientForms(rec.mailbox.address, summary, rec.envelope)));
   }
 
   /** A message moved to another inbox: its recipient forms in the columns are not all it has now. */
