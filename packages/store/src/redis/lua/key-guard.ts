@@ -52,9 +52,9 @@ const set = (names: readonly string[]) => `{${names.map((n) => `['${n}'] = true`
  * cannot slip past it. The failure is an error naming the script and the key; Redis has run the
  * commands before it, so this is for tests, never for production.
  *
- * It shadows the global `redis` with a local, which every function of the library then closes
- * over; the real one is looked up as each command runs (the library's top level sees only the
- * loading API). A field of `redis` it does not forward is nil: the library fails its tests. guard(name), called as each function starts, checks the run hash and notes the
+ * It shadows the library's `redis` (library.ts binds it on the first call) with a local, which
+ * every function of the library then closes over. A field of `redis` it does not forward is nil:
+ * the library fails its tests. guard(name), called as each function starts, checks the run hash and notes the
  * call, which the extra function `guardCalls` lists (library.ts): a test asks it which scripts
  * the guard saw.
  */
@@ -90,11 +90,10 @@ local redis = (function()
       end
     end
   end
-  -- No metatable (setmetatable is not there while the library loads): what the library uses.
+  -- No metatable (setmetatable is not there while the library loads): what the library calls.
   return {
     call = function(cmd, ...) check(cmd, ...) return redis.call(cmd, ...) end,
     pcall = function(cmd, ...) check(cmd, ...) return redis.pcall(cmd, ...) end,
-    register_function = function(...) return redis.register_function(...) end,
   }
 end)()
 local function guard_calls()

@@ -21,6 +21,13 @@ export interface Library {
   fn(script: string): string;
 }
 
+/**
+ * The globals the library uses, as locals bound on its first call: a global is a lookup through
+ * the sandbox's read-only globals table at every use, a local of the library an upvalue. While
+ * the library loads only the loading API (`redis.register_function`) is there.
+ */
+const GLOBALS = ["redis", "string", "table", "cjson", "tonumber", "ipairs", "pairs", "type", "error", "unpack", "math", "next"];
+
 /** The function the key guard adds (checkKeys): the names of the scripts it saw called. */
 export const GUARD_CALLS = "guardCalls";
 
@@ -36,11 +43,16 @@ export function libraryBody(scripts: readonly LibraryScript[], expungedKept: num
   const out = [
     "local KEYS, ARGV",
     `local EXPUNGED_KEPT = ${expungedKept}`,
+    "local register = redis.register_function",
+    `local function globals() return ${GLOBALS.join(", ")} end`,
+    `local ${GLOBALS.join(", ")}`,
+    `local function bind() ${GLOBALS.join(", ")} = globals() end`,
     checkKeys ? KEY_GUARD : "",
     PRELUDE,
     READ_PRELUDE,
     PLAN_TARGET,
     "local function enter(keys, args, name)",
+    "  if not ipairs then bind() end",
     "  KEYS, ARGV = keys, args",
     checkKeys ? "  guard(name)" : "",
     "  begin()",
@@ -48,7 +60,7 @@ export function libraryBody(scripts: readonly LibraryScript[], expungedKept: num
   ];
   for (const s of scripts) {
     out.push(
-      `redis.register_function{function_name = '${s.name}' .. SUFFIX, callback = function(keys, args)`,
+      `register{function_name = '${s.name}' .. SUFFIX, callback = function(keys, args)`,
       `enter(keys, args, '${s.name}')`,
       s.lua,
       `end${s.readOnly ? ", flags = {'no-writes'}" : ""}}`,
@@ -56,7 +68,7 @@ export function libraryBody(scripts: readonly LibraryScript[], expungedKept: num
   }
   if (checkKeys) {
     out.push(
-      `redis.register_function{function_name = '${GUARD_CALLS}' .. SUFFIX, callback = guard_calls, flags = {'no-writes'}}`,
+      `register{function_name = '${GUARD_CALLS}' .. SUFFIX, callback = guard_calls, flags = {'no-writes'}}`,
     );
   }
   return `${out.join("\n")}\n`;
