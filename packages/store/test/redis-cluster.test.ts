@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisCluster, type TestCluster } from "../../../test/support/redis-cluster.js";
+import { redisCli } from "../../../test/support/redis-server.js";
 import { RedisStore } from "../src/index.js";
 import { describeMailStoreContract } from "./contract.js";
 import { appendInput, collectEvents, uniqueRunId } from "./fixtures.js";
@@ -40,6 +41,35 @@ describe("RedisStore on a Redis Cluster", () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it("loads its function library on every master, and again on the master of a call that finds it gone", async () => {
+    const store = await RedisStore.connect({ url: cluster.url });
+    const libraries = async (port: number) =>
+      (await redisCli(port, ["FUNCTION", "LIST"])).split("\n").filter((line) => line.startsWith("sandmail_"));
+    try {
+      const runs = [];
+      const masters = new Set<number>();
+      for (let i = 0; i < 12 && masters.size < 3; i++) {
+        const run = await store.createRun({
+          id: uniqueRunId(),
+          ttlSeconds: 60,
+          limits: { maxMessages: 10, maxBytes: 1e6 },
+        });
+        masters.add(await cluster.masterOf(`{${run.id}}`));
+        runs.push(run);
+      }
+      expect(masters.size).toBe(3);
+      for (const port of masters) expect(await libraries(port)).toHaveLength(1);
+      // Every master loses it; no reconnection tells the store.
+      for (const port of masters) await redisCli(port, ["FUNCTION", "FLUSH"]);
+      for (const port of masters) expect(await libraries(port)).toEqual([]);
+      for (const run of runs) await store.appendMessage(run.id, appendInput("u@x.test", "after the flush"));
+      for (const port of masters) expect(await libraries(port)).toHaveLength(1);
+      for (const run of runs) expect((await store.runCounts(run.id)).messages).toBe(1);
+    } finally {
+      await store.close();
     }
   });
 });

@@ -73,13 +73,13 @@ describe("the key guard", () => {
       // As declared, the call runs.
       await expect(scripts.fns.smSetDns(scriptCall("smSetDns", keys, run.id, ["[]"]))).resolves.toBe(1);
       // The same call with its dns key left out of KEYS (only the run hash and the channel).
-      await expect(scripts.fns.smSetDns([2, keys.run, keys.channel, keys.prefix, run.id, "[]"])).rejects.toThrow(
-        /key_guard smSetDns: SET on sm:\{[^}]+\}:dns, not declared in KEYS/,
-      );
+      await expect(
+        scripts.fns.smSetDns([2, keys.run, keys.channel, keys.prefix, run.id, "[]"]),
+      ).rejects.toThrow(/key_guard smSetDns: SET on sm:\{[^}]+\}:dns, not declared in KEYS/);
       // A run-wide key a script reads first is declared like any other.
-      await expect(scripts.fns.smEnsureInbox([1, keys.run, keys.prefix, run.id, "u@x.test", ""])).rejects.toThrow(
-        /key_guard smEnsureInbox: SISMEMBER on sm:\{[^}]+\}:addrs, not declared in KEYS/,
-      );
+      await expect(
+        scripts.fns.smEnsureInbox([1, keys.run, keys.prefix, run.id, "u@x.test", ""]),
+      ).rejects.toThrow(/key_guard smEnsureInbox: SISMEMBER on sm:\{[^}]+\}:addrs, not declared in KEYS/);
       // Another run's prefix in ARGV: its keys are outside the declared run.
       const other = new RunKeys("sm:", uniqueRunId());
       await expect(
@@ -103,8 +103,8 @@ describe("the key guard", () => {
       const keys = new RunKeys("sm:", run.id);
       // Only the message's key from its id: its mailbox's keys are in the data.
       const args = ["add", "\\Seen", "", msg.id];
-      const err = await scripts
-        .fns.smUpdateFlags(scriptCall("smUpdateFlags", keys, run.id, args))
+      const err = await scripts.fns
+        .smUpdateFlags(scriptCall("smUpdateFlags", keys, run.id, args))
         .catch((e) => e);
       const asked = neededKeys(err, keys);
       expect(asked).toEqual([`${keys.prefix}mb:${msg.mailboxId}`, `${keys.prefix}fl:${msg.mailboxId}`]);

@@ -92,7 +92,9 @@ export function fcall(
 ): Promise<unknown> {
   const command = readOnly ? "fcall_ro" : "fcall";
   if (unbatched) {
-    return redis.sendCommand(new Command(command, [fn, call as never], { replyEncoding: "utf8" })) as Promise<unknown>;
+    return redis.sendCommand(
+      new Command(command, [fn, call as never], { replyEncoding: "utf8" }),
+    ) as Promise<unknown>;
   }
   return redis.call(command, fn, call as never);
 }

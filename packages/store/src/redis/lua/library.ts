@@ -26,7 +26,20 @@ export interface Library {
  * the sandbox's read-only globals table at every use, a local of the library an upvalue. While
  * the library loads only the loading API (`redis.register_function`) is there.
  */
-const GLOBALS = ["redis", "string", "table", "cjson", "tonumber", "ipairs", "pairs", "type", "error", "unpack", "math", "next"];
+const GLOBALS = [
+  "redis",
+  "string",
+  "table",
+  "cjson",
+  "tonumber",
+  "ipairs",
+  "pairs",
+  "type",
+  "error",
+  "unpack",
+  "math",
+  "next",
+];
 
 /** The function the key guard adds (checkKeys): the names of the scripts it saw called. */
 export const GUARD_CALLS = "guardCalls";
@@ -39,7 +52,11 @@ export const GUARD_CALLS = "guardCalls";
  * as scripts do. `expungedKept` (a store option) and the key guard are part of the source, and
  * so of its hash.
  */
-export function libraryBody(scripts: readonly LibraryScript[], expungedKept: number, checkKeys: boolean): string {
+export function libraryBody(
+  scripts: readonly LibraryScript[],
+  expungedKept: number,
+  checkKeys: boolean,
+): string {
   const out = [
     "local KEYS, ARGV",
     `local EXPUNGED_KEPT = ${expungedKept}`,
