@@ -2,6 +2,9 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type TestRedis } from "../../../test/support/redis-server.js";
 import { RedisStore } from "../src/index.js";
+import type { RedisConnection } from "../src/redis/connection.js";
+import { LibraryLoader } from "../src/redis/functions.js";
+import { library } from "../src/redis/lua/library.js";
 import { metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
 
 /*
@@ -92,5 +95,23 @@ describe("RedisStore's function library", () => {
       await theirs.close();
       await again.close();
     }
+  });
+});
+
+describe("a Redis older than 7.0", () => {
+  it("is refused with the version it runs and the one sandmail needs", async () => {
+    // What a Redis 6.2 answers to FUNCTION LOAD, and its INFO server.
+    const old = {
+      on: () => old,
+      call: async () => {
+        throw new Error("ERR unknown command 'FUNCTION', with args beginning with: 'LOAD' ");
+      },
+      info: async () => "# Server\r\nredis_version:6.2.14\r\nredis_mode:standalone\r\n",
+    };
+    const loader = new LibraryLoader(old as unknown as RedisConnection, library("local x = 1\n"));
+    await expect(loader.load()).rejects.toMatchObject({
+      code: "invalid_request",
+      message: "sandmail needs Redis 7.0 or newer (Redis Functions); this server is Redis 6.2.14",
+    });
   });
 });
