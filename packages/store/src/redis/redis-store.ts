@@ -154,6 +154,8 @@ export class RedisStore implements MailStore {
   readonly kind = "redis" as const;
   readonly #redis: RedisConnection;
   readonly #scripts: Scripts;
+  /** A ping loaded the library once (ping). */
+  #libraryLoaded = false;
   readonly #subscriptions: Subscriptions;
   readonly #runCache: RunCache;
   readonly #messages: MessageCache;
@@ -233,7 +235,6 @@ export class RedisStore implements MailStore {
     try {
       await store.#readyOrThrow(Math.max(store.#waitMs, 5000));
       await store.ping();
-      await store.#exec(() => store.#scripts.load());
     } catch (err) {
       await store.close();
       throw err;
@@ -1009,8 +1010,15 @@ export class RedisStore implements MailStore {
     return json ? (JSON.parse(String(json)) as SessionTranscript) : undefined;
   }
 
+  /**
+   * Checks the server answers; the first that succeeds also loads the scripts' library, so a
+   * process fails at start on a Redis without functions (older than 7.0).
+   */
   async ping(): Promise<void> {
     await this.#exec(() => this.#redis.ping());
+    if (this.#libraryLoaded) return;
+    await this.#exec(() => this.#scripts.load());
+    this.#libraryLoaded = true;
   }
 
   async close(): Promise<void> {
