@@ -245,7 +245,7 @@ describe("RedisStore across processes", () => {
     const keys = new RunKeys("sm:", run.id);
     const scripts = defineScripts(raw, expungedKept(undefined));
     const gen = uniqueRunId("g");
-    expect(await scripts.smDeleteRun(scriptCall("smDeleteRun", keys, run.id, [gen]))).toBe(1);
+    expect(await scripts.fns.smDeleteRun(scriptCall("smDeleteRun", keys, run.id, [gen]))).toBe(1);
     return { id: run.id, keys, gen };
   }
 
@@ -256,7 +256,7 @@ describe("RedisStore across processes", () => {
     const scripts = defineScripts(raw, expungedKept(undefined));
     const ids = await raw.zrange(`${run.keys.prefix}seq`, "0", "99");
     const step = [run.gen, "z", "seq", ids.length, ...ids, ...ids.map((id) => `m:${id}`)];
-    expect(await scripts.smDrainRun(scriptCall("smDrainRun", run.keys, run.id, step))).toBe(1);
+    expect(await scripts.fns.smDrainRun(scriptCall("smDrainRun", run.keys, run.id, step))).toBe(1);
     expect(await raw.zcard(`${run.keys.prefix}seq`)).toBe(1100);
     // Gone for every reader already.
     expect(await b.getRun(run.id)).toBeUndefined();
@@ -285,7 +285,7 @@ describe("RedisStore across processes", () => {
     // A step of the old deletion arriving late touches nothing of the new run.
     const scripts = defineScripts(raw, expungedKept(undefined));
     const late = [run.gen, "s", "addrs", 0, "run", "seq"];
-    expect(await scripts.smDrainRun(scriptCall("smDrainRun", run.keys, run.id, late))).toBe(0);
+    expect(await scripts.fns.smDrainRun(scriptCall("smDrainRun", run.keys, run.id, late))).toBe(0);
     expect(await a.getRun(run.id)).toEqual(again);
   });
 
@@ -455,7 +455,7 @@ describe("RedisStore's per-process caches (message parts, mailbox indexes)", () 
       folderIds.join(" "),
       JSON.stringify(recipientKeys(input.meta.summary, undefined)),
     ]);
-    const [id, , , mailboxId] = (await scripts.smAppend(call)) as string[];
+    const [id, , , mailboxId] = (await scripts.fns.smAppend(call)) as string[];
     return { id: String(id), mailboxId: String(mailboxId) };
   };
 
