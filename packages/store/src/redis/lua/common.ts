@@ -15,8 +15,10 @@ export const lua = String.raw;
 export const PRELUDE = lua`
 local P, RUNID, RUN
 local EXP
--- The tags of the run's keys that have their expiry once for all (touch_once): the run hash's 'kx'.
-local KX
+-- The tags of the run's keys that have their expiry once for all (touch_once): the run hash's 'kx',
+-- each tag after a space (' ev dlvr'). KXS is KX with a space after it, made by the call's first
+-- touch_once, so that a tag is looked for as ' tag ' without making a string per look.
+local KX, KXS
 -- ev keeps the newest EVENTS_KEPT events: an event whose seq is a multiple of EVENTS_TRIM trims it
 -- back to them (every seq but DELETE_RUN's is an event's), so it never holds more than
 -- EVENTS_KEPT + EVENTS_TRIM - 1.
@@ -57,7 +59,7 @@ local KNOWN
 -- A new call: nothing of the one before it is kept.
 local function begin()
   P, RUNID, RUN = ARGV[1], ARGV[2], KEYS[1]
-  EXP, KX, RC, DECLARED = nil, nil, nil, nil
+  EXP, KX, KXS, RC, DECLARED = nil, nil, nil, nil, nil
   MISSING, ASKED, KNOWN = {}, {}, {}
 end
 
@@ -96,11 +98,14 @@ end
 local function touch(k) redis.call('PEXPIREAT', k, EXP) end
 
 -- For a key nothing empties while the run lives (ev, dlv, dlvr): its expiry once, noted under
--- its tag in the run hash's 'kx'. Called once the key exists.
+-- its tag in the run hash's 'kx'. Called once the key exists, with the tag between spaces
+-- (' dlv '): a literal, so no string is made unless the key is touched.
 local function touch_once(k, tag)
-  if string.find(' ' .. KX .. ' ', ' ' .. tag .. ' ', 1, true) then return end
+  if not KXS then KXS = KX .. ' ' end
+  if string.find(KXS, tag, 1, true) then return end
   if redis.call('PEXPIREAT', k, EXP) == 1 then
-    KX = KX .. ' ' .. tag
+    KXS = KXS .. string.sub(tag, 2)
+    KX = string.sub(KXS, 1, -2)
     redis.call('HSET', RUN, 'kx', KX)
   end
 end
@@ -119,7 +124,7 @@ local function emit(ev)
   local j = cjson.encode(ev)
   local k = P .. 'ev'
   redis.call('ZADD', k, str(ev.seq), j)
-  touch_once(k, 'ev')
+  touch_once(k, ' ev ')
   if ev.seq % EVENTS_TRIM == 0 then redis.call('ZREMRANGEBYRANK', k, 0, -(EVENTS_KEPT + 1)) end
   redis.call('SPUBLISH', P .. 'events', j)
 end
@@ -147,8 +152,9 @@ local function take(pool)
 end
 
 -- The keys of a mailbox a message is stored in, moved out of or read from.
+local MAILBOX_KINDS = {'mb:', 'ix:', 'fl:', 'gone:'}
 local function want_mailbox(mbid)
-  for _, kind in ipairs({'mb:', 'ix:', 'fl:', 'gone:'}) do want(P .. kind .. mbid) end
+  for _, kind in ipairs(MAILBOX_KINDS) do want(P .. kind .. mbid) end
 end
 
 local function new_mailbox(addr, name, su, id)
@@ -258,15 +264,17 @@ local function ix_add(c, id, uid, flags)
 end
 
 -- seq holds an entry per message of the run: seq_made says it was empty (no messages, or a MOVE
--- took the message out of it).
+-- took the message out of it). aseq:<address> holds every message in the address's mailboxes, so
+-- it exists, with its expiry, when the mailbox c (of that address) has messages already.
 local function index_add(c, addr, id, uid, seq, flags, seq_made)
+  local aseq_made = c.n == 0
   ix_add(c, id, uid, flags)
   local sk = P .. 'seq'
   redis.call('ZADD', sk, seq, id)
   if seq_made then touch(sk) end
   local ak = P .. 'aseq:' .. addr
   redis.call('ZADD', ak, seq, id)
-  touch(ak)
+  if aseq_made then touch(ak) end
 end
 
 -- fl:<mailbox> holds every message's 'uid modseq flags' in one hash: SELECT reads it whole.
@@ -335,15 +343,21 @@ local function rcpt_list(rk)
   return cjson.decode(rk)
 end
 
+-- A rcpt key that exists has its expiry and is in rcpts (nothing but the run's delete takes a key
+-- out of rcpts): only one this makes needs them, which costs one EXISTS on every add instead of
+-- an SADD and a PEXPIREAT.
 local function rcpt_add(rk, id, seq)
   local keys = rcpt_list(rk)
   if #keys == 0 then return end
   local rs, added = P .. 'rcpts', 0
   for _, key in ipairs(keys) do
     local k = P .. 'rcpt:' .. key
+    local made = redis.call('EXISTS', k) == 0
     redis.call('ZADD', k, seq, id)
-    touch(k)
-    added = added + redis.call('SADD', rs, key)
+    if made then
+      touch(k)
+      added = added + redis.call('SADD', rs, key)
+    end
   end
   -- Nothing empties rcpts: it is made by an SADD that adds.
   if added > 0 then touch(rs) end

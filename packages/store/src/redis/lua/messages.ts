@@ -139,8 +139,8 @@ end
 -- delivery, so nothing empties them.
 redis.call('HSET', dh, did, cjson.encode(out))
 redis.call('ZADD', dz, str(now), did)
-touch_once(dh, 'dlvr')
-touch_once(dz, 'dlv')
+touch_once(dh, ' dlvr ')
+touch_once(dz, ' dlv ')
 if math.floor(RC.seq / 100) > math.floor(RC.seq0 / 100) then
   local old = redis.call('ZRANGEBYSCORE', dz, '-inf', now - 3600000, 'LIMIT', 0, 200)
   if #old > 0 then
