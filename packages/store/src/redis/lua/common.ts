@@ -110,23 +110,54 @@ local function touch_once(k, tag)
   end
 end
 
+-- Key names a delivery would otherwise make again on every call (every string Lua makes is hashed
+-- and interned, and later collected): the run's fixed keys, and those of the last mailbox and
+-- address named, kept while calls come for the same run (P; strings compare by identity).
+local FIXED_P, FIXED = nil, {}
+local function fixed(name)
+  if P ~= FIXED_P then FIXED_P, FIXED = P, {} end
+  local k = FIXED[name]
+  if not k then
+    k = P .. name
+    FIXED[name] = k
+  end
+  return k
+end
+local MBK_P, MBK_ID, MBK
+local function mailbox_keys(mbid)
+  if mbid ~= MBK_ID or P ~= MBK_P then
+    MBK_P, MBK_ID = P, mbid
+    MBK = {mb = P .. 'mb:' .. mbid, ix = P .. 'ix:' .. mbid, fl = P .. 'fl:' .. mbid, gone = P .. 'gone:' .. mbid}
+  end
+  return MBK
+end
+local AK_P, AK_ADDR, AK
+local function address_keys(addr)
+  if addr ~= AK_ADDR or P ~= AK_P then
+    AK_P, AK_ADDR = P, addr
+    AK = {names = P .. 'names:' .. addr, aseq = P .. 'aseq:' .. addr}
+  end
+  return AK
+end
+
 local function next_seq()
   if not RC then return redis.call('HINCRBY', RUN, 'seq', 1) end
   RC.seq = RC.seq + 1
   return RC.seq
 end
 
-local function has_seen(flags) return string.find(' ' .. flags .. ' ', ' \\Seen ', 1, true) ~= nil end
+local function has_seen(flags) return flags ~= '' and string.find(' ' .. flags .. ' ', ' \\Seen ', 1, true) ~= nil end
 
 -- Events travel as JSON with flags as one space-separated string (cjson cannot tell an empty
 -- array from an empty object); the client splits them back.
-local function emit(ev)
+-- s: the event's seq as a string, when the caller has it.
+local function emit(ev, s)
   local j = cjson.encode(ev)
-  local k = P .. 'ev'
-  redis.call('ZADD', k, str(ev.seq), j)
+  local k = fixed('ev')
+  redis.call('ZADD', k, s or str(ev.seq), j)
   touch_once(k, ' ev ')
   if ev.seq % EVENTS_TRIM == 0 then redis.call('ZREMRANGEBYRANK', k, 0, -(EVENTS_KEPT + 1)) end
-  redis.call('SPUBLISH', P .. 'events', j)
+  redis.call('SPUBLISH', fixed('events'), j)
 end
 
 local DEFAULTS = {
@@ -152,9 +183,12 @@ local function take(pool)
 end
 
 -- The keys of a mailbox a message is stored in, moved out of or read from.
-local MAILBOX_KINDS = {'mb:', 'ix:', 'fl:', 'gone:'}
 local function want_mailbox(mbid)
-  for _, kind in ipairs(MAILBOX_KINDS) do want(P .. kind .. mbid) end
+  local m = mailbox_keys(mbid)
+  want(m.mb)
+  want(m.ix)
+  want(m.fl)
+  want(m.gone)
 end
 
 local function new_mailbox(addr, name, su, id)
@@ -243,7 +277,7 @@ end
 -- written back with its highest modseq (mb_save). ix:<mailbox> and fl:<mailbox> hold an entry per
 -- message in the mailbox, 'n' of them: each is gone, with its expiry, exactly when n is 0.
 local function mb_load(mbid)
-  local k = P .. 'mb:' .. mbid
+  local k = mailbox_keys(mbid).mb
   local r = redis.call('HMGET', k, 'uidnext', 'n', 'unseen')
   return {id = mbid, k = k, uidnext = tonumber(r[1]), n = tonumber(r[2]), unseen = tonumber(r[3])}
 end
@@ -256,7 +290,7 @@ local function mb_save(c, hms)
 end
 
 local function ix_add(c, id, uid, flags)
-  local ix = P .. 'ix:' .. c.id
+  local ix = mailbox_keys(c.id).ix
   redis.call('ZADD', ix, uid, id)
   if c.n == 0 then touch(ix) end
   c.n = c.n + 1
@@ -269,10 +303,10 @@ end
 local function index_add(c, addr, id, uid, seq, flags, seq_made)
   local aseq_made = c.n == 0
   ix_add(c, id, uid, flags)
-  local sk = P .. 'seq'
+  local sk = fixed('seq')
   redis.call('ZADD', sk, seq, id)
   if seq_made then touch(sk) end
-  local ak = P .. 'aseq:' .. addr
+  local ak = address_keys(addr).aseq
   redis.call('ZADD', ak, seq, id)
   if aseq_made then touch(ak) end
 end
@@ -280,7 +314,7 @@ end
 -- fl:<mailbox> holds every message's 'uid modseq flags' in one hash: SELECT reads it whole.
 -- 'kept': the hash exists (the mailbox has messages, counting this one's old entry).
 local function fl_set(mbid, id, uid, modseq, flags, kept)
-  local k = P .. 'fl:' .. mbid
+  local k = mailbox_keys(mbid).fl
   redis.call('HSET', k, id, str(uid) .. ' ' .. str(modseq) .. ' ' .. flags)
   if not kept then touch(k) end
 end
@@ -349,18 +383,18 @@ end
 local function rcpt_add(rk, id, seq)
   local keys = rcpt_list(rk)
   if #keys == 0 then return end
-  local rs, added = P .. 'rcpts', 0
+  local added = 0
   for _, key in ipairs(keys) do
     local k = P .. 'rcpt:' .. key
     local made = redis.call('EXISTS', k) == 0
     redis.call('ZADD', k, seq, id)
     if made then
       touch(k)
-      added = added + redis.call('SADD', rs, key)
+      added = added + redis.call('SADD', fixed('rcpts'), key)
     end
   end
   -- Nothing empties rcpts: it is made by an SADD that adds.
-  if added > 0 then touch(rs) end
+  if added > 0 then touch(fixed('rcpts')) end
 end
 
 local function want_rcpts(rk)
@@ -389,7 +423,7 @@ local function put_message(addr, mbid, id, raw, meta, env, flags, idate, rk)
   RC.msgs = RC.msgs + 1
   RC.bytes = RC.bytes + size
   emit({type = 'message.added', runId = RUNID, seq = seq, messageId = id, mailboxId = mbid, address = addr,
-    uid = uid, flags = flags, modSeq = seq})
+    uid = uid, flags = flags, modSeq = seq}, s)
   return {id, seq, uid, mbid}
 end
 

@@ -19,7 +19,7 @@ local function plan_target(addr, name, pool, planned)
   local plan = planned[addr]
   local mbid
   -- The common case, a folder that exists, is one command.
-  if not plan or plan.known then mbid = redis.call('HGET', P .. 'names:' .. addr, name) or nil end
+  if not plan or plan.known then mbid = redis.call('HGET', address_keys(addr).names, name) or nil end
   if not mbid then
     if not plan then
       local known = known_address(addr)
@@ -90,7 +90,7 @@ return out
 export const APPEND_DELIVERY = lua`
 load_run()
 local did, body = ARGV[3], ARGV[5]
-local dz, dh = P .. 'dlv', P .. 'dlvr'
+local dz, dh = fixed('dlv'), fixed('dlvr')
 local done = redis.call('HGET', dh, did)
 if done then return cjson.decode(done) end
 -- An uploaded body is read only once the keys are declared: a call that must ask for keys runs
