@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisCluster, type TestCluster } from "../../../test/support/redis-cluster.js";
+import { redisCli } from "../../../test/support/redis-server.js";
 import { RedisStore } from "../src/index.js";
 import { describeMailStoreContract } from "./contract.js";
 import { appendInput, collectEvents, uniqueRunId } from "./fixtures.js";
@@ -17,29 +18,55 @@ describeMailStoreContract("RedisStore on a Redis Cluster (3 masters, 3 replicas)
   RedisStore.connect({ url: cluster.url, ...options }),
 );
 
+/** Runs created until they are on all 3 masters (at most 12), with the port of each one's master. */
+async function runsOnEveryMaster(store: RedisStore): Promise<Array<{ id: string; master: number }>> {
+  const runs: Array<{ id: string; master: number }> = [];
+  for (let i = 0; i < 12 && new Set(runs.map((r) => r.master)).size < 3; i++) {
+    const run = await store.createRun({
+      id: uniqueRunId(),
+      ttlSeconds: 60,
+      limits: { maxMessages: 10, maxBytes: 1e6 },
+    });
+    runs.push({ id: run.id, master: await cluster.masterOf(`{${run.id}}`) });
+  }
+  expect(new Set(runs.map((r) => r.master)).size).toBe(3);
+  return runs;
+}
+
 describe("RedisStore on a Redis Cluster", () => {
   it("spreads runs over the masters, each run's events travelling through its own shard", async () => {
     const a = await RedisStore.connect({ url: cluster.url });
     const b = await RedisStore.connect({ url: cluster.url });
     try {
-      const masters = new Set<number>();
-      for (let i = 0; i < 12 && masters.size < 3; i++) {
-        const run = await a.createRun({
-          id: uniqueRunId(),
-          ttlSeconds: 60,
-          limits: { maxMessages: 10, maxBytes: 1e6 },
-        });
-        masters.add(await cluster.masterOf(`{${run.id}}`));
+      for (const [i, run] of (await runsOnEveryMaster(a)).entries()) {
         const events = await collectEvents(b, run.id);
         const msg = await a.appendMessage(run.id, appendInput("u@x.test", `on shard ${i}`));
         expect((await events.until(2)).at(-1)).toMatchObject({ type: "message.added", messageId: msg.id });
         expect(await b.getMessage(run.id, msg.id)).toEqual(msg);
         events.unsubscribe();
       }
-      expect(masters.size).toBe(3);
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it("loads its function library on every master, and again on the master of a call that finds it gone", async () => {
+    const store = await RedisStore.connect({ url: cluster.url });
+    const libraries = async (port: number) =>
+      (await redisCli(port, ["FUNCTION", "LIST"])).split("\n").filter((line) => line.startsWith("sandmail_"));
+    try {
+      const runs = await runsOnEveryMaster(store);
+      const masters = new Set(runs.map((r) => r.master));
+      for (const port of masters) expect(await libraries(port)).toHaveLength(1);
+      // Every master loses it; no reconnection tells the store.
+      for (const port of masters) await redisCli(port, ["FUNCTION", "FLUSH"]);
+      for (const port of masters) expect(await libraries(port)).toEqual([]);
+      for (const run of runs) await store.appendMessage(run.id, appendInput("u@x.test", "after the flush"));
+      for (const port of masters) expect(await libraries(port)).toHaveLength(1);
+      for (const run of runs) expect((await store.runCounts(run.id)).messages).toBe(1);
+    } finally {
+      await store.close();
     }
   });
 });

@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type TestRedis } from "../../../test/support/redis-server.js";
 import { RedisStore } from "../src/index.js";
 import { RunKeys } from "../src/redis/keys.js";
-import { defineScripts, neededKeys, SCRIPT_NAMES, scriptCall, scriptSource } from "../src/redis/scripts.js";
+import { GUARD_CALLS, library } from "../src/redis/lua/library.js";
+import { defineScripts, neededKeys, SCRIPT_NAMES, scriptCall, scriptsBody } from "../src/redis/scripts.js";
 import { expungedKept } from "../src/shared/inputs.js";
 import { describeMailStoreContract } from "./contract.js";
 import { appendInput, metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
@@ -12,8 +12,8 @@ import { appendInput, metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
 /*
  * Every script runs under the key guard (src/redis/lua/key-guard.ts) through the whole store
  * contract: a key a script touches without declaring it in KEYS, or outside its run, fails the
- * contract test that caused it. A Redis of its own, so its script cache shows which guarded
- * scripts ran.
+ * contract test that caused it. A Redis of its own, so the guarded library's record of its calls
+ * shows which scripts ran.
  */
 let redis: TestRedis;
 
@@ -55,13 +55,9 @@ describe("the key guard", () => {
   });
 
   it("ran every script during the contract above", async () => {
-    const shas = SCRIPT_NAMES.map((name) =>
-      createHash("sha1")
-        .update(scriptSource(name, expungedKept(undefined), true))
-        .digest("hex"),
-    );
-    const loaded = (await raw.call("SCRIPT", "EXISTS", ...shas)) as number[];
-    expect(SCRIPT_NAMES.filter((_, i) => loaded[i] !== 1)).toEqual([]);
+    const guarded = library(scriptsBody(expungedKept(undefined), true));
+    const called = (await raw.call("FCALL_RO", guarded.fn(GUARD_CALLS), 0)) as string[];
+    expect(SCRIPT_NAMES.filter((name) => !called.includes(name))).toEqual([]);
   });
 
   it("fails a script that touches a key it did not declare, or a key outside its run", async () => {
@@ -75,19 +71,19 @@ describe("the key guard", () => {
       });
       const keys = new RunKeys("sm:", run.id);
       // As declared, the call runs.
-      await expect(scripts.smSetDns(scriptCall("smSetDns", keys, run.id, ["[]"]))).resolves.toBe(1);
+      await expect(scripts.fns.smSetDns(scriptCall("smSetDns", keys, run.id, ["[]"]))).resolves.toBe(1);
       // The same call with its dns key left out of KEYS (only the run hash and the channel).
-      await expect(scripts.smSetDns([2, keys.run, keys.channel, keys.prefix, run.id, "[]"])).rejects.toThrow(
-        /key_guard smSetDns: SET on sm:\{[^}]+\}:dns, not declared in KEYS/,
-      );
+      await expect(
+        scripts.fns.smSetDns([2, keys.run, keys.channel, keys.prefix, run.id, "[]"]),
+      ).rejects.toThrow(/key_guard smSetDns: SET on sm:\{[^}]+\}:dns, not declared in KEYS/);
       // A run-wide key a script reads first is declared like any other.
-      await expect(scripts.smEnsureInbox([1, keys.run, keys.prefix, run.id, "u@x.test", ""])).rejects.toThrow(
-        /key_guard smEnsureInbox: SISMEMBER on sm:\{[^}]+\}:addrs, not declared in KEYS/,
-      );
+      await expect(
+        scripts.fns.smEnsureInbox([1, keys.run, keys.prefix, run.id, "u@x.test", ""]),
+      ).rejects.toThrow(/key_guard smEnsureInbox: SISMEMBER on sm:\{[^}]+\}:addrs, not declared in KEYS/);
       // Another run's prefix in ARGV: its keys are outside the declared run.
       const other = new RunKeys("sm:", uniqueRunId());
       await expect(
-        scripts.smGetDns([2, keys.run, keys.fixed("dns")[0]!, other.prefix, run.id]),
+        scripts.fns.smGetDns([2, keys.run, keys.fixed("dns")[0]!, other.prefix, run.id]),
       ).rejects.toThrow(/key_guard smGetDns: KEYS\[1\] is not the run hash/);
     } finally {
       await store.close();
@@ -107,13 +103,13 @@ describe("the key guard", () => {
       const keys = new RunKeys("sm:", run.id);
       // Only the message's key from its id: its mailbox's keys are in the data.
       const args = ["add", "\\Seen", "", msg.id];
-      const err = await scripts
+      const err = await scripts.fns
         .smUpdateFlags(scriptCall("smUpdateFlags", keys, run.id, args))
         .catch((e) => e);
       const asked = neededKeys(err, keys);
       expect(asked).toEqual([`${keys.prefix}mb:${msg.mailboxId}`, `${keys.prefix}fl:${msg.mailboxId}`]);
       expect(await raw.hget(keys.message(msg.id), "flags")).toBe("");
-      const [updated] = (await scripts.smUpdateFlags(
+      const [updated] = (await scripts.fns.smUpdateFlags(
         scriptCall("smUpdateFlags", keys, run.id, args, asked),
       )) as [unknown[]];
       expect(updated).toHaveLength(1);
@@ -134,14 +130,16 @@ describe("the key guard", () => {
       const msg = await store.appendMessage(run.id, appendInput("u@x.test", "regressed"));
       const keys = new RunKeys("sm:", run.id);
       // The script as it would be had it stopped asking: need_keys does nothing.
-      const guarded = scriptSource("smDeleteMessages", expungedKept(undefined), true);
+      const guarded = scriptsBody(expungedKept(undefined), true);
       const regressed = guarded.replace(
         "local function need_keys()",
         "local function need_keys() end\nlocal function asked()",
       );
       expect(regressed).not.toBe(guarded);
-      const call = scriptCall("smDeleteMessages", keys, run.id, [msg.id]) as [number, ...string[]];
-      await expect(raw.eval(regressed, ...call)).rejects.toThrow(
+      const lib = library(regressed);
+      await raw.call("FUNCTION", "LOAD", lib.source);
+      const call = scriptCall("smDeleteMessages", keys, run.id, [msg.id]);
+      await expect(raw.call("FCALL", lib.fn("smDeleteMessages"), ...call)).rejects.toThrow(
         /key_guard smDeleteMessages: \w+ on sm:\{[^}]+\}:(mb|ix|fl|gone):\S+, not declared in KEYS/,
       );
     } finally {
@@ -154,7 +152,7 @@ describe("the key guard", () => {
     const other = await RedisStore.connect({ url: redis.url });
     const scriptCalls = async () => {
       const info = await raw.info("commandstats");
-      return [...info.matchAll(/^cmdstat_eval(?:sha)?:calls=(\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+      return [...info.matchAll(/^cmdstat_fcall(?:_ro)?:calls=(\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
     };
     const body = rawMessage("counted", "one body");
     const delivery = (n: number) => ({
@@ -197,7 +195,7 @@ describe("the key guard", () => {
     const other = await RedisStore.connect({ url: redis.url });
     const scriptCalls = async () => {
       const info = await raw.info("commandstats");
-      return [...info.matchAll(/^cmdstat_eval(?:sha)?:calls=(\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+      return [...info.matchAll(/^cmdstat_fcall(?:_ro)?:calls=(\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
     };
     const callsOf = async (fn: () => Promise<unknown>) => {
       const before = await scriptCalls();

@@ -360,7 +360,7 @@ describe("RedisStore's per-process caches (message parts, mailbox indexes)", () 
       folderIds.join(" "),
       JSON.stringify(recipientKeys(input.meta.summary, undefined)),
     ]);
-    const [id, , , mailboxId] = (await scripts.smAppend(call)) as string[];
+    const [id, , , mailboxId] = (await scripts.fns.smAppend(call)) as string[];
     return { id: String(id), mailboxId: String(mailboxId) };
   };
 

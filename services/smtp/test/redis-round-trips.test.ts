@@ -97,7 +97,7 @@ describe("SMTP ingest on a RedisStore (private redis-server)", () => {
       const seen = await watch.stop();
 
       const sent = seen.filter((c) => c.source !== "lua");
-      expect(sent.map((c) => c.name)).toEqual(Array.from({ length: n }, () => "evalsha"));
+      expect(sent.map((c) => c.name)).toEqual(Array.from({ length: n }, () => "fcall"));
       // Each one the delivery script (it alone declares the run's delivery log) of this run.
       for (const c of sent) expect(c.line).toContain(`"sm:{${run.id}}:dlv"`);
       // And every copy stored: one per recipient.

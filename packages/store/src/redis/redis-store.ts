@@ -95,8 +95,8 @@ import {
   defineScripts,
   KEY_ROUNDS,
   neededKeys,
-  type ScriptFn,
   type ScriptName,
+  type Scripts,
   scriptCall,
 } from "./scripts.js";
 import { Subscriptions } from "./subscriptions.js";
@@ -154,7 +154,9 @@ const FLAG_OPS = new Set(["add", "remove", "set"]);
 export class RedisStore implements MailStore {
   readonly kind = "redis" as const;
   readonly #redis: RedisConnection;
-  readonly #scripts: Record<ScriptName, ScriptFn>;
+  readonly #scripts: Scripts;
+  /** A ping loaded the library once (ping). */
+  #libraryLoaded = false;
   readonly #subscriptions: Subscriptions;
   readonly #runCache: RunCache;
   readonly #messages: MessageCache;
@@ -637,18 +639,19 @@ export class RedisStore implements MailStore {
     const call = scriptCall("smAppendDelivery", keys, runId, args, declared);
     this.#batchWrites();
     if (this.#waitReplicas === 0) {
-      return (await this.#scripts.smAppendDelivery(call)) as DeliveryRow[];
+      return (await this.#scripts.fns.smAppendDelivery(call)) as DeliveryRow[];
     }
     // One pipeline: on a cluster it goes to the master that owns the run, which is where WAIT
-    // must ask.
-    const pipeline = this.#redis.pipeline() as unknown as Record<ScriptName, ScriptFn> & {
-      wait(replicas: number, ms: number): unknown;
-      exec(): Promise<Array<[Error | null, unknown]> | null>;
-    };
-    pipeline.smAppendDelivery(call);
-    pipeline.wait(this.#waitReplicas, this.#replicaWaitMs);
-    const [[scriptErr, rows] = [null, null], [waitErr, acked] = [null, 0]] = (await pipeline.exec()) ?? [];
-    if (scriptErr) throw scriptErr;
+    // must ask. Its script error is thrown, so that retry loads a library Redis lost and runs it
+    // again.
+    const [[, rows] = [null, null], [waitErr, acked] = [null, 0]] = await this.#scripts.retry(async () => {
+      const pipeline = this.#redis.pipeline();
+      this.#scripts.queue(pipeline, "smAppendDelivery", call);
+      pipeline.wait(this.#waitReplicas, this.#replicaWaitMs);
+      const replies = (await pipeline.exec()) ?? [];
+      if (replies[0]?.[0]) throw replies[0][0];
+      return replies;
+    });
     if (waitErr) throw new ReplicationPending(waitErr.message);
     if (Number(acked) < this.#waitReplicas) {
       throw new ReplicationPending(`${Number(acked)} of ${this.#waitReplicas} replicas acknowledged`);
@@ -1023,8 +1026,15 @@ export class RedisStore implements MailStore {
     return json ? (JSON.parse(String(json)) as SessionTranscript) : undefined;
   }
 
+  /**
+   * Checks the server answers; the first that succeeds also loads the scripts' library, so a
+   * process fails at start on a Redis without functions (older than 7.0).
+   */
   async ping(): Promise<void> {
     await this.#exec(() => this.#redis.ping());
+    if (this.#libraryLoaded) return;
+    await this.#exec(() => this.#scripts.load());
+    this.#libraryLoaded = true;
   }
 
   async close(): Promise<void> {
@@ -1061,7 +1071,7 @@ export class RedisStore implements MailStore {
     const keys = this.#keys(runId);
     return this.#exec(() =>
       this.#withKeys(name, keys, runId, extra, hint, (declared, fresh) =>
-        this.#scripts[name](
+        this.#scripts.fns[name](
           scriptCall(name, keys, runId, typeof args === "function" ? args(fresh) : args, declared),
         ),
       ),

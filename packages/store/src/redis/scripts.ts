@@ -1,9 +1,9 @@
-import { Cluster } from "ioredis";
+import { type ChainableCommander, Cluster } from "ioredis";
 import type { RedisConnection } from "./connection.js";
+import { fcall, LibraryLoader } from "./functions.js";
 import { FIXED_KEYS, type RunKeys } from "./keys.js";
-import { PRELUDE } from "./lua/common.js";
 import { FIRE_FAULT, GET_FAULTS, GREYLIST_ATTEMPT, SET_FAULTS } from "./lua/faults.js";
-import { keyGuard } from "./lua/key-guard.js";
+import { type Library, library, libraryBody } from "./lua/library.js";
 import {
   CLAIM_RECENT,
   CREATE_MAILBOX,
@@ -18,7 +18,6 @@ import {
   COPY,
   DELETE_MESSAGES,
   MOVE,
-  PLAN_TARGET,
   SET_MIME,
   UPDATE_FLAGS,
 } from "./lua/messages.js";
@@ -33,7 +32,6 @@ import {
   LIST_MAILBOXES,
   LIST_MESSAGES,
   MAILBOX_INDEX,
-  READ_PRELUDE,
   RUN_COUNTS,
 } from "./lua/reads.js";
 import { CREATE_RUN, DELETE_RUN, SET_DNS } from "./lua/runs.js";
@@ -43,7 +41,7 @@ import { WH_ADD, WH_CREATE, WH_DELETE, WH_DELIVERIES, WH_LIST, WH_RECORD, WH_RET
 type Arg = string | number | Buffer;
 
 /**
- * One script: its Lua, and the keys it touches besides the run hash (always KEYS[1]), named from
+ * One script (a function of the library, lua/library.ts): its Lua, and the keys it touches besides the run hash (always KEYS[1]), named from
  * its arguments (ARGV[3] on; `a` below), new messages' and mailboxes' ids included (the caller
  * chooses them, new-ids.ts). Keys a script finds in the data (a message's mailbox, an address's
  * folders) the caller adds when it knows them, and the script asks for the rest (need_keys,
@@ -118,13 +116,13 @@ const writes = {
   // ARGV: address, folder, 5 more, the message's id, ids of the address's folders should it be
   // new, its recipient keys (JSON).
   smAppend: {
-    lua: PLAN_TARGET + APPEND,
+    lua: APPEND,
     keys: (k, a) => [...newMessage(k, a, 0, 7, 8), ...recipients(k, a, 9)],
   },
   // ARGV: delivery id, not-after, body, uploaded, then 10 per copy starting with its address (as
   // smAppend's).
   smAppendDelivery: {
-    lua: PLAN_TARGET + APPEND_DELIVERY,
+    lua: APPEND_DELIVERY,
     keys: (k, a) => {
       const out = [...k.fixed("dlv", "dlvr"), k.upload(str(a, 0))];
       for (let i = 4; i < a.length; i += 10) {
@@ -278,48 +276,61 @@ export function neededKeys(err: unknown, keys: RunKeys): string[] | undefined {
 }
 
 /**
- * The Lua Redis runs for a script (its SHA1 names it in Redis's script cache). `expungedKept`:
- * the store option, a constant of the source.
+ * The body of the library holding every script (lua/library.ts). `expungedKept`: the store
+ * option, a constant of the source; `checkKeys`: the key guard (lua/key-guard.ts).
  */
-export function scriptSource(name: ScriptName, expungedKept: number, checkKeys = false): string {
-  const script = SCRIPTS[name];
-  const body = `local EXPUNGED_KEPT = ${expungedKept}\n${PRELUDE}${name in reads ? READ_PRELUDE : ""}${script.lua}`;
-  return checkKeys ? keyGuard(name) + body : body;
+export function scriptsBody(expungedKept: number, checkKeys = false): string {
+  const scripts = SCRIPT_NAMES.map((name) => ({ name, lua: SCRIPTS[name].lua, readOnly: name in reads }));
+  return libraryBody(scripts, expungedKept, checkKeys);
 }
 
 /**
- * A script as a command of the connection (or of a pipeline): call it with scriptCall's list as
- * one argument, which ioredis flattens. Spread into the call instead, a list of some 100,000 keys
- * (DELETE_RUN of a run with that many messages and folders) overflows the JavaScript stack.
+ * A script as a function of the connection (or of a pipeline): call it with scriptCall's list.
  */
 export type ScriptFn = (call: readonly Arg[]) => Promise<unknown>;
 
+/** The scripts of a connection, and the library they are functions of. */
+export interface Scripts {
+  readonly fns: Record<ScriptName, ScriptFn>;
+  readonly library: Library;
+  /** Loads the library where it is missing (a store's start: it fails on a Redis older than 7.0). */
+  load(): Promise<void>;
+  /** Adds a call to a pipeline (which then has to be run through `retry`). */
+  queue(pipeline: ChainableCommander, name: ScriptName, call: readonly Arg[]): void;
+  /** `run`, once more after loading the library should Redis have lost it. */
+  retry<T>(run: () => Promise<T>): Promise<T>;
+}
+
 /**
- * Registers every script on the connection (EVALSHA, falling back to EVAL after a server
- * restart). `checkKeys` wraps each in the key guard: a script touching a key it did not declare
- * (or one outside its run) fails instead of running.
+ * The scripts as functions of one library, loaded on the connection and kept loaded (functions.ts).
+ * `checkKeys` puts the key guard in the library: a script touching a key it did not declare (or
+ * one outside its run) fails instead of running.
  */
-export function defineScripts(
-  redis: RedisConnection,
-  expungedKept: number,
-  checkKeys = false,
-): Record<ScriptName, ScriptFn> {
-  for (const name of SCRIPT_NAMES) {
-    redis.defineCommand(name, { lua: scriptSource(name, expungedKept, checkKeys), readOnly: name in reads });
+export function defineScripts(redis: RedisConnection, expungedKept: number, checkKeys = false): Scripts {
+  const lib = library(scriptsBody(expungedKept, checkKeys));
+  const loader = new LibraryLoader(redis, lib);
+  // On a cluster, calls travel unbatched (still without waiting for each other's replies), each
+  // routed by its first key, as scripts did; a single server has one batch for all. The delivery
+  // script skips auto-pipelining everywhere: an SMTP reply waits on it, and a batch waits for the
+  // replies of the one before it (connection.ts writeBatcher batches its writes).
+  if (redis instanceof Cluster) {
+    const ignored = redis.options.autoPipeliningIgnoredCommands ?? [];
+    redis.options.autoPipeliningIgnoredCommands = [...ignored, "fcall", "fcall_ro"];
   }
-  // ioredis puts an auto-pipelined call in the batch of its first argument's slot, and a script's
-  // first argument is now its number of keys: on a cluster, calls for runs in other slots would
-  // share a batch, which ioredis refuses. There scripts travel unbatched (still without waiting
-  // for each other's replies), routed by KEYS[1]; a single server has one batch for all anyway.
-  // The delivery script skips auto-pipelining everywhere: an SMTP reply waits on it, and a batch
-  // waits for the replies of the one before it (connection.ts writeBatcher batches its writes).
-  const ignored = redis.options.autoPipeliningIgnoredCommands ?? [];
-  redis.options.autoPipeliningIgnoredCommands = [
-    ...ignored,
-    ...(redis instanceof Cluster ? SCRIPT_NAMES : UNBATCHED),
-  ];
-  const commands = redis as unknown as Record<ScriptName, ScriptFn>;
-  const out = {} as Record<ScriptName, ScriptFn>;
-  for (const name of SCRIPT_NAMES) out[name] = commands[name].bind(redis);
-  return out;
+  const fns = {} as Record<ScriptName, ScriptFn>;
+  for (const name of SCRIPT_NAMES) {
+    const fn = lib.fn(name);
+    const readOnly = name in reads;
+    const unbatched = UNBATCHED.includes(name);
+    fns[name] = (call) => loader.retry(() => fcall(redis, fn, readOnly, unbatched, call));
+  }
+  return {
+    fns,
+    library: lib,
+    load: () => loader.load(),
+    queue: (pipeline, name, call) => {
+      pipeline.call(name in reads ? "fcall_ro" : "fcall", lib.fn(name), call as never);
+    },
+    retry: (run) => loader.retry(run),
+  };
 }

@@ -2,17 +2,18 @@
 export const lua = String.raw;
 
 /**
- * Lua shared by every write script. Calling convention: KEYS[1] is the run hash; ARGV[1] the
+ * Lua shared by every script, at the top of the library (library.ts), so built once when Redis
+ * loads it rather than on every call. Calling convention: KEYS[1] is the run hash; ARGV[1] the
  * run's key prefix (`sm:{runId}:`, so every key built from it shares the run's hash tag and
- * cluster slot); ARGV[2] the run id; the script's own arguments start at ARGV[3].
+ * cluster slot); ARGV[2] the run id; the script's own arguments start at ARGV[3]. KEYS and ARGV
+ * are the library's locals, set as each function is called, and begin() then resets the state
+ * below, which the helpers share for the length of one call (Redis runs one at a time).
  *
  * Redis does not roll back a script that fails half-way, so every check runs before the first
  * write of a script.
  */
 export const PRELUDE = lua`
-local P = ARGV[1]
-local RUNID = ARGV[2]
-local RUN = KEYS[1]
+local P, RUNID, RUN
 local EXP
 -- The tags of the run's keys that have their expiry once for all (touch_once): the run hash's 'kx'.
 local KX
@@ -47,9 +48,24 @@ end
 -- noted by want(); need_keys() then fails the call before anything is read from those keys or
 -- written anywhere, naming them all (scripts.ts), and the caller runs it again with them
 -- declared. A script calls want() for one level of keys, then need_keys(), then reads them.
-local DECLARED, MISSING, ASKED = {}, {}, {}
-for _, k in ipairs(KEYS) do DECLARED[k] = true end
+-- DECLARED is made from KEYS by the first want() of a call: most calls never want a key.
+local DECLARED, MISSING, ASKED
+
+-- Addresses the script found known: one stays known (nothing but DELETE_RUN removes one).
+local KNOWN
+
+-- A new call: nothing of the one before it is kept.
+local function begin()
+  P, RUNID, RUN = ARGV[1], ARGV[2], KEYS[1]
+  EXP, KX, RC, DECLARED = nil, nil, nil, nil
+  MISSING, ASKED, KNOWN = {}, {}, {}
+end
+
 local function want(k)
+  if not DECLARED then
+    DECLARED = {}
+    for _, d in ipairs(KEYS) do DECLARED[d] = true end
+  end
   if not DECLARED[k] and not ASKED[k] then
     ASKED[k] = true
     MISSING[#MISSING + 1] = k
@@ -149,8 +165,6 @@ local function new_mailbox(addr, name, su, id)
   return id
 end
 
--- Addresses the script found known: one stays known (nothing but DELETE_RUN removes one).
-local KNOWN = {}
 local function known_address(addr)
   if KNOWN[addr] then return true end
   KNOWN[addr] = redis.call('SISMEMBER', P .. 'addrs', addr) == 1 or nil
@@ -264,7 +278,7 @@ local function fl_set(mbid, id, uid, modseq, flags, kept)
 end
 
 -- gone:<mailbox> remembers the UIDs that left it, scored by modseq (QRESYNC), the newest
--- EXPUNGED_KEPT of them (set by scripts.ts); 'gfloor' in the mailbox hash is the highest modseq
+-- EXPUNGED_KEPT of them (set by library.ts); 'gfloor' in the mailbox hash is the highest modseq
 -- forgotten.
 local function note_gone(mbid, uid, modseq)
   local k = P .. 'gone:' .. mbid
