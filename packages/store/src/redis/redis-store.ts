@@ -74,7 +74,6 @@ import {
   joinFlags,
   partsOf,
   splitFlags,
-  wireBytes,
 } from "./codec.js";
 import {
   checkRedisUrl,
@@ -504,7 +503,9 @@ export class RedisStore implements MailStore {
     const args: Arg[] = [
       input.deliveryId,
       deadline,
-      uploaded ? "" : wireBytes(input.body),
+      // The message's bytes as they are: the delivery's command is written as bytes
+      // (command-bytes.ts), not joined as a string.
+      uploaded ? "" : input.body,
       uploaded ? "1" : "",
     ];
     const targets: DeliveryTarget[] = [];
@@ -530,7 +531,7 @@ export class RedisStore implements MailStore {
       args.push(
         address,
         folder,
-        wireBytes(copy.head),
+        copy.head,
         JSON.stringify(meta),
         copy.envelope ? JSON.stringify(copy.envelope) : "",
         joinFlags(flags),
