@@ -28,6 +28,12 @@ export interface CompiledMatcher {
   /** The value, or the pattern's source. */
   readonly value: string;
   readonly ignoreCase: boolean;
+  /**
+   * A text that every candidate the matcher accepts holds once case-folded (foldCase), or
+   * undefined when it cannot say (patterns, an empty `equals`): an index of folded texts may pass
+   * over whatever lacks it, and test only the rest. Never decides a match on its own.
+   */
+  readonly needle: string | undefined;
   test(candidate: string): boolean;
   /** `contains "Welcome"`, `equals "Welcome!"`, `matches /^Wel/i`: for problem details and reports. */
   describe(): string;
@@ -74,6 +80,21 @@ function patternOf(spec: MatcherObjectSpec): Pattern {
   return withCase(compilePattern(spec.regex ?? "", spec.flags ?? ""), spec.ignoreCase);
 }
 
+/**
+ * The one case folding of caseless criteria: `contains` (any case) and caseless `equals` compare
+ * folded texts, and an index that prefilters for them (CompiledMatcher.needle) folds with this.
+ */
+export function foldCase(text: string): string {
+  return text.toLowerCase();
+}
+
+/*
+ * Whether `text` found in a candidate is still found, folded, in the folded candidate: folding maps
+ * one code point at a time but for a capital sigma (final or not, by what is around it), and a
+ * text with half a surrogate pair may match half of a pair that folds to another.
+ */
+const FOLDS_IN_CONTEXT = /\u03a3|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 // The only characters outside ASCII whose lowercase holds an ASCII one: U+0130 (to "i" and a
 // combining dot) and the Kelvin sign U+212A (to "k").
@@ -88,7 +109,7 @@ const LOWERS_TO_ASCII = /[\u0130\u212a]/;
  * two above: a candidate holding one of those is lowercased as before.
  */
 function caselessContains(lower: string): (candidate: string) => boolean {
-  const slow = (c: string) => c.toLowerCase().includes(lower);
+  const slow = (c: string) => foldCase(c).includes(lower);
   if (!ASCII_ONLY.test(lower)) return slow;
   const search = new RegExp(lower.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&"), "i");
   return (c) => search.test(c) || (LOWERS_TO_ASCII.test(c) && slow(c));
@@ -115,6 +136,7 @@ export function compileMatcher(spec: MatcherSpec, options: MatcherOptions = {}):
       kind: "pattern",
       value: pattern.source,
       ignoreCase: pattern.flags.includes("i"),
+      needle: undefined,
       test: (candidate) => pattern.test(candidate),
       describe: () => `matches ${pattern}`,
     };
@@ -123,12 +145,14 @@ export function compileMatcher(spec: MatcherSpec, options: MatcherOptions = {}):
     const wanted = object.equals;
     checkValue("equals", wanted, 0);
     const ignoreCase = object.ignoreCase ?? options.caseless === true;
-    const lower = wanted.toLowerCase();
+    const lower = foldCase(wanted);
     return {
       kind: "equals",
       value: wanted,
       ignoreCase,
-      test: ignoreCase ? (c) => c.toLowerCase() === lower : (c) => c === wanted,
+      // Equal texts fold to equal texts, in any case.
+      needle: lower === "" ? undefined : lower,
+      test: ignoreCase ? (c) => foldCase(c) === lower : (c) => c === wanted,
       describe: () =>
         `equals ${JSON.stringify(wanted)}${ignoreCase && !options.caseless ? " (any case)" : ""}`,
     };
@@ -136,11 +160,13 @@ export function compileMatcher(spec: MatcherSpec, options: MatcherOptions = {}):
   const wanted = object.contains ?? "";
   checkValue("contains", wanted, 1);
   const ignoreCase = object.ignoreCase ?? true;
+  const lower = foldCase(wanted);
   return {
     kind: "contains",
     value: wanted,
     ignoreCase,
-    test: ignoreCase ? caselessContains(wanted.toLowerCase()) : (c) => c.includes(wanted),
+    needle: ignoreCase || !FOLDS_IN_CONTEXT.test(wanted) ? lower : undefined,
+    test: ignoreCase ? caselessContains(lower) : (c) => c.includes(wanted),
     describe: () => `contains ${JSON.stringify(wanted)}${ignoreCase ? "" : " (exact case)"}`,
   };
 }

@@ -1,5 +1,12 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileMatcher, compilePatternText, MatcherError, parseMatcherText } from "../src/index.js";
+import {
+  compileMatcher,
+  compilePatternText,
+  foldCase,
+  MatcherError,
+  parseMatcherText,
+} from "../src/index.js";
 
 function refusal(run: () => unknown): MatcherError {
   try {
@@ -193,5 +200,62 @@ describe("22 classic catastrophic patterns", () => {
     });
     // Backreferences and repetition counts over 1,000 are all RE2 refuses here.
     expect(refused.map(([p]) => p)).toEqual(["(.*){1,32000}[bc]", "^(a+)\\1*$"]);
+  });
+});
+
+describe("the needle: what every accepted candidate holds once folded", () => {
+  // Letters whose folding depends on what is around them, changes their length, or crosses into ASCII,
+  // a pair and lone halves of it (Deseret capital and small letter), and plain ASCII.
+  const unit = fc.constantFrom(
+    ..."aAbBsSkK iI.<>@-".split(""),
+    "Σ",
+    "σ",
+    "ς",
+    "İ",
+    "ı",
+    "\u212a",
+    "ß",
+    "ẞ",
+    "Ä",
+    "ä",
+    "\u{10400}",
+    "\u{10428}",
+    "\ud801",
+    "\udc00",
+  );
+  const text = fc.string({ unit, maxLength: 8 });
+  const specs = (value: string) => [
+    { contains: value },
+    { contains: value, ignoreCase: false },
+    { equals: value },
+    { equals: value, ignoreCase: true },
+  ];
+
+  it("is found in the folded candidate whenever the matcher accepts it", () => {
+    fc.assert(
+      fc.property(text, text, text, (before, value, after) => {
+        for (const candidate of [`${before}${value}${after}`, value, value.toUpperCase(), before]) {
+          for (const spec of specs(value)) {
+            if (value === "") continue;
+            const m = compileMatcher(spec);
+            if (m.needle !== undefined && m.test(candidate))
+              expect(foldCase(candidate).includes(m.needle)).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("is the folded value, but none for patterns, empty values and exact-case text that folds by context", () => {
+    expect(compileMatcher("WELCOME").needle).toBe("welcome");
+    expect(compileMatcher('"Grüße"').needle).toBe("grüße");
+    expect(compileMatcher({ contains: "İstanbul", ignoreCase: false }).needle).toBe("i̇stanbul");
+    expect(compileMatcher("/welcome/i").needle).toBeUndefined();
+    expect(compileMatcher({ equals: "" }).needle).toBeUndefined();
+    // A capital sigma folds to σ or ς by what follows: "ΟΔΥΣΣ" holds "ΟΔΥΣ", "οδυσσ" not "οδυς".
+    expect(compileMatcher({ contains: "ΟΔΥΣ", ignoreCase: false }).test("ΟΔΥΣΣΕΥΣ")).toBe(true);
+    expect(compileMatcher({ contains: "ΟΔΥΣ", ignoreCase: false }).needle).toBeUndefined();
+    expect(compileMatcher({ contains: "\udc00", ignoreCase: false }).needle).toBeUndefined();
   });
 });

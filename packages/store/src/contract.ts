@@ -121,12 +121,40 @@ export type ScanTest = (msg: ScannedMessage) => boolean;
 export interface ScanOptions {
   /** Stop at this many matches (default: no limit). */
   limit?: number;
+  /** What the test needs of a message's texts: a store may pass over those without it (see ScanPrefilter). */
+  prefilter?: ScanPrefilter;
+}
+
+/**
+ * Texts the scan's test requires, each case-folded with foldCase (@sandmail/matcher): the test
+ * passes no message unless its subject, one of its senderForms, one of its recipientForms
+ * (shared/address-forms.ts), folded, holds the text given for that field. A store may use an index
+ * of those folded fields to skip the messages that certainly lack it: those are not tested but
+ * told to `passed`, in seq order, interleaved with the tests, so the caller sees every message of
+ * the scan once either way. A store without such an index tests every message, as without it.
+ */
+export interface ScanPrefilter {
+  subject?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  passed(messages: PassedMessages): void;
+}
+
+/**
+ * A run of consecutive messages of the scan (seq ascending) passed over untested. The store may
+ * hand the same object, refilled, every time: read it during the call.
+ */
+export interface PassedMessages {
+  readonly count: number;
+  /** The i-th of them (0: the oldest). */
+  seq(i: number): number;
+  id(i: number): string;
 }
 
 export interface ScanResult {
   /** The messages the test passed, seq ascending, as listMessages would answer them. */
   matched: StoredMessage[];
-  /** Every message with afterSeq < seq <= scannedTo was tested (afterSeq when none was). */
+  /** Every message with afterSeq < seq <= scannedTo was tested or passed over (ScanPrefilter); afterSeq when none was. */
   scannedTo: number;
   /** True when no message past scannedTo was there when the scan stopped. */
   done: boolean;

@@ -3,6 +3,7 @@ export type * from "./contract.js";
 export { MemoryStore, type MemoryStoreOptions } from "./memory/memory-store.js";
 export { isClusterUrl, openQueueConnection, type RedisConnection } from "./redis/connection.js";
 export { RedisStore, type RedisStoreOptions } from "./redis/redis-store.js";
+export { recipientForms, senderForms } from "./shared/address-forms.js";
 export { byFolderName } from "./shared/mailbox-names.js";
 export { FlagSets, UidColumns } from "./shared/uid-columns.js";
 export { isDeliveryId, isWebhookId, newDeliveryId } from "./shared/webhook-inputs.js";

@@ -105,7 +105,27 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
         expect(deleted).toMatchObject({ type: "run.deleted", runId: run.id });
         expect(await store.getRun(run.id)).toBeUndefined();
         expect(await store.deleteRun(run.id)).toBe(false);
-        await expect(store.getRaw(run.id, msg.id)).rejects.toMatchObject({ code: "run_not_found" });
+        // Gone for every read and write at once, whatever is left of its data to remove.
+        const gone = { code: "run_not_found" };
+        await expect(store.getRaw(run.id, msg.id)).rejects.toMatchObject(gone);
+        await expect(store.getMessage(run.id, msg.id)).rejects.toMatchObject(gone);
+        await expect(store.listMessages(run.id)).rejects.toMatchObject(gone);
+        await expect(store.listInboxes(run.id)).rejects.toMatchObject(gone);
+        await expect(store.listMailboxes(run.id, "u@x.test")).rejects.toMatchObject(gone);
+        await expect(store.mailboxIndex(run.id, msg.mailboxId)).rejects.toMatchObject(gone);
+        await expect(store.runCounts(run.id)).rejects.toMatchObject(gone);
+        await expect(store.currentSeq(run.id)).rejects.toMatchObject(gone);
+        await expect(store.eventsSince(run.id, 0)).rejects.toMatchObject(gone);
+        await expect(store.subscribe(run.id, () => {})).rejects.toMatchObject(gone);
+        await expect(store.getDnsRecords(run.id)).rejects.toMatchObject(gone);
+        await expect(store.appendMessage(run.id, appendInput("u@x.test", "late"))).rejects.toMatchObject(
+          gone,
+        );
+        await expect(
+          store.updateFlags(run.id, [msg.id], { op: "add", flags: ["\\Seen"] }),
+        ).rejects.toMatchObject(gone);
+        expect(await store.activeFaults(run.id)).toBeUndefined();
+        expect((await store.listRuns()).some((row) => row.run.id === run.id)).toBe(false);
         // The same id created again starts empty: nothing of the old run survives.
         await store.createRun({ id: run.id, ttlSeconds: 60, limits });
         expect(await store.getRaw(run.id, msg.id)).toBeUndefined();

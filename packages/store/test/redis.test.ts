@@ -2,7 +2,7 @@ import { indexMimeTree } from "@sandmail/mime";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { startRedisServer, type TestRedis } from "../../../test/support/redis-server.js";
-import { RedisStore } from "../src/index.js";
+import { newDeliveryId, RedisStore } from "../src/index.js";
 import { RunKeys } from "../src/redis/keys.js";
 import { defineScripts, scriptCall } from "../src/redis/scripts.js";
 import { appendedMeta, expungedKept } from "../src/shared/inputs.js";
@@ -175,9 +175,7 @@ describe("RedisStore across processes", () => {
     expect(await raw.keys(`*${run.id}*`)).toEqual([]);
   });
 
-  it("deletes a run of 15,000 addresses, whose delete script names over 100,000 keys", async () => {
-    // Each address brings its message, index, folder-name and subscription keys and its INBOX's
-    // four: the one call that deletes them all once overflowed the JavaScript stack in the client.
+  it("deletes a run of 15,000 addresses (over 100,000 keys) in steps that each hold Redis briefly", async () => {
     const run = await a.createRun({
       id: uniqueRunId(),
       ttlSeconds: 300,
@@ -189,9 +187,106 @@ describe("RedisStore across processes", () => {
       );
     }
     expect((await raw.keys(`sm:{${run.id}}:*`)).length).toBeGreaterThan(100_000);
-    expect(await a.deleteRun(run.id)).toBe(true);
-    expect(await raw.keys(`sm:{${run.id}}:*`)).toEqual([]);
+    // Redis is held only by bounded steps: one script deleting every key at once held it ~450 ms
+    // (0.9 s on a loaded machine); a step of 500 keys takes a few ms.
+    const longest = await longestCommandMs(raw, run.id, () => a.deleteRun(run.id));
+    expect(longest.result).toBe(true);
+    expect(longest.ms).toBeLessThan(100);
+    expect(await keysOf(raw, run.id)).toEqual([]);
     expect(await b.getRun(run.id)).toBeUndefined();
+  });
+
+  it("deletes an address with more folders than a step takes whole, and webhooks with their deliveries", async () => {
+    const guarded = await RedisStore.connect({ url: inject("redisUrl"), checkKeys: true });
+    try {
+      const run = await guarded.createRun({ id: uniqueRunId(), ttlSeconds: 300, limits });
+      await guarded.appendMessage(run.id, appendInput("u@x.test", "s"));
+      for (let i = 0; i < 300; i++) await guarded.createMailbox(run.id, "u@x.test", `F${i}`);
+      for (let w = 0; w < 2; w++) {
+        const hook = await guarded.webhooks.create(run.id, {
+          url: "http://127.0.0.1:9/",
+          events: ["message.received"],
+          secret: "whsec_x",
+        });
+        const deliveries = Array.from({ length: 300 }, (_, i) => ({
+          id: newDeliveryId(),
+          event: "message.received" as const,
+          eventSeq: hook.cursor + i + 1,
+          body: "{}",
+        }));
+        await guarded.webhooks.addDeliveries(run.id, hook.id, hook.cursor + 300, deliveries);
+      }
+      const before = await keysOf(raw, run.id);
+      expect(before.filter((k) => k.includes(":mb:")).length).toBeGreaterThan(300);
+      expect(before.filter((k) => k.includes(":dl:")).length).toBeGreaterThan(100);
+      expect(await guarded.deleteRun(run.id)).toBe(true);
+      expect(await keysOf(raw, run.id)).toEqual([]);
+      expect(await guarded.deleteRun(run.id)).toBe(false);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  /** A run with `n` addresses of one message each, deleted only as far as its tombstone. */
+  async function tombstoned(n: number): Promise<{ id: string; keys: RunKeys; gen: string }> {
+    const run = await a.createRun({
+      id: uniqueRunId(),
+      ttlSeconds: 300,
+      limits: { maxMessages: n, maxBytes: 1e9 },
+    });
+    for (let i = 0; i < n; i += 500) {
+      await Promise.all(
+        Array.from({ length: Math.min(500, n - i) }, (_, j) =>
+          a.appendMessage(run.id, appendInput(`u${i + j}@x.test`, "s")),
+        ),
+      );
+    }
+    // The first step of a delete, as a process that stopped right after it left things.
+    const keys = new RunKeys("sm:", run.id);
+    const scripts = defineScripts(raw, expungedKept(undefined));
+    const gen = uniqueRunId("g");
+    expect(await scripts.fns.smDeleteRun(scriptCall("smDeleteRun", keys, run.id, [gen]))).toBe(1);
+    return { id: run.id, keys, gen };
+  }
+
+  it("finishes a delete left midway by a stopped process when another store starts", async () => {
+    const run = await tombstoned(1200);
+    await raw.zadd("sm:deleting", Date.now(), run.id);
+    // One bounded step of the drain done, then the process is gone.
+    const scripts = defineScripts(raw, expungedKept(undefined));
+    const ids = await raw.zrange(`${run.keys.prefix}seq`, "0", "99");
+    const step = [run.gen, "z", "seq", ids.length, ...ids, ...ids.map((id) => `m:${id}`)];
+    expect(await scripts.fns.smDrainRun(scriptCall("smDrainRun", run.keys, run.id, step))).toBe(1);
+    expect(await raw.zcard(`${run.keys.prefix}seq`)).toBe(1100);
+    // Gone for every reader already.
+    expect(await b.getRun(run.id)).toBeUndefined();
+    await expect(b.listMessages(run.id)).rejects.toMatchObject({ code: "run_not_found" });
+    const left = (await keysOf(raw, run.id)).length;
+    expect(left).toBeGreaterThan(5000);
+    // A process starting drains what the queue names.
+    const c = await RedisStore.connect(inject("redisUrl"));
+    try {
+      await vi.waitFor(async () => expect(await keysOf(raw, run.id)).toEqual([]), { timeout: 20_000 });
+      await vi.waitFor(async () => expect(await raw.zscore("sm:deleting", run.id)).toBeNull());
+    } finally {
+      await c.close();
+    }
+  });
+
+  it("creates a run again under a deleted one's id only once every key of the old one is gone", async () => {
+    const run = await tombstoned(600);
+    expect((await keysOf(raw, run.id)).length).toBeGreaterThan(3000);
+    const again = await b.createRun({ id: run.id, ttlSeconds: 60, limits });
+    expect(again.id).toBe(run.id);
+    // Only the new run's hash: nothing of the old run is left to show through.
+    expect(await keysOf(raw, run.id)).toEqual([run.keys.run]);
+    expect(await b.listInboxes(run.id)).toEqual([]);
+    expect(await a.runCounts(run.id)).toEqual({ messages: 0, bytes: 0, inboxes: 0 });
+    // A step of the old deletion arriving late touches nothing of the new run.
+    const scripts = defineScripts(raw, expungedKept(undefined));
+    const late = [run.gen, "s", "addrs", 0, "run", "seq"];
+    expect(await scripts.fns.smDrainRun(scriptCall("smDrainRun", run.keys, run.id, late))).toBe(0);
+    expect(await a.getRun(run.id)).toEqual(again);
   });
 
   it("sends a large body ahead of its delivery a MiB per command, and keeps no copy of it", async () => {
@@ -507,3 +602,34 @@ describe("RedisStore while Redis is down", () => {
     expect((await store.listMessages(run.id)).length).toBeGreaterThan(0);
   });
 });
+
+/** The run's keys, found by SCAN over its prefix (its hash tag). */
+async function keysOf(raw: Redis, runId: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, keys] = await raw.scan(cursor, "MATCH", `sm:{${runId}}:*`, "COUNT", 10_000);
+    cursor = next;
+    found.push(...keys);
+  } while (cursor !== "0");
+  return found;
+}
+
+/**
+ * The longest command Redis ran for the run (SLOWLOG: the server's own time, a script counted
+ * whole) while `fn` ran. Only commands naming the run count: other test files share the server.
+ */
+async function longestCommandMs<T>(raw: Redis, runId: string, fn: () => Promise<T>) {
+  const [, threshold] = (await raw.config("GET", "slowlog-log-slower-than")) as [string, string];
+  await raw.config("SET", "slowlog-log-slower-than", "1000");
+  try {
+    await raw.slowlog("RESET");
+    const result = await fn();
+    const entries = (await raw.slowlog("GET", -1)) as Array<[number, number, number, string[]]>;
+    const mine = entries.filter(([, , , args]) => args.some((arg) => String(arg).includes(`{${runId}}`)));
+    expect(mine.length).toBeGreaterThan(0);
+    return { result, ms: Math.max(...mine.map(([, , us]) => Number(us))) / 1000 };
+  } finally {
+    await raw.config("SET", "slowlog-log-slower-than", threshold);
+  }
+}

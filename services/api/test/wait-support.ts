@@ -36,6 +36,9 @@ export class CountingStore extends MemoryStore {
     };
   }
 
+  /** Messages scanMessages handed to a test (not those a prefilter passed over). */
+  tested = 0;
+
   /** Every listMessages and scanMessages query, in order. */
   readonly queries: MessageQuery[] = [];
 
@@ -51,7 +54,11 @@ export class CountingStore extends MemoryStore {
     options?: ScanOptions,
   ): Promise<ScanResult> {
     this.queries.push({ ...query });
-    return this.#afterRead(await super.scanMessages(runId, query, test, options));
+    const counted = (msg: ScannedMessage) => {
+      this.tested++;
+      return test(msg);
+    };
+    return this.#afterRead(await super.scanMessages(runId, query, counted, options));
   }
 
   async #afterRead<T>(result: T): Promise<T> {

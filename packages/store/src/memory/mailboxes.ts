@@ -161,6 +161,7 @@ export function deleteMailbox(ctx: StoreContext, state: RunState, address: strin
   removeSorted(state.bySeq, recs, bySeqKey);
   removeSorted(inbox.bySeq, recs, bySeqKey);
   unindexRecipients(state, recs);
+  state.columns.remove(recs);
   mb.index = new UidColumns();
   inbox.byName.delete(folder);
   state.mailboxes.delete(mb.id);

@@ -215,7 +215,7 @@ export class MemoryStore implements MailStore {
   async scanMessages(runId: string, query: ScanQuery, test: ScanTest, options: ScanOptions = {}) {
     const state = this.#runs.get(runId);
     const address = query.address === undefined ? undefined : checkAddress(query.address);
-    return messages.scanMessages(state, query, address, test, scanLimit(options.limit));
+    return messages.scanMessages(state, query, address, test, scanLimit(options.limit), options.prefilter);
   }
 
   async mailboxIndex(runId: string, mailboxId: string): Promise<UidColumns> {

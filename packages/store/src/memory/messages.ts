@@ -15,7 +15,9 @@ import type {
   DeliveryInput,
   ExpungedUids,
   MessageQuery,
+  PassedMessages,
   ScannedMessage,
+  ScanPrefilter,
   ScanQuery,
   ScanResult,
   ScanTest,
@@ -29,6 +31,7 @@ import type { UidColumns } from "../shared/uid-columns.js";
 import { emit, emitAdded, emitMoved } from "./events.js";
 import { targetMailbox } from "./mailboxes.js";
 import { indexRecipients, mergedRange, recipientSources, unindexRecipients } from "./recipients.js";
+import { CHUNK_END, pickNeedle, SEARCH_END } from "./scan-columns.js";
 import { insertSorted, lowerBound, removeSorted } from "./sorted.js";
 import {
   bySeqKey,
@@ -269,9 +272,49 @@ class ScanView implements ScannedMessage {
 const SCAN_CLOCK_EVERY = 256;
 
 /**
+ * Records of a list passed over by a prefiltered scan, as ScanPrefilter.passed sees them: one
+ * object refilled for each run of them.
+ */
+class PassedRun implements PassedMessages {
+  list: readonly MessageRecord[] = [];
+  from = 0;
+  count = 0;
+
+  fill(list: readonly MessageRecord[], from: number, to: number): this {
+    this.list = list;
+    this.from = from;
+    this.count = to - from;
+    return this;
+  }
+
+  seq(i: number): number {
+    return (this.list[this.from + i] as MessageRecord).seq;
+  }
+
+  id(i: number): string {
+    return (this.list[this.from + i] as MessageRecord).id;
+  }
+}
+
+// A prefiltered scan searches the run's columns, all of the run from afterSeq on: for a list
+// much shorter than that (a small inbox in a large run), or short anyway, testing it is cheaper.
+const PREFILTER_MIN_RECORDS = 256;
+const PREFILTER_MAX_RUN_RATIO = 16;
+
+function prefilterPays(state: RunState, list: MessageRecord[], from: number, afterSeq: number): boolean {
+  const left = list.length - from;
+  if (left < PREFILTER_MIN_RECORDS) return false;
+  if (list === state.bySeq) return true;
+  const runLeft = state.bySeq.length - lowerBound(state.bySeq, afterSeq + 1, bySeqKey);
+  return left * PREFILTER_MAX_RUN_RATIO >= runLeft;
+}
+
+/**
  * MailStore.scanMessages: the records of the query's seq-ordered list from afterSeq on, each tested
  * in place, until `limit` matches, the end, or this turn of the event loop has been busy long
- * enough (loopBusy, shared with the other work that yields).
+ * enough (loopBusy, shared with the other work that yields). With a prefilter, on one list that is
+ * not much shorter than the run, only the records the run's scan columns find its needle in are
+ * tested; the runs of records between them are told to `prefilter.passed`.
  */
 export function scanMessages(
   state: RunState,
@@ -279,6 +322,7 @@ export function scanMessages(
   address: string | undefined,
   test: ScanTest,
   limit: number,
+  prefilter?: ScanPrefilter,
 ): ScanResult {
   const afterSeq = query.afterSeq ?? 0;
   const matched: StoredMessage[] = [];
@@ -306,7 +350,41 @@ export function scanMessages(
   const only = sources.length === 1 ? (sources[0] as MessageRecord[]) : undefined;
   if (only) {
     // One list (the run's or an inbox's): walked by index, the common case.
-    for (let i = lowerBound(only, afterSeq + 1, bySeqKey); i < only.length; i++)
+    const start = lowerBound(only, afterSeq + 1, bySeqKey);
+    const wanted = prefilter && pickNeedle(prefilter);
+    if (prefilter && wanted && prefilterPays(state, only, start, afterSeq)) {
+      const search = state.columns.search(wanted.field, wanted.needle, afterSeq);
+      const run = new PassedRun();
+      let i = start;
+      /** Passes over only[i, to). */
+      const pass = (to: number) => {
+        if (to <= i) return;
+        prefilter.passed(run.fill(only, i, to));
+        scannedTo = (only[to - 1] as MessageRecord).seq;
+        i = to;
+      };
+      for (;;) {
+        const seq = search.next();
+        if (seq === SEARCH_END) {
+          pass(only.length);
+          return { matched, scannedTo, done: true };
+        }
+        if (seq === CHUNK_END) {
+          pass(lowerBound(only, search.reached + 1, bySeqKey));
+          // Only once something was looked at, so the next call starts further on.
+          if (i > start && loopBusy()) return { matched, scannedTo, done: i >= only.length };
+          continue;
+        }
+        const at = lowerBound(only, seq, bySeqKey);
+        pass(at);
+        const rec = only[at];
+        // Not in this list (another inbox's) or gone.
+        if (rec?.seq !== seq) continue;
+        i = at + 1;
+        if (visit(rec)) return { matched, scannedTo, done: i >= only.length };
+      }
+    }
+    for (let i = start; i < only.length; i++)
       if (visit(only[i] as MessageRecord)) return { matched, scannedTo, done: i === only.length - 1 };
   } else {
     const records = mergedRange(sources, afterSeq, undefined, true);
@@ -402,6 +480,7 @@ export function moveMessages(state: RunState, messageIds: string[], dest: Mailbo
     if (from.address !== dest.address) {
       removeSorted(inboxOf(state, from.address).bySeq, [rec], bySeqKey);
       insertSorted(inboxOf(state, dest.address).bySeq, rec, bySeqKey);
+      state.columns.unsure(rec);
     }
     if (!seen) dest.unseen++;
     mapping.push({ messageId: rec.id, uid: fromUid, newMessageId: rec.id, newUid: rec.uid });
@@ -416,6 +495,7 @@ export function deleteMessages(state: RunState, messageIds: string[]): number {
   removeFromIndexes(recs);
   removeSorted(state.bySeq, recs, bySeqKey);
   unindexRecipients(state, recs);
+  state.columns.remove(recs);
   for (const [address, group] of groupBy(recs, (r) => r.mailbox.address)) {
     removeSorted(inboxOf(state, address).bySeq, group, bySeqKey);
   }
@@ -481,6 +561,7 @@ function insert(state: RunState, rec: MessageRecord): void {
   insertSorted(state.bySeq, rec, bySeqKey);
   insertSorted(inboxOf(state, rec.mailbox.address).bySeq, rec, bySeqKey);
   indexRecipients(state, rec);
+  state.columns.add(rec);
   rec.mailbox.index.push(rec.uid, rec.id, rec.flags, rec.modSeq);
   state.bytes += rec.raw.length;
   // checkQuota saw it fit earlier in this same synchronous step.

@@ -3,6 +3,7 @@ import type { CreateRunInput } from "../contract.js";
 import { checkCreateRun, runFromInput } from "../shared/inputs.js";
 import { emit } from "./events.js";
 import { RawSlabs } from "./raw-slabs.js";
+import { ScanColumns } from "./scan-columns.js";
 import { SessionRing } from "./sessions.js";
 import type { RunState } from "./state.js";
 
@@ -47,6 +48,7 @@ export class RunRegistry {
       messages: new Map(),
       bySeq: [],
       byRecipient: new Map(),
+      columns: new ScanColumns(),
       raw: new RawSlabs(),
       bytes: 0,
       budget,

@@ -13,6 +13,7 @@ import type { UidColumns } from "../shared/uid-columns.js";
 import type { ExpungeLog } from "./expunge-log.js";
 import type { FaultsRecord } from "./faults.js";
 import type { RawSlabs } from "./raw-slabs.js";
+import type { ScanColumns } from "./scan-columns.js";
 import type { SessionRing } from "./sessions.js";
 import type { WebhookRecord } from "./webhooks.js";
 
@@ -91,6 +92,8 @@ export interface RunState {
   bySeq: MessageRecord[];
   /** Messages by recipientKeys (shared/recipients.ts), each list sorted by seq ascending. */
   byRecipient: Map<string, MessageRecord[]>;
+  /** Folded subject and address forms of every message, for prefiltered scans. */
+  columns: ScanColumns;
   bytes: number;
   /** The process's memory budget `bytes` is also charged to, when there is one. */
   budget: ByteBudget | undefined;

@@ -15,7 +15,7 @@ const CRLF = 0x0a0d; // "\r\n" as a little-endian uint16
  * argument). ioredis builds a command's bytes as a string, concatenated piece by piece and
  * encoded again as the socket writes it: a delivery (40-odd arguments, the message among them)
  * allocated about twice its size in strings that way, and its message was first copied into a
- * string too (codec.ts wireBytes). Here a Buffer argument is copied once, a string is encoded
+ * string too, to keep every argument a string. Here a Buffer argument is copied once, a string is encoded
  * once, and nothing else is allocated for a command that fits the slab. The command is otherwise
  * ioredis's own (its reply, timeout, cluster routing by its keys).
  */

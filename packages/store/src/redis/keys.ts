@@ -21,6 +21,8 @@ export const FIXED_KEYS = [
   "ssh",
   "whs",
   "rcpts",
+  // A deleted run's tombstone, while its keys are removed: last, as the last to go (drain.ts).
+  "dead",
 ] as const;
 
 export type FixedKey = (typeof FIXED_KEYS)[number];
@@ -37,6 +39,11 @@ export class RunKeys {
   constructor(keyPrefix: string, runId: string) {
     this.prefix = `${keyPrefix}{${runId}}:`;
     this.run = `${this.prefix}run`;
+  }
+
+  /** A deleted run's tombstone (its run hash renamed) while its keys are removed (lua/runs.ts). */
+  get tombstone(): string {
+    return `${this.prefix}dead`;
   }
 
   get channel(): string {

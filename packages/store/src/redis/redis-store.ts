@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import {
   type ActiveFaults,
   DefaultFolders,
@@ -82,6 +83,7 @@ import {
   readyWaiter,
   writeBatcher,
 } from "./connection.js";
+import { DRAIN_EVERY_MS, RunDrainer } from "./drain.js";
 import { commitOutcome, toStoreError } from "./errors.js";
 import { IndexCache } from "./index-cache.js";
 import { KeyHints } from "./key-hints.js";
@@ -175,6 +177,8 @@ export class RedisStore implements MailStore {
   readonly #waitReplicas: number;
   readonly #replicaWaitMs: number;
   readonly webhooks: RedisWebhooks;
+  readonly #drainer: RunDrainer;
+  readonly #drainTimer: ReturnType<typeof setInterval>;
 
   constructor(options: RedisStoreOptions) {
     if (!options) throw new SandmailError("invalid_request", "Redis url missing");
@@ -210,6 +214,18 @@ export class RedisStore implements MailStore {
       (runId) => this.#keys(runId).prefix,
       this.#prefix,
     );
+    this.#drainer = new RunDrainer(
+      () => this.#redis,
+      (fn) => this.#exec(fn),
+      (runId, args) => this.#script("smDrainRun", runId, args),
+      (runId) => this.#keys(runId),
+      this.#prefix,
+    );
+    // Deletions a process stopped midway: now, and from time to time, whoever finds them.
+    const drainQueued = () => void this.#drainer.drainQueued().catch(() => {});
+    drainQueued();
+    this.#drainTimer = setInterval(drainQueued, DRAIN_EVERY_MS);
+    this.#drainTimer.unref();
     this.#messages = new MessageCache(options.cacheBytes ?? 128 * 1024 * 1024);
     // A row of an index costs about 64 bytes here (columns, id string and its slot).
     this.#indexes = new IndexCache(Math.floor((options.cacheBytes ?? 128 * 1024 * 1024) / 256));
@@ -262,6 +278,12 @@ export class RedisStore implements MailStore {
         await this.#exec(() => this.#redis.zadd(this.#runRegistry, run.expiresAt.getTime(), id));
         return run;
       } catch (err) {
+        if (attempt < 5 && /\brun_deleting\b/.test((err as Error).message)) {
+          // A run of this id was deleted and its keys are still being removed: finish that (the
+          // new run must not meet them), or take another id.
+          if (input.id !== undefined) await this.#drainer.drain(id);
+          continue;
+        }
         if (input.id === undefined && attempt < 5 && (err as SandmailError).code === "run_exists") continue;
         throw err;
       }
@@ -282,8 +304,19 @@ export class RedisStore implements MailStore {
     this.#messages.dropRun(runId);
     this.#indexes.dropRun(runId);
     this.#keyHints.dropRun(runId);
-    const deleted = (await this.#script("smDeleteRun", runId, [])) === 1;
+    // The run is gone for everyone in one O(1) step (its run hash becomes its tombstone); its
+    // keys go in bounded steps after it (drain.ts), which this call waits for, though a failure
+    // there leaves them to the queue rather than failing a delete that happened.
+    const gen = randomBytes(8).toString("hex");
+    const deleted = (await this.#script("smDeleteRun", runId, [gen])) === 1;
     await this.#exec(() => this.#redis.zrem(this.#runRegistry, runId));
+    if (deleted) {
+      await this.#drainer
+        .enqueue(runId)
+        .then(() => this.#drainer.drain(runId))
+        // Left to whoever drains the queue next, or, not queued, to the keys' expiry (the run's).
+        .catch(() => {});
+    }
     return deleted;
   }
 
@@ -497,6 +530,9 @@ export class RedisStore implements MailStore {
     // from there. Its key outlives every retry of the script and then expires: a delivery that never
     // ran leaves nothing, and one that ran took the body into the message and deleted the key.
     const uploaded = input.body.length > UPLOAD_ABOVE_BYTES;
+    // A single copy's head is joined to the body here rather than in the script: a string the
+    // script makes costs redis-server a hash of every byte (lua/messages.ts APPEND_DELIVERY).
+    const joined = !uploaded && copies.length === 1 ? copies[0] : undefined;
     // The script's arguments (scripts.ts: 4 for the delivery, then 10 per copy), built once in one
     // pass over the copies before anything is sent: every delivery pays for this glue, so it keeps
     // to one array and one record per copy (the retries and need_keys rounds reuse them).
@@ -505,7 +541,7 @@ export class RedisStore implements MailStore {
       deadline,
       // The message's bytes as they are: the delivery's command is written as bytes
       // (command-bytes.ts), not joined as a string.
-      uploaded ? "" : input.body,
+      uploaded ? "" : joined ? Buffer.concat([joined.head, input.body]) : input.body,
       uploaded ? "1" : "",
     ];
     const targets: DeliveryTarget[] = [];
@@ -531,7 +567,7 @@ export class RedisStore implements MailStore {
       args.push(
         address,
         folder,
-        copy.head,
+        joined ? "" : copy.head,
         JSON.stringify(meta),
         copy.envelope ? JSON.stringify(copy.envelope) : "",
         joinFlags(flags),
@@ -1039,6 +1075,8 @@ export class RedisStore implements MailStore {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#drainTimer);
+    this.#drainer.close();
     this.#runCache.clear();
     await this.#subscriptions.close();
     await this.#redis.quit().catch(() => this.#redis.disconnect());

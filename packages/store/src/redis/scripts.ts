@@ -1,7 +1,7 @@
 import { type ChainableCommander, Cluster } from "ioredis";
 import type { RedisConnection } from "./connection.js";
 import { fcall, LibraryLoader } from "./functions.js";
-import { FIXED_KEYS, type RunKeys } from "./keys.js";
+import type { RunKeys } from "./keys.js";
 import { FIRE_FAULT, GET_FAULTS, GREYLIST_ATTEMPT, SET_FAULTS } from "./lua/faults.js";
 import { type Library, library, libraryBody } from "./lua/library.js";
 import {
@@ -34,7 +34,7 @@ import {
   MAILBOX_INDEX,
   RUN_COUNTS,
 } from "./lua/reads.js";
-import { CREATE_RUN, DELETE_RUN, SET_DNS } from "./lua/runs.js";
+import { CREATE_RUN, DELETE_RUN, DRAIN_RUN, SET_DNS } from "./lua/runs.js";
 import { ADD_SESSION, GET_SESSION, LIST_SESSIONS } from "./lua/sessions.js";
 import { WH_ADD, WH_CREATE, WH_DELETE, WH_DELIVERIES, WH_LIST, WH_RECORD, WH_RETRY } from "./lua/webhooks.js";
 
@@ -53,7 +53,6 @@ interface Script {
   keys: (k: RunKeys, a: readonly Arg[]) => string[];
 }
 
-const none = (): string[] => [];
 const str = (a: readonly Arg[], i: number): string => String(a[i] ?? "");
 const from = (a: readonly Arg[], i: number): string[] => a.slice(i).map(String);
 const messages = (k: RunKeys, ids: string[]): string[] => ids.map((id) => k.message(id));
@@ -87,8 +86,20 @@ const newMessage = (k: RunKeys, a: readonly Arg[], at: number, m: number, p: num
 ];
 
 const writes = {
-  smCreateRun: { lua: CREATE_RUN, keys: none },
-  smDeleteRun: { lua: DELETE_RUN, keys: (k) => k.fixed(...FIXED_KEYS) },
+  smCreateRun: { lua: CREATE_RUN, keys: (k) => [k.tombstone] },
+  smDeleteRun: { lua: DELETE_RUN, keys: (k) => k.fixed("dead", "events", "cache") },
+  // ARGV: generation, index kind, index key, n, n members, keys; keys after the run's prefix.
+  smDrainRun: {
+    lua: DRAIN_RUN,
+    keys: (k, a) => {
+      const n = Number(a[3] ?? 0);
+      return [
+        k.tombstone,
+        ...(str(a, 2) ? [k.prefix + str(a, 2)] : []),
+        ...from(a, 4 + n).map((s) => k.prefix + s),
+      ];
+    },
+  },
   smSetDns: { lua: SET_DNS, keys: (k) => k.fixed("dns", "cache") },
   smSetFaults: { lua: SET_FAULTS, keys: (k) => k.fixed("faults", "grey", "cache") },
   smFireFault: { lua: FIRE_FAULT, keys: (k) => k.fixed("faults") },

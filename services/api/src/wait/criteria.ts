@@ -1,4 +1,4 @@
-import { type AddressValue, SandmailError, type StoredMessage } from "@sandmail/core";
+import { SandmailError, type StoredMessage } from "@sandmail/core";
 import {
   type CompiledMatcher,
   compileMatcher,
@@ -7,7 +7,13 @@ import {
   matcherProblem,
 } from "@sandmail/matcher";
 import type { ParsedMessage } from "@sandmail/mime";
-import type { MessageQuery, ScannedMessage } from "@sandmail/store";
+import {
+  type MessageQuery,
+  recipientForms,
+  type ScannedMessage,
+  type ScanPrefilter,
+  senderForms,
+} from "@sandmail/store";
 import { htmlAsText } from "./html-text.js";
 
 /** A header criterion: the field name, and a value criterion (absent: the field only has to exist). */
@@ -69,6 +75,12 @@ export interface Criteria {
    * recipient index for a `to` it can answer (see indexedRecipient). Empty: the whole run.
    */
   readonly source: Pick<MessageQuery, "address" | "recipient">;
+  /**
+   * The folded texts matchesStored requires of the subject, sender and recipient forms
+   * (CompiledMatcher.needle), for a store's scan to pass over messages without them. Empty when
+   * the criteria on those fields are patterns, or absent.
+   */
+  readonly needles: Pick<ScanPrefilter, "subject" | "from" | "to">;
   /** Everything decidable from the stored record alone; never reads the message's bytes. */
   matchesStored(msg: ScannedMessage): boolean;
   /** The text and header criteria against the decoded message. */
@@ -80,13 +92,6 @@ export interface Criteria {
 function list<T>(value: T | T[] | undefined): T[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
-}
-
-function addressForms(values: AddressValue[], out: string[]): void {
-  for (const { name, address } of values) {
-    out.push(address);
-    if (name) out.push(name, `${name} <${address}>`);
-  }
 }
 
 /**
@@ -143,20 +148,8 @@ export function compileCriteria(input: CriteriaInput): Criteria {
       return false;
     if (unread !== undefined && msg.flags.includes("\\Seen") === unread) return false;
     if (subject && !subject.test(msg.summary.subject)) return false;
-    if (to) {
-      // Whoever the message was for: header recipients, the SMTP envelope (BCC) and the inbox it landed in.
-      const forms = [msg.address];
-      addressForms(msg.summary.to, forms);
-      addressForms(msg.summary.cc, forms);
-      if (msg.envelope) forms.push(...msg.envelope.rcptTo);
-      if (!forms.some((f) => to.test(f))) return false;
-    }
-    if (from) {
-      const forms: string[] = [];
-      addressForms(msg.summary.from, forms);
-      if (msg.envelope?.mailFrom) forms.push(msg.envelope.mailFrom);
-      if (!forms.some((f) => from.test(f))) return false;
-    }
+    if (to && !recipientForms(msg.address, msg.summary, msg.envelope).some((f) => to.test(f))) return false;
+    if (from && !senderForms(msg.summary, msg.envelope).some((f) => from.test(f))) return false;
     return true;
   };
 
@@ -202,6 +195,11 @@ export function compileCriteria(input: CriteriaInput): Criteria {
     source: {
       ...(inbox !== undefined ? { address: inbox } : {}),
       ...(recipient !== undefined ? { recipient } : {}),
+    },
+    needles: {
+      ...(subject?.needle !== undefined ? { subject: subject.needle } : {}),
+      ...(from?.needle !== undefined ? { from: from.needle } : {}),
+      ...(to?.needle !== undefined ? { to: to.needle } : {}),
     },
     ...(inbox !== undefined ? { inbox } : {}),
     ...(mailbox !== undefined ? { mailbox } : {}),

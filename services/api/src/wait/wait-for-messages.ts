@@ -1,6 +1,6 @@
 import { isSandmailError, loopBusy, type Run, SandmailError, type StoredMessage } from "@sandmail/core";
 import type { ParsedMessage } from "@sandmail/mime";
-import type { MailStore, ScannedMessage } from "@sandmail/store";
+import type { MailStore, PassedMessages, ScannedMessage, ScanPrefilter } from "@sandmail/store";
 import type { ParsedMessages } from "../views/parsed-messages.js";
 import { wholeCount } from "./answer-budget.js";
 import { type Criteria, matchMessage } from "./criteria.js";
@@ -91,6 +91,7 @@ class Wait {
     this.#high = req.criteria.after;
     this.#scannedTo = req.criteria.after;
     if (req.mark && req.mark.from >= req.criteria.after) this.#mark = req.mark;
+    this.#prefilter = { ...req.criteria.needles, passed: (messages) => this.#notePassed(messages) };
   }
 
   async run(): Promise<WaitOutcome> {
@@ -318,7 +319,9 @@ class Wait {
       run.id,
       { afterSeq: after, ...criteria.source },
       this.#testStored,
-      first ? { limit: this.#wanted() - this.#matched.size } : {},
+      first
+        ? { limit: this.#wanted() - this.#matched.size, prefilter: this.#prefilter }
+        : { prefilter: this.#prefilter },
     );
     for (const msg of matched) if (!this.#matched.has(msg.seq)) this.#matched.set(msg.seq, msg);
     return { scannedTo, done };
@@ -336,6 +339,31 @@ class Wait {
     if (fresh) this.#noteUnmatched(msg.id);
     return false;
   };
+
+  /**
+   * What #testStored requires of the texts (the criteria's needles): messages the store passes
+   * over for lacking it are non-matches, noted as #testStored notes them.
+   */
+  readonly #prefilter: ScanPrefilter;
+
+  /** #testStored's bookkeeping for a run of messages it would have turned down: the fresh ones are non-matches. */
+  #notePassed(messages: PassedMessages): void {
+    const { count } = messages;
+    if (count === 0 || messages.seq(count - 1) <= this.#high) return;
+    // The first above #high (seqs ascend).
+    let lo = 0;
+    let hi = count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (messages.seq(mid) > this.#high) hi = mid;
+      else lo = mid + 1;
+    }
+    this.#high = messages.seq(count - 1);
+    // Only the newest few are kept: the others only count.
+    const kept = Math.max(lo, count - UNMATCHED_KEPT);
+    this.#unmatchedCount += kept - lo;
+    for (let i = kept; i < count; i++) this.#noteUnmatched(messages.id(i));
+  }
 
   /**
    * Looks again at everything after the first scan: messages past an early stop, and any whose

@@ -51,7 +51,7 @@ end
 -- DECLARED is made from KEYS by the first want() of a call: most calls never want a key.
 local DECLARED, MISSING, ASKED
 
--- Addresses the script found known: one stays known (nothing but DELETE_RUN removes one).
+-- Addresses the script found known: one stays known (nothing but a run's delete, DRAIN_RUN, removes one).
 local KNOWN
 
 -- A new call: nothing of the one before it is kept.
@@ -328,7 +328,7 @@ end
 -- rcpt:<key> holds the messages a recipient key (shared/recipients.ts) finds, scored by seq; the
 -- message hash keeps its keys in 'rk' (a JSON array, made by the client, which lowercases them
 -- as JavaScript does), so they can be taken out when it leaves; 'rcpts' names every such key
--- the run has used, for DELETE_RUN. Adding: the keys come from the caller, declared. Removing:
+-- the run has used, for the run's delete (drain.ts). Adding: the keys come from the caller, declared. Removing:
 -- they come from the message, so want_rcpts() asks for them before need_keys().
 local function rcpt_list(rk)
   if not rk or rk == '' or rk == '[]' then return {} end

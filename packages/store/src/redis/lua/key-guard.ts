@@ -1,7 +1,7 @@
 import { lua } from "./common.js";
 
 /** Commands whose every argument is a key; TIME has none; every other command used has one, first. */
-const ALL_KEYS = ["DEL", "UNLINK", "EXISTS"];
+const ALL_KEYS = ["DEL", "UNLINK", "EXISTS", "RENAME"];
 const NO_KEYS = ["TIME"];
 const FIRST_KEY = [
   "GET",

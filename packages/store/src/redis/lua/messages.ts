@@ -77,7 +77,8 @@ return out
 /**
  * One message to several inboxes, all copies or none. ARGV: delivery id, not-after (epoch ms),
  * body, uploaded ('1': the body is not in ARGV but in the key up:<delivery id>, sent ahead in
- * slices), then per copy: address, mailbox name, head, meta JSON, envelope JSON, flags,
+ * slices), then per copy: address, mailbox name, head ('' when the body is the copy's whole
+ * message: a single copy, joined by the caller), meta JSON, envelope JSON, flags,
  * internalDate, the copy's message id, ids for the folders it may have to make (as in APPEND),
  * its recipient keys (JSON).
  * Returns {{id, seq, uid, mailboxId}...}. A delivery id seen before returns that call's answer
@@ -127,8 +128,11 @@ for i = 0, n - 1 do
   local b = FIRST + i * F
   local addr = ARGV[b]
   make_planned(addr, planned)
-  out[#out + 1] = put_message(addr, targets[i], ARGV[b + 7], ARGV[b + 2] .. body, ARGV[b + 3], ARGV[b + 4],
-    ARGV[b + 5], ARGV[b + 6], ARGV[b + 9])
+  -- A string Lua makes is hashed byte for byte (Redis's Lua interns every string): a copy whose
+  -- head the caller joined to the body already (an empty head) is stored as it came.
+  local head = ARGV[b + 2]
+  out[#out + 1] = put_message(addr, targets[i], ARGV[b + 7], head == '' and body or head .. body, ARGV[b + 3],
+    ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 9])
 end
 -- Only a retry after an unknown outcome needs the answer: forget deliveries after an hour, looked
 -- for when the delivery's seqs pass a multiple of 100 (each takes one at least). Both keep this

@@ -3,6 +3,8 @@ import { lua } from "./common.js";
 /** ARGV: token, label ('' = none), createdAt, expiresAt, maxMessages, maxBytes, uidValidity seed. */
 export const CREATE_RUN = lua`
 if redis.call('EXISTS', RUN) == 1 then fail('run_exists') end
+-- A deleted run whose keys are still being removed (DRAIN_RUN): the caller finishes that first.
+if redis.call('EXISTS', P .. 'dead') == 1 then fail('run_deleting') end
 redis.call('HSET', RUN, 'token', ARGV[3], 'createdAt', ARGV[5], 'expiresAt', ARGV[6],
   'maxMessages', ARGV[7], 'maxBytes', ARGV[8], 'seq', 0, 'uidv', ARGV[9], 'msgs', 0, 'bytes', 0)
 if ARGV[4] ~= '' then redis.call('HSET', RUN, 'label', ARGV[4]) end
@@ -11,71 +13,50 @@ return 1
 `;
 
 /**
- * Deletes every key of the run, then announces it. Returns 0 when the run did not exist. The keys
- * are found level by level (addresses and messages, then mailboxes and deliveries), each asked
- * for with need_keys before it is read, and all before the first delete.
+ * The first step of deleting a run, O(1) whatever its size: the run hash becomes the run's
+ * tombstone (RENAME keeps its expiry, which every key of the run carries too), so the run is gone
+ * for every reader and writer at once (they all check the run hash, need_run), and the deletion
+ * is announced. The rest of its keys go in bounded steps (DRAIN_RUN, redis-store.ts drainRun).
+ * ARGV: the deletion's generation, which every step names. Returns 0 when the run did not exist.
  */
 export const DELETE_RUN = lua`
-EXP = redis.call('HGET', RUN, 'expiresAt')
-if not EXP then return 0 end
-local addrs = redis.call('SMEMBERS', P .. 'addrs')
-local ids = redis.call('ZRANGE', P .. 'seq', 0, -1)
-local whs = redis.call('ZRANGE', P .. 'whs', 0, -1)
-local rcpts = redis.call('SMEMBERS', P .. 'rcpts')
-for _, key in ipairs(rcpts) do want(P .. 'rcpt:' .. key) end
-for _, addr in ipairs(addrs) do
-  for _, kind in ipairs({'names:', 'subs:', 'aseq:'}) do want(P .. kind .. addr) end
-end
-for _, id in ipairs(ids) do want(P .. 'm:' .. id) end
-for _, wid in ipairs(whs) do
-  for _, kind in ipairs({'wh:', 'whd:', 'whq:'}) do want(P .. kind .. wid) end
-end
-need_keys()
-local mbs, dls = {}, {}
-for _, addr in ipairs(addrs) do
-  for _, id in ipairs(redis.call('HVALS', P .. 'names:' .. addr)) do
-    mbs[#mbs + 1] = id
-    want_mailbox(id)
-  end
-end
-for _, wid in ipairs(whs) do
-  for _, did in ipairs(redis.call('ZRANGE', P .. 'whd:' .. wid, 0, -1)) do
-    dls[#dls + 1] = did
-    want(P .. 'dl:' .. did)
-    want(P .. 'dla:' .. did)
-  end
-end
-need_keys()
+if redis.call('HGET', RUN, 'expiresAt') == false then return 0 end
 local seq = next_seq()
--- Many keys per UNLINK: one command per key would hold the server far longer.
+local D = P .. 'dead'
+redis.call('RENAME', RUN, D)
+redis.call('HSET', D, 'gen', ARGV[3])
+local gone = cjson.encode({type = 'run.deleted', runId = RUNID, seq = seq})
+redis.call('SPUBLISH', P .. 'events', gone)
+redis.call('SPUBLISH', P .. 'cache', gone)
+return 1
+`;
+
+/**
+ * One bounded step of a deleted run's removal, only while its tombstone names this deletion's
+ * generation: takes members out of one index of the run (an index whose members name the keys
+ * removed here, so that no key is forgotten before it is gone) and unlinks keys. The last step
+ * unlinks the tombstone with the run-wide keys; a run of that id can be created again only then
+ * (CREATE_RUN), so a late step of an old deletion never touches a new run's keys.
+ * ARGV: generation, index kind ('s' set, 'z' sorted set, 'h' hash, '' none), index key (after the
+ * prefix), n, n members, then the keys to unlink (after the prefix). Returns 0 when the tombstone
+ * is gone or another deletion's, 1 otherwise.
+ */
+export const DRAIN_RUN = lua`
+if redis.call('HGET', P .. 'dead', 'gen') ~= ARGV[3] then return 0 end
+local kind, n = ARGV[4], tonumber(ARGV[6])
+if n > 0 then
+  local cmd = ({s = 'SREM', z = 'ZREM', h = 'HDEL'})[kind]
+  redis.call(cmd, P .. ARGV[5], unpack(ARGV, 7, 6 + n))
+end
 local batch = {}
-local function drop(k)
-  batch[#batch + 1] = k
-  if #batch == 1000 then
+for i = 7 + n, #ARGV do
+  batch[#batch + 1] = P .. ARGV[i]
+  if #batch == 500 then
     redis.call('UNLINK', unpack(batch))
     batch = {}
   end
 end
-for _, addr in ipairs(addrs) do
-  for _, kind in ipairs({'names:', 'subs:', 'aseq:'}) do drop(P .. kind .. addr) end
-end
-for _, id in ipairs(mbs) do
-  for _, kind in ipairs({'mb:', 'ix:', 'fl:', 'gone:'}) do drop(P .. kind .. id) end
-end
-for _, id in ipairs(ids) do drop(P .. 'm:' .. id) end
-for _, key in ipairs(rcpts) do drop(P .. 'rcpt:' .. key) end
-for _, wid in ipairs(whs) do
-  for _, kind in ipairs({'wh:', 'whd:', 'whq:'}) do drop(P .. kind .. wid) end
-end
-for _, did in ipairs(dls) do
-  drop(P .. 'dl:' .. did)
-  drop(P .. 'dla:' .. did)
-end
 if #batch > 0 then redis.call('UNLINK', unpack(batch)) end
-redis.call('UNLINK', P .. 'seq', P .. 'ev', P .. 'dns', P .. 'faults', P .. 'grey', P .. 'addrs', P .. 'full', P .. 'dlv', P .. 'dlvr', P .. 'ssl', P .. 'ssh', P .. 'whs', P .. 'rcpts', RUN)
-local gone = cjson.encode({type = 'run.deleted', runId = RUNID, seq = seq})
-redis.call('SPUBLISH', P .. 'events', gone)
-redis.call('SPUBLISH', P .. 'cache', gone)
 return 1
 `;
 
