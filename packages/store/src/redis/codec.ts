@@ -1,4 +1,3 @@
-import { isAscii } from "node:buffer";
 import type {
   Mailbox,
   MessageMeta,
@@ -11,19 +10,6 @@ import type {
 import type { MessageParts } from "../contract.js";
 import { UidColumns } from "../shared/uid-columns.js";
 import type { FixedParts } from "./message-cache.js";
-
-/** Largest message bytes sent as a string (wireBytes); larger ones stay one Buffer argument. */
-const WIRE_STRING_MAX = 64 * 1024;
-
-/**
- * Message bytes as an argument of a command: ASCII bytes (most mail) as a string, which sends the
- * same bytes. A command with a Buffer argument is copied into a new buffer one argument at a
- * time by ioredis, a native call per argument (some 40 of a delivery's: its keys, ids, JSON);
- * one of strings only is joined as one string and written at once.
- */
-export function wireBytes(bytes: Buffer): string | Buffer {
-  return bytes.length <= WIRE_STRING_MAX && isAscii(bytes) ? bytes.toString("latin1") : bytes;
-}
 
 /** Flags travel and rest in Redis as one space-separated string (flags are atoms: no spaces). */
 export function joinFlags(flags: string[]): string {

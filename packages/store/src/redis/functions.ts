@@ -1,5 +1,6 @@
 import { SandmailError } from "@sandmail/core";
-import { Cluster, Command, type Redis } from "ioredis";
+import { Cluster, type Redis } from "ioredis";
+import { EncodedCommand } from "./command-bytes.js";
 import type { RedisConnection } from "./connection.js";
 import type { Library } from "./lua/library.js";
 
@@ -79,7 +80,8 @@ async function loadOn(node: Redis, library: Library): Promise<void> {
 
 /**
  * FCALL (FCALL_RO for a read) of a library function, past auto-pipelining when `unbatched`: sent
- * at once instead of waiting for the batch in flight (connection.ts writeBatcher). The call list
+ * at once instead of waiting for the batch in flight (connection.ts writeBatcher), its bytes
+ * written straight into one Buffer (command-bytes.ts). The call list
  * travels as one argument, which ioredis flattens: spread, a list of some 100,000 keys
  * (DELETE_RUN of a run with that many messages and folders) overflows the JavaScript stack.
  */
@@ -93,7 +95,7 @@ export function fcall(
   const command = readOnly ? "fcall_ro" : "fcall";
   if (unbatched) {
     return redis.sendCommand(
-      new Command(command, [fn, call as never], { replyEncoding: "utf8" }),
+      new EncodedCommand(command, [fn, call as never], { replyEncoding: "utf8" }),
     ) as Promise<unknown>;
   }
   return redis.call(command, fn, call as never);

@@ -10,6 +10,8 @@ const KEYS_PER_HINT = 64;
  */
 export class KeyHints {
   readonly #hints = new Map<string, string[]>();
+  /** The hint added last: the newest already, so adding it again changes nothing. */
+  #newest: string | undefined;
 
   constructor(private readonly max = 4096) {}
 
@@ -20,13 +22,14 @@ export class KeyHints {
   add(runId: string, script: string, hint: string, keys: readonly string[]): void {
     const at = `${runId}\0${script}\0${hint}`;
     const known = this.#hints.get(at);
-    // Most calls (a delivery's target, say) teach nothing new: only its recency changes.
-    const merged =
-      known && keys.every((key) => known.includes(key))
-        ? known
-        : [...new Set([...(known ?? []), ...keys])].slice(-KEYS_PER_HINT);
+    // Most calls (a delivery's target, say) teach nothing new: only its recency changes, and not
+    // even that when it is the newest already (one busy inbox: no delete and set per message).
+    const same = known !== undefined && keys.every((key) => known.includes(key));
+    if (same && at === this.#newest) return;
+    const merged = same ? known : [...new Set([...(known ?? []), ...keys])].slice(-KEYS_PER_HINT);
     this.#hints.delete(at);
     this.#hints.set(at, merged);
+    this.#newest = at;
     if (this.#hints.size > this.max) {
       const oldest = this.#hints.keys().next().value;
       if (oldest !== undefined) this.#hints.delete(oldest);
@@ -35,9 +38,11 @@ export class KeyHints {
 
   dropRun(runId: string): void {
     for (const at of this.#hints.keys()) if (at.startsWith(`${runId}\0`)) this.#hints.delete(at);
+    this.#newest = undefined;
   }
 
   clear(): void {
     this.#hints.clear();
+    this.#newest = undefined;
   }
 }

@@ -23,6 +23,7 @@ import type {
   AppendInput,
   CopyResult,
   CreateRunInput,
+  DeliveryCopy,
   DeliveryInput,
   ExpungedUids,
   InboxInfo,
@@ -74,7 +75,6 @@ import {
   joinFlags,
   partsOf,
   splitFlags,
-  wireBytes,
 } from "./codec.js";
 import {
   checkRedisUrl,
@@ -525,71 +525,87 @@ export class RedisStore implements MailStore {
   async appendDelivery(runId: string, input: DeliveryInput): Promise<StoredMessage[]> {
     const copies = checkDelivery(input);
     const keys = this.#keys(runId);
-    const targets = copies.map((copy) => ({
-      address: checkAddress(copy.address),
-      folder: normalizeMailboxName(copy.mailbox ?? "INBOX"),
-      flags: normalizeFlags(copy.flags),
-      internalDate: copy.internalDate ? new Date(copy.internalDate) : new Date(),
-    }));
-    // A tree left to the store is built by the first reader of a small message (lazy-mime.ts);
-    // a large one's now, so that no reader has to pull its bytes to list it: from the body, once
-    // for all copies (a copy's head only moves it along), never joining head and body to index them.
-    let bodyTree: MimeNode | undefined;
-    const metas = copies.map((copy) => {
-      if (copy.meta.mime !== undefined || copy.head.length + input.body.length <= LAZY_MIME_MAX_BYTES) {
-        return copy.meta;
-      }
-      bodyTree ??= appendedMeta(copy, input.body).mime;
-      return { ...copy.meta, mime: treeAfterPrepend(bodyTree, copy.head.length) };
-    });
     const deadline = Date.now() + this.#commitWaitMs;
     // A large body goes ahead of the script, a slice per command (upload.ts); the script takes it
     // from there. Its key outlives every retry of the script and then expires: a delivery that never
     // ran leaves nothing, and one that ran took the body into the message and deleted the key.
     const uploaded = input.body.length > UPLOAD_ABOVE_BYTES;
+    // A single copy's head is joined to the body here rather than in the script: a string the
+    // script makes costs redis-server a hash of every byte (lua/messages.ts APPEND_DELIVERY).
+    const joined = !uploaded && copies.length === 1 ? copies[0] : undefined;
+    // The script's arguments (scripts.ts: 4 for the delivery, then 10 per copy), built once in one
+    // pass over the copies before anything is sent: every delivery pays for this glue, so it keeps
+    // to one array and one record per copy (the retries and need_keys rounds reuse them).
+    const args: Arg[] = [
+      input.deliveryId,
+      deadline,
+      // The message's bytes as they are: the delivery's command is written as bytes
+      // (command-bytes.ts), not joined as a string.
+      uploaded ? "" : joined ? Buffer.concat([joined.head, input.body]) : input.body,
+      uploaded ? "1" : "",
+    ];
+    const targets: DeliveryTarget[] = [];
+    const known: string[] = [];
+    let bodyTree: MimeNode | undefined;
+    for (const copy of copies) {
+      const address = checkAddress(copy.address);
+      const folder = normalizeMailboxName(copy.mailbox ?? "INBOX");
+      const flags = normalizeFlags(copy.flags);
+      const internalDate = copy.internalDate ? new Date(copy.internalDate) : new Date();
+      // A tree left to the store is built by the first reader of a small message (lazy-mime.ts);
+      // a large one's now, so that no reader has to pull its bytes to list it: from the body, once
+      // for all copies (a copy's head only moves it along), never joining head and body to index them.
+      let meta = copy.meta;
+      if (meta.mime === undefined && copy.head.length + input.body.length > LAZY_MIME_MAX_BYTES) {
+        bodyTree ??= appendedMeta(copy, input.body).mime;
+        meta = { ...meta, mime: treeAfterPrepend(bodyTree, copy.head.length) };
+      }
+      const hint = targetHint(address, folder);
+      const hinted = this.#keyHints.get(runId, "target", hint);
+      for (const key of hinted) known.push(key);
+      targets.push({ address, folder, flags, internalDate, meta, hint });
+      args.push(
+        address,
+        folder,
+        joined ? "" : copy.head,
+        JSON.stringify(meta),
+        copy.envelope ? JSON.stringify(copy.envelope) : "",
+        joinFlags(flags),
+        internalDate.getTime(),
+        this.#newIds.message(),
+        hinted.length === 0 ? this.#targetIds(folder) : "",
+        JSON.stringify(recipientKeys(copy.meta.summary, copy.envelope)),
+      );
+    }
     if (uploaded) {
       const ttl = this.#commitWaitMs + COMMIT_GRACE_MS + UPLOAD_SLACK_MS;
       await this.#exec(() => uploadInSlices(this.#redis, keys.upload(input.deliveryId), input.body, ttl));
     }
-    const known = targets.map((t) => this.#targetKeys(runId, t.address, t.folder));
-    const messageIds = copies.map(() => this.#newIds.message());
-    // A single copy's head is joined to the body here rather than in the script: a string the
-    // script makes costs redis-server a hash of every byte (lua/messages.ts APPEND_DELIVERY).
-    const joined = !uploaded && copies.length === 1 ? copies[0] : undefined;
-    const body = uploaded ? "" : wireBytes(joined ? Buffer.concat([joined.head, input.body]) : input.body);
-    const args = (fresh: boolean) => {
-      const out: Array<string | number | Buffer> = [input.deliveryId, deadline, body, uploaded ? "1" : ""];
-      copies.forEach((copy, i) => {
-        const t = targets[i] as (typeof targets)[number];
-        out.push(
-          t.address,
-          t.folder,
-          joined ? "" : wireBytes(copy.head),
-          JSON.stringify(metas[i]),
-          copy.envelope ? JSON.stringify(copy.envelope) : "",
-          joinFlags(t.flags),
-          t.internalDate.getTime(),
-          messageIds[i] as string,
-          fresh || known[i]?.length === 0 ? this.#targetIds(t.folder) : "",
-          JSON.stringify(recipientKeys(copy.meta.summary, copy.envelope)),
-        );
+    // need_ids (the script found a copy's address or folder not made, which this process thought
+    // it knew) asks again with ids for every copy's new mailboxes.
+    const argsFor = (fresh: boolean): Arg[] => {
+      if (!fresh) return args;
+      const out = args.slice();
+      targets.forEach((t, i) => {
+        out[4 + 10 * i + 8] = this.#targetIds(t.folder);
       });
       return out;
     };
-    const rows = await this.#commit(keys, runId, args, known.flat(), deadline);
-    rows.forEach(([, , , mailboxId], i) => {
-      const t = targets[i] as (typeof targets)[number];
-      this.#learnTarget(runId, t.address, t.folder, String(mailboxId));
-    });
-    return rows.map(([id, seq, uid, mailboxId], i) => {
-      const copy = copies[i] as (typeof copies)[number];
-      const t = targets[i] as (typeof targets)[number];
-      let mime = metas[i]?.mime;
+    const rows = await this.#commit(keys, runId, argsFor, known, deadline);
+    const out: StoredMessage[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const [id, seq, uid, rowMailbox] = rows[i] as DeliveryRow;
+      const copy = copies[i] as DeliveryCopy;
+      const t = targets[i] as DeliveryTarget;
+      const mailboxId = String(rowMailbox);
+      // Remembered (and its recency kept) for the next delivery to this address and folder.
+      this.#keyHints.add(runId, "target", t.hint, keys.mailbox(mailboxId));
+      let mime = t.meta.mime;
       const msg: StoredMessage = {
         id: String(id),
         runId,
         seq: Number(seq),
-        mailboxId: String(mailboxId),
+        mailboxId,
         address: t.address,
         mailbox: t.folder,
         uid: Number(uid),
@@ -606,8 +622,9 @@ export class RedisStore implements MailStore {
       };
       if (copy.envelope) msg.envelope = copy.envelope;
       if (copy.meta.auth) msg.auth = copy.meta.auth;
-      return msg;
-    });
+      out.push(msg);
+    }
+    return out;
   }
 
   /**
@@ -626,7 +643,7 @@ export class RedisStore implements MailStore {
     let lastError: unknown;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#ready(this.#waitMs);
+        if (this.#redis.status !== "ready") await this.#ready(this.#waitMs);
         // A need_keys or need_ids answer stored nothing: asked again at once with what it wants.
         return await this.#withKeys("smAppendDelivery", keys, runId, extra, undefined, (declared, fresh) =>
           this.#deliverOnce(keys, runId, args(fresh), declared),
@@ -1114,7 +1131,8 @@ export class RedisStore implements MailStore {
     hint: string | undefined,
     call: (declared: readonly string[], fresh: boolean) => Promise<T>,
   ): Promise<T> {
-    let declared = [...extra, ...(hint === undefined ? [] : this.#keyHints.get(runId, name, hint))];
+    // Never changed in place: a round that needs more keys makes a new list.
+    let declared = hint === undefined ? extra : [...extra, ...this.#keyHints.get(runId, name, hint)];
     let fresh = false;
     for (let round = 1; ; round++) {
       try {
@@ -1137,11 +1155,11 @@ export class RedisStore implements MailStore {
 
   /** The keys of the mailbox a copy for (address, folder) went to last, if this process knows it. */
   #targetKeys(runId: string, address: string, folder: string): string[] {
-    return this.#keyHints.get(runId, "target", `${address}\0${folder}`);
+    return this.#keyHints.get(runId, "target", targetHint(address, folder));
   }
 
   #learnTarget(runId: string, address: string, folder: string, mailboxId: string): void {
-    this.#keyHints.add(runId, "target", `${address}\0${folder}`, this.#keys(runId).mailbox(mailboxId));
+    this.#keyHints.add(runId, "target", targetHint(address, folder), this.#keys(runId).mailbox(mailboxId));
   }
 
   /** Ids for an address's default folders, should the script find them not made. */
@@ -1192,6 +1210,24 @@ export class RedisStore implements MailStore {
 }
 
 type DeliveryRow = [string, number, number, string];
+
+type Arg = string | number | Buffer;
+
+/** A delivery's copy, checked, with what its result and its target hint need. */
+interface DeliveryTarget {
+  address: string;
+  folder: string;
+  flags: string[];
+  internalDate: Date;
+  meta: DeliveryCopy["meta"];
+  /** Its key hint (key-hints.ts). */
+  hint: string;
+}
+
+/** The key hint of a copy's target mailbox: the mailbox (address, folder) went to last. */
+function targetHint(address: string, folder: string): string {
+  return `${address}\0${folder}`;
+}
 
 /** INBOX, Sent, Drafts, Trash, Junk and Archive: what a new address gets (lua/common.ts). */
 const DEFAULT_FOLDERS = 6;
