@@ -90,17 +90,22 @@ describe("the key guard", () => {
     }
   });
 
-  it("a script asks for the keys it finds in the data, writes nothing, and runs once they are declared", async () => {
+  /** The guarded scripts called directly, beside a guarded store with a run of its own. */
+  const guardedRun = async () => {
     const scripts = defineScripts(raw, expungedKept(undefined), true);
     const store = await RedisStore.connect({ url: redis.url, checkKeys: true });
+    const run = await store.createRun({
+      id: uniqueRunId(),
+      ttlSeconds: 60,
+      limits: { maxMessages: 5, maxBytes: 1e6 },
+    });
+    return { scripts, store, run, keys: new RunKeys("sm:", run.id) };
+  };
+
+  it("a script asks for the keys it finds in the data, writes nothing, and runs once they are declared", async () => {
+    const { scripts, store, run, keys } = await guardedRun();
     try {
-      const run = await store.createRun({
-        id: uniqueRunId(),
-        ttlSeconds: 60,
-        limits: { maxMessages: 5, maxBytes: 1e6 },
-      });
       const msg = await store.appendMessage(run.id, appendInput("u@x.test", "asked"));
-      const keys = new RunKeys("sm:", run.id);
       // Only the message's key from its id: its mailbox's keys are in the data.
       const args = ["add", "\\Seen", "", msg.id];
       const err = await scripts.fns
@@ -114,6 +119,31 @@ describe("the key guard", () => {
       )) as [unknown[]];
       expect(updated).toHaveLength(1);
       expect(await raw.hget(keys.message(msg.id), "flags")).toBe("\\Seen");
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("a delivery without ids, its folder not made, asks for them before touching what making one touches", async () => {
+    const { scripts, store, run, keys } = await guardedRun();
+    try {
+      const deliver = (folder: string, ids: string) =>
+        scripts.fns.smAppendDelivery(
+          scriptCall("smAppendDelivery", keys, run.id, [
+            uniqueRunId("d"),
+            String(Date.now() + 60_000),
+            "body",
+            "",
+            ...["new@x.test", folder, "", "{}", "", "", String(Date.now()), uniqueRunId("m"), ids, "[]"],
+          ]),
+        );
+      // Without ids only a made folder's keys are declared (no addrs, full, subs:): need_ids, not
+      // the key guard, and nothing written.
+      await expect(deliver("INBOX", "")).rejects.toThrow(/need_ids/);
+      await expect(deliver("Custom", "")).rejects.toThrow(/mailbox_not_found/);
+      expect(await raw.exists(`${keys.prefix}addrs`, `${keys.prefix}names:new@x.test`)).toBe(0);
+      const [row] = (await deliver("INBOX", "mbx")) as unknown[][];
+      expect(row?.[3]).toBe("mbx");
     } finally {
       await store.close();
     }

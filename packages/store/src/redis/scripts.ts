@@ -78,12 +78,18 @@ const newMailboxes = (k: RunKeys, a: readonly Arg[], i: number): string[] =>
 const addressAndNewMailboxes =
   (ids: number): Script["keys"] =>
   (k, a) => [...withAddress(k, str(a, 0)), ...newMailboxes(k, a, ids)];
-/** An address, with its new message's key (argument m) and new mailboxes (argument p). */
-const newMessage = (k: RunKeys, a: readonly Arg[], at: number, m: number, p: number): string[] => [
-  ...withAddress(k, str(a, at)),
-  k.message(str(a, m)),
-  ...newMailboxes(k, a, p),
-];
+/**
+ * An address, with its new message's key (argument m) and new mailboxes (argument p). Without
+ * ids for new mailboxes the caller believes the target folder made: the keys only making a folder
+ * or an address touches are left out, and the script, finding the folder not made, asks for ids
+ * (need_ids) before touching them.
+ */
+const newMessage = (k: RunKeys, a: readonly Arg[], at: number, m: number, p: number): string[] => {
+  const address = str(a, at);
+  if (str(a, p) !== "") return [...withAddress(k, address), k.message(str(a, m)), ...newMailboxes(k, a, p)];
+  const [names = "", , seq = ""] = k.address(address);
+  return [...k.fixed("seq", "ev", "events"), names, seq, k.message(str(a, m))];
+};
 
 const writes = {
   smCreateRun: { lua: CREATE_RUN, keys: (k) => [k.tombstone] },
@@ -135,7 +141,8 @@ const writes = {
   smAppendDelivery: {
     lua: APPEND_DELIVERY,
     keys: (k, a) => {
-      const out = [...k.fixed("dlv", "dlvr"), k.upload(str(a, 0))];
+      const out = [...k.fixed("dlv", "dlvr")];
+      if (str(a, 3) === "1") out.push(k.upload(str(a, 0)));
       for (let i = 4; i < a.length; i += 10) {
         out.push(...newMessage(k, a, i, i + 7, i + 8), ...recipients(k, a, i + 9));
       }

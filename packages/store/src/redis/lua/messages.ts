@@ -21,6 +21,12 @@ local function plan_target(addr, name, pool, planned)
   -- The common case, a folder that exists, is one command.
   if not plan or plan.known then mbid = redis.call('HGET', address_keys(addr).names, name) or nil end
   if not mbid then
+    -- A caller that gave no ids believed the folder made, and declared none of the keys making one
+    -- touches (scripts.ts newMessage): a folder that could be made is asked for with ids first.
+    if not plan and #pool == 0 then
+      if not default_index(name) then return nil end
+      fail('need_ids')
+    end
     if not plan then
       local known = known_address(addr)
       plan = {pool = id_pool(''), known = known, full = known and defaults_made(addr), make = {}}
