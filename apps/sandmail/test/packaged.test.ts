@@ -87,7 +87,7 @@ describe("the npm package, installed outside the workspace", () => {
       ["--no", "--", "sandmail", "wait", "--to", "alice", "--run", run.id, "--token", run.token],
       { cwd: project.dir, env },
     );
-    expect(waited.code).toBe(0);
+    expect(waited.code, `sandmail wait: ${waited.stderr}`).toBe(0);
     const message = JSON.parse(waited.stdout) as { id: string; subject: string };
     expect(message.subject).toBe("Confirm your address");
 
