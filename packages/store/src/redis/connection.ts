@@ -146,29 +146,6 @@ function openCluster(url: ClusterUrl, options: RedisOptions): Cluster {
   });
 }
 
-/**
- * Holds a single server's writes until the end of this turn of the event loop (its check phase),
- * so that the commands sent meanwhile leave in one write. For calls that skip auto-pipelining:
- * ioredis keeps one auto-pipelined batch in flight at a time, so a call made while one is out
- * waits for all of that batch's replies before it is even sent; these are sent at once instead,
- * and still share their write (and redis-server's wake-up) with the others of the same turn. On a
- * cluster (no single socket) it does nothing: its calls leave one write each.
- */
-export function writeBatcher(redis: RedisConnection): () => void {
-  let held = false;
-  return () => {
-    if (held || redis instanceof Cluster || redis.status !== "ready") return;
-    const stream = redis.stream;
-    if (!stream || stream.writableCorked > 0) return;
-    held = true;
-    stream.cork();
-    setImmediate(() => {
-      held = false;
-      stream.uncork();
-    });
-  };
-}
-
 const FIRST_CONNECT_WAIT_MS = 10_000;
 
 /** A function that resolves once the connection is ready, or rejects after `ms`. */

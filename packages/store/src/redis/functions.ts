@@ -80,7 +80,7 @@ async function loadOn(node: Redis, library: Library): Promise<void> {
 
 /**
  * FCALL (FCALL_RO for a read) of a library function, past auto-pipelining when `unbatched`: sent
- * at once instead of waiting for the batch in flight (connection.ts writeBatcher), its bytes
+ * at once instead of waiting for the batch in flight, its bytes
  * written straight into one Buffer (command-bytes.ts). The call list
  * travels as one argument, which ioredis flattens: spread, a list of some 100,000 keys
  * (DELETE_RUN of a run with that many messages and folders) overflows the JavaScript stack.

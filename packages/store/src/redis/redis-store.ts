@@ -76,13 +76,7 @@ import {
   partsOf,
   splitFlags,
 } from "./codec.js";
-import {
-  checkRedisUrl,
-  openConnection,
-  type RedisConnection,
-  readyWaiter,
-  writeBatcher,
-} from "./connection.js";
+import { checkRedisUrl, openConnection, type RedisConnection, readyWaiter } from "./connection.js";
 import { DRAIN_EVERY_MS, RunDrainer } from "./drain.js";
 import { commitOutcome, toStoreError } from "./errors.js";
 import { IndexCache } from "./index-cache.js";
@@ -171,7 +165,6 @@ export class RedisStore implements MailStore {
   readonly #prefix: string;
   readonly #ready: (ms: number) => Promise<void>;
   /** Holds this turn's writes to Redis for one write at its end (connection.ts). */
-  readonly #batchWrites: () => void;
   readonly #waitMs: number;
   readonly #commitWaitMs: number;
   readonly #waitReplicas: number;
@@ -191,7 +184,6 @@ export class RedisStore implements MailStore {
     this.#replicaWaitMs = Math.max(10, Math.min(1000, Math.floor(tuning.commandTimeoutMs / 2)));
     this.#redis = openConnection(options.url, tuning);
     this.#ready = readyWaiter(this.#redis);
-    this.#batchWrites = writeBatcher(this.#redis);
     this.#scripts = defineScripts(
       this.#redis,
       expungedKept(options.expungedKept),
@@ -674,7 +666,6 @@ export class RedisStore implements MailStore {
     declared: readonly string[],
   ): Promise<DeliveryRow[]> {
     const call = scriptCall("smAppendDelivery", keys, runId, args, declared);
-    this.#batchWrites();
     if (this.#waitReplicas === 0) {
       return (await this.#scripts.fns.smAppendDelivery(call)) as DeliveryRow[];
     }
