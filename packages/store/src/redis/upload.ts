@@ -13,11 +13,20 @@ export const SLICE_BYTES = 1024 * 1024;
 export const UPLOAD_ABOVE_BYTES = 2 * SLICE_BYTES;
 
 /**
+ * Slices of one body in flight at once. ioredis's command timeout runs from when a command is
+ * sent, so sixteen 16 MiB bodies sent whole (256 commands at once) left the last slices waiting
+ * behind 255 MiB on the one connection, past the timeout on a busy machine: a 451 for a message
+ * Redis would have taken. A few slices per body keep the connection full without that queue.
+ */
+const SLICES_IN_FLIGHT = 4;
+
+/**
  * Writes `body` to the string `key` one slice per command, taking a turn of the event loop
  * whenever work on large messages has used this one (loopBusy), and resolves once Redis has all
  * of it. SETRANGE at each slice's offset: a command ioredis resends after a reconnect writes the
- * same bytes again rather than appending them twice. The key expires after `ttlMs` whatever
- * happens next, so an upload whose delivery never ran leaves nothing behind.
+ * same bytes again rather than appending them twice. The last slice goes first, so Redis makes the
+ * string its full length once instead of growing (and copying) it slice by slice. The key expires
+ * after `ttlMs` whatever happens next, so an upload whose delivery never ran leaves nothing behind.
  */
 export async function uploadInSlices(
   redis: RedisConnection,
@@ -26,10 +35,14 @@ export async function uploadInSlices(
   ttlMs: number,
 ): Promise<void> {
   const sent: Array<Promise<unknown>> = [];
-  for (let at = 0; at < body.length; at += SLICE_BYTES) {
+  const last = Math.floor((body.length - 1) / SLICE_BYTES) * SLICE_BYTES;
+  for (let at = last; at >= 0; at -= SLICE_BYTES) {
     if (loopBusy()) await nextTurn();
+    // A failure is reported below, once every command has settled.
+    const oldest = sent.length - SLICES_IN_FLIGHT;
+    if (oldest >= 0) await (sent[oldest] as Promise<unknown>).catch(() => {});
     sent.push(redis.setrange(key, at, body.subarray(at, at + SLICE_BYTES)));
-    if (at === 0) sent.push(redis.pexpire(key, ttlMs));
+    if (at === last) sent.push(redis.pexpire(key, ttlMs));
   }
   // Every command is settled before the caller goes on or reports the first failure.
   const results = await Promise.allSettled(sent);
