@@ -164,7 +164,6 @@ export class RedisStore implements MailStore {
   });
   readonly #prefix: string;
   readonly #ready: (ms: number) => Promise<void>;
-  /** Holds this turn's writes to Redis for one write at its end (connection.ts). */
   readonly #waitMs: number;
   readonly #commitWaitMs: number;
   readonly #waitReplicas: number;
@@ -552,10 +551,9 @@ export class RedisStore implements MailStore {
         bodyTree ??= appendedMeta(copy, input.body).mime;
         meta = { ...meta, mime: treeAfterPrepend(bodyTree, copy.head.length) };
       }
-      const hint = targetHint(address, folder);
-      const hinted = this.#keyHints.get(runId, "target", hint);
+      const hinted = this.#targetKeys(runId, address, folder);
       for (const key of hinted) known.push(key);
-      targets.push({ address, folder, flags, internalDate, meta, hint });
+      targets.push({ address, folder, flags, internalDate, meta });
       args.push(
         address,
         folder,
@@ -579,7 +577,7 @@ export class RedisStore implements MailStore {
       if (!fresh) return args;
       const out = args.slice();
       targets.forEach((t, i) => {
-        out[4 + 10 * i + 8] = this.#targetIds(t.folder);
+        out[DELIVERY_ARGS + COPY_ARGS * i + COPY_IDS_ARG] = this.#targetIds(t.folder);
       });
       return out;
     };
@@ -591,7 +589,7 @@ export class RedisStore implements MailStore {
       const t = targets[i] as DeliveryTarget;
       const mailboxId = String(rowMailbox);
       // Remembered (and its recency kept) for the next delivery to this address and folder.
-      this.#keyHints.add(runId, "target", t.hint, keys.mailbox(mailboxId));
+      this.#learnTarget(runId, t.address, t.folder, mailboxId);
       let mime = t.meta.mime;
       const msg: StoredMessage = {
         id: String(id),
@@ -1204,15 +1202,18 @@ type DeliveryRow = [string, number, number, string];
 
 type Arg = string | number | Buffer;
 
-/** A delivery's copy, checked, with what its result and its target hint need. */
+/** A delivery's copy, checked, with what its result needs. */
+/** The delivery script's arguments (scripts.ts): 4 for the delivery, then 10 per copy, the 9th the new folders' ids. */
+const DELIVERY_ARGS = 4;
+const COPY_ARGS = 10;
+const COPY_IDS_ARG = 8;
+
 interface DeliveryTarget {
   address: string;
   folder: string;
   flags: string[];
   internalDate: Date;
   meta: DeliveryCopy["meta"];
-  /** Its key hint (key-hints.ts). */
-  hint: string;
 }
 
 /** The key hint of a copy's target mailbox: the mailbox (address, folder) went to last. */

@@ -123,22 +123,20 @@ local function fixed(name)
   end
   return k
 end
-local MBK_P, MBK_ID, MBK
-local function mailbox_keys(mbid)
-  if mbid ~= MBK_ID or P ~= MBK_P then
-    MBK_P, MBK_ID = P, mbid
-    MBK = {mb = P .. 'mb:' .. mbid, ix = P .. 'ix:' .. mbid, fl = P .. 'fl:' .. mbid, gone = P .. 'gone:' .. mbid}
+-- A table of one name's keys (kind -> prefix .. kind_tag .. name), remade only when the name or
+-- the run changes.
+local function last_keys(tags)
+  local run, name, keys
+  return function(x)
+    if x ~= name or P ~= run then
+      run, name, keys = P, x, {}
+      for kind, tag in pairs(tags) do keys[kind] = P .. tag .. x end
+    end
+    return keys
   end
-  return MBK
 end
-local AK_P, AK_ADDR, AK
-local function address_keys(addr)
-  if addr ~= AK_ADDR or P ~= AK_P then
-    AK_P, AK_ADDR = P, addr
-    AK = {names = P .. 'names:' .. addr, aseq = P .. 'aseq:' .. addr}
-  end
-  return AK
-end
+local mailbox_keys = last_keys({mb = 'mb:', ix = 'ix:', fl = 'fl:', gone = 'gone:'})
+local address_keys = last_keys({names = 'names:', aseq = 'aseq:'})
 
 local function next_seq()
   if not RC then return redis.call('HINCRBY', RUN, 'seq', 1) end
