@@ -94,9 +94,9 @@ return out
  * for a refusal naming a missing mailbox, which leaves it to expire.
  */
 export const DELIVER = lua`
-local function deliver(b, c, now, dh, dz)
+local function deliver(b, c, now, dh, g)
   local did, body = ARGV[b], ARGV[b + 2]
-  local done = redis.call('HGET', dh, did)
+  local done = g.done[did] or redis.call('HGET', dh, did)
   if done then return cjson.decode(done) end
   -- An uploaded body is read only once the keys are declared: a call that must ask for keys runs
   -- again and needs it then.
@@ -135,12 +135,14 @@ local function deliver(b, c, now, dh, dz)
     out[#out + 1] = put_message(addr, targets[i], ARGV[a + 7], head == '' and body or head .. body, ARGV[a + 3],
       ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 9])
   end
-  -- Only a retry after an unknown outcome needs the answer: forget deliveries after an hour
-  -- (APPEND_DELIVERY). Both keep this delivery, so nothing empties them.
-  redis.call('HSET', dh, did, cjson.encode(out))
-  redis.call('ZADD', dz, str(now), did)
-  touch_once(dh, ' dlvr ')
-  touch_once(dz, ' dlv ')
+  -- Only a retry after an unknown outcome needs the answer, kept by the group's end
+  -- (APPEND_DELIVERY), and a delivery id seen again in the group.
+  done = cjson.encode(out)
+  g.done[did] = done
+  g.answers[#g.answers + 1] = did
+  g.answers[#g.answers + 1] = done
+  g.dates[#g.dates + 1] = g.now
+  g.dates[#g.dates + 1] = did
   return out
 end
 `;
@@ -158,17 +160,30 @@ load_run()
 local dz, dh = fixed('dlv'), fixed('dlvr')
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- What the group writes once at its end: the answers of its deliveries (by id, and their dates),
+-- and its mailboxes' counters (MBQ, lua/common.ts).
+local g = {done = {}, answers = {}, dates = {}, now = str(now)}
+MBQ = {}
 local out, b = {}, 3
 while b <= #ARGV do
   local c = tonumber(ARGV[b])
   -- need_keys names what this delivery wants, not what one before it asked for.
   MISSING, ASKED = {}, {}
-  local ok, r = pcall(deliver, b + 1, c, now, dh, dz)
+  local ok, r = pcall(deliver, b + 1, c, now, dh, g)
   if not ok then r = type(r) == 'table' and r.err or tostring(r) end
   out[#out + 1] = r
   b = b + 1 + c
 end
--- Forgotten when the group's seqs pass a multiple of 100 (each delivery takes one at least).
+mb_flush()
+-- Nothing empties either: their expiry once.
+if #g.answers > 0 then
+  redis.call('HSET', dh, unpack(g.answers))
+  redis.call('ZADD', dz, unpack(g.dates))
+  touch_once(dh, ' dlvr ')
+  touch_once(dz, ' dlv ')
+end
+-- Forget deliveries after an hour, looked for when the group's seqs pass a multiple of 100 (each
+-- delivery takes one at least).
 if math.floor(RC.seq / 100) > math.floor(RC.seq0 / 100) then
   local old = redis.call('ZRANGEBYSCORE', dz, '-inf', now - 3600000, 'LIMIT', 0, 200)
   if #old > 0 then
