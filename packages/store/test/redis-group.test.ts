@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { connect, createServer, type Server, type Socket } from "node:net";
+import type { StoredMessage } from "@sandmail/core";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type TestRedis } from "../../../test/support/redis-server.js";
-import { type DeliveryInput, RedisStore, type StoredMessage } from "../src/index.js";
+import { type DeliveryInput, RedisStore } from "../src/index.js";
 import { RunKeys } from "../src/redis/keys.js";
 import { metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
 
