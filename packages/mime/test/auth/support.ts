@@ -43,13 +43,16 @@ export function txt(name: string, value: string): DnsRecord {
   return { name, type: "TXT", values: [value] };
 }
 
+let messagesMade = 0;
+
 export function message(opts: { from?: string; subject?: string; body?: string } = {}): Buffer {
   const lines = [
     `From: Alice Sender <${opts.from ?? "alice@example.com"}>`,
     "To: bob@run1.sandmail.test",
     `Subject: ${opts.subject ?? "Your verification code"}`,
     "Date: Tue, 03 Jun 2025 10:00:00 +0000",
-    `Message-ID: <${Math.random().toString(36).slice(2)}@example.com>`,
+    // Numbered, not random: distinct messages, and the same bytes on every run.
+    `Message-ID: <test-${++messagesMade}@example.com>`,
     "MIME-Version: 1.0",
     "Content-Type: text/plain; charset=utf-8",
     "",
