@@ -127,16 +127,21 @@ describe("the key guard", () => {
   it("a delivery without ids, its folder not made, asks for them before touching what making one touches", async () => {
     const { scripts, store, run, keys } = await guardedRun();
     try {
-      const deliver = (folder: string, ids: string) =>
-        scripts.fns.smAppendDelivery(
-          scriptCall("smAppendDelivery", keys, run.id, [
-            uniqueRunId("d"),
-            String(Date.now() + 60_000),
-            "body",
-            "",
-            ...["new@x.test", folder, "", "{}", "", "", String(Date.now()), uniqueRunId("m"), ids, "[]"],
-          ]),
-        );
+      // A group of one delivery (its argument count, then its arguments): its answer, or its failure.
+      const deliver = async (folder: string, ids: string) => {
+        const args = [
+          uniqueRunId("d"),
+          String(Date.now() + 60_000),
+          "body",
+          "",
+          ...["new@x.test", folder, "", "{}", "", "", String(Date.now()), uniqueRunId("m"), ids, "[]"],
+        ];
+        const [answer] = (await scripts.fns.smAppendDelivery(
+          scriptCall("smAppendDelivery", keys, run.id, [args.length, ...args]),
+        )) as unknown[];
+        if (typeof answer === "string") throw new Error(answer);
+        return answer;
+      };
       // Without ids only a made folder's keys are declared (no addrs, full, subs:): need_ids, not
       // the key guard, and nothing written.
       await expect(deliver("INBOX", "")).rejects.toThrow(/need_ids/);

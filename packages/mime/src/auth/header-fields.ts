@@ -15,6 +15,17 @@ function headerBlock(raw: Buffer): string {
 }
 
 /** The top-level header fields in order (topmost first). Lines without a colon are skipped. */
+/**
+ * Header fields a signer or sealer leaves (DKIM, ARC): a message with none of them is unsigned,
+ * and its results depend only on the envelope, the client and the DNS records.
+ */
+export const SIGNING_TRACE_FIELDS: ReadonlySet<string> = new Set([
+  "dkim-signature",
+  "arc-seal",
+  "arc-message-signature",
+  "arc-authentication-results",
+]);
+
 export function readHeaderFields(raw: Buffer): HeaderField[] {
   const fields: HeaderField[] = [];
   let current: string | undefined;

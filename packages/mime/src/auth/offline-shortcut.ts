@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import type { HeaderField } from "./header-fields.js";
+import { type HeaderField, SIGNING_TRACE_FIELDS } from "./header-fields.js";
 import type { AuthContext, DmarcResult, SpfResult } from "./types.js";
 
 /**
@@ -8,13 +8,6 @@ import type { AuthContext, DmarcResult, SpfResult } from "./types.js";
  */
 const known = new Map<string, { spf: SpfResult; dmarc: DmarcResult }>();
 const MAX_KNOWN = 10_000;
-
-const traceOfSigning = new Set([
-  "dkim-signature",
-  "arc-seal",
-  "arc-message-signature",
-  "arc-authentication-results",
-]);
 
 /**
  * With no DNS records for the run and no resolver to ask, an unsigned message's results are
@@ -30,7 +23,7 @@ export function offlineUnsignedResults(
   fromDomain: string | undefined,
 ): { spf: SpfResult; dmarc: DmarcResult } | undefined {
   if (ctx.records.length > 0 || ctx.fallback || !fromDomain || !isIP(ctx.ip)) return undefined;
-  if (fields.some((f) => traceOfSigning.has(f.name))) return undefined;
+  if (fields.some((f) => SIGNING_TRACE_FIELDS.has(f.name))) return undefined;
   const from = fields.filter((f) => f.name === "from");
   if (from.length !== 1 || (from[0]?.value.split("@").length ?? 0) !== 2) return undefined;
   const sender = /^[^@\s]+@([a-z0-9-]+(?:\.[a-z0-9-]+)+)$/i.exec(ctx.mailFrom);

@@ -1,12 +1,5 @@
-import type { HeaderField } from "./header-fields.js";
+import { type HeaderField, SIGNING_TRACE_FIELDS } from "./header-fields.js";
 import type { AuthContext, AuthResults } from "./types.js";
-
-const traceOfSigning = new Set([
-  "dkim-signature",
-  "arc-seal",
-  "arc-message-signature",
-  "arc-authentication-results",
-]);
 
 type Remembered = Omit<AuthResults, "received">;
 
@@ -27,7 +20,7 @@ export class UnsignedAuthMemo {
   keyOf(ctx: AuthContext, fields: readonly HeaderField[]): string | undefined {
     let from = "";
     for (const f of fields) {
-      if (traceOfSigning.has(f.name)) return undefined;
+      if (SIGNING_TRACE_FIELDS.has(f.name)) return undefined;
       if (f.name === "from") from += `${f.value}\n`;
     }
     return `${ctx.mta}\n${ctx.ip}\n${ctx.helo}\n${ctx.mailFrom}\n${from}`;

@@ -77,6 +77,7 @@ import {
   splitFlags,
 } from "./codec.js";
 import { checkRedisUrl, openConnection, type RedisConnection, readyWaiter } from "./connection.js";
+import { DeliveryGroups, type GroupedDelivery } from "./delivery-group.js";
 import { DRAIN_EVERY_MS, RunDrainer } from "./drain.js";
 import { commitOutcome, toStoreError } from "./errors.js";
 import { IndexCache } from "./index-cache.js";
@@ -162,6 +163,7 @@ export class RedisStore implements MailStore {
     const [incarnation, bits] = (await this.#script("smExisting", runId, ids)) as [string, string];
     return ids.map((_, i) => [String(incarnation), bits[i] === "1"]);
   });
+  readonly #groups = new DeliveryGroups((runId, group) => this.#sendGroup(runId, group));
   readonly #prefix: string;
   readonly #ready: (ms: number) => Promise<void>;
   readonly #waitMs: number;
@@ -635,8 +637,16 @@ export class RedisStore implements MailStore {
       try {
         if (this.#redis.status !== "ready") await this.#ready(this.#waitMs);
         // A need_keys or need_ids answer stored nothing: asked again at once with what it wants.
-        return await this.#withKeys("smAppendDelivery", keys, runId, extra, undefined, (declared, fresh) =>
-          this.#deliverOnce(keys, runId, args(fresh), declared),
+        // The run's deliveries go one call at a time, those that came meanwhile together
+        // (delivery-group.ts); each answer is this delivery's own.
+        return await this.#withKeys(
+          "smAppendDelivery",
+          keys,
+          runId,
+          extra,
+          undefined,
+          async (declared, fresh) =>
+            (await this.#groups.deliver(runId, { args: args(fresh), extra: declared })) as DeliveryRow[],
         );
       } catch (err) {
         const outcome = commitOutcome(err);
@@ -657,20 +667,21 @@ export class RedisStore implements MailStore {
     }
   }
 
-  async #deliverOnce(
-    keys: RunKeys,
-    runId: string,
-    args: Array<string | number | Buffer>,
-    declared: readonly string[],
-  ): Promise<DeliveryRow[]> {
-    const call = scriptCall("smAppendDelivery", keys, runId, args, declared);
-    if (this.#waitReplicas === 0) {
-      return (await this.#scripts.fns.smAppendDelivery(call)) as DeliveryRow[];
+  /** One call for a group of a run's deliveries (DeliveryGroups): per delivery its rows or its failure. */
+  async #sendGroup(runId: string, group: readonly GroupedDelivery[]): Promise<readonly unknown[]> {
+    const args: Arg[] = [];
+    const extra: string[] = [];
+    for (const d of group) {
+      args.push(d.args.length);
+      for (const a of d.args) args.push(a);
+      for (const k of d.extra) extra.push(k);
     }
+    const call = scriptCall("smAppendDelivery", this.#keys(runId), runId, args, extra);
+    if (this.#waitReplicas === 0) return (await this.#scripts.fns.smAppendDelivery(call)) as unknown[];
     // One pipeline: on a cluster it goes to the master that owns the run, which is where WAIT
     // must ask. Its script error is thrown, so that retry loads a library Redis lost and runs it
     // again.
-    const [[, rows] = [null, null], [waitErr, acked] = [null, 0]] = await this.#scripts.retry(async () => {
+    const [[, answers] = [null, null], [waitErr, acked] = [null, 0]] = await this.#scripts.retry(async () => {
       const pipeline = this.#redis.pipeline();
       this.#scripts.queue(pipeline, "smAppendDelivery", call);
       pipeline.wait(this.#waitReplicas, this.#replicaWaitMs);
@@ -678,11 +689,13 @@ export class RedisStore implements MailStore {
       if (replies[0]?.[0]) throw replies[0][0];
       return replies;
     });
-    if (waitErr) throw new ReplicationPending(waitErr.message);
-    if (Number(acked) < this.#waitReplicas) {
-      throw new ReplicationPending(`${Number(acked)} of ${this.#waitReplicas} replicas acknowledged`);
+    let pending: ReplicationPending | undefined;
+    if (waitErr) pending = new ReplicationPending(waitErr.message);
+    else if (Number(acked) < this.#waitReplicas) {
+      pending = new ReplicationPending(`${Number(acked)} of ${this.#waitReplicas} replicas acknowledged`);
     }
-    return rows as DeliveryRow[];
+    // A delivery the script refused stored nothing, acknowledged or not.
+    return (answers as unknown[]).map((a) => (pending && typeof a !== "string" ? pending : a));
   }
 
   async getMessage(runId: string, messageId: string): Promise<StoredMessage | undefined> {

@@ -136,15 +136,18 @@ const writes = {
     lua: APPEND,
     keys: (k, a) => [...newMessage(k, a, 0, 7, 8), ...recipients(k, a, 9)],
   },
-  // ARGV: delivery id, not-after, body, uploaded, then 10 per copy starting with its address (as
-  // smAppend's).
+  // ARGV: per delivery of the group, its argument count, then its arguments: delivery id,
+  // not-after, body, uploaded, then 10 per copy starting with its address (as smAppend's).
   smAppendDelivery: {
     lua: APPEND_DELIVERY,
     keys: (k, a) => {
       const out = [...k.fixed("dlv", "dlvr")];
-      if (str(a, 3) === "1") out.push(k.upload(str(a, 0)));
-      for (let i = 4; i < a.length; i += 10) {
-        out.push(...newMessage(k, a, i, i + 7, i + 8), ...recipients(k, a, i + 9));
+      for (let d = 0; d < a.length; d += 1 + Number(a[d])) {
+        if (str(a, d + 4) === "1") out.push(k.upload(str(a, d + 1)));
+        const end = d + 1 + Number(a[d]);
+        for (let i = d + 5; i < end; i += 10) {
+          out.push(...newMessage(k, a, i, i + 7, i + 8), ...recipients(k, a, i + 9));
+        }
       }
       return out;
     },

@@ -27,6 +27,10 @@ local EVENTS_KEPT, EVENTS_TRIM = 10000, 100
 -- The run's counters, when the script read them with load_run: next_seq and put_message count
 -- here, and save_run writes them back in one command at the end (a script is atomic).
 local RC
+-- A group of deliveries (messages.ts APPEND_DELIVERY) keeps the counters of the mailboxes it
+-- stores into here, by id, read once and written back once at its end (mb_flush), instead of
+-- once per message: nothing else in the group reads them.
+local MBQ
 
 -- An integer as Redis gets it. A Lua number passed to redis.call or joined to a string is
 -- formatted as a double ('%.17g'/'%.14g'), several times the cost of '%d': numbers written in a
@@ -59,7 +63,7 @@ local KNOWN
 -- A new call: nothing of the one before it is kept.
 local function begin()
   P, RUNID, RUN = ARGV[1], ARGV[2], KEYS[1]
-  EXP, KX, KXS, RC, DECLARED = nil, nil, nil, nil, nil
+  EXP, KX, KXS, RC, DECLARED, MBQ = nil, nil, nil, nil, nil, nil
   MISSING, ASKED, KNOWN = {}, {}, {}
 end
 
@@ -286,6 +290,10 @@ end
 local function mb_save(c, hms)
   redis.call('HSET', c.k, 'uidnext', str(c.uidnext), 'n', str(c.n), 'unseen', str(c.unseen), 'hms', str(hms))
 end
+local function mb_flush()
+  for _, c in pairs(MBQ) do mb_save(c, c.hms) end
+  MBQ = nil
+end
 
 local function ix_add(c, id, uid, flags)
   local ix = mailbox_keys(c.id).ix
@@ -406,7 +414,7 @@ end
 -- After load_run.
 local function put_message(addr, mbid, id, raw, meta, env, flags, idate, rk)
   local seq = next_seq()
-  local c = mb_load(mbid)
+  local c = MBQ and MBQ[mbid] or mb_load(mbid)
   local uid = take_uid(c)
   local s, u = str(seq), str(uid)
   local k = P .. 'm:' .. id
@@ -417,7 +425,12 @@ local function put_message(addr, mbid, id, raw, meta, env, flags, idate, rk)
   fl_set(mbid, id, u, s, flags, c.n > 0)
   index_add(c, addr, id, u, s, flags, RC.msgs == 0)
   rcpt_add(rk, id, s)
-  mb_save(c, s)
+  if MBQ then
+    c.hms = s
+    MBQ[mbid] = c
+  else
+    mb_save(c, s)
+  end
   RC.msgs = RC.msgs + 1
   RC.bytes = RC.bytes + size
   emit({type = 'message.added', runId = RUNID, seq = seq, messageId = id, mailboxId = mbid, address = addr,

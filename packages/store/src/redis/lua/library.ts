@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { PRELUDE } from "./common.js";
 import { KEY_GUARD } from "./key-guard.js";
-import { PLAN_TARGET } from "./messages.js";
+import { DELIVER, PLAN_TARGET } from "./messages.js";
 import { READ_PRELUDE } from "./reads.js";
 
 /** A script as the library registers it: a function of that name running `lua` as its body. */
@@ -39,6 +39,8 @@ const GLOBALS = [
   "unpack",
   "math",
   "next",
+  "pcall",
+  "tostring",
 ];
 
 /** The function the key guard adds (checkKeys): the names of the scripts it saw called. */
@@ -68,6 +70,7 @@ export function libraryBody(
     PRELUDE,
     READ_PRELUDE,
     PLAN_TARGET,
+    DELIVER,
     "local function enter(keys, args, name)",
     "  if not ipairs then bind() end",
     "  KEYS, ARGV = keys, args",

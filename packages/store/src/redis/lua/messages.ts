@@ -81,72 +81,109 @@ return out
 `;
 
 /**
- * One message to several inboxes, all copies or none. ARGV: delivery id, not-after (epoch ms),
- * body, uploaded ('1': the body is not in ARGV but in the key up:<delivery id>, sent ahead in
- * slices), then per copy: address, mailbox name, head ('' when the body is the copy's whole
- * message: a single copy, joined by the caller), meta JSON, envelope JSON, flags,
- * internalDate, the copy's message id, ids for the folders it may have to make (as in APPEND),
- * its recipient keys (JSON).
+ * One delivery: one message to several inboxes, all copies or none. Its arguments are ARGV[b]..:
+ * delivery id, not-after (epoch ms), body, uploaded ('1': the body is not in ARGV but in the key
+ * up:<delivery id>, sent ahead in slices), then per copy (F of them, from FIRST on): address,
+ * mailbox name, head ('' when the body is the copy's whole message: a single copy, joined by the
+ * caller), meta JSON, envelope JSON, flags, internalDate, the copy's message id, ids for the
+ * folders it may have to make (as in APPEND), its recipient keys (JSON); c of them in all.
  * Returns {{id, seq, uid, mailboxId}...}. A delivery id seen before returns that call's answer
- * and stores nothing; past not-after (by Redis's clock) it stores nothing, so a caller that gave
- * up waiting knows a late execution cannot store what it answered 451 for. An uploaded body that
- * is gone (expired) stores nothing either; the call that ends the delivery deletes it, but for a
- * refusal naming a missing mailbox, which leaves it to expire.
+ * and stores nothing; past not-after (by Redis's clock, now) it stores nothing, so a caller that
+ * gave up waiting knows a late execution cannot store what it answered 451 for. An uploaded body
+ * that is gone (expired) stores nothing either; the call that ends the delivery deletes it, but
+ * for a refusal naming a missing mailbox, which leaves it to expire.
+ */
+export const DELIVER = lua`
+local function deliver(b, c, now, dh, g)
+  local did, body = ARGV[b], ARGV[b + 2]
+  local done = g.done[did] or redis.call('HGET', dh, did)
+  if done then return cjson.decode(done) end
+  -- An uploaded body is read only once the keys are declared: a call that must ask for keys runs
+  -- again and needs it then.
+  local up = ARGV[b + 3] == '1' and P .. 'up:' .. did or nil
+  local size = up and redis.call('STRLEN', up) or #body
+  if now >= tonumber(ARGV[b + 1]) then
+    if up then redis.call('DEL', up) end
+    fail('delivery_expired')
+  end
+  local F, FIRST = 10, b + 4
+  local n = (c - 4) / F
+  local bytes = 0
+  local planned, targets = {}, {}
+  for i = 0, n - 1 do
+    local a = FIRST + i * F
+    targets[i] = plan_target(ARGV[a], ARGV[a + 1], id_pool(ARGV[a + 8]), planned)
+    if not targets[i] then fail('mailbox_not_found') end
+    bytes = bytes + #ARGV[a + 2] + size
+  end
+  need_keys()
+  if up then
+    body = redis.call('GET', up)
+    redis.call('DEL', up)
+    -- Gone (expired): nothing is stored, as past not-after.
+    if not body then fail('delivery_expired') end
+  end
+  check_quota(n, bytes)
+  local out = {}
+  for i = 0, n - 1 do
+    local a = FIRST + i * F
+    local addr = ARGV[a]
+    make_planned(addr, planned)
+    -- A string Lua makes is hashed byte for byte (Redis's Lua interns every string): a copy whose
+    -- head the caller joined to the body already (an empty head) is stored as it came.
+    local head = ARGV[a + 2]
+    out[#out + 1] = put_message(addr, targets[i], ARGV[a + 7], head == '' and body or head .. body, ARGV[a + 3],
+      ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 9])
+  end
+  -- Only a retry after an unknown outcome needs the answer, kept by the group's end
+  -- (APPEND_DELIVERY), and a delivery id seen again in the group.
+  done = cjson.encode(out)
+  g.done[did] = done
+  g.answers[#g.answers + 1] = did
+  g.answers[#g.answers + 1] = done
+  g.dates[#g.dates + 1] = g.now
+  g.dates[#g.dates + 1] = did
+  return out
+end
+`;
+
+/**
+ * A group of deliveries (delivery-group.ts): the ones that came for the run while its call before
+ * was in flight, each as it would be alone. ARGV: per delivery, its argument count c, then its c
+ * arguments (DELIVER). Returns per delivery its rows, or its failure as a string (need_keys,
+ * need_ids, a refusal): a failed delivery stored nothing and the others go on, as separate calls
+ * would. Every check of a delivery runs before its first write (DELIVER), so a failure caught
+ * here leaves nothing of it. KEYS: the union of the deliveries' keys, all the run's (one slot).
  */
 export const APPEND_DELIVERY = lua`
 load_run()
-local did, body = ARGV[3], ARGV[5]
 local dz, dh = fixed('dlv'), fixed('dlvr')
-local done = redis.call('HGET', dh, did)
-if done then return cjson.decode(done) end
--- An uploaded body is read only once the keys are declared: a call that must ask for keys runs
--- again and needs it then.
-local up = ARGV[6] == '1' and P .. 'up:' .. did or nil
-local size = up and redis.call('STRLEN', up) or #body
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if now >= tonumber(ARGV[4]) then
-  if up then redis.call('DEL', up) end
-  fail('delivery_expired')
+-- What the group writes once at its end: the answers of its deliveries (by id, and their dates),
+-- and its mailboxes' counters (MBQ, lua/common.ts).
+local g = {done = {}, answers = {}, dates = {}, now = str(now)}
+MBQ = {}
+local out, b = {}, 3
+while b <= #ARGV do
+  local c = tonumber(ARGV[b])
+  -- need_keys names what this delivery wants, not what one before it asked for.
+  MISSING, ASKED = {}, {}
+  local ok, r = pcall(deliver, b + 1, c, now, dh, g)
+  if not ok then r = type(r) == 'table' and r.err or tostring(r) end
+  out[#out + 1] = r
+  b = b + 1 + c
 end
-local F, FIRST = 10, 7
-local n = (#ARGV - FIRST + 1) / F
-local bytes = 0
-local planned, targets, pools = {}, {}, {}
-for i = 0, n - 1 do
-  local b = FIRST + i * F
-  local addr = ARGV[b]
-  pools[i] = id_pool(ARGV[b + 8])
-  targets[i] = plan_target(addr, ARGV[b + 1], pools[i], planned)
-  if not targets[i] then fail('mailbox_not_found') end
-  bytes = bytes + #ARGV[b + 2] + size
+mb_flush()
+-- Nothing empties either: their expiry once.
+if #g.answers > 0 then
+  redis.call('HSET', dh, unpack(g.answers))
+  redis.call('ZADD', dz, unpack(g.dates))
+  touch_once(dh, ' dlvr ')
+  touch_once(dz, ' dlv ')
 end
-need_keys()
-if up then
-  body = redis.call('GET', up)
-  redis.call('DEL', up)
-  -- Gone (expired): nothing is stored, as past not-after.
-  if not body then fail('delivery_expired') end
-end
-check_quota(n, bytes)
-local out = {}
-for i = 0, n - 1 do
-  local b = FIRST + i * F
-  local addr = ARGV[b]
-  make_planned(addr, planned)
-  -- A string Lua makes is hashed byte for byte (Redis's Lua interns every string): a copy whose
-  -- head the caller joined to the body already (an empty head) is stored as it came.
-  local head = ARGV[b + 2]
-  out[#out + 1] = put_message(addr, targets[i], ARGV[b + 7], head == '' and body or head .. body, ARGV[b + 3],
-    ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 9])
-end
--- Only a retry after an unknown outcome needs the answer: forget deliveries after an hour, looked
--- for when the delivery's seqs pass a multiple of 100 (each takes one at least). Both keep this
--- delivery, so nothing empties them.
-redis.call('HSET', dh, did, cjson.encode(out))
-redis.call('ZADD', dz, str(now), did)
-touch_once(dh, ' dlvr ')
-touch_once(dz, ' dlv ')
+-- Forget deliveries after an hour, looked for when the group's seqs pass a multiple of 100 (each
+-- delivery takes one at least).
 if math.floor(RC.seq / 100) > math.floor(RC.seq0 / 100) then
   local old = redis.call('ZRANGEBYSCORE', dz, '-inf', now - 3600000, 'LIMIT', 0, 200)
   if #old > 0 then
