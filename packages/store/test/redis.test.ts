@@ -315,6 +315,40 @@ describe("RedisStore across processes", () => {
     expect(await raw.keys(`sm:{${run.id}}:up:*`)).toEqual([]);
   });
 
+  it("keeps a large message's bytes in fields of a MiB, read back whole on shared memory, copied with it", async () => {
+    const run = await a.createRun({
+      id: uniqueRunId(),
+      ttlSeconds: 60,
+      limits: { ...limits, maxBytes: 1e8 },
+    });
+    const body = rawMessage("split", "z".repeat(5 * 1024 * 1024 + 17));
+    const [m] = await a.appendDelivery(run.id, {
+      deliveryId: uniqueRunId("d"),
+      body,
+      copies: [{ address: "s@x.test", head: Buffer.from("Received: y\r\n"), meta: metaFor(body, "split") }],
+    });
+    const whole = Buffer.concat([Buffer.from("Received: y\r\n"), body]);
+    const key = `sm:{${run.id}}:m:${m!.id}`;
+    expect(await raw.hget(key, "rawn")).toBe("6");
+    expect(await raw.hexists(key, "raw")).toBe(0);
+    expect(await raw.hstrlen(key, "raw:1")).toBe(1024 * 1024);
+    const back = (await b.getRaw(run.id, m!.id)) as Buffer;
+    expect(back.equals(whole)).toBe(true);
+    // Joined a step per turn (concatShared), not in the client's one copy of a whole reply.
+    expect(back.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // A copy has the same fields; deleting the original leaves the copy whole.
+    const archive = await a.createMailbox(run.id, "s@x.test", "Kept");
+    const { mapping } = await a.copyMessages(run.id, [m!.id], archive.id);
+    await a.deleteMessages(run.id, [m!.id]);
+    expect(await raw.exists(key)).toBe(0);
+    expect(await b.getRaw(run.id, m!.id)).toBeUndefined();
+    expect((await b.getRaw(run.id, mapping[0]!.newMessageId))?.equals(whole)).toBe(true);
+    // A small message keeps its one field, read in one reply.
+    const small = await a.appendMessage(run.id, appendInput("s@x.test", "small"));
+    expect(await raw.hexists(`sm:{${run.id}}:m:${small.id}`, "raw")).toBe(1);
+    expect((await b.getRaw(run.id, small.id))?.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+  });
+
   it("stores nothing, and keeps no uploaded body, when a large delivery's script runs past its deadline", async () => {
     // A deadline already passed when the script runs: the 451 case, which must leave nothing.
     const late = await RedisStore.connect({ url: inject("redisUrl"), commitWaitMs: 1 });

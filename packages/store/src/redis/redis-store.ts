@@ -86,6 +86,7 @@ import { checkKeyPrefix, RunKeys } from "./keys.js";
 import { LAZY_MIME_MAX_BYTES, mimeFromRaw } from "./lazy-mime.js";
 import { type FixedParts, MessageCache } from "./message-cache.js";
 import { NewIds } from "./new-ids.js";
+import { joinRaw, rawFields } from "./raw-fields.js";
 import { RunCache } from "./run-cache.js";
 import {
   defineScripts,
@@ -823,13 +824,24 @@ export class RedisStore implements MailStore {
       this.#messages.seen(runId, incarnation);
     }
     const results = await this.#exec(() =>
-      this.#redis.pipeline().hmget(keys.run, "createdAt", "token").hgetBuffer(keys.message(id), "raw").exec(),
+      this.#redis
+        .pipeline()
+        .hmget(keys.run, "createdAt", "token")
+        .hmgetBuffer(keys.message(id), "raw", "rawn")
+        .exec(),
     );
-    const [[runErr, run] = [], [rawErr, raw] = []] = results ?? [];
+    const [[runErr, run] = [], [rawErr, fields] = []] = results ?? [];
     if (runErr || rawErr) throw toStoreError(runErr ?? rawErr);
     const [createdAt, token] = (run ?? []) as Array<string | null>;
     if (!createdAt || !token) throw new SandmailError("run_not_found", `run ${runId} not found`);
     this.#messages.seen(runId, `${createdAt}:${token}`);
+    const [whole, rawn] = (fields ?? []) as Array<Buffer | null>;
+    // A large message's bytes are in fields of a MiB (raw-fields.ts), read in a second round trip.
+    const raw = rawn
+      ? await joinRaw(
+          await this.#exec(() => this.#redis.hmgetBuffer(keys.message(id), ...rawFields(Number(rawn)))),
+        )
+      : whole;
     if (!Buffer.isBuffer(raw)) return undefined;
     this.#messages.putRaw(runId, id, raw);
     return raw;

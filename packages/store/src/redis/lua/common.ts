@@ -1,3 +1,5 @@
+import { RAW_SLICE, RAW_SPLIT_ABOVE } from "../raw-fields.js";
+
 /** Tag for Lua sources: raw, so a Lua escape such as `'\\Seen'` reaches Redis unchanged. */
 export const lua = String.raw;
 
@@ -23,6 +25,8 @@ local KX, KXS
 -- back to them (every seq but DELETE_RUN's is an event's), so it never holds more than
 -- EVENTS_KEPT + EVENTS_TRIM - 1.
 local EVENTS_KEPT, EVENTS_TRIM = 10000, 100
+-- A message's bytes above RAW_SPLIT_ABOVE are kept in fields of RAW_SLICE (put_raw).
+local RAW_SPLIT_ABOVE, RAW_SLICE = ${RAW_SPLIT_ABOVE}, ${RAW_SLICE}
 
 -- The run's counters, when the script read them with load_run: next_seq and put_message count
 -- here, and save_run writes them back in one command at the end (a script is atomic).
@@ -411,6 +415,32 @@ local function rcpt_remove(rk, id)
   for _, key in ipairs(rcpt_list(rk)) do redis.call('ZREM', P .. 'rcpt:' .. key, id) end
 end
 
+-- A message's bytes: in its field raw, or above RAW_SPLIT_ABOVE in fields raw:1..raw:<rawn> of
+-- RAW_SLICE bytes (redis/raw-fields.ts says why).
+local function put_raw(k, raw)
+  if #raw <= RAW_SPLIT_ABOVE then
+    redis.call('HSET', k, 'raw', raw)
+    return
+  end
+  local n = 0
+  for at = 1, #raw, RAW_SLICE do
+    n = n + 1
+    redis.call('HSET', k, 'raw:' .. n, string.sub(raw, at, at + RAW_SLICE - 1))
+  end
+  redis.call('HSET', k, 'rawn', n)
+end
+
+-- A message's bytes to another message's hash, as put_raw stored them.
+local function copy_raw(from, to)
+  local r = redis.call('HMGET', from, 'raw', 'rawn')
+  if not r[2] then
+    redis.call('HSET', to, 'raw', r[1])
+    return
+  end
+  for i = 1, tonumber(r[2]) do redis.call('HSET', to, 'raw:' .. i, redis.call('HGET', from, 'raw:' .. i)) end
+  redis.call('HSET', to, 'rawn', r[2])
+end
+
 -- After load_run.
 local function put_message(addr, mbid, id, raw, meta, env, flags, idate, rk)
   local seq = next_seq()
@@ -420,7 +450,8 @@ local function put_message(addr, mbid, id, raw, meta, env, flags, idate, rk)
   local k = P .. 'm:' .. id
   local size = #raw
   redis.call('HSET', k, 'seq', s, 'mb', mbid, 'uid', u, 'flags', flags, 'modseq', s, 'idate', idate,
-    'size', str(size), 'env', env, 'meta', meta, 'raw', raw, 'rk', rk)
+    'size', str(size), 'env', env, 'meta', meta, 'rk', rk)
+  put_raw(k, raw)
   touch(k)
   fl_set(mbid, id, u, s, flags, c.n > 0)
   index_add(c, addr, id, u, s, flags, RC.msgs == 0)

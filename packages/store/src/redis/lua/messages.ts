@@ -320,15 +320,16 @@ for _, id in ipairs(ids) do bytes = bytes + tonumber(redis.call('HGET', P .. 'm:
 check_quota(#ids, bytes)
 local mapping = {}
 for i, id in ipairs(ids) do
-  local m = redis.call('HMGET', P .. 'm:' .. id, 'uid', 'flags', 'idate', 'size', 'env', 'meta', 'raw', 'mime')
+  local m = redis.call('HMGET', P .. 'm:' .. id, 'uid', 'flags', 'idate', 'size', 'env', 'meta', 'mime')
   local seq = next_seq()
   local nid = take(nids)
   local c = mb_load(dest)
   local uid = take_uid(c)
   local k = P .. 'm:' .. nid
   redis.call('HSET', k, 'seq', seq, 'mb', dest, 'uid', uid, 'flags', m[2], 'modseq', seq, 'idate', m[3],
-    'size', m[4], 'env', m[5], 'meta', m[6], 'raw', m[7], 'rk', rks[i] or '')
-  if m[8] then redis.call('HSET', k, 'mime', m[8]) end
+    'size', m[4], 'env', m[5], 'meta', m[6], 'rk', rks[i] or '')
+  copy_raw(P .. 'm:' .. id, k)
+  if m[7] then redis.call('HSET', k, 'mime', m[7]) end
   touch(k)
   fl_set(dest, nid, uid, seq, m[2], c.n > 0)
   index_add(c, d[1], nid, uid, seq, m[2], RC.msgs == 0)
