@@ -159,6 +159,7 @@ export class RedisStore implements MailStore {
   readonly #messages: MessageCache;
   readonly #indexes: IndexCache;
   readonly #keyHints = new KeyHints();
+  #lastKeys: RunKeys | undefined;
   readonly #newIds = new NewIds();
   readonly #existing = new TickBatch<[incarnation: string, exists: boolean]>(async (runId, ids) => {
     const [incarnation, bits] = (await this.#script("smExisting", runId, ids)) as [string, string];
@@ -1201,8 +1202,11 @@ export class RedisStore implements MailStore {
   }
 
   #keys(runId: string): RunKeys {
+    // The last run's again: its key names are made once (keys.ts), and calls mostly come for one run.
+    if (this.#lastKeys?.runId === runId) return this.#lastKeys;
     if (!validRunId(runId)) throw new SandmailError("run_not_found", `run ${String(runId)} not found`);
-    return new RunKeys(this.#prefix, runId);
+    this.#lastKeys = new RunKeys(this.#prefix, runId);
+    return this.#lastKeys;
   }
 
   async #mailboxAfterChange(runId: string, mailboxId: string): Promise<Mailbox> {
