@@ -4,4 +4,4 @@ export {
   type WorkerPoolOptions,
   WorkTimeoutError,
 } from "./pool.js";
-export type { TaskInput, TaskName, TaskOutput } from "./tasks.js";
+export type { ReadMessageOutput, TaskInput, TaskName, TaskOutput } from "./tasks.js";

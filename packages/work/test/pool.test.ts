@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { resolveClients } from "../../checks/src/index.js";
 import { startLoopStallMeter } from "../../metrics/src/index.js";
+import { parseMessage } from "../../mime/src/index.js";
 import { createWorkerPool, WorkTimeoutError } from "../src/index.js";
 
 // Inline styles on every cell make caniemail's checker slow (seconds for ~100 KB on this machine).
@@ -25,6 +26,20 @@ describe("worker pool", () => {
     expect(result.warnings.find((w) => w.feature === "css-display-flex")?.count).toBe(400);
     // The same check on the main thread blocks it for seconds; here the loop never stalls for 100 ms.
     expect(held).toBeLessThan(100);
+  });
+
+  it("sends a decoded message's long text back as bytes, moved rather than copied", async () => {
+    const text = "Lorem ipsum dolor sit amet, consectetur adipiscing elit \u00e9\r\n".repeat(100_000);
+    const raw = Buffer.from(
+      `From: a@example.com\r\nSubject: big\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${text}`,
+    );
+    const { parsed, utf8 } = await pool.run("readMessage", raw, { timeoutMs: 60_000 });
+    expect(parsed.subject).toBe("big");
+    // A string crosses threads as a copy made in one go on the receiving side (~100 ms for 25 MiB).
+    expect(parsed.text).toBeUndefined();
+    const decoded = Buffer.from(utf8.text as Uint8Array).toString("utf8");
+    expect(decoded).toBe((await parseMessage(raw)).text);
+    expect(decoded.length).toBeGreaterThan(0.95 * text.length);
   });
 
   it("stops a task past its time limit and keeps working afterwards", async () => {

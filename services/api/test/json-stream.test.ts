@@ -1,6 +1,6 @@
 import Fastify from "fastify";
 import { describe, expect, it } from "vitest";
-import { sendJson } from "../src/support/json-stream.js";
+import { sendJson, Utf8Text } from "../src/support/json-stream.js";
 
 /** What a route answering `sendJson(reply, value)` sends, read back as text. */
 async function answered(value: unknown): Promise<{ body: string; type: string | undefined }> {
@@ -30,6 +30,20 @@ describe("sendJson", () => {
     const { body, type } = await answered(value);
     expect(type).toMatch(/^application\/json/);
     expect(body).toBe(JSON.stringify(value));
+  });
+
+  it("writes text held as UTF-8 bytes as exactly the JSON of its string", async () => {
+    // Two-, three- and four-byte characters across every slice boundary, escapes throughout.
+    const text = `${'a "q" \\ \r\n\t\u0001é€😀'.repeat(60_000)}end`;
+    const html = "<p>€</p>";
+    const value = {
+      subject: "s",
+      text: new Utf8Text(Buffer.from(text)),
+      html: new Utf8Text(Buffer.from(html)),
+    };
+    const { body, type } = await answered(value);
+    expect(type).toMatch(/^application\/json/);
+    expect(body).toBe(JSON.stringify({ subject: "s", text, html }));
   });
 
   it("leaves a small view to fastify's own serializer", async () => {

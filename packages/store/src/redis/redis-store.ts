@@ -585,7 +585,9 @@ export class RedisStore implements MailStore {
       });
       return out;
     };
-    const rows = await this.#commit(keys, runId, argsFor, known, deadline);
+    let bytes = 0;
+    for (const copy of copies) bytes += copy.head.length + input.body.length;
+    const rows = await this.#commit(keys, runId, argsFor, known, deadline, bytes);
     const out: StoredMessage[] = [];
     for (let i = 0; i < rows.length; i++) {
       const [id, seq, uid, rowMailbox] = rows[i] as DeliveryRow;
@@ -632,6 +634,8 @@ export class RedisStore implements MailStore {
     args: (fresh: boolean) => Array<string | number | Buffer>,
     extra: readonly string[],
     deadline: number,
+    /** The bytes it stores (every copy's message), which bound the group it goes in. */
+    bytes: number,
   ): Promise<DeliveryRow[]> {
     let maybeStored = false;
     let lastError: unknown;
@@ -648,7 +652,11 @@ export class RedisStore implements MailStore {
           extra,
           undefined,
           async (declared, fresh) =>
-            (await this.#groups.deliver(runId, { args: args(fresh), extra: declared })) as DeliveryRow[],
+            (await this.#groups.deliver(runId, {
+              args: args(fresh),
+              extra: declared,
+              bytes,
+            })) as DeliveryRow[],
         );
       } catch (err) {
         const outcome = commitOutcome(err);

@@ -3,6 +3,7 @@ import type { ParsedMessage } from "@sandmail/mime";
 import type { z } from "zod";
 import type { AttachmentInfo, MessageDetail, MessageSummary } from "../schemas/messages.js";
 import { messageContent } from "./parsed-messages.js";
+import { jsonText } from "./utf8-texts.js";
 
 export type MessageSummaryView = z.infer<typeof MessageSummary>;
 export type MessageDetailView = z.infer<typeof MessageDetail>;
@@ -75,8 +76,11 @@ export function messageDetailView(
   const messageId = parsed.messageId ?? msg.summary.messageId;
   if (messageId !== undefined) view.messageId = messageId;
   if (parsed.inReplyTo !== undefined) view.inReplyTo = parsed.inReplyTo;
-  if (parsed.text !== undefined) view.text = parsed.text;
-  if (parsed.html !== undefined) view.html = parsed.html;
+  // Bytes standing in for a long text, never made a string here: only sendJson writes this view.
+  const text = jsonText(parsed, "text");
+  const html = jsonText(parsed, "html");
+  if (text !== undefined) view.text = text;
+  if (html !== undefined) view.html = html;
   if (parseError !== undefined) view.parseError = parseError;
   return view;
 }

@@ -3,6 +3,7 @@ import { extractContent, type MessageContent, type ParsedMessage, parseMessage }
 import type { MailStore } from "@sandmail/store";
 import type { WorkerPool } from "@sandmail/work";
 import { LRUCache } from "lru-cache";
+import { keepUtf8Texts } from "./utf8-texts.js";
 
 export interface ParsedEntry {
   parsed: ParsedMessage;
@@ -73,7 +74,8 @@ export class ParsedMessages {
 async function decodeAside(work: WorkerPool, raw: Buffer): Promise<ParsedMessage> {
   // Large messages are stored on shared memory (the memory store): the thread reads them in place.
   const bytes = await sharedBytes(raw);
-  const { parsed, content } = await work.run("readMessage", bytes, { timeoutMs: DECODE_LIMIT_MS });
+  const { parsed, content, utf8 } = await work.run("readMessage", bytes, { timeoutMs: DECODE_LIMIT_MS });
+  keepUtf8Texts(parsed, utf8);
   // Bytes come back from a thread as plain Uint8Arrays.
   for (const attachment of parsed.attachments) {
     const c = attachment.content as Uint8Array;
