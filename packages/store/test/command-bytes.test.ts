@@ -43,10 +43,17 @@ describe("encodeCommand", () => {
     });
   });
 
-  it("is what an EncodedCommand writes, after ioredis has taken its arguments in", () => {
-    const args = ["fn", ["2", "k1", "k2"], 42, Buffer.from("body"), "ünï"];
-    const command = new EncodedCommand("fcall", args as never[]);
+  it("is what an EncodedCommand writes, with the arguments ioredis would have flattened", () => {
+    const rest = ["2", "k1", "k2", 42, Buffer.from("body"), "ünï"];
+    const command = new EncodedCommand("fcall", "fn", rest, { replyEncoding: "utf8" });
     command.promise.catch(() => {});
-    expect(command.toWritable({}).equals(ioredisBytes("fcall", args))).toBe(true);
+    const nested = ["fn", rest];
+    expect(command.toWritable({}).equals(ioredisBytes("fcall", nested))).toBe(true);
+    // The same list ioredis keeps (a cluster routes the call by the keys it finds in it).
+    const reference = new Command("fcall", nested as never[]);
+    reference.promise.catch(() => {});
+    expect(command.args).toEqual(reference.args);
+    expect(command.getKeys()).toEqual(["k1", "k2"]);
+    expect(command.getSlot()).toBe(reference.getSlot());
   });
 });

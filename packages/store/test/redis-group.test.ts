@@ -5,6 +5,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type TestRedis } from "../../../test/support/redis-server.js";
 import { type DeliveryInput, RedisStore } from "../src/index.js";
+import { DeliveryGroups } from "../src/redis/delivery-group.js";
 import { RunKeys } from "../src/redis/keys.js";
 import { metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
 
@@ -139,6 +140,27 @@ describe("RedisStore's deliveries in groups", () => {
     expect(b!.map((m) => m.id)).toEqual(a!.map((m) => m.id));
     expect((await store.runCounts(run.id)).messages).toBe(4);
     expect((await other.getRaw(run.id, a![0]!.id))?.equals(twice.bytes)).toBe(true);
+  });
+});
+
+describe("DeliveryGroups", () => {
+  it("sends a large delivery in a group of its own, its body counted even when uploaded ahead", async () => {
+    const sent: number[][] = [];
+    const answered: Array<() => void> = [];
+    const groups = new DeliveryGroups(async (_runId, group) => {
+      sent.push(group.map((d) => d.bytes));
+      await new Promise<void>((resolve) => answered.push(resolve));
+      return group.map(() => []);
+    });
+    // An uploaded body is not in the arguments ('' in their place).
+    const d = (bytes: number) => groups.deliver("r", { args: ["id", 0, "", "1"], extra: [], bytes });
+    const all = [d(2000), d(16 << 20), d(16 << 20), d(2000), d(3000)];
+    for (let i = 0; i < 4; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      answered.shift()?.();
+    }
+    await Promise.all(all);
+    expect(sent).toEqual([[2000], [16 << 20], [16 << 20], [2000, 3000]]);
   });
 });
 

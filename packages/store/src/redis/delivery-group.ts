@@ -6,6 +6,11 @@ type Arg = string | number | Buffer;
 export interface GroupedDelivery {
   args: readonly Arg[];
   extra: readonly string[];
+  /**
+   * The bytes the script stores for it (every copy's message): an uploaded body is not in its
+   * arguments, yet the script reads it whole (each string it makes is hashed byte for byte).
+   */
+  bytes: number;
 }
 
 /**
@@ -16,12 +21,15 @@ export interface GroupedDelivery {
 export type SendGroup = (runId: string, group: readonly GroupedDelivery[]) => Promise<readonly unknown[]>;
 
 interface Waiting extends GroupedDelivery {
-  bytes: number;
   resolve(rows: unknown): void;
   reject(err: unknown): void;
 }
 
-/** At most this many deliveries in one call, and this many bytes of arguments past its first. */
+/**
+ * At most this many deliveries in one call, and this many bytes stored past its first: a group
+ * holds Redis for all of its deliveries, so a large one goes alone (sixteen 16 MiB deliveries in
+ * one call held it for seconds).
+ */
 const GROUP_MAX = 32;
 const GROUP_BYTES = 1024 * 1024;
 
@@ -52,7 +60,7 @@ export class DeliveryGroups {
   /** A delivery's rows, or its failure, as the script answered them. */
   deliver(runId: string, delivery: GroupedDelivery): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const item: Waiting = { ...delivery, bytes: argBytes(delivery.args), resolve, reject };
+      const item: Waiting = { ...delivery, resolve, reject };
       const queue = this.#waiting.get(runId);
       if (queue) {
         queue.push(item);
@@ -100,10 +108,4 @@ function settle(item: Waiting, answer: unknown): void {
   else if (typeof answer === "string") item.reject(new ReplyError(answer));
   else if (answer === undefined) item.reject(new ReplyError("no answer for a delivery of the group"));
   else item.resolve(answer);
-}
-
-function argBytes(args: readonly Arg[]): number {
-  let n = 0;
-  for (const a of args) n += typeof a === "number" ? 8 : a.length;
-  return n;
 }

@@ -82,8 +82,9 @@ async function loadOn(node: Redis, library: Library): Promise<void> {
  * FCALL (FCALL_RO for a read) of a library function, past auto-pipelining when `unbatched`: sent
  * at once instead of waiting for the batch in flight, its bytes
  * written straight into one Buffer (command-bytes.ts). The call list
- * travels as one argument, which ioredis flattens: spread, a list of some 100,000 keys
- * (DELETE_RUN of a run with that many messages and folders) overflows the JavaScript stack.
+ * travels as one argument, which ioredis flattens (EncodedCommand joins it itself): spread, a
+ * list of some 100,000 keys (DELETE_RUN of a run with that many messages and folders) overflows
+ * the JavaScript stack.
  */
 export function fcall(
   redis: RedisConnection,
@@ -95,7 +96,7 @@ export function fcall(
   const command = readOnly ? "fcall_ro" : "fcall";
   if (unbatched) {
     return redis.sendCommand(
-      new EncodedCommand(command, [fn, call as never], { replyEncoding: "utf8" }),
+      new EncodedCommand(command, fn, call, { replyEncoding: "utf8" }),
     ) as Promise<unknown>;
   }
   return redis.call(command, fn, call as never);

@@ -33,10 +33,19 @@ export type FixedKey = (typeof FIXED_KEYS)[number];
  * sharded pub/sub channels, which a cluster also places by the same hash tag.
  */
 export class RunKeys {
+  readonly runId: string;
   readonly prefix: string;
   readonly run: string;
+  /**
+   * Names made once per RunKeys (a store keeps the last run's, redis-store.ts #keys): a delivery
+   * names some fifteen keys, mostly the same as the last one's, and every name made anew is a
+   * string joined here and copied flat again as the command is written.
+   */
+  readonly #fixed = new Map<string, string>();
+  readonly #last = new Map<string, { id: string; keys: readonly string[] }>();
 
   constructor(keyPrefix: string, runId: string) {
+    this.runId = runId;
     this.prefix = `${keyPrefix}{${runId}}:`;
     this.run = `${this.prefix}run`;
   }
@@ -56,7 +65,14 @@ export class RunKeys {
   }
 
   fixed(...names: FixedKey[]): string[] {
-    return names.map((name) => this.prefix + name);
+    return names.map((name) => {
+      let key = this.#fixed.get(name);
+      if (key === undefined) {
+        key = this.prefix + name;
+        this.#fixed.set(name, key);
+      }
+      return key;
+    });
   }
 
   message(messageId: string): string {
@@ -75,7 +91,7 @@ export class RunKeys {
 
   /** The messages a recipient key (shared/recipients.ts) finds, scored by seq. */
   recipient(key: string): string {
-    return `${this.prefix}rcpt:${key}`;
+    return this.#of(["rcpt"], key)[0] as string;
   }
 
   /** A mailbox's keys: its hash, its UID index, its flag lines and the UIDs that left it. */
@@ -93,8 +109,14 @@ export class RunKeys {
     return this.#of(["dl", "dla"], deliveryId);
   }
 
-  #of(kinds: string[], id: string): string[] {
-    return kinds.map((kind) => `${this.prefix}${kind}:${id}`);
+  /** The keys of `id` of each kind; the last id's of the same kinds are the same strings again (a fresh list). */
+  #of(kinds: readonly string[], id: string): string[] {
+    const kind = kinds[0] as string;
+    const last = this.#last.get(kind);
+    if (last?.id === id) return [...last.keys];
+    const keys = kinds.map((k) => `${this.prefix}${k}:${id}`);
+    this.#last.set(kind, { id, keys });
+    return [...keys];
   }
 }
 

@@ -72,6 +72,7 @@ import {
   decodeMessage,
   decodeMessages,
   decodeRun,
+  encodeMeta,
   joinFlags,
   partsOf,
   splitFlags,
@@ -159,6 +160,7 @@ export class RedisStore implements MailStore {
   readonly #messages: MessageCache;
   readonly #indexes: IndexCache;
   readonly #keyHints = new KeyHints();
+  #lastKeys: RunKeys | undefined;
   readonly #newIds = new NewIds();
   readonly #existing = new TickBatch<[incarnation: string, exists: boolean]>(async (runId, ids) => {
     const [incarnation, bits] = (await this.#script("smExisting", runId, ids)) as [string, string];
@@ -484,7 +486,7 @@ export class RedisStore implements MailStore {
         address,
         folder,
         input.raw,
-        JSON.stringify(meta),
+        encodeMeta(meta),
         input.envelope ? JSON.stringify(input.envelope) : "",
         joinFlags(flags),
         internalDate.getTime(),
@@ -561,7 +563,7 @@ export class RedisStore implements MailStore {
         address,
         folder,
         joined ? "" : copy.head,
-        JSON.stringify(meta),
+        encodeMeta(meta),
         copy.envelope ? JSON.stringify(copy.envelope) : "",
         joinFlags(flags),
         internalDate.getTime(),
@@ -584,7 +586,9 @@ export class RedisStore implements MailStore {
       });
       return out;
     };
-    const rows = await this.#commit(keys, runId, argsFor, known, deadline);
+    let bytes = 0;
+    for (const copy of copies) bytes += copy.head.length + input.body.length;
+    const rows = await this.#commit(keys, runId, argsFor, known, deadline, bytes);
     const out: StoredMessage[] = [];
     for (let i = 0; i < rows.length; i++) {
       const [id, seq, uid, rowMailbox] = rows[i] as DeliveryRow;
@@ -631,6 +635,8 @@ export class RedisStore implements MailStore {
     args: (fresh: boolean) => Array<string | number | Buffer>,
     extra: readonly string[],
     deadline: number,
+    /** The bytes it stores (every copy's message), which bound the group it goes in. */
+    bytes: number,
   ): Promise<DeliveryRow[]> {
     let maybeStored = false;
     let lastError: unknown;
@@ -647,7 +653,11 @@ export class RedisStore implements MailStore {
           extra,
           undefined,
           async (declared, fresh) =>
-            (await this.#groups.deliver(runId, { args: args(fresh), extra: declared })) as DeliveryRow[],
+            (await this.#groups.deliver(runId, {
+              args: args(fresh),
+              extra: declared,
+              bytes,
+            })) as DeliveryRow[],
         );
       } catch (err) {
         const outcome = commitOutcome(err);
@@ -1212,8 +1222,11 @@ export class RedisStore implements MailStore {
   }
 
   #keys(runId: string): RunKeys {
+    // The last run's again: its key names are made once (keys.ts), and calls mostly come for one run.
+    if (this.#lastKeys?.runId === runId) return this.#lastKeys;
     if (!validRunId(runId)) throw new SandmailError("run_not_found", `run ${String(runId)} not found`);
-    return new RunKeys(this.#prefix, runId);
+    this.#lastKeys = new RunKeys(this.#prefix, runId);
+    return this.#lastKeys;
   }
 
   async #mailboxAfterChange(runId: string, mailboxId: string): Promise<Mailbox> {
