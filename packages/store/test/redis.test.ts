@@ -331,7 +331,9 @@ describe("RedisStore across processes", () => {
     const key = `sm:{${run.id}}:m:${m!.id}`;
     expect(await raw.hget(key, "rawn")).toBe("6");
     expect(await raw.hexists(key, "raw")).toBe(0);
-    expect(await raw.hstrlen(key, "raw:1")).toBe(1024 * 1024);
+    // The head rides with the first slice (the body was uploaded ahead of its delivery).
+    expect(await raw.hstrlen(key, "raw:1")).toBe(1024 * 1024 + "Received: y\r\n".length);
+    expect(await raw.hstrlen(key, "raw:2")).toBe(1024 * 1024);
     const back = (await b.getRaw(run.id, m!.id)) as Buffer;
     expect(back.equals(whole)).toBe(true);
     // Joined a step per turn (concatShared), not in the client's one copy of a whole reply.
@@ -343,6 +345,11 @@ describe("RedisStore across processes", () => {
     expect(await raw.exists(key)).toBe(0);
     expect(await b.getRaw(run.id, m!.id)).toBeUndefined();
     expect((await b.getRaw(run.id, mapping[0]!.newMessageId))?.equals(whole)).toBe(true);
+    // A large IMAP APPEND (bytes in the call, not uploaded) is cut the same way.
+    const appended = rawMessage("appended", "w".repeat(3 * 1024 * 1024));
+    const big = await a.appendMessage(run.id, appendInput("s@x.test", "appended", { raw: appended }));
+    expect(await raw.hget(`sm:{${run.id}}:m:${big.id}`, "rawn")).toBe("4");
+    expect((await b.getRaw(run.id, big.id))?.equals(appended)).toBe(true);
     // A small message keeps its one field, read in one reply.
     const small = await a.appendMessage(run.id, appendInput("s@x.test", "small"));
     expect(await raw.hexists(`sm:{${run.id}}:m:${small.id}`, "raw")).toBe(1);

@@ -416,16 +416,28 @@ local function rcpt_remove(rk, id)
 end
 
 -- A message's bytes: in its field raw, or above RAW_SPLIT_ABOVE in fields raw:1..raw:<rawn> of
--- RAW_SLICE bytes (redis/raw-fields.ts says why).
+-- about RAW_SLICE bytes (redis/raw-fields.ts says why). raw is the bytes, or for a body uploaded
+-- ahead of its delivery {head, up = the upload's key, size = its length}: its slices go from the
+-- upload to the fields (GETRANGE), never whole through Lua, which copies every string it holds.
 local function put_raw(k, raw)
-  if #raw <= RAW_SPLIT_ABOVE then
-    redis.call('HSET', k, 'raw', raw)
+  local size = type(raw) == 'table' and #raw.head + raw.size or #raw
+  if size <= RAW_SPLIT_ABOVE then
+    redis.call('HSET', k, 'raw', type(raw) == 'table' and raw.head .. redis.call('GET', raw.up) or raw)
     return
   end
   local n = 0
-  for at = 1, #raw, RAW_SLICE do
-    n = n + 1
-    redis.call('HSET', k, 'raw:' .. n, string.sub(raw, at, at + RAW_SLICE - 1))
+  if type(raw) == 'table' then
+    -- The head rides with the first slice.
+    for at = 0, raw.size - 1, RAW_SLICE do
+      n = n + 1
+      local slice = redis.call('GETRANGE', raw.up, at, at + RAW_SLICE - 1)
+      redis.call('HSET', k, 'raw:' .. n, n == 1 and raw.head .. slice or slice)
+    end
+  else
+    for at = 1, size, RAW_SLICE do
+      n = n + 1
+      redis.call('HSET', k, 'raw:' .. n, string.sub(raw, at, at + RAW_SLICE - 1))
+    end
   end
   redis.call('HSET', k, 'rawn', n)
 end
@@ -448,7 +460,7 @@ local function put_message(addr, mbid, id, raw, meta, env, flags, idate, rk)
   local uid = take_uid(c)
   local s, u = str(seq), str(uid)
   local k = P .. 'm:' .. id
-  local size = #raw
+  local size = type(raw) == 'table' and #raw.head + raw.size or #raw
   redis.call('HSET', k, 'seq', s, 'mb', mbid, 'uid', u, 'flags', flags, 'modseq', s, 'idate', idate,
     'size', str(size), 'env', env, 'meta', meta, 'rk', rk)
   put_raw(k, raw)

@@ -6,6 +6,7 @@ const NO_KEYS = ["TIME"];
 const FIRST_KEY = [
   "GET",
   "STRLEN",
+  "GETRANGE",
   "SET",
   "PEXPIREAT",
   "SPUBLISH",

@@ -117,12 +117,8 @@ local function deliver(b, c, now, dh, g)
     bytes = bytes + #ARGV[a + 2] + size
   end
   need_keys()
-  if up then
-    body = redis.call('GET', up)
-    redis.call('DEL', up)
-    -- Gone (expired): nothing is stored, as past not-after.
-    if not body then fail('delivery_expired') end
-  end
+  -- Gone (expired): nothing is stored, as past not-after.
+  if up and redis.call('EXISTS', up) == 0 then fail('delivery_expired') end
   check_quota(n, bytes)
   local out = {}
   for i = 0, n - 1 do
@@ -132,9 +128,12 @@ local function deliver(b, c, now, dh, g)
     -- A string Lua makes is hashed byte for byte (Redis's Lua interns every string): a copy whose
     -- head the caller joined to the body already (an empty head) is stored as it came.
     local head = ARGV[a + 2]
-    out[#out + 1] = put_message(addr, targets[i], ARGV[a + 7], head == '' and body or head .. body, ARGV[a + 3],
+    -- An uploaded body goes from its key to the message's fields (put_raw).
+    local raw = up and {head = head, up = up, size = size} or (head == '' and body or head .. body)
+    out[#out + 1] = put_message(addr, targets[i], ARGV[a + 7], raw, ARGV[a + 3],
       ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 9])
   end
+  if up then redis.call('DEL', up) end
   -- Only a retry after an unknown outcome needs the answer, kept by the group's end
   -- (APPEND_DELIVERY), and a delivery id seen again in the group.
   done = cjson.encode(out)
