@@ -1,6 +1,5 @@
 import { ReplyError } from "ioredis";
-
-type Arg = string | number | Buffer;
+import type { Arg } from "./scripts.js";
 
 /** A delivery's script arguments (scripts.ts smAppendDelivery, one delivery) and extra keys. */
 export interface GroupedDelivery {

@@ -90,6 +90,7 @@ import { NewIds } from "./new-ids.js";
 import { joinRaw, rawFields } from "./raw-fields.js";
 import { RunCache } from "./run-cache.js";
 import {
+  type Arg,
   defineScripts,
   KEY_ROUNDS,
   neededKeys,
@@ -632,7 +633,7 @@ export class RedisStore implements MailStore {
   async #commit(
     keys: RunKeys,
     runId: string,
-    args: (fresh: boolean) => Array<string | number | Buffer>,
+    args: (fresh: boolean) => Arg[],
     extra: readonly string[],
     deadline: number,
     /** The bytes it stores (every copy's message), which bound the group it goes in. */
@@ -1127,7 +1128,7 @@ export class RedisStore implements MailStore {
   #script(
     name: ScriptName,
     runId: string,
-    args: Array<string | number | Buffer> | ((fresh: boolean) => Array<string | number | Buffer>),
+    args: Arg[] | ((fresh: boolean) => Arg[]),
     extra: readonly string[] = [],
     hint: string | undefined = "",
   ): Promise<unknown> {
@@ -1238,14 +1239,12 @@ export class RedisStore implements MailStore {
 
 type DeliveryRow = [string, number, number, string];
 
-type Arg = string | number | Buffer;
-
-/** A delivery's copy, checked, with what its result needs. */
 /** The delivery script's arguments (scripts.ts): 4 for the delivery, then 10 per copy, the 9th the new folders' ids. */
 const DELIVERY_ARGS = 4;
 const COPY_ARGS = 10;
 const COPY_IDS_ARG = 8;
 
+/** A delivery's copy, checked, with what its result needs. */
 interface DeliveryTarget {
   address: string;
   folder: string;

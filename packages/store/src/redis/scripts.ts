@@ -38,7 +38,8 @@ import { CREATE_RUN, DELETE_RUN, DRAIN_RUN, SET_DNS } from "./lua/runs.js";
 import { ADD_SESSION, GET_SESSION, LIST_SESSIONS } from "./lua/sessions.js";
 import { WH_ADD, WH_CREATE, WH_DELETE, WH_DELIVERIES, WH_LIST, WH_RECORD, WH_RETRY } from "./lua/webhooks.js";
 
-type Arg = string | number | Buffer;
+/** A script argument as the delivery and the other calls send it: Buffers go as bytes (command-bytes.ts). */
+export type Arg = string | number | Buffer;
 
 /**
  * One script (a function of the library, lua/library.ts): its Lua, and the keys it touches besides the run hash (always KEYS[1]), named from
