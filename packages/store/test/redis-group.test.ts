@@ -1,12 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { connect, createServer, type Server, type Socket } from "node:net";
-import type { StoredMessage } from "@sandmail/core";
+import type { StoredMessage, StoreEvent } from "@sandmail/core";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type TestRedis } from "../../../test/support/redis-server.js";
 import { type DeliveryInput, RedisStore } from "../src/index.js";
-import { DeliveryGroups } from "../src/redis/delivery-group.js";
+import { encodeMeta } from "../src/redis/codec.js";
+import { DeliveryGroups, groupAnswer } from "../src/redis/delivery-group.js";
 import { RunKeys } from "../src/redis/keys.js";
+import { defineScripts, scriptCall } from "../src/redis/scripts.js";
+import { expungedKept } from "../src/shared/inputs.js";
 import { metaFor, rawMessage, uniqueRunId } from "./fixtures.js";
 
 /*
@@ -140,6 +143,114 @@ describe("RedisStore's deliveries in groups", () => {
     expect(b!.map((m) => m.id)).toEqual(a!.map((m) => m.id));
     expect((await store.runCounts(run.id)).messages).toBe(4);
     expect((await other.getRaw(run.id, a![0]!.id))?.equals(twice.bytes)).toBe(true);
+  });
+});
+
+describe("a group's writes to the keys its messages share", () => {
+  it("makes them with their expiry, indexes every recipient, and emits its events in seq order", async () => {
+    const raw = new Redis(redis.url);
+    const store = await RedisStore.connect({ url: redis.url });
+    try {
+      const scripts = defineScripts(raw, expungedKept(undefined), true);
+      const run = await store.createRun({ id: uniqueRunId(), ttlSeconds: 60, limits });
+      const keys = new RunKeys("sm:", run.id);
+      const heard: StoreEvent[] = [];
+      let allHeard = () => {};
+      const five = new Promise<void>((resolve) => {
+        allHeard = resolve;
+      });
+      await store.subscribe(run.id, (e) => {
+        heard.push(e);
+        if (heard.length === 5) allHeard();
+      });
+      // One call of three deliveries to a run with nothing in it yet: every key its messages
+      // share is made within the group. The second finds the INBOX the first made; the third
+      // is flagged (a flag JSON escapes) for a new address.
+      const body = rawMessage("grouped");
+      const copy = (address: string, flags: string, id: string, ids: string, rcpts: string[]) => [
+        address,
+        "INBOX",
+        "",
+        encodeMeta(metaFor(body, "grouped")),
+        "",
+        flags,
+        String(Date.now()),
+        id,
+        ids,
+        JSON.stringify(rcpts),
+      ];
+      const deliveries = [
+        copy("a@x.test", "", "m1", "mba", ["a@x.test", "shared@x.test"]),
+        copy("a@x.test", "", "m2", "", ["a@x.test", "shared@x.test"]),
+        copy("b@x.test", "\\Seen", "m3", "mbb", ["b@x.test", "shared@x.test"]),
+      ].flatMap((c) => {
+        const args = [uniqueRunId("d"), String(Date.now() + 60_000), body, "", ...c];
+        return [args.length, ...args];
+      });
+      const answers = (
+        (await scripts.fns.smAppendDelivery(
+          scriptCall("smAppendDelivery", keys, run.id, deliveries),
+        )) as unknown[]
+      ).map(groupAnswer);
+      expect(answers).toEqual([[["m1", 2, 1, "mba"]], [["m2", 3, 2, "mba"]], [["m3", 5, 1, "mbb"]]]);
+
+      const made = await raw.keys(`${keys.prefix}*`);
+      expect(made).toEqual(
+        expect.arrayContaining(
+          ["ix:mba", "fl:mba", "aseq:a@x.test", "seq", "ev", "rcpt:shared@x.test", "rcpts"].map(
+            (k) => keys.prefix + k,
+          ),
+        ),
+      );
+      expect((await Promise.all(made.map((key) => raw.pttl(key)))).filter((ttl) => ttl < 0)).toEqual([]);
+      expect(await raw.hgetall(keys.prefix + "fl:mba")).toEqual({ m1: "1 2 ", m2: "2 3 " });
+
+      const expected = [
+        { type: "mailbox.created", seq: 1, mailboxId: "mba", address: "a@x.test" },
+        {
+          type: "message.added",
+          seq: 2,
+          messageId: "m1",
+          mailboxId: "mba",
+          address: "a@x.test",
+          uid: 1,
+          flags: [],
+          modSeq: 2,
+        },
+        {
+          type: "message.added",
+          seq: 3,
+          messageId: "m2",
+          mailboxId: "mba",
+          address: "a@x.test",
+          uid: 2,
+          flags: [],
+          modSeq: 3,
+        },
+        { type: "mailbox.created", seq: 4, mailboxId: "mbb", address: "b@x.test" },
+        {
+          type: "message.added",
+          seq: 5,
+          messageId: "m3",
+          mailboxId: "mbb",
+          address: "b@x.test",
+          uid: 1,
+          flags: ["\\Seen"],
+          modSeq: 5,
+        },
+      ].map((e) => expect.objectContaining({ ...e, runId: run.id }));
+      expect(await store.eventsSince(run.id, 0)).toEqual(expected);
+      await five;
+      expect(heard).toEqual(expected);
+
+      const shared = await store.listMessages(run.id, { recipient: "shared@x.test", order: "asc" });
+      expect(shared.map((m) => m.id)).toEqual(["m1", "m2", "m3"]);
+      expect((await store.listMessages(run.id, { recipient: "b@x.test" })).map((m) => m.id)).toEqual(["m3"]);
+      expect((await store.getMailbox(run.id, "b@x.test", "INBOX"))?.unseen).toBe(0);
+    } finally {
+      await store.close();
+      raw.disconnect();
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisServer, type TestRedis } from "../../../test/support/redis-server.js";
 import { RedisStore } from "../src/index.js";
+import { groupAnswer } from "../src/redis/delivery-group.js";
 import { RunKeys } from "../src/redis/keys.js";
 import { GUARD_CALLS, library } from "../src/redis/lua/library.js";
 import { defineScripts, neededKeys, SCRIPT_NAMES, scriptCall, scriptsBody } from "../src/redis/scripts.js";
@@ -136,9 +137,10 @@ describe("the key guard", () => {
           "",
           ...["new@x.test", folder, "", "{}", "", "", String(Date.now()), uniqueRunId("m"), ids, "[]"],
         ];
-        const [answer] = (await scripts.fns.smAppendDelivery(
+        const [reply] = (await scripts.fns.smAppendDelivery(
           scriptCall("smAppendDelivery", keys, run.id, [args.length, ...args]),
         )) as unknown[];
+        const answer = groupAnswer(reply);
         if (typeof answer === "string") throw new Error(answer);
         return answer;
       };

@@ -101,6 +101,15 @@ export class DeliveryGroups {
   }
 }
 
+/**
+ * A delivery's answer as the group's script gives it (lua/messages.ts APPEND_DELIVERY): its rows
+ * as JSON, '[[' first since a delivery has a copy at least (one string is cheaper for
+ * redis-server to reply than a table of tables), or its failure, any other string.
+ */
+export function groupAnswer(answer: unknown): unknown {
+  return typeof answer === "string" && answer.startsWith("[[") ? JSON.parse(answer) : answer;
+}
+
 function settle(item: Waiting, answer: unknown): void {
   if (answer instanceof Error) item.reject(answer);
   // The script's failure as Redis would have answered the delivery's own call.

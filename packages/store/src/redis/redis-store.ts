@@ -78,7 +78,7 @@ import {
   splitFlags,
 } from "./codec.js";
 import { checkRedisUrl, openConnection, type RedisConnection, readyWaiter } from "./connection.js";
-import { DeliveryGroups, type GroupedDelivery } from "./delivery-group.js";
+import { DeliveryGroups, type GroupedDelivery, groupAnswer } from "./delivery-group.js";
 import { DRAIN_EVERY_MS, RunDrainer } from "./drain.js";
 import { commitOutcome, toStoreError } from "./errors.js";
 import { IndexCache } from "./index-cache.js";
@@ -689,7 +689,9 @@ export class RedisStore implements MailStore {
       for (const k of d.extra) extra.push(k);
     }
     const call = scriptCall("smAppendDelivery", this.#keys(runId), runId, args, extra);
-    if (this.#waitReplicas === 0) return (await this.#scripts.fns.smAppendDelivery(call)) as unknown[];
+    if (this.#waitReplicas === 0) {
+      return ((await this.#scripts.fns.smAppendDelivery(call)) as unknown[]).map(groupAnswer);
+    }
     // One pipeline: on a cluster it goes to the master that owns the run, which is where WAIT
     // must ask. Its script error is thrown, so that retry loads a library Redis lost and runs it
     // again.
@@ -707,7 +709,9 @@ export class RedisStore implements MailStore {
       pending = new ReplicationPending(`${Number(acked)} of ${this.#waitReplicas} replicas acknowledged`);
     }
     // A delivery the script refused stored nothing, acknowledged or not.
-    return (answers as unknown[]).map((a) => (pending && typeof a !== "string" ? pending : a));
+    return (answers as unknown[])
+      .map(groupAnswer)
+      .map((a) => (pending && typeof a !== "string" ? pending : a));
   }
 
   async getMessage(runId: string, messageId: string): Promise<StoredMessage | undefined> {

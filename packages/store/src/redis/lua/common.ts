@@ -1,4 +1,5 @@
 import { RAW_SLICE, RAW_SPLIT_ABOVE } from "../raw-fields.js";
+import { GROUP_WRITES } from "./group-writes.js";
 
 /** Tag for Lua sources: raw, so a Lua escape such as `'\\Seen'` reaches Redis unchanged. */
 export const lua = String.raw;
@@ -35,6 +36,12 @@ local RC
 -- stores into here, by id, read once and written back once at its end (mb_flush), instead of
 -- once per message: nothing else in the group reads them.
 local MBQ
+-- True while a group of deliveries runs: its writes to the keys its messages share wait for its
+-- end (group-writes.ts).
+local GROUP
+-- The folder id last found this call, by address and name (messages.ts folder_id): a group's
+-- deliveries mostly name the same one.
+local NAME_ADDR, NAME, NAME_ID
 
 -- An integer as Redis gets it. A Lua number passed to redis.call or joined to a string is
 -- formatted as a double ('%.17g'/'%.14g'), several times the cost of '%d': numbers written in a
@@ -67,7 +74,8 @@ local KNOWN
 -- A new call: nothing of the one before it is kept.
 local function begin()
   P, RUNID, RUN = ARGV[1], ARGV[2], KEYS[1]
-  EXP, KX, KXS, RC, DECLARED, MBQ = nil, nil, nil, nil, nil, nil
+  EXP, KX, KXS, RC, DECLARED, MBQ, GROUP = nil, nil, nil, nil, nil, nil, nil
+  NAME_ADDR, NAME, NAME_ID = nil, nil, nil
   MISSING, ASKED, KNOWN = {}, {}, {}
 end
 
@@ -145,6 +153,7 @@ local function last_keys(tags)
 end
 local mailbox_keys = last_keys({mb = 'mb:', ix = 'ix:', fl = 'fl:', gone = 'gone:'})
 local address_keys = last_keys({names = 'names:', aseq = 'aseq:'})
+${GROUP_WRITES}
 
 local function next_seq()
   if not RC then return redis.call('HINCRBY', RUN, 'seq', 1) end
@@ -156,14 +165,46 @@ local function has_seen(flags) return flags ~= '' and string.find(' ' .. flags .
 
 -- Events travel as JSON with flags as one space-separated string (cjson cannot tell an empty
 -- array from an empty object); the client splits them back.
--- s: the event's seq as a string, when the caller has it.
-local function emit(ev, s)
-  local j = cjson.encode(ev)
+-- j: the event's JSON, s: its seq as a string. In a group, written at its end (group-writes.ts).
+local function emit_json(j, seq, s)
+  if GROUP then
+    group_event(j, seq, s)
+    return
+  end
   local k = fixed('ev')
-  redis.call('ZADD', k, s or str(ev.seq), j)
+  redis.call('ZADD', k, s, j)
   touch_once(k, ' ev ')
-  if ev.seq % EVENTS_TRIM == 0 then redis.call('ZREMRANGEBYRANK', k, 0, -(EVENTS_KEPT + 1)) end
+  if seq % EVENTS_TRIM == 0 then redis.call('ZREMRANGEBYRANK', k, 0, -(EVENTS_KEPT + 1)) end
   redis.call('SPUBLISH', fixed('events'), j)
+end
+local function emit(ev, s) emit_json(cjson.encode(ev), ev.seq, s or str(ev.seq)) end
+
+-- Strings that JSON writes as they are, looked for once per run (a pattern costs a few thousand
+-- instructions on an address), a run's first 1,000 kept.
+local PLAIN_P, PLAIN, PLAIN_N = nil, {}, 0
+local function plain(s)
+  if s == '' then return true end
+  if P ~= PLAIN_P or PLAIN_N >= 1000 then PLAIN_P, PLAIN, PLAIN_N = P, {}, 0 end
+  local v = PLAIN[s]
+  if v == nil then
+    v = not string.find(s, '[%c"\\]')
+    PLAIN[s], PLAIN_N = v, PLAIN_N + 1
+  end
+  return v
+end
+-- The event of a message stored, joined as a string: cjson walks the table, and formats each
+-- number through snprintf (several thousand instructions an event), where the seq and uid are
+-- strings already. What JSON would escape goes through cjson. Ids are letters and digits
+-- (new-ids.ts).
+local function added_event(seq, s, id, mbid, addr, uid, u, flags)
+  if not (plain(addr) and plain(flags) and plain(RUNID)) then
+    emit({type = 'message.added', runId = RUNID, seq = seq, messageId = id, mailboxId = mbid, address = addr,
+      uid = uid, flags = flags, modSeq = seq}, s)
+    return
+  end
+  emit_json('{"type":"message.added","runId":"' .. RUNID .. '","seq":' .. s .. ',"messageId":"' .. id ..
+    '","mailboxId":"' .. mbid .. '","address":"' .. addr .. '","uid":' .. u .. ',"flags":"' .. flags ..
+    '","modSeq":' .. s .. '}', seq, s)
 end
 
 local DEFAULTS = {
@@ -176,8 +217,10 @@ local DEFAULTS = {
 -- first write and fails need_ids when the caller gave too few (it gives none where it believes
 -- the address exists already).
 local function id_pool(s)
+  -- Most calls give none: no iterator made to find none.
+  if not s or s == '' then return {n = 0} end
   local pool = {n = 0}
-  for id in string.gmatch(s or '', '%S+') do pool[#pool + 1] = id end
+  for id in string.gmatch(s, '%S+') do pool[#pool + 1] = id end
   return pool
 end
 local function pool_has(pool, count)
@@ -300,9 +343,7 @@ local function mb_flush()
 end
 
 local function ix_add(c, id, uid, flags)
-  local ix = mailbox_keys(c.id).ix
-  redis.call('ZADD', ix, uid, id)
-  if c.n == 0 then touch(ix) end
+  group_add('ZADD', mailbox_keys(c.id).ix, uid, id, c.n == 0)
   c.n = c.n + 1
   if not has_seen(flags) then c.unseen = c.unseen + 1 end
 end
@@ -313,20 +354,14 @@ end
 local function index_add(c, addr, id, uid, seq, flags, seq_made)
   local aseq_made = c.n == 0
   ix_add(c, id, uid, flags)
-  local sk = fixed('seq')
-  redis.call('ZADD', sk, seq, id)
-  if seq_made then touch(sk) end
-  local ak = address_keys(addr).aseq
-  redis.call('ZADD', ak, seq, id)
-  if aseq_made then touch(ak) end
+  group_add('ZADD', fixed('seq'), seq, id, seq_made)
+  group_add('ZADD', address_keys(addr).aseq, seq, id, aseq_made)
 end
 
 -- fl:<mailbox> holds every message's 'uid modseq flags' in one hash: SELECT reads it whole.
 -- 'kept': the hash exists (the mailbox has messages, counting this one's old entry).
 local function fl_set(mbid, id, uid, modseq, flags, kept)
-  local k = mailbox_keys(mbid).fl
-  redis.call('HSET', k, id, str(uid) .. ' ' .. str(modseq) .. ' ' .. flags)
-  if not kept then touch(k) end
+  group_add('HSET', mailbox_keys(mbid).fl, id, str(uid) .. ' ' .. str(modseq) .. ' ' .. flags, not kept)
 end
 
 -- gone:<mailbox> remembers the UIDs that left it, scored by modseq (QRESYNC), the newest
@@ -389,18 +424,28 @@ end
 
 -- A rcpt key that exists has its expiry and is in rcpts (nothing but the run's delete takes a key
 -- out of rcpts): only one this makes needs them, which costs one EXISTS on every add instead of
--- an SADD and a PEXPIREAT.
+-- an SADD and a PEXPIREAT. In a group, one EXISTS and one ZADD per key for all its messages
+-- (group-writes.ts). RCPT_*: the keys of the last list added to, kept while calls come for the
+-- same run (a run's messages mostly go to the same recipients): decoding and joining them cost
+-- about what a command does.
+local RCPT_P, RCPT_RK, RCPT_KEYS
 local function rcpt_add(rk, id, seq)
-  local keys = rcpt_list(rk)
-  if #keys == 0 then return end
+  if rk ~= RCPT_RK or P ~= RCPT_P then
+    RCPT_P, RCPT_RK, RCPT_KEYS = P, rk, {}
+    for i, key in ipairs(rcpt_list(rk)) do RCPT_KEYS[i] = {P .. 'rcpt:' .. key, key} end
+  end
   local added = 0
-  for _, key in ipairs(keys) do
-    local k = P .. 'rcpt:' .. key
-    local made = redis.call('EXISTS', k) == 0
-    redis.call('ZADD', k, seq, id)
-    if made then
-      touch(k)
-      added = added + redis.call('SADD', fixed('rcpts'), key)
+  for _, rc in ipairs(RCPT_KEYS) do
+    local k, key = rc[1], rc[2]
+    if GROUP then
+      group_add('ZADD', k, seq, id, false, key)
+    else
+      local made = redis.call('EXISTS', k) == 0
+      redis.call('ZADD', k, seq, id)
+      if made then
+        touch(k)
+        added = added + redis.call('SADD', fixed('rcpts'), key)
+      end
     end
   end
   -- Nothing empties rcpts: it is made by an SADD that adds.
@@ -461,9 +506,15 @@ local function put_message(addr, mbid, id, raw, meta, env, flags, idate, rk)
   local s, u = str(seq), str(uid)
   local k = P .. 'm:' .. id
   local size = type(raw) == 'table' and #raw.head + raw.size or #raw
-  redis.call('HSET', k, 'seq', s, 'mb', mbid, 'uid', u, 'flags', flags, 'modseq', s, 'idate', idate,
-    'size', str(size), 'env', env, 'meta', meta, 'rk', rk)
-  put_raw(k, raw)
+  -- A message's bytes in one field go with its other fields, one command (put_raw).
+  if type(raw) == 'string' and size <= RAW_SPLIT_ABOVE then
+    redis.call('HSET', k, 'seq', s, 'mb', mbid, 'uid', u, 'flags', flags, 'modseq', s, 'idate', idate,
+      'size', str(size), 'env', env, 'meta', meta, 'rk', rk, 'raw', raw)
+  else
+    redis.call('HSET', k, 'seq', s, 'mb', mbid, 'uid', u, 'flags', flags, 'modseq', s, 'idate', idate,
+      'size', str(size), 'env', env, 'meta', meta, 'rk', rk)
+    put_raw(k, raw)
+  end
   touch(k)
   fl_set(mbid, id, u, s, flags, c.n > 0)
   index_add(c, addr, id, u, s, flags, RC.msgs == 0)
@@ -476,9 +527,9 @@ local function put_message(addr, mbid, id, raw, meta, env, flags, idate, rk)
   end
   RC.msgs = RC.msgs + 1
   RC.bytes = RC.bytes + size
-  emit({type = 'message.added', runId = RUNID, seq = seq, messageId = id, mailboxId = mbid, address = addr,
-    uid = uid, flags = flags, modSeq = seq}, s)
-  return {id, seq, uid, mbid}
+  added_event(seq, s, id, mbid, addr, uid, u, flags)
+  -- With seq and uid as strings, for an answer joined as JSON (messages.ts DELIVER).
+  return {id, seq, uid, mbid}, s, u
 end
 
 -- After load_run.

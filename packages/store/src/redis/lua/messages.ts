@@ -15,11 +15,21 @@ local function default_index(name)
   end
 end
 
+-- A folder's id, or nil when the address has none of that name. The last found is kept for the
+-- call (a folder found stays: no script that stores messages deletes or renames one).
+local function folder_id(addr, name)
+  if addr == NAME_ADDR and name == NAME then return NAME_ID end
+  local id = redis.call('HGET', address_keys(addr).names, name)
+  if not id then return nil end
+  NAME_ADDR, NAME, NAME_ID = addr, name, id
+  return id
+end
+
 local function plan_target(addr, name, pool, planned)
   local plan = planned[addr]
   local mbid
   -- The common case, a folder that exists, is one command.
-  if not plan or plan.known then mbid = redis.call('HGET', address_keys(addr).names, name) or nil end
+  if not plan or plan.known then mbid = folder_id(addr, name) end
   if not mbid then
     -- A caller that gave no ids believed the folder made, and declared none of the keys making one
     -- touches (scripts.ts newMessage): a folder that could be made is asked for with ids first.
@@ -87,17 +97,17 @@ return out
  * mailbox name, head ('' when the body is the copy's whole message: a single copy, joined by the
  * caller), meta JSON, envelope JSON, flags, internalDate, the copy's message id, ids for the
  * folders it may have to make (as in APPEND), its recipient keys (JSON); c of them in all.
- * Returns {{id, seq, uid, mailboxId}...}. A delivery id seen before returns that call's answer
+ * Returns {{id, seq, uid, mailboxId}...} as JSON. A delivery id seen before returns that call's answer
  * and stores nothing; past not-after (by Redis's clock, now) it stores nothing, so a caller that
  * gave up waiting knows a late execution cannot store what it answered 451 for. An uploaded body
  * that is gone (expired) stores nothing either; the call that ends the delivery deletes it, but
  * for a refusal naming a missing mailbox, which leaves it to expire.
  */
 export const DELIVER = lua`
-local function deliver(b, c, now, dh, g)
+local function deliver(b, c, now, g, at)
   local did, body = ARGV[b], ARGV[b + 2]
-  local done = g.done[did] or redis.call('HGET', dh, did)
-  if done then return cjson.decode(done) end
+  local done = g.done[did] or g.seen[at]
+  if done then return done end
   -- An uploaded body is read only once the keys are declared: a call that must ask for keys runs
   -- again and needs it then.
   local up = ARGV[b + 3] == '1' and P .. 'up:' .. did or nil
@@ -120,7 +130,7 @@ local function deliver(b, c, now, dh, g)
   -- Gone (expired): nothing is stored, as past not-after.
   if up and redis.call('EXISTS', up) == 0 then fail('delivery_expired') end
   check_quota(n, bytes)
-  local out = {}
+  local rows = n > 1 and {} or nil
   for i = 0, n - 1 do
     local a = FIRST + i * F
     local addr = ARGV[a]
@@ -130,26 +140,30 @@ local function deliver(b, c, now, dh, g)
     local head = ARGV[a + 2]
     -- An uploaded body goes from its key to the message's fields (put_raw).
     local raw = up and {head = head, up = up, size = size} or (head == '' and body or head .. body)
-    out[#out + 1] = put_message(addr, targets[i], ARGV[a + 7], raw, ARGV[a + 3],
+    local r, s, u = put_message(addr, targets[i], ARGV[a + 7], raw, ARGV[a + 3],
       ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 9])
+    -- Its row as cjson would write it, from strings made already (ids are letters and digits).
+    local row = '["' .. r[1] .. '",' .. s .. ',' .. u .. ',"' .. r[4] .. '"]'
+    if rows then rows[i + 1] = row else done = '[' .. row .. ']' end
   end
   if up then redis.call('DEL', up) end
-  -- Only a retry after an unknown outcome needs the answer, kept by the group's end
-  -- (APPEND_DELIVERY), and a delivery id seen again in the group.
-  done = cjson.encode(out)
+  -- The answer, as JSON: what the caller gets (one string, not tables Redis makes a reply of
+  -- level by level), what a retry after an unknown outcome gets, kept by the group's end
+  -- (APPEND_DELIVERY), and what a delivery id seen again in the group gets.
+  if rows then done = '[' .. table.concat(rows, ',') .. ']' end
   g.done[did] = done
   g.answers[#g.answers + 1] = did
   g.answers[#g.answers + 1] = done
   g.dates[#g.dates + 1] = g.now
   g.dates[#g.dates + 1] = did
-  return out
+  return done
 end
 `;
 
 /**
  * A group of deliveries (delivery-group.ts): the ones that came for the run while its call before
  * was in flight, each as it would be alone. ARGV: per delivery, its argument count c, then its c
- * arguments (DELIVER). Returns per delivery its rows, or its failure as a string (need_keys,
+ * arguments (DELIVER). Returns per delivery its rows as JSON ('[[' first), or its failure (need_keys,
  * need_ids, a refusal): a failed delivery stored nothing and the others go on, as separate calls
  * would. Every check of a delivery runs before its first write (DELIVER), so a failure caught
  * here leaves nothing of it. KEYS: the union of the deliveries' keys, all the run's (one slot).
@@ -160,19 +174,34 @@ local dz, dh = fixed('dlv'), fixed('dlvr')
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 -- What the group writes once at its end: the answers of its deliveries (by id, and their dates),
--- and its mailboxes' counters (MBQ, lua/common.ts).
+-- its mailboxes' counters (MBQ, lua/common.ts) and the keys its messages share (group-writes.ts).
+-- seen: the stored answers of the group's delivery ids, by position, read in one command.
 local g = {done = {}, answers = {}, dates = {}, now = str(now)}
 MBQ = {}
-local out, b = {}, 3
+local dids, b = {}, 3
+while b <= #ARGV do
+  dids[#dids + 1] = ARGV[b + 1]
+  b = b + 1 + tonumber(ARGV[b])
+end
+-- A group of one writes as it goes: what queueing its writes saves is paid again in Lua.
+if #dids == 1 then
+  g.seen = {redis.call('HGET', dh, dids[1])}
+else
+  g.seen = redis.call('HMGET', dh, unpack(dids))
+  group_begin()
+end
+local out = {}
+b = 3
 while b <= #ARGV do
   local c = tonumber(ARGV[b])
-  -- need_keys names what this delivery wants, not what one before it asked for.
-  MISSING, ASKED = {}, {}
-  local ok, r = pcall(deliver, b + 1, c, now, dh, g)
+  -- need_keys names what this delivery wants, not what one before it asked for (most ask none).
+  if #MISSING > 0 then MISSING, ASKED = {}, {} end
+  local ok, r = pcall(deliver, b + 1, c, now, g, #out + 1)
   if not ok then r = type(r) == 'table' and r.err or tostring(r) end
   out[#out + 1] = r
   b = b + 1 + c
 end
+if GROUP then group_flush() end
 mb_flush()
 -- Nothing empties either: their expiry once.
 if #g.answers > 0 then
