@@ -6,6 +6,7 @@ export * from "./errors.js";
 export * from "./events.js";
 export * from "./extraction.js";
 export * from "./faults.js";
+export * from "./head-room.js";
 export * from "./ids.js";
 export * from "./load-once.js";
 export * from "./login.js";

@@ -12,6 +12,7 @@ export function isShared(bytes: Uint8Array): boolean {
 interface Job {
   parts: readonly Uint8Array[];
   size: number;
+  room: number;
   out: Buffer | undefined;
   part: number;
   offset: number;
@@ -29,12 +30,13 @@ let driving = false;
  * and HTTP share for tens of ms, sixteen arriving at once for far longer; so the copies waiting
  * here take steps in turns, within one budget per turn, however many there are. On shared memory the copy is the
  * last one: a worker thread reads it as it is, where an ordinary buffer is copied again to get there.
+ * `room` bytes of the same memory are left free in front of the result (head-room.ts).
  */
-export function concatShared(parts: readonly Uint8Array[]): Promise<Buffer> {
+export function concatShared(parts: readonly Uint8Array[], room = 0): Promise<Buffer> {
   let size = 0;
   for (const part of parts) size += part.byteLength;
   return new Promise((resolve, reject) => {
-    jobs.push({ parts, size, out: undefined, part: 0, offset: 0, at: 0, resolve, reject });
+    jobs.push({ parts, size, room, out: undefined, part: 0, offset: 0, at: 0, resolve, reject });
     if (!driving) void drive();
   });
 }
@@ -42,12 +44,12 @@ export function concatShared(parts: readonly Uint8Array[]): Promise<Buffer> {
 /**
  * `parts` joined in one Buffer: at once on ordinary memory when the join is one step's copy or
  * less (most mail: no queue, no turn waited, no SharedArrayBuffer, and too small for any worker
- * thread, which sharedBytes would copy it for anyway), else through concatShared.
+ * thread, which sharedBytes would copy it for anyway), else through concatShared, with `room`.
  */
-export function joinBytes(parts: readonly Uint8Array[]): Promise<Buffer> {
+export function joinBytes(parts: readonly Uint8Array[], room = 0): Promise<Buffer> {
   let size = 0;
   for (const part of parts) size += part.byteLength;
-  return size <= STEP_BYTES ? Promise.resolve(Buffer.concat(parts, size)) : concatShared(parts);
+  return size <= STEP_BYTES ? Promise.resolve(Buffer.concat(parts, size)) : concatShared(parts, room);
 }
 
 /** `bytes` on shared memory: as they are when they already are, else a copy (concatShared). */
@@ -78,7 +80,7 @@ async function drive(): Promise<void> {
 /** Copies up to STEP_BYTES of `job`; true once it is complete. */
 function step(job: Job): boolean {
   // Allocated here rather than at the call: zeroing a large SharedArrayBuffer costs time too.
-  job.out ??= Buffer.from(new SharedArrayBuffer(job.size));
+  job.out ??= Buffer.from(new SharedArrayBuffer(job.room + job.size), job.room, job.size);
   let budget = STEP_BYTES;
   while (budget > 0 && job.part < job.parts.length) {
     const part = job.parts[job.part] as Uint8Array;

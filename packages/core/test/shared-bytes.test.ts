@@ -1,14 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { concatShared, isShared, sharedBytes } from "../src/index.js";
-
-const MiB = 1024 * 1024;
-
-/** Bytes that differ by position, so a part copied to the wrong place shows. */
-function pattern(size: number, seed: number): Buffer {
-  const out = Buffer.allocUnsafe(size);
-  for (let i = 0; i < size; i++) out[i] = (i * 31 + seed) & 0xff;
-  return out;
-}
+import { MiB, pattern } from "./support/pattern.js";
 
 describe("concatShared", () => {
   it("joins the parts in order on shared memory, across many steps", async () => {

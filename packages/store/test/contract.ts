@@ -1,6 +1,7 @@
 import {
   FAULT_RNG_MODULUS,
   faultRngStart,
+  joinWithHeadRoom,
   nextFaultRngState,
   RUN_ID_PATTERN,
   type SessionTranscript,
@@ -347,6 +348,49 @@ export function describeMailStoreContract(name: string, factory: StoreFactory): 
             expect(raw?.equals(Buffer.concat([head, body]))).toBe(true);
             expect(m!.size).toBe(head.length + body.length);
           }
+        }
+      });
+
+      it("keeps every copy's bytes exactly when the body has room in front of it for one head", async () => {
+        const limits = { maxMessages: 20, maxBytes: 100_000_000 };
+        const [one, other] = [await newRun({ limits }), await newRun({ limits })];
+        const KiB = 1024;
+        // Past joinBytes's one-step join, past the MemoryStore's assembling aside, past the
+        // RedisStore's upload in slices.
+        for (const size of [300 * KiB, 1500 * KiB, 3000 * KiB]) {
+          const parts = [
+            Buffer.from("Subject: room\r\n\r\n"),
+            Buffer.alloc(size, "r"),
+            Buffer.from("\xe9\r\n"),
+          ];
+          const expected = Buffer.concat(parts);
+          const body = await joinWithHeadRoom(parts);
+          const head = (address: string) => Buffer.from(`Received: for <${address}> ${size}\r\n`);
+          const copy = (address: string) => ({
+            address,
+            head: head(address),
+            meta: metaFor(expected, "room"),
+          });
+          // One delivery's runs share the body: only one copy can sit in its room.
+          const [many, single] = await Promise.all([
+            store.appendDelivery(one.id, {
+              deliveryId: uniqueRunId("d"),
+              body,
+              copies: [copy("a@x.test"), copy("b@x.test")],
+            }),
+            store.appendDelivery(other.id, {
+              deliveryId: uniqueRunId("d"),
+              body,
+              copies: [copy("c@x.test")],
+            }),
+          ]);
+          const stored = [...many, ...single];
+          for (const m of stored) {
+            const raw = await store.getRaw(m.runId, m.id);
+            expect(raw?.equals(Buffer.concat([head(m.address), expected]))).toBe(true);
+            expect(m.size).toBe(raw?.length);
+          }
+          expect(body.equals(expected)).toBe(true);
         }
       });
 

@@ -1,11 +1,12 @@
 import type { Readable } from "node:stream";
-import { type ByteBudget, joinBytes, loopBusy } from "@sandmail/core";
+import { type ByteBudget, joinWithHeadRoom, loopBusy } from "@sandmail/core";
 import { CrlfNormalizer } from "@sandmail/mime";
 
 export interface ReadResult {
   /**
-   * The message bytes with every line ending CRLF, a large message's on shared memory (joinBytes), or
-   * undefined when they were not kept (see `refused`); then they were drained.
+   * The message bytes with every line ending CRLF, a large message's on shared memory with room in
+   * front for its trace headers (joinWithHeadRoom), or undefined when they were not kept (see
+   * `refused`); then they were drained.
    */
   raw: Buffer | undefined;
   /** Bytes received (before line endings were normalized). */
@@ -66,7 +67,7 @@ export function readMessage(stream: Readable, maxBytes: number, budget?: ByteBud
         drop("too-big");
       if (!refused && !keep(crlf.end())) drop("storage-full");
       if (refused) return resolve({ raw: undefined, bytes, refused, reserved });
-      joinBytes(chunks).then(
+      joinWithHeadRoom(chunks).then(
         (raw) => resolve({ raw, bytes, refused, reserved }),
         (err: unknown) => {
           drop("storage-full");

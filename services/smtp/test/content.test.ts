@@ -155,3 +155,30 @@ describe("8BITMIME and SMTPUTF8", () => {
     expect((await h.messages(run.id)).map((m) => m.address)).toEqual([to]);
   });
 });
+
+describe("large messages", () => {
+  it("give every recipient, in one run or two, its own trace fields and then the bytes as sent", async () => {
+    const [one, two] = [await h.createRun(), await h.createRun()];
+    // Joined on memory of its own, with room for one copy's trace fields in front (read-message.ts),
+    // and past the MemoryStore's assembling of large copies aside.
+    const line = "large message line, \xe9 in it, long enough to take a while to repeat\r\n";
+    const message = Buffer.from(
+      `Subject: large\r\n\r\n${line.repeat(Math.ceil((2 * 1024 * 1024) / line.length))}`,
+      "latin1",
+    );
+    const to = [`a@${one.id}.sandmail.test`, `b@${one.id}.sandmail.test`, `c@${two.id}.sandmail.test`];
+    const info = await nodemailer
+      .createTransport({ host: "127.0.0.1", port: h.port, ignoreTLS: true })
+      .sendMail({ envelope: { from: "a@example.com", to }, raw: message });
+    expect(info.accepted).toEqual(to);
+    const stored = [...(await h.messages(one.id)), ...(await h.messages(two.id))];
+    expect(stored.map((m) => m.address)).toEqual(to);
+    for (const m of stored) {
+      const raw = await h.raw(m.runId, m.id);
+      const { received, rest } = withoutReceived(raw);
+      expect(received).toContain(`for <${m.address}>`);
+      expect(rest.equals(message)).toBe(true);
+      expect(m.size).toBe(raw.length);
+    }
+  });
+});

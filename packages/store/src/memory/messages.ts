@@ -3,6 +3,7 @@ import {
   type Envelope,
   loopBusy,
   type MessageSummary,
+  prependInRoom,
   SandmailError,
   type StoredMessage,
   storageFull,
@@ -100,7 +101,9 @@ export async function assembleCopies(
   const release = () => budget?.release(bytes);
   try {
     const kept: Buffer[] = [];
-    for (const copy of copies) kept.push(await concatShared([copy.head, input.body]));
+    // The first copy goes in front of the body where the body has room for it (no copy at all).
+    for (const copy of copies)
+      kept.push(prependInRoom(copy.head, input.body) ?? (await concatShared([copy.head, input.body])));
     return { kept, release };
   } catch (err) {
     release();
@@ -136,7 +139,8 @@ export function appendDelivery(
   const stored = copies.map((copy, i) => {
     const { address, folder, flags } = targets[i] as (typeof targets)[number];
     const mb = targetMailbox(ctx, state, address, folder, true) as MailboxRecord;
-    const assembled = kept?.[i];
+    // Checked above, so a body's room is taken only by a copy that is kept.
+    const assembled = kept?.[i] ?? prependInRoom(copy.head, input.body);
     return assembled
       ? store(ctx, state, mb, flags, assembled, undefined, copy, true)
       : store(ctx, state, mb, flags, copy.head, input.body, copy);

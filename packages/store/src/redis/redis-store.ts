@@ -8,6 +8,7 @@ import {
   type Mailbox,
   type MimeNode,
   newRunId,
+  prependInRoom,
   RUN_ID_PATTERN,
   type Run,
   type RunCounts,
@@ -528,7 +529,8 @@ export class RedisStore implements MailStore {
     // ran leaves nothing, and one that ran took the body into the message and deleted the key.
     const uploaded = input.body.length > UPLOAD_ABOVE_BYTES;
     // A single copy's head is joined to the body here rather than in the script: a string the
-    // script makes costs redis-server a hash of every byte (lua/messages.ts APPEND_DELIVERY).
+    // script makes costs redis-server a hash of every byte (lua/messages.ts APPEND_DELIVERY). In
+    // the room in front of the body when it has one (head-room.ts), rather than in a copy.
     const joined = !uploaded && copies.length === 1 ? copies[0] : undefined;
     // The script's arguments (scripts.ts: 4 for the delivery, then 10 per copy), built once in one
     // pass over the copies before anything is sent: every delivery pays for this glue, so it keeps
@@ -538,7 +540,11 @@ export class RedisStore implements MailStore {
       deadline,
       // The message's bytes as they are: the delivery's command is written as bytes
       // (command-bytes.ts), not joined as a string.
-      uploaded ? "" : joined ? Buffer.concat([joined.head, input.body]) : input.body,
+      uploaded
+        ? ""
+        : joined
+          ? (prependInRoom(joined.head, input.body) ?? Buffer.concat([joined.head, input.body]))
+          : input.body,
       uploaded ? "1" : "",
     ];
     const targets: DeliveryTarget[] = [];
