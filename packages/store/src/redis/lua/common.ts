@@ -65,10 +65,18 @@ end
 -- noted by want(); need_keys() then fails the call before anything is read from those keys or
 -- written anywhere, naming them all (scripts.ts), and the caller runs it again with them
 -- declared. A script calls want() for one level of keys, then need_keys(), then reads them.
--- DECLARED is made from KEYS by the first want() of a call: most calls never want a key.
+-- The call's KEYS are stamped into DECL by its first want() (most calls never want a key): the
+-- table and its stamp live from call to call, as a table made afresh grew again every call
+-- (group-writes.ts), and it goes once keys of other calls (new messages') piled up in it.
+-- MISSING and ASKED are made by the first key found missing, which most calls never find.
 local DECLARED, MISSING, ASKED
+local DECL, DECL_N, DGEN = {}, 0, 0
+-- The mailbox whose keys the call found all declared (want_mailbox): a group's copies mostly go
+-- to one.
+local WANTED_MB
 
--- Addresses the script found known: one stays known (nothing but a run's delete, DRAIN_RUN, removes one).
+-- Addresses the script found known: one stays known (nothing but a run's delete, DRAIN_RUN,
+-- removes one). Made by the first address looked up.
 local KNOWN
 
 -- A new call: nothing of the one before it is kept.
@@ -76,21 +84,30 @@ local function begin()
   P, RUNID, RUN = ARGV[1], ARGV[2], KEYS[1]
   EXP, KX, KXS, RC, DECLARED, MBQ, GROUP = nil, nil, nil, nil, nil, nil, nil
   NAME_ADDR, NAME, NAME_ID = nil, nil, nil
-  MISSING, ASKED, KNOWN = {}, {}, {}
+  MISSING, ASKED, KNOWN, WANTED_MB = nil, nil, nil, nil
 end
 
+-- Whether k is declared; a key that is not is noted for need_keys.
 local function want(k)
   if not DECLARED then
-    DECLARED = {}
-    for _, d in ipairs(KEYS) do DECLARED[d] = true end
+    DECLARED, DGEN = true, DGEN + 1
+    if DECL_N > 512 then DECL, DECL_N = {}, 0 end
+    for i = 1, #KEYS do
+      local d = KEYS[i]
+      if not DECL[d] then DECL_N = DECL_N + 1 end
+      DECL[d] = DGEN
+    end
   end
-  if not DECLARED[k] and not ASKED[k] then
+  if DECL[k] == DGEN then return true end
+  if not MISSING then MISSING, ASKED = {}, {} end
+  if not ASKED[k] then
     ASKED[k] = true
     MISSING[#MISSING + 1] = k
   end
+  return false
 end
 local function need_keys()
-  if #MISSING > 0 then fail('need_keys ' .. cjson.encode(MISSING)) end
+  if MISSING then fail('need_keys ' .. cjson.encode(MISSING)) end
 end
 
 local function need_run()
@@ -116,8 +133,13 @@ local function touch(k) redis.call('PEXPIREAT', k, EXP) end
 -- For a key nothing empties while the run lives (ev, dlv, dlvr): its expiry once, noted under
 -- its tag in the run hash's 'kx'. Called once the key exists, with the tag between spaces
 -- (' dlv '): a literal, so no string is made unless the key is touched.
+local KX_LAST, KXS_LAST
 local function touch_once(k, tag)
-  if not KXS then KXS = KX .. ' ' end
+  if not KXS then
+    -- Made once per value of kx (calls mostly find the same), not once per call.
+    if KX ~= KX_LAST then KX_LAST, KXS_LAST = KX, KX .. ' ' end
+    KXS = KXS_LAST
+  end
   if string.find(KXS, tag, 1, true) then return end
   if redis.call('PEXPIREAT', k, EXP) == 1 then
     KXS = KXS .. string.sub(tag, 2)
@@ -197,7 +219,7 @@ end
 -- strings already. What JSON would escape goes through cjson. Ids are letters and digits
 -- (new-ids.ts).
 local function added_event(seq, s, id, mbid, addr, uid, u, flags)
-  if not (plain(addr) and plain(flags) and plain(RUNID)) then
+  if not (plain(addr) and (flags == '' or plain(flags)) and plain(RUNID)) then
     emit({type = 'message.added', runId = RUNID, seq = seq, messageId = id, mailboxId = mbid, address = addr,
       uid = uid, flags = flags, modSeq = seq}, s)
     return
@@ -231,13 +253,16 @@ local function take(pool)
   return pool[pool.n]
 end
 
--- The keys of a mailbox a message is stored in, moved out of or read from.
+-- The keys of a mailbox a message is stored in, moved out of or read from. Only a mailbox whose
+-- keys are all declared is skipped the next time: need_keys names what each delivery of a group
+-- wants (messages.ts APPEND_DELIVERY).
 local function want_mailbox(mbid)
+  if mbid == WANTED_MB then return end
   local m = mailbox_keys(mbid)
-  want(m.mb)
-  want(m.ix)
-  want(m.fl)
-  want(m.gone)
+  local all = want(m.mb)
+  all = want(m.ix) and all
+  all = want(m.fl) and all
+  if want(m.gone) and all then WANTED_MB = mbid end
 end
 
 local function new_mailbox(addr, name, su, id)
@@ -255,6 +280,7 @@ local function new_mailbox(addr, name, su, id)
 end
 
 local function known_address(addr)
+  if not KNOWN then KNOWN = {} end
   if KNOWN[addr] then return true end
   KNOWN[addr] = redis.call('SISMEMBER', P .. 'addrs', addr) == 1 or nil
   return KNOWN[addr] == true
@@ -277,6 +303,7 @@ local function add_address(addr)
   local ak = P .. 'addrs'
   redis.call('SADD', ak, addr)
   touch(ak)
+  if not KNOWN then KNOWN = {} end
   KNOWN[addr] = true
 end
 
@@ -326,9 +353,10 @@ end
 -- written back with its highest modseq (mb_save). ix:<mailbox> and fl:<mailbox> hold an entry per
 -- message in the mailbox, 'n' of them: each is gone, with its expiry, exactly when n is 0.
 local function mb_load(mbid)
-  local k = mailbox_keys(mbid).mb
+  local keys = mailbox_keys(mbid)
+  local k = keys.mb
   local r = redis.call('HMGET', k, 'uidnext', 'n', 'unseen')
-  return {id = mbid, k = k, uidnext = tonumber(r[1]), n = tonumber(r[2]), unseen = tonumber(r[3])}
+  return {id = mbid, k = k, keys = keys, uidnext = tonumber(r[1]), n = tonumber(r[2]), unseen = tonumber(r[3])}
 end
 local function take_uid(c)
   c.uidnext = c.uidnext + 1
@@ -343,9 +371,9 @@ local function mb_flush()
 end
 
 local function ix_add(c, id, uid, flags)
-  group_add('ZADD', mailbox_keys(c.id).ix, uid, id, c.n == 0)
+  group_add('ZADD', c.keys.ix, uid, id, c.n == 0)
   c.n = c.n + 1
-  if not has_seen(flags) then c.unseen = c.unseen + 1 end
+  if flags == '' or not has_seen(flags) then c.unseen = c.unseen + 1 end
 end
 
 -- seq holds an entry per message of the run: seq_made says it was empty (no messages, or a MOVE
@@ -435,8 +463,8 @@ local function rcpt_add(rk, id, seq)
     for i, key in ipairs(rcpt_list(rk)) do RCPT_KEYS[i] = {P .. 'rcpt:' .. key, key} end
   end
   local added = 0
-  for _, rc in ipairs(RCPT_KEYS) do
-    local k, key = rc[1], rc[2]
+  for i = 1, #RCPT_KEYS do
+    local k, key = RCPT_KEYS[i][1], RCPT_KEYS[i][2]
     if GROUP then
       group_add('ZADD', k, seq, id, false, key)
     else
@@ -498,25 +526,30 @@ local function copy_raw(from, to)
   redis.call('HSET', to, 'rawn', r[2])
 end
 
--- After load_run.
+-- After load_run. Every message a group stores comes through here: next_seq, take_uid, str and
+-- fl_set are written out (a Lua function call costs redis-server a few hundred instructions).
 local function put_message(addr, mbid, id, raw, meta, env, flags, idate, rk)
-  local seq = next_seq()
+  local seq = RC.seq + 1
+  RC.seq = seq
   local c = MBQ and MBQ[mbid] or mb_load(mbid)
-  local uid = take_uid(c)
-  local s, u = str(seq), str(uid)
+  local uid = c.uidnext
+  c.uidnext = uid + 1
+  local s, u = string.format('%d', seq), string.format('%d', uid)
   local k = P .. 'm:' .. id
-  local size = type(raw) == 'table' and #raw.head + raw.size or #raw
+  local whole = type(raw) == 'string'
+  local size = whole and #raw or #raw.head + raw.size
+  local sz = string.format('%d', size)
   -- A message's bytes in one field go with its other fields, one command (put_raw).
-  if type(raw) == 'string' and size <= RAW_SPLIT_ABOVE then
+  if whole and size <= RAW_SPLIT_ABOVE then
     redis.call('HSET', k, 'seq', s, 'mb', mbid, 'uid', u, 'flags', flags, 'modseq', s, 'idate', idate,
-      'size', str(size), 'env', env, 'meta', meta, 'rk', rk, 'raw', raw)
+      'size', sz, 'env', env, 'meta', meta, 'rk', rk, 'raw', raw)
   else
     redis.call('HSET', k, 'seq', s, 'mb', mbid, 'uid', u, 'flags', flags, 'modseq', s, 'idate', idate,
-      'size', str(size), 'env', env, 'meta', meta, 'rk', rk)
+      'size', sz, 'env', env, 'meta', meta, 'rk', rk)
     put_raw(k, raw)
   end
   touch(k)
-  fl_set(mbid, id, u, s, flags, c.n > 0)
+  group_add('HSET', c.keys.fl, id, u .. ' ' .. s .. ' ' .. flags, c.n == 0)
   index_add(c, addr, id, u, s, flags, RC.msgs == 0)
   rcpt_add(rk, id, s)
   if MBQ then
@@ -528,8 +561,8 @@ local function put_message(addr, mbid, id, raw, meta, env, flags, idate, rk)
   RC.msgs = RC.msgs + 1
   RC.bytes = RC.bytes + size
   added_event(seq, s, id, mbid, addr, uid, u, flags)
-  -- With seq and uid as strings, for an answer joined as JSON (messages.ts DELIVER).
-  return {id, seq, uid, mbid}, s, u
+  -- Its seq and uid as strings, for an answer joined as JSON (messages.ts DELIVER), and as numbers.
+  return s, u, seq, uid
 end
 
 -- After load_run.

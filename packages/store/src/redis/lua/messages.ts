@@ -85,9 +85,9 @@ if not mbid then fail('mailbox_not_found') end
 need_keys()
 check_quota(1, #raw)
 make_planned(addr, planned)
-local out = put_message(addr, mbid, ARGV[10], raw, ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[12])
+local _, _, seq, uid = put_message(addr, mbid, ARGV[10], raw, ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[12])
 save_run()
-return out
+return {ARGV[10], seq, uid, mbid}
 `;
 
 /**
@@ -104,26 +104,49 @@ return out
  * for a refusal naming a missing mailbox, which leaves it to expire.
  */
 export const DELIVER = lua`
-local function deliver(b, c, now, g, at)
+-- A group's state (APPEND_DELIVERY), in tables kept from call to call with their lengths apart,
+-- as the group writes (group-writes.ts): per delivery i of n, its arguments' start (G_AT) and
+-- count (G_C), its id (G_DIDS), its answer once stored (G_DONE, false until then); the answers
+-- to keep, id and answer pairs (G_ANS), and their dates, date and id pairs (G_DATES), G_AN
+-- values each; Redis's clock, now (G_NOW) and as a string (G_NOWS); the answers stored before,
+-- by position (G_SEEN).
+local G_AT, G_C, G_DIDS, G_DONE, G_ANS, G_DATES, G_AN = {}, {}, {}, {}, {}, {}, 0
+local G_NOW, G_NOWS, G_SEEN
+local SEEN_ONE = {}
+-- A delivery's plans for the folders it makes (plan_target), remade only after one made a plan,
+-- and the pool of a copy that gives no ids, which plan_target only reads.
+local PLANNED, NO_IDS = {}, {n = 0}
+
+local function deliver(at)
+  local b, c = G_AT[at], G_C[at]
   local did, body = ARGV[b], ARGV[b + 2]
-  local done = g.done[did] or g.seen[at]
+  local done = G_SEEN[at]
   if done then return done end
+  -- A delivery id twice in the group: the second gets the first's answer.
+  for j = 1, at - 1 do
+    if G_DONE[j] and G_DIDS[j] == did then return G_DONE[j] end
+  end
   -- An uploaded body is read only once the keys are declared: a call that must ask for keys runs
   -- again and needs it then.
   local up = ARGV[b + 3] == '1' and P .. 'up:' .. did or nil
   local size = up and redis.call('STRLEN', up) or #body
-  if now >= tonumber(ARGV[b + 1]) then
+  if G_NOW >= tonumber(ARGV[b + 1]) then
     if up then redis.call('DEL', up) end
     fail('delivery_expired')
   end
   local F, FIRST = 10, b + 4
   local n = (c - 4) / F
   local bytes = 0
-  local planned, targets = {}, {}
+  if next(PLANNED) then PLANNED = {} end
+  local planned = PLANNED
+  -- Most deliveries have one copy: its folder needs no table.
+  local targets, target = n > 1 and {} or nil, nil
   for i = 0, n - 1 do
     local a = FIRST + i * F
-    targets[i] = plan_target(ARGV[a], ARGV[a + 1], id_pool(ARGV[a + 8]), planned)
-    if not targets[i] then fail('mailbox_not_found') end
+    local ids = ARGV[a + 8]
+    target = plan_target(ARGV[a], ARGV[a + 1], ids == '' and NO_IDS or id_pool(ids), planned)
+    if not target then fail('mailbox_not_found') end
+    if targets then targets[i] = target end
     bytes = bytes + #ARGV[a + 2] + size
   end
   need_keys()
@@ -140,22 +163,24 @@ local function deliver(b, c, now, g, at)
     local head = ARGV[a + 2]
     -- An uploaded body goes from its key to the message's fields (put_raw).
     local raw = up and {head = head, up = up, size = size} or (head == '' and body or head .. body)
-    local r, s, u = put_message(addr, targets[i], ARGV[a + 7], raw, ARGV[a + 3],
-      ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 9])
+    local mbid, id = targets and targets[i] or target, ARGV[a + 7]
+    local s, u = put_message(addr, mbid, id, raw, ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 9])
     -- Its row as cjson would write it, from strings made already (ids are letters and digits).
-    local row = '["' .. r[1] .. '",' .. s .. ',' .. u .. ',"' .. r[4] .. '"]'
-    if rows then rows[i + 1] = row else done = '[' .. row .. ']' end
+    if rows then
+      rows[i + 1] = '["' .. id .. '",' .. s .. ',' .. u .. ',"' .. mbid .. '"]'
+    else
+      done = '[["' .. id .. '",' .. s .. ',' .. u .. ',"' .. mbid .. '"]]'
+    end
   end
   if up then redis.call('DEL', up) end
   -- The answer, as JSON: what the caller gets (one string, not tables Redis makes a reply of
   -- level by level), what a retry after an unknown outcome gets, kept by the group's end
   -- (APPEND_DELIVERY), and what a delivery id seen again in the group gets.
   if rows then done = '[' .. table.concat(rows, ',') .. ']' end
-  g.done[did] = done
-  g.answers[#g.answers + 1] = did
-  g.answers[#g.answers + 1] = done
-  g.dates[#g.dates + 1] = g.now
-  g.dates[#g.dates + 1] = did
+  local k = G_AN
+  G_ANS[k + 1], G_ANS[k + 2] = did, done
+  G_DATES[k + 1], G_DATES[k + 2] = G_NOWS, did
+  G_AN = k + 2
   return done
 end
 `;
@@ -173,40 +198,39 @@ load_run()
 local dz, dh = fixed('dlv'), fixed('dlvr')
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
--- What the group writes once at its end: the answers of its deliveries (by id, and their dates),
--- its mailboxes' counters (MBQ, lua/common.ts) and the keys its messages share (group-writes.ts).
--- seen: the stored answers of the group's delivery ids, by position, read in one command.
-local g = {done = {}, answers = {}, dates = {}, now = str(now)}
-MBQ = {}
-local dids, b = {}, 3
+-- What the group writes once at its end: the answers of its deliveries (by id, and their dates;
+-- DELIVER's G_*), its mailboxes' counters (MBQ, lua/common.ts) and the keys its messages share
+-- (group-writes.ts). The answers stored before come in one command.
+G_NOW, G_NOWS, G_AN, MBQ = now, str(now), 0, {}
+local n, b = 0, 3
 while b <= #ARGV do
-  dids[#dids + 1] = ARGV[b + 1]
-  b = b + 1 + tonumber(ARGV[b])
+  local c = tonumber(ARGV[b])
+  n = n + 1
+  G_AT[n], G_C[n], G_DIDS[n] = b + 1, c, ARGV[b + 1]
+  b = b + 1 + c
 end
 -- A group of one writes as it goes: what queueing its writes saves is paid again in Lua.
-if #dids == 1 then
-  g.seen = {redis.call('HGET', dh, dids[1])}
+if n == 1 then
+  SEEN_ONE[1] = redis.call('HGET', dh, G_DIDS[1])
+  G_SEEN = SEEN_ONE
 else
-  g.seen = redis.call('HMGET', dh, unpack(dids))
+  G_SEEN = redis.call('HMGET', dh, unpack(G_DIDS, 1, n))
   group_begin()
 end
 local out = {}
-b = 3
-while b <= #ARGV do
-  local c = tonumber(ARGV[b])
+for i = 1, n do
   -- need_keys names what this delivery wants, not what one before it asked for (most ask none).
-  if #MISSING > 0 then MISSING, ASKED = {}, {} end
-  local ok, r = pcall(deliver, b + 1, c, now, g, #out + 1)
-  if not ok then r = type(r) == 'table' and r.err or tostring(r) end
-  out[#out + 1] = r
-  b = b + 1 + c
+  MISSING, ASKED, G_DONE[i] = nil, nil, false
+  local ok, r = pcall(deliver, i)
+  if ok then G_DONE[i] = r else r = type(r) == 'table' and r.err or tostring(r) end
+  out[i] = r
 end
 if GROUP then group_flush() end
 mb_flush()
 -- Nothing empties either: their expiry once.
-if #g.answers > 0 then
-  redis.call('HSET', dh, unpack(g.answers))
-  redis.call('ZADD', dz, unpack(g.dates))
+if G_AN > 0 then
+  redis.call('HSET', dh, unpack(G_ANS, 1, G_AN))
+  redis.call('ZADD', dz, unpack(G_DATES, 1, G_AN))
   touch_once(dh, ' dlvr ')
   touch_once(dz, ' dlv ')
 end
