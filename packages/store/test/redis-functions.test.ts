@@ -115,3 +115,40 @@ describe("a Redis older than 7.0", () => {
     });
   });
 });
+
+describe("LibraryLoader.retry", () => {
+  it("rejects a call that throws at once, and runs one that finds the library missing once more after loading it", async () => {
+    const loads: unknown[][] = [];
+    const fake = {
+      on: () => fake,
+      call: async (...args: unknown[]) => {
+        loads.push(args);
+        return "OK";
+      },
+    };
+    const loader = new LibraryLoader(fake as unknown as RedisConnection, library("local x = 1\n"));
+    // A rejection, not a throw: a group's call that fails before it is sent must still settle
+    // every delivery waiting on it (delivery-group.ts).
+    let thrown: Promise<unknown> | undefined;
+    expect(() => {
+      thrown = loader.retry(() => {
+        throw new Error("before sending");
+      });
+    }).not.toThrow();
+    await expect(thrown).rejects.toThrow("before sending");
+    expect(loads).toHaveLength(0);
+    let runs = 0;
+    const answer = loader.retry(async () => {
+      runs++;
+      if (runs === 1) throw new Error("ERR Function not found");
+      return "stored";
+    });
+    await expect(answer).resolves.toBe("stored");
+    expect(runs).toBe(2);
+    expect(loads).toHaveLength(1);
+    expect(loads[0]?.slice(0, 2)).toEqual(["FUNCTION", "LOAD"]);
+    // Any other failure is the caller's, without a load.
+    await expect(loader.retry(() => Promise.reject(new Error("ERR other")))).rejects.toThrow("ERR other");
+    expect(loads).toHaveLength(1);
+  });
+});

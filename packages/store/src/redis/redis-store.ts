@@ -659,12 +659,13 @@ export class RedisStore implements MailStore {
           runId,
           extra,
           undefined,
-          async (declared, fresh) =>
-            (await this.#groups.deliver(runId, {
+          // The group's promise as it is: no async function, no await more (#sendGroup).
+          (declared, fresh) =>
+            this.#groups.deliver(runId, {
               args: args(fresh),
               extra: declared,
               bytes,
-            })) as DeliveryRow[],
+            }) as Promise<DeliveryRow[]>,
         );
       } catch (err) {
         const outcome = commitOutcome(err);
@@ -685,19 +686,35 @@ export class RedisStore implements MailStore {
     }
   }
 
-  /** One call for a group of a run's deliveries (DeliveryGroups): per delivery its rows or its failure. */
-  async #sendGroup(runId: string, group: readonly GroupedDelivery[]): Promise<readonly unknown[]> {
-    const args: Arg[] = [];
-    const extra: string[] = [];
-    for (const d of group) {
-      args.push(d.args.length);
-      for (const a of d.args) args.push(a);
-      for (const k of d.extra) extra.push(k);
+  /**
+   * One call for a group of a run's deliveries (DeliveryGroups): per delivery its rows or its
+   * failure. Not an async function: no await more between the call's answer and the group's
+   * (LibraryLoader.retry); a failure before it is sent rejects.
+   */
+  #sendGroup(runId: string, group: readonly GroupedDelivery[]): Promise<readonly unknown[]> {
+    let call: Arg[];
+    try {
+      const args: Arg[] = [];
+      const extra: string[] = [];
+      for (const d of group) {
+        args.push(d.args.length);
+        for (const a of d.args) args.push(a);
+        for (const k of d.extra) extra.push(k);
+      }
+      call = scriptCall("smAppendDelivery", this.#keys(runId), runId, args, extra);
+    } catch (err) {
+      return Promise.reject(err);
     }
-    const call = scriptCall("smAppendDelivery", this.#keys(runId), runId, args, extra);
     if (this.#waitReplicas === 0) {
-      return ((await this.#scripts.fns.smAppendDelivery(call)) as unknown[]).map(groupAnswer);
+      return this.#scripts.fns
+        .smAppendDelivery(call)
+        .then((answers) => (answers as unknown[]).map(groupAnswer));
     }
+    return this.#sendAcknowledged(call);
+  }
+
+  /** A group's call and a WAIT for the replicas: a delivery they have not acknowledged fails. */
+  async #sendAcknowledged(call: readonly Arg[]): Promise<readonly unknown[]> {
     // One pipeline: on a cluster it goes to the master that owns the run, which is where WAIT
     // must ask. Its script error is thrown, so that retry loads a library Redis lost and runs it
     // again.
