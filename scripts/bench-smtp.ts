@@ -9,6 +9,7 @@
 import { loadavg } from "node:os";
 import nodemailer from "nodemailer";
 import { startRedisServer } from "../test/support/redis-server.js";
+import { benchRedisRatio } from "./bench-redis-ratio.js";
 import { cpuMicros } from "./lib/cpu.js";
 import { createRun, type ServerProcess, startServerProcess } from "./lib/server.js";
 import { openSmtp, sampleMessage } from "./lib/smtp-load.js";
@@ -16,7 +17,10 @@ import { mib, ms, summarize, table } from "./lib/stats.js";
 
 export type Mode = "pooled" | "per-connection" | "nodemailer";
 
-async function countMessages(server: ServerProcess, run: { id: string; token: string }): Promise<number> {
+export async function countMessages(
+  server: ServerProcess,
+  run: { id: string; token: string },
+): Promise<number> {
   const res = await fetch(`${server.apiUrl}/v1/runs/${run.id}`, {
     headers: { authorization: `Bearer ${run.token}` },
   });
@@ -94,8 +98,8 @@ export async function round(
 
 /**
  * `focus`: only the memory store at concurrency 10 with both pooled clients, three rounds each
- * (the figures the README quotes, without the full matrix); with `redis`, the same rounds on both
- * stores, for the RedisStore's ratio.
+ * (the figures the README quotes, without the full matrix); with `redis`, both stores side by side
+ * for the RedisStore's ratio (bench-redis-ratio.ts).
  */
 export async function benchSmtp(
   options: { quick?: boolean; focus?: boolean; redis?: boolean } = {},
@@ -103,7 +107,11 @@ export async function benchSmtp(
   const redis = await startRedisServer();
   const rows: Array<Record<string, string | number>> = [];
   try {
-    const stores = options.focus && !options.redis ? (["memory"] as const) : (["memory", "redis"] as const);
+    if (options.focus && options.redis) {
+      await benchRedisRatio(redis, options);
+      return;
+    }
+    const stores = options.focus ? (["memory"] as const) : (["memory", "redis"] as const);
     for (const store of stores) {
       const server = await startServerProcess({ env: store === "redis" ? { REDIS_URL: redis.url } : {} });
       try {

@@ -2,7 +2,7 @@
  * `pnpm bench`: every benchmark, one after another, printing tables. `pnpm bench --quick` runs
  * small rounds (a smoke test of the harness, not figures to quote). `pnpm bench smtp` runs one;
  * `pnpm bench smtp --focus` only the memory store at concurrency 10, both clients, three rounds;
- * `pnpm bench smtp --focus --redis` the same on both stores, with the RedisStore's ratio.
+ * `pnpm bench smtp --focus --redis` a memory and a Redis server side by side, rounds alternating, for the RedisStore's ratio.
  */
 import { benchFolders } from "./bench-folders.js";
 import { benchIdle } from "./bench-idle.js";
