@@ -6,11 +6,10 @@
  * client. Run one store after the other, as before, the first pair compared a memory server still
  * compiling its nodemailer path against a Redis one measured a minute later.
  */
-import { loadavg } from "node:os";
 import type { TestRedis } from "../test/support/redis-server.js";
-import { countMessages, round } from "./bench-smtp.js";
 import { createRun, type ServerProcess, startServerProcess } from "./lib/server.js";
-import { ms, summarize, table } from "./lib/stats.js";
+import { clientOf, countMessages, round, roundColumns } from "./lib/smtp-round.js";
+import { summarize, table } from "./lib/stats.js";
 
 interface Side {
   store: "memory" | "redis";
@@ -54,15 +53,9 @@ export async function benchRedisRatio(redis: TestRedis, options: { quick?: boole
           rates[side.store] = r.rate;
           rows.push({
             pair,
-            client: mode === "nodemailer" ? "nodemailer" : "pipelining",
+            client: clientOf(mode),
             store: side.store,
-            "msg/s": Math.round(r.rate),
-            "server CPU us/msg": Math.round(r.cpuPerMessage),
-            "redis-server CPU us/msg":
-              r.storeCpuPerMessage === undefined ? "" : Math.round(r.storeCpuPerMessage),
-            load: loadavg()[0]?.toFixed(1) ?? "",
-            "median session": ms(r.median),
-            p99: ms(r.p99),
+            ...roundColumns(r),
             "redis / memory": "",
           });
         }
@@ -86,7 +79,7 @@ export async function benchRedisRatio(redis: TestRedis, options: { quick?: boole
     for (const mode of CLIENTS) {
       const each = ratios[mode].map((r) => r.toFixed(2)).join(" / ");
       console.log(
-        `redis / memory, ${mode === "nodemailer" ? "nodemailer" : "pipelining"}: median ${summarize(ratios[mode]).median.toFixed(2)} (pairs: ${each})`,
+        `redis / memory, ${clientOf(mode)}: median ${summarize(ratios[mode]).median.toFixed(2)} (pairs: ${each})`,
       );
     }
   } finally {

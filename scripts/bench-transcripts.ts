@@ -11,9 +11,9 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { round } from "./bench-smtp.js";
 import { cpuMicros } from "./lib/cpu.js";
 import { createRun, type ServerProcess, startServerProcess } from "./lib/server.js";
+import { round } from "./lib/smtp-round.js";
 import { percentile, table } from "./lib/stats.js";
 
 /** The bound: on within 5% of off. */

@@ -14,7 +14,6 @@ function headerBlock(raw: Buffer): string {
   return raw.subarray(0, end).toString("utf8");
 }
 
-/** The top-level header fields in order (topmost first). Lines without a colon are skipped. */
 /**
  * Header fields a signer or sealer leaves (DKIM, ARC): a message with none of them is unsigned,
  * and its results depend only on the envelope, the client and the DNS records.
@@ -26,6 +25,7 @@ export const SIGNING_TRACE_FIELDS: ReadonlySet<string> = new Set([
   "arc-authentication-results",
 ]);
 
+/** The top-level header fields in order (topmost first). Lines without a colon are skipped. */
 export function readHeaderFields(raw: Buffer): HeaderField[] {
   const fields: HeaderField[] = [];
   let current: string | undefined;
