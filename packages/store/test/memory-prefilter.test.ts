@@ -1,3 +1,4 @@
+import { loopBusy } from "@sandmail/core";
 import { compileMatcher } from "@sandmail/matcher";
 import { describe, expect, it } from "vitest";
 import {
@@ -60,7 +61,7 @@ async function scanAll(
     if (looked.length) expect(res.scannedTo).toBe(looked[looked.length - 1]);
     after = res.scannedTo;
     if (res.done || (limit && res.matched.length >= limit))
-      return { looked, tested, passedIds, matched, after };
+      return { looked, tested, passedIds, matched, after, calls: calls + 1 };
     // As a wait does: the next slice in the next turn of the event loop.
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -133,6 +134,32 @@ describe("MemoryStore prefiltered scans", () => {
     const rest = await scanAll(store, { afterSeq: first.after }, bySubject, { subject: "welcome" }, 2);
     expect(rest.matched).toEqual([ids[150], ids[250]]);
     expect(rest.passedIds).toEqual([...ids.slice(51, 150), ...ids.slice(151, 250)]);
+  });
+
+  it("goes on prefiltered when the loop cuts it short, however little of the list is left", async () => {
+    const { store, run } = await newStore();
+    for (let i = 0; i < 1500; i++)
+      await store.appendMessage(
+        run.id,
+        appendInput(i % 3 ? "a@x.test" : "b@x.test", i % 50 === 0 ? `Welcome ${i}` : `Other ${i}`),
+      );
+    // Other work has used this turn's budget (loopBusy is shared) by the first candidate: the scan
+    // stops at the end of the columns' first chunk, with ~160 of b's ~500 messages left.
+    let first = true;
+    const slowFirst: Test = (m) => {
+      if (first) {
+        first = false;
+        loopBusy();
+        const until = performance.now() + 6;
+        while (performance.now() < until);
+      }
+      return bySubject(m);
+    };
+    const pre = await scanAll(store, { address: "b@x.test" }, slowFirst, { subject: welcome.needle });
+    expect(pre.calls).toBeGreaterThan(1);
+    expect(pre.matched.length).toBe(10);
+    // Only candidates, in both calls: the second, on a short rest, did not test all of it.
+    expect(pre.tested).toHaveLength(pre.matched.length);
   });
 
   it("tests a small inbox of a large run in place instead of searching the whole run", async () => {

@@ -305,6 +305,15 @@ class PassedRun implements PassedMessages {
 const PREFILTER_MIN_RECORDS = 256;
 const PREFILTER_MAX_RUN_RATIO = 16;
 
+/**
+ * Prefiltered scans the loop cut short (loopBusy), by the seq each stopped at: the call that goes on
+ * from there keeps the prefilter, however little is left. Decided again on what is left, a scan cut
+ * near its end tested up to PREFILTER_MIN_RECORDS records the prefilter had been passing over, as
+ * often as a busy machine made its turns long. A scan that ended decides afresh (a wait's later
+ * calls, for a few new messages).
+ */
+const cutShort = new WeakMap<ScanPrefilter, number>();
+
 function prefilterPays(state: RunState, list: MessageRecord[], from: number, afterSeq: number): boolean {
   const left = list.length - from;
   if (left < PREFILTER_MIN_RECORDS) return false;
@@ -356,7 +365,9 @@ export function scanMessages(
     // One list (the run's or an inbox's): walked by index, the common case.
     const start = lowerBound(only, afterSeq + 1, bySeqKey);
     const wanted = prefilter && pickNeedle(prefilter);
-    if (prefilter && wanted && prefilterPays(state, only, start, afterSeq)) {
+    const goesOn = prefilter !== undefined && cutShort.get(prefilter) === afterSeq;
+    if (prefilter) cutShort.delete(prefilter);
+    if (prefilter && wanted && (goesOn || prefilterPays(state, only, start, afterSeq))) {
       const search = state.columns.search(wanted.field, wanted.needle, afterSeq);
       const run = new PassedRun();
       let i = start;
@@ -367,6 +378,11 @@ export function scanMessages(
         scannedTo = (only[to - 1] as MessageRecord).seq;
         i = to;
       };
+      /** Stops before the end: the call that goes on from scannedTo keeps the prefilter. */
+      const stop = (): ScanResult => {
+        if (i < only.length) cutShort.set(prefilter, scannedTo);
+        return { matched, scannedTo, done: i >= only.length };
+      };
       for (;;) {
         const seq = search.next();
         if (seq === SEARCH_END) {
@@ -376,7 +392,7 @@ export function scanMessages(
         if (seq === CHUNK_END) {
           pass(lowerBound(only, search.reached + 1, bySeqKey));
           // Only once something was looked at, so the next call starts further on.
-          if (i > start && loopBusy()) return { matched, scannedTo, done: i >= only.length };
+          if (i > start && loopBusy()) return stop();
           continue;
         }
         const at = lowerBound(only, seq, bySeqKey);
@@ -385,7 +401,7 @@ export function scanMessages(
         // Not in this list (another inbox's) or gone.
         if (rec?.seq !== seq) continue;
         i = at + 1;
-        if (visit(rec)) return { matched, scannedTo, done: i >= only.length };
+        if (visit(rec)) return stop();
       }
     }
     for (let i = start; i < only.length; i++)
